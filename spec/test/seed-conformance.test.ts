@@ -1,0 +1,214 @@
+// Checks spec/asyncapi.yaml against the normative seed event reference, as encoded in
+// test/fixtures/seed-facts.json (which seed-facts.test.ts keeps equal to the seed itself):
+// every seed event is a message of that exact name, with the seed's payload kind, fields,
+// nesting and types, and every field on the way is described.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCleanSpec, type LoadedSpec } from '@customer-chat/spec-loader';
+
+interface SeedField {
+  path: string[];
+  type: string;
+  description: string;
+}
+interface SeedEvent {
+  event: string;
+  draft: boolean;
+  payload: 'object' | 'string' | 'none';
+  open?: boolean;
+  fields: SeedField[];
+}
+interface SeedFacts {
+  source: string;
+  events: SeedEvent[];
+}
+
+type Document = NonNullable<LoadedSpec['document']>;
+type Message = ReturnType<ReturnType<Document['allMessages']>['all']>[number];
+type Schema = NonNullable<ReturnType<Message['payload']>>;
+
+function findRepoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(resolve(dir, 'pnpm-workspace.yaml'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`No pnpm-workspace.yaml above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+const repoRoot = findRepoRoot();
+// ASYNCAPI_SPEC_PATH only exists to point the test at a broken copy when checking that it can fail.
+const specPath = process.env['ASYNCAPI_SPEC_PATH'] ?? resolve(repoRoot, 'spec', 'asyncapi.yaml');
+const facts = JSON.parse(readFileSync(resolve(repoRoot, 'spec', 'test', 'fixtures', 'seed-facts.json'), 'utf8')) as SeedFacts;
+
+const show = (value: unknown): string => (value === undefined ? 'undefined' : JSON.stringify(value));
+const schemaName = (schema: Schema): string => schema.title() ?? schema.id();
+
+/**
+ * The object schemas a value of this schema may be: the schema itself when it is an object, every
+ * branch (recursively) when it is a `oneOf` union. Undefined when any branch is not an object.
+ */
+function objectBranches(schema: Schema): Schema[] | undefined {
+  const union = schema.oneOf();
+  if (union && union.length > 0) {
+    const branches: Schema[] = [];
+    for (const member of union) {
+      const inner = objectBranches(member);
+      if (!inner) return undefined;
+      branches.push(...inner);
+    }
+    return branches;
+  }
+  return schema.type() === 'object' ? [schema] : undefined;
+}
+
+function describeShape(schema: Schema): string {
+  const union = schema.oneOf();
+  if (union && union.length > 0) return `oneOf[${union.map(describeShape).join(', ')}]`;
+  const type = schema.type();
+  if (type === 'array') {
+    const items = schema.items();
+    return `array of ${items === undefined ? 'anything' : Array.isArray(items) ? 'a tuple' : describeShape(items)}`;
+  }
+  return type === undefined ? 'untyped' : show(type);
+}
+
+/** Does the schema have the seed's type? Undefined when it does, the mismatch otherwise. */
+function typeMismatch(seedType: string, schema: Schema): string | undefined {
+  const type = schema.type();
+  const items = schema.items();
+  const single = items !== undefined && !Array.isArray(items) ? items : undefined;
+  let ok: boolean;
+  switch (seedType) {
+    case '':
+      return undefined;
+    case 'string':
+      ok = type === 'string';
+      break;
+    case 'number':
+      ok = type === 'integer' || type === 'number';
+      break;
+    case 'object':
+      ok = objectBranches(schema) !== undefined;
+      break;
+    case 'object[]':
+      ok = type === 'array' && single !== undefined && objectBranches(single) !== undefined;
+      break;
+    case 'string[]':
+      ok = type === 'array' && single !== undefined && single.type() === 'string';
+      break;
+    default:
+      return `the seed type "${seedType}" is not one this test knows`;
+  }
+  const expected: Record<string, string> = {
+    string: 'type string',
+    number: 'type integer or number',
+    object: 'an object or a oneOf of objects',
+    'object[]': 'an array whose items are objects',
+    'string[]': 'an array of strings',
+  };
+  return ok ? undefined : `expected ${expected[seedType]}, got ${describeShape(schema)}`;
+}
+
+interface Located {
+  /** Which union branches were taken to get here, for messages. */
+  via: string;
+  schema: Schema;
+}
+
+/** The payload problems of one seed event; empty when the message conforms. */
+function conformanceProblems(document: Document, fact: SeedEvent): string[] {
+  const problems: string[] = [];
+  const at = (path: string[]): string => `${fact.event} ${path.length ? path.join('.') : '(payload)'}`;
+
+  const messages = document.allMessages().all().filter((message) => message.name() === fact.event);
+  if (messages.length !== 1) {
+    return [`${fact.event}: expected exactly one message named "${fact.event}", found ${messages.length}`];
+  }
+  const message = messages[0]!;
+  const payload = message.hasPayload() ? message.payload() : undefined;
+
+  if (fact.payload === 'none') {
+    if (payload) problems.push(`${at([])}: expected no payload schema, got ${describeShape(payload)}`);
+    return problems;
+  }
+  if (!payload) return [`${at([])}: expected a ${fact.payload} payload, the message has no payload schema`];
+  if (fact.payload === 'string') {
+    if (payload.type() !== 'string') problems.push(`${at([])}: expected type string, got ${describeShape(payload)}`);
+    return problems;
+  }
+
+  const roots = objectBranches(payload);
+  if (!roots) return [`${at([])}: expected an object or a oneOf union of objects, got ${describeShape(payload)}`];
+  if (fact.open) {
+    for (const root of roots) {
+      if (root.additionalProperties() === false) {
+        problems.push(`${at([])}: the seed allows other properties ("..."), but ${schemaName(root)} has additionalProperties: false`);
+      }
+    }
+  }
+
+  for (const field of fact.fields) {
+    let here: Located[] = roots.map((schema) => ({ via: roots.length > 1 ? schemaName(schema) : '', schema }));
+    field.path.forEach((segment, depth) => {
+      const prefix = field.path.slice(0, depth + 1);
+      const next: Located[] = [];
+      for (const { via, schema } of here) {
+        const where = via ? ` (in branch ${via})` : '';
+        const property = schema.properties()?.[segment];
+        if (!property) {
+          problems.push(`${at(prefix)}: missing${where}; properties there: ${show(Object.keys(schema.properties() ?? {}))}`);
+          continue;
+        }
+        if (!property.description()?.trim()) problems.push(`${at(prefix)}: no description in the spec${where}`);
+        if (depth === field.path.length - 1) {
+          const mismatch = typeMismatch(field.type, property);
+          if (mismatch) problems.push(`${at(prefix)}${where}: seed type "${field.type}": ${mismatch}`);
+          continue;
+        }
+        // Walk into the container: through an array to its items, then into every object branch.
+        const items = property.type() === 'array' ? property.items() : undefined;
+        const container = items !== undefined && !Array.isArray(items) ? items : property;
+        const branches = objectBranches(container);
+        if (!branches) {
+          problems.push(`${at(prefix)}${where}: has children in the seed but is ${describeShape(property)} in the spec`);
+          continue;
+        }
+        for (const branch of branches) {
+          const label = branches.length > 1 ? schemaName(branch) : '';
+          next.push({ via: [via, label].filter(Boolean).join(' > '), schema: branch });
+        }
+      }
+      here = next;
+    });
+  }
+  return [...new Set(problems)];
+}
+
+let document: Document;
+
+beforeAll(async () => {
+  expect(existsSync(specPath), `the AsyncAPI document is missing at ${specPath}`).toBe(true);
+  ({ document } = await loadCleanSpec(specPath));
+}, 60_000);
+
+describe('spec conforms to the seed event reference', () => {
+  it('has facts for every seed event (the fixture is not empty)', () => {
+    expect(facts.source).toBe('seed/events.md');
+    expect(facts.events.length).toBeGreaterThan(0);
+  });
+
+  it.each(facts.events)('$event: message, payload kind, fields, types and descriptions match the seed', (fact) => {
+    expect(conformanceProblems(document, fact), `${fact.event} does not conform to ${facts.source}`).toEqual([]);
+  });
+
+  it('spells thread_metada exactly as the seed does (not "thread_metadata")', () => {
+    expect(facts.events.map((e) => e.event)).toContain('thread_metada');
+    const names = document.allMessages().all().map((message) => message.name());
+    expect(names.filter((name) => name === 'thread_metada'), 'messages named thread_metada').toHaveLength(1);
+    expect(names, 'a message named thread_metadata').not.toContain('thread_metadata');
+  });
+});

@@ -1,0 +1,15 @@
+// Runs a command with inherited stdio and resolves with its exit code; shared by the root scripts.
+import { spawn } from 'node:child_process';
+
+export function run(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit', shell: false, ...options });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve(signal ? 1 : (code ?? 1)));
+  });
+}
+
+/** turbo from the workspace's own node_modules, so no global install is needed. */
+export function turbo(args) {
+  return run('turbo', args, { env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}` } });
+}

@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { formatProblem, loadCleanSpec, loadSpec, SpecError, toPointer } from '../src/index.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+describe('loadSpec', () => {
+  it('loads a valid document with no problem', async () => {
+    const spec = await loadSpec(fixture('minimal.yaml'));
+    expect(spec.problems).toEqual([]);
+    expect(spec.document?.allMessages().length).toBe(1);
+    expect(spec.raw).toMatchObject({ asyncapi: '3.1.0' });
+  });
+
+  it('reports a YAML syntax error with file and line, and no document', async () => {
+    const spec = await loadSpec(fixture('bad-yaml.yaml'));
+    expect(spec.document).toBeUndefined();
+    expect(spec.problems).toHaveLength(1);
+    expect(spec.problems[0]).toMatchObject({ severity: 'error', code: 'yaml-syntax', file: fixture('bad-yaml.yaml') });
+    expect(spec.problems[0]!.line).toBeGreaterThanOrEqual(5);
+  });
+
+  it('reports an invalid schema with its JSON pointer and line', async () => {
+    const spec = await loadSpec(fixture('bad-schema.yaml'));
+    expect(spec.document).toBeUndefined();
+    const problem = spec.problems.find((p) => p.pointer === '/components/schemas/Ping/properties/at/type');
+    expect(problem, JSON.stringify(spec.problems, null, 2)).toMatchObject({ severity: 'error', line: 31 });
+    expect(formatProblem(problem!, fileURLToPath(new URL('.', import.meta.url)))).toMatch(
+      /^fixtures\/bad-schema\.yaml:31:\d+ error asyncapi-document-resolved at \/components\/schemas\/Ping\/properties\/at\/type: /,
+    );
+  });
+
+  it('reports the project lint rules as warnings at the offending node', async () => {
+    const spec = await loadSpec(fixture('lint-warnings.yaml'));
+    const found = spec.problems.map((p) => [p.code, p.pointer, p.severity]);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        ['customer-chat-message-summary', '/components/messages/ping', 'warning'],
+        ['customer-chat-property-description', '/components/schemas/Ping/properties/at', 'warning'],
+      ]),
+    );
+  });
+});
+
+describe('loadCleanSpec', () => {
+  it('throws a SpecError listing every error and warning', async () => {
+    const error = await loadCleanSpec(fixture('lint-warnings.yaml')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SpecError);
+    expect((error as SpecError).problems.length).toBeGreaterThanOrEqual(2);
+    expect((error as SpecError).message).toMatch(/lint-warnings\.yaml:\d+:\d+ warning customer-chat-message-summary at \/components\/messages\/ping/);
+  });
+
+  it('returns the document when it is clean', async () => {
+    await expect(loadCleanSpec(fixture('minimal.yaml'))).resolves.toMatchObject({ problems: [] });
+  });
+});
+
+describe('toPointer', () => {
+  it('escapes ~ and / as RFC 6901 says', () => {
+    expect(toPointer(['a/b', 'c~d', 0])).toBe('/a~1b/c~0d/0');
+    expect(toPointer([])).toBe('');
+  });
+});
