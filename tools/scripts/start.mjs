@@ -15,7 +15,7 @@ if (unknown.length > 0) {
 const code = await turbo(['run', 'build', '--output-logs=new-only']);
 if (code !== 0) process.exit(code);
 
-const servers = readdirSync('packages')
+const servers = (existsSync('packages') ? readdirSync('packages') : [])
   .map((dir) => join('packages', dir, 'package.json'))
   .filter((file) => existsSync(file))
   .map((file) => JSON.parse(readFileSync(file, 'utf8')))
