@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { Parser, type AsyncAPIDocumentInterface, type Diagnostic } from '@asyncapi/parser';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { projectRules } from './ruleset.js';
 
 export { projectRules };
@@ -25,6 +25,8 @@ export interface SpecProblem {
 
 export interface LoadedSpec {
   file: string;
+  /** Line and column (1-based) of the node at a JSON pointer, or of its nearest existing ancestor. */
+  locate(pointer: string): { line: number; column: number };
   /** The document exactly as written (references kept), as plain JSON. */
   raw: Record<string, unknown>;
   /** The parsed document; undefined when it has errors. */
@@ -36,6 +38,14 @@ const SEVERITIES: Severity[] = ['error', 'warning', 'information', 'hint'];
 
 export function toPointer(path: ReadonlyArray<string | number>): string {
   return path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+export function fromPointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 export function formatProblem(problem: SpecProblem, cwd = process.cwd()): string {
@@ -66,26 +76,36 @@ function toProblem(file: string, diagnostic: Diagnostic): SpecProblem {
 export async function loadSpec(path: string): Promise<LoadedSpec> {
   const file = resolve(path);
   const source = await readFile(file, 'utf8');
-  let raw: Record<string, unknown>;
-  try {
-    raw = parseYaml(source, { prettyErrors: true }) as Record<string, unknown>;
-  } catch (error) {
-    const linePos = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
-    const problem: SpecProblem = {
+  const lineCounter = new LineCounter();
+  const yaml = parseDocument(source, { prettyErrors: true, lineCounter });
+  const locate = (pointer: string) => {
+    const path = fromPointer(pointer);
+    for (let length = path.length; length >= 0; length -= 1) {
+      const node = yaml.getIn(path.slice(0, length), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) {
+        const { line, col } = lineCounter.linePos(node.range[0]);
+        return { line, column: col };
+      }
+    }
+    return { line: 1, column: 1 };
+  };
+  if (yaml.errors.length > 0) {
+    const problems = yaml.errors.map((error): SpecProblem => ({
       severity: 'error',
       code: 'yaml-syntax',
-      message: (error as Error).message.split('\n')[0] ?? String(error),
+      message: error.message.split('\n')[0] ?? String(error),
       file,
-      line: linePos?.line ?? 1,
-      column: linePos?.col ?? 1,
+      line: error.linePos?.[0].line ?? 1,
+      column: error.linePos?.[0].col ?? 1,
       pointer: '',
-    };
-    return { file, raw: {}, document: undefined, problems: [problem] };
+    }));
+    return { file, raw: {}, document: undefined, problems, locate };
   }
+  const raw = yaml.toJS() as Record<string, unknown>;
   const parser = new Parser({ ruleset: { rules: projectRules } });
   const { document, diagnostics } = await parser.parse(source, { source: file });
   const problems = diagnostics.map((d) => toProblem(file, d));
-  return { file, raw, document, problems };
+  return { file, raw, document, problems, locate };
 }
 
 /**

@@ -61,3 +61,11 @@ describe('toPointer', () => {
     expect(toPointer([])).toBe('');
   });
 });
+
+describe('locate', () => {
+  it('gives the line of the node at a pointer, or of its nearest ancestor', async () => {
+    const spec = await loadSpec(fixture('minimal.yaml'));
+    expect(spec.locate('/components/schemas/Ping/properties/at')).toEqual({ line: 31, column: 11 });
+    expect(spec.locate('/components/schemas/Ping/nothing/here').line).toBe(spec.locate('/components/schemas/Ping').line);
+  });
+});

@@ -1,0 +1,47 @@
+#!/usr/bin/env -S npx tsx
+// `customer-chat-codegen [--check] [--spec FILE]`: generates every package's sources from the spec,
+// or with --check fails (printing the diff) when a checked-in generated file is stale.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatProblem, SpecError } from '@customer-chat/spec-loader';
+import { generate, REPOSITORY_ROOT } from './index.js';
+import { checkOutput, writeOutput } from './output.js';
+
+const USAGE = 'usage: customer-chat-codegen [--check] [--spec <asyncapi.yaml>]';
+
+let options: { check: boolean; spec: string };
+try {
+  const { values } = parseArgs({
+    options: { check: { type: 'boolean', default: false }, spec: { type: 'string', default: 'spec/asyncapi.yaml' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  options = { check: values.check ?? false, spec: values.spec ?? 'spec/asyncapi.yaml' };
+} catch (error) {
+  console.error(`codegen: ${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+
+try {
+  const plan = await generate(resolve(REPOSITORY_ROOT, options.spec));
+  if (options.check) {
+    const diffs = await checkOutput(REPOSITORY_ROOT, plan);
+    if (diffs.length > 0) {
+      console.error(diffs.join('\n'));
+      console.error(`codegen: ${diffs.length} generated file(s) out of step with ${plan.model.source}; run pnpm generate.`);
+      process.exit(1);
+    }
+    console.log(`codegen: ${plan.files.length} generated files in step with ${plan.model.source}.`);
+  } else {
+    const { written, removed } = await writeOutput(REPOSITORY_ROOT, plan);
+    console.log(`codegen: ${plan.files.length} files from ${plan.model.source} (${written.length} written, ${removed.length} removed).`);
+  }
+} catch (error) {
+  if (error instanceof SpecError) {
+    for (const problem of error.problems) console.error(formatProblem(problem));
+    console.error(`codegen: ${error.problems.length} problem(s) in the spec; nothing written.`);
+  } else {
+    console.error(`codegen: ${(error as Error).stack ?? String(error)}\nnothing written.`);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,688 @@
+// The models emitter: one TypeScript declaration per named schema of the intermediate model.
+//
+// @asyncapi/modelina (TypeScriptGenerator, JSON Schema input) is the engine: it interprets each
+// schema into its meta model, constrains it and renders it through its renderers. What modelina
+// cannot express faithfully is fixed with its own extension points (options, type mapping,
+// constraints, presets) or a small pre/post-processing step, each marked with the reason:
+//
+// - Each named schema is generated on its own, its `$ref`s to other named schemas replaced by
+//   opaque stubs that render as the referenced name. Given the whole document modelina would
+//   inline the referenced primitives (`id: string` instead of `id: ChatId`) and hoist nested
+//   objects under invented names (`StartChatArgumentsScope`, `AnonymousSchema_3`).
+// - Nothing is split out (`splitMetaModel`), so inline objects, maps and enums render in place
+//   as type literals, `Record<...>` and literal unions instead of new named models.
+// - The type mapping renders `const` and `enum` as literal types with single quotes, `any` as
+//   `unknown`, maps as `Record<string, T>` and nullability once per union.
+// - Unused or wrong modelina output is avoided: no `additionalProperties?: Map<...>` member
+//   (interfaces are open already and parsed JSON holds no Map), no camelCasing of property names
+//   (they are wire names) and no PascalCasing of model names (they are the component keys).
+// - The fallback branch of a discriminated union (`UnknownEvent`) gets a nominal discriminant,
+//   see `FallbackDiscriminant`.
+//
+// Anything this emitter does not understand throws an Error naming the JSON pointer, so the
+// output never silently loses a constraint that changes the shape of the data. Value-only
+// constraints (lengths, bounds, formats, patterns, uniqueness) have no TypeScript counterpart
+// and are left to the validators.
+import {
+  ConstrainedAnyModel,
+  ConstrainedArrayModel,
+  ConstrainedBooleanModel,
+  ConstrainedDictionaryModel,
+  ConstrainedEnumModel,
+  ConstrainedFloatModel,
+  ConstrainedIntegerModel,
+  ConstrainedObjectModel,
+  ConstrainedStringModel,
+  ConstrainedUnionModel,
+  IndentationTypes,
+  TypeScriptGenerator,
+  type ConstrainedMetaModel,
+  type ConstrainedObjectPropertyModel,
+  type MetaModel,
+  type TypeScriptOptions,
+  type TypeScriptPreset,
+  type TypeScriptTypeMapping,
+} from '@asyncapi/modelina';
+import type { Discriminator, NamedSchema } from '../model/types.js';
+
+export interface ModelDeclaration {
+  /** The component key, which is also the declared type's name. */
+  name: string;
+  /** JSON pointer of the schema in the document. */
+  pointer: string;
+  description: string | undefined;
+  /** `export interface X { ... }` or `export type X = ...;`, without imports, header or JSDoc. */
+  code: string;
+}
+
+const REF_PREFIX = '#/definitions/';
+/** Marks a stub standing for a `$ref` to a named schema; the value is the schema's name. */
+const REF_KEY = 'x-codegen-ref';
+/** JSON pointer of the original schema a prepared (sub)schema comes from, for error messages. */
+const POINTER_KEY = 'x-codegen-pointer';
+
+/** Keywords that only annotate or constrain values; TypeScript types cannot say more about them. */
+const VALUE_KEYWORDS = new Set([
+  'title',
+  'description',
+  'examples',
+  'default',
+  'format',
+  '$comment',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'contentMediaType',
+  'contentEncoding',
+]);
+/** Keywords that shape the type and that this emitter renders. */
+const SHAPE_KEYWORDS = new Set([
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'enum',
+  'const',
+  'oneOf',
+  'not',
+  'discriminator',
+  '$ref',
+]);
+const JSON_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
+
+// Names a declaration may not take: TypeScript's reserved words and built-in type names, and the
+// globals the generated code itself uses (`Record`).
+const RESERVED_NAMES = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
+    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
+    'implements interface let package private protected public static yield any boolean number string symbol ' +
+    'bigint object never unknown undefined type declare module namespace keyof readonly infer is asserts ' +
+    'Record Array ReadonlyArray Partial Required Readonly'
+  ).split(' '),
+);
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+class ModelsError extends Error {
+  constructor(pointer: string, message: string) {
+    super(`${pointer}: ${message}`);
+    this.name = 'ModelsError';
+  }
+}
+
+type SchemaObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is SchemaObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function escapePointerSegment(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** A single-quoted TypeScript string literal. */
+function quote(value: string): string {
+  const json = JSON.stringify(value).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'");
+  return `'${json}'`;
+}
+
+/** The TypeScript literal type of a JSON primitive. */
+function literal(value: unknown, pointer: string): string {
+  if (typeof value === 'string') return quote(value);
+  if (value === null || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new ModelsError(pointer, `unsupported literal ${JSON.stringify(value)} (only strings, numbers, booleans and null)`);
+}
+
+function jsDoc(description: unknown): string[] {
+  if (typeof description !== 'string' || description.trim() === '') return [];
+  const lines = description
+    .trimEnd()
+    .replace(/\*\//g, '*\\/')
+    .split('\n')
+    .map((line) => line.trimEnd());
+  if (lines.length === 1) return [`/** ${lines[0]} */`];
+  return ['/**', ...lines.map((line) => (line === '' ? ' *' : ` * ${line}`)), ' */'];
+}
+
+function propertyKey(name: string): string {
+  return IDENTIFIER.test(name) ? name : quote(name);
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line === '' ? line : `  ${line}`))
+    .join('\n');
+}
+
+// ---- discriminated unions and their fallback branch -------------------------------------------
+
+/**
+ * How the fallback branch's discriminant is typed. TypeScript keeps every union member whose
+ * discriminant is *comparable* to the tested literal, and `string` is comparable to `'message'`,
+ * so `type: string` would leave `UnknownEvent` in `case 'message':` and break `event.text`. An
+ * intersection brand (`string & { readonly [brand]: true }`) is no better: the intersection is
+ * still comparable to every literal through its `string` part, which stops the narrowing of the
+ * *other* branches too. A nominal string type is not comparable to any string literal, so the
+ * fallback drops out of every `case` and is exactly what remains in `default:`; it is a string
+ * subtype, so `const t: string = event.type` works. It is typed with an ambient string enum that
+ * emits no JavaScript; a value can only be made with a cast (`'x' as UnknownEvent['type']`),
+ * which is right since only a validator can tell that a type is unknown.
+ */
+interface FallbackDiscriminant {
+  /** Name of the nominal type, e.g. `UnknownEventType`. */
+  typeName: string;
+  property: string;
+  union: string;
+  fallback: string;
+}
+
+function pascal(value: string): string {
+  return value
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function refName(ref: unknown): string | undefined {
+  return typeof ref === 'string' && ref.startsWith(REF_PREFIX) ? ref.slice(REF_PREFIX.length) : undefined;
+}
+
+/** Checks the discriminators against the schemas and plans the fallbacks' nominal discriminants. */
+function planDiscriminators(
+  byName: ReadonlyMap<string, NamedSchema>,
+  discriminators: readonly Discriminator[],
+): Map<string, FallbackDiscriminant> {
+  const fallbacks = new Map<string, FallbackDiscriminant>();
+  const unions = new Set<string>();
+  for (const discriminator of discriminators) {
+    const union = byName.get(discriminator.union);
+    if (union === undefined) {
+      throw new ModelsError('/components/schemas', `discriminated union ${discriminator.union} is not among the schemas`);
+    }
+    unions.add(union.name);
+    const declared = union.schema.discriminator;
+    if (declared !== undefined && declared !== discriminator.property) {
+      throw new ModelsError(
+        union.pointer,
+        `discriminator "${String(declared)}" does not match the model's "${discriminator.property}"`,
+      );
+    }
+    const members = Array.isArray(union.schema.oneOf) ? union.schema.oneOf.map((m) => refName(isObject(m) ? m.$ref : undefined)) : [];
+    const expected = [...discriminator.branches.map((b) => b.schema), ...(discriminator.fallback ? [discriminator.fallback] : [])];
+    if (members.length !== expected.length || expected.some((name) => !members.includes(name))) {
+      throw new ModelsError(
+        union.pointer,
+        `oneOf (${members.join(', ')}) does not list exactly the discriminator's branches (${expected.join(', ')})`,
+      );
+    }
+    const values: string[] = [];
+    for (const branch of discriminator.branches) {
+      const schema = byName.get(branch.schema);
+      const property = schema && isObject(schema.schema.properties) ? schema.schema.properties[discriminator.property] : undefined;
+      if (schema === undefined || !isObject(property) || property.const !== branch.value) {
+        throw new ModelsError(
+          schema?.pointer ?? union.pointer,
+          `branch ${branch.schema} of ${union.name} must have a property ${discriminator.property} with const ${JSON.stringify(branch.value)}`,
+        );
+      }
+      values.push(branch.value);
+    }
+    if (discriminator.fallback === undefined) continue;
+    const fallback = byName.get(discriminator.fallback);
+    const property = fallback && isObject(fallback.schema.properties) ? fallback.schema.properties[discriminator.property] : undefined;
+    const excluded = isObject(property) && isObject(property.not) && Array.isArray(property.not.enum) ? property.not.enum : undefined;
+    const required = fallback && Array.isArray(fallback.schema.required) ? fallback.schema.required : [];
+    if (fallback === undefined || !isObject(property) || property.type !== 'string' || excluded === undefined) {
+      throw new ModelsError(
+        fallback?.pointer ?? union.pointer,
+        `fallback ${discriminator.fallback} of ${union.name} must have a property ${discriminator.property} of type string with not.enum`,
+      );
+    }
+    // The nominal discriminant claims the fallback never carries a branch's value: check it.
+    const missing = values.filter((value) => !excluded.includes(value));
+    if (missing.length > 0 || !required.includes(discriminator.property)) {
+      throw new ModelsError(
+        `${fallback.pointer}/properties/${escapePointerSegment(discriminator.property)}`,
+        `the fallback's discriminant must be required and exclude every branch value (missing: ${missing.join(', ') || 'none'})`,
+      );
+    }
+    const typeName = `${fallback.name}${pascal(discriminator.property)}`;
+    if (byName.has(typeName)) {
+      throw new ModelsError(fallback.pointer, `the fallback discriminant type ${typeName} clashes with a schema of that name`);
+    }
+    const planned = fallbacks.get(fallback.name);
+    if (planned !== undefined && planned.property !== discriminator.property) {
+      throw new ModelsError(fallback.pointer, `fallback of unions with different discriminators (${planned.property}, ${discriminator.property})`);
+    }
+    fallbacks.set(fallback.name, { typeName, property: discriminator.property, union: union.name, fallback: fallback.name });
+  }
+  for (const named of byName.values()) {
+    if (named.schema.discriminator !== undefined && !unions.has(named.name)) {
+      throw new ModelsError(named.pointer, 'has a discriminator but is not among the model\'s discriminated unions');
+    }
+  }
+  return fallbacks;
+}
+
+// ---- preparing a schema for modelina ---------------------------------------------------------
+
+interface PrepareContext {
+  byName: ReadonlyMap<string, NamedSchema>;
+  root: NamedSchema;
+  fallback: FallbackDiscriminant | undefined;
+}
+
+/**
+ * Checks a schema against what this emitter renders (throwing with the pointer otherwise) and
+ * returns the copy handed to modelina: `$ref`s replaced by stubs, value-only keywords dropped,
+ * every subschema tagged with its pointer.
+ */
+function prepare(schema: unknown, pointer: string, context: PrepareContext, isRoot = false): SchemaObject {
+  if (!isObject(schema)) {
+    throw new ModelsError(pointer, `unsupported schema ${JSON.stringify(schema)} (expected an object)`);
+  }
+  for (const keyword of Object.keys(schema)) {
+    if (!SHAPE_KEYWORDS.has(keyword) && !VALUE_KEYWORDS.has(keyword)) {
+      throw new ModelsError(pointer, `unsupported JSON Schema keyword "${keyword}"`);
+    }
+  }
+  const prepared: SchemaObject = { [POINTER_KEY]: pointer };
+  if (typeof schema.description === 'string') prepared.description = schema.description;
+
+  if (schema.$ref !== undefined) {
+    const name = refName(schema.$ref);
+    const target = name === undefined ? undefined : context.byName.get(name);
+    if (name === undefined || target === undefined) {
+      throw new ModelsError(pointer, `$ref ${JSON.stringify(schema.$ref)} does not name one of the schemas`);
+    }
+    const siblings = Object.keys(schema).filter((k) => k !== '$ref' && !VALUE_KEYWORDS.has(k));
+    if (siblings.length > 0) throw new ModelsError(pointer, `unsupported keywords next to $ref: ${siblings.join(', ')}`);
+    // Pre-processing: modelina would dereference the schema and inline or hoist it; an opaque
+    // object stub keeps the reference, and the type mapping renders it as the referenced name.
+    return {
+      ...prepared,
+      description: typeof schema.description === 'string' ? schema.description : target.description,
+      type: 'object',
+      additionalProperties: false,
+      [REF_KEY]: name,
+    };
+  }
+
+  if (schema.type !== undefined) {
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+    if (types.length === 0 || types.some((t) => typeof t !== 'string' || !JSON_TYPES.has(t))) {
+      throw new ModelsError(pointer, `unsupported type ${JSON.stringify(schema.type)}`);
+    }
+    prepared.type = schema.type;
+  }
+  if (schema.const !== undefined) {
+    literal(schema.const, pointer);
+    prepared.const = schema.const;
+  }
+  if (schema.enum !== undefined) {
+    if (!Array.isArray(schema.enum) || schema.enum.length === 0) throw new ModelsError(pointer, 'enum must be a non-empty array');
+    schema.enum.forEach((value, i) => literal(value, `${pointer}/enum/${i}`));
+    prepared.enum = schema.enum;
+  }
+  if (schema.discriminator !== undefined) {
+    if (!isRoot || typeof schema.discriminator !== 'string' || schema.oneOf === undefined) {
+      throw new ModelsError(pointer, 'discriminator is only supported as a property name on a named oneOf schema');
+    }
+  }
+  if (schema.not !== undefined) {
+    // Only the fallback's discriminant may say "none of these"; its nominal type says it instead.
+    const isFallbackDiscriminant =
+      context.fallback !== undefined &&
+      pointer === `${context.root.pointer}/properties/${escapePointerSegment(context.fallback.property)}`;
+    if (!isFallbackDiscriminant || !isObject(schema.not) || Object.keys(schema.not).join() !== 'enum') {
+      throw new ModelsError(pointer, 'unsupported "not" (only { enum } on the discriminant of a union\'s fallback branch)');
+    }
+  }
+
+  if (schema.properties !== undefined) {
+    if (!isObject(schema.properties)) throw new ModelsError(pointer, 'properties must be an object');
+    const properties: SchemaObject = {};
+    for (const [key, value] of Object.entries(schema.properties)) {
+      properties[key] = prepare(value, `${pointer}/properties/${escapePointerSegment(key)}`, context);
+    }
+    prepared.properties = properties;
+  }
+  // `properties: {}` declares nothing: such an object is a map like one without properties.
+  const hasProperties = isObject(schema.properties) && Object.keys(schema.properties).length > 0;
+  if (schema.required !== undefined) {
+    const known = isObject(schema.properties) ? schema.properties : {};
+    if (!Array.isArray(schema.required) || schema.required.some((r) => typeof r !== 'string')) {
+      throw new ModelsError(pointer, 'required must be an array of property names');
+    }
+    const unknown = schema.required.filter((r: string) => !Object.hasOwn(known, r));
+    if (unknown.length > 0) throw new ModelsError(pointer, `required names properties that are not declared: ${unknown.join(', ')}`);
+    prepared.required = schema.required;
+  }
+  const additional = schema.additionalProperties;
+  if (additional !== undefined) {
+    const isOpen = additional === true || (isObject(additional) && Object.keys(additional).length === 0);
+    if (hasProperties) {
+      // An interface is open already: only `false` or an open schema make sense next to properties.
+      if (additional !== false && !isOpen) {
+        throw new ModelsError(`${pointer}/additionalProperties`, 'unsupported additionalProperties schema next to properties');
+      }
+    } else if (additional === false || additional === true) {
+      prepared.additionalProperties = additional;
+    } else {
+      prepared.additionalProperties = isOpen ? true : prepare(additional, `${pointer}/additionalProperties`, context);
+    }
+  }
+  if (schema.items !== undefined) {
+    if (Array.isArray(schema.items)) throw new ModelsError(`${pointer}/items`, 'unsupported tuple items (an array of schemas)');
+    prepared.items = prepare(schema.items, `${pointer}/items`, context);
+  }
+  if (schema.oneOf !== undefined) {
+    if (!Array.isArray(schema.oneOf) || schema.oneOf.length === 0) throw new ModelsError(pointer, 'oneOf must be a non-empty array');
+    const mixed = ['type', 'properties', 'items', 'additionalProperties', 'enum', 'const'].filter((k) => schema[k] !== undefined);
+    if (mixed.length > 0) throw new ModelsError(pointer, `unsupported oneOf next to ${mixed.join(', ')}`);
+    prepared.oneOf = schema.oneOf.map((member, i) => prepare(member, `${pointer}/oneOf/${i}`, context));
+  }
+  return prepared;
+}
+
+// ---- rendering through modelina ---------------------------------------------------------------
+
+function pointerOf(model: ConstrainedMetaModel, fallback: string): string {
+  const input: unknown = model.originalInput;
+  return isObject(input) && typeof input[POINTER_KEY] === 'string' ? input[POINTER_KEY] : fallback;
+}
+
+function stubName(model: ConstrainedMetaModel): string | undefined {
+  const input: unknown = model.originalInput;
+  return isObject(input) && typeof input[REF_KEY] === 'string' ? input[REF_KEY] : undefined;
+}
+
+function descriptionOf(model: ConstrainedMetaModel): unknown {
+  const input: unknown = model.originalInput;
+  return isObject(input) ? input.description : undefined;
+}
+
+function constOf(model: ConstrainedMetaModel): { value: unknown } | undefined {
+  // Read from the schema: modelina drops falsy constants (`const: false`, `0`, `''`).
+  const input: unknown = model.originalInput;
+  return isObject(input) && Object.hasOwn(input, 'const') ? { value: input.const } : undefined;
+}
+
+function isNullOnly(model: ConstrainedMetaModel): boolean {
+  const input: unknown = model.originalInput;
+  if (!isObject(input)) return false;
+  return input.type === 'null' || (Array.isArray(input.type) && input.type.length === 1 && input.type[0] === 'null');
+}
+
+interface RenderContext {
+  root: NamedSchema;
+  fallback: FallbackDiscriminant | undefined;
+}
+
+/**
+ * The type of a model without its own nullability (`| null` is added once, by `fullType`).
+ * Children are rendered recursively rather than read from their `.type`: modelina computes the
+ * type of "safe" models (objects) before their children's, so those are still empty here. The
+ * recursion ends, as `$ref`s are stubs.
+ */
+function baseType(model: ConstrainedMetaModel, context: RenderContext): string {
+  const pointer = pointerOf(model, context.root.pointer);
+  const constant = constOf(model);
+  if (constant !== undefined) return literal(constant.value, pointer);
+  if (model instanceof ConstrainedObjectModel) {
+    const name = stubName(model);
+    if (name !== undefined) return name;
+    return objectLiteral(model, context);
+  }
+  if (model instanceof ConstrainedStringModel) return 'string';
+  if (model instanceof ConstrainedIntegerModel || model instanceof ConstrainedFloatModel) return 'number';
+  if (model instanceof ConstrainedBooleanModel) return 'boolean';
+  if (model instanceof ConstrainedAnyModel) return isNullOnly(model) ? 'null' : 'unknown';
+  if (model instanceof ConstrainedEnumModel) {
+    const values = model.values.filter((v) => v.originalInput !== null).map((v) => literal(v.originalInput, pointer));
+    return values.length > 0 ? values.join(' | ') : 'null';
+  }
+  if (model instanceof ConstrainedArrayModel) {
+    const item = fullType(model.valueModel, context);
+    return isTopLevelUnion(item) ? `(${item})[]` : `${item}[]`;
+  }
+  if (model instanceof ConstrainedDictionaryModel) {
+    if (model.serializationType !== 'normal') {
+      throw new ModelsError(pointer, 'internal: additionalProperties next to properties reached the renderer');
+    }
+    return `Record<string, ${fullType(model.value, context)}>`;
+  }
+  if (model instanceof ConstrainedUnionModel) {
+    const members: string[] = [];
+    for (const member of model.union) {
+      const type = baseType(member, context);
+      if (!members.includes(type)) members.push(type);
+    }
+    return members.join(' | ');
+  }
+  // ReferenceModel (a split-out model) and TupleModel: modelina would need a name or a shape we
+  // never hand it; fail loudly instead of rendering an invented name.
+  throw new ModelsError(pointer, `modelina produced a ${model.constructor.name} that would need an invented name`);
+}
+
+function isNullable(model: ConstrainedMetaModel): boolean {
+  if (model.options.isNullable === true) return true;
+  if (model instanceof ConstrainedEnumModel) return model.values.some((v) => v.originalInput === null);
+  if (model instanceof ConstrainedUnionModel) return model.union.some(isNullable);
+  return false;
+}
+
+/** Whether a rendered type is a union at its top level (and needs parentheses before `[]`). */
+function isTopLevelUnion(type: string): boolean {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < type.length; i++) {
+    const char = type[i];
+    if (quoted) {
+      if (char === '\\') i++;
+      else if (char === "'") quoted = false;
+    } else if (char === "'") quoted = true;
+    else if (char === '{' || char === '(' || char === '<' || char === '[') depth++;
+    else if (char === '}' || char === ')' || char === '>' || char === ']') depth--;
+    else if (char === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
+function fullType(model: ConstrainedMetaModel, context: RenderContext): string {
+  const base = baseType(model, context);
+  // `unknown` holds null already (modelina marks `true` schemas nullable).
+  if (base === 'unknown' || base === 'null' || !isNullable(model)) return base;
+  return base.split(' | ').includes('null') ? base : `${base} | null`;
+}
+
+/** One member of an interface or type literal, with its description as JSDoc. */
+function renderMember(property: ConstrainedObjectPropertyModel, owner: ConstrainedObjectModel, context: RenderContext): string {
+  const name = property.unconstrainedPropertyName;
+  const optional = property.required ? '' : '?';
+  let type = fullType(property.property, context);
+  const isRootObject = pointerOf(owner, '') === context.root.pointer;
+  if (isRootObject && context.fallback !== undefined && name === context.fallback.property) {
+    // The fallback branch's discriminant: nominal, see FallbackDiscriminant.
+    type = context.fallback.typeName;
+  }
+  return [...jsDoc(descriptionOf(property.property)), `${propertyKey(name)}${optional}: ${type};`].join('\n');
+}
+
+function members(model: ConstrainedObjectModel, context: RenderContext): string[] {
+  return Object.values(model.properties).map((property) => {
+    if (property.property instanceof ConstrainedDictionaryModel && property.property.serializationType === 'unwrap') {
+      // Guarded in prepare(); modelina's `additionalProperties?: Map<...>` member never renders.
+      throw new ModelsError(pointerOf(model, context.root.pointer), 'internal: additionalProperties member next to properties');
+    }
+    return renderMember(property, model, context);
+  });
+}
+
+function objectLiteral(model: ConstrainedObjectModel, context: RenderContext): string {
+  const rendered = members(model, context);
+  // No properties and no additionalProperties: modelina only gets here for `additionalProperties: false`.
+  if (rendered.length === 0) return 'Record<string, never>';
+  return `{\n${indent(rendered.join('\n'))}\n}`;
+}
+
+/**
+ * The modelina generator for one named schema. `splitMetaModel` is overridden so no nested model
+ * is split out under an invented name: everything below the root renders inline.
+ */
+class InlineTypeScriptGenerator extends TypeScriptGenerator {
+  override splitMetaModel(model: MetaModel): MetaModel[] {
+    return [model];
+  }
+}
+
+function createGenerator(context: RenderContext): InlineTypeScriptGenerator {
+  const type = ({ constrainedModel }: { constrainedModel: ConstrainedMetaModel }): string => fullType(constrainedModel, context);
+  const typeMapping: TypeScriptTypeMapping = {
+    Object: type,
+    Reference: type,
+    Any: type,
+    Float: type,
+    Integer: type,
+    String: type,
+    Boolean: type,
+    Tuple: type,
+    Array: type,
+    Enum: type,
+    Union: type,
+    Dictionary: type,
+  };
+  const preset: TypeScriptPreset<TypeScriptOptions> = {
+    interface: {
+      self({ content, model }) {
+        const name = context.root.name;
+        // An interface cannot be nullable, a bare reference or empty: those become aliases.
+        if (stubName(model) !== undefined || isNullable(model) || Object.keys(model.properties).length === 0) {
+          return `type ${name} = ${model.type};`;
+        }
+        return content;
+      },
+      property({ property, model }) {
+        return renderMember(property, model, context);
+      },
+    },
+    // modelina renders enums with double quotes (or as a TS enum): use the literal union instead.
+    enum: {
+      self({ model }) {
+        return `type ${context.root.name} = ${model.type};`;
+      },
+    },
+    type: {
+      self({ model }) {
+        return `type ${context.root.name} = ${model.type};`;
+      },
+    },
+  };
+  return new InlineTypeScriptGenerator({
+    modelType: 'interface',
+    enumType: 'union',
+    mapType: 'record',
+    indentation: { type: IndentationTypes.SPACES, size: 2 },
+    typeMapping,
+    constraints: {
+      // Property keys are wire names and model names component keys: keep both as they are
+      // (modelina would camelCase/PascalCase them and could merge `a-b` with `a_b`).
+      propertyKey: ({ objectPropertyModel }) => objectPropertyModel.propertyName,
+      modelName: ({ modelName }) => modelName,
+      constant: ({ constrainedMetaModel }) => {
+        const constant = constOf(constrainedMetaModel);
+        return constant === undefined ? undefined : literal(constant.value, pointerOf(constrainedMetaModel, context.root.pointer));
+      },
+    },
+    processorOptions: {
+      // Properties next to an open additionalProperties are an open interface, not a Map member.
+      jsonSchema: { ignoreAdditionalProperties: true },
+    },
+    presets: [preset],
+  });
+}
+
+function fallbackDeclaration(fallback: FallbackDiscriminant): string {
+  return [
+    `/**`,
+    ` * A value of \`${fallback.union}['${fallback.property}']\` this version does not know: any string but the known`,
+    ` * ones. Nominal, so that narrowing on \`${fallback.property}\` drops \`${fallback.fallback}\` from every known case.`,
+    ` * Ambient: it emits no JavaScript.`,
+    ` */`,
+    `declare enum ${fallback.typeName} {`,
+    `  Unknown = ${quote(`(unknown ${fallback.union} ${fallback.property})`)},`,
+    `}`,
+  ].join('\n');
+}
+
+async function generateOne(
+  named: NamedSchema,
+  byName: ReadonlyMap<string, NamedSchema>,
+  fallbacks: ReadonlyMap<string, FallbackDiscriminant>,
+): Promise<ModelDeclaration> {
+  const fallback = fallbacks.get(named.name);
+  let input = prepare(named.schema, named.pointer, { byName, root: named, fallback }, true);
+  if (typeof input[REF_KEY] === 'string') {
+    // A named schema that is only a $ref: a union of one keeps modelina from rendering the stub as an interface.
+    input = { [POINTER_KEY]: named.pointer, oneOf: [input] };
+  }
+  // The root's name is the component key, whatever its `title` says.
+  input.title = named.name;
+  input.$schema = 'http://json-schema.org/draft-07/schema#';
+
+  const context: RenderContext = { root: named, fallback };
+  const outputs = await createGenerator(context).generate(input);
+  const [output] = outputs;
+  if (outputs.length !== 1 || output === undefined) {
+    const names = outputs.map((o) => o.modelName).join(', ');
+    throw new ModelsError(named.pointer, `modelina split the schema into ${outputs.length} models (${names}); only inline nesting is supported`);
+  }
+  if (/\bAnonymousSchema|\banonymSchema/i.test(output.result)) {
+    throw new ModelsError(named.pointer, 'modelina invented a name for a nested schema');
+  }
+  let code = `export ${output.result.trim()}`;
+  if (!code.startsWith(`export interface ${named.name} {`) && !code.startsWith(`export type ${named.name} = `)) {
+    throw new ModelsError(named.pointer, `unexpected modelina output: ${code.split('\n')[0] ?? ''}`);
+  }
+  if (fallback !== undefined) code = `${code}\n\n${fallbackDeclaration(fallback)}`;
+  return { name: named.name, pointer: named.pointer, description: named.description, code };
+}
+
+/**
+ * One TypeScript declaration per named schema, in input order. References between schemas are by
+ * name; the caller prints all declarations into one module (they reference each other freely).
+ */
+export async function generateModelDeclarations(
+  schemas: NamedSchema[],
+  discriminators: Discriminator[],
+): Promise<ModelDeclaration[]> {
+  const byName = new Map<string, NamedSchema>();
+  for (const named of schemas) {
+    if (!IDENTIFIER.test(named.name) || RESERVED_NAMES.has(named.name)) {
+      throw new ModelsError(named.pointer, `"${named.name}" cannot be used as a TypeScript type name`);
+    }
+    if (byName.has(named.name)) throw new ModelsError(named.pointer, `duplicate schema name ${named.name}`);
+    byName.set(named.name, named);
+  }
+  const fallbacks = planDiscriminators(byName, discriminators);
+  const declarations: ModelDeclaration[] = [];
+  for (const named of schemas) declarations.push(await generateOne(named, byName, fallbacks));
+  return declarations;
+}

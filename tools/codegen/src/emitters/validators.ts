@@ -1,0 +1,197 @@
+// Emits @customer-chat/validators' generated sources: ajv standalone code compiled now (so nothing
+// compiles at run time and a strict Content-Security-Policy is fine), one module per message for
+// per-message imports, typed wrappers over it, and the index with the name -> validator tables.
+import { Ajv } from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import { camelCase, GeneratedFile, importSymbol, literal, pascalCase, type GeneratedFile as File } from '../printer/generated-file.js';
+import { formatRegExp } from './formats.js';
+import { BUNDLE_ID, bundleSchema, frameDefinition, payloadDefinition } from './message-schemas.js';
+import type { Emitter, EmitContext, OutputFile } from './emitter.js';
+import type { MessageModel, ProtocolModel } from '../model/types.js';
+
+type StandaloneCode = (ajv: Ajv, refs: Record<string, string>) => string;
+// CommonJS interop: at run time the default import is the function, its typings say `.default`.
+const standaloneCode: StandaloneCode =
+  typeof standaloneModule === 'function' ? (standaloneModule as StandaloneCode) : (standaloneModule as unknown as { default: StandaloneCode }).default;
+
+export const VALIDATORS_GEN_DIR = 'packages/validators/src/gen';
+const RUNTIME = '../../runtime/validation.js';
+const AJV_RUNTIME_FROM_GEN = '../runtime/ajv-runtime.js';
+const RUNTIME_FROM_GEN = '../runtime/validation.js';
+const MODELS = '../models.js';
+
+/** ajv's standalone output `require`s these helpers; the package ships its own ESM copies. */
+const AJV_RUNTIME_FUNCTIONS: Record<string, string> = {
+  'ajv/dist/runtime/ucs2length': 'ucs2length',
+  'ajv/dist/runtime/equal': 'equal',
+};
+
+function formatsUsed(node: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const item of node) formatsUsed(item, into);
+  else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'format' && typeof value === 'string') into.add(value);
+      else if (key !== 'examples') formatsUsed(value, into);
+    }
+  }
+  return into;
+}
+
+/** Names of the generated TypeScript declarations for a message. */
+export function messageTypeNames(message: MessageModel) {
+  const base = pascalCase(message.name);
+  return { payload: base, frame: `${base}Frame`, validate: `validate${base}`, validateFrame: `validate${base}Frame`, is: `is${base}`, assert: `assert${base}` };
+}
+
+/** The standalone module's export for a message's payload or frame validator. */
+function standaloneExport(message: MessageModel, what: 'payload' | 'frame'): string {
+  return `${camelCase(message.name)}${what === 'payload' ? 'Payload' : 'Frame'}`;
+}
+
+function compileStandalone(ajv: Ajv, refs: Record<string, string>): string {
+  let code = standaloneCode(ajv, refs);
+  const imports = new Set<string>();
+  code = code.replace(/const (\w+) = require\("([^"]+)"\)\.default;/g, (_all: string, local: string, module: string) => {
+    const helper = AJV_RUNTIME_FUNCTIONS[module];
+    if (helper === undefined) throw new Error(`ajv standalone code needs ${module}, which the validators runtime does not provide`);
+    imports.add(helper);
+    return `const ${local} = ${helper};`;
+  });
+  if (/\brequire\(/.test(code)) throw new Error('ajv standalone code still requires a module');
+  const importLine = imports.size > 0 ? `import { ${[...imports].sort().join(', ')} } from '${AJV_RUNTIME_FROM_GEN}';\n` : '';
+  return `${importLine}${code.replace(/^"use strict";/, '')}\n`;
+}
+
+function printMessageModule(file: File, model: ProtocolModel, message: MessageModel): void {
+  const names = messageTypeNames(message);
+  const standalone = '../standalone.js';
+  const runtime = (name: string, typeOnly = false) => importSymbol(name, RUNTIME, typeOnly);
+  const validation = runtime('Validation', true);
+
+  file.jsDoc(`Payload of \`${message.name}\`: ${message.summary ?? ''}`, message.description, `@see ${model.source}#${message.pointer}`);
+  if (message.payload === undefined) file.print('export type ', names.payload, ' = undefined;');
+  else file.print('export type ', names.payload, ' = ', importSymbol(message.payload.ref, MODELS, true), ';');
+  if (message.kind !== 'client') {
+    const headers = importSymbol(message.headersSchema!, MODELS, true);
+    const action = message.action === undefined ? [] : [`action: ${literal(message.action)}; `];
+    file.blank();
+    file.jsDoc(`The whole ${message.kind} frame carrying \`${message.name}\` on the wire.`);
+    file.print('export type ', names.frame, ' = ', message.action === undefined ? headers : ['Omit<', headers, ", 'action'>"], ' & { ', ...action, 'payload: ', names.payload, ' };');
+  }
+  file.blank();
+  file.jsDoc(`Validates a \`${message.name}\` payload; errors carry JSON pointers into it.`);
+  file.block(['export function ', names.validate, '(data: unknown): ', validation, '<', names.payload, '> {'], () => {
+    if (message.payload === undefined) file.print('return ', runtime('checkNothing'), '(data);');
+    else file.print('return ', runtime('check'), '<', names.payload, '>(', importSymbol(standaloneExport(message, 'payload'), standalone), ', data);');
+  });
+  file.blank();
+  file.jsDoc(`Whether \`data\` is a valid \`${message.name}\` payload.`);
+  file.block(['export function ', names.is, '(data: unknown): data is ', names.payload, ' {'], () => {
+    file.print('return ', names.validate, '(data).ok;');
+  });
+  file.blank();
+  file.jsDoc(`Throws a ValidationError listing every problem unless \`data\` is a valid \`${message.name}\` payload.`);
+  file.block(['export function ', names.assert, '(data: unknown): asserts data is ', names.payload, ' {'], () => {
+    file.print(runtime('assertValid'), '(', literal(message.name), ', ', names.validate, '(data));');
+  });
+  if (message.kind !== 'client') {
+    file.blank();
+    file.jsDoc(`Validates a whole \`${message.name}\` frame (its fields and its payload).`);
+    file.block(['export function ', names.validateFrame, '(frame: unknown): ', validation, '<', names.frame, '> {'], () => {
+      file.print('return ', runtime('check'), '<', names.frame, '>(', importSymbol(standaloneExport(message, 'frame'), standalone), ', frame);');
+    });
+  }
+}
+
+function printIndex(file: File, model: ProtocolModel): void {
+  const wire = model.messages.filter((m) => m.kind !== 'client');
+  const module = (m: MessageModel) => `./messages/${m.name}.js`;
+  for (const message of model.messages) file.print(`export * from '${module(message)}';`);
+  file.blank();
+  file.jsDoc('Every message of the protocol by name, with its payload type.');
+  file.block('export interface MessagePayloads {', () => {
+    for (const m of model.messages) file.print(m.name, ': ', importSymbol(messageTypeNames(m).payload, module(m), true), ';');
+  });
+  file.blank();
+  file.jsDoc('Every message that travels on the wire by name, with its frame type.');
+  file.block('export interface MessageFrames {', () => {
+    for (const m of wire) file.print(m.name, ': ', importSymbol(messageTypeNames(m).frame, module(m), true), ';');
+  });
+  file.blank();
+  file.print('export type MessageName = keyof MessagePayloads;');
+  file.print('export type FrameName = keyof MessageFrames;');
+  file.blank();
+  const validation = importSymbol('Validation', RUNTIME_FROM_GEN, true);
+  file.block(['const payloadValidators: { readonly [N in MessageName]: (data: unknown) => ', validation, '<MessagePayloads[N]> } = {'], () => {
+    for (const m of model.messages) file.print(m.name, ': ', importSymbol(messageTypeNames(m).validate, module(m)), ',');
+  });
+  file.blank();
+  file.block(['const frameValidators: { readonly [N in FrameName]: (frame: unknown) => ', validation, '<MessageFrames[N]> } = {'], () => {
+    for (const m of wire) file.print(m.name, ': ', importSymbol(messageTypeNames(m).validateFrame, module(m)), ',');
+  });
+  file.blank();
+  file.jsDoc('The names of every message, in the order of the spec.');
+  file.print('export const messageNames: readonly MessageName[] = Object.freeze(Object.keys(payloadValidators) as MessageName[]);');
+  file.jsDoc('The names of every message that travels on the wire.');
+  file.print('export const frameNames: readonly FrameName[] = Object.freeze(Object.keys(frameValidators) as FrameName[]);');
+  file.blank();
+  file.jsDoc('Validates the payload of the named message. Throws a TypeError for a name the protocol does not have.');
+  file.block(['export function validate<N extends MessageName>(name: N, data: unknown): ', validation, '<MessagePayloads[N]> {'], () => {
+    file.print('return ', importSymbol('lookup', RUNTIME_FROM_GEN), "(payloadValidators, name, 'message')(data);");
+  });
+  file.blank();
+  file.jsDoc('Validates a whole frame of the named message. Throws a TypeError for a name that has no frame.');
+  file.block(['export function validateFrame<N extends FrameName>(name: N, frame: unknown): ', validation, '<MessageFrames[N]> {'], () => {
+    file.print('return ', importSymbol('lookup', RUNTIME_FROM_GEN), "(frameValidators, name, 'frame')(frame);");
+  });
+}
+
+/** Annotations do not change what validates; leaving them out keeps the precompiled code small. */
+const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', '$comment']);
+
+function withoutAnnotations(schema: unknown, inProperties = false): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => withoutAnnotations(item));
+  if (schema === null || typeof schema !== 'object') return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([key]) => inProperties || !ANNOTATIONS.has(key))
+      .map(([key, value]) => [
+        key,
+        key === 'const' || key === 'enum' ? value : withoutAnnotations(value, !inProperties && (key === 'properties' || key === 'definitions')),
+      ]),
+  );
+}
+
+export const emitValidators: Emitter = (model: ProtocolModel, context: EmitContext) => {
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, inlineRefs: false, code: { source: true, esm: true, lines: true, optimize: true } });
+  for (const name of [...formatsUsed(model.schemas.map((s) => s.schema))].sort()) ajv.addFormat(name, formatRegExp(name));
+  // One document, one ajv compilation: each named schema becomes one function that every message
+  // shares. Bundlers drop the exports a program does not import, so per-message imports stay small.
+  ajv.addSchema(withoutAnnotations(bundleSchema(model)) as object);
+  const modelNames = new Set(model.schemas.map((s) => s.name));
+  const refs: Record<string, string> = {};
+  const files: OutputFile[] = [];
+  const file = (path: string, preamble: string[] = []) => new GeneratedFile(`${VALIDATORS_GEN_DIR}/${path}`, context.generator, preamble);
+
+  for (const message of model.messages) {
+    const names = messageTypeNames(message);
+    for (const name of [names.payload, names.frame]) {
+      if (modelNames.has(name)) throw new Error(`message ${message.name} would declare ${name}, which is already a schema name (${message.pointer})`);
+    }
+    if (message.payload !== undefined) refs[standaloneExport(message, 'payload')] = `${BUNDLE_ID}#/definitions/${payloadDefinition(message)}`;
+    if (message.kind !== 'client') refs[standaloneExport(message, 'frame')] = `${BUNDLE_ID}#/definitions/${frameDefinition(message)}`;
+    const wrapper = file(`messages/${message.name}.ts`);
+    printMessageModule(wrapper, model, message);
+    files.push({ path: wrapper.path, content: wrapper.toString() });
+  }
+  const js = file('standalone.js', ['ajv standalone code: precompiled validators, no code is compiled at run time.']);
+  files.push({ path: js.path, content: `${js.toString()}${compileStandalone(ajv, refs)}` });
+  const dts = file('standalone.d.ts');
+  const compiled = importSymbol('CompiledValidator', RUNTIME_FROM_GEN, true);
+  for (const name of Object.keys(refs)) dts.print('export declare const ', name, ': ', compiled, ';');
+  files.push({ path: dts.path, content: dts.toString() });
+  const index = file('index.ts');
+  printIndex(index, model);
+  files.push({ path: index.path, content: index.toString() });
+  return files;
+};

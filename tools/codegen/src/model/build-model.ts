@@ -1,0 +1,73 @@
+// Builds the intermediate model from the loaded document: one pass per spec object, then the
+// cross-checks that need them all (every message used by exactly one operation, unique names).
+import { relative } from 'node:path';
+import type { LoadedSpec } from '@customer-chat/spec-loader';
+import { readCatalogues } from './catalogues.js';
+import { readDiscriminators } from './discriminators.js';
+import { ProblemCollector } from './errors.js';
+import { readMessages } from './messages.js';
+import { readOperations } from './operations.js';
+import { readSchemas } from './schemas.js';
+import type { MessageKind, MessageModel, ProtocolModel } from './types.js';
+
+export function buildModel(spec: Pick<LoadedSpec, 'file' | 'raw' | 'locate'>, repositoryRoot: string): ProtocolModel {
+  const problems = new ProblemCollector(spec);
+  const raw = spec.raw;
+  const components = (raw.components ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+  const info = (raw.info ?? {}) as { title?: string; version?: string; description?: string };
+
+  const schemas = readSchemas(components.schemas ?? {}, problems);
+  const schemaNames = new Set(schemas.map((s) => s.name));
+  const discriminators = readDiscriminators(schemas, problems);
+  const catalogues = readCatalogues(components.schemas ?? {}, problems);
+
+  const channels = (raw.channels ?? {}) as Record<string, { messages?: Record<string, { $ref?: string }>; 'x-emitted-by'?: string }>;
+  const clientChannels = new Set(Object.entries(channels).filter(([, c]) => c['x-emitted-by'] === 'client').map(([id]) => id));
+  const channelMessage = (channel: string, key: string) => channels[channel]?.messages?.[key]?.$ref?.replace('#/components/messages/', '');
+  const { requests, receives } = readOperations(raw, channelMessage, clientChannels, new Set(catalogues.errorTypes.map((e) => e.value)), problems);
+
+  const partial = readMessages(raw, schemaNames, problems);
+  const byKey = new Map(partial.map((m) => [m.key, m]));
+  const roles = new Map<string, { kind: MessageKind; action: string | undefined }>();
+  const assign = (key: string, kind: MessageKind, action: string | undefined, pointer: string) => {
+    const previous = roles.get(key);
+    // The error response answers every request; any other message has exactly one role.
+    if (previous && !(kind === 'error' && previous.kind === 'error')) problems.add(pointer, `message ${key} is used by more than one operation`);
+    roles.set(key, { kind, action });
+  };
+  for (const request of requests) {
+    const name = byKey.get(request.request)?.name ?? '';
+    request.action = name;
+    assign(request.request, 'request', name, `/operations/${request.id}/messages/0`);
+    assign(request.response, 'response', name, `/operations/${request.id}/reply/messages/0`);
+    assign(request.error, 'error', undefined, `/operations/${request.id}/reply/messages/1`);
+  }
+  for (const receive of receives) {
+    const name = byKey.get(receive.message)?.name;
+    assign(receive.message, receive.emittedBy === 'client' ? 'client' : 'push', receive.emittedBy === 'client' ? undefined : name, `/operations/${receive.id}`);
+  }
+
+  const messages: MessageModel[] = partial.map((m) => {
+    const role = roles.get(m.key);
+    if (!role) problems.add(m.pointer, 'message is not used by any operation');
+    if (role && role.kind !== 'client' && m.headers === undefined) problems.add(m.pointer, 'a message on the wire needs frame headers');
+    return { ...m, kind: role?.kind ?? 'push', action: role?.action };
+  });
+  const seen = new Set<string>();
+  for (const m of messages) {
+    if (seen.has(m.name)) problems.add(m.pointer, `message name "${m.name}" is used twice`);
+    seen.add(m.name);
+  }
+  problems.throwIfAny();
+
+  return {
+    source: relative(repositoryRoot, spec.file).split('\\').join('/'),
+    info: { title: info.title ?? '', version: info.version ?? '', description: info.description },
+    schemas,
+    discriminators,
+    messages,
+    requests,
+    receives,
+    ...catalogues,
+  };
+}

@@ -1,0 +1,92 @@
+// The intermediate model: everything the emitters need, read once from the AsyncAPI document.
+// Emitters never look at the document itself, so the flow stays spec -> model -> emitters.
+
+/** A JSON Schema (draft-07) object as found in the document, AsyncAPI-only keys removed. */
+export type JsonSchema = { [keyword: string]: unknown };
+
+export interface NamedSchema {
+  /** The component key, e.g. `Event`: the name of the generated type. */
+  name: string;
+  /** JSON pointer of the schema in the document, e.g. `/components/schemas/Event`. */
+  pointer: string;
+  description: string | undefined;
+  /**
+   * Plain JSON Schema draft-07. References to other named schemas are `#/definitions/<Name>`;
+   * `x-` extensions are removed; `discriminator` (a property name) is kept on unions.
+   */
+  schema: JsonSchema;
+}
+
+/** A union discriminated by a property, each branch a named object schema with a `const`. */
+export interface Discriminator {
+  union: string;
+  property: string;
+  branches: Array<{ value: string; schema: string }>;
+  /** The branch that takes the values no other branch names (`not: { enum: [...] }`), if any. */
+  fallback: string | undefined;
+}
+
+export type MessageKind = 'request' | 'response' | 'error' | 'push' | 'client';
+
+export interface MessageModel {
+  /** The component key, e.g. `sendEventRequest`. */
+  key: string;
+  /** The message's `name`: the event name for pushes and client events, the action for requests. */
+  name: string;
+  kind: MessageKind;
+  pointer: string;
+  title: string | undefined;
+  summary: string | undefined;
+  description: string | undefined;
+  /** Named schema of the payload; undefined when the message carries nothing. */
+  payload: { ref: string } | undefined;
+  /** Frame headers schema (top-level frame fields besides `payload`); undefined for client events. */
+  headers: JsonSchema | undefined;
+  /** Name of the named schema the headers are. */
+  headersSchema: string | undefined;
+  /** The `action` on the wire: the message name for requests and pushes, the request's action for replies. */
+  action: string | undefined;
+  examples: Array<{ name: string | undefined; summary: string | undefined; payload: unknown }>;
+  /** For a push the SDK turns into another event (`x-client-event`). */
+  clientEvent: string | undefined;
+}
+
+export interface RequestOperationModel {
+  /** The operation id, e.g. `sendEvent`: the SDK method's name. */
+  id: string;
+  action: string;
+  title: string | undefined;
+  summary: string | undefined;
+  description: string | undefined;
+  request: string;
+  response: string;
+  error: string;
+  /** Error types of the catalogue this request may fail with. */
+  errors: string[];
+}
+
+export interface ReceiveOperationModel {
+  id: string;
+  message: string;
+  emittedBy: 'server' | 'client';
+}
+
+export interface EnumEntry {
+  value: string;
+  description: string;
+}
+
+export interface ProtocolModel {
+  /** Path of the document relative to the repository root, for headers and doc links. */
+  source: string;
+  info: { title: string; version: string; description: string | undefined };
+  schemas: NamedSchema[];
+  discriminators: Discriminator[];
+  /** Messages in document order; names are unique. */
+  messages: MessageModel[];
+  requests: RequestOperationModel[];
+  receives: ReceiveOperationModel[];
+  errorTypes: Array<EnumEntry & { clientCode: string }>;
+  clientErrorCodes: EnumEntry[];
+  disconnectionReasons: Array<EnumEntry & { reaction: 'reconnect' | 'stay_disconnected' | 'destroy' }>;
+}
