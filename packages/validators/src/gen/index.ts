@@ -222,7 +222,7 @@ const payloadValidators: { readonly [N in MessageName]: (data: unknown) => Valid
   user_joined_chat: validateUserJoinedChat,
   user_left_chat: validateUserLeftChat,
   customer_disconnected: validateCustomerDisconnected,
-}
+};
 
 const frameValidators: { readonly [N in FrameName]: (frame: unknown) => Validation<MessageFrames[N]> } = {
   login: validateLoginFrame,
@@ -263,7 +263,7 @@ const frameValidators: { readonly [N in FrameName]: (frame: unknown) => Validati
   user_joined_chat: validateUserJoinedChatFrame,
   user_left_chat: validateUserLeftChatFrame,
   customer_disconnected: validateCustomerDisconnectedFrame,
-}
+};
 
 /** The names of every message, in the order of the spec. */
 export const messageNames: readonly MessageName[] = Object.freeze(Object.keys(payloadValidators) as MessageName[]);

@@ -37,6 +37,11 @@ function formatsUsed(node: unknown, into = new Set<string>()): Set<string> {
   return into;
 }
 
+/** Names the generated index declares itself. */
+const INDEX_DECLARATIONS = new Set([
+  'MessagePayloads', 'MessageFrames', 'MessageName', 'FrameName', 'payloadValidators', 'frameValidators', 'messageNames', 'frameNames', 'validate', 'validateFrame',
+]);
+
 /** Names of the generated TypeScript declarations for a message. */
 export function messageTypeNames(message: MessageModel) {
   const base = pascalCase(message.name);
@@ -69,14 +74,16 @@ function printMessageModule(file: File, model: ProtocolModel, message: MessageMo
   const validation = runtime('Validation', true);
 
   file.jsDoc(`Payload of \`${message.name}\`: ${message.summary ?? ''}`, message.description, `@see ${model.source}#${message.pointer}`);
-  if (message.payload === undefined) file.print('export type ', names.payload, ' = undefined;');
+  // A message that carries nothing: its handler gets no argument; `null` stands for it in JSON.
+  if (message.payload === undefined) file.print('export type ', names.payload, ' = undefined | null;');
   else file.print('export type ', names.payload, ' = ', importSymbol(message.payload.ref, MODELS, true), ';');
   if (message.kind !== 'client') {
     const headers = importSymbol(message.headersSchema!, MODELS, true);
     const action = message.action === undefined ? [] : [`action: ${literal(message.action)}; `];
     file.blank();
     file.jsDoc(`The whole ${message.kind} frame carrying \`${message.name}\` on the wire.`);
-    file.print('export type ', names.frame, ' = ', message.action === undefined ? headers : ['Omit<', headers, ", 'action'>"], ' & { ', ...action, 'payload: ', names.payload, ' };');
+    const payload = message.payload === undefined ? 'payload?: null' : ['payload: ', names.payload];
+    file.print('export type ', names.frame, ' = ', message.action === undefined ? headers : ['Omit<', headers, ", 'action'>"], ' & { ', ...action, payload, ' };');
   }
   file.blank();
   file.jsDoc(`Validates a \`${message.name}\` payload; errors carry JSON pointers into it.`);
@@ -124,11 +131,11 @@ function printIndex(file: File, model: ProtocolModel): void {
   const validation = importSymbol('Validation', RUNTIME_FROM_GEN, true);
   file.block(['const payloadValidators: { readonly [N in MessageName]: (data: unknown) => ', validation, '<MessagePayloads[N]> } = {'], () => {
     for (const m of model.messages) file.print(m.name, ': ', importSymbol(messageTypeNames(m).validate, module(m)), ',');
-  });
+  }, '};');
   file.blank();
   file.block(['const frameValidators: { readonly [N in FrameName]: (frame: unknown) => ', validation, '<MessageFrames[N]> } = {'], () => {
     for (const m of wire) file.print(m.name, ': ', importSymbol(messageTypeNames(m).validateFrame, module(m)), ',');
-  });
+  }, '};');
   file.blank();
   file.jsDoc('The names of every message, in the order of the spec.');
   file.print('export const messageNames: readonly MessageName[] = Object.freeze(Object.keys(payloadValidators) as MessageName[]);');
@@ -173,11 +180,21 @@ export const emitValidators: Emitter = (model: ProtocolModel, context: EmitConte
   const files: OutputFile[] = [];
   const file = (path: string, preamble: string[] = []) => new GeneratedFile(`${VALIDATORS_GEN_DIR}/${path}`, context.generator, preamble);
 
+  // Every identifier the emitted modules declare must be unique: a clash would silently bind two
+  // messages to one validator, or shadow a model type.
+  const declared = new Map<string, string>([...INDEX_DECLARATIONS].map((name) => [name, 'the generated index']));
+  for (const name of modelNames) declared.set(name, `schema ${name}`);
   for (const message of model.messages) {
     const names = messageTypeNames(message);
-    for (const name of [names.payload, names.frame]) {
-      if (modelNames.has(name)) throw new Error(`message ${message.name} would declare ${name}, which is already a schema name (${message.pointer})`);
+    const own = [...Object.values(names), standaloneExport(message, 'payload'), standaloneExport(message, 'frame')];
+    for (const name of own) {
+      const owner = declared.get(name);
+      if (owner !== undefined) throw new Error(`${model.source}#${message.pointer}: message ${message.name} would declare ${name}, already declared by ${owner}; rename one of them`);
+      declared.set(name, `message ${message.name}`);
     }
+  }
+  for (const message of model.messages) {
+    const names = messageTypeNames(message);
     if (message.payload !== undefined) refs[standaloneExport(message, 'payload')] = `${BUNDLE_ID}#/definitions/${payloadDefinition(message)}`;
     if (message.kind !== 'client') refs[standaloneExport(message, 'frame')] = `${BUNDLE_ID}#/definitions/${frameDefinition(message)}`;
     const wrapper = file(`messages/${message.name}.ts`);

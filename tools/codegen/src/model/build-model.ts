@@ -2,6 +2,7 @@
 // cross-checks that need them all (every message used by exactly one operation, unique names).
 import { relative } from 'node:path';
 import type { LoadedSpec } from '@customer-chat/spec-loader';
+import { pascalCase } from '../printer/generated-file.js';
 import { readCatalogues } from './catalogues.js';
 import { readDiscriminators } from './discriminators.js';
 import { ProblemCollector } from './errors.js';
@@ -54,9 +55,17 @@ export function buildModel(spec: Pick<LoadedSpec, 'file' | 'raw' | 'locate'>, re
     return { ...m, kind: role?.kind ?? 'push', action: role?.action };
   });
   const seen = new Set<string>();
+  // Generated identifiers come from the name (`note_posted` -> `NotePosted`, `notePostedPayload`):
+  // two names that give the same identifiers (`note_posted`, `note_posted_`; `get_v2`, `get_v_2`)
+  // would make one message's precompiled validator silently replace the other's.
+  const identifiers = new Map<string, string>();
   for (const m of messages) {
     if (seen.has(m.name)) problems.add(m.pointer, `message name "${m.name}" is used twice`);
     seen.add(m.name);
+    const identifier = pascalCase(m.name);
+    const other = identifiers.get(identifier);
+    if (other !== undefined && other !== m.name) problems.add(m.pointer, `message name "${m.name}" gives the same generated names (${identifier}) as "${other}"`);
+    if (other === undefined) identifiers.set(identifier, m.name);
   }
   problems.throwIfAny();
 

@@ -117,7 +117,8 @@ function escapeComment(text: string): string {
 
 /** A TypeScript string literal with single quotes. */
 export function literal(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  // A raw CR (like LF) would end the line inside the literal: a syntax error.
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
 }
 
 /** `new_event` -> `NewEvent`, `sendEvent` -> `SendEvent`. */

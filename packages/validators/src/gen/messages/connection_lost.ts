@@ -12,7 +12,7 @@ import { type Validation, assertValid, checkNothing } from '../../runtime/valida
  *
  * @see spec/asyncapi.yaml#/components/messages/connectionLost
  */
-export type ConnectionLost = undefined;
+export type ConnectionLost = undefined | null;
 
 /** Validates a `connection_lost` payload; errors carry JSON pointers into it. */
 export function validateConnectionLost(data: unknown): Validation<ConnectionLost> {

@@ -1,0 +1,209 @@
+// writeOutput / checkOutput on a temporary root: files are written atomically and only when they
+// change, strays in owned directories are removed (write) or reported (check), and check writes
+// nothing. Then determinism: the real spec generates byte-identical files twice.
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generate, REPOSITORY_ROOT } from '../src/index.js';
+import { checkOutput, writeOutput, type OutputPlan } from '../src/output.js';
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'codegen-output-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const OLD = new Date('2001-02-03T04:05:06Z');
+
+function plan(): OutputPlan {
+  return {
+    files: [
+      { path: 'gen/a.ts', content: 'export const a = 1;\n' },
+      { path: 'gen/sub/b.ts', content: 'export const b = 2;\n' },
+      { path: 'schemas/c.json', content: '{ "c": 3 }\n' },
+      { path: 'elsewhere/d.md', content: '# d\n' },
+    ],
+    ownedDirectories: ['gen', 'schemas'],
+  };
+}
+
+async function put(path: string, content: string): Promise<void> {
+  await mkdir(dirname(join(root, path)), { recursive: true });
+  await writeFile(join(root, path), content);
+}
+
+/** Every file under the root: path -> content and mtime. */
+async function tree(directory = root): Promise<Record<string, { content: string; mtime: number }>> {
+  const out: Record<string, { content: string; mtime: number }> = {};
+  for (const entry of await readdir(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) Object.assign(out, await tree(path));
+    else out[relative(root, path)] = { content: await readFile(path, 'utf8'), mtime: (await stat(path)).mtimeMs };
+  }
+  return out;
+}
+
+async function age(paths: string[]): Promise<void> {
+  for (const path of paths) await utimes(join(root, path), OLD, OLD);
+}
+
+describe('writeOutput', () => {
+  it('writes every file, creating directories, and reports them', async () => {
+    const result = await writeOutput(root, plan());
+    expect(result).toEqual({ written: ['gen/a.ts', 'gen/sub/b.ts', 'schemas/c.json', 'elsewhere/d.md'], removed: [] });
+    const files = await tree();
+    expect(Object.fromEntries(Object.entries(files).map(([path, f]) => [path, f.content]))).toEqual({
+      'gen/a.ts': 'export const a = 1;\n',
+      'gen/sub/b.ts': 'export const b = 2;\n',
+      'schemas/c.json': '{ "c": 3 }\n',
+      'elsewhere/d.md': '# d\n',
+    });
+  });
+
+  it('skips unchanged files (their mtime stays) and rewrites changed ones', async () => {
+    await writeOutput(root, plan());
+    await age(plan().files.map((f) => f.path));
+    expect(await writeOutput(root, plan())).toEqual({ written: [], removed: [] });
+    for (const file of plan().files) expect((await stat(join(root, file.path))).mtime, file.path).toEqual(OLD);
+
+    const changed = plan();
+    changed.files[1] = { path: 'gen/sub/b.ts', content: 'export const b = 20;\n' };
+    expect(await writeOutput(root, changed)).toEqual({ written: ['gen/sub/b.ts'], removed: [] });
+    expect(await readFile(join(root, 'gen/sub/b.ts'), 'utf8')).toBe('export const b = 20;\n');
+    expect((await stat(join(root, 'gen/sub/b.ts'))).mtime).not.toEqual(OLD);
+    expect((await stat(join(root, 'gen/a.ts'))).mtime).toEqual(OLD);
+  });
+
+  it('rewrites a file whose content differs on disk, even by one byte', async () => {
+    await writeOutput(root, plan());
+    await put('gen/a.ts', 'export const a = 1;\r\n');
+    expect((await writeOutput(root, plan())).written).toEqual(['gen/a.ts']);
+    expect(await readFile(join(root, 'gen/a.ts'), 'utf8')).toBe('export const a = 1;\n');
+  });
+
+  it('removes stray files anywhere in owned directories, and only there', async () => {
+    await put('gen/stray.ts', 'old\n');
+    await put('gen/deep/er/old.ts', 'old\n');
+    await put('schemas/frames/gone.json', '{}\n');
+    await put('elsewhere/keep.md', 'mine\n');
+    await put('gen-other/keep.ts', 'not owned: a sibling with a common prefix\n');
+    const result = await writeOutput(root, plan());
+    expect(result.removed).toEqual(['gen/deep/er/old.ts', 'gen/stray.ts', 'schemas/frames/gone.json']);
+    expect(Object.keys(await tree()).sort()).toEqual([
+      'elsewhere/d.md',
+      'elsewhere/keep.md',
+      'gen-other/keep.ts',
+      'gen/a.ts',
+      'gen/sub/b.ts',
+      'schemas/c.json',
+    ]);
+  });
+
+  it('leaves no temporary files behind', async () => {
+    await writeOutput(root, plan());
+    const changed = plan();
+    changed.files[0] = { path: 'gen/a.ts', content: 'changed\n' };
+    await writeOutput(root, changed);
+    const names = Object.keys(await tree());
+    expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(names).toHaveLength(4);
+  });
+
+  it('copes with owned directories that do not exist yet', async () => {
+    const result = await writeOutput(root, { files: [{ path: 'x/y.txt', content: 'y\n' }], ownedDirectories: ['gen', 'schemas'] });
+    expect(result).toEqual({ written: ['x/y.txt'], removed: [] });
+  });
+});
+
+describe('checkOutput', () => {
+  const STRAY = (path: string) => `${path}: not generated any more (remove it, or run pnpm generate)\n`;
+
+  it('returns nothing when every file is in step', async () => {
+    await writeOutput(root, plan());
+    expect(await checkOutput(root, plan())).toEqual([]);
+  });
+
+  it('returns a unified diff (on disk -> generated) for a stale file', async () => {
+    await writeOutput(root, plan());
+    await put('gen/sub/b.ts', 'export const b = 1;\n// hand edit\n');
+    const diffs = await checkOutput(root, plan());
+    expect(diffs).toEqual([
+      [
+        '===================================================================',
+        '--- a/gen/sub/b.ts\ton disk',
+        '+++ b/gen/sub/b.ts\tgenerated',
+        '@@ -1,2 +1,1 @@',
+        '-export const b = 1;',
+        '-// hand edit',
+        '+export const b = 2;',
+        '',
+      ].join('\n'),
+    ]);
+  });
+
+  it('returns a "missing" diff that adds the whole file for a missing one', async () => {
+    await writeOutput(root, plan());
+    await rm(join(root, 'schemas/c.json'));
+    const diffs = await checkOutput(root, plan());
+    expect(diffs).toEqual([createTwoFilesPatch('a/schemas/c.json', 'b/schemas/c.json', '', '{ "c": 3 }\n', 'missing', 'generated')]);
+    expect(diffs[0]).toContain('--- a/schemas/c.json\tmissing\n');
+    expect(diffs[0]).toContain('\n+{ "c": 3 }\n');
+  });
+
+  it('reports stray files in owned directories, after the diffs, sorted', async () => {
+    await writeOutput(root, plan());
+    await put('schemas/z.json', '{}\n');
+    await put('gen/deep/old.ts', 'old\n');
+    await put('elsewhere/mine.md', 'not owned\n');
+    await put('gen/a.ts', 'stale\n');
+    const diffs = await checkOutput(root, plan());
+    expect(diffs).toHaveLength(3);
+    expect(diffs[0]).toMatch(/^=+\n--- a\/gen\/a\.ts\ton disk\n\+\+\+ b\/gen\/a\.ts\tgenerated\n/);
+    expect(diffs.slice(1)).toEqual([STRAY('gen/deep/old.ts'), STRAY('schemas/z.json')]);
+  });
+
+  it('writes, removes and touches nothing', async () => {
+    await writeOutput(root, plan());
+    await put('gen/a.ts', 'stale\n');
+    await rm(join(root, 'schemas/c.json'));
+    await put('gen/stray.ts', 'stray\n');
+    await age(['gen/a.ts', 'gen/sub/b.ts', 'elsewhere/d.md', 'gen/stray.ts']);
+    const before = await tree();
+    expect(await checkOutput(root, plan())).toHaveLength(3);
+    expect(await tree()).toEqual(before);
+  });
+
+  it('is in step right after writeOutput, whatever was on disk before', async () => {
+    await put('gen/a.ts', 'stale\n');
+    await put('gen/stray.ts', 'stray\n');
+    expect(await checkOutput(root, plan())).toHaveLength(5); // a stale, b c d missing, 1 stray
+    await writeOutput(root, plan());
+    expect(await checkOutput(root, plan())).toEqual([]);
+  });
+});
+
+describe('determinism', () => {
+  it('generates byte-identical files from the real spec twice', async () => {
+    const spec = join(REPOSITORY_ROOT, 'spec/asyncapi.yaml');
+    const first = await generate(spec);
+    const second = await generate(spec);
+    expect(first.files.length).toBeGreaterThan(100);
+    expect(second.files.map((f) => f.path)).toEqual(first.files.map((f) => f.path));
+    for (const [i, file] of first.files.entries()) expect(second.files[i]!.content, file.path).toBe(file.content);
+    expect(second.ownedDirectories).toEqual(first.ownedDirectories);
+    // Sorted by path, each path once.
+    const paths = first.files.map((f) => f.path);
+    expect([...paths].sort()).toEqual(paths);
+    expect(new Set(paths).size).toBe(paths.length);
+  }, 60_000);
+
+  it('rejects an unknown target by name', async () => {
+    await expect(generate(join(REPOSITORY_ROOT, 'spec/asyncapi.yaml'), REPOSITORY_ROOT, ['models', 'docs'])).rejects.toThrow(
+      'unknown target "docs" (known: models, json-schemas, validators)',
+    );
+  }, 30_000);
+});
