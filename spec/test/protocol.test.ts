@@ -85,7 +85,7 @@ describe('pushes and client events', () => {
   });
 
   it('turns customer_disconnected into the client event disconnected, carrying a reason of the closed list', () => {
-    expect(messages.customerDisconnected!['x-client-event']).toBe('disconnected');
+    expect(messages.customerDisconnected!['x-client-event']).toEqual({ event: 'disconnected', payload: '/reason' });
     expect(messages.disconnected!.payload).toEqual({ $ref: '#/components/schemas/DisconnectionReason' });
   });
 });

@@ -6,15 +6,16 @@ import { equal, ucs2length } from '../runtime/ajv-runtime.js';
 
 export const connectedPayload = validate22;
 const schema7 = {"type":"object","required":["chatsSummary","totalChats"],"properties":{"chatsSummary":{"type":"array","maxItems":25,"items":{"$ref":"#/definitions/ChatSummary"}},"totalChats":{"type":"integer","minimum":0}}};
+const func0 = Object.prototype.hasOwnProperty;
 const schema8 = {"type":"object","required":["id","users","lastEventsPerType","lastSeenTimestamps","properties"],"properties":{"id":{"$ref":"#/definitions/ChatId"},"users":{"type":"array","items":{"$ref":"#/definitions/UserId"}},"lastEvent":{"$ref":"#/definitions/Event"},"lastEventsPerType":{"type":"object","additionalProperties":{"$ref":"#/definitions/Event"}},"lastSeenTimestamps":{"type":"object","additionalProperties":{"$ref":"#/definitions/NullableTimestamp"}},"properties":{"$ref":"#/definitions/Properties"}}};
 const schema9 = {"type":"string","minLength":1};
-const func2 = ucs2length;
+const func54 = ucs2length;
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
-if(func2(data) < 1){
+if(func54(data) < 1){
 const err0 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -45,7 +46,7 @@ function validate26(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
-if(func2(data) < 1){
+if(func54(data) < 1){
 const err0 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -70,7 +71,7 @@ validate26.errors = vErrors;
 return errors === 0;
 }
 
-const schema11 = {"oneOf":[{"$ref":"#/definitions/MessageEvent"},{"$ref":"#/definitions/FileEvent"},{"$ref":"#/definitions/SystemMessageEvent"},{"$ref":"#/definitions/UnknownEvent"}]};
+const schema11 = {"type":"object","required":["type"],"properties":{"type":{"type":"string"}},"if":{"properties":{"type":{"const":"message"}}},"then":{"$ref":"#/definitions/MessageEvent"},"else":{"if":{"properties":{"type":{"const":"file"}}},"then":{"$ref":"#/definitions/FileEvent"},"else":{"if":{"properties":{"type":{"const":"system_message"}}},"then":{"$ref":"#/definitions/SystemMessageEvent"},"else":{"$ref":"#/definitions/UnknownEvent"}}}};
 const schema12 = {"type":"object","required":["id","type","chat","thread","author","timestamp","text"],"properties":{"id":{"$ref":"#/definitions/EventId"},"type":{"type":"string","const":"message"},"chat":{"$ref":"#/definitions/ChatId"},"thread":{"$ref":"#/definitions/ThreadId"},"author":{"$ref":"#/definitions/UserId"},"timestamp":{"$ref":"#/definitions/Timestamp"},"customId":{"$ref":"#/definitions/CustomId"},"text":{"type":"string"}}};
 const schema13 = {"type":"string","minLength":1};
 
@@ -78,7 +79,7 @@ function validate30(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
-if(func2(data) < 1){
+if(func54(data) < 1){
 const err0 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -109,7 +110,7 @@ function validate33(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
-if(func2(data) < 1){
+if(func54(data) < 1){
 const err0 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -171,7 +172,7 @@ function validate38(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
-if(func2(data) > 256){
+if(func54(data) > 256){
 const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -181,7 +182,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(func2(data) < 1){
+if(func54(data) < 1){
 const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
@@ -211,7 +212,7 @@ function validate29(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -221,7 +222,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -231,7 +232,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -241,7 +242,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.thread === undefined){
+if((data.thread === undefined) || (!(func0.call(data, "thread")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thread"},message:"must have required property '"+"thread"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -251,7 +252,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.author === undefined){
+if((data.author === undefined) || (!(func0.call(data, "author")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "author"},message:"must have required property '"+"author"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -261,7 +262,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.timestamp === undefined){
+if((data.timestamp === undefined) || (!(func0.call(data, "timestamp")))){
 const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -271,7 +272,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.text === undefined){
+if((data.text === undefined) || (!(func0.call(data, "text")))){
 const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
 if(vErrors === null){
 vErrors = [err6];
@@ -281,13 +282,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 if(!(validate30(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){
 vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -310,37 +311,37 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.thread !== undefined){
+if(data.thread !== undefined && func0.call(data, "thread")){
 if(!(validate33(data.thread, {instancePath:instancePath+"/thread",parentData:data,parentDataProperty:"thread",rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-if(data.author !== undefined){
+if(data.author !== undefined && func0.call(data, "author")){
 if(!(validate26(data.author, {instancePath:instancePath+"/author",parentData:data,parentDataProperty:"author",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 }
-if(data.timestamp !== undefined){
+if(data.timestamp !== undefined && func0.call(data, "timestamp")){
 if(!(validate36(data.timestamp, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData}))){
 vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 }
-if(data.customId !== undefined){
+if(data.customId !== undefined && func0.call(data, "customId")){
 if(!(validate38(data.customId, {instancePath:instancePath+"/customId",parentData:data,parentDataProperty:"customId",rootData}))){
 vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
 }
 }
-if(data.text !== undefined){
+if(data.text !== undefined && func0.call(data, "text")){
 if(typeof data.text !== "string"){
 const err9 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -374,7 +375,7 @@ function validate41(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -384,7 +385,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -394,7 +395,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -404,7 +405,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.thread === undefined){
+if((data.thread === undefined) || (!(func0.call(data, "thread")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thread"},message:"must have required property '"+"thread"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -414,7 +415,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.author === undefined){
+if((data.author === undefined) || (!(func0.call(data, "author")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "author"},message:"must have required property '"+"author"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -424,7 +425,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.timestamp === undefined){
+if((data.timestamp === undefined) || (!(func0.call(data, "timestamp")))){
 const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -434,7 +435,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.url === undefined){
+if((data.url === undefined) || (!(func0.call(data, "url")))){
 const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
 if(vErrors === null){
 vErrors = [err6];
@@ -444,7 +445,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.contentType === undefined){
+if((data.contentType === undefined) || (!(func0.call(data, "contentType")))){
 const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "contentType"},message:"must have required property '"+"contentType"+"'"};
 if(vErrors === null){
 vErrors = [err7];
@@ -454,13 +455,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 if(!(validate30(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){
 vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -483,37 +484,37 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.thread !== undefined){
+if(data.thread !== undefined && func0.call(data, "thread")){
 if(!(validate33(data.thread, {instancePath:instancePath+"/thread",parentData:data,parentDataProperty:"thread",rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-if(data.author !== undefined){
+if(data.author !== undefined && func0.call(data, "author")){
 if(!(validate26(data.author, {instancePath:instancePath+"/author",parentData:data,parentDataProperty:"author",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 }
-if(data.timestamp !== undefined){
+if(data.timestamp !== undefined && func0.call(data, "timestamp")){
 if(!(validate36(data.timestamp, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData}))){
 vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 }
-if(data.customId !== undefined){
+if(data.customId !== undefined && func0.call(data, "customId")){
 if(!(validate38(data.customId, {instancePath:instancePath+"/customId",parentData:data,parentDataProperty:"customId",rootData}))){
 vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
 }
 }
-if(data.url !== undefined){
+if(data.url !== undefined && func0.call(data, "url")){
 let data7 = data.url;
 if(typeof data7 === "string"){
 if(!(formats0.test(data7))){
@@ -538,7 +539,7 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.contentType !== undefined){
+if(data.contentType !== undefined && func0.call(data, "contentType")){
 if(typeof data.contentType !== "string"){
 const err12 = {instancePath:instancePath+"/contentType",schemaPath:"#/properties/contentType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -550,7 +551,7 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.name !== undefined){
+if(data.name !== undefined && func0.call(data, "name")){
 if(typeof data.name !== "string"){
 const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -562,7 +563,7 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.size !== undefined){
+if(data.size !== undefined && func0.call(data, "size")){
 let data10 = data.size;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
 const err14 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -587,7 +588,7 @@ errors++;
 }
 }
 }
-if(data.width !== undefined){
+if(data.width !== undefined && func0.call(data, "width")){
 let data11 = data.width;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
 const err16 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -612,7 +613,7 @@ errors++;
 }
 }
 }
-if(data.height !== undefined){
+if(data.height !== undefined && func0.call(data, "height")){
 let data12 = data.height;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
 const err18 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -658,7 +659,7 @@ function validate49(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -668,7 +669,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -678,7 +679,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -688,7 +689,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.thread === undefined){
+if((data.thread === undefined) || (!(func0.call(data, "thread")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thread"},message:"must have required property '"+"thread"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -698,7 +699,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.author === undefined){
+if((data.author === undefined) || (!(func0.call(data, "author")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "author"},message:"must have required property '"+"author"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -708,7 +709,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.timestamp === undefined){
+if((data.timestamp === undefined) || (!(func0.call(data, "timestamp")))){
 const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -718,7 +719,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.text === undefined){
+if((data.text === undefined) || (!(func0.call(data, "text")))){
 const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
 if(vErrors === null){
 vErrors = [err6];
@@ -728,13 +729,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 if(!(validate30(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){
 vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -757,37 +758,37 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.thread !== undefined){
+if(data.thread !== undefined && func0.call(data, "thread")){
 if(!(validate33(data.thread, {instancePath:instancePath+"/thread",parentData:data,parentDataProperty:"thread",rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-if(data.author !== undefined){
+if(data.author !== undefined && func0.call(data, "author")){
 if(!(validate26(data.author, {instancePath:instancePath+"/author",parentData:data,parentDataProperty:"author",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 }
-if(data.timestamp !== undefined){
+if(data.timestamp !== undefined && func0.call(data, "timestamp")){
 if(!(validate36(data.timestamp, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData}))){
 vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 }
-if(data.customId !== undefined){
+if(data.customId !== undefined && func0.call(data, "customId")){
 if(!(validate38(data.customId, {instancePath:instancePath+"/customId",parentData:data,parentDataProperty:"customId",rootData}))){
 vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
 }
 }
-if(data.text !== undefined){
+if(data.text !== undefined && func0.call(data, "text")){
 if(typeof data.text !== "string"){
 const err9 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -799,7 +800,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.systemMessageType !== undefined){
+if(data.systemMessageType !== undefined && func0.call(data, "systemMessageType")){
 if(typeof data.systemMessageType !== "string"){
 const err10 = {instancePath:instancePath+"/systemMessageType",schemaPath:"#/properties/systemMessageType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -832,7 +833,7 @@ function validate57(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -842,7 +843,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -852,7 +853,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -862,7 +863,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.thread === undefined){
+if((data.thread === undefined) || (!(func0.call(data, "thread")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thread"},message:"must have required property '"+"thread"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -872,7 +873,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.author === undefined){
+if((data.author === undefined) || (!(func0.call(data, "author")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "author"},message:"must have required property '"+"author"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -882,7 +883,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.timestamp === undefined){
+if((data.timestamp === undefined) || (!(func0.call(data, "timestamp")))){
 const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -892,13 +893,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 if(!(validate30(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){
 vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -945,31 +946,31 @@ vErrors = null;
 }
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.thread !== undefined){
+if(data.thread !== undefined && func0.call(data, "thread")){
 if(!(validate33(data.thread, {instancePath:instancePath+"/thread",parentData:data,parentDataProperty:"thread",rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-if(data.author !== undefined){
+if(data.author !== undefined && func0.call(data, "author")){
 if(!(validate26(data.author, {instancePath:instancePath+"/author",parentData:data,parentDataProperty:"author",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 }
-if(data.timestamp !== undefined){
+if(data.timestamp !== undefined && func0.call(data, "timestamp")){
 if(!(validate36(data.timestamp, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData}))){
 vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 }
-if(data.customId !== undefined){
+if(data.customId !== undefined && func0.call(data, "customId")){
 if(!(validate38(data.customId, {instancePath:instancePath+"/customId",parentData:data,parentDataProperty:"customId",rootData}))){
 vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
@@ -994,69 +995,13 @@ return errors === 0;
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-const _errs0 = errors;
-let valid0 = false;
-let passing0 = null;
 const _errs1 = errors;
-if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs1 === errors;
-if(_valid0){
-valid0 = true;
-passing0 = 0;
-}
+let valid0 = true;
 const _errs2 = errors;
-if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs2 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid0 = true;
-passing0 = 1;
-}
-const _errs3 = errors;
-if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs3 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 2];
-}
-else {
-if(_valid0){
-valid0 = true;
-passing0 = 2;
-}
-const _errs4 = errors;
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs4 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 3];
-}
-else {
-if(_valid0){
-valid0 = true;
-passing0 = 3;
-}
-}
-}
-}
-if(!valid0){
-const err0 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+if("message" !== data.type){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1065,16 +1010,190 @@ vErrors.push(err0);
 }
 errors++;
 }
-else {
-errors = _errs0;
+}
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
 if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
+if(_errs1){
+vErrors.length = _errs1;
 }
 else {
 vErrors = null;
 }
 }
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs5 = errors;
+const _errs6 = errors;
+let valid2 = true;
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+if("file" !== data.type){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs7 === errors;
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause1;
+if(_valid1){
+const _errs9 = errors;
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+var _valid1 = _errs9 === errors;
+valid2 = _valid1;
+ifClause1 = "then";
+}
+else {
+const _errs10 = errors;
+const _errs11 = errors;
+let valid4 = true;
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+if("system_message" !== data.type){
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+var _valid2 = _errs12 === errors;
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause2;
+if(_valid2){
+const _errs14 = errors;
+if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+var _valid2 = _errs14 === errors;
+valid4 = _valid2;
+ifClause2 = "then";
+}
+else {
+const _errs15 = errors;
+if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+var _valid2 = _errs15 === errors;
+valid4 = _valid2;
+ifClause2 = "else";
+}
+if(!valid4){
+const err3 = {instancePath,schemaPath:"#/else/else/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs10 === errors;
+valid2 = _valid1;
+ifClause1 = "else";
+}
+if(!valid2){
+const err4 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err5 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.type !== undefined && func0.call(data, "type")){
+if(typeof data.type !== "string"){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 }
 validate28.errors = vErrors;
 return errors === 0;
@@ -1117,10 +1236,10 @@ function validate69(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 let data0 = data[key0];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-for(const key1 in data0){
+for(const key1 of Object.keys(data0)){
 let data1 = data0[key1];
 if((((typeof data1 !== "string") && (!((typeof data1 == "number") && (isFinite(data1))))) && (typeof data1 !== "boolean")) && (data1 !== null)){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/additionalProperties/type",keyword:"type",params:{type: schema21.additionalProperties.additionalProperties.type},message:"must be string,number,boolean,null"};
@@ -1165,7 +1284,7 @@ function validate23(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1175,7 +1294,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.users === undefined){
+if((data.users === undefined) || (!(func0.call(data, "users")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1185,7 +1304,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.lastEventsPerType === undefined){
+if((data.lastEventsPerType === undefined) || (!(func0.call(data, "lastEventsPerType")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lastEventsPerType"},message:"must have required property '"+"lastEventsPerType"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1195,7 +1314,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.lastSeenTimestamps === undefined){
+if((data.lastSeenTimestamps === undefined) || (!(func0.call(data, "lastSeenTimestamps")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lastSeenTimestamps"},message:"must have required property '"+"lastSeenTimestamps"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -1205,7 +1324,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.properties === undefined){
+if((data.properties === undefined) || (!(func0.call(data, "properties")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "properties"},message:"must have required property '"+"properties"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -1215,13 +1334,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 if(!(validate24(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.users !== undefined){
+if(data.users !== undefined && func0.call(data, "users")){
 let data1 = data.users;
 if(Array.isArray(data1)){
 const len0 = data1.length;
@@ -1243,16 +1362,16 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.lastEvent !== undefined){
+if(data.lastEvent !== undefined && func0.call(data, "lastEvent")){
 if(!(validate28(data.lastEvent, {instancePath:instancePath+"/lastEvent",parentData:data,parentDataProperty:"lastEvent",rootData}))){
 vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
-if(data.lastEventsPerType !== undefined){
+if(data.lastEventsPerType !== undefined && func0.call(data, "lastEventsPerType")){
 let data4 = data.lastEventsPerType;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-for(const key0 in data4){
+for(const key0 of Object.keys(data4)){
 if(!(validate28(data4[key0], {instancePath:instancePath+"/lastEventsPerType/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data4,parentDataProperty:key0,rootData}))){
 vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
@@ -1270,10 +1389,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.lastSeenTimestamps !== undefined){
+if(data.lastSeenTimestamps !== undefined && func0.call(data, "lastSeenTimestamps")){
 let data6 = data.lastSeenTimestamps;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-for(const key1 in data6){
+for(const key1 of Object.keys(data6)){
 if(!(validate67(data6[key1], {instancePath:instancePath+"/lastSeenTimestamps/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data6,parentDataProperty:key1,rootData}))){
 vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
@@ -1291,7 +1410,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.properties !== undefined){
+if(data.properties !== undefined && func0.call(data, "properties")){
 if(!(validate69(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
@@ -1317,7 +1436,7 @@ function validate22(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chatsSummary === undefined){
+if((data.chatsSummary === undefined) || (!(func0.call(data, "chatsSummary")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chatsSummary"},message:"must have required property '"+"chatsSummary"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1327,7 +1446,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.totalChats === undefined){
+if((data.totalChats === undefined) || (!(func0.call(data, "totalChats")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "totalChats"},message:"must have required property '"+"totalChats"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1337,7 +1456,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chatsSummary !== undefined){
+if(data.chatsSummary !== undefined && func0.call(data, "chatsSummary")){
 let data0 = data.chatsSummary;
 if(Array.isArray(data0)){
 if(data0.length > 25){
@@ -1369,7 +1488,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.totalChats !== undefined){
+if(data.totalChats !== undefined && func0.call(data, "totalChats")){
 let data2 = data.totalChats;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err4 = {instancePath:instancePath+"/totalChats",schemaPath:"#/properties/totalChats/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1415,7 +1534,7 @@ function validate72(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chatsSummary === undefined){
+if((data.chatsSummary === undefined) || (!(func0.call(data, "chatsSummary")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chatsSummary"},message:"must have required property '"+"chatsSummary"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1425,7 +1544,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.totalChats === undefined){
+if((data.totalChats === undefined) || (!(func0.call(data, "totalChats")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "totalChats"},message:"must have required property '"+"totalChats"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1435,7 +1554,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chatsSummary !== undefined){
+if(data.chatsSummary !== undefined && func0.call(data, "chatsSummary")){
 let data0 = data.chatsSummary;
 if(Array.isArray(data0)){
 if(data0.length > 25){
@@ -1467,7 +1586,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.totalChats !== undefined){
+if(data.totalChats !== undefined && func0.call(data, "totalChats")){
 let data2 = data.totalChats;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err4 = {instancePath:instancePath+"/totalChats",schemaPath:"#/properties/totalChats/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1556,7 +1675,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "name") || (key0 === "email")) || (key0 === "fields"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1568,10 +1687,10 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.name !== undefined){
+if(data.name !== undefined && func0.call(data, "name")){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(func2(data0) > 256){
+if(func54(data0) > 256){
 const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1593,10 +1712,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.email !== undefined){
+if(data.email !== undefined && func0.call(data, "email")){
 let data1 = data.email;
 if(typeof data1 === "string"){
-if(func2(data1) > 254){
+if(func54(data1) > 254){
 const err4 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -1628,7 +1747,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.fields !== undefined){
+if(data.fields !== undefined && func0.call(data, "fields")){
 let data2 = data.fields;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(Object.keys(data2).length > 100){
@@ -1641,10 +1760,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data2){
+for(const key1 of Object.keys(data2)){
 let data3 = data2[key1];
 if(typeof data3 === "string"){
-if(func2(data3) > 1024){
+if(func54(data3) > 1024){
 const err8 = {instancePath:instancePath+"/fields/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/fields/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -1698,7 +1817,7 @@ function validate75(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.token === undefined){
+if((data.token === undefined) || (!(func0.call(data, "token")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1708,7 +1827,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "token") || (key0 === "customer"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1720,10 +1839,10 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.token !== undefined){
+if(data.token !== undefined && func0.call(data, "token")){
 let data0 = data.token;
 if(typeof data0 === "string"){
-if(func2(data0) > 8192){
+if(func54(data0) > 8192){
 const err2 = {instancePath:instancePath+"/token",schemaPath:"#/properties/token/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1733,7 +1852,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(func2(data0) < 1){
+if(func54(data0) < 1){
 const err3 = {instancePath:instancePath+"/token",schemaPath:"#/properties/token/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
@@ -1755,7 +1874,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.customer !== undefined){
+if(data.customer !== undefined && func0.call(data, "customer")){
 if(!(validate76(data.customer, {instancePath:instancePath+"/customer",parentData:data,parentDataProperty:"customer",rootData}))){
 vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
@@ -1784,7 +1903,7 @@ function validate79(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
-if(func2(data) > 64){
+if(func54(data) > 64){
 const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1794,7 +1913,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(func2(data) < 1){
+if(func54(data) < 1){
 const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1824,7 +1943,7 @@ function validate81(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.token === undefined){
+if((data.token === undefined) || (!(func0.call(data, "token")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1834,7 +1953,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "token") || (key0 === "customer"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1846,10 +1965,10 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.token !== undefined){
+if(data.token !== undefined && func0.call(data, "token")){
 let data0 = data.token;
 if(typeof data0 === "string"){
-if(func2(data0) > 8192){
+if(func54(data0) > 8192){
 const err2 = {instancePath:instancePath+"/token",schemaPath:"#/properties/token/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1859,7 +1978,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(func2(data0) < 1){
+if(func54(data0) < 1){
 const err3 = {instancePath:instancePath+"/token",schemaPath:"#/properties/token/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
@@ -1881,7 +2000,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.customer !== undefined){
+if(data.customer !== undefined && func0.call(data, "customer")){
 if(!(validate76(data.customer, {instancePath:instancePath+"/customer",parentData:data,parentDataProperty:"customer",rootData}))){
 vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
@@ -1907,7 +2026,7 @@ function validate78(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1917,7 +2036,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1927,7 +2046,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1937,7 +2056,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "requestId") || (key0 === "action")) || (key0 === "payload"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1949,13 +2068,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -1978,7 +2097,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate81(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
@@ -2006,7 +2125,7 @@ function validate84(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.customerId === undefined){
+if((data.customerId === undefined) || (!(func0.call(data, "customerId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -2016,7 +2135,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.customerId !== undefined){
+if(data.customerId !== undefined && func0.call(data, "customerId")){
 if(!(validate26(data.customerId, {instancePath:instancePath+"/customerId",parentData:data,parentDataProperty:"customerId",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
@@ -2044,7 +2163,7 @@ function validate88(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.customerId === undefined){
+if((data.customerId === undefined) || (!(func0.call(data, "customerId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -2054,7 +2173,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.customerId !== undefined){
+if(data.customerId !== undefined && func0.call(data, "customerId")){
 if(!(validate26(data.customerId, {instancePath:instancePath+"/customerId",parentData:data,parentDataProperty:"customerId",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
@@ -2080,7 +2199,7 @@ function validate86(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -2090,7 +2209,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -2100,7 +2219,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -2110,7 +2229,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.success === undefined){
+if((data.success === undefined) || (!(func0.call(data, "success")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -2120,7 +2239,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -2130,13 +2249,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -2159,7 +2278,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data2 = data.type;
 if(typeof data2 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -2182,7 +2301,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.success !== undefined){
+if(data.success !== undefined && func0.call(data, "success")){
 let data3 = data.success;
 if(typeof data3 !== "boolean"){
 const err9 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
@@ -2205,7 +2324,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate88(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
@@ -2233,7 +2352,7 @@ function validate91(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "offset") || (key0 === "limit"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -2245,7 +2364,7 @@ vErrors.push(err0);
 errors++;
 }
 }
-if(data.offset !== undefined){
+if(data.offset !== undefined && func0.call(data, "offset")){
 let data0 = data.offset;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
 const err1 = {instancePath:instancePath+"/offset",schemaPath:"#/properties/offset/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -2270,7 +2389,7 @@ errors++;
 }
 }
 }
-if(data.limit !== undefined){
+if(data.limit !== undefined && func0.call(data, "limit")){
 let data1 = data.limit;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
 const err3 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -2327,7 +2446,7 @@ function validate94(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "offset") || (key0 === "limit"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -2339,7 +2458,7 @@ vErrors.push(err0);
 errors++;
 }
 }
-if(data.offset !== undefined){
+if(data.offset !== undefined && func0.call(data, "offset")){
 let data0 = data.offset;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
 const err1 = {instancePath:instancePath+"/offset",schemaPath:"#/properties/offset/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -2364,7 +2483,7 @@ errors++;
 }
 }
 }
-if(data.limit !== undefined){
+if(data.limit !== undefined && func0.call(data, "limit")){
 let data1 = data.limit;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
 const err3 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -2419,7 +2538,7 @@ function validate92(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -2429,7 +2548,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -2439,7 +2558,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -2449,7 +2568,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "requestId") || (key0 === "action")) || (key0 === "payload"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -2461,13 +2580,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -2490,7 +2609,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate94(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
@@ -2517,7 +2636,7 @@ function validate96(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chatsSummary === undefined){
+if((data.chatsSummary === undefined) || (!(func0.call(data, "chatsSummary")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chatsSummary"},message:"must have required property '"+"chatsSummary"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -2527,7 +2646,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.totalChats === undefined){
+if((data.totalChats === undefined) || (!(func0.call(data, "totalChats")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "totalChats"},message:"must have required property '"+"totalChats"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -2537,7 +2656,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chatsSummary !== undefined){
+if(data.chatsSummary !== undefined && func0.call(data, "chatsSummary")){
 let data0 = data.chatsSummary;
 if(Array.isArray(data0)){
 if(data0.length > 25){
@@ -2569,7 +2688,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.totalChats !== undefined){
+if(data.totalChats !== undefined && func0.call(data, "totalChats")){
 let data2 = data.totalChats;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err4 = {instancePath:instancePath+"/totalChats",schemaPath:"#/properties/totalChats/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -2616,7 +2735,7 @@ function validate100(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chatsSummary === undefined){
+if((data.chatsSummary === undefined) || (!(func0.call(data, "chatsSummary")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chatsSummary"},message:"must have required property '"+"chatsSummary"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -2626,7 +2745,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.totalChats === undefined){
+if((data.totalChats === undefined) || (!(func0.call(data, "totalChats")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "totalChats"},message:"must have required property '"+"totalChats"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -2636,7 +2755,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chatsSummary !== undefined){
+if(data.chatsSummary !== undefined && func0.call(data, "chatsSummary")){
 let data0 = data.chatsSummary;
 if(Array.isArray(data0)){
 if(data0.length > 25){
@@ -2668,7 +2787,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.totalChats !== undefined){
+if(data.totalChats !== undefined && func0.call(data, "totalChats")){
 let data2 = data.totalChats;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err4 = {instancePath:instancePath+"/totalChats",schemaPath:"#/properties/totalChats/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -2713,7 +2832,7 @@ function validate98(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -2723,7 +2842,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -2733,7 +2852,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -2743,7 +2862,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.success === undefined){
+if((data.success === undefined) || (!(func0.call(data, "success")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -2753,7 +2872,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -2763,13 +2882,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -2792,7 +2911,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data2 = data.type;
 if(typeof data2 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -2815,7 +2934,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.success !== undefined){
+if(data.success !== undefined && func0.call(data, "success")){
 let data3 = data.success;
 if(typeof data3 !== "boolean"){
 const err9 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
@@ -2838,7 +2957,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate100(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
@@ -2861,13 +2980,13 @@ return errors === 0;
 
 export const getChatThreadsPayload = validate103;
 const schema38 = {"type":"object","required":["chat","threads"],"additionalProperties":false,"properties":{"chat":{"$ref":"#/definitions/ChatId"},"threads":{"type":"array","minItems":1,"maxItems":25,"uniqueItems":true,"items":{"$ref":"#/definitions/ThreadId"}}}};
-const func0 = equal;
+const func32 = equal;
 
 function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -2877,7 +2996,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.threads === undefined){
+if((data.threads === undefined) || (!(func0.call(data, "threads")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "threads"},message:"must have required property '"+"threads"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -2887,7 +3006,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "chat") || (key0 === "threads"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -2899,13 +3018,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.threads !== undefined){
+if(data.threads !== undefined && func0.call(data, "threads")){
 let data1 = data.threads;
 if(Array.isArray(data1)){
 if(data1.length > 25){
@@ -2941,7 +3060,7 @@ if(i1 > 1){
 outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
-if(func0(data1[i1], data1[j0])){
+if(func32(data1[i1], data1[j0])){
 const err5 = {instancePath:instancePath+"/threads",schemaPath:"#/properties/threads/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
 vErrors = [err5];
@@ -2989,7 +3108,7 @@ function validate108(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -2999,7 +3118,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.threads === undefined){
+if((data.threads === undefined) || (!(func0.call(data, "threads")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "threads"},message:"must have required property '"+"threads"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -3009,7 +3128,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "chat") || (key0 === "threads"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -3021,13 +3140,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.threads !== undefined){
+if(data.threads !== undefined && func0.call(data, "threads")){
 let data1 = data.threads;
 if(Array.isArray(data1)){
 if(data1.length > 25){
@@ -3063,7 +3182,7 @@ if(i1 > 1){
 outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
-if(func0(data1[i1], data1[j0])){
+if(func32(data1[i1], data1[j0])){
 const err5 = {instancePath:instancePath+"/threads",schemaPath:"#/properties/threads/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
 vErrors = [err5];
@@ -3109,7 +3228,7 @@ function validate106(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -3119,7 +3238,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -3129,7 +3248,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -3139,7 +3258,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "requestId") || (key0 === "action")) || (key0 === "payload"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -3151,13 +3270,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -3180,7 +3299,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate108(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
@@ -3209,7 +3328,7 @@ function validate113(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -3219,7 +3338,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -3229,7 +3348,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.active === undefined){
+if((data.active === undefined) || (!(func0.call(data, "active")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "active"},message:"must have required property '"+"active"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -3239,7 +3358,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.order === undefined){
+if((data.order === undefined) || (!(func0.call(data, "order")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order"},message:"must have required property '"+"order"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -3249,7 +3368,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.users === undefined){
+if((data.users === undefined) || (!(func0.call(data, "users")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -3259,7 +3378,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.events === undefined){
+if((data.events === undefined) || (!(func0.call(data, "events")))){
 const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "events"},message:"must have required property '"+"events"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -3269,7 +3388,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.properties === undefined){
+if((data.properties === undefined) || (!(func0.call(data, "properties")))){
 const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "properties"},message:"must have required property '"+"properties"+"'"};
 if(vErrors === null){
 vErrors = [err6];
@@ -3279,19 +3398,19 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 if(!(validate33(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.active !== undefined){
+if(data.active !== undefined && func0.call(data, "active")){
 if(typeof data.active !== "boolean"){
 const err7 = {instancePath:instancePath+"/active",schemaPath:"#/properties/active/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
@@ -3303,7 +3422,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.order !== undefined){
+if(data.order !== undefined && func0.call(data, "order")){
 let data3 = data.order;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err8 = {instancePath:instancePath+"/order",schemaPath:"#/properties/order/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -3328,7 +3447,7 @@ errors++;
 }
 }
 }
-if(data.users !== undefined){
+if(data.users !== undefined && func0.call(data, "users")){
 let data4 = data.users;
 if(Array.isArray(data4)){
 const len0 = data4.length;
@@ -3350,7 +3469,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.events !== undefined){
+if(data.events !== undefined && func0.call(data, "events")){
 let data6 = data.events;
 if(Array.isArray(data6)){
 const len1 = data6.length;
@@ -3372,7 +3491,7 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.properties !== undefined){
+if(data.properties !== undefined && func0.call(data, "properties")){
 if(!(validate69(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
@@ -3398,7 +3517,7 @@ function validate112(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.threads === undefined){
+if((data.threads === undefined) || (!(func0.call(data, "threads")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "threads"},message:"must have required property '"+"threads"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -3408,7 +3527,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.threads !== undefined){
+if(data.threads !== undefined && func0.call(data, "threads")){
 let data0 = data.threads;
 if(Array.isArray(data0)){
 const len0 = data0.length;
@@ -3452,7 +3571,7 @@ function validate122(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.threads === undefined){
+if((data.threads === undefined) || (!(func0.call(data, "threads")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "threads"},message:"must have required property '"+"threads"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -3462,7 +3581,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.threads !== undefined){
+if(data.threads !== undefined && func0.call(data, "threads")){
 let data0 = data.threads;
 if(Array.isArray(data0)){
 const len0 = data0.length;
@@ -3504,7 +3623,7 @@ function validate120(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -3514,7 +3633,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -3524,7 +3643,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -3534,7 +3653,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.success === undefined){
+if((data.success === undefined) || (!(func0.call(data, "success")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -3544,7 +3663,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -3554,13 +3673,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -3583,7 +3702,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data2 = data.type;
 if(typeof data2 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -3606,7 +3725,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.success !== undefined){
+if(data.success !== undefined && func0.call(data, "success")){
 let data3 = data.success;
 if(typeof data3 !== "boolean"){
 const err9 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
@@ -3629,7 +3748,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate122(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
@@ -3657,7 +3776,7 @@ function validate125(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -3667,7 +3786,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "chat") || (key0 === "offset")) || (key0 === "limit"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -3679,13 +3798,13 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.offset !== undefined){
+if(data.offset !== undefined && func0.call(data, "offset")){
 let data1 = data.offset;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
 const err2 = {instancePath:instancePath+"/offset",schemaPath:"#/properties/offset/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -3710,7 +3829,7 @@ errors++;
 }
 }
 }
-if(data.limit !== undefined){
+if(data.limit !== undefined && func0.call(data, "limit")){
 let data2 = data.limit;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err4 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -3767,7 +3886,7 @@ function validate129(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -3777,7 +3896,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "chat") || (key0 === "offset")) || (key0 === "limit"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -3789,13 +3908,13 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.offset !== undefined){
+if(data.offset !== undefined && func0.call(data, "offset")){
 let data1 = data.offset;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
 const err2 = {instancePath:instancePath+"/offset",schemaPath:"#/properties/offset/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -3820,7 +3939,7 @@ errors++;
 }
 }
 }
-if(data.limit !== undefined){
+if(data.limit !== undefined && func0.call(data, "limit")){
 let data2 = data.limit;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err4 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -3875,7 +3994,7 @@ function validate127(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -3885,7 +4004,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -3895,7 +4014,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -3905,7 +4024,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "requestId") || (key0 === "action")) || (key0 === "payload"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -3917,13 +4036,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -3946,7 +4065,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate129(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
@@ -3975,7 +4094,7 @@ function validate133(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -3985,7 +4104,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -3995,7 +4114,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.order === undefined){
+if((data.order === undefined) || (!(func0.call(data, "order")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order"},message:"must have required property '"+"order"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -4005,7 +4124,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.totalEvents === undefined){
+if((data.totalEvents === undefined) || (!(func0.call(data, "totalEvents")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "totalEvents"},message:"must have required property '"+"totalEvents"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -4015,19 +4134,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 if(!(validate33(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.order !== undefined){
+if(data.order !== undefined && func0.call(data, "order")){
 let data2 = data.order;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err4 = {instancePath:instancePath+"/order",schemaPath:"#/properties/order/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -4052,7 +4171,7 @@ errors++;
 }
 }
 }
-if(data.totalEvents !== undefined){
+if(data.totalEvents !== undefined && func0.call(data, "totalEvents")){
 let data3 = data.totalEvents;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err6 = {instancePath:instancePath+"/totalEvents",schemaPath:"#/properties/totalEvents/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -4097,7 +4216,7 @@ function validate132(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.threadsSummary === undefined){
+if((data.threadsSummary === undefined) || (!(func0.call(data, "threadsSummary")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "threadsSummary"},message:"must have required property '"+"threadsSummary"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -4107,7 +4226,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.totalThreads === undefined){
+if((data.totalThreads === undefined) || (!(func0.call(data, "totalThreads")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "totalThreads"},message:"must have required property '"+"totalThreads"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -4117,7 +4236,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.threadsSummary !== undefined){
+if(data.threadsSummary !== undefined && func0.call(data, "threadsSummary")){
 let data0 = data.threadsSummary;
 if(Array.isArray(data0)){
 const len0 = data0.length;
@@ -4139,7 +4258,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.totalThreads !== undefined){
+if(data.totalThreads !== undefined && func0.call(data, "totalThreads")){
 let data2 = data.totalThreads;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err3 = {instancePath:instancePath+"/totalThreads",schemaPath:"#/properties/totalThreads/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -4186,7 +4305,7 @@ function validate139(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.threadsSummary === undefined){
+if((data.threadsSummary === undefined) || (!(func0.call(data, "threadsSummary")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "threadsSummary"},message:"must have required property '"+"threadsSummary"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -4196,7 +4315,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.totalThreads === undefined){
+if((data.totalThreads === undefined) || (!(func0.call(data, "totalThreads")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "totalThreads"},message:"must have required property '"+"totalThreads"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -4206,7 +4325,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.threadsSummary !== undefined){
+if(data.threadsSummary !== undefined && func0.call(data, "threadsSummary")){
 let data0 = data.threadsSummary;
 if(Array.isArray(data0)){
 const len0 = data0.length;
@@ -4228,7 +4347,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.totalThreads !== undefined){
+if(data.totalThreads !== undefined && func0.call(data, "totalThreads")){
 let data2 = data.totalThreads;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err3 = {instancePath:instancePath+"/totalThreads",schemaPath:"#/properties/totalThreads/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -4273,7 +4392,7 @@ function validate137(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -4283,7 +4402,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -4293,7 +4412,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -4303,7 +4422,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.success === undefined){
+if((data.success === undefined) || (!(func0.call(data, "success")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -4313,7 +4432,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -4323,13 +4442,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -4352,7 +4471,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data2 = data.type;
 if(typeof data2 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -4375,7 +4494,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.success !== undefined){
+if(data.success !== undefined && func0.call(data, "success")){
 let data3 = data.success;
 if(typeof data3 !== "boolean"){
 const err9 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
@@ -4398,7 +4517,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate139(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
@@ -4421,14 +4540,14 @@ return errors === 0;
 
 export const startChatPayload = validate142;
 const schema52 = {"type":"object","additionalProperties":false,"properties":{"scope":{"type":"object","additionalProperties":false,"properties":{"groups":{"type":"array","maxItems":10,"items":{"type":"integer","minimum":0}}}},"events":{"type":"array","maxItems":25,"items":{"$ref":"#/definitions/EventInput"}},"properties":{"$ref":"#/definitions/Properties"}}};
-const schema53 = {"oneOf":[{"$ref":"#/definitions/MessageEventInput"},{"$ref":"#/definitions/FileEventInput"}]};
+const schema53 = {"type":"object","required":["type"],"properties":{"type":{"type":"string"}},"if":{"properties":{"type":{"const":"message"}}},"then":{"$ref":"#/definitions/MessageEventInput"},"else":{"if":{"properties":{"type":{"const":"file"}}},"then":{"$ref":"#/definitions/FileEventInput"},"else":{"properties":{"type":{"enum":["message","file"]}}}}};
 const schema54 = {"type":"object","required":["type","text"],"additionalProperties":false,"properties":{"type":{"type":"string","const":"message"},"text":{"type":"string","minLength":1,"maxLength":16384},"customId":{"$ref":"#/definitions/CustomId"}}};
 
 function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -4438,7 +4557,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.text === undefined){
+if((data.text === undefined) || (!(func0.call(data, "text")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -4448,7 +4567,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "type") || (key0 === "text")) || (key0 === "customId"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -4460,7 +4579,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -4483,10 +4602,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.text !== undefined){
+if(data.text !== undefined && func0.call(data, "text")){
 let data1 = data.text;
 if(typeof data1 === "string"){
-if(func2(data1) > 16384){
+if(func54(data1) > 16384){
 const err5 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
 if(vErrors === null){
 vErrors = [err5];
@@ -4496,7 +4615,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(func2(data1) < 1){
+if(func54(data1) < 1){
 const err6 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -4518,7 +4637,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.customId !== undefined){
+if(data.customId !== undefined && func0.call(data, "customId")){
 if(!(validate38(data.customId, {instancePath:instancePath+"/customId",parentData:data,parentDataProperty:"customId",rootData}))){
 vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
@@ -4545,7 +4664,7 @@ function validate147(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -4555,7 +4674,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.url === undefined){
+if((data.url === undefined) || (!(func0.call(data, "url")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -4565,7 +4684,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.contentType === undefined){
+if((data.contentType === undefined) || (!(func0.call(data, "contentType")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "contentType"},message:"must have required property '"+"contentType"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -4575,7 +4694,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((((((key0 === "type") || (key0 === "url")) || (key0 === "contentType")) || (key0 === "name")) || (key0 === "size")) || (key0 === "width")) || (key0 === "height")) || (key0 === "customId"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -4587,7 +4706,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -4610,7 +4729,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.url !== undefined){
+if(data.url !== undefined && func0.call(data, "url")){
 let data1 = data.url;
 if(typeof data1 === "string"){
 if(!(formats0.test(data1))){
@@ -4635,10 +4754,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.contentType !== undefined){
+if(data.contentType !== undefined && func0.call(data, "contentType")){
 let data2 = data.contentType;
 if(typeof data2 === "string"){
-if(func2(data2) < 1){
+if(func54(data2) < 1){
 const err8 = {instancePath:instancePath+"/contentType",schemaPath:"#/properties/contentType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -4660,10 +4779,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.name !== undefined){
+if(data.name !== undefined && func0.call(data, "name")){
 let data3 = data.name;
 if(typeof data3 === "string"){
-if(func2(data3) > 256){
+if(func54(data3) > 256){
 const err10 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -4685,7 +4804,7 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.size !== undefined){
+if(data.size !== undefined && func0.call(data, "size")){
 let data4 = data.size;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
 const err12 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -4720,7 +4839,7 @@ errors++;
 }
 }
 }
-if(data.width !== undefined){
+if(data.width !== undefined && func0.call(data, "width")){
 let data5 = data.width;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
 const err15 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -4745,7 +4864,7 @@ errors++;
 }
 }
 }
-if(data.height !== undefined){
+if(data.height !== undefined && func0.call(data, "height")){
 let data6 = data.height;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
 const err17 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -4770,7 +4889,7 @@ errors++;
 }
 }
 }
-if(data.customId !== undefined){
+if(data.customId !== undefined && func0.call(data, "customId")){
 if(!(validate38(data.customId, {instancePath:instancePath+"/customId",parentData:data,parentDataProperty:"customId",rootData}))){
 vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
@@ -4795,37 +4914,13 @@ return errors === 0;
 function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-const _errs0 = errors;
-let valid0 = false;
-let passing0 = null;
 const _errs1 = errors;
-if(!(validate144(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs1 === errors;
-if(_valid0){
-valid0 = true;
-passing0 = 0;
-}
+let valid0 = true;
 const _errs2 = errors;
-if(!(validate147(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs2 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid0 = true;
-passing0 = 1;
-}
-}
-if(!valid0){
-const err0 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+if("message" !== data.type){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4834,16 +4929,147 @@ vErrors.push(err0);
 }
 errors++;
 }
-else {
-errors = _errs0;
+}
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
 if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
+if(_errs1){
+vErrors.length = _errs1;
 }
 else {
 vErrors = null;
 }
 }
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(!(validate144(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs5 = errors;
+const _errs6 = errors;
+let valid2 = true;
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+if("file" !== data.type){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs7 === errors;
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause1;
+if(_valid1){
+const _errs9 = errors;
+if(!(validate147(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+var _valid1 = _errs9 === errors;
+valid2 = _valid1;
+ifClause1 = "then";
+}
+else {
+const _errs10 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+let data2 = data.type;
+if(!((data2 === "message") || (data2 === "file"))){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/else/else/properties/type/enum",keyword:"enum",params:{allowedValues: schema53.else.else.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs10 === errors;
+valid2 = _valid1;
+ifClause1 = "else";
+}
+if(!valid2){
+const err3 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err4 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.type !== undefined && func0.call(data, "type")){
+if(typeof data.type !== "string"){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
 }
 validate143.errors = vErrors;
 return errors === 0;
@@ -4854,7 +5080,7 @@ function validate142(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "scope") || (key0 === "events")) || (key0 === "properties"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -4866,10 +5092,10 @@ vErrors.push(err0);
 errors++;
 }
 }
-if(data.scope !== undefined){
+if(data.scope !== undefined && func0.call(data, "scope")){
 let data0 = data.scope;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-for(const key1 in data0){
+for(const key1 of Object.keys(data0)){
 if(!(key1 === "groups")){
 const err1 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -4881,7 +5107,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data0.groups !== undefined){
+if(data0.groups !== undefined && func0.call(data0, "groups")){
 let data1 = data0.groups;
 if(Array.isArray(data1)){
 if(data1.length > 10){
@@ -4944,7 +5170,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.events !== undefined){
+if(data.events !== undefined && func0.call(data, "events")){
 let data3 = data.events;
 if(Array.isArray(data3)){
 if(data3.length > 25){
@@ -4976,7 +5202,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.properties !== undefined){
+if(data.properties !== undefined && func0.call(data, "properties")){
 if(!(validate69(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
@@ -5004,7 +5230,7 @@ function validate154(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "scope") || (key0 === "events")) || (key0 === "properties"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -5016,10 +5242,10 @@ vErrors.push(err0);
 errors++;
 }
 }
-if(data.scope !== undefined){
+if(data.scope !== undefined && func0.call(data, "scope")){
 let data0 = data.scope;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-for(const key1 in data0){
+for(const key1 of Object.keys(data0)){
 if(!(key1 === "groups")){
 const err1 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -5031,7 +5257,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data0.groups !== undefined){
+if(data0.groups !== undefined && func0.call(data0, "groups")){
 let data1 = data0.groups;
 if(Array.isArray(data1)){
 if(data1.length > 10){
@@ -5094,7 +5320,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.events !== undefined){
+if(data.events !== undefined && func0.call(data, "events")){
 let data3 = data.events;
 if(Array.isArray(data3)){
 if(data3.length > 25){
@@ -5126,7 +5352,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.properties !== undefined){
+if(data.properties !== undefined && func0.call(data, "properties")){
 if(!(validate69(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
@@ -5152,7 +5378,7 @@ function validate152(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -5162,7 +5388,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -5172,7 +5398,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -5182,7 +5408,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "requestId") || (key0 === "action")) || (key0 === "payload"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -5194,13 +5420,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -5223,7 +5449,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate154(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
@@ -5253,7 +5479,7 @@ function validate161(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -5263,7 +5489,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.lastSeenTimestamp === undefined){
+if((data.lastSeenTimestamp === undefined) || (!(func0.call(data, "lastSeenTimestamp")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lastSeenTimestamp"},message:"must have required property '"+"lastSeenTimestamp"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -5273,13 +5499,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 if(!(validate26(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 }
-if(data.lastSeenTimestamp !== undefined){
+if(data.lastSeenTimestamp !== undefined && func0.call(data, "lastSeenTimestamp")){
 if(!(validate67(data.lastSeenTimestamp, {instancePath:instancePath+"/lastSeenTimestamp",parentData:data,parentDataProperty:"lastSeenTimestamp",rootData}))){
 vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
@@ -5305,7 +5531,7 @@ function validate159(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -5315,7 +5541,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.users === undefined){
+if((data.users === undefined) || (!(func0.call(data, "users")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -5325,7 +5551,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.threads === undefined){
+if((data.threads === undefined) || (!(func0.call(data, "threads")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "threads"},message:"must have required property '"+"threads"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -5335,7 +5561,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.properties === undefined){
+if((data.properties === undefined) || (!(func0.call(data, "properties")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "properties"},message:"must have required property '"+"properties"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -5345,13 +5571,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 if(!(validate24(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.users !== undefined){
+if(data.users !== undefined && func0.call(data, "users")){
 let data1 = data.users;
 if(Array.isArray(data1)){
 const len0 = data1.length;
@@ -5373,7 +5599,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.threads !== undefined){
+if(data.threads !== undefined && func0.call(data, "threads")){
 let data3 = data.threads;
 if(Array.isArray(data3)){
 const len1 = data3.length;
@@ -5395,7 +5621,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.properties !== undefined){
+if(data.properties !== undefined && func0.call(data, "properties")){
 if(!(validate69(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
@@ -5421,7 +5647,7 @@ function validate158(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -5431,7 +5657,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.thread === undefined){
+if((data.thread === undefined) || (!(func0.call(data, "thread")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thread"},message:"must have required property '"+"thread"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -5441,13 +5667,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate159(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
 errors = vErrors.length;
 }
 }
-if(data.thread !== undefined){
+if(data.thread !== undefined && func0.call(data, "thread")){
 if(!(validate113(data.thread, {instancePath:instancePath+"/thread",parentData:data,parentDataProperty:"thread",rootData}))){
 vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
@@ -5475,7 +5701,7 @@ function validate171(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -5485,7 +5711,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.thread === undefined){
+if((data.thread === undefined) || (!(func0.call(data, "thread")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thread"},message:"must have required property '"+"thread"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -5495,13 +5721,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate159(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
 errors = vErrors.length;
 }
 }
-if(data.thread !== undefined){
+if(data.thread !== undefined && func0.call(data, "thread")){
 if(!(validate113(data.thread, {instancePath:instancePath+"/thread",parentData:data,parentDataProperty:"thread",rootData}))){
 vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
@@ -5527,7 +5753,7 @@ function validate169(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -5537,7 +5763,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -5547,7 +5773,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -5557,7 +5783,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.success === undefined){
+if((data.success === undefined) || (!(func0.call(data, "success")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -5567,7 +5793,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -5577,13 +5803,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -5606,7 +5832,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data2 = data.type;
 if(typeof data2 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -5629,7 +5855,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.success !== undefined){
+if(data.success !== undefined && func0.call(data, "success")){
 let data3 = data.success;
 if(typeof data3 !== "boolean"){
 const err9 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
@@ -5652,7 +5878,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate171(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
@@ -5680,7 +5906,7 @@ function validate175(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -5690,7 +5916,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.event === undefined){
+if((data.event === undefined) || (!(func0.call(data, "event")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -5700,7 +5926,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "chat") || (key0 === "event"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -5712,13 +5938,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.event !== undefined){
+if(data.event !== undefined && func0.call(data, "event")){
 if(!(validate143(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData}))){
 vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
@@ -5746,7 +5972,7 @@ function validate180(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -5756,7 +5982,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.event === undefined){
+if((data.event === undefined) || (!(func0.call(data, "event")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -5766,7 +5992,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "chat") || (key0 === "event"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -5778,13 +6004,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.event !== undefined){
+if(data.event !== undefined && func0.call(data, "event")){
 if(!(validate143(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData}))){
 vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
@@ -5810,7 +6036,7 @@ function validate178(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -5820,7 +6046,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -5830,7 +6056,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -5840,7 +6066,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "requestId") || (key0 === "action")) || (key0 === "payload"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -5852,13 +6078,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -5881,7 +6107,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate180(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
 errors = vErrors.length;
@@ -5909,7 +6135,7 @@ function validate184(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.event === undefined){
+if((data.event === undefined) || (!(func0.call(data, "event")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -5919,7 +6145,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.event !== undefined){
+if(data.event !== undefined && func0.call(data, "event")){
 if(!(validate28(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData}))){
 vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
@@ -5947,7 +6173,7 @@ function validate188(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.event === undefined){
+if((data.event === undefined) || (!(func0.call(data, "event")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -5957,7 +6183,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.event !== undefined){
+if(data.event !== undefined && func0.call(data, "event")){
 if(!(validate28(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData}))){
 vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
@@ -5983,7 +6209,7 @@ function validate186(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -5993,7 +6219,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -6003,7 +6229,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -6013,7 +6239,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.success === undefined){
+if((data.success === undefined) || (!(func0.call(data, "success")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -6023,7 +6249,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -6033,13 +6259,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -6062,7 +6288,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data2 = data.type;
 if(typeof data2 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -6085,7 +6311,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.success !== undefined){
+if(data.success !== undefined && func0.call(data, "success")){
 let data3 = data.success;
 if(typeof data3 !== "boolean"){
 const err9 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
@@ -6108,7 +6334,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate188(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
 errors = vErrors.length;
@@ -6136,7 +6362,7 @@ function validate191(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -6146,7 +6372,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.text === undefined){
+if((data.text === undefined) || (!(func0.call(data, "text")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -6156,7 +6382,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "chat") || (key0 === "text"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -6168,16 +6394,16 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.text !== undefined){
+if(data.text !== undefined && func0.call(data, "text")){
 let data1 = data.text;
 if(typeof data1 === "string"){
-if(func2(data1) > 16384){
+if(func54(data1) > 16384){
 const err3 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
 if(vErrors === null){
 vErrors = [err3];
@@ -6221,7 +6447,7 @@ function validate195(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -6231,7 +6457,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.text === undefined){
+if((data.text === undefined) || (!(func0.call(data, "text")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -6241,7 +6467,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "chat") || (key0 === "text"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -6253,16 +6479,16 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.text !== undefined){
+if(data.text !== undefined && func0.call(data, "text")){
 let data1 = data.text;
 if(typeof data1 === "string"){
-if(func2(data1) > 16384){
+if(func54(data1) > 16384){
 const err3 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/maxLength",keyword:"maxLength",params:{limit: 16384},message:"must NOT have more than 16384 characters"};
 if(vErrors === null){
 vErrors = [err3];
@@ -6304,7 +6530,7 @@ function validate193(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -6314,7 +6540,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -6324,7 +6550,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -6334,7 +6560,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "requestId") || (key0 === "action")) || (key0 === "payload"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -6346,13 +6572,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -6375,7 +6601,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate195(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
 errors = vErrors.length;
@@ -6441,7 +6667,7 @@ function validate199(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -6451,7 +6677,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -6461,7 +6687,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -6471,7 +6697,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.success === undefined){
+if((data.success === undefined) || (!(func0.call(data, "success")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -6481,7 +6707,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -6491,13 +6717,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -6520,7 +6746,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data2 = data.type;
 if(typeof data2 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -6543,7 +6769,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.success !== undefined){
+if(data.success !== undefined && func0.call(data, "success")){
 let data3 = data.success;
 if(typeof data3 !== "boolean"){
 const err9 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
@@ -6566,7 +6792,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate201(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
 errors = vErrors.length;
@@ -6594,7 +6820,7 @@ function validate203(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -6604,7 +6830,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(key0 === "chat")){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -6616,7 +6842,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
@@ -6644,7 +6870,7 @@ function validate207(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -6654,7 +6880,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(key0 === "chat")){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -6666,7 +6892,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
@@ -6692,7 +6918,7 @@ function validate205(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -6702,7 +6928,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -6712,7 +6938,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -6722,7 +6948,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "requestId") || (key0 === "action")) || (key0 === "payload"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -6734,13 +6960,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -6763,7 +6989,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate207(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
 errors = vErrors.length;
@@ -6810,7 +7036,7 @@ function validate211(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -6820,7 +7046,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -6830,7 +7056,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -6840,7 +7066,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.success === undefined){
+if((data.success === undefined) || (!(func0.call(data, "success")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -6850,7 +7076,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -6860,13 +7086,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -6889,7 +7115,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data2 = data.type;
 if(typeof data2 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -6912,7 +7138,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.success !== undefined){
+if(data.success !== undefined && func0.call(data, "success")){
 let data3 = data.success;
 if(typeof data3 !== "boolean"){
 const err9 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
@@ -6935,7 +7161,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate201(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
 errors = vErrors.length;
@@ -6963,7 +7189,7 @@ function validate214(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -6973,7 +7199,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.properties === undefined){
+if((data.properties === undefined) || (!(func0.call(data, "properties")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "properties"},message:"must have required property '"+"properties"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -6983,7 +7209,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "chat") || (key0 === "properties"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -6995,13 +7221,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.properties !== undefined){
+if(data.properties !== undefined && func0.call(data, "properties")){
 if(!(validate69(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
@@ -7029,7 +7255,7 @@ function validate219(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -7039,7 +7265,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.properties === undefined){
+if((data.properties === undefined) || (!(func0.call(data, "properties")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "properties"},message:"must have required property '"+"properties"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -7049,7 +7275,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "chat") || (key0 === "properties"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -7061,13 +7287,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.properties !== undefined){
+if(data.properties !== undefined && func0.call(data, "properties")){
 if(!(validate69(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
@@ -7093,7 +7319,7 @@ function validate217(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -7103,7 +7329,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -7113,7 +7339,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -7123,7 +7349,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "requestId") || (key0 === "action")) || (key0 === "payload"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -7135,13 +7361,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -7164,7 +7390,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate219(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
 errors = vErrors.length;
@@ -7211,7 +7437,7 @@ function validate224(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -7221,7 +7447,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -7231,7 +7457,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -7241,7 +7467,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.success === undefined){
+if((data.success === undefined) || (!(func0.call(data, "success")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -7251,7 +7477,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -7261,13 +7487,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -7290,7 +7516,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data2 = data.type;
 if(typeof data2 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -7313,7 +7539,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.success !== undefined){
+if(data.success !== undefined && func0.call(data, "success")){
 let data3 = data.success;
 if(typeof data3 !== "boolean"){
 const err9 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
@@ -7336,7 +7562,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate201(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
 errors = vErrors.length;
@@ -7364,7 +7590,7 @@ function validate227(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -7374,7 +7600,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.thread === undefined){
+if((data.thread === undefined) || (!(func0.call(data, "thread")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thread"},message:"must have required property '"+"thread"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -7384,7 +7610,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.properties === undefined){
+if((data.properties === undefined) || (!(func0.call(data, "properties")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "properties"},message:"must have required property '"+"properties"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -7394,7 +7620,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "chat") || (key0 === "thread")) || (key0 === "properties"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -7406,19 +7632,19 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.thread !== undefined){
+if(data.thread !== undefined && func0.call(data, "thread")){
 if(!(validate33(data.thread, {instancePath:instancePath+"/thread",parentData:data,parentDataProperty:"thread",rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-if(data.properties !== undefined){
+if(data.properties !== undefined && func0.call(data, "properties")){
 if(!(validate69(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
@@ -7446,7 +7672,7 @@ function validate233(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -7456,7 +7682,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.thread === undefined){
+if((data.thread === undefined) || (!(func0.call(data, "thread")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thread"},message:"must have required property '"+"thread"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -7466,7 +7692,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.properties === undefined){
+if((data.properties === undefined) || (!(func0.call(data, "properties")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "properties"},message:"must have required property '"+"properties"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -7476,7 +7702,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "chat") || (key0 === "thread")) || (key0 === "properties"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -7488,19 +7714,19 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.thread !== undefined){
+if(data.thread !== undefined && func0.call(data, "thread")){
 if(!(validate33(data.thread, {instancePath:instancePath+"/thread",parentData:data,parentDataProperty:"thread",rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-if(data.properties !== undefined){
+if(data.properties !== undefined && func0.call(data, "properties")){
 if(!(validate69(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
@@ -7526,7 +7752,7 @@ function validate231(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -7536,7 +7762,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -7546,7 +7772,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -7556,7 +7782,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "requestId") || (key0 === "action")) || (key0 === "payload"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -7568,13 +7794,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -7597,7 +7823,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate233(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
 errors = vErrors.length;
@@ -7644,7 +7870,7 @@ function validate239(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -7654,7 +7880,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -7664,7 +7890,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -7674,7 +7900,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.success === undefined){
+if((data.success === undefined) || (!(func0.call(data, "success")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -7684,7 +7910,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -7694,13 +7920,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -7723,7 +7949,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data2 = data.type;
 if(typeof data2 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -7746,7 +7972,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.success !== undefined){
+if(data.success !== undefined && func0.call(data, "success")){
 let data3 = data.success;
 if(typeof data3 !== "boolean"){
 const err9 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
@@ -7769,7 +7995,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate201(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
 errors = vErrors.length;
@@ -7806,7 +8032,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "name") || (key0 === "email")) || (key0 === "fields"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -7818,10 +8044,10 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.name !== undefined){
+if(data.name !== undefined && func0.call(data, "name")){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(func2(data0) > 256){
+if(func54(data0) > 256){
 const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err2];
@@ -7843,10 +8069,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.email !== undefined){
+if(data.email !== undefined && func0.call(data, "email")){
 let data1 = data.email;
 if(typeof data1 === "string"){
-if(func2(data1) > 254){
+if(func54(data1) > 254){
 const err4 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -7878,7 +8104,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.fields !== undefined){
+if(data.fields !== undefined && func0.call(data, "fields")){
 let data2 = data.fields;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(Object.keys(data2).length > 100){
@@ -7891,10 +8117,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data2){
+for(const key1 of Object.keys(data2)){
 let data3 = data2[key1];
 if(typeof data3 === "string"){
-if(func2(data3) > 1024){
+if(func54(data3) > 1024){
 const err8 = {instancePath:instancePath+"/fields/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/fields/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -7950,7 +8176,7 @@ function validate243(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -7960,7 +8186,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -7970,7 +8196,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -7980,7 +8206,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "requestId") || (key0 === "action")) || (key0 === "payload"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -7992,13 +8218,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -8021,7 +8247,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate76(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
@@ -8051,7 +8277,7 @@ function validate249(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(typeof data[key0] !== "string"){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -8083,7 +8309,7 @@ function validate247(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8093,7 +8319,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -8103,7 +8329,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.fields === undefined){
+if((data.fields === undefined) || (!(func0.call(data, "fields")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -8113,13 +8339,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 if(!(validate26(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -8142,7 +8368,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.name !== undefined){
+if(data.name !== undefined && func0.call(data, "name")){
 if(typeof data.name !== "string"){
 const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -8154,7 +8380,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.email !== undefined){
+if(data.email !== undefined && func0.call(data, "email")){
 let data3 = data.email;
 if(typeof data3 === "string"){
 if(!(formats2.test(data3))){
@@ -8179,7 +8405,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.fields !== undefined){
+if(data.fields !== undefined && func0.call(data, "fields")){
 if(!(validate249(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData}))){
 vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
 errors = vErrors.length;
@@ -8205,7 +8431,7 @@ function validate246(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.customer === undefined){
+if((data.customer === undefined) || (!(func0.call(data, "customer")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customer"},message:"must have required property '"+"customer"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8215,7 +8441,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.customer !== undefined){
+if(data.customer !== undefined && func0.call(data, "customer")){
 if(!(validate247(data.customer, {instancePath:instancePath+"/customer",parentData:data,parentDataProperty:"customer",rootData}))){
 vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
@@ -8243,7 +8469,7 @@ function validate254(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.customer === undefined){
+if((data.customer === undefined) || (!(func0.call(data, "customer")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customer"},message:"must have required property '"+"customer"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8253,7 +8479,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.customer !== undefined){
+if(data.customer !== undefined && func0.call(data, "customer")){
 if(!(validate247(data.customer, {instancePath:instancePath+"/customer",parentData:data,parentDataProperty:"customer",rootData}))){
 vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
@@ -8279,7 +8505,7 @@ function validate252(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8289,7 +8515,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -8299,7 +8525,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -8309,7 +8535,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.success === undefined){
+if((data.success === undefined) || (!(func0.call(data, "success")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -8319,7 +8545,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -8329,13 +8555,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -8358,7 +8584,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data2 = data.type;
 if(typeof data2 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -8381,7 +8607,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.success !== undefined){
+if(data.success !== undefined && func0.call(data, "success")){
 let data3 = data.success;
 if(typeof data3 !== "boolean"){
 const err9 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
@@ -8404,7 +8630,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate254(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
 errors = vErrors.length;
@@ -8432,7 +8658,7 @@ function validate257(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8442,7 +8668,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "chat") || (key0 === "timestamp"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -8454,13 +8680,13 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.timestamp !== undefined){
+if(data.timestamp !== undefined && func0.call(data, "timestamp")){
 let data1 = data.timestamp;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
 const err2 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -8507,7 +8733,7 @@ function validate261(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8517,7 +8743,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "chat") || (key0 === "timestamp"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -8529,13 +8755,13 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.timestamp !== undefined){
+if(data.timestamp !== undefined && func0.call(data, "timestamp")){
 let data1 = data.timestamp;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
 const err2 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -8580,7 +8806,7 @@ function validate259(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8590,7 +8816,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -8600,7 +8826,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -8610,7 +8836,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "requestId") || (key0 === "action")) || (key0 === "payload"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -8622,13 +8848,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err4 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -8651,7 +8877,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate261(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
 errors = vErrors.length;
@@ -8679,7 +8905,7 @@ function validate264(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.timestamp === undefined){
+if((data.timestamp === undefined) || (!(func0.call(data, "timestamp")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8689,7 +8915,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
+if(data.timestamp !== undefined && func0.call(data, "timestamp")){
 if(!(validate36(data.timestamp, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData}))){
 vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
@@ -8717,7 +8943,7 @@ function validate268(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.timestamp === undefined){
+if((data.timestamp === undefined) || (!(func0.call(data, "timestamp")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8727,7 +8953,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
+if(data.timestamp !== undefined && func0.call(data, "timestamp")){
 if(!(validate36(data.timestamp, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData}))){
 vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
@@ -8753,7 +8979,7 @@ function validate266(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8763,7 +8989,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -8773,7 +8999,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -8783,7 +9009,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.success === undefined){
+if((data.success === undefined) || (!(func0.call(data, "success")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -8793,7 +9019,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -8803,13 +9029,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 if(!(validate79(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data1 = data.action;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -8832,7 +9058,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data2 = data.type;
 if(typeof data2 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -8855,7 +9081,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.success !== undefined){
+if(data.success !== undefined && func0.call(data, "success")){
 let data3 = data.success;
 if(typeof data3 !== "boolean"){
 const err9 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
@@ -8878,7 +9104,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate268(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate268.errors : vErrors.concat(validate268.errors);
 errors = vErrors.length;
@@ -8936,7 +9162,7 @@ function validate272(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8946,7 +9172,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.message === undefined){
+if((data.message === undefined) || (!(func0.call(data, "message")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -8956,13 +9182,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 if(!(validate273(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
 vErrors = vErrors === null ? validate273.errors : vErrors.concat(validate273.errors);
 errors = vErrors.length;
 }
 }
-if(data.message !== undefined){
+if(data.message !== undefined && func0.call(data, "message")){
 if(typeof data.message !== "string"){
 const err2 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -8974,7 +9200,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.pointer !== undefined){
+if(data.pointer !== undefined && func0.call(data, "pointer")){
 if(typeof data.pointer !== "string"){
 const err3 = {instancePath:instancePath+"/pointer",schemaPath:"#/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -9006,7 +9232,7 @@ function validate271(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.error === undefined){
+if((data.error === undefined) || (!(func0.call(data, "error")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9016,7 +9242,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.error !== undefined){
+if(data.error !== undefined && func0.call(data, "error")){
 if(!(validate272(data.error, {instancePath:instancePath+"/error",parentData:data,parentDataProperty:"error",rootData}))){
 vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
 errors = vErrors.length;
@@ -9044,7 +9270,7 @@ function validate277(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.error === undefined){
+if((data.error === undefined) || (!(func0.call(data, "error")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9054,7 +9280,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.error !== undefined){
+if(data.error !== undefined && func0.call(data, "error")){
 if(!(validate272(data.error, {instancePath:instancePath+"/error",parentData:data,parentDataProperty:"error",rootData}))){
 vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
 errors = vErrors.length;
@@ -9080,7 +9306,7 @@ function validate276(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
+if((data.requestId === undefined) || (!(func0.call(data, "requestId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9090,7 +9316,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -9100,7 +9326,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -9110,7 +9336,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.success === undefined){
+if((data.success === undefined) || (!(func0.call(data, "success")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "success"},message:"must have required property '"+"success"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -9120,7 +9346,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -9130,7 +9356,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.requestId !== undefined){
+if(data.requestId !== undefined && func0.call(data, "requestId")){
 let data0 = data.requestId;
 if((typeof data0 !== "string") && (data0 !== null)){
 const err5 = {instancePath:instancePath+"/requestId",schemaPath:"#/properties/requestId/type",keyword:"type",params:{type: schema106.properties.requestId.type},message:"must be string,null"};
@@ -9143,7 +9369,7 @@ vErrors.push(err5);
 errors++;
 }
 if(typeof data0 === "string"){
-if(func2(data0) > 64){
+if(func54(data0) > 64){
 const err6 = {instancePath:instancePath+"/requestId",schemaPath:"#/properties/requestId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -9153,7 +9379,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(func2(data0) < 1){
+if(func54(data0) < 1){
 const err7 = {instancePath:instancePath+"/requestId",schemaPath:"#/properties/requestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -9165,7 +9391,7 @@ errors++;
 }
 }
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 if(typeof data.action !== "string"){
 const err8 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -9177,7 +9403,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data2 = data.type;
 if(typeof data2 !== "string"){
 const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -9200,7 +9426,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.success !== undefined){
+if(data.success !== undefined && func0.call(data, "success")){
 let data3 = data.success;
 if(typeof data3 !== "boolean"){
 const err11 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
@@ -9223,7 +9449,7 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate277(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
 errors = vErrors.length;
@@ -9250,7 +9476,7 @@ function validate280(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(typeof data === "string"){
-if(func2(data) < 1){
+if(func54(data) < 1){
 const err0 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9282,7 +9508,7 @@ function validate281(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9292,7 +9518,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -9302,7 +9528,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -9312,7 +9538,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data0 = data.action;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -9335,7 +9561,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -9358,7 +9584,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate26(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
@@ -9380,14 +9606,14 @@ return errors === 0;
 }
 
 export const userDataPayload = validate283;
-const schema110 = {"oneOf":[{"$ref":"#/definitions/Agent"},{"$ref":"#/definitions/Customer"}]};
+const schema110 = {"type":"object","required":["type"],"properties":{"type":{"type":"string"}},"if":{"properties":{"type":{"const":"agent"}}},"then":{"$ref":"#/definitions/Agent"},"else":{"if":{"properties":{"type":{"const":"customer"}}},"then":{"$ref":"#/definitions/Customer"},"else":{"properties":{"type":{"enum":["agent","customer"]}}}}};
 const schema111 = {"type":"object","required":["id","type","name","email","avatar"],"properties":{"id":{"$ref":"#/definitions/UserId"},"type":{"type":"string","const":"agent"},"name":{"type":"string"},"email":{"type":"string","format":"email"},"avatar":{"type":"string"}}};
 
 function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9397,7 +9623,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -9407,7 +9633,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.name === undefined){
+if((data.name === undefined) || (!(func0.call(data, "name")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -9417,7 +9643,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.email === undefined){
+if((data.email === undefined) || (!(func0.call(data, "email")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -9427,7 +9653,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.avatar === undefined){
+if((data.avatar === undefined) || (!(func0.call(data, "avatar")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "avatar"},message:"must have required property '"+"avatar"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -9437,13 +9663,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 if(!(validate26(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -9466,7 +9692,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.name !== undefined){
+if(data.name !== undefined && func0.call(data, "name")){
 if(typeof data.name !== "string"){
 const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -9478,7 +9704,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.email !== undefined){
+if(data.email !== undefined && func0.call(data, "email")){
 let data3 = data.email;
 if(typeof data3 === "string"){
 if(!(formats2.test(data3))){
@@ -9503,7 +9729,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.avatar !== undefined){
+if(data.avatar !== undefined && func0.call(data, "avatar")){
 if(typeof data.avatar !== "string"){
 const err10 = {instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -9534,37 +9760,13 @@ return errors === 0;
 function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-const _errs0 = errors;
-let valid0 = false;
-let passing0 = null;
 const _errs1 = errors;
-if(!(validate284(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate284.errors : vErrors.concat(validate284.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs1 === errors;
-if(_valid0){
-valid0 = true;
-passing0 = 0;
-}
+let valid0 = true;
 const _errs2 = errors;
-if(!(validate247(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs2 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid0 = true;
-passing0 = 1;
-}
-}
-if(!valid0){
-const err0 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+if("agent" !== data.type){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9573,16 +9775,147 @@ vErrors.push(err0);
 }
 errors++;
 }
-else {
-errors = _errs0;
+}
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
 if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
+if(_errs1){
+vErrors.length = _errs1;
 }
 else {
 vErrors = null;
 }
 }
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(!(validate284(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate284.errors : vErrors.concat(validate284.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs5 = errors;
+const _errs6 = errors;
+let valid2 = true;
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+if("customer" !== data.type){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs7 === errors;
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause1;
+if(_valid1){
+const _errs9 = errors;
+if(!(validate247(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+var _valid1 = _errs9 === errors;
+valid2 = _valid1;
+ifClause1 = "then";
+}
+else {
+const _errs10 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+let data2 = data.type;
+if(!((data2 === "agent") || (data2 === "customer"))){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/else/else/properties/type/enum",keyword:"enum",params:{allowedValues: schema110.else.else.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs10 === errors;
+valid2 = _valid1;
+ifClause1 = "else";
+}
+if(!valid2){
+const err3 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err4 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.type !== undefined && func0.call(data, "type")){
+if(typeof data.type !== "string"){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
 }
 validate283.errors = vErrors;
 return errors === 0;
@@ -9594,37 +9927,13 @@ const schema112 = {"type":"object","required":["action","type","payload"],"prope
 function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-const _errs0 = errors;
-let valid0 = false;
-let passing0 = null;
 const _errs1 = errors;
-if(!(validate284(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate284.errors : vErrors.concat(validate284.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs1 === errors;
-if(_valid0){
-valid0 = true;
-passing0 = 0;
-}
+let valid0 = true;
 const _errs2 = errors;
-if(!(validate247(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs2 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid0 = true;
-passing0 = 1;
-}
-}
-if(!valid0){
-const err0 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+if("agent" !== data.type){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9633,16 +9942,147 @@ vErrors.push(err0);
 }
 errors++;
 }
-else {
-errors = _errs0;
+}
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
 if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
+if(_errs1){
+vErrors.length = _errs1;
 }
 else {
 vErrors = null;
 }
 }
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(!(validate284(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate284.errors : vErrors.concat(validate284.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs5 = errors;
+const _errs6 = errors;
+let valid2 = true;
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+if("customer" !== data.type){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs7 === errors;
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause1;
+if(_valid1){
+const _errs9 = errors;
+if(!(validate247(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+var _valid1 = _errs9 === errors;
+valid2 = _valid1;
+ifClause1 = "then";
+}
+else {
+const _errs10 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+let data2 = data.type;
+if(!((data2 === "agent") || (data2 === "customer"))){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/else/else/properties/type/enum",keyword:"enum",params:{allowedValues: schema110.else.else.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs10 === errors;
+valid2 = _valid1;
+ifClause1 = "else";
+}
+if(!valid2){
+const err3 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err4 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.type !== undefined && func0.call(data, "type")){
+if(typeof data.type !== "string"){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
 }
 validate289.errors = vErrors;
 return errors === 0;
@@ -9653,7 +10093,7 @@ function validate288(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9663,7 +10103,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -9673,7 +10113,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -9683,7 +10123,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data0 = data.action;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -9706,7 +10146,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -9729,7 +10169,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate289(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
@@ -9755,69 +10195,13 @@ export const newEventPayload = validate293;
 function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-const _errs0 = errors;
-let valid0 = false;
-let passing0 = null;
 const _errs1 = errors;
-if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs1 === errors;
-if(_valid0){
-valid0 = true;
-passing0 = 0;
-}
+let valid0 = true;
 const _errs2 = errors;
-if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs2 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid0 = true;
-passing0 = 1;
-}
-const _errs3 = errors;
-if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs3 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 2];
-}
-else {
-if(_valid0){
-valid0 = true;
-passing0 = 2;
-}
-const _errs4 = errors;
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs4 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 3];
-}
-else {
-if(_valid0){
-valid0 = true;
-passing0 = 3;
-}
-}
-}
-}
-if(!valid0){
-const err0 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+if("message" !== data.type){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9826,16 +10210,190 @@ vErrors.push(err0);
 }
 errors++;
 }
-else {
-errors = _errs0;
+}
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
 if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
+if(_errs1){
+vErrors.length = _errs1;
 }
 else {
 vErrors = null;
 }
 }
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs5 = errors;
+const _errs6 = errors;
+let valid2 = true;
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+if("file" !== data.type){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs7 === errors;
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause1;
+if(_valid1){
+const _errs9 = errors;
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+var _valid1 = _errs9 === errors;
+valid2 = _valid1;
+ifClause1 = "then";
+}
+else {
+const _errs10 = errors;
+const _errs11 = errors;
+let valid4 = true;
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined && func0.call(data, "type")){
+if("system_message" !== data.type){
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+var _valid2 = _errs12 === errors;
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause2;
+if(_valid2){
+const _errs14 = errors;
+if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+var _valid2 = _errs14 === errors;
+valid4 = _valid2;
+ifClause2 = "then";
+}
+else {
+const _errs15 = errors;
+if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+var _valid2 = _errs15 === errors;
+valid4 = _valid2;
+ifClause2 = "else";
+}
+if(!valid4){
+const err3 = {instancePath,schemaPath:"#/else/else/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs10 === errors;
+valid2 = _valid1;
+ifClause1 = "else";
+}
+if(!valid2){
+const err4 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err5 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.type !== undefined && func0.call(data, "type")){
+if(typeof data.type !== "string"){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
 }
 validate293.errors = vErrors;
 return errors === 0;
@@ -9848,7 +10406,7 @@ function validate298(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9858,7 +10416,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -9868,7 +10426,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -9878,7 +10436,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data0 = data.action;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -9901,7 +10459,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -9924,7 +10482,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate28(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
@@ -9952,7 +10510,7 @@ function validate300(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9962,7 +10520,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.user === undefined){
+if((data.user === undefined) || (!(func0.call(data, "user")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -9972,13 +10530,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 if(!(validate26(data.user, {instancePath:instancePath+"/user",parentData:data,parentDataProperty:"user",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
@@ -10006,7 +10564,7 @@ function validate304(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10016,7 +10574,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.user === undefined){
+if((data.user === undefined) || (!(func0.call(data, "user")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -10026,13 +10584,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 if(!(validate26(data.user, {instancePath:instancePath+"/user",parentData:data,parentDataProperty:"user",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
@@ -10058,7 +10616,7 @@ function validate303(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10068,7 +10626,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -10078,7 +10636,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -10088,7 +10646,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data0 = data.action;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -10111,7 +10669,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -10134,7 +10692,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate304(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
 errors = vErrors.length;
@@ -10161,7 +10719,7 @@ function validate308(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10171,7 +10729,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.user === undefined){
+if((data.user === undefined) || (!(func0.call(data, "user")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -10181,13 +10739,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 if(!(validate26(data.user, {instancePath:instancePath+"/user",parentData:data,parentDataProperty:"user",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
@@ -10215,7 +10773,7 @@ function validate311(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10225,7 +10783,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -10235,7 +10793,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -10245,7 +10803,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data0 = data.action;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -10268,7 +10826,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -10291,7 +10849,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate304(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
 errors = vErrors.length;
@@ -10319,7 +10877,7 @@ function validate313(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10329,7 +10887,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.user === undefined){
+if((data.user === undefined) || (!(func0.call(data, "user")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -10339,7 +10897,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.timestamp === undefined){
+if((data.timestamp === undefined) || (!(func0.call(data, "timestamp")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -10349,19 +10907,19 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 if(!(validate26(data.user, {instancePath:instancePath+"/user",parentData:data,parentDataProperty:"user",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 }
-if(data.timestamp !== undefined){
+if(data.timestamp !== undefined && func0.call(data, "timestamp")){
 if(!(validate36(data.timestamp, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData}))){
 vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
@@ -10389,7 +10947,7 @@ function validate318(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10399,7 +10957,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.user === undefined){
+if((data.user === undefined) || (!(func0.call(data, "user")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -10409,7 +10967,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.timestamp === undefined){
+if((data.timestamp === undefined) || (!(func0.call(data, "timestamp")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -10419,19 +10977,19 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 if(!(validate26(data.user, {instancePath:instancePath+"/user",parentData:data,parentDataProperty:"user",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 }
-if(data.timestamp !== undefined){
+if(data.timestamp !== undefined && func0.call(data, "timestamp")){
 if(!(validate36(data.timestamp, {instancePath:instancePath+"/timestamp",parentData:data,parentDataProperty:"timestamp",rootData}))){
 vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
@@ -10457,7 +11015,7 @@ function validate317(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10467,7 +11025,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -10477,7 +11035,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -10487,7 +11045,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data0 = data.action;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -10510,7 +11068,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -10533,7 +11091,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate318(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
 errors = vErrors.length;
@@ -10561,7 +11119,7 @@ function validate323(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10571,19 +11129,19 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.thread !== undefined){
+if(data.thread !== undefined && func0.call(data, "thread")){
 if(!(validate33(data.thread, {instancePath:instancePath+"/thread",parentData:data,parentDataProperty:"thread",rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 if(!(validate26(data.user, {instancePath:instancePath+"/user",parentData:data,parentDataProperty:"user",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
@@ -10611,7 +11169,7 @@ function validate328(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10621,19 +11179,19 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.thread !== undefined){
+if(data.thread !== undefined && func0.call(data, "thread")){
 if(!(validate33(data.thread, {instancePath:instancePath+"/thread",parentData:data,parentDataProperty:"thread",rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 if(!(validate26(data.user, {instancePath:instancePath+"/user",parentData:data,parentDataProperty:"user",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
@@ -10659,7 +11217,7 @@ function validate327(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10669,7 +11227,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -10679,7 +11237,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -10689,7 +11247,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data0 = data.action;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -10712,7 +11270,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -10735,7 +11293,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate328(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
 errors = vErrors.length;
@@ -10762,7 +11320,7 @@ function validate333(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10772,7 +11330,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -10782,7 +11340,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.order === undefined){
+if((data.order === undefined) || (!(func0.call(data, "order")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order"},message:"must have required property '"+"order"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -10792,7 +11350,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.totalEvents === undefined){
+if((data.totalEvents === undefined) || (!(func0.call(data, "totalEvents")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "totalEvents"},message:"must have required property '"+"totalEvents"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -10802,19 +11360,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 if(!(validate33(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.order !== undefined){
+if(data.order !== undefined && func0.call(data, "order")){
 let data2 = data.order;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err4 = {instancePath:instancePath+"/order",schemaPath:"#/properties/order/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -10839,7 +11397,7 @@ errors++;
 }
 }
 }
-if(data.totalEvents !== undefined){
+if(data.totalEvents !== undefined && func0.call(data, "totalEvents")){
 let data3 = data.totalEvents;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err6 = {instancePath:instancePath+"/totalEvents",schemaPath:"#/properties/totalEvents/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -10886,7 +11444,7 @@ function validate336(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10896,7 +11454,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -10906,7 +11464,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -10916,7 +11474,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data0 = data.action;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -10939,7 +11497,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -10962,7 +11520,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate133(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
@@ -10990,7 +11548,7 @@ function validate338(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11000,7 +11558,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.properties === undefined){
+if((data.properties === undefined) || (!(func0.call(data, "properties")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "properties"},message:"must have required property '"+"properties"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -11010,13 +11568,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.properties !== undefined){
+if(data.properties !== undefined && func0.call(data, "properties")){
 if(!(validate69(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
@@ -11044,7 +11602,7 @@ function validate342(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11054,7 +11612,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.properties === undefined){
+if((data.properties === undefined) || (!(func0.call(data, "properties")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "properties"},message:"must have required property '"+"properties"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -11064,13 +11622,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.properties !== undefined){
+if(data.properties !== undefined && func0.call(data, "properties")){
 if(!(validate69(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
@@ -11096,7 +11654,7 @@ function validate341(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11106,7 +11664,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -11116,7 +11674,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -11126,7 +11684,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data0 = data.action;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -11149,7 +11707,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -11172,7 +11730,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate342(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate342.errors : vErrors.concat(validate342.errors);
 errors = vErrors.length;
@@ -11200,7 +11758,7 @@ function validate346(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11210,7 +11768,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.thread === undefined){
+if((data.thread === undefined) || (!(func0.call(data, "thread")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thread"},message:"must have required property '"+"thread"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -11220,7 +11778,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.properties === undefined){
+if((data.properties === undefined) || (!(func0.call(data, "properties")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "properties"},message:"must have required property '"+"properties"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -11230,19 +11788,19 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.thread !== undefined){
+if(data.thread !== undefined && func0.call(data, "thread")){
 if(!(validate33(data.thread, {instancePath:instancePath+"/thread",parentData:data,parentDataProperty:"thread",rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-if(data.properties !== undefined){
+if(data.properties !== undefined && func0.call(data, "properties")){
 if(!(validate69(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
@@ -11270,7 +11828,7 @@ function validate351(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11280,7 +11838,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.thread === undefined){
+if((data.thread === undefined) || (!(func0.call(data, "thread")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "thread"},message:"must have required property '"+"thread"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -11290,7 +11848,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.properties === undefined){
+if((data.properties === undefined) || (!(func0.call(data, "properties")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "properties"},message:"must have required property '"+"properties"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -11300,19 +11858,19 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.thread !== undefined){
+if(data.thread !== undefined && func0.call(data, "thread")){
 if(!(validate33(data.thread, {instancePath:instancePath+"/thread",parentData:data,parentDataProperty:"thread",rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-if(data.properties !== undefined){
+if(data.properties !== undefined && func0.call(data, "properties")){
 if(!(validate69(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
@@ -11338,7 +11896,7 @@ function validate350(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11348,7 +11906,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -11358,7 +11916,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -11368,7 +11926,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data0 = data.action;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -11391,7 +11949,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -11414,7 +11972,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate351(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
 errors = vErrors.length;
@@ -11442,7 +12000,7 @@ function validate356(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11452,7 +12010,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.user === undefined){
+if((data.user === undefined) || (!(func0.call(data, "user")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -11462,13 +12020,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 if(!(validate26(data.user, {instancePath:instancePath+"/user",parentData:data,parentDataProperty:"user",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
@@ -11496,7 +12054,7 @@ function validate360(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11506,7 +12064,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.user === undefined){
+if((data.user === undefined) || (!(func0.call(data, "user")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -11516,13 +12074,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 if(!(validate26(data.user, {instancePath:instancePath+"/user",parentData:data,parentDataProperty:"user",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
@@ -11548,7 +12106,7 @@ function validate359(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11558,7 +12116,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -11568,7 +12126,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -11578,7 +12136,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data0 = data.action;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -11601,7 +12159,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -11624,7 +12182,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate360(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate360.errors : vErrors.concat(validate360.errors);
 errors = vErrors.length;
@@ -11651,7 +12209,7 @@ function validate364(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.chat === undefined){
+if((data.chat === undefined) || (!(func0.call(data, "chat")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chat"},message:"must have required property '"+"chat"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11661,7 +12219,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.user === undefined){
+if((data.user === undefined) || (!(func0.call(data, "user")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -11671,13 +12229,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.chat !== undefined){
+if(data.chat !== undefined && func0.call(data, "chat")){
 if(!(validate24(data.chat, {instancePath:instancePath+"/chat",parentData:data,parentDataProperty:"chat",rootData}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 if(!(validate26(data.user, {instancePath:instancePath+"/user",parentData:data,parentDataProperty:"user",rootData}))){
 vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
@@ -11705,7 +12263,7 @@ function validate367(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11715,7 +12273,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -11725,7 +12283,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -11735,7 +12293,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data0 = data.action;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -11758,7 +12316,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -11781,7 +12339,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate360(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate360.errors : vErrors.concat(validate360.errors);
 errors = vErrors.length;
@@ -11837,7 +12395,7 @@ function validate369(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.reason === undefined){
+if((data.reason === undefined) || (!(func0.call(data, "reason")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11847,7 +12405,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.reason !== undefined){
+if(data.reason !== undefined && func0.call(data, "reason")){
 if(!(validate370(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData}))){
 vErrors = vErrors === null ? validate370.errors : vErrors.concat(validate370.errors);
 errors = vErrors.length;
@@ -11875,7 +12433,7 @@ function validate373(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.reason === undefined){
+if((data.reason === undefined) || (!(func0.call(data, "reason")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11885,7 +12443,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.reason !== undefined){
+if(data.reason !== undefined && func0.call(data, "reason")){
 if(!(validate370(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData}))){
 vErrors = vErrors === null ? validate370.errors : vErrors.concat(validate370.errors);
 errors = vErrors.length;
@@ -11911,7 +12469,7 @@ function validate372(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.action === undefined){
+if((data.action === undefined) || (!(func0.call(data, "action")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -11921,7 +12479,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -11931,7 +12489,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -11941,7 +12499,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.action !== undefined){
+if(data.action !== undefined && func0.call(data, "action")){
 let data0 = data.action;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -11964,7 +12522,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -11987,7 +12545,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 if(!(validate373(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData}))){
 vErrors = vErrors === null ? validate373.errors : vErrors.concat(validate373.errors);
 errors = vErrors.length;

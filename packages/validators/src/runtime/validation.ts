@@ -36,7 +36,10 @@ function toIssue(error: CompiledValidatorError): ValidationIssue {
 
 export function check<T>(validator: CompiledValidator, data: unknown): Validation<T> {
   if (validator(data)) return { ok: true, value: data as T };
-  return { ok: false, errors: (validator.errors ?? []).map(toIssue) };
+  const errors = validator.errors ?? [];
+  // `if` errors only summarise the errors of the branch that failed, which are listed anyway.
+  const specific = errors.filter((e) => e.keyword !== 'if');
+  return { ok: false, errors: (specific.length > 0 ? specific : errors).map(toIssue) };
 }
 
 /** For messages that carry nothing: `undefined` and `null` are the only valid payloads. */
@@ -50,7 +53,8 @@ export class ValidationError extends Error {
     readonly messageName: string,
     readonly errors: ValidationIssue[],
   ) {
-    super(`invalid ${messageName}: ${errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
+    const lines = [...new Set(errors.map((e) => `${e.path === '' ? '(root)' : e.path} ${e.message}`))];
+    super(`invalid ${messageName}: ${lines.join('; ')}`);
     this.name = 'ValidationError';
   }
 }

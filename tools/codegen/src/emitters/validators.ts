@@ -7,7 +7,7 @@ import { camelCase, GeneratedFile, importSymbol, literal, pascalCase, type Gener
 import { formatRegExp } from './formats.js';
 import { BUNDLE_ID, bundleSchema, frameDefinition, payloadDefinition } from './message-schemas.js';
 import type { Emitter, EmitContext, OutputFile } from './emitter.js';
-import type { MessageModel, ProtocolModel } from '../model/types.js';
+import type { JsonSchema, MessageModel, ProtocolModel } from '../model/types.js';
 
 type StandaloneCode = (ajv: Ajv, refs: Record<string, string>) => string;
 // CommonJS interop: at run time the default import is the function, its typings say `.default`.
@@ -153,6 +153,27 @@ function printIndex(file: File, model: ProtocolModel): void {
   });
 }
 
+/**
+ * A discriminated `oneOf` reports the errors of every branch, so the first error often names a
+ * field of a branch the value never meant to be. For the validators each union becomes an if/then
+ * chain on the discriminator (same accepted values, since branches have distinct constants): only
+ * the branch the value names is checked, and an unknown value fails at the discriminator itself.
+ */
+function dispatchUnions(model: ProtocolModel, bundle: JsonSchema): JsonSchema {
+  const definitions = { ...(bundle.definitions as Record<string, JsonSchema>) };
+  for (const union of model.discriminators) {
+    const { property, branches, fallback } = union;
+    const otherwise: JsonSchema =
+      fallback === undefined ? { properties: { [property]: { enum: branches.map((b) => b.value) } } } : { $ref: `#/definitions/${fallback}` };
+    const chain = branches.reduceRight<JsonSchema>(
+      (elseBranch, branch) => ({ if: { properties: { [property]: { const: branch.value } } }, then: { $ref: `#/definitions/${branch.schema}` }, else: elseBranch }),
+      otherwise,
+    );
+    definitions[union.union] = { type: 'object', required: [property], properties: { [property]: { type: 'string' } }, ...chain };
+  }
+  return { ...bundle, definitions };
+}
+
 /** Annotations do not change what validates; leaving them out keeps the precompiled code small. */
 const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', '$comment']);
 
@@ -170,11 +191,11 @@ function withoutAnnotations(schema: unknown, inProperties = false): unknown {
 }
 
 export const emitValidators: Emitter = (model: ProtocolModel, context: EmitContext) => {
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, inlineRefs: false, code: { source: true, esm: true, lines: true, optimize: true } });
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, inlineRefs: false, ownProperties: true, code: { source: true, esm: true, lines: true, optimize: true } });
   for (const name of [...formatsUsed(model.schemas.map((s) => s.schema))].sort()) ajv.addFormat(name, formatRegExp(name));
   // One document, one ajv compilation: each named schema becomes one function that every message
   // shares. Bundlers drop the exports a program does not import, so per-message imports stay small.
-  ajv.addSchema(withoutAnnotations(bundleSchema(model)) as object);
+  ajv.addSchema(withoutAnnotations(dispatchUnions(model, bundleSchema(model))) as object);
   const modelNames = new Set(model.schemas.map((s) => s.name));
   const refs: Record<string, string> = {};
   const files: OutputFile[] = [];

@@ -9,6 +9,7 @@ import { ProblemCollector } from './errors.js';
 import { readMessages } from './messages.js';
 import { readOperations } from './operations.js';
 import { readSchemas } from './schemas.js';
+import { readFrameConstants, readLifecycle } from './lifecycle.js';
 import type { MessageKind, MessageModel, ProtocolModel } from './types.js';
 
 export function buildModel(spec: Pick<LoadedSpec, 'file' | 'raw' | 'locate'>, repositoryRoot: string): ProtocolModel {
@@ -67,9 +68,26 @@ export function buildModel(spec: Pick<LoadedSpec, 'file' | 'raw' | 'locate'>, re
     if (other !== undefined && other !== m.name) problems.add(m.pointer, `message name "${m.name}" gives the same generated names (${identifier}) as "${other}"`);
     if (other === undefined) identifiers.set(identifier, m.name);
   }
+  const schemaByName = new Map(schemas.map((s) => [s.name, s.schema]));
+  const schemaOf = (key: string) => {
+    const payload = byKey.get(key)?.payload;
+    return payload ? schemaByName.get(payload.ref) : undefined;
+  };
+  const lifecycle = readLifecycle(raw, requests, messages, schemaOf, problems);
+  const frameConstants = readFrameConstants(messages, problems);
+  const correlationFields = new Set(messages.filter((m) => m.kind !== 'client' && m.kind !== 'push').map((m) => m.correlationField));
+  if (correlationFields.size !== 1 || correlationFields.has(undefined)) {
+    problems.add('/components/messages', `every request and reply needs the same correlationId header field, found ${[...correlationFields].map(String).join(', ')}`);
+  }
+  for (const m of messages.filter((m) => m.clientEvent)) {
+    if (!messages.some((c) => c.kind === 'client' && c.name === m.clientEvent!.event)) problems.add(`${m.pointer}/x-client-event`, `"${m.clientEvent!.event}" is not a client event`);
+  }
   problems.throwIfAny();
 
   return {
+    lifecycle,
+    frameConstants,
+    correlationField: [...correlationFields][0] ?? '',
     source: relative(repositoryRoot, spec.file).split('\\').join('/'),
     info: { title: info.title ?? '', version: info.version ?? '', description: info.description },
     schemas,

@@ -13,7 +13,8 @@ interface RawMessage {
   headers?: unknown;
   traits?: Array<{ $ref?: string } & Record<string, unknown>>;
   examples?: Array<{ name?: string; summary?: string; payload?: unknown }>;
-  'x-client-event'?: string;
+  'x-client-event'?: { event?: string; payload?: string };
+  correlationId?: { $ref?: string; location?: string };
   [key: string]: unknown;
 }
 
@@ -36,6 +37,7 @@ export function readMessages(
   const components = (raw.components ?? {}) as Record<string, Record<string, unknown>>;
   const traits = (components.messageTraits ?? {}) as Record<string, Record<string, unknown>>;
   const rawSchemas = (components.schemas ?? {}) as Record<string, unknown>;
+  const correlationIds = (components.correlationIds ?? {}) as Record<string, { location?: string }>;
   return Object.entries((components.messages ?? {}) as Record<string, RawMessage>).map(([key, own]) => {
     const pointer = `/components/messages/${key}`;
     const message = applyTraits(own, traits);
@@ -76,7 +78,34 @@ export function readMessages(
       headers,
       headersSchema,
       examples: (message.examples ?? []).map((e) => ({ name: e.name, summary: e.summary, payload: e.payload })),
-      clientEvent: message['x-client-event'],
+      clientEvent: readClientEvent(message['x-client-event'], pointer, problems),
+      correlationField: readCorrelation(message.correlationId, correlationIds, pointer, problems),
     };
   });
+}
+
+function readClientEvent(raw: RawMessage['x-client-event'], pointer: string, problems: ProblemCollector): MessageModel['clientEvent'] {
+  if (raw === undefined) return undefined;
+  if (typeof raw.event !== 'string' || typeof raw.payload !== 'string' || !(raw.payload === '' || raw.payload.startsWith('/'))) {
+    problems.add(`${pointer}/x-client-event`, 'x-client-event needs `event` (a client event name) and `payload` (a JSON pointer into this payload)');
+    return undefined;
+  }
+  return { event: raw.event, payload: raw.payload };
+}
+
+/** AsyncAPI 3 correlation ID: only `$message.header#/<field>` is supported, as frames carry it at the top level. */
+function readCorrelation(
+  raw: RawMessage['correlationId'],
+  components: Record<string, { location?: string }>,
+  pointer: string,
+  problems: ProblemCollector,
+): string | undefined {
+  if (raw === undefined) return undefined;
+  const location = raw.$ref === undefined ? raw.location : components[raw.$ref.replace('#/components/correlationIds/', '')]?.location;
+  const match = /^\$message\.header#\/([A-Za-z0-9_]+)$/.exec(location ?? '');
+  if (!match) {
+    problems.add(`${pointer}/correlationId`, `correlation id location must be $message.header#/<field>, got ${String(location)}`);
+    return undefined;
+  }
+  return match[1];
 }

@@ -47,8 +47,10 @@ export interface MessageModel {
   /** The `action` on the wire: the message name for requests and pushes, the request's action for replies. */
   action: string | undefined;
   examples: Array<{ name: string | undefined; summary: string | undefined; payload: unknown }>;
-  /** For a push the SDK turns into another event (`x-client-event`). */
-  clientEvent: string | undefined;
+  /** For a push the SDK turns into a client event (`x-client-event`): the event, and the JSON pointer of its payload in this push's payload. */
+  clientEvent: { event: string; payload: string } | undefined;
+  /** `correlationId` location field in the headers (e.g. `requestId`), for requests and replies. */
+  correlationField: string | undefined;
 }
 
 export interface RequestOperationModel {
@@ -76,6 +78,18 @@ export interface EnumEntry {
   description: string;
 }
 
+/** What the client does on every connection (`x-client-lifecycle`). */
+export interface ClientLifecycle {
+  /** Request sent first; `tokenArgument` of its arguments is filled from the SDK's getToken. */
+  login: { operation: string; tokenArgument: string };
+  /** Request sent next; its result is the payload of the connected / restored events. */
+  ready: { operation: string };
+  events: { connected: string; restored: string; lost: string; disconnected: string };
+}
+
+/** The header fields with a fixed value (`const`) for each kind of wire frame: how frames are told apart. */
+export type FrameConstants = Record<'request' | 'response' | 'error' | 'push', Record<string, string | boolean | number>>;
+
 export interface ProtocolModel {
   /** Path of the document relative to the repository root, for headers and doc links. */
   source: string;
@@ -89,4 +103,9 @@ export interface ProtocolModel {
   errorTypes: Array<EnumEntry & { clientCode: string }>;
   clientErrorCodes: EnumEntry[];
   disconnectionReasons: Array<EnumEntry & { reaction: 'reconnect' | 'stay_disconnected' | 'destroy' }>;
+  /** Undefined when the document has no `x-client-lifecycle` (then no client can be generated). */
+  lifecycle: ClientLifecycle | undefined;
+  frameConstants: FrameConstants;
+  /** The header field that correlates a reply with its request. */
+  correlationField: string;
 }

@@ -1,0 +1,630 @@
+// Property-based tests of the precompiled validators, derived from the JSON Schemas and the spec's
+// examples alone (nothing here names a message or a field). Each valid example is walked along its
+// schema (`schemas/bundle.json`, following $refs and the oneOf branch the example takes); every
+// location yields mutation points, and fast-check draws mutants from them:
+//   (a) a required property dropped, (b) a value of a wrong JSON type, (c) an extra property where
+//   the object is closed, (d) an unknown discriminator (valid only where the union has a fallback
+//   branch), (e) a limit broken (maximum, minimum, maxLength, minLength, maxItems, minItems,
+//   maxProperties, minProperties, uniqueItems, const, enum, format).
+// Every mutant must be rejected with an error at (or above) the mutated location, and nothing
+// unrelated flagged. The positive side: examples with random values of allowed shape substituted
+// and unknown properties added to open objects must be accepted.
+// MUTANT_RUNS=<n> changes the random runs per property (default 200; each property also runs one
+// seeded mutant per mutation point first, so every point is tried at least once).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { validate, validateFrame, type FrameName, type MessageName, type Validation } from '../src/index.js';
+import { FORMAT_SAMPLES, SchemaSet, declaredTypes, isPrimitiveSchema, jsonTypeOf, typeAccepted, type JsonType, type Site, type UnionSite, type ValueSite } from './support/json-schema.js';
+import { defineOwn, frameOf, isAtOrAbove, isJsonPointer, isObject, loadBundle, loadProtocol, pointer, updateAt, type Message, type Path, type Schema } from './support/protocol.js';
+
+/** Random runs per (category, message) property, on top of one seeded run per mutation point. */
+const RUNS = Number(process.env.MUTANT_RUNS ?? 200);
+
+const { model } = await loadProtocol();
+const schemas = new SchemaSet(loadBundle().definitions);
+
+// ---- subjects: every payload, and every wire frame, with the spec's examples ---------------------
+
+interface Subject {
+  id: string;
+  message: Message;
+  schema: Schema;
+  check: (data: unknown) => Validation<unknown>;
+  examples: Array<{ name: string; value: unknown }>;
+}
+
+function exampleName(message: Message, index: number): string {
+  return message.examples[index]?.name ?? `#${index}`;
+}
+
+const subjects: Subject[] = model.messages.flatMap((message): Subject[] => {
+  const payloadSchema = schemas.definitions[`payload.${message.name}`];
+  if (payloadSchema === undefined) throw new Error(`bundle.json has no payload.${message.name}`);
+  const examples = message.examples.map((e, i) => ({ name: exampleName(message, i), value: e.payload ?? null }));
+  const out: Subject[] = [
+    { id: `payload ${message.name}`, message, schema: payloadSchema, check: (data) => validate(message.name as MessageName, data), examples },
+  ];
+  if (message.kind !== 'client') {
+    const frameSchema = schemas.definitions[`frame.${message.name}`];
+    if (frameSchema === undefined) throw new Error(`bundle.json has no frame.${message.name}`);
+    out.push({
+      id: `frame ${message.name}`,
+      message,
+      schema: frameSchema,
+      check: (data) => validateFrame(message.name as FrameName, data),
+      examples: examples.map((e) => ({ name: e.name, value: frameOf(message, e.value) })),
+    });
+  }
+  return out;
+});
+
+// ---- mutants -------------------------------------------------------------------------------------
+
+const CATEGORIES = ['drop-required', 'wrong-type', 'extra-property', 'unknown-discriminator', 'limit'] as const;
+type Category = (typeof CATEGORIES)[number];
+
+/** JSON of a value for failure reports: long strings shortened (their length kept), the whole capped. */
+function preview(value: unknown, max = 3000): string {
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' && v.length > 80 ? `${v.slice(0, 24)}…(${v.length} UTF-16 units)` : v)) ?? String(value);
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** One mutated value, and what the validator must say about it. */
+class Mutant {
+  constructor(
+    readonly subject: string,
+    readonly example: string,
+    readonly what: string,
+    readonly value: unknown,
+    /** JSON pointer of the mutated location. */
+    readonly target: string,
+    /** The keyword that must fail exactly at `target`; undefined when any error at or above it will do. */
+    readonly keyword: string | undefined,
+    /** The outermost union around the target: its branches may report errors anywhere below it. */
+    readonly unionRoot: string | undefined,
+    readonly expectValid = false,
+  ) {}
+
+  describe(): string {
+    return `${this.subject}, example "${this.example}": ${this.what} at "${this.target}"`;
+  }
+
+  [fc.toStringMethod](): string {
+    return `${this.describe()} -> ${preview(this.value)}`;
+  }
+}
+
+interface MutationPoint {
+  category: Category;
+  keyword: string;
+  subject: string;
+  example: string;
+  at: string;
+  arbitrary: fc.Arbitrary<Mutant>;
+}
+
+/** Code points of every plane (no lone surrogates, so code-point counts are exact). */
+const codePoint = fc
+  .integer({ min: 0, max: 0x10ffff })
+  .filter((c) => c < 0xd800 || c > 0xdfff)
+  .map((c) => String.fromCodePoint(c));
+
+/** Characters for length tests: one UTF-16 unit, and astral ones (two units, one code point). */
+const lengthChar = fc.constantFrom('a', '~', '/', 'é', '\u{1F600}', '\u{10FFFF}');
+
+const keyArbitrary = (taken: (key: string) => boolean) =>
+  fc.oneof(fc.string({ unit: codePoint, maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'a/b', '~0', '')).filter((k) => !taken(k));
+
+/** One value per JSON type, to pick the ones a location does not accept. */
+const WRONG_VALUES: Array<{ type: JsonType; arbitrary: fc.Arbitrary<unknown> }> = [
+  { type: 'string', arbitrary: fc.string({ maxLength: 6 }) },
+  { type: 'integer', arbitrary: fc.integer() },
+  { type: 'number', arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)) },
+  { type: 'boolean', arbitrary: fc.boolean() },
+  { type: 'null', arbitrary: fc.constant(null) },
+  { type: 'array', arbitrary: fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }) },
+  { type: 'object', arbitrary: fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }) },
+];
+
+function num(schema: Schema, keyword: string): number | undefined {
+  const value = schema[keyword];
+  return typeof value === 'number' ? value : undefined;
+}
+
+function ownKeys(value: Record<string, unknown>): string[] {
+  return Object.keys(value);
+}
+
+function propertiesOf(schema: Schema): Record<string, Schema> {
+  return isObject(schema.properties) ? (schema.properties as Record<string, Schema>) : {};
+}
+
+/** Whether the fallback branch takes a value once its discriminator names an unknown type. */
+function fallbackTakes(site: UnionSite): boolean {
+  const fallback = site.union.fallback;
+  if (fallback === undefined) return false;
+  const keys = ownKeys(site.value);
+  const required = (fallback.schema.required ?? []) as string[];
+  if (!required.every((key) => keys.includes(key))) return false;
+  return fallback.schema.additionalProperties !== false || keys.every((key) => key in propertiesOf(fallback.schema));
+}
+
+function mutationPoints(subject: Subject): MutationPoint[] {
+  const points: MutationPoint[] = [];
+  for (const example of subject.examples) {
+    for (const site of schemas.sites(subject.schema, example.value)) {
+      const unionRoot = site.unionRoot === undefined ? undefined : pointer(site.unionRoot);
+      const add = (category: Category, keyword: string, at: Path, arbitrary: fc.Arbitrary<Mutant>) =>
+        points.push({ category, keyword, subject: subject.id, example: example.name, at: pointer(at), arbitrary });
+      const mutant = (what: string, value: unknown, target: Path, keyword: string | undefined, expectValid = false) =>
+        new Mutant(subject.id, example.name, what, value, pointer(target), keyword, unionRoot, expectValid);
+      const root = example.value;
+      if (site.kind === 'union') {
+        unionPoints(site, root, mutant, add);
+        continue;
+      }
+      valuePoints(site, root, mutant, add);
+    }
+  }
+  return points;
+}
+
+type MakeMutant = (what: string, value: unknown, target: Path, keyword: string | undefined, expectValid?: boolean) => Mutant;
+type AddPoint = (category: Category, keyword: string, at: Path, arbitrary: fc.Arbitrary<Mutant>) => void;
+
+function unionPoints(site: UnionSite, root: unknown, mutant: MakeMutant, add: AddPoint): void {
+  const { property, branches } = site.union;
+  if (!(property in site.value)) return;
+  const known = branches.flatMap((b) => (b.value === undefined ? [] : [b.value]));
+  const target = [...site.path, property];
+  const valid = fallbackTakes(site);
+  add(
+    'unknown-discriminator',
+    'oneOf',
+    target,
+    fc
+      .oneof(fc.string({ unit: codePoint, maxLength: 12 }), fc.constantFrom(...known.map((k) => `${String(k)} `), ...known.map((k) => String(k).toUpperCase())))
+      .filter((tag) => !known.includes(tag))
+      .map((tag) =>
+        mutant(
+          `${site.union.name ?? 'union'}.${property} = ${JSON.stringify(tag)} (${valid ? `taken by the fallback ${site.union.fallback?.name ?? ''}` : 'no fallback'})`,
+          updateAt(root, target, () => tag),
+          target,
+          undefined,
+          valid,
+        ),
+      ),
+  );
+}
+
+function valuePoints(site: ValueSite, root: unknown, mutant: MakeMutant, add: AddPoint): void {
+  const { schema, path, value } = site;
+  const types = site.allowed;
+  const allows = (t: JsonType) => typeAccepted(types, t);
+  const replaceWith = (what: string, keyword: string | undefined, arbitrary: fc.Arbitrary<unknown>) =>
+    arbitrary.map((v) => mutant(`${what}: ${preview(v, 80)}`, updateAt(root, path, () => v), path, keyword));
+
+  // (a) a required property dropped
+  if (isObject(value)) {
+    for (const key of (schema.required ?? []) as string[]) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      const target = [...path, key];
+      add(
+        'drop-required',
+        'required',
+        target,
+        fc.constant(
+          mutant(
+            `required "${key}" dropped`,
+            updateAt(root, path, (o) => {
+              delete (o as Record<string, unknown>)[key];
+              return o;
+            }),
+            target,
+            'required',
+          ),
+        ),
+      );
+    }
+  }
+
+  // (b) a value of a JSON type the location does not accept (every union branch considered)
+  if (types !== undefined) {
+    const wrong = WRONG_VALUES.filter((w) => !allows(w.type));
+    if (wrong.length > 0) add('wrong-type', 'type', path, replaceWith(`wrong type (accepts ${types.join('|')})`, 'type', fc.oneof(...wrong.map((w) => w.arbitrary))));
+  }
+
+  // ... and a map entry or array item of a wrong type, under a random key (pointer escaping)
+  const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  if (isObject(value) && isObject(schema.additionalProperties)) {
+    const entryTypes = schemas.typesOf(schema.additionalProperties as Schema);
+    const wrong = WRONG_VALUES.filter((w) => !typeAccepted(entryTypes, w.type));
+    const declared = propertiesOf(schema);
+    if (entryTypes !== undefined && wrong.length > 0) {
+      add(
+        'wrong-type',
+        'type',
+        [...path, '*'],
+        fc.tuple(keyArbitrary((k) => has(declared, k) || has(value, k)), fc.oneof(...wrong.map((w) => w.arbitrary))).map(([key, entry]) =>
+          mutant(
+            `map entry ${JSON.stringify(key)} of a wrong type (accepts ${entryTypes.join('|')}): ${preview(entry, 60)}`,
+            updateAt(root, path, (o) => {
+              defineOwn(o as Record<string, unknown>, key, entry);
+              return o;
+            }),
+            [...path, key],
+            'type',
+          ),
+        ),
+      );
+    }
+  }
+  if (Array.isArray(value) && isObject(schema.items)) {
+    const itemTypes = schemas.typesOf(schema.items as Schema);
+    const wrong = WRONG_VALUES.filter((w) => !typeAccepted(itemTypes, w.type));
+    if (itemTypes !== undefined && wrong.length > 0) {
+      add(
+        'wrong-type',
+        'type',
+        [...path, value.length],
+        fc.oneof(...wrong.map((w) => w.arbitrary)).map((item) =>
+          mutant(`item of a wrong type appended (accepts ${itemTypes.join('|')}): ${preview(item, 60)}`, updateAt(root, path, (a) => [...(a as unknown[]), item]), [...path, value.length], 'type'),
+        ),
+      );
+    }
+  }
+
+  // (c) an extra property where the object is closed
+  if (isObject(value) && schema.additionalProperties === false) {
+    const declared = propertiesOf(schema);
+    add(
+      'extra-property',
+      'additionalProperties',
+      [...path, '*'],
+      fc.tuple(keyArbitrary((k) => Object.prototype.hasOwnProperty.call(declared, k)), fc.jsonValue({ maxDepth: 1 })).map(([key, extra]) =>
+        mutant(
+          `extra property ${JSON.stringify(key)}`,
+          updateAt(root, path, (o) => {
+            defineOwn(o as Record<string, unknown>, key, extra);
+            return o;
+          }),
+          [...path, key],
+          'additionalProperties',
+        ),
+      ),
+    );
+  }
+
+  // (e) a limit broken
+  const limit = (keyword: string, arbitrary: fc.Arbitrary<unknown>) => add('limit', keyword, path, replaceWith(`breaks ${keyword}`, keyword, arbitrary));
+  const maximum = num(schema, 'maximum');
+  const minimum = num(schema, 'minimum');
+  const integral = allows('integer') ? 'integer' : allows('number') ? 'number' : undefined;
+  if (integral !== undefined && maximum !== undefined) limit('maximum', fc.integer({ min: 1, max: 1_000_000 }).map((d) => maximum + d));
+  if (integral !== undefined && minimum !== undefined) limit('minimum', fc.integer({ min: 1, max: 1_000_000 }).map((d) => minimum - d));
+  const maxLength = num(schema, 'maxLength');
+  const minLength = num(schema, 'minLength');
+  if (allows('string') && maxLength !== undefined) {
+    limit('maxLength', fc.tuple(lengthChar, fc.integer({ min: 1, max: 3 })).map(([c, extra]) => c.repeat(maxLength + extra)));
+  }
+  if (allows('string') && minLength !== undefined && minLength > 0) limit('minLength', lengthChar.map((c) => c.repeat(minLength - 1)));
+  if ('const' in schema && !site.discriminant) {
+    const constant = schema.const;
+    const other =
+      typeof constant === 'string'
+        ? fc.string({ minLength: 1, maxLength: 4 }).map((s) => `${constant}${s}`)
+        : typeof constant === 'boolean'
+          ? fc.constant(!constant)
+          : typeof constant === 'number'
+            ? fc.integer({ min: 1, max: 100 }).map((d) => constant + d)
+            : undefined;
+    if (other !== undefined) limit('const', other);
+  }
+  if (Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === 'string')) {
+    const values = schema.enum as string[];
+    limit('enum', fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...values.map((v) => v.toUpperCase()), ...values.map((v) => `${v}_`))).filter((s) => !values.includes(s)));
+  }
+  if (allows('string') && typeof schema.format === 'string') {
+    const samples = FORMAT_SAMPLES[schema.format];
+    if (samples === undefined) throw new Error(`no invalid samples for format ${schema.format} at ${pointer(path)}`);
+    limit('format', fc.constantFrom(...samples.invalid));
+  }
+  if (Array.isArray(value)) {
+    const maxItems = num(schema, 'maxItems');
+    const minItems = num(schema, 'minItems');
+    const items = isObject(schema.items) ? (schema.items as Schema) : {};
+    if (maxItems !== undefined) {
+      limit(
+        'maxItems',
+        fc.integer({ min: 1, max: 3 }).map((extra) => Array.from({ length: maxItems + extra }, (_, i) => (value.length > 0 ? structuredClone(value[i % value.length]) : schemas.sample(items)))),
+      );
+    }
+    if (minItems !== undefined && minItems > 0) limit('minItems', fc.constant(value.slice(0, minItems - 1)));
+    if (schema.uniqueItems === true && value.length > 0) {
+      limit('uniqueItems', fc.nat({ max: value.length - 1 }).map((i) => [...value, structuredClone(value[i])]));
+    }
+  }
+  if (isObject(value)) {
+    const maxProperties = num(schema, 'maxProperties');
+    const minProperties = num(schema, 'minProperties');
+    const declared = propertiesOf(schema);
+    const entry = isObject(schema.additionalProperties) ? schemas.sample(schema.additionalProperties as Schema) : 'x';
+    if (maxProperties !== undefined) {
+      limit(
+        'maxProperties',
+        fc.integer({ min: 1, max: 3 }).map((extra) => {
+          const grown: Record<string, unknown> = structuredClone(value);
+          for (let i = 0; Object.keys(grown).length < maxProperties + extra; i += 1) {
+            if (!(`k${i}` in declared)) grown[`k${i}`] = structuredClone(entry);
+          }
+          return grown;
+        }),
+      );
+    }
+    if (minProperties !== undefined && minProperties > 0) {
+      limit('minProperties', fc.constant(Object.fromEntries(Object.entries(value).slice(0, minProperties - 1))));
+    }
+  }
+}
+
+// ---- checking a mutant ---------------------------------------------------------------------------
+
+class MutantFailure extends Error {
+  constructor(mutant: Mutant, problem: string, result: Validation<unknown>) {
+    const errors = result.ok ? 'none (accepted)' : preview(result.errors);
+    super(`${mutant.describe()}: ${problem}\n  mutant: ${preview(mutant.value)}\n  errors: ${errors}`);
+    this.name = 'MutantFailure';
+  }
+}
+
+/** What the validator must say about a mutant: throws a MutantFailure naming the example when it does not. */
+function checkMutant(mutant: Mutant, check: (data: unknown) => Validation<unknown>): void {
+  const result = check(mutant.value);
+  if (mutant.expectValid) {
+    if (!result.ok) throw new MutantFailure(mutant, 'must be accepted', result);
+    if (result.value !== mutant.value) throw new MutantFailure(mutant, 'an accepted value must come back as is', result);
+    return;
+  }
+  if (result.ok) throw new MutantFailure(mutant, 'must be rejected', result);
+  if (result.errors.length === 0) throw new MutantFailure(mutant, 'rejected without any error', result);
+  for (const error of result.errors) {
+    if (!isJsonPointer(error.path)) throw new MutantFailure(mutant, `error path ${JSON.stringify(error.path)} is not a JSON pointer`, result);
+    if (typeof error.keyword !== 'string' || error.keyword === '' || typeof error.message !== 'string' || error.message === '') {
+      throw new MutantFailure(mutant, 'every error needs a keyword and a message', result);
+    }
+  }
+  const hit = result.errors.some((e) => (mutant.keyword === undefined ? isAtOrAbove(e.path, mutant.target) : e.path === mutant.target && e.keyword === mutant.keyword));
+  if (!hit) {
+    const wanted = mutant.keyword === undefined ? 'an error at or above it' : `a "${mutant.keyword}" error exactly there`;
+    throw new MutantFailure(mutant, `missing ${wanted}`, result);
+  }
+  const unrelated = result.errors.filter(
+    (e) =>
+      !isAtOrAbove(e.path, mutant.target) && !isAtOrAbove(mutant.target, e.path) && !(mutant.unionRoot !== undefined && isAtOrAbove(mutant.unionRoot, e.path)),
+  );
+  if (unrelated.length > 0) throw new MutantFailure(mutant, `errors at unrelated locations: ${unrelated.map((e) => e.path).join(', ')}`, result);
+}
+
+// ---- the valid side ------------------------------------------------------------------------------
+
+interface Variant {
+  subject: string;
+  example: string;
+  value: unknown;
+  changes: string[];
+}
+
+function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
+  const min = num(schema, 'minLength') ?? 0;
+  const max = num(schema, 'maxLength');
+  const options: Array<fc.Arbitrary<string>> = [fc.string({ unit: codePoint, minLength: min, maxLength: Math.max(min, Math.min(max ?? 24, 24)) })];
+  options.push(lengthChar.map((c) => c.repeat(min)));
+  // The longest string allowed, in astral characters: twice as many UTF-16 units as the limit.
+  if (max !== undefined) options.push(lengthChar.map((c) => c.repeat(max)));
+  return fc.oneof(...options);
+}
+
+function primitiveArbitrary(schema: Schema, types: readonly JsonType[]): fc.Arbitrary<unknown> {
+  const min = num(schema, 'minimum');
+  const max = num(schema, 'maximum');
+  const options = types.map((type): fc.Arbitrary<unknown> => {
+    switch (type) {
+      case 'string':
+        return stringArbitrary(schema);
+      case 'integer': {
+        const low = min ?? -(2 ** 31);
+        const high = max ?? 2 ** 31 - 1;
+        const edges = [low, ...(max === undefined ? [Number.MAX_SAFE_INTEGER] : [high])];
+        return fc.oneof(fc.integer({ min: low, max: Math.max(low, Math.min(high, 2 ** 31 - 1)) }), fc.constantFrom(...edges));
+      }
+      case 'number':
+        return fc.double({ noNaN: true, noDefaultInfinity: true, ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) });
+      case 'boolean':
+        return fc.boolean();
+      case 'null':
+        return fc.constant(null);
+      default:
+        throw new Error(`${type} is not a primitive type`);
+    }
+  });
+  return fc.oneof(...options);
+}
+
+/** Random valid values of a schema: random primitives where the schema allows them, else a sample. */
+function validValueArbitrary(schema: Schema): fc.Arbitrary<unknown> {
+  const resolved = schemas.deref(schema).schema;
+  const types = declaredTypes(resolved);
+  if (isPrimitiveSchema(types) && isFree(resolved)) return primitiveArbitrary(resolved, types);
+  return fc.constant(schemas.sample(resolved));
+}
+
+/** A location whose value may be anything of its types: no const, enum, format or negation. */
+function isFree(schema: Schema): boolean {
+  return !('const' in schema) && schema.enum === undefined && schema.format === undefined && schema.not === undefined && schema.pattern === undefined;
+}
+
+type Change = (root: unknown) => { root: unknown; change: string };
+
+function variantChanges(site: Site): Array<fc.Arbitrary<Change | undefined>> {
+  if (site.kind !== 'value') return [];
+  const { schema, path, value } = site;
+  const out: Array<fc.Arbitrary<Change | undefined>> = [];
+  const maybe = (arbitrary: fc.Arbitrary<Change>) => fc.option(arbitrary, { nil: undefined, freq: 2 });
+  const types = declaredTypes(schema);
+  // A primitive that may be any value of its types (not a discriminator, not in a unique array).
+  if (!site.discriminant && !site.inUniqueArray && isPrimitiveSchema(types) && isFree(schema) && jsonTypeOf(value) !== 'object') {
+    out.push(maybe(primitiveArbitrary(schema, types).map((v): Change => (root) => ({ root: updateAt(root, path, () => v), change: `${pointer(path)} = ${preview(v, 60)}` }))));
+  }
+  if (isObject(value)) {
+    const declared = propertiesOf(schema);
+    const maxProperties = num(schema, 'maxProperties') ?? Infinity;
+    const taken = (k: string) => Object.prototype.hasOwnProperty.call(declared, k) || Object.prototype.hasOwnProperty.call(value, k);
+    const entries =
+      schema.additionalProperties === undefined || schema.additionalProperties === true
+        ? fc.jsonValue({ maxDepth: 2 }) // an open object: unknown properties are kept
+        : isObject(schema.additionalProperties)
+          ? validValueArbitrary(schema.additionalProperties as Schema) // a map: one more entry
+          : undefined;
+    if (entries !== undefined && Object.keys(value).length < maxProperties) {
+      out.push(
+        maybe(
+          fc.tuple(keyArbitrary(taken), entries).map(([key, entry]): Change => (root) => ({
+            root: updateAt(root, path, (o) => {
+              defineOwn(o as Record<string, unknown>, key, entry);
+              return o;
+            }),
+            change: `${pointer([...path, key])} added`,
+          })),
+        ),
+      );
+    }
+  }
+  if (Array.isArray(value) && isObject(schema.items) && schema.uniqueItems !== true && value.length < (num(schema, 'maxItems') ?? Infinity)) {
+    const items = schema.items as Schema;
+    out.push(
+      maybe(
+        validValueArbitrary(items).map((item): Change => (root) => ({
+          root: updateAt(root, path, (a) => [...(a as unknown[]), item]),
+          change: `${pointer([...path, value.length])} appended`,
+        })),
+      ),
+    );
+  }
+  return out;
+}
+
+function variantArbitrary(subject: Subject): fc.Arbitrary<Variant> {
+  const perExample = subject.examples.map((example) => {
+    const changes = schemas.sites(subject.schema, example.value).flatMap(variantChanges);
+    return fc.tuple(...changes).map((chosen): Variant => {
+      let root = example.value;
+      const applied: string[] = [];
+      // Substitutions first (paths stay put), additions after, deepest first so indices hold.
+      for (const change of chosen.filter((c): c is Change => c !== undefined).reverse()) {
+        const next = change(root);
+        root = next.root;
+        applied.push(next.change);
+      }
+      return { subject: subject.id, example: example.name, value: root, changes: applied };
+    });
+  });
+  return fc.oneof(...perExample);
+}
+
+// ---- the tests -----------------------------------------------------------------------------------
+
+const pointsBySubject = new Map(subjects.map((s) => [s.id, mutationPoints(s)]));
+const allPoints = [...pointsBySubject.values()].flat();
+
+function runMutants(subject: Subject, points: MutationPoint[]): void {
+  // One seeded mutant per mutation point first (so each is tried), then RUNS random ones.
+  const seeded = points.map((p, i) => [fc.sample(p.arbitrary, { numRuns: 1, seed: 0x5eed + i })[0]!] as [Mutant]);
+  fc.assert(
+    fc.property(fc.oneof(...points.map((p) => p.arbitrary)), (mutant) => checkMutant(mutant, subject.check)),
+    { numRuns: RUNS, examples: seeded },
+  );
+}
+
+describe('the mutation points (derived from the schemas and the examples)', () => {
+  it('cover every category, every limit keyword of the schemas and every union', () => {
+    for (const category of CATEGORIES) expect(allPoints.filter((p) => p.category === category).length, category).toBeGreaterThan(0);
+    const used = new Set<string>();
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (isObject(node)) {
+        for (const [key, child] of Object.entries(node)) {
+          used.add(key);
+          if (key !== 'examples' && key !== 'const' && key !== 'enum') collect(child);
+        }
+      }
+    };
+    collect(schemas.definitions);
+    const limits = ['maximum', 'minimum', 'maxLength', 'minLength', 'maxItems', 'minItems', 'maxProperties', 'minProperties', 'uniqueItems', 'const', 'enum', 'format'];
+    const exercised = new Set(allPoints.filter((p) => p.category === 'limit').map((p) => p.keyword));
+    expect(limits.filter((k) => used.has(k) && !exercised.has(k)), 'limit keywords no example reaches').toEqual([]);
+    const unions = Object.entries(schemas.definitions).filter(([, s]) => Array.isArray(s.oneOf)).map(([name]) => name);
+    const reached = new Set(
+      subjects.flatMap((s) => s.examples.flatMap((e) => schemas.sites(s.schema, e.value).flatMap((site) => (site.kind === 'union' ? [site.union.name] : [])))),
+    );
+    expect(unions.filter((u) => !reached.has(u)), 'unions no example reaches').toEqual([]);
+  });
+
+  it('agree with the codegen model on the unions: closed ones reject unknown tags, the fallback takes them', () => {
+    const unions = new Map<string, UnionSite['union']>();
+    for (const s of subjects) for (const e of s.examples) for (const site of schemas.sites(s.schema, e.value)) if (site.kind === 'union') unions.set(site.union.name ?? '', site.union);
+    const derived = [...unions.values()].map((u) => ({
+      union: u.name,
+      property: u.property,
+      branches: u.branches.filter((b) => b.value !== undefined).map((b) => ({ value: b.value, schema: b.name })),
+      fallback: u.fallback?.name,
+    }));
+    const sortByUnion = <T extends { union: string | undefined }>(list: T[]) => [...list].sort((a, b) => String(a.union).localeCompare(String(b.union)));
+    expect(sortByUnion(derived)).toEqual(sortByUnion(model.discriminators.map((d) => ({ ...d }))));
+    const unknownTag = allPoints.filter((p) => p.category === 'unknown-discriminator');
+    const samples = unknownTag.map((p) => fc.sample(p.arbitrary, { numRuns: 1, seed: 1 })[0]!);
+    expect(samples.some((m) => m.expectValid), 'some unknown tag is taken by a fallback').toBe(true);
+    expect(samples.some((m) => !m.expectValid), 'some unknown tag hits a closed union').toBe(true);
+  });
+
+  it('catch a validator that accepts everything, or reports the wrong place', () => {
+    const accepting = () => ({ ok: true as const, value: undefined });
+    const elsewhere = () => ({ ok: false as const, errors: [{ path: '/somewhere/else', message: 'no', keyword: 'type' }] });
+    const sample = allPoints.filter((_, i) => i % 17 === 0).map((p) => fc.sample(p.arbitrary, { numRuns: 1, seed: 7 })[0]!);
+    for (const mutant of sample.filter((m) => !m.expectValid)) {
+      expect(() => checkMutant(mutant, accepting)).toThrow(MutantFailure);
+      expect(() => checkMutant(mutant, elsewhere)).toThrow(/missing .*error|unrelated/);
+    }
+  });
+});
+
+for (const category of CATEGORIES) {
+  const withPoints = subjects.filter((s) => pointsBySubject.get(s.id)!.some((p) => p.category === category));
+  describe(`mutants: ${category}`, () => {
+    it.each(withPoints.map((s) => ({ id: s.id, subject: s })))('$id', ({ subject }) => {
+      runMutants(subject, pointsBySubject.get(subject.id)!.filter((p) => p.category === category));
+    });
+  });
+}
+
+describe('valid variants (random values of allowed shape, unknown properties in open objects)', () => {
+  it('the sample of every payload and frame schema is valid (the sampler used to fill arrays and maps)', () => {
+    for (const subject of subjects) {
+      const result = subject.check(schemas.sample(subject.schema));
+      expect(result.ok ? [] : result.errors, subject.id).toEqual([]);
+    }
+  });
+
+  it.each(subjects.map((s) => ({ id: s.id, subject: s })))('$id', ({ subject }) => {
+    fc.assert(
+      fc.property(variantArbitrary(subject), (variant) => {
+        const result = subject.check(variant.value);
+        if (!result.ok) {
+          throw new Error(
+            `${variant.subject}, example "${variant.example}" with ${variant.changes.join('; ') || 'no change'}: rejected\n  value: ${preview(variant.value)}\n  errors: ${preview(result.errors)}`,
+          );
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});

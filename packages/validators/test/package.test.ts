@@ -1,0 +1,220 @@
+// The built package (dist/, made by `tsup`; turbo's `test` task depends on `build`) as its users
+// load it: by name through its `exports`, from ES modules and from CommonJS, whole or one message
+// at a time, plus its plain JSON Schemas. And the precompiled validators compile nothing at run
+// time: no `new Function`/`eval` in the code, and the package works where code generation from
+// strings is disallowed (a strict Content-Security-Policy, or node --disallow-code-generation-from-strings).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as source from '../src/index.js';
+import { frameOf, loadProtocol, PACKAGE_DIR } from './support/protocol.js';
+
+type Api = typeof source;
+type MessageModule = Record<string, unknown>;
+
+const PACKAGE = '@customer-chat/validators';
+const DIST = join(PACKAGE_DIR, 'dist');
+const require = createRequire(import.meta.url);
+
+const { model } = await loadProtocol();
+const samples = model.messages.flatMap((message) =>
+  message.examples.map((example) => ({
+    name: message.name,
+    payload: example.payload ?? null,
+    frame: frameOf(message, example.payload ?? null) ?? null,
+  })),
+);
+
+const REQUIRED_DIST_FILES = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'messages/user_is_typing.js', 'messages/user_is_typing.cjs'];
+
+/** Fails with what to do when the package has not been built. */
+function requireDist(): void {
+  const missing = REQUIRED_DIST_FILES.filter((file) => !existsSync(join(DIST, file)));
+  if (missing.length > 0) {
+    throw new Error(
+      `packages/validators/dist is not built (missing ${missing.join(', ')}). Run \`npx tsup\` in packages/validators, ` +
+        'or the repository\'s `pnpm test`, whose turbo `test` task depends on `build`.',
+    );
+  }
+}
+
+/** Loads through the package's name (its `exports` map), not a path. */
+async function importByName<T>(specifier: string): Promise<T> {
+  requireDist();
+  return (await import(/* @vite-ignore */ specifier)) as T;
+}
+
+/** Runs a script in a plain Node process in the package directory (Node's own ESM/CJS loaders, no vite). */
+function runNode(script: string, options: { flags?: string[]; module?: boolean } = {}): unknown {
+  requireDist();
+  const args = [...(options.flags ?? []), ...(options.module === false ? [] : ['--input-type=module']), '-e', script];
+  const output = execFileSync(process.execPath, args, {
+    cwd: PACKAGE_DIR,
+    encoding: 'utf8',
+    env: { ...process.env, SAMPLES: JSON.stringify(samples), NODE_OPTIONS: '' },
+    timeout: 30_000,
+  });
+  return JSON.parse(output.trim().split('\n').pop()!) as unknown;
+}
+
+/** What a script reports after validating every example (payload and frame) with a loaded package. */
+const CHECK_SAMPLES = `
+  const samples = JSON.parse(process.env.SAMPLES);
+  const failures = [];
+  for (const { name, payload, frame } of samples) {
+    if (!api.validate(name, payload).ok) failures.push('payload ' + name);
+    if (frame !== null && !api.validateFrame(name, frame).ok) failures.push('frame ' + name);
+  }
+  const broken = api.validate('user_is_typing', { chat: 'c1' });
+  const typing = one.validateUserIsTyping({ chat: 'c1', user: 'u1' }).ok && !one.isUserIsTyping({ chat: 'c1' });
+  const report = { checked: samples.length, failures, errors: broken.ok ? [] : broken.errors, names: api.messageNames, typing };
+`;
+const PRINT_REPORT = 'console.log(JSON.stringify(report));';
+
+const EXPECTED_REPORT = {
+  checked: samples.length,
+  failures: [],
+  errors: [{ path: '/user', keyword: 'required', message: expect.any(String) }],
+  names: [...source.messageNames],
+  typing: true,
+};
+
+describe('the built package', () => {
+  it('has been built (dist/)', () => {
+    requireDist();
+    expect(existsSync(join(DIST, 'messages'))).toBe(true);
+  });
+
+  it('loads with import() by name and validates like the sources', async () => {
+    const api = await importByName<Api>(PACKAGE);
+    expect(typeof api.validate).toBe('function');
+    expect(api.messageNames).toEqual(source.messageNames);
+    expect(api.frameNames).toEqual(source.frameNames);
+    for (const { name, payload } of samples) expect(api.validate(name as never, payload).ok, name).toBe(true);
+    expect(api.validate('get_chats_summary', { limit: 26 })).toEqual(source.validate('get_chats_summary', { limit: 26 }));
+    expect(() => api.validate('__proto__' as never, {})).toThrow(TypeError);
+    expect(new api.ValidationError('x', [])).toBeInstanceOf(Error);
+  });
+
+  it('loads with require() (createRequire) by name and validates like the sources', () => {
+    requireDist();
+    expect(require.resolve(PACKAGE)).toBe(join(DIST, 'index.cjs'));
+    const api = require(PACKAGE) as Api;
+    expect(typeof api.validate).toBe('function');
+    expect(api.messageNames).toEqual(source.messageNames);
+    for (const { name, payload, frame } of samples) {
+      expect(api.validate(name as never, payload).ok, name).toBe(true);
+      if (frame !== null) expect(api.validateFrame(name as never, frame).ok, name).toBe(true);
+    }
+    expect(api.validate('user_is_typing', { chat: 'c1' })).toEqual(source.validate('user_is_typing', { chat: 'c1' }));
+  });
+
+  it('serves one message alone at @customer-chat/validators/messages/<name>, from ESM and CommonJS', async () => {
+    const specifier = `${PACKAGE}/messages/user_is_typing`;
+    const esm = await importByName<MessageModule>(specifier);
+    const cjs = require(specifier) as MessageModule;
+    expect(require.resolve(specifier)).toBe(join(DIST, 'messages', 'user_is_typing.cjs'));
+    for (const loaded of [esm, cjs]) {
+      expect(Object.keys(loaded).sort()).toEqual(['assertUserIsTyping', 'isUserIsTyping', 'validateUserIsTyping', 'validateUserIsTypingFrame']);
+      const validateOne = loaded.validateUserIsTyping as Api['validateUserIsTyping'];
+      expect(validateOne({ chat: 'c1', user: 'u1' }).ok).toBe(true);
+      expect(validateOne({ chat: 'c1' })).toEqual(source.validateUserIsTyping({ chat: 'c1' }));
+      const validateFrame = loaded.validateUserIsTypingFrame as Api['validateUserIsTypingFrame'];
+      expect(validateFrame({ action: 'user_is_typing', type: 'push', payload: { chat: 'c1', user: 'u1' } }).ok).toBe(true);
+    }
+  });
+
+  it('serves every message subpath the build made, in both formats', () => {
+    requireDist();
+    const built = readdirSync(join(DIST, 'messages')).filter((f) => f.endsWith('.cjs')).map((f) => f.slice(0, -4)).sort();
+    expect(built).toEqual([...source.messageNames].sort());
+    for (const name of built) expect(existsSync(join(DIST, 'messages', `${name}.js`)), name).toBe(true);
+  });
+
+  it('exposes the plain JSON Schemas at @customer-chat/validators/schemas/<name>.json', () => {
+    const payload = require.resolve(`${PACKAGE}/schemas/user_is_typing.json`);
+    expect(payload).toBe(join(PACKAGE_DIR, 'schemas', 'user_is_typing.json'));
+    const schema = JSON.parse(readFileSync(payload, 'utf8')) as { $id: string; $schema: string; required: string[] };
+    expect(schema.$id).toBe('urn:customer-chat:payload:user_is_typing');
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(schema.required).toEqual(['chat', 'user']);
+    const frame = JSON.parse(readFileSync(require.resolve(`${PACKAGE}/schemas/frames/user_is_typing.json`), 'utf8')) as { $id: string };
+    expect(frame.$id).toBe('urn:customer-chat:frame:user_is_typing');
+    expect(() => require.resolve(`${PACKAGE}/schemas/no_such_message.json`)).toThrow();
+    expect(() => require.resolve(`${PACKAGE}/src/index.ts`)).toThrow(/not defined by "exports"/);
+  });
+
+  it('works in plain Node as an ES module (import by name)', () => {
+    const report = runNode(`
+      const api = await import('${PACKAGE}');
+      const one = await import('${PACKAGE}/messages/user_is_typing');
+      ${CHECK_SAMPLES} ${PRINT_REPORT}`);
+    expect(report).toEqual(EXPECTED_REPORT);
+  });
+
+  it('works in plain Node as CommonJS (require by name)', () => {
+    const report = runNode(
+      `
+      const api = require('${PACKAGE}');
+      const one = require('${PACKAGE}/messages/user_is_typing');
+      ${CHECK_SAMPLES} ${PRINT_REPORT}`,
+      { module: false },
+    );
+    expect(report).toEqual(EXPECTED_REPORT);
+  });
+});
+
+describe('nothing is compiled at run time', () => {
+  const CODE_FROM_STRINGS = /\bnew\s+Function\b|\bFunction\s*\(|\beval\s*\(/;
+
+  it('the precompiled code has no new Function, Function() or eval()', () => {
+    const standalone = readFileSync(join(PACKAGE_DIR, 'src', 'gen', 'standalone.js'), 'utf8');
+    expect(standalone.length).toBeGreaterThan(10_000);
+    expect(standalone).not.toMatch(CODE_FROM_STRINGS);
+    expect(standalone).not.toMatch(/\brequire\s*\(/);
+    expect(standalone).toMatch(/^export const \w+ = validate\d+;$/m);
+  });
+
+  it('neither has the built code', () => {
+    requireDist();
+    const files = readdirSync(DIST, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(c?js)$/.test(f));
+    expect(files.length).toBeGreaterThan(4);
+    const offending = files.filter((f) => CODE_FROM_STRINGS.test(readFileSync(join(DIST, f), 'utf8')));
+    expect(offending).toEqual([]);
+  });
+
+  it('the package loads and validates with code generation from strings disallowed (as under a strict CSP)', () => {
+    const flags = ['--disallow-code-generation-from-strings'];
+    // The flag is in force: compiling a string throws.
+    expect(runNode(`let threw = false; try { new Function('return 1'); } catch { threw = true; } console.log(JSON.stringify(threw));`, { flags })).toBe(true);
+    const esm = runNode(`const api = await import('${PACKAGE}'); const one = await import('${PACKAGE}/messages/user_is_typing'); ${CHECK_SAMPLES} ${PRINT_REPORT}`, { flags });
+    expect(esm).toEqual(EXPECTED_REPORT);
+    const cjs = runNode(`const api = require('${PACKAGE}'); const one = require('${PACKAGE}/messages/user_is_typing'); ${CHECK_SAMPLES} ${PRINT_REPORT}`, { flags, module: false });
+    expect(cjs).toEqual(EXPECTED_REPORT);
+  });
+
+  it('the package loads and validates with globalThis.Function replaced by a throwing proxy', () => {
+    const report = runNode(`
+      const RealFunction = globalThis.Function;
+      let calls = 0;
+      const refuse = () => { calls += 1; throw new Error('Function called at run time'); };
+      globalThis.Function = new Proxy(RealFunction, { apply: refuse, construct: refuse });
+      let api, one, outcome;
+      try {
+        api = await import('${PACKAGE}');
+        one = await import('${PACKAGE}/messages/user_is_typing');
+        let proxied = false;
+        try { new globalThis.Function('return 1'); } catch { proxied = true; }
+        calls -= 1;
+        ${CHECK_SAMPLES}
+        outcome = { ...report, proxied };
+      } finally {
+        globalThis.Function = RealFunction;
+      }
+      outcome.calls = calls;
+      console.log(JSON.stringify(outcome));`);
+    expect(report).toEqual({ ...EXPECTED_REPORT, proxied: true, calls: 0 });
+  });
+});
