@@ -6,6 +6,8 @@ import { buildModel } from './model/build-model.js';
 import { emitJsonSchemas, JSON_SCHEMAS_DIR } from './emitters/json-schemas.js';
 import { emitModels, MODELS_FILE } from './emitters/models-file.js';
 import { emitValidators, VALIDATORS_GEN_DIR } from './emitters/validators.js';
+import { emitSdk, SDK_GEN_DIR } from './emitters/sdk.js';
+import { emitServer, SERVER_GEN_DIR } from './emitters/server.js';
 import type { Emitter } from './emitters/emitter.js';
 import type { OutputPlan } from './output.js';
 import type { GeneratorInfo } from './printer/generated-file.js';
@@ -29,6 +31,8 @@ export const TARGETS: Record<string, Target> = {
   models: { emit: emitModels, owns: [] },
   'json-schemas': { emit: emitJsonSchemas, owns: [JSON_SCHEMAS_DIR] },
   validators: { emit: emitValidators, owns: [VALIDATORS_GEN_DIR] },
+  sdk: { emit: emitSdk, owns: [SDK_GEN_DIR] },
+  server: { emit: emitServer, owns: [SERVER_GEN_DIR] },
 };
 
 export function generatorInfo(model: Pick<ProtocolModel, 'source'>): GeneratorInfo {

@@ -10,7 +10,7 @@ import { readMessages } from './messages.js';
 import { readOperations } from './operations.js';
 import { readSchemas } from './schemas.js';
 import { readFrameConstants, readLifecycle } from './lifecycle.js';
-import type { MessageKind, MessageModel, ProtocolModel } from './types.js';
+import type { MessageKind, MessageModel, ProtocolModel, WireChannel } from './types.js';
 
 export function buildModel(spec: Pick<LoadedSpec, 'file' | 'raw' | 'locate'>, repositoryRoot: string): ProtocolModel {
   const problems = new ProblemCollector(spec);
@@ -82,9 +82,11 @@ export function buildModel(spec: Pick<LoadedSpec, 'file' | 'raw' | 'locate'>, re
   for (const m of messages.filter((m) => m.clientEvent)) {
     if (!messages.some((c) => c.kind === 'client' && c.name === m.clientEvent!.event)) problems.add(`${m.pointer}/x-client-event`, `"${m.clientEvent!.event}" is not a client event`);
   }
+  const channel = readWireChannel(channels as Parameters<typeof readWireChannel>[0], requests, problems);
   problems.throwIfAny();
 
   return {
+    channel,
     lifecycle,
     frameConstants,
     correlationField: [...correlationFields][0] ?? '',
@@ -96,5 +98,25 @@ export function buildModel(spec: Pick<LoadedSpec, 'file' | 'raw' | 'locate'>, re
     requests,
     receives,
     ...catalogues,
+  };
+}
+
+/** AsyncAPI 3 channel + WebSocket channel binding: the address the requests go to and its query. */
+function readWireChannel(
+  channels: Record<string, { address?: string | null; bindings?: { ws?: { query?: { properties?: Record<string, { description?: string }>; required?: string[] } } } }>,
+  requests: Array<{ id: string }>,
+  problems: ProblemCollector,
+): WireChannel {
+  const wire = Object.entries(channels).filter(([, c]) => typeof c.address === 'string');
+  if (wire.length !== 1) {
+    problems.add('/channels', `expected exactly one channel with an address (the socket), found ${wire.length}`);
+    return { address: '', query: [] };
+  }
+  const [, channel] = wire[0]!;
+  const query = channel.bindings?.ws?.query;
+  void requests;
+  return {
+    address: channel.address as string,
+    query: Object.entries(query?.properties ?? {}).map(([name, schema]) => ({ name, required: query?.required?.includes(name) ?? false, description: schema.description })),
   };
 }

@@ -90,6 +90,12 @@ export interface ClientLifecycle {
 /** The header fields with a fixed value (`const`) for each kind of wire frame: how frames are told apart. */
 export type FrameConstants = Record<'request' | 'response' | 'error' | 'push', Record<string, string | boolean | number>>;
 
+/** The channel the wire messages travel on, and the WebSocket query parameters it takes. */
+export interface WireChannel {
+  address: string;
+  query: Array<{ name: string; required: boolean; description: string | undefined }>;
+}
+
 export interface ProtocolModel {
   /** Path of the document relative to the repository root, for headers and doc links. */
   source: string;
@@ -106,6 +112,7 @@ export interface ProtocolModel {
   /** Undefined when the document has no `x-client-lifecycle` (then no client can be generated). */
   lifecycle: ClientLifecycle | undefined;
   frameConstants: FrameConstants;
+  channel: WireChannel;
   /** The header field that correlates a reply with its request. */
   correlationField: string;
 }

@@ -1,0 +1,164 @@
+// Emits @customer-chat/sdk's protocol layer: the event and request type maps, the protocol
+// description the hand-written runtime runs on (tables, frame encoding and classification read
+// from the spec), and the client class with one typed method per request operation.
+import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File, type Printable } from '../printer/generated-file.js';
+import { messageTypeNames } from './validators.js';
+import type { Emitter } from './emitter.js';
+import type { ClientLifecycle, MessageModel, ProtocolModel } from '../model/types.js';
+
+export const SDK_GEN_DIR = 'packages/sdk/src/gen';
+const VALIDATORS = '@customer-chat/validators';
+const RUNTIME_PROTOCOL = '../runtime/protocol.js';
+const RUNTIME_CORE = '../runtime/client-core.js';
+
+/** The client events and the pushes the SDK emits as they are (not those it turns into a client event). */
+export function emittedEvents(model: ProtocolModel): MessageModel[] {
+  return model.messages.filter((m) => m.kind === 'client' || (m.kind === 'push' && m.clientEvent === undefined));
+}
+
+function byKey(model: ProtocolModel, key: string): MessageModel {
+  const message = model.messages.find((m) => m.key === key);
+  if (!message) throw new Error(`no message ${key}`);
+  return message;
+}
+
+function payloadType(message: MessageModel): Printable {
+  return message.payload === undefined ? 'undefined' : importSymbol(message.payload.ref, VALIDATORS, true);
+}
+
+/** A JS object key: bare when it is an identifier, quoted otherwise. */
+function key(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : literal(name);
+}
+
+function requireLifecycle(model: ProtocolModel): ClientLifecycle {
+  if (!model.lifecycle) throw new Error(`${model.source}: the SDK needs x-client-lifecycle (which requests start a session)`);
+  const { frameConstants } = model;
+  const signatures = (['response', 'error', 'push'] as const).map((kind) => JSON.stringify(frameConstants[kind]));
+  if (new Set(signatures).size !== signatures.length || signatures.some((s) => s === '{}')) {
+    throw new Error(`${model.source}: response, error and push frames must differ in their constant header fields (${signatures.join(' / ')})`);
+  }
+  return model.lifecycle;
+}
+
+function condition(constants: Record<string, string | boolean | number>): string {
+  return Object.entries(constants)
+    .map(([field, value]) => `frame.${field} === ${typeof value === 'string' ? literal(value) : String(value)}`)
+    .join(' && ');
+}
+
+function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecycle): void {
+  const validate = (m: MessageModel) => importSymbol(messageTypeNames(m).validate, VALIDATORS);
+  const events = emittedEvents(model);
+  file.jsDoc('Every event the SDK emits, with its payload: `api.on(name, (payload) => ...)`.');
+  file.block('export interface CustomerEvents {', () => {
+    for (const m of events) {
+      file.jsDoc(`${m.summary ?? ''}${m.kind === 'client' ? ' (Emitted by the client itself.)' : ''}`);
+      file.print(key(m.name), ': ', payloadType(m), ';');
+    }
+  });
+  file.blank();
+  file.jsDoc('Every request the SDK sends, by method name, with its arguments and result.');
+  file.block('export interface CustomerRequests {', () => {
+    for (const r of model.requests) {
+      file.print(key(r.id), ': { args: ', payloadType(byKey(model, r.request)), '; result: ', payloadType(byKey(model, r.response)), ' };');
+    }
+  });
+  file.blank();
+  const protocolType = importSymbol('ProtocolDescription', RUNTIME_PROTOCOL, true);
+  file.jsDoc(`The protocol as the runtime needs it, read from ${model.source}.`);
+  file.block(['export const protocol: ', protocolType, ' = {'], () => {
+    file.block('requests: {', () => {
+      for (const r of model.requests) {
+        const request = byKey(model, r.request);
+        file.print(key(r.id), ': { action: ', literal(r.action), ', validateArgs: ', validate(request), ', validateResult: ', validate(byKey(model, r.response)), ' },');
+      }
+    }, '},');
+    file.block('pushes: {', () => {
+      for (const m of model.messages.filter((p) => p.kind === 'push')) {
+        const ends = m.clientEvent ? [', endsSession: { payload: ', literal(m.clientEvent.payload), ' }'] : [];
+        file.print(key(m.action!), ': { event: ', literal(m.clientEvent?.event ?? m.name), ', validate: ', validate(m), ...ends, ' },');
+      }
+    }, '},');
+    file.block('clientEvents: {', () => {
+      for (const m of model.messages.filter((c) => c.kind === 'client')) file.print(key(m.name), ': ', validate(m), ',');
+    }, '},');
+    file.block('errorCodes: {', () => {
+      for (const e of model.errorTypes) file.print(key(e.value), ': ', literal(e.clientCode), ',');
+    }, '},');
+    file.block('reactions: {', () => {
+      for (const r of model.disconnectionReasons) file.print(key(r.value), ': ', literal(r.reaction), ',');
+    }, '},');
+    file.block('lifecycle: {', () => {
+      file.print('login: { operation: ', literal(lifecycle.login.operation), ', tokenArgument: ', literal(lifecycle.login.tokenArgument), ' },');
+      file.print('ready: { operation: ', literal(lifecycle.ready.operation), ' },');
+      const e = lifecycle.events;
+      file.print('events: { connected: ', literal(e.connected), ', restored: ', literal(e.restored), ', lost: ', literal(e.lost), ', disconnected: ', literal(e.disconnected), ' },');
+    }, '},');
+    file.block('socketUrl(base, query) {', () => {
+      file.print('const url = new URL(', literal(model.channel.address.replace(/^\//, '')), ", base.endsWith('/') ? base : `${base}/`);");
+      for (const q of model.channel.query) {
+        file.print('const ', camelCase(q.name), ' = query[', literal(q.name), '];');
+        if (q.required) file.print('if (', camelCase(q.name), " === undefined || ", camelCase(q.name), " === '') throw new TypeError(", literal(`the connection needs "${q.name}"`), ');');
+        file.print('if (', camelCase(q.name), ' !== undefined) url.searchParams.set(', literal(q.name), ', ', camelCase(q.name), ');');
+      }
+      file.print('return url.toString();');
+    }, '},');
+    file.block('encodeRequest(id, action, payload) {', () => {
+      file.print('return { ', key(model.correlationField), ': id, action, payload };');
+    }, '},');
+    file.block('classify(frame: any) {', () => {
+      file.print("if (frame === null || typeof frame !== 'object' || Array.isArray(frame)) return { kind: 'unknown' };");
+      const c = model.frameConstants;
+      const id = `frame.${model.correlationField}`;
+      file.print('if (', condition(c.push), " && typeof frame.action === 'string') return { kind: 'push', action: frame.action, payload: frame.payload };");
+      file.print('if (', condition(c.response), ' && typeof ', id, " === 'string') return { kind: 'response', id: ", id, ', payload: frame.payload };');
+      file.print('if (', condition(c.error), ") return { kind: 'error', id: typeof ", id, " === 'string' ? ", id, ' : null, payload: frame.payload };');
+      file.print("return { kind: 'unknown' };");
+    }, '},');
+    file.block('readError(payload: any) {', () => {
+      file.print('const error = payload?.error;');
+      file.print("return error && typeof error.type === 'string' ? { type: error.type, message: String(error.message ?? '') } : undefined;");
+    }, '},');
+    file.print('validateError: ', validate(model.messages.find((m) => m.kind === 'error')!), ',');
+  }, '};');
+}
+
+function printClient(file: File, model: ProtocolModel, lifecycle: ClientLifecycle): void {
+  const core = importSymbol('ClientCore', RUNTIME_CORE);
+  const events = importSymbol('CustomerEvents', './protocol.js', true);
+  const requests = importSymbol('CustomerRequests', './protocol.js', true);
+  file.jsDoc("The typed client: one method per request operation of the spec, on the runtime's connection handling.");
+  file.block(['export class CustomerClient extends ', core, '<', events, ', ', requests, '> {'], () => {
+    let first = true;
+    for (const r of model.requests) {
+      if (r.id === lifecycle.login.operation) continue; // sent by the runtime on every connection
+      const request = byKey(model, r.request);
+      if (!first) file.blank();
+      first = false;
+      file.jsDoc(r.title ? `${r.title}: ${r.summary ?? ''}` : r.summary, r.description, r.errors.length > 0 ? `Fails with the server errors: ${r.errors.join(', ')}.` : undefined, `@see ${model.source}#/operations/${r.id}`);
+      const args = requiresNoArguments(model, request) ? ['args: ', payloadType(request), ' = {}'] : ['args: ', payloadType(request)];
+      file.block([r.id, '(', ...args, '): Promise<', payloadType(byKey(model, r.response)), '> {'], () => {
+        file.print('return this.request(', literal(r.id), ', args);');
+      });
+    }
+  });
+}
+
+/** Whether every argument is optional, so the method can be called without arguments. */
+function requiresNoArguments(model: ProtocolModel, request: MessageModel): boolean {
+  const schema = model.schemas.find((s) => s.name === request.payload?.ref)?.schema;
+  return schema !== undefined && ((schema.required as string[] | undefined) ?? []).length === 0;
+}
+
+export const emitSdk: Emitter = (model, context) => {
+  const lifecycle = requireLifecycle(model);
+  const protocol = new GeneratedFile(`${SDK_GEN_DIR}/protocol.ts`, context.generator);
+  printProtocol(protocol, model, lifecycle);
+  const client = new GeneratedFile(`${SDK_GEN_DIR}/client.ts`, context.generator);
+  printClient(client, model, lifecycle);
+  return [
+    { path: protocol.path, content: protocol.toString() },
+    { path: client.path, content: client.toString() },
+  ];
+};

@@ -1,0 +1,84 @@
+// Emits @customer-chat/reference-server's protocol layer: one typed handler per request operation
+// (a missing handler is a compile error), the request dispatch table with its validators, typed
+// push payloads, and the frame encoders, all read from the spec.
+import { GeneratedFile, importSymbol, literal, type GeneratedFile as File } from '../printer/generated-file.js';
+import { messageTypeNames } from './validators.js';
+import type { Emitter } from './emitter.js';
+import type { MessageModel, ProtocolModel } from '../model/types.js';
+
+export const SERVER_GEN_DIR = 'packages/reference-server/src/gen';
+const VALIDATORS = '@customer-chat/validators';
+
+function printServerProtocol(file: File, model: ProtocolModel): void {
+  const message = (key: string) => model.messages.find((m) => m.key === key) as MessageModel;
+  const type = (m: MessageModel) => (m.payload === undefined ? 'undefined' : importSymbol(m.payload.ref, VALIDATORS, true));
+  const validate = (m: MessageModel) => importSymbol(messageTypeNames(m).validate, VALIDATORS);
+  const validateFrame = (m: MessageModel) => importSymbol(messageTypeNames(m).validateFrame, VALIDATORS);
+  const pushes = model.messages.filter((m) => m.kind === 'push');
+  const errorMessage = model.messages.find((m) => m.kind === 'error')!;
+
+  file.jsDoc('One handler per request operation of the spec; `session` is the connection that sent it.');
+  file.block('export interface RequestHandlers<Session> {', () => {
+    for (const r of model.requests) {
+      file.jsDoc(r.summary, `Errors: ${r.errors.join(', ')}.`);
+      file.print(r.id, '(args: ', type(message(r.request)), ', session: Session): ', type(message(r.response)), ' | Promise<', type(message(r.response)), '>;');
+    }
+  });
+  file.blank();
+  file.jsDoc('Every push the server sends, by action, with its payload.');
+  file.block('export interface PushPayloads {', () => {
+    for (const p of pushes) file.print(p.action!, ': ', type(p), ';');
+  });
+  file.blank();
+  file.print('export type RequestAction = ', model.requests.map((r) => literal(r.action)).join(' | '), ';');
+  file.print('export type PushAction = keyof PushPayloads;');
+  file.print('export type ErrorType = ', model.errorTypes.map((e) => literal(e.value)).join(' | '), ';');
+  file.print('export type DisconnectionReason = ', model.disconnectionReasons.map((r) => literal(r.value)).join(' | '), ';');
+  file.blank();
+  file.jsDoc('Requests by wire action: the handler to call and the checks of its arguments and result.');
+  file.block('export const requests = {', () => {
+    for (const r of model.requests) {
+      file.print(r.action, ': { operation: ', literal(r.id), ' as const, validateFrame: ', validateFrame(message(r.request)), ', validateResult: ', validate(message(r.response)), ' },');
+    }
+  }, '} as const;');
+  file.blank();
+  file.jsDoc('Checks of every outgoing push payload, by action (the server never sends what the spec does not allow).');
+  file.block('export const pushValidators = {', () => {
+    for (const p of pushes) file.print(p.action!, ': ', validate(p), ',');
+  }, '} as const;');
+  file.blank();
+  file.jsDoc('Checks of whole outgoing frames.');
+  file.block('export const outgoingFrameValidators = {', () => {
+    for (const p of pushes) file.print('push_', p.action!, ': ', validateFrame(p), ',');
+    for (const r of model.requests) file.print('response_', r.action, ': ', validateFrame(message(r.response)), ',');
+    file.print('error: ', validateFrame(errorMessage), ',');
+  }, '} as const;');
+  file.blank();
+  file.print('export const errorTypes: readonly ErrorType[] = [', model.errorTypes.map((e) => literal(e.value)).join(', '), '];');
+  file.print('export const disconnectionReasons: readonly DisconnectionReason[] = [', model.disconnectionReasons.map((r) => literal(r.value)).join(', '), '];');
+  file.print('/** The socket path and the query parameters a connection must carry. */');
+  file.print('export const channel = { address: ', literal(model.channel.address), ', query: [', model.channel.query.filter((q) => q.required).map((q) => literal(q.name)).join(', '), '] } as const;');
+  file.print('/** The header field correlating a response with its request. */');
+  file.print('export const correlationField = ', literal(model.correlationField), ';');
+  file.blank();
+  const constants = (kind: 'response' | 'error' | 'push') =>
+    Object.entries(model.frameConstants[kind]).map(([field, value]) => `${field}: ${typeof value === 'string' ? literal(value) : String(value)} as const`).join(', ');
+  file.jsDoc('Frame encoders: the layout of each kind of frame, from the headers in the spec.');
+  file.block('export const frames = {', () => {
+    file.block('response(id: string, action: string, payload: unknown) {', () => {
+      file.print('return { ', model.correlationField, ': id, action, ', constants('response'), ', payload };');
+    }, '},');
+    file.block('error(id: string | null, action: string, error: { type: ErrorType; message: string; pointer?: string }) {', () => {
+      file.print('return { ', model.correlationField, ': id, action, ', constants('error'), ', payload: { error } };');
+    }, '},');
+    file.block('push<A extends PushAction>(action: A, payload: PushPayloads[A]) {', () => {
+      file.print('return { action, ', constants('push'), ', payload };');
+    }, '},');
+  }, '};');
+}
+
+export const emitServer: Emitter = (model, context) => {
+  const file = new GeneratedFile(`${SERVER_GEN_DIR}/protocol.ts`, context.generator);
+  printServerProtocol(file, model);
+  return [{ path: file.path, content: file.toString() }];
+};
