@@ -8,6 +8,7 @@ import { emitModels, MODELS_FILE } from './emitters/models-file.js';
 import { emitValidators, VALIDATORS_GEN_DIR } from './emitters/validators.js';
 import { emitSdk, SDK_GEN_DIR } from './emitters/sdk.js';
 import { emitServer, SERVER_GEN_DIR } from './emitters/server.js';
+import { emitSdkTypeTests, SDK_TYPE_TESTS_DIR } from './emitters/sdk-type-tests.js';
 import type { Emitter } from './emitters/emitter.js';
 import type { OutputPlan } from './output.js';
 import type { GeneratorInfo } from './printer/generated-file.js';
@@ -33,6 +34,7 @@ export const TARGETS: Record<string, Target> = {
   validators: { emit: emitValidators, owns: [VALIDATORS_GEN_DIR] },
   sdk: { emit: emitSdk, owns: [SDK_GEN_DIR] },
   server: { emit: emitServer, owns: [SERVER_GEN_DIR] },
+  'sdk-type-tests': { emit: emitSdkTypeTests, owns: [SDK_TYPE_TESTS_DIR] },
 };
 
 export function generatorInfo(model: Pick<ProtocolModel, 'source'>): GeneratorInfo {

@@ -101,21 +101,102 @@ export type PushAction = keyof PushPayloads;
 export type ErrorType = 'authentication' | 'authorization' | 'validation' | 'not_found' | 'chat_inactive' | 'customer_banned' | 'group_not_found' | 'pending_requests_limit_reached' | 'service_unavailable' | 'internal';
 export type DisconnectionReason = 'access_token_expired' | 'connection_lost' | 'customer_banned' | 'customer_temporarily_blocked' | 'identity_mismatch' | 'inactivity_timeout' | 'internal_error' | 'license_expired' | 'license_not_found' | 'misdirected_connection' | 'too_many_connections' | 'too_many_unauthorized_connections' | 'unsupported_version' | 'users_limit_reached';
 
-/** Requests by wire action: the handler to call and the checks of its arguments and result. */
+/**
+ * Requests by wire action: the handler to call, the checks of its arguments and result, the error
+ *
+ * types it may answer with (`x-errors`) and the defaults of its optional arguments.
+ */
 export const requests = {
-  login: { operation: 'login' as const, validateFrame: validateLoginFrame, validateResult: validateLoginResponse },
-  get_chats_summary: { operation: 'getChatsSummary' as const, validateFrame: validateGetChatsSummaryFrame, validateResult: validateGetChatsSummaryResponse },
-  get_chat_threads: { operation: 'getChatThreads' as const, validateFrame: validateGetChatThreadsFrame, validateResult: validateGetChatThreadsResponse },
-  get_chat_threads_summary: { operation: 'getChatThreadsSummary' as const, validateFrame: validateGetChatThreadsSummaryFrame, validateResult: validateGetChatThreadsSummaryResponse },
-  start_chat: { operation: 'startChat' as const, validateFrame: validateStartChatFrame, validateResult: validateStartChatResponse },
-  send_event: { operation: 'sendEvent' as const, validateFrame: validateSendEventFrame, validateResult: validateSendEventResponse },
-  send_sneak_peek: { operation: 'sendSneakPeek' as const, validateFrame: validateSendSneakPeekFrame, validateResult: validateSendSneakPeekResponse },
-  close_thread: { operation: 'closeThread' as const, validateFrame: validateCloseThreadFrame, validateResult: validateCloseThreadResponse },
-  update_chat_properties: { operation: 'updateChatProperties' as const, validateFrame: validateUpdateChatPropertiesFrame, validateResult: validateUpdateChatPropertiesResponse },
-  update_chat_thread_properties: { operation: 'updateChatThreadProperties' as const, validateFrame: validateUpdateChatThreadPropertiesFrame, validateResult: validateUpdateChatThreadPropertiesResponse },
-  update_customer: { operation: 'updateCustomer' as const, validateFrame: validateUpdateCustomerFrame, validateResult: validateUpdateCustomerResponse },
-  update_last_seen_timestamp: { operation: 'updateLastSeenTimestamp' as const, validateFrame: validateUpdateLastSeenTimestampFrame, validateResult: validateUpdateLastSeenTimestampResponse },
+  login: {
+    operation: 'login' as const,
+    validateFrame: validateLoginFrame,
+    validateResult: validateLoginResponse,
+    errors: ['authentication', 'customer_banned', 'validation', 'group_not_found', 'service_unavailable', 'internal'] as readonly ErrorType[],
+    defaults: {  },
+  },
+  get_chats_summary: {
+    operation: 'getChatsSummary' as const,
+    validateFrame: validateGetChatsSummaryFrame,
+    validateResult: validateGetChatsSummaryResponse,
+    errors: ['authorization', 'validation', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    defaults: { offset: 0, limit: 10 },
+  },
+  get_chat_threads: {
+    operation: 'getChatThreads' as const,
+    validateFrame: validateGetChatThreadsFrame,
+    validateResult: validateGetChatThreadsResponse,
+    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    defaults: {  },
+  },
+  get_chat_threads_summary: {
+    operation: 'getChatThreadsSummary' as const,
+    validateFrame: validateGetChatThreadsSummaryFrame,
+    validateResult: validateGetChatThreadsSummaryResponse,
+    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    defaults: { offset: 0, limit: 25 },
+  },
+  start_chat: {
+    operation: 'startChat' as const,
+    validateFrame: validateStartChatFrame,
+    validateResult: validateStartChatResponse,
+    errors: ['authorization', 'validation', 'group_not_found', 'customer_banned', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    defaults: {  },
+  },
+  send_event: {
+    operation: 'sendEvent' as const,
+    validateFrame: validateSendEventFrame,
+    validateResult: validateSendEventResponse,
+    errors: ['authorization', 'validation', 'not_found', 'chat_inactive', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    defaults: {  },
+  },
+  send_sneak_peek: {
+    operation: 'sendSneakPeek' as const,
+    validateFrame: validateSendSneakPeekFrame,
+    validateResult: validateSendSneakPeekResponse,
+    errors: ['authorization', 'validation', 'not_found', 'chat_inactive', 'internal'] as readonly ErrorType[],
+    defaults: {  },
+  },
+  close_thread: {
+    operation: 'closeThread' as const,
+    validateFrame: validateCloseThreadFrame,
+    validateResult: validateCloseThreadResponse,
+    errors: ['authorization', 'validation', 'not_found', 'chat_inactive', 'internal'] as readonly ErrorType[],
+    defaults: {  },
+  },
+  update_chat_properties: {
+    operation: 'updateChatProperties' as const,
+    validateFrame: validateUpdateChatPropertiesFrame,
+    validateResult: validateUpdateChatPropertiesResponse,
+    errors: ['authorization', 'validation', 'not_found', 'internal'] as readonly ErrorType[],
+    defaults: {  },
+  },
+  update_chat_thread_properties: {
+    operation: 'updateChatThreadProperties' as const,
+    validateFrame: validateUpdateChatThreadPropertiesFrame,
+    validateResult: validateUpdateChatThreadPropertiesResponse,
+    errors: ['authorization', 'validation', 'not_found', 'internal'] as readonly ErrorType[],
+    defaults: {  },
+  },
+  update_customer: {
+    operation: 'updateCustomer' as const,
+    validateFrame: validateUpdateCustomerFrame,
+    validateResult: validateUpdateCustomerResponse,
+    errors: ['authorization', 'validation', 'internal'] as readonly ErrorType[],
+    defaults: {  },
+  },
+  update_last_seen_timestamp: {
+    operation: 'updateLastSeenTimestamp' as const,
+    validateFrame: validateUpdateLastSeenTimestampFrame,
+    validateResult: validateUpdateLastSeenTimestampResponse,
+    errors: ['authorization', 'validation', 'not_found', 'internal'] as readonly ErrorType[],
+    defaults: {  },
+  },
 } as const;
+
+/** The request that starts a session (`x-client-lifecycle`): no other request is served before it succeeds. */
+export const loginAction = 'login' satisfies RequestAction;
+/** The argument of the login request that carries the token. */
+export const loginTokenArgument = 'token';
 
 /** Checks of every outgoing push payload, by action (the server never sends what the spec does not allow). */
 export const pushValidators = {

@@ -149,3 +149,19 @@ export const protocol: ProtocolDescription = {
   },
   validateError: validateErrorResponse,
 };
+
+/** The servers of the spec, as WebSocket base URLs; `local` is the reference server the SDK connects to by default. */
+export const servers = {
+  /**
+   * Reference server
+   *
+   * Started by `pnpm start`; stateful and in memory, for local development and end-to-end tests.
+   */
+  local: 'ws://127.0.0.1:8787',
+  /**
+   * Production
+   *
+   * Replace `host` with the address of your deployment.
+   */
+  production: 'wss://{host}',
+} as const;

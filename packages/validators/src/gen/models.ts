@@ -803,7 +803,7 @@ export type ErrorType = 'authentication' | 'authorization' | 'validation' | 'not
  *
  * @see spec/asyncapi.yaml#/components/schemas/ClientErrorCode
  */
-export type ClientErrorCode = 'AUTHENTICATION' | 'AUTHORIZATION' | 'VALIDATION' | 'NOT_FOUND' | 'CHAT_INACTIVE' | 'CUSTOMER_BANNED' | 'GROUP_NOT_FOUND' | 'PENDING_REQUESTS_LIMIT_REACHED' | 'SERVICE_UNAVAILABLE' | 'INTERNAL' | 'CONNECTION_LOST' | 'REQUEST_TIMEOUT' | 'INVALID_ARGS' | 'INVALID_FRAME' | 'INVALID_RESPONSE' | 'DESTROYED';
+export type ClientErrorCode = 'AUTHENTICATION' | 'AUTHORIZATION' | 'VALIDATION' | 'NOT_FOUND' | 'CHAT_INACTIVE' | 'CUSTOMER_BANNED' | 'GROUP_NOT_FOUND' | 'PENDING_REQUESTS_LIMIT_REACHED' | 'SERVICE_UNAVAILABLE' | 'INTERNAL' | 'CONNECTION_LOST' | 'REQUEST_TIMEOUT' | 'INVALID_ARGS' | 'INVALID_FRAME' | 'INVALID_RESPONSE' | 'LISTENER_ERROR' | 'DESTROYED';
 
 /**
  * The closed list of reasons a server ends a session for. `x-reactions` gives the client's

@@ -124,6 +124,16 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
   }, '};');
 }
 
+function printServers(file: File, model: ProtocolModel): void {
+  file.jsDoc('The servers of the spec, as WebSocket base URLs; `local` is the reference server the SDK connects to by default.');
+  file.block('export const servers = {', () => {
+    for (const server of model.servers) {
+      file.jsDoc(server.title, server.description);
+      file.print(key(server.name), ': ', literal(server.url), ',');
+    }
+  }, '} as const;');
+}
+
 function printClient(file: File, model: ProtocolModel, lifecycle: ClientLifecycle): void {
   const core = importSymbol('ClientCore', RUNTIME_CORE);
   const events = importSymbol('CustomerEvents', './protocol.js', true);
@@ -146,7 +156,7 @@ function printClient(file: File, model: ProtocolModel, lifecycle: ClientLifecycl
 }
 
 /** Whether every argument is optional, so the method can be called without arguments. */
-function requiresNoArguments(model: ProtocolModel, request: MessageModel): boolean {
+export function requiresNoArguments(model: ProtocolModel, request: MessageModel): boolean {
   const schema = model.schemas.find((s) => s.name === request.payload?.ref)?.schema;
   return schema !== undefined && ((schema.required as string[] | undefined) ?? []).length === 0;
 }
@@ -155,6 +165,8 @@ export const emitSdk: Emitter = (model, context) => {
   const lifecycle = requireLifecycle(model);
   const protocol = new GeneratedFile(`${SDK_GEN_DIR}/protocol.ts`, context.generator);
   printProtocol(protocol, model, lifecycle);
+  protocol.blank();
+  printServers(protocol, model);
   const client = new GeneratedFile(`${SDK_GEN_DIR}/client.ts`, context.generator);
   printClient(client, model, lifecycle);
   return [

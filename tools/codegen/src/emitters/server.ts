@@ -35,12 +35,33 @@ function printServerProtocol(file: File, model: ProtocolModel): void {
   file.print('export type ErrorType = ', model.errorTypes.map((e) => literal(e.value)).join(' | '), ';');
   file.print('export type DisconnectionReason = ', model.disconnectionReasons.map((r) => literal(r.value)).join(' | '), ';');
   file.blank();
-  file.jsDoc('Requests by wire action: the handler to call and the checks of its arguments and result.');
+  file.jsDoc(
+    'Requests by wire action: the handler to call, the checks of its arguments and result, the error',
+    'types it may answer with (`x-errors`) and the defaults of its optional arguments.',
+  );
   file.block('export const requests = {', () => {
     for (const r of model.requests) {
-      file.print(r.action, ': { operation: ', literal(r.id), ' as const, validateFrame: ', validateFrame(message(r.request)), ', validateResult: ', validate(message(r.response)), ' },');
+      const schema = model.schemas.find((s) => s.name === message(r.request).payload?.ref)?.schema;
+      const defaults = Object.entries((schema?.properties ?? {}) as Record<string, { default?: unknown }>)
+        .filter(([, p]) => p.default !== undefined)
+        .map(([name, p]) => `${name}: ${JSON.stringify(p.default)}`);
+      file.block([r.action, ': {'], () => {
+        file.print('operation: ', literal(r.id), ' as const,');
+        file.print('validateFrame: ', validateFrame(message(r.request)), ',');
+        file.print('validateResult: ', validate(message(r.response)), ',');
+        file.print('errors: [', r.errors.map(literal).join(', '), '] as readonly ErrorType[],');
+        file.print('defaults: { ', defaults.join(', '), ' },');
+      }, '},');
     }
   }, '} as const;');
+  if (model.lifecycle) {
+    const login = model.requests.find((r) => r.id === model.lifecycle!.login.operation)!;
+    file.blank();
+    file.jsDoc('The request that starts a session (`x-client-lifecycle`): no other request is served before it succeeds.');
+    file.print('export const loginAction = ', literal(login.action), ' satisfies RequestAction;');
+    file.print('/** The argument of the login request that carries the token. */');
+    file.print('export const loginTokenArgument = ', literal(model.lifecycle.login.tokenArgument), ';');
+  }
   file.blank();
   file.jsDoc('Checks of every outgoing push payload, by action (the server never sends what the spec does not allow).');
   file.block('export const pushValidators = {', () => {

@@ -85,7 +85,11 @@ export function buildModel(spec: Pick<LoadedSpec, 'file' | 'raw' | 'locate'>, re
   const channel = readWireChannel(channels as Parameters<typeof readWireChannel>[0], requests, problems);
   problems.throwIfAny();
 
+  const servers = Object.entries((raw.servers ?? {}) as Record<string, { host: string; protocol: string; pathname?: string; title?: string; description?: string }>).map(
+    ([name, server]) => ({ name, url: `${server.protocol}://${server.host}${server.pathname ?? ''}`, title: server.title, description: server.description }),
+  );
   return {
+    servers,
     channel,
     lifecycle,
     frameConstants,
@@ -114,7 +118,6 @@ function readWireChannel(
   }
   const [, channel] = wire[0]!;
   const query = channel.bindings?.ws?.query;
-  void requests;
   return {
     address: channel.address as string,
     query: Object.entries(query?.properties ?? {}).map(([name, schema]) => ({ name, required: query?.required?.includes(name) ?? false, description: schema.description })),

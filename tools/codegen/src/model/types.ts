@@ -113,6 +113,8 @@ export interface ProtocolModel {
   lifecycle: ClientLifecycle | undefined;
   frameConstants: FrameConstants;
   channel: WireChannel;
+  /** `servers`, in document order, as WebSocket base URLs (`{var}` left in place). */
+  servers: Array<{ name: string; url: string; title: string | undefined; description: string | undefined }>;
   /** The header field that correlates a reply with its request. */
   correlationField: string;
 }

@@ -1,0 +1,9 @@
+// @customer-chat/reference-server: the customer chat protocol on in-memory state, over a real
+// WebSocket, with agents and fault injection for development, demos and end-to-end tests.
+export { createReferenceServer, type ReferenceServer, type ReferenceServerOptions } from './server.js';
+export type { AgentDetails, AgentEventDraft, FileDraft, ReferenceAgent } from './agent.js';
+export type { Faults } from './faults.js';
+export { ProtocolError, OutgoingFrameError, type OutgoingViolation } from './errors.js';
+export { ChatStore, type ChatStoreOptions, type EventDraft } from './state.js';
+export { DISCONNECT_CLOSE_CODE } from './sessions.js';
+export { channel, disconnectionReasons, errorTypes, type DisconnectionReason, type ErrorType } from './gen/protocol.js';

@@ -1,0 +1,264 @@
+// The reference server: a WebSocket endpoint on the spec's channel address, the in-memory state,
+// tokens, agents, fault injection and the admin HTTP endpoint, wired together.
+import type { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { createAdminHttp } from './admin-http.js';
+import { createAgent, type AgentDetails, type ReferenceAgent } from './agent.js';
+import { createDispatch } from './dispatch.js';
+import { ProtocolError, type OutgoingViolation } from './errors.js';
+import { createFaults, type Faults } from './faults.js';
+import { channel, type DisconnectionReason } from './gen/protocol.js';
+import { createHandlers } from './handlers.js';
+import { SessionRegistry, type Session } from './sessions.js';
+import { ChatStore } from './state.js';
+import { TokenRegistry } from './tokens.js';
+
+export interface ReferenceServerOptions {
+  /** Interface of the WebSocket endpoint. Default `127.0.0.1`. */
+  host?: string;
+  /** Port of the WebSocket endpoint; 0 picks a free one. Default 8787. */
+  port?: number;
+  /** Port of the admin HTTP endpoint (always on 127.0.0.1); 0 picks a free one. Default `port + 1` (0 when `port` is 0). */
+  adminPort?: number;
+  /** Largest accepted frame in bytes; a larger one closes the socket with code 1009. Default 64 KiB. */
+  maxFrameBytes?: number;
+  /** Check every outgoing frame against the spec; a violation is recorded, logged and thrown. Default false. */
+  validateOutgoing?: boolean;
+  /** The customer a login token belongs to (undefined: `authentication` error). Default: tokens from `issueToken`. */
+  authenticate?: (token: string) => string | undefined | Promise<string | undefined>;
+  /** Delay of every reply in ms (see `faults.setReplyDelay`). Default 0. */
+  replyDelayMs?: number;
+  /** Agent groups `start_chat` may name in `scope.groups`. Default `[0]`. */
+  groups?: readonly number[];
+  /** When given, a connection with another `licenseId` is ended with `customer_disconnected` (`license_not_found`). */
+  licenseIds?: readonly string[];
+  /** Where unexpected failures and spec violations are reported. Default `console.error`. */
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface ReferenceServer {
+  /** WebSocket base URL, e.g. `ws://127.0.0.1:8787`. */
+  readonly url: string;
+  /** Admin HTTP base URL, e.g. `http://127.0.0.1:8788`. */
+  readonly adminUrl: string;
+  readonly port: number;
+  readonly adminPort: number;
+  /** The full socket URL for a license: `ws://127.0.0.1:8787/v1/customer?licenseId=...`. */
+  socketUrl(licenseId?: string): string;
+  /** A token for a customer (created when needed; a new customer with a random id when none is given). */
+  issueToken(customerId?: string): { token: string; customerId: string };
+  /** An agent (created on first use; given details replace the stored ones). */
+  agent(agentId: string, details?: AgentDetails): ReferenceAgent;
+  /** Ends every connection of a customer with `customer_disconnected`; `customer_banned` also bans the customer. */
+  disconnectCustomer(customerId: string, reason: DisconnectionReason): number;
+  /** How many connections are open (of one customer, or in all). */
+  connections(customerId?: string): number;
+  readonly faults: Faults;
+  /** The in-memory state (read it in tests; change it through requests and agents). */
+  readonly store: ChatStore;
+  /** Outgoing frames that broke the spec (with `validateOutgoing`); empty when all is well. */
+  readonly violations: readonly OutgoingViolation[];
+  /** Closes every connection (code 1001) and both endpoints. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_PORT = 8787;
+/** The query parameter naming the license (a compile error if the spec's channel stops requiring it). */
+const LICENSE_PARAM: (typeof channel.query)[number] = 'licenseId';
+const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+const GOING_AWAY = 1001;
+const MESSAGE_TOO_BIG = 1009;
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Answers a rejected upgrade with a plain HTTP error and drops the socket. */
+function rejectUpgrade(socket: Duplex, status: number, reason: string, body: string): void {
+  socket.on('error', () => {});
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+}
+
+/**
+ * ws closes a connection whose frame exceeds `maxPayload` with 1009 but no reason. Its receiver is
+ * not public API, so this is feature-detected: when present, the close gets a reason a person can
+ * read; otherwise ws's own bare 1009 close still happens.
+ */
+function explainOversizeFrames(socket: WebSocket, maxFrameBytes: number): void {
+  const receiver = (socket as unknown as { _receiver?: EventEmitter })._receiver;
+  receiver?.prependListener?.('error', (error: { code?: unknown }) => {
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' && socket.readyState === WebSocket.OPEN) {
+      socket.close(MESSAGE_TOO_BIG, `frame too large: at most ${maxFrameBytes} bytes`);
+    }
+  });
+}
+
+export async function createReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? DEFAULT_PORT;
+  const adminPort = options.adminPort ?? (port === 0 ? 0 : port + 1);
+  const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const log = options.log ?? ((message: string, error?: unknown) => console.error(`[reference-server] ${message}`, ...(error === undefined ? [] : [error])));
+  const licenseIds = options.licenseIds === undefined ? undefined : new Set(options.licenseIds);
+
+  const store = new ChatStore();
+  const tokens = new TokenRegistry();
+  const violations: OutgoingViolation[] = [];
+  const sessions = new SessionRegistry(store, {
+    validateOutgoing: options.validateOutgoing ?? false,
+    onViolation(violation) {
+      violations.push(violation);
+      log(`OUTGOING FRAME BREAKS THE SPEC (${violation.validator}): ${JSON.stringify(violation.errors)}`);
+    },
+  });
+  const faults = createFaults(sessions, options.replyDelayMs ?? 0);
+  const authenticate = options.authenticate ?? ((token: string) => tokens.resolve(token));
+  const handlers = createHandlers({ store, sessions, authenticate, groups: new Set(options.groups ?? [0]) });
+  const dispatch = createDispatch({ handlers, sessions, replyDelayMs: () => faults.replyDelayMs, log });
+
+  function disconnectCustomer(customerId: string, reason: DisconnectionReason): number {
+    const count = sessions.disconnect(customerId, reason);
+    if (reason === 'customer_banned') store.setBanned(customerId, true);
+    return count;
+  }
+
+  function issueToken(customerId?: string): { token: string; customerId: string } {
+    if (customerId !== undefined && (typeof customerId !== 'string' || customerId === '')) {
+      throw new ProtocolError('validation', 'a customer id is a non-empty string');
+    }
+    const customer = store.ensureCustomer(customerId);
+    return { token: tokens.issue(customer.id), customerId: customer.id };
+  }
+
+  const agentContext = { store, sessions, disconnectCustomer };
+  const agent = (agentId: string, details?: AgentDetails) => createAgent(agentContext, agentId, details);
+
+  // ---- the WebSocket endpoint ----------------------------------------------------------------
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes, perMessageDeflate: false });
+  const http = createServer((request, response) => {
+    const body = `This is the WebSocket endpoint of the customer chat reference server: connect to ${channel.address}?${channel.query.map((q) => `${q}=...`).join('&')}\n`;
+    response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket', connection: 'Upgrade' }).end(body);
+  });
+
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = URL.canParse(request.url ?? '/', 'http://localhost') ? new URL(request.url ?? '/', 'http://localhost') : undefined;
+    if (url === undefined) {
+      rejectUpgrade(socket, 400, 'Bad Request', 'the request target is not a valid URL\n');
+      return;
+    }
+    if (url.pathname !== channel.address) {
+      rejectUpgrade(socket, 404, 'Not Found', `no WebSocket endpoint at ${url.pathname}; the customer socket is ${channel.address}\n`);
+      return;
+    }
+    const missing = channel.query.filter((name) => (url.searchParams.get(name) ?? '') === '');
+    if (missing.length > 0) {
+      rejectUpgrade(socket, 400, 'Bad Request', `missing query parameter ${missing.join(', ')}: connect to ${channel.address}?${channel.query.map((q) => `${q}=...`).join('&')}\n`);
+      return;
+    }
+    const licenseId = url.searchParams.get(LICENSE_PARAM) ?? '';
+    wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, licenseId));
+  });
+
+  function onConnection(socket: WebSocket, licenseId: string): void {
+    const session: Session = sessions.add(socket, licenseId);
+    explainOversizeFrames(socket, maxFrameBytes);
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      // Frames of a connection that is closing are not answered.
+      if (socket.readyState !== WebSocket.OPEN) return;
+      const buffer = toBuffer(data);
+      session.queue = session.queue.then(() => dispatch(session, buffer, isBinary));
+    });
+    socket.on('close', () => sessions.remove(session));
+    socket.on('error', (error: Error & { code?: string }) => {
+      if (error.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') log(`connection ${session.id} failed`, error);
+    });
+    if (licenseIds !== undefined && !licenseIds.has(licenseId)) sessions.disconnectSession(session, 'license_not_found');
+  }
+
+  // ---- listening -----------------------------------------------------------------------------
+  const actualPort = await listen(http, port, host);
+  const admin = createAdminHttp({
+    issueToken,
+    agent,
+    disconnectCustomer,
+    faults,
+    store,
+    connections: (customerId) => sessions.count(customerId),
+  });
+  let actualAdminPort: number;
+  try {
+    actualAdminPort = await listen(admin, adminPort, '127.0.0.1');
+  } catch (error) {
+    await closeServer(http);
+    throw error;
+  }
+  // Failures after start-up (rare: out of file descriptors) are reported, not thrown at the process.
+  http.on('error', (error) => log('the WebSocket endpoint failed', error));
+  admin.on('error', (error) => log('the admin endpoint failed', error));
+  const url = `ws://${hostForUrl(host)}:${actualPort}`;
+  const adminUrl = `http://127.0.0.1:${actualAdminPort}`;
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    const open = sessions.all();
+    await Promise.all(
+      open.map(
+        (session) =>
+          new Promise<void>((resolve) => {
+            if (session.socket.readyState === WebSocket.CLOSED) return resolve();
+            // A peer that does not answer the close frame is cut off after a moment.
+            const timer = setTimeout(() => session.socket.terminate(), 1000);
+            session.socket.once('close', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            session.socket.close(GOING_AWAY, 'server shutting down');
+          }),
+      ),
+    );
+    wss.close();
+    await Promise.all([closeServer(http), closeServer(admin)]);
+  }
+
+  return {
+    url,
+    adminUrl,
+    port: actualPort,
+    adminPort: actualAdminPort,
+    socketUrl: (licenseId = 'local') => `${url}${channel.address}?${LICENSE_PARAM}=${encodeURIComponent(licenseId)}`,
+    issueToken,
+    agent,
+    disconnectCustomer,
+    connections: (customerId) => sessions.count(customerId),
+    faults,
+    store,
+    violations,
+    close: () => (closing ??= close()),
+  };
+}

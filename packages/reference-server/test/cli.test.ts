@@ -1,0 +1,42 @@
+// The command line: strict arguments (exit 2 with the usage), the printed URLs, a clean stop on SIGTERM.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { TestClient } from './helpers.js';
+
+const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+function run(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += String(chunk)));
+  child.stderr?.on('data', (chunk) => (output += String(chunk)));
+  return { child, output: () => output, exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+}
+
+describe('cli', () => {
+  it.each([[['--port', 'abc']], [['--port', '70000']], [['--bogus']], [['serve']], [['--port']], [['--host', '']]])('rejects %j with exit code 2 and the usage', async (args) => {
+    const { output, exited } = run(args);
+    expect(await exited).toBe(2);
+    expect(output()).toMatch(/usage: customer-chat-reference-server/);
+  });
+
+  it('starts, prints where to connect, serves, and stops on SIGTERM', async () => {
+    const { child, output, exited } = run(['--port', '0', '--admin-port', '0', '--host', '127.0.0.1']);
+    const deadline = Date.now() + 15_000;
+    while (!/Token/.test(output()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const socketUrl = /WebSocket\s+(ws:\/\/\S+)/.exec(output())?.[1];
+    const adminUrl = /Admin\s+(http:\/\/\S+?)\/?\s/.exec(output())?.[1];
+    expect(socketUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1\/customer\?licenseId=demo$/);
+    expect(output()).toMatch(/curl -s -X POST http:\/\/127\.0\.0\.1:\d+\/tokens/);
+
+    const { token, customerId } = (await (await fetch(`${adminUrl}/tokens`, { method: 'POST' })).json()) as { token: string; customerId: string };
+    const client = await TestClient.open(socketUrl ?? '');
+    expect((await client.login(token)).payload).toEqual({ customerId });
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect((await client.closed).code).toBe(1001);
+    expect(client.invalid).toEqual([]);
+  });
+});

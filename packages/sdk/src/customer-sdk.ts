@@ -1,0 +1,81 @@
+// The SDK users create: the generated client (one method per request) plus the few conveniences
+// of the SDK family's API (sendMessage, getChatHistory, a throttled setSneakPeek).
+import { CustomerClient } from './gen/client.js';
+import { protocol, servers } from './gen/protocol.js';
+import type { ClientOptions } from './runtime/client-core.js';
+import type { SendEventResult, Thread } from '@customer-chat/validators';
+
+export interface CustomerSDKOptions extends Omit<ClientOptions, 'url' | 'query'> {
+  /** WebSocket base URL of the server; the local reference server by default. */
+  url?: string;
+  /** The license the customer chats with. */
+  licenseId: string;
+  /** Minimum time between two sneak peeks of one chat, in ms (2000 by default). */
+  sneakPeekInterval?: number;
+  /** Threads loaded per page by getChatHistory (1..25, 10 by default). */
+  historyPageSize?: number;
+}
+
+export class CustomerSDK extends CustomerClient {
+  private readonly sneakPeeks = new Map<string, { last: number; timer: ReturnType<typeof setTimeout> | undefined; text: string }>();
+  private readonly sneakPeekInterval: number;
+  private readonly historyPageSize: number;
+
+  constructor(options: CustomerSDKOptions) {
+    const { licenseId, url, sneakPeekInterval = 2000, historyPageSize = 10, ...rest } = options;
+    super(protocol, { ...rest, url: url ?? servers.local, query: { licenseId } });
+    this.sneakPeekInterval = sneakPeekInterval;
+    this.historyPageSize = historyPageSize;
+  }
+
+  /** Sends a text message to a chat; `customId` comes back on the stored event. */
+  sendMessage(chat: string, text: string, customId?: string): Promise<SendEventResult> {
+    return this.sendEvent({ chat, event: customId === undefined ? { type: 'message', text } : { type: 'message', text, customId } });
+  }
+
+  /**
+   * What the customer is typing, at most once per interval per chat: calls in between are merged
+   * and the latest text goes out when the interval ends. Failures (an inactive chat) are ignored:
+   * a sneak peek is a hint, not a message.
+   */
+  setSneakPeek(chat: string, text: string): void {
+    const now = Date.now();
+    const entry = this.sneakPeeks.get(chat) ?? { last: -Infinity, timer: undefined, text };
+    entry.text = text;
+    this.sneakPeeks.set(chat, entry);
+    if (entry.timer !== undefined) return;
+    const wait = entry.last + this.sneakPeekInterval - now;
+    const send = () => {
+      entry.timer = undefined;
+      entry.last = Date.now();
+      this.sendSneakPeek({ chat, text: entry.text }).catch(() => undefined);
+    };
+    if (wait <= 0) send();
+    else entry.timer = setTimeout(send, wait);
+  }
+
+  /**
+   * The chat's threads from the newest back, a page at a time: each step loads the summaries of
+   * the next older threads and then those threads with their events.
+   */
+  async *getChatHistory(chat: string): AsyncGenerator<Thread[], void, undefined> {
+    for (let offset = 0; ; offset += this.historyPageSize) {
+      const page = await this.getChatThreadsSummary({ chat, offset, limit: this.historyPageSize });
+      if (page.threadsSummary.length === 0) return;
+      const { threads } = await this.getChatThreads({ chat, threads: page.threadsSummary.map((t) => t.id) });
+      yield threads;
+      if (offset + page.threadsSummary.length >= page.totalThreads) return;
+    }
+  }
+
+  override destroy(): void {
+    for (const entry of this.sneakPeeks.values()) if (entry.timer !== undefined) clearTimeout(entry.timer);
+    this.sneakPeeks.clear();
+    super.destroy();
+  }
+}
+
+/** Creates an SDK instance; it connects right away unless `autoConnect: false`. */
+export function createCustomerSDK(options: CustomerSDKOptions): CustomerSDK {
+  return new CustomerSDK(options);
+}

@@ -1,0 +1,54 @@
+// Exponential back-off with jitter for reconnection: quick first retries, a cap so a long outage
+// still retries regularly, and jitter so many clients dropped together do not reconnect in step.
+
+export interface BackoffOptions {
+  /** The first delay, in ms. */
+  initialDelay?: number | undefined;
+  /** The cap of the delay, in ms. */
+  maxDelay?: number | undefined;
+  /** The growth of the delay per attempt. */
+  factor?: number | undefined;
+  /** How much of the delay is random: the delay is scaled by a factor in [1 - jitter, 1]. */
+  jitter?: number | undefined;
+  /** The source of randomness, in [0, 1); injectable for deterministic tests. */
+  random?: (() => number) | undefined;
+}
+
+export interface Backoff {
+  /** The delay before the next attempt, in ms; counts the attempt. */
+  next(): number;
+  /** Starts over from `initialDelay` (after a success). */
+  reset(): void;
+  /** How many delays `next()` handed out since the last reset. */
+  readonly attempts: number;
+}
+
+function check(name: string, value: number, ok: boolean): number {
+  if (!Number.isFinite(value) || !ok) throw new RangeError(`invalid back-off ${name}: ${value}`);
+  return value;
+}
+
+export function createBackoff(options: BackoffOptions = {}): Backoff {
+  const initialDelay = check('initialDelay', options.initialDelay ?? 500, (options.initialDelay ?? 500) >= 0);
+  const maxDelay = check('maxDelay', options.maxDelay ?? 30_000, (options.maxDelay ?? 30_000) >= 0);
+  const factor = check('factor', options.factor ?? 2, (options.factor ?? 2) >= 1);
+  const jitter = check('jitter', options.jitter ?? 0.5, (options.jitter ?? 0.5) >= 0 && (options.jitter ?? 0.5) <= 1);
+  const random = options.random ?? Math.random;
+  let attempts = 0;
+
+  return {
+    next() {
+      // Math.min first: factor ** n overflows to Infinity after enough attempts, which min caps.
+      const base = Math.min(maxDelay, initialDelay * factor ** attempts);
+      attempts += 1;
+      const r = Math.min(Math.max(random(), 0), 1);
+      return Math.round(base * (1 - jitter * r));
+    },
+    reset() {
+      attempts = 0;
+    },
+    get attempts() {
+      return attempts;
+    },
+  };
+}

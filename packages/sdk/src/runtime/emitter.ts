@@ -1,0 +1,239 @@
+// A small typed event emitter in the style of mitt, plus the two stream views applications ask
+// for: an async iterator over every event and Observable interop. Kept free of any protocol
+// knowledge: the client instantiates it with the events of its protocol.
+
+import { type InteropObservable, type Observer, type Subscription, defineObservable, observableKey } from './observable.js';
+
+/** One event as a `[name, payload]` tuple; a union over all events, so `name` narrows `payload`. */
+export type EventTuple<Events> = { [K in keyof Events & string]: [name: K, payload: Events[K]] }[keyof Events & string];
+
+export type Handler<Payload> = (payload: Payload) => void;
+/** A `'*'` listener: called for every event with its name and payload. */
+export type WildcardHandler<Events> = (...event: EventTuple<Events>) => void;
+export type Unsubscribe = () => void;
+
+export interface EmitterOptions {
+  /**
+   * Receives what a listener threw (with the name of the event it listened to). Listeners are
+   * isolated: one that throws never keeps the others from running. A throw from this callback,
+   * or from a listener it triggers, is dropped, so reporting can never loop.
+   */
+  onListenerError?: ((error: unknown, name: string) => void) | undefined;
+}
+
+// The implementation signatures take any handler; the overloads above them carry the types.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyHandler = (...args: any[]) => void;
+interface Listener {
+  handler: AnyHandler;
+  once: boolean;
+}
+/** A stream view (iterator or observer): receives every event, ended by `close()`. */
+interface Sink {
+  push(name: string, payload: unknown): void;
+  end(): void;
+}
+
+export interface Emitter<Events extends object> {
+  /** Observable interop: every event as a `[name, payload]` tuple (see `observable()`). */
+  [Symbol.observable](): InteropObservable<EventTuple<Events>>;
+}
+
+export class Emitter<Events extends object> {
+  readonly #listeners = new Map<string, Listener[]>();
+  readonly #sinks = new Set<Sink>();
+  readonly #onListenerError: ((error: unknown, name: string) => void) | undefined;
+  #reporting = false;
+  #closed = false;
+
+  constructor(options: EmitterOptions = {}) {
+    this.#onListenerError = options.onListenerError;
+  }
+
+  /** Whether `close()` was called: streams have ended and `emit` does nothing. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  on<K extends keyof Events & string>(name: K, handler: Handler<Events[K]>): Unsubscribe;
+  on(name: '*', handler: WildcardHandler<Events>): Unsubscribe;
+  on(name: string, handler: AnyHandler): Unsubscribe {
+    return this.#add(name, handler, false);
+  }
+
+  /** Listens to the next event of that name only; the returned function cancels. */
+  once<K extends keyof Events & string>(name: K, handler: Handler<Events[K]>): Unsubscribe;
+  once(name: '*', handler: WildcardHandler<Events>): Unsubscribe;
+  once(name: string, handler: AnyHandler): Unsubscribe {
+    return this.#add(name, handler, true);
+  }
+
+  /** Removes one registration of `handler` (also a `once` one), or every listener of `name`. */
+  off<K extends keyof Events & string>(name: K, handler?: Handler<Events[K]>): void;
+  off(name: '*', handler?: WildcardHandler<Events>): void;
+  off(name: string, handler?: AnyHandler): void {
+    const list = this.#listeners.get(name);
+    if (list === undefined) return;
+    if (handler === undefined) {
+      this.#listeners.delete(name);
+      return;
+    }
+    const index = list.findIndex((l) => l.handler === handler);
+    if (index >= 0) list.splice(index, 1);
+    if (list.length === 0) this.#listeners.delete(name);
+  }
+
+  emit<K extends keyof Events & string>(name: K, payload: Events[K]): void {
+    if (this.#closed) return;
+    // Copies: a listener may add or remove listeners while we iterate.
+    for (const listener of [...(this.#listeners.get(name) ?? [])]) this.#call(name, name, listener, [payload]);
+    for (const listener of [...(this.#listeners.get('*') ?? [])]) this.#call('*', name, listener, [name, payload]);
+    for (const sink of [...this.#sinks]) {
+      try {
+        sink.push(name, payload);
+      } catch (error) {
+        this.#report(error, name);
+      }
+    }
+  }
+
+  /** Removes every listener (streams stay open; `close()` ends them). */
+  clear(): void {
+    this.#listeners.clear();
+  }
+
+  /** Ends every stream (iterators finish after their buffer, observers complete); final. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const sink of [...this.#sinks]) sink.end();
+    this.#sinks.clear();
+  }
+
+  /**
+   * Every event from now on, as `[name, payload]` tuples. Events are buffered while the consumer
+   * is busy (nothing is lost); `break` / `return()` unsubscribes; the iteration ends when the
+   * emitter is closed.
+   */
+  events(): AsyncIterableIterator<EventTuple<Events>> {
+    type Result = IteratorResult<EventTuple<Events>, undefined>;
+    const buffer: EventTuple<Events>[] = [];
+    const waiting: ((result: Result) => void)[] = [];
+    let ended = this.#closed;
+    const sinks = this.#sinks;
+    const sink: Sink = {
+      push(name, payload) {
+        const value = [name, payload] as EventTuple<Events>;
+        const next = waiting.shift();
+        if (next === undefined) buffer.push(value);
+        else next({ value, done: false });
+      },
+      end() {
+        ended = true;
+        sinks.delete(sink);
+        for (const next of waiting.splice(0)) next({ value: undefined, done: true });
+      },
+    };
+    if (!ended) sinks.add(sink);
+
+    const iterator: AsyncIterableIterator<EventTuple<Events>> = {
+      next(): Promise<Result> {
+        if (buffer.length > 0) return Promise.resolve({ value: buffer.shift() as EventTuple<Events>, done: false });
+        if (ended) return Promise.resolve({ value: undefined, done: true });
+        return new Promise<Result>((resolve) => waiting.push(resolve));
+      },
+      return(): Promise<Result> {
+        buffer.length = 0;
+        sink.end();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+
+  /** The observable `[Symbol.observable]()` returns, under a name that needs no polyfill. */
+  observable(): InteropObservable<EventTuple<Events>> {
+    const sinks = this.#sinks;
+    const isClosed = () => this.#closed;
+    const observable: { subscribe: InteropObservable<EventTuple<Events>>['subscribe'] } = {
+      subscribe(observerOrNext?: Observer<EventTuple<Events>> | ((value: EventTuple<Events>) => void) | null): Subscription {
+        const observer: Observer<EventTuple<Events>> =
+          typeof observerOrNext === 'function' ? { next: observerOrNext } : (observerOrNext ?? {});
+        let closed = false;
+        const sink: Sink = {
+          push(name, payload) {
+            if (!closed) observer.next?.([name, payload] as EventTuple<Events>);
+          },
+          end() {
+            if (closed) return;
+            closed = true;
+            sinks.delete(sink);
+            observer.complete?.();
+          },
+        };
+        if (isClosed()) sink.end();
+        else sinks.add(sink);
+        return {
+          unsubscribe() {
+            closed = true;
+            sinks.delete(sink);
+          },
+          get closed() {
+            return closed;
+          },
+        };
+      },
+      [observableKey]() {
+        return observable;
+      },
+    };
+    return observable as unknown as InteropObservable<EventTuple<Events>>;
+  }
+
+  #add(name: string, handler: AnyHandler, once: boolean): Unsubscribe {
+    const listener: Listener = { handler, once };
+    const list = this.#listeners.get(name);
+    if (list === undefined) this.#listeners.set(name, [listener]);
+    else list.push(listener);
+    return () => this.#remove(name, listener);
+  }
+
+  #remove(name: string, listener: Listener): void {
+    const list = this.#listeners.get(name);
+    if (list === undefined) return;
+    const index = list.indexOf(listener);
+    if (index >= 0) list.splice(index, 1);
+    if (list.length === 0) this.#listeners.delete(name);
+  }
+
+  #call(key: string, name: string, listener: Listener, args: unknown[]): void {
+    // A listener removed during this emit (by an earlier listener, or a `once` one already called
+    // by a nested emit) is skipped, as EventTarget does.
+    if (!(this.#listeners.get(key)?.includes(listener) ?? false)) return;
+    if (listener.once) this.#remove(key, listener);
+    try {
+      (listener.handler as (...a: unknown[]) => void)(...args);
+    } catch (error) {
+      this.#report(error, name);
+    }
+  }
+
+  #report(error: unknown, name: string): void {
+    if (this.#reporting || this.#onListenerError === undefined) return;
+    this.#reporting = true;
+    try {
+      this.#onListenerError(error, name);
+    } catch {
+      // The reporter itself failed: nowhere left to report to (no console in the SDK).
+    } finally {
+      this.#reporting = false;
+    }
+  }
+}
+
+defineObservable(Emitter.prototype, function (this: Emitter<object>) {
+  return this.observable();
+});

@@ -1,0 +1,60 @@
+// The one error class of the SDK. Every failure carries a stable `code` (the spec's
+// `ClientErrorCode`) so applications branch on codes, never on messages.
+
+/**
+ * The codes of the failures the client detects itself. Server failures use the code the
+ * protocol maps the server's error type to (`ProtocolDescription.errorCodes`).
+ */
+export const ClientErrorCodes = {
+  /** The link dropped while the request was waiting for its response. */
+  CONNECTION_LOST: 'CONNECTION_LOST',
+  /** No response came within `requestTimeout`. */
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  /** The arguments failed the request's schema (or were not JSON); nothing was sent. */
+  INVALID_ARGS: 'INVALID_ARGS',
+  /** The client was destroyed. */
+  DESTROYED: 'DESTROYED',
+  /** A frame from the server was not JSON, was unknown or failed its schema; it was dropped. */
+  INVALID_FRAME: 'INVALID_FRAME',
+  /** A response (or an error response) failed its schema. */
+  INVALID_RESPONSE: 'INVALID_RESPONSE',
+  /**
+   * The server refused the credentials. Also the code a server `authentication` error maps to;
+   * the runtime retries a failed login once with a fresh token on this code.
+   */
+  AUTHENTICATION: 'AUTHENTICATION',
+  /** An event listener threw; reported through the `error` event only (never a rejection). */
+  LISTENER_ERROR: 'LISTENER_ERROR',
+} as const;
+
+export type ClientErrorCode = (typeof ClientErrorCodes)[keyof typeof ClientErrorCodes];
+
+export interface SDKErrorOptions {
+  /** The server's error type, for errors the server answered with. */
+  type?: string | undefined;
+  /** Anything that helps understand the failure: validation issues, the server's error payload. */
+  details?: unknown;
+  cause?: unknown;
+}
+
+export class SDKError extends Error {
+  /** A `ClientErrorCode`, or the code the protocol maps a server error type to. */
+  readonly code: string;
+  /** The server's error type when the server answered with an error. */
+  readonly type?: string;
+  readonly details?: unknown;
+
+  constructor(code: string, message: string, options: SDKErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SDKError';
+    this.code = code;
+    // Assigned only when given, so `'type' in error` tells server errors apart.
+    if (options.type !== undefined) this.type = options.type;
+    if (options.details !== undefined) this.details = options.details;
+  }
+}
+
+/** Whether `error` is an SDKError, optionally with the given code. */
+export function isSDKError(error: unknown, code?: string): error is SDKError {
+  return error instanceof SDKError && (code === undefined || error.code === code);
+}

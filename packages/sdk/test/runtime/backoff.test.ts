@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { createBackoff } from '../../src/runtime/backoff.js';
+
+describe('createBackoff', () => {
+  it('grows exponentially from initialDelay, without jitter when random gives 0', () => {
+    const backoff = createBackoff({ initialDelay: 100, factor: 2, maxDelay: 10_000, random: () => 0 });
+    expect([backoff.next(), backoff.next(), backoff.next(), backoff.next()]).toEqual([100, 200, 400, 800]);
+    expect(backoff.attempts).toBe(4);
+  });
+
+  it('scales each delay by a factor in [1 - jitter, 1]', () => {
+    const values = [0.5, 1, 0.25];
+    const backoff = createBackoff({ initialDelay: 1000, factor: 3, jitter: 0.4, random: () => values.shift() ?? 0 });
+    expect(backoff.next()).toBe(800); // 1000 * (1 - 0.4 * 0.5)
+    expect(backoff.next()).toBe(1800); // 3000 * (1 - 0.4)
+    expect(backoff.next()).toBe(8100); // 9000 * (1 - 0.1)
+  });
+
+  it('is capped at maxDelay, even after very many attempts', () => {
+    const backoff = createBackoff({ initialDelay: 500, maxDelay: 3000, random: () => 0 });
+    const delays = Array.from({ length: 2000 }, () => backoff.next());
+    expect(delays.slice(0, 5)).toEqual([500, 1000, 2000, 3000, 3000]);
+    expect(delays.at(-1)).toBe(3000);
+    const jittered = createBackoff({ initialDelay: 500, maxDelay: 3000, jitter: 0.5, random: Math.random });
+    const late = Array.from({ length: 60 }, () => jittered.next()).slice(10);
+    for (const delay of late) {
+      expect(delay).toBeGreaterThanOrEqual(1500);
+      expect(delay).toBeLessThanOrEqual(3000);
+    }
+  });
+
+  it('uses the documented defaults (500 ms, x2, cap 30 s, jitter 0.5)', () => {
+    const noJitter = createBackoff({ random: () => 0 });
+    const delays = Array.from({ length: 9 }, () => noJitter.next());
+    expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+    const fullJitter = createBackoff({ random: () => 1 });
+    expect(fullJitter.next()).toBe(250);
+  });
+
+  it('reset() starts over', () => {
+    const backoff = createBackoff({ initialDelay: 10, random: () => 0 });
+    backoff.next();
+    backoff.next();
+    backoff.reset();
+    expect(backoff.attempts).toBe(0);
+    expect(backoff.next()).toBe(10);
+  });
+
+  it('rejects nonsensical options', () => {
+    expect(() => createBackoff({ jitter: 2 })).toThrow(RangeError);
+    expect(() => createBackoff({ factor: 0.5 })).toThrow(RangeError);
+    expect(() => createBackoff({ initialDelay: -1 })).toThrow(RangeError);
+    expect(() => createBackoff({ maxDelay: Number.NaN })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,508 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import { type ClientErrorEvent, ClientCore, type ClientOptions } from '../../src/runtime/client-core.js';
+import { SDKError } from '../../src/runtime/errors.js';
+import { observableKey } from '../../src/runtime/observable.js';
+import type { WebSocketConstructor } from '../../src/runtime/socket.js';
+import { type ToyEvents, type ToyRequests, type ToyServer, delay, startToyServer, toyProtocol, until } from './fixtures.js';
+
+type Client = ClientCore<ToyEvents, ToyRequests>;
+
+let server: ToyServer;
+const clients: Client[] = [];
+
+beforeEach(async () => {
+  server = await startToyServer();
+});
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.destroy();
+  await server.close();
+});
+
+function makeClient(options: Partial<ClientOptions> = {}): Client {
+  const client = new ClientCore<ToyEvents, ToyRequests>(toyProtocol, {
+    url: server.url,
+    query: { room: 'r1' },
+    getToken: () => 'secret',
+    WebSocket,
+    requestTimeout: 1000,
+    reconnect: { initialDelay: 10, maxDelay: 40, random: () => 0 },
+    ...options,
+  });
+  clients.push(client);
+  return client;
+}
+
+function next<K extends keyof ToyEvents | 'error'>(client: Client, name: K): Promise<(ToyEvents & { error: ClientErrorEvent })[K]> {
+  return new Promise((resolve) => client.once(name, resolve as never));
+}
+
+/** Records every event of the client by name. */
+function record(client: Client): [string, unknown][] {
+  const seen: [string, unknown][] = [];
+  client.on('*', (name, payload) => seen.push([name, payload]));
+  return seen;
+}
+
+/** `client[Symbol.observable]()` where `Symbol.observable` may be undefined (plain Node.js). */
+function interop(client: Client): ReturnType<Client[typeof Symbol.observable]> {
+  return (client as unknown as Record<PropertyKey, () => ReturnType<Client[typeof Symbol.observable]>>)[observableKey]!();
+}
+
+async function rejection(promise: Promise<unknown>): Promise<SDKError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(SDKError);
+    return error as SDKError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('ClientCore handshake', () => {
+  it('logs in, sends the ready request, then emits connected with its result', async () => {
+    const client = makeClient({ loginArguments: { device: 'phone' } });
+    const seen = record(client);
+    expect(client.state).toBe('idle');
+    // Made before the connection: sent after the handshake.
+    const echo = client.request('echo', { text: 'early' });
+    await client.connect();
+    expect(client.state).toBe('connected');
+    await expect(echo).resolves.toEqual({ text: 'early' });
+
+    expect(server.urls).toEqual(['/toy?room=r1']);
+    expect(server.received.map((r) => r.op)).toEqual(['HELLO', 'SYNC', 'ECHO']);
+    expect(server.received[0]?.body).toEqual({ device: 'phone', key: 'secret' });
+    expect(server.received[1]?.body).toEqual({});
+    // The push the server sent before answering the login is emitted as usual, before `up`.
+    expect(seen).toEqual([
+      ['note', { text: 'welcome 1' }],
+      ['up', { items: 1 }],
+    ]);
+  });
+
+  it('connect() is idempotent and autoConnect=false waits for it', async () => {
+    const client = makeClient({ autoConnect: false });
+    await delay(30);
+    expect(client.state).toBe('idle');
+    expect(server.attempts).toBe(0);
+    const a = client.connect();
+    const b = client.connect();
+    expect(client.state).toBe('connecting');
+    await Promise.all([a, b]);
+    await client.connect();
+    expect(server.attempts).toBe(1);
+  });
+
+  it('fetches a fresh token and retries once when the login is refused', async () => {
+    const tokens = ['stale', 'secret'];
+    const getToken = vi.fn(async () => tokens.shift() ?? 'none');
+    const client = makeClient({ getToken });
+    await client.connect();
+    expect(getToken).toHaveBeenCalledTimes(2);
+    expect(server.received.map((r) => r.op)).toEqual(['HELLO', 'HELLO', 'SYNC']);
+  });
+
+  it('reports a login refused twice and gives up when reconnection is off', async () => {
+    const client = makeClient({ getToken: () => 'wrong', reconnect: false });
+    const errors: ClientErrorEvent[] = [];
+    client.on('error', (e) => errors.push(e));
+    const error = await rejection(client.connect());
+    expect(error.code).toBe('AUTHENTICATION');
+    expect(error.type).toBe('bad_key');
+    expect(client.state).toBe('disconnected');
+    expect(errors.map((e) => e.code)).toEqual(['AUTHENTICATION']);
+    expect(server.received.map((r) => r.op)).toEqual(['HELLO', 'HELLO']);
+  });
+
+  it('reports a failing getToken through error and retries with back-off', async () => {
+    let calls = 0;
+    const client = makeClient({
+      getToken: () => {
+        calls += 1;
+        if (calls === 1) throw new Error('token service down');
+        return 'secret';
+      },
+    });
+    const error = next(client, 'error');
+    await client.connect();
+    expect(await error).toMatchObject({ code: 'AUTHENTICATION', message: expect.stringMatching(/token service down/) });
+    expect(server.attempts).toBe(2);
+  });
+
+  it('requires a WebSocket implementation, with a clear error', () => {
+    expect(globalThis.WebSocket).toBeUndefined(); // Node 20
+    expect(() => new ClientCore(toyProtocol, { url: server.url, getToken: () => 't' })).toThrow(/No WebSocket implementation/);
+  });
+
+  it('works with on* properties when the socket has no addEventListener (older browser style)', async () => {
+    class PropertySocket {
+      readonly #ws: WebSocket;
+      onopen: ((event: unknown) => void) | null = null;
+      onmessage: ((event: { data: unknown }) => void) | null = null;
+      onclose: ((event: unknown) => void) | null = null;
+      onerror: ((event: unknown) => void) | null = null;
+      constructor(url: string) {
+        this.#ws = new WebSocket(url);
+        this.#ws.onopen = (e) => this.onopen?.(e);
+        this.#ws.onmessage = (e) => this.onmessage?.({ data: e.data });
+        this.#ws.onclose = (e) => this.onclose?.(e);
+        this.#ws.onerror = (e) => this.onerror?.(e);
+      }
+      get readyState() {
+        return this.#ws.readyState;
+      }
+      send(data: string) {
+        this.#ws.send(data);
+      }
+      close(code?: number) {
+        this.#ws.close(code);
+      }
+    }
+    const client = makeClient({ WebSocket: PropertySocket satisfies WebSocketConstructor });
+    await client.connect();
+    await expect(client.request('echo', { text: 'hi' })).resolves.toEqual({ text: 'hi' });
+  });
+});
+
+describe('ClientCore requests', () => {
+  it('turns a server error into an SDKError with the mapped code and the server type', async () => {
+    const client = makeClient();
+    const error = await rejection(client.request('fail', { kind: 'nope' }));
+    expect(error.code).toBe('NOPE');
+    expect(error.type).toBe('nope');
+    expect(error.message).toBe('failed with nope');
+    expect(error.details).toEqual({ kind: 'nope', text: 'failed with nope' });
+    // An error type the protocol does not map still gets a code.
+    expect((await rejection(client.request('fail', { kind: 'odd_thing' }))).code).toBe('ODD_THING');
+  });
+
+  it('rejects with INVALID_RESPONSE when an error response is malformed', async () => {
+    const client = makeClient();
+    await client.connect();
+    const errorEvent = next(client, 'error');
+    const pending = client.request('slow', {});
+    await until(() => server.received.some((r) => r.op === 'SLOW'));
+    server.send({ t: 'x', n: server.received.at(-1)?.id, body: { kind: 42 } });
+    const error = await rejection(pending);
+    expect(error.code).toBe('INVALID_RESPONSE');
+    expect(await errorEvent).toMatchObject({ code: 'INVALID_RESPONSE', errors: [{ path: '/kind' }] });
+  });
+
+  it('rejects invalid arguments with INVALID_ARGS and the issues, sending nothing', async () => {
+    const client = makeClient();
+    await client.connect();
+    const error = await rejection(client.request('echo', { text: 5 } as unknown as { text: string }));
+    expect(error.code).toBe('INVALID_ARGS');
+    expect(error.details).toEqual([{ path: '/text', message: 'must be string', keyword: 'type' }]);
+    expect((await rejection(client.request('nothing' as 'echo', { text: '' }))).code).toBe('INVALID_ARGS');
+    expect(server.received.map((r) => r.op)).toEqual(['HELLO', 'SYNC']);
+  });
+
+  it('rejects an invalid response with INVALID_RESPONSE and emits error', async () => {
+    const client = makeClient();
+    const errorEvent = next(client, 'error');
+    const error = await rejection(client.request('broken', {}));
+    expect(error.code).toBe('INVALID_RESPONSE');
+    expect(await errorEvent).toMatchObject({ code: 'INVALID_RESPONSE', errors: [{ path: '/text' }] });
+  });
+
+  it('times out with REQUEST_TIMEOUT; a late response is reported through error', async () => {
+    const client = makeClient({ requestTimeout: 60 });
+    await client.connect();
+    const errors: ClientErrorEvent[] = [];
+    client.on('error', (e) => errors.push(e));
+    const error = await rejection(client.request('slow', { ms: 120 }));
+    expect(error.code).toBe('REQUEST_TIMEOUT');
+    await until(() => errors.length > 0);
+    expect(errors[0]).toMatchObject({ code: 'INVALID_FRAME', message: expect.stringMatching(/unknown request/) });
+    expect(client.state).toBe('connected');
+  });
+
+  it('a request waiting for the connection still times out', async () => {
+    const client = makeClient({ autoConnect: false, requestTimeout: 40 });
+    const error = await rejection(client.request('echo', { text: 'x' }));
+    expect(error.code).toBe('REQUEST_TIMEOUT');
+    await client.connect();
+    expect(server.received.map((r) => r.op)).toEqual(['HELLO', 'SYNC']);
+  });
+
+  it('validate: false skips validation both ways', async () => {
+    const client = makeClient({ validate: false });
+    await client.connect();
+    const notes = next(client, 'note');
+    server.push('NOTE', { text: 42, extra: true });
+    expect(await notes).toEqual({ text: 42, extra: true });
+    await expect(client.request('broken', {})).resolves.toEqual({ text: 42 });
+    // Not checked on the way out either: the server gets it as it is.
+    await client.request('echo', { text: 'ok', more: 1 } as unknown as { text: string });
+    expect(server.received.at(-1)?.body).toEqual({ text: 'ok', more: 1 });
+  });
+});
+
+describe('ClientCore incoming frames', () => {
+  it('drops garbage frames with an error event and keeps the connection', async () => {
+    const client = makeClient();
+    await client.connect();
+    const errors: ClientErrorEvent[] = [];
+    client.on('error', (e) => errors.push(e));
+    const notes: unknown[] = [];
+    client.on('note', (n) => notes.push(n));
+
+    server.send('this is not json');
+    server.send({ t: 'p', what: 'MYSTERY', body: {} });
+    server.send({ t: 'p', what: 'NOTE', body: { text: 7 } });
+    server.send({ hello: 'world' });
+    server.send({ t: 'a', n: 'nobody', body: {} });
+    server.send({ t: 'x', n: null, body: { kind: 'busy', text: 'cannot read your frame' } });
+    server.send('x'.repeat(5000));
+    server.push('NOTE', { text: 'still here' });
+
+    await until(() => notes.length === 1);
+    expect(notes).toEqual([{ text: 'still here' }]);
+    expect(errors.map((e) => e.code)).toEqual([
+      'INVALID_FRAME',
+      'INVALID_FRAME',
+      'INVALID_FRAME',
+      'INVALID_FRAME',
+      'INVALID_FRAME',
+      'BUSY',
+      'INVALID_FRAME',
+    ]);
+    expect(errors[0]?.frame).toBe('this is not json');
+    expect(errors[1]?.message).toMatch(/MYSTERY/);
+    expect(errors[2]?.errors).toEqual([{ path: '/text', message: 'must be string', keyword: 'type' }]);
+    expect(errors[4]?.message).toMatch(/unknown request "nobody"/);
+    expect(errors[5]?.message).toMatch(/cannot read your frame/);
+    expect(errors[6]?.frame?.length).toBeLessThan(1100); // truncated
+    expect(client.state).toBe('connected');
+    await expect(client.request('echo', { text: 'after' })).resolves.toEqual({ text: 'after' });
+  });
+
+  it('a throwing listener does not stop the others, and a throwing error listener does not loop', async () => {
+    const client = makeClient();
+    await client.connect();
+    const errors: ClientErrorEvent[] = [];
+    client.on('error', (e) => errors.push(e));
+    client.on('error', () => {
+      throw new Error('the error listener is broken too');
+    });
+    client.on('note', () => {
+      throw new Error('listener bug');
+    });
+    const second = vi.fn();
+    client.on('note', second);
+    const done = next(client, 'note');
+    server.push('NOTE', { text: 'hi' });
+    await done;
+    expect(second).toHaveBeenCalledWith({ text: 'hi' });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'LISTENER_ERROR', message: expect.stringMatching(/"note" threw: listener bug/) });
+    expect(errors[0]?.cause).toBeInstanceOf(Error);
+  });
+});
+
+describe('ClientCore link loss and reconnection', () => {
+  it('rejects pending requests with CONNECTION_LOST, emits the lost event, then reconnects and emits restored', async () => {
+    const client = makeClient();
+    const seen = record(client);
+    await client.connect();
+    const pending = client.request('slow', {});
+    await until(() => server.received.some((r) => r.op === 'SLOW'));
+    const restored = next(client, 'back');
+    server.dropAll();
+    expect((await rejection(pending)).code).toBe('CONNECTION_LOST');
+    expect(await restored).toEqual({ items: 2 });
+    expect(client.state).toBe('connected');
+    expect(seen.map(([name]) => name)).toEqual(['note', 'up', 'down', 'note', 'back']);
+    expect(seen[2]).toEqual(['down', undefined]);
+  });
+
+  it('emits lost once per outage and retries with back-off until the server is back', async () => {
+    const client = makeClient({ reconnect: { initialDelay: 5, maxDelay: 20, factor: 2, random: () => 0 } });
+    const seen = record(client);
+    await client.connect();
+    server.accept = false;
+    server.dropAll();
+    await until(() => server.attempts >= 5);
+    expect(client.state).toBe('reconnecting');
+    // Made during the outage: waits for the connection instead of failing.
+    const queued = client.request('echo', { text: 'queued' });
+    server.accept = true;
+    await expect(queued).resolves.toEqual({ text: 'queued' });
+    expect(client.state).toBe('connected');
+    expect(seen.filter(([name]) => name === 'down')).toHaveLength(1);
+    expect(seen.filter(([name]) => name === 'back')).toHaveLength(1);
+    expect(seen.filter(([name]) => name === 'up')).toHaveLength(1);
+
+    // The back-off was reset by the success: the next outage starts from the initial delay again.
+    server.dropAll();
+    await until(() => seen.filter(([name]) => name === 'back').length === 2);
+    expect(seen.filter(([name]) => name === 'down')).toHaveLength(2);
+  });
+
+  it('waits longer and longer between attempts', async () => {
+    const client = makeClient({ autoConnect: false, reconnect: { initialDelay: 20, factor: 3, maxDelay: 1000, random: () => 0 } });
+    server.accept = false;
+    const times: number[] = [];
+    client.connect().catch(() => undefined);
+    const start = Date.now();
+    await until(() => {
+      if (server.attempts > times.length) times.push(Date.now() - start);
+      return times.length >= 4;
+    }, 3000);
+    // Delays of 20, 60 and 180 ms: attempts at about 0, 20, 80 and 260 ms (only later under load).
+    expect(times[1]).toBeGreaterThanOrEqual(15);
+    expect(times[2]).toBeGreaterThanOrEqual(75);
+    expect(times[3]).toBeGreaterThanOrEqual(250);
+    expect(client.state).toBe('reconnecting');
+  });
+
+  it('does not emit lost for a connection that never came up, and connect() resolves once it does', async () => {
+    server.accept = false;
+    const client = makeClient();
+    const seen = record(client);
+    const connected = client.connect();
+    await until(() => server.attempts >= 2);
+    server.accept = true;
+    await connected;
+    expect(seen.map(([name]) => name)).toEqual(['note', 'up']);
+  });
+
+  it('reconnect: false stays disconnected after a lost link', async () => {
+    const client = makeClient({ reconnect: false });
+    await client.connect();
+    const lost = next(client, 'down');
+    server.dropAll();
+    await lost;
+    expect(client.state).toBe('disconnected');
+    await delay(50);
+    expect(server.attempts).toBe(1);
+    // A manual connect() brings it back, as a fresh connection.
+    const up = next(client, 'up');
+    await client.connect();
+    expect(await up).toEqual({ items: 2 });
+  });
+});
+
+describe('ClientCore session end reactions', () => {
+  it('reconnect: emits the reason, then reconnects by itself and emits restored', async () => {
+    const client = makeClient();
+    const seen = record(client);
+    await client.connect();
+    const restored = next(client, 'back');
+    server.push('BYE', { why: 'again' });
+    await restored;
+    const names = seen.map(([name]) => name);
+    expect(names).toEqual(['note', 'up', 'ended', 'note', 'back']);
+    expect(seen[2]).toEqual(['ended', 'again']);
+    expect(names).not.toContain('down');
+  });
+
+  it('stay_disconnected: stays disconnected until connect()', async () => {
+    const client = makeClient();
+    await client.connect();
+    const pending = client.request('slow', {});
+    await until(() => server.received.some((r) => r.op === 'SLOW'));
+    const ended = next(client, 'ended');
+    server.push('BYE', { why: 'wait' });
+    expect(await ended).toBe('wait');
+    expect(client.state).toBe('disconnected');
+    expect((await rejection(pending)).code).toBe('CONNECTION_LOST');
+    await delay(60);
+    expect(server.attempts).toBe(1);
+    await client.connect();
+    expect(client.state).toBe('connected');
+    expect(server.attempts).toBe(2);
+  });
+
+  it('destroy: emits the reason, then the client is destroyed', async () => {
+    const client = makeClient();
+    await client.connect();
+    const stream = client.events();
+    const ended = next(client, 'ended');
+    server.push('BYE', { why: 'gone' });
+    expect(await ended).toBe('gone');
+    expect(client.state).toBe('destroyed');
+    expect((await rejection(client.request('echo', { text: 'x' }))).code).toBe('DESTROYED');
+    expect((await rejection(client.connect())).code).toBe('DESTROYED');
+    const events: unknown[] = [];
+    for await (const event of stream) events.push(event);
+    expect(events).toEqual([['ended', 'gone']]);
+    await delay(50);
+    expect(server.attempts).toBe(1);
+  });
+
+  it('an unknown reason (without validation) stays disconnected', async () => {
+    const client = makeClient({ validate: false });
+    await client.connect();
+    const ended = next(client, 'ended');
+    server.push('BYE', { why: 'who knows' });
+    expect(await ended).toBe('who knows');
+    expect(client.state).toBe('disconnected');
+  });
+});
+
+describe('ClientCore disconnect, destroy and streams', () => {
+  it('disconnect() rejects pending requests with CONNECTION_LOST and does not reconnect', async () => {
+    const client = makeClient();
+    const seen = record(client);
+    await client.connect();
+    const pending = client.request('slow', {});
+    client.disconnect();
+    expect(client.state).toBe('disconnected');
+    expect((await rejection(pending)).code).toBe('CONNECTION_LOST');
+    await delay(50);
+    expect(server.attempts).toBe(1);
+    expect(seen.map(([name]) => name)).toEqual(['note', 'up']);
+    await client.connect();
+    expect(client.state).toBe('connected');
+  });
+
+  it('disconnect() while connecting rejects connect()', async () => {
+    const client = makeClient({ autoConnect: false });
+    const connecting = client.connect();
+    client.disconnect();
+    expect((await rejection(connecting)).code).toBe('CONNECTION_LOST');
+  });
+
+  it('destroy() removes listeners, ends events(), completes observers and rejects later calls', async () => {
+    const client = makeClient();
+    const listener = vi.fn();
+    client.on('note', listener);
+    const complete = vi.fn();
+    const values: unknown[] = [];
+    const subscription = interop(client).subscribe({ next: (v) => values.push(v), complete });
+    const iterated: string[] = [];
+    const iteration = (async () => {
+      for await (const [name] of client.events()) iterated.push(name);
+    })();
+    await client.connect();
+    const pending = client.request('slow', {});
+    client.destroy();
+    client.destroy(); // idempotent
+    expect(client.state).toBe('destroyed');
+    expect((await rejection(pending)).code).toBe('DESTROYED');
+    await iteration;
+    expect(iterated).toEqual(['note', 'up']);
+    expect(values.map((v) => (v as [string])[0])).toEqual(['note', 'up']);
+    expect(complete).toHaveBeenCalledTimes(1);
+    expect(subscription.closed).toBe(true);
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect((await rejection(client.request('echo', { text: 'x' }))).code).toBe('DESTROYED');
+  });
+
+  it('events() can be left with break', async () => {
+    const client = makeClient();
+    const names: string[] = [];
+    for await (const [name, payload] of client.events()) {
+      names.push(name);
+      if (name === 'up') {
+        expect(payload).toEqual({ items: 1 });
+        break;
+      }
+    }
+    expect(names).toEqual(['note', 'up']);
+  });
+});

@@ -1,0 +1,239 @@
+// A tiny made-up protocol (deliberately unlike the real spec: other frame fields, other names) and
+// a real `ws` server speaking it on loopback, to test that the runtime is protocol-agnostic.
+
+import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { ProtocolDescription, Validate, ValidationIssue } from '../../src/runtime/protocol.js';
+
+// ---- the protocol -------------------------------------------------------------------------------
+// request: { t: 'q', n: id, op: action, body }
+// response: { t: 'a', n: id, body }            error: { t: 'x', n: id | null, body: { kind, text } }
+// push: { t: 'p', what: action, body }
+
+export interface ToyEvents {
+  up: { items: number };
+  back: { items: number };
+  down: undefined;
+  ended: string;
+  note: { text: string };
+}
+
+export interface ToyRequests {
+  hello: { args: { key: string; device?: string }; result: { ok: true } };
+  sync: { args: Record<string, never>; result: { items: number } };
+  echo: { args: { text: string }; result: { text: string } };
+  slow: { args: { ms?: number }; result: { done: true } };
+  fail: { args: { kind: string }; result: never };
+  broken: { args: Record<string, never>; result: { text: string } };
+}
+
+const isObject = (data: unknown): data is Record<string, unknown> =>
+  data !== null && typeof data === 'object' && !Array.isArray(data);
+
+function issue(path: string, message: string, keyword = 'type'): { ok: false; errors: ValidationIssue[] } {
+  return { ok: false, errors: [{ path, message, keyword }] };
+}
+
+/** An object whose listed fields are strings (required unless marked `?`), nothing else allowed. */
+function strings(...fields: string[]): Validate {
+  return (data) => {
+    if (!isObject(data)) return issue('', 'must be object');
+    for (const field of fields) {
+      const name = field.replace('?', '');
+      const value = data[name];
+      if (value === undefined && field.endsWith('?')) continue;
+      if (value === undefined) return issue(`/${name}`, `must have required property '${name}'`, 'required');
+      if (typeof value !== 'string') return issue(`/${name}`, 'must be string');
+    }
+    const extra = Object.keys(data).find((key) => !fields.some((f) => f.replace('?', '') === key));
+    if (extra !== undefined) return issue(`/${extra}`, 'must NOT have additional properties', 'additionalProperties');
+    return { ok: true, value: data };
+  };
+}
+
+const anyObject: Validate = (data) => (isObject(data) ? { ok: true, value: data } : issue('', 'must be object'));
+const items: Validate = (data) =>
+  isObject(data) && typeof data['items'] === 'number' ? { ok: true, value: data } : issue('/items', 'must be number');
+const nothing: Validate = () => issue('', 'never valid');
+
+export const toyProtocol: ProtocolDescription = {
+  requests: {
+    hello: { action: 'HELLO', validateArgs: strings('key', 'device?'), validateResult: anyObject },
+    sync: { action: 'SYNC', validateArgs: strings(), validateResult: items },
+    echo: { action: 'ECHO', validateArgs: strings('text'), validateResult: strings('text') },
+    slow: { action: 'SLOW', validateArgs: anyObject, validateResult: anyObject },
+    fail: { action: 'FAIL', validateArgs: strings('kind'), validateResult: nothing },
+    broken: { action: 'BROKEN', validateArgs: strings(), validateResult: strings('text') },
+  },
+  pushes: {
+    NOTE: { event: 'note', validate: strings('text') },
+    BYE: { event: 'ended', validate: strings('why'), endsSession: { payload: '/why' } },
+  },
+  clientEvents: { up: items, back: items, down: (data) => ({ ok: true, value: data }), ended: (data) => ({ ok: true, value: data }) },
+  errorCodes: { bad_key: 'AUTHENTICATION', nope: 'NOPE', busy: 'BUSY' },
+  reactions: { again: 'reconnect', wait: 'stay_disconnected', gone: 'destroy' },
+  lifecycle: {
+    login: { operation: 'hello', tokenArgument: 'key' },
+    ready: { operation: 'sync' },
+    events: { connected: 'up', restored: 'back', lost: 'down', disconnected: 'ended' },
+  },
+  socketUrl(base, query) {
+    const url = new URL('/toy', base);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    return url.toString();
+  },
+  encodeRequest(id, action, payload) {
+    return { t: 'q', n: id, op: action, body: payload };
+  },
+  classify(frame) {
+    if (!isObject(frame)) return { kind: 'unknown' };
+    if (frame['t'] === 'a' && typeof frame['n'] === 'string') return { kind: 'response', id: frame['n'], payload: frame['body'] };
+    if (frame['t'] === 'x') return { kind: 'error', id: typeof frame['n'] === 'string' ? frame['n'] : null, payload: frame['body'] };
+    if (frame['t'] === 'p' && typeof frame['what'] === 'string') return { kind: 'push', action: frame['what'], payload: frame['body'] };
+    return { kind: 'unknown' };
+  },
+  readError(payload) {
+    return isObject(payload) && typeof payload['kind'] === 'string'
+      ? { type: payload['kind'], message: typeof payload['text'] === 'string' ? payload['text'] : '' }
+      : undefined;
+  },
+  validateError: (data) =>
+    isObject(data) && typeof data['kind'] === 'string' && typeof data['text'] === 'string'
+      ? { ok: true, value: data }
+      : issue('/kind', 'must be string'),
+};
+
+// ---- the server ---------------------------------------------------------------------------------
+
+export interface Received {
+  connection: number;
+  id: string;
+  op: string;
+  body: unknown;
+}
+
+export interface ToyServer {
+  url: string;
+  port: number;
+  /** Every request received, in order. */
+  received: Received[];
+  /** URLs the clients connected to (path and query). */
+  urls: string[];
+  /** Open connections, latest last. */
+  sockets: WebSocket[];
+  /** Connection attempts, accepted or not. */
+  attempts: number;
+  /** Refuse new connections (HTTP 503) while false. */
+  accept: boolean;
+  /** Tokens `HELLO` accepts (others get a `bad_key` error). */
+  validKeys: Set<string>;
+  latest(): WebSocket;
+  /** Sends a raw frame on the latest connection. */
+  send(frame: unknown): void;
+  push(what: string, body: unknown): void;
+  /** Drops every connection abruptly (no close handshake). */
+  dropAll(): void;
+  close(): Promise<void>;
+}
+
+export async function startToyServer(): Promise<ToyServer> {
+  let connections = 0;
+  const server: ToyServer = {
+    url: '',
+    port: 0,
+    received: [],
+    urls: [],
+    sockets: [],
+    attempts: 0,
+    accept: true,
+    validKeys: new Set(['secret']),
+    latest() {
+      const socket = server.sockets.at(-1);
+      if (socket === undefined) throw new Error('no connection');
+      return socket;
+    },
+    send(frame) {
+      server.latest().send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+    },
+    push(what, body) {
+      server.send({ t: 'p', what, body });
+    },
+    dropAll() {
+      for (const socket of server.sockets) socket.terminate();
+    },
+    close: async () => {
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+
+  const wss = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    verifyClient: (_info, done) => {
+      server.attempts += 1;
+      if (server.accept) done(true);
+      else done(false, 503, 'not now');
+    },
+  });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  server.port = (wss.address() as AddressInfo).port;
+  server.url = `ws://127.0.0.1:${server.port}`;
+
+  wss.on('connection', (socket, request) => {
+    const connection = (connections += 1);
+    server.urls.push(request.url ?? '');
+    server.sockets.push(socket);
+    socket.on('close', () => server.sockets.splice(server.sockets.indexOf(socket), 1));
+    const reply = (n: unknown, body: unknown) => socket.send(JSON.stringify({ t: 'a', n, body }));
+    const fail = (n: unknown, kind: string, text: string) => socket.send(JSON.stringify({ t: 'x', n, body: { kind, text } }));
+    socket.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as { n: string; op: string; body: Record<string, unknown> };
+      server.received.push({ connection, id: frame.n, op: frame.op, body: frame.body });
+      switch (frame.op) {
+        case 'HELLO':
+          if (!server.validKeys.has(String(frame.body['key']))) {
+            fail(frame.n, 'bad_key', 'unknown key');
+            return;
+          }
+          // Like the real server: pushes during the handshake, before the login answer.
+          socket.send(JSON.stringify({ t: 'p', what: 'NOTE', body: { text: `welcome ${connection}` } }));
+          reply(frame.n, { ok: true });
+          return;
+        case 'SYNC':
+          reply(frame.n, { items: connection });
+          return;
+        case 'ECHO':
+          reply(frame.n, { text: frame.body['text'] });
+          return;
+        case 'SLOW':
+          if (typeof frame.body['ms'] === 'number') setTimeout(() => reply(frame.n, { done: true }), frame.body['ms']);
+          return;
+        case 'FAIL':
+          fail(frame.n, String(frame.body['kind']), `failed with ${String(frame.body['kind'])}`);
+          return;
+        case 'BROKEN':
+          reply(frame.n, { text: 42 });
+          return;
+        default:
+          fail(null, 'nope', `unknown op ${frame.op}`);
+      }
+    });
+  });
+  return server;
+}
+
+// ---- helpers ------------------------------------------------------------------------------------
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until `check` holds (or fails after `timeout` ms). */
+export async function until(check: () => boolean, timeout = 2000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeout) throw new Error('condition not met in time');
+    await delay(5);
+  }
+}

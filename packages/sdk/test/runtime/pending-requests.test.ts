@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SDKError } from '../../src/runtime/errors.js';
+import { PendingRequests } from '../../src/runtime/pending-requests.js';
+
+describe('PendingRequests', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('gives unique ids and settles by id', async () => {
+    const pending = new PendingRequests({ timeout: 1000 });
+    const a = pending.create();
+    const b = pending.create();
+    expect(a.id).not.toBe(b.id);
+    expect(pending.size).toBe(2);
+    expect(pending.has(a.id)).toBe(true);
+    expect(pending.resolve(a.id, 'A')).toBe(true);
+    const error = new Error('B');
+    expect(pending.reject(b.id, error)).toBe(true);
+    await expect(a.promise).resolves.toBe('A');
+    await expect(b.promise).rejects.toBe(error);
+    expect(pending.size).toBe(0);
+  });
+
+  it('ids are unique across instances too', () => {
+    const one = new PendingRequests({ timeout: 10 }).create();
+    const two = new PendingRequests({ timeout: 10 }).create();
+    one.promise.catch(() => undefined);
+    two.promise.catch(() => undefined);
+    expect(one.id).not.toBe(two.id);
+  });
+
+  it('rejects with REQUEST_TIMEOUT after the timeout, and not before', async () => {
+    const settled = vi.fn();
+    const pending = new PendingRequests({ timeout: 1000, onSettled: settled });
+    const { id, promise } = pending.create();
+    const outcome = promise.catch((error: unknown) => error);
+    vi.advanceTimersByTime(999);
+    expect(pending.size).toBe(1);
+    vi.advanceTimersByTime(1);
+    const error = await outcome;
+    expect(error).toBeInstanceOf(SDKError);
+    expect((error as SDKError).code).toBe('REQUEST_TIMEOUT');
+    expect(pending.size).toBe(0);
+    expect(settled).toHaveBeenCalledWith(id);
+  });
+
+  it('takes a per-request timeout', async () => {
+    const pending = new PendingRequests({ timeout: 1000 });
+    const { promise } = pending.create(50);
+    const outcome = promise.catch((error: unknown) => (error as SDKError).code);
+    vi.advanceTimersByTime(50);
+    await expect(outcome).resolves.toBe('REQUEST_TIMEOUT');
+  });
+
+  it('a settled request is not timed out later', async () => {
+    const pending = new PendingRequests({ timeout: 100 });
+    const { id, promise } = pending.create();
+    pending.resolve(id, 1);
+    vi.advanceTimersByTime(1000);
+    await expect(promise).resolves.toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('reports unknown ids instead of throwing', () => {
+    const unknown = vi.fn();
+    const pending = new PendingRequests({ timeout: 100, onUnknown: unknown });
+    expect(pending.resolve('nope', 1)).toBe(false);
+    expect(pending.reject('nope', new Error('x'))).toBe(false);
+    expect(unknown.mock.calls).toEqual([
+      ['nope', 'resolve'],
+      ['nope', 'reject'],
+    ]);
+    const { id, promise } = pending.create();
+    pending.resolve(id, 1);
+    expect(pending.resolve(id, 2)).toBe(false);
+    return expect(promise).resolves.toBe(1);
+  });
+
+  it('rejectAll rejects every request with its own error and clears the timers', async () => {
+    const pending = new PendingRequests({ timeout: 100 });
+    const a = pending.create();
+    const b = pending.create();
+    pending.rejectAll((id) => new SDKError('CONNECTION_LOST', `lost ${id}`));
+    await expect(a.promise).rejects.toMatchObject({ code: 'CONNECTION_LOST', message: `lost ${a.id}` });
+    await expect(b.promise).rejects.toMatchObject({ code: 'CONNECTION_LOST', message: `lost ${b.id}` });
+    expect(pending.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

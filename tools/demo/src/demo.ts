@@ -1,0 +1,79 @@
+// `pnpm demo`: a scripted conversation between a customer (the SDK) and an agent (driven through
+// the reference server's agent API) that triggers every event of the seed reference, printing
+// each as it arrives. Exits 0 when every seed event arrived, 1 otherwise.
+import { createReferenceServer } from '@customer-chat/reference-server';
+import { createCustomerSDK, type CustomerEvents } from '@customer-chat/sdk';
+
+// The events of the seed reference (shared/seed/events.md), drafts included.
+const SEED_EVENTS = [
+  'connected', 'connection_lost', 'connection_restored', 'customer_id', 'disconnected', 'chat_properties_updated',
+  'chat_thread_properties_updated', 'last_seen_timestamp_updated', 'new_event', 'user_data', 'user_is_typing',
+  'user_stopped_typing', 'thread_closed', 'thread_metada',
+] as const satisfies ReadonlyArray<keyof CustomerEvents>;
+
+const server = await createReferenceServer({ port: 0, validateOutgoing: true });
+const { token, customerId } = server.issueToken();
+const api = createCustomerSDK({ url: server.url, licenseId: 'demo-license', getToken: () => token, reconnect: { initialDelay: 50, maxDelay: 200 } });
+
+const seen = new Set<string>();
+const started = Date.now();
+api.on('*', (name, payload) => {
+  seen.add(name);
+  const text = payload === undefined ? '' : JSON.stringify(payload);
+  console.log(`${String(Date.now() - started).padStart(5)} ms  ${name.padEnd(32)} ${text.length > 110 ? `${text.slice(0, 107)}...` : text}`);
+});
+api.on('error', (error) => console.log(`error: ${error.code} ${error.message}`));
+
+/** Resolves with the next payload of an event (the script waits for each cause's effect). */
+function next<K extends keyof CustomerEvents>(name: K): Promise<CustomerEvents[K]> {
+  return new Promise((resolve) => api.once(name, resolve as (payload: CustomerEvents[K]) => void));
+}
+const step = (text: string) => console.log(`\n-- ${text}`);
+
+try {
+  step('connect and log in');
+  await next('connected');
+
+  step('start a chat; an agent joins, types, answers and reads it');
+  const { chat, thread } = await api.startChat({ events: [{ type: 'message', text: 'Hello, I need help with my order' }] });
+  const agent = server.agent('sam@example.com', { name: 'Sam Agent' });
+  agent.joinChat(chat.id);
+  agent.startTyping(chat.id);
+  await next('user_is_typing');
+  agent.stopTyping(chat.id);
+  await next('user_stopped_typing');
+  agent.sendMessage(chat.id, 'Hi! Which order is it?');
+  await next('new_event');
+  await api.sendMessage(chat.id, 'Order 1234', 'local-1');
+  agent.readChat(chat.id);
+  await next('last_seen_timestamp_updated');
+
+  step('properties of the chat and of its thread change');
+  agent.updateChatProperties(chat.id, { routing: { priority: 'high' } });
+  await next('chat_properties_updated');
+  agent.updateThreadProperties(chat.id, thread.id, { routing: { topic: 'orders' } });
+  await next('chat_thread_properties_updated');
+
+  step('the agent closes the thread, then starts a new one');
+  agent.closeThread(chat.id);
+  await next('thread_closed');
+  agent.startThread(chat.id);
+  await next('thread_metada');
+
+  step('the link drops; the SDK reconnects by itself');
+  server.faults.dropConnections(customerId);
+  await next('connection_lost');
+  await next('connection_restored');
+
+  step('the server ends the session');
+  server.disconnectCustomer(customerId, 'inactivity_timeout');
+  await next('disconnected');
+} finally {
+  api.destroy();
+  await server.close();
+}
+
+const missing = SEED_EVENTS.filter((name) => !seen.has(name));
+if (server.violations.length > 0) console.log(`\nthe server sent ${server.violations.length} frame(s) the spec does not allow`);
+console.log(missing.length === 0 ? `\ndemo: all ${SEED_EVENTS.length} seed events arrived.` : `\ndemo: missing seed events: ${missing.join(', ')}`);
+process.exit(missing.length === 0 && server.violations.length === 0 ? 0 : 1);
