@@ -1,0 +1,139 @@
+// Compares two JSON Schemas (the intermediate model's, refs `#/definitions/<Name>`) and reports
+// each difference as a widening (more values valid than before), a narrowing (fewer) or an
+// incompatible change. Whether that breaks anyone depends on who writes and who reads the data,
+// which the caller knows (see classify.ts).
+import type { JsonSchema } from '@customer-chat/codegen/model';
+
+export type Effect = 'widening' | 'narrowing' | 'incompatible';
+
+export interface SchemaChange {
+  /** Path inside the payload, as a JSON pointer of the data (`/event/text`, `/users/*`). */
+  path: string;
+  effect: Effect;
+  what: string;
+}
+
+type Resolve = (schema: JsonSchema) => JsonSchema;
+
+const LOWER_BOUNDS = ['minimum', 'minLength', 'minItems', 'minProperties'] as const;
+const UPPER_BOUNDS = ['maximum', 'maxLength', 'maxItems', 'maxProperties'] as const;
+
+function types(schema: JsonSchema): Set<string> | undefined {
+  const t = schema.type;
+  if (t === undefined) return undefined;
+  const list = new Set(Array.isArray(t) ? (t as string[]) : [t as string]);
+  if (list.has('number')) list.add('integer');
+  return list;
+}
+
+function valueSet(schema: JsonSchema): unknown[] | undefined {
+  if (schema.const !== undefined) return [schema.const];
+  return Array.isArray(schema.enum) ? (schema.enum as unknown[]) : undefined;
+}
+
+const key = (value: unknown) => JSON.stringify(value);
+const isClosed = (schema: JsonSchema) => schema.additionalProperties === false;
+
+export function diffSchemas(base: JsonSchema, head: JsonSchema, resolveBase: Resolve, resolveHead: Resolve, path = '', seen = new Set<string>()): SchemaChange[] {
+  const pair = `${path}|${String(base.$ref)}|${String(head.$ref)}`;
+  if ((base.$ref !== undefined || head.$ref !== undefined) && seen.has(pair)) return [];
+  seen.add(pair);
+  const b = resolveBase(base);
+  const h = resolveHead(head);
+  const changes: SchemaChange[] = [];
+  const add = (effect: Effect, what: string, at = path) => changes.push({ path: at || '/', effect, what });
+
+  // Types: more types accepted is a widening, fewer a narrowing.
+  const bt = types(b);
+  const ht = types(h);
+  if (bt && !ht) add('widening', `type constraint ${[...bt].join('|')} removed`);
+  else if (!bt && ht) add('narrowing', `type constraint ${[...ht].join('|')} added`);
+  else if (bt && ht) {
+    const added = [...ht].filter((t) => !bt.has(t));
+    const removed = [...bt].filter((t) => !ht.has(t));
+    if (added.length > 0 && removed.length > 0) add('incompatible', `type ${[...bt].join('|')} became ${[...ht].join('|')}`);
+    else if (added.length > 0) add('widening', `type now also ${added.join('|')}`);
+    else if (removed.length > 0) add('narrowing', `type no longer ${removed.join('|')}`);
+  }
+
+  // Enumerations and constants.
+  const bv = valueSet(b);
+  const hv = valueSet(h);
+  if (bv && !hv) add('widening', 'no longer restricted to a list of values');
+  else if (!bv && hv) add('narrowing', `now restricted to ${hv.map(key).join(', ')}`);
+  else if (bv && hv) {
+    const added = hv.filter((v) => !bv.some((o) => key(o) === key(v)));
+    const removed = bv.filter((v) => !hv.some((o) => key(o) === key(v)));
+    if (added.length > 0) add('widening', `value(s) ${added.map(key).join(', ')} added`);
+    if (removed.length > 0) add('narrowing', `value(s) ${removed.map(key).join(', ')} removed`);
+  }
+
+  // Bounds.
+  for (const bound of LOWER_BOUNDS) {
+    const [x, y] = [b[bound] as number | undefined, h[bound] as number | undefined];
+    if (x === y) continue;
+    if (y === undefined || (x !== undefined && y < x)) add('widening', `${bound} ${String(x)} -> ${String(y)}`);
+    else add('narrowing', `${bound} ${String(x)} -> ${String(y)}`);
+  }
+  for (const bound of UPPER_BOUNDS) {
+    const [x, y] = [b[bound] as number | undefined, h[bound] as number | undefined];
+    if (x === y) continue;
+    if (y === undefined || (x !== undefined && y > x)) add('widening', `${bound} ${String(x)} -> ${String(y)}`);
+    else add('narrowing', `${bound} ${String(x)} -> ${String(y)}`);
+  }
+  if (b.format !== h.format) {
+    if (h.format === undefined) add('widening', `format ${String(b.format)} removed`);
+    else if (b.format === undefined) add('narrowing', `format ${String(h.format)} added`);
+    else add('incompatible', `format ${String(b.format)} became ${String(h.format)}`);
+  }
+
+  // Objects: required fields, properties, closedness.
+  const bReq = new Set((b.required as string[] | undefined) ?? []);
+  const hReq = new Set((h.required as string[] | undefined) ?? []);
+  for (const name of hReq) if (!bReq.has(name)) add('narrowing', `field "${name}" is now required`, `${path}/${name}`);
+  for (const name of bReq) if (!hReq.has(name)) add('widening', `field "${name}" is no longer required`, `${path}/${name}`);
+  const bProps = (b.properties ?? {}) as Record<string, JsonSchema>;
+  const hProps = (h.properties ?? {}) as Record<string, JsonSchema>;
+  for (const [name, schema] of Object.entries(hProps)) {
+    const at = `${path}/${name}`;
+    if (bProps[name]) changes.push(...diffSchemas(bProps[name], schema, resolveBase, resolveHead, at, seen));
+    // In a closed object a new field was forbidden before (widening); in an open one it was free.
+    else add(isClosed(b) ? 'widening' : 'narrowing', `field "${name}" added`, at);
+  }
+  for (const name of Object.keys(bProps)) {
+    if (!hProps[name]) add(isClosed(h) ? 'narrowing' : 'widening', `field "${name}" removed`, `${path}/${name}`);
+  }
+  if (isClosed(b) && !isClosed(h)) add('widening', 'object no longer closed (unknown fields allowed)');
+  if (!isClosed(b) && isClosed(h)) add('narrowing', 'object now closed (unknown fields rejected)');
+  const bAdd = b.additionalProperties;
+  const hAdd = h.additionalProperties;
+  if (bAdd && hAdd && typeof bAdd === 'object' && typeof hAdd === 'object') {
+    changes.push(...diffSchemas(bAdd as JsonSchema, hAdd as JsonSchema, resolveBase, resolveHead, `${path}/*`, seen));
+  }
+
+  // Arrays.
+  if (b.items && h.items) changes.push(...diffSchemas(b.items as JsonSchema, h.items as JsonSchema, resolveBase, resolveHead, `${path}/*`, seen));
+  else if (b.items && !h.items) add('widening', 'item constraint removed');
+  else if (!b.items && h.items) add('narrowing', 'item constraint added');
+
+  // Discriminated unions: branches matched by their discriminator constant.
+  if (Array.isArray(b.oneOf) || Array.isArray(h.oneOf)) {
+    const branches = (schema: JsonSchema, resolve: Resolve) =>
+      new Map(
+        ((schema.oneOf ?? []) as JsonSchema[]).map((branch) => {
+          const resolved = resolve(branch);
+          const discriminant = (resolved.properties as Record<string, JsonSchema> | undefined)?.[String(schema.discriminator)];
+          return [discriminant?.const === undefined ? 'fallback' : key(discriminant.const), branch] as const;
+        }),
+      );
+    const bb = branches(b, resolveBase);
+    const hb = branches(h, resolveHead);
+    for (const [name, branch] of hb) {
+      if (bb.has(name)) changes.push(...diffSchemas(bb.get(name)!, branch, resolveBase, resolveHead, path, seen));
+      // With a fallback branch, values of the new kind were valid before (as unknown ones).
+      else add(bb.has('fallback') ? 'narrowing' : 'widening', `union branch ${name} added`);
+    }
+    for (const name of bb.keys()) if (!hb.has(name)) add('narrowing', `union branch ${name} removed`);
+  }
+  return changes;
+}

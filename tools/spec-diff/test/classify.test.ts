@@ -1,0 +1,154 @@
+// One fixture pair per rule: the real spec, and a copy with one change. Each must be classified
+// with the right direction and verdict.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildModel, REPOSITORY_ROOT } from '@customer-chat/codegen';
+import { loadCleanSpec } from '@customer-chat/spec-loader';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { missingMajors } from '../src/changesets.js';
+import { classifyChanges, type Change } from '../src/classify.js';
+
+const SPEC = join(REPOSITORY_ROOT, 'spec/asyncapi.yaml');
+const work = mkdtempSync(join(tmpdir(), 'spec-diff-test-'));
+type Doc = { components: { schemas: Record<string, any>; messages: Record<string, any> }; operations: Record<string, any>; channels: Record<string, any> };
+
+let counter = 0;
+function variant(edit: (doc: Doc) => void): string {
+  const doc = parse(readFileSync(SPEC, 'utf8')) as Doc;
+  edit(doc);
+  const file = join(work, `variant-${(counter += 1)}.yaml`);
+  writeFileSync(file, stringify(doc));
+  return file;
+}
+const model = async (file: string) => buildModel(await loadCleanSpec(file), REPOSITORY_ROOT);
+const baseModel = await model(SPEC);
+const changesFor = async (edit: (doc: Doc) => void): Promise<Change[]> => classifyChanges(baseModel, await model(variant(edit)));
+const described = (description: string) => ({ type: 'string', description });
+
+describe('what the client sends (requests)', () => {
+  it('a new required field breaks old clients', async () => {
+    const changes = await changesFor((d) => {
+      d.components.schemas.SendEventArguments.properties.priority = described('Urgency.');
+      d.components.schemas.SendEventArguments.required.push('priority');
+    });
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'send_event', direction: 'client-to-server', path: '/priority', breaking: true }));
+  });
+  it('a new optional field is safe', async () => {
+    const changes = await changesFor((d) => (d.components.schemas.SendEventArguments.properties.priority = described('Urgency.')));
+    expect(changes.length).toBeGreaterThan(0);
+    expect(changes.every((c) => !c.breaking)).toBe(true);
+  });
+  it('a tighter limit breaks old clients; a looser one is safe', async () => {
+    const tighter = await changesFor((d) => (d.components.schemas.GetChatsSummaryArguments.properties.limit.maximum = 10));
+    expect(tighter).toContainEqual(expect.objectContaining({ subject: 'get_chats_summary', path: '/limit', breaking: true }));
+    const looser = await changesFor((d) => (d.components.schemas.GetChatsSummaryArguments.properties.limit.maximum = 50));
+    expect(looser.filter((c) => c.subject === 'get_chats_summary')).toEqual([expect.objectContaining({ breaking: false })]);
+  });
+  it('a removed request breaks old clients', async () => {
+    const changes = await changesFor((d) => {
+      delete d.operations.closeThread;
+      delete d.channels.customer.messages.closeThreadRequest;
+      delete d.channels.customer.messages.closeThreadResponse;
+      delete d.components.messages.closeThreadRequest;
+      delete d.components.messages.closeThreadResponse;
+    });
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'close_thread', breaking: true }));
+  });
+});
+
+describe('what the server sends (pushes, responses)', () => {
+  it('a removed field breaks old clients\' handlers', async () => {
+    const changes = await changesFor((d) => {
+      delete d.components.schemas.TypingIndicator.properties.user;
+      d.components.schemas.TypingIndicator.required = ['chat'];
+    });
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'user_is_typing', direction: 'server-to-client', path: '/user', breaking: true }));
+  });
+  it('a new optional field is safe', async () => {
+    const changes = await changesFor((d) => (d.components.schemas.TypingIndicator.properties.since = { type: 'integer', description: 'Since when.' }));
+    expect(changes.filter((c) => c.subject === 'user_is_typing')).toEqual([expect.objectContaining({ path: '/since', breaking: false })]);
+  });
+  it('a field no longer required breaks old clients; a newly required one is safe', async () => {
+    const optional = await changesFor((d) => (d.components.schemas.TypingIndicator.required = ['chat']));
+    expect(optional).toContainEqual(expect.objectContaining({ subject: 'user_is_typing', path: '/user', breaking: true }));
+    const required = await changesFor((d) => d.components.schemas.ThreadClosure.required.push('thread'));
+    expect(required.filter((c) => c.subject === 'thread_closed')).toEqual([expect.objectContaining({ path: '/thread', breaking: false })]);
+  });
+  it('a looser limit in a response breaks old clients', async () => {
+    const changes = await changesFor((d) => (d.components.schemas.ChatsSummaryPage.properties.chatsSummary.maxItems = 50));
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'get_chats_summary_response', breaking: true }));
+  });
+  it('a new event type is safe thanks to the fallback branch', async () => {
+    const changes = await changesFor((d) => {
+      d.components.schemas.RichEvent = { ...structuredClone(d.components.schemas.MessageEvent), description: 'Rich.' };
+      d.components.schemas.RichEvent.properties.type = { type: 'string', const: 'rich', description: 'Always `rich`.' };
+      d.components.schemas.Event.oneOf.push({ $ref: '#/components/schemas/RichEvent' });
+      d.components.schemas.UnknownEvent.properties.type.not.enum.push('rich');
+    });
+    expect(changes.filter((c) => c.subject === 'new_event').every((c) => !c.breaking)).toBe(true);
+  });
+  it('a new disconnection reason breaks old clients; a new error type does not', async () => {
+    const reason = await changesFor((d) => {
+      d.components.schemas.DisconnectionReason.enum.push('maintenance');
+      d.components.schemas.DisconnectionReason['x-enum-descriptions'].maintenance = 'Planned maintenance.';
+      d.components.schemas.DisconnectionReason['x-reactions'].maintenance = 'reconnect';
+    });
+    expect(reason).toContainEqual(expect.objectContaining({ subject: 'DisconnectionReason', what: 'value maintenance added', breaking: true }));
+    const error = await changesFor((d) => {
+      d.components.schemas.ErrorType.enum.push('rate_limited');
+      d.components.schemas.ErrorType['x-enum-descriptions'].rate_limited = 'Too fast.';
+      d.components.schemas.ErrorType['x-client-codes'].rate_limited = 'INTERNAL';
+    });
+    expect(error).toContainEqual(expect.objectContaining({ subject: 'ErrorType', breaking: false }));
+  });
+  it('a changed reaction breaks old clients', async () => {
+    const changes = await changesFor((d) => (d.components.schemas.DisconnectionReason['x-reactions'].inactivity_timeout = 'reconnect'));
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'DisconnectionReason', path: '/inactivity_timeout', breaking: true }));
+  });
+});
+
+it('finds no change between a document and itself', async () => {
+  expect(classifyChanges(baseModel, await model(SPEC))).toEqual([]);
+});
+
+describe('the changeset gate', () => {
+  const breakingVariant = variant((d) => {
+    d.components.schemas.SendEventArguments.properties.priority = described('Urgency.');
+    d.components.schemas.SendEventArguments.required.push('priority');
+  });
+  const changesetDir = (bumps: Record<string, string>) => {
+    const dir = mkdtempSync(join(work, 'changesets-'));
+    mkdirSync(dir, { recursive: true });
+    const front = Object.entries(bumps).map(([pkg, bump]) => `"${pkg}": ${bump}`).join('\n');
+    writeFileSync(join(dir, 'change.md'), `---\n${front}\n---\n\n**spec**: a change.\n`);
+    return dir;
+  };
+  const runGate = (changesets: string) => {
+    try {
+      execFileSync('npx', ['tsx', 'src/cli.ts', SPEC, '--head', breakingVariant, '--gate', '--changesets', changesets], { cwd: join(REPOSITORY_ROOT, 'tools/spec-diff'), encoding: 'utf8', stdio: 'pipe' });
+      return { code: 0, stderr: '' };
+    } catch (error) {
+      const failure = error as { status: number; stderr: string };
+      return { code: failure.status, stderr: failure.stderr };
+    }
+  };
+
+  it('fails a breaking change that comes without a major changeset, naming the packages', () => {
+    const result = runGate(changesetDir({ '@customer-chat/spec': 'minor' }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/without a major changeset for @customer-chat\/reference-server, @customer-chat\/sdk, @customer-chat\/spec, @customer-chat\/validators/);
+  }, 60_000);
+
+  it('passes it with major changesets for every affected package', () => {
+    const all = { '@customer-chat/spec': 'major', '@customer-chat/validators': 'major', '@customer-chat/sdk': 'major', '@customer-chat/reference-server': 'major' };
+    expect(runGate(changesetDir(all)).code).toBe(0);
+  }, 60_000);
+
+  it('lists the packages still missing a major bump', () => {
+    const changes: Change[] = [{ subject: 'x', direction: 'client-to-server', path: '/', what: '', breaking: true, packages: ['a', 'b'] }];
+    expect(missingMajors(changes, new Map([['a', 'major'], ['b', 'minor']]))).toEqual(['b']);
+  });
+});
