@@ -393,6 +393,12 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
         message: `the connection handshake failed: ${describe(error)}`,
         cause: error,
       });
+      if (isSDKError(error) && error.type !== undefined) {
+        // The server refused the session (a banned customer, a token it keeps rejecting):
+        // reconnecting would only be refused again, so stay disconnected until `connect()`.
+        this.#stop('disconnected', () => error);
+        return;
+      }
       this.#abandonSocket();
       this.#linkDown(error);
     }
@@ -439,9 +445,9 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
   }
 
   /** Fails the requests that went out on the socket: their responses can no longer come. */
-  #rejectSent(message: string): void {
+  #rejectSent(message: string, details?: unknown): void {
     for (const [id, call] of [...this.#calls]) {
-      if (call.sent) this.#pending.reject(id, new SDKError(ClientErrorCodes.CONNECTION_LOST, message));
+      if (call.sent) this.#pending.reject(id, new SDKError(ClientErrorCodes.CONNECTION_LOST, message, details === undefined ? {} : { details }));
     }
   }
 
@@ -495,7 +501,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     const message = `the server ended the session (${String(reason)})`;
     // Nothing useful can come on this socket any more; the server closes it anyway.
     this.#abandonSocket();
-    this.#rejectSent(message);
+    this.#rejectSent(message, { reason });
     const error = () => new SDKError(ClientErrorCodes.CONNECTION_LOST, message, { details: { reason } });
     if (reaction === 'destroy') {
       this.#stop('destroyed', () => this.#destroyedError());
