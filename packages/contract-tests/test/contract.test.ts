@@ -5,6 +5,8 @@ import { createReferenceServer, type ReferenceServer } from '@customer-chat/refe
 import { createCustomerSDK, type CustomerSDK } from '@customer-chat/sdk';
 import { validate, type MessageName } from '@customer-chat/validators';
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderSite } from '@customer-chat/docs';
+import type { MessageModel } from '@customer-chat/codegen/model';
 import { Coverage } from '../src/coverage.js';
 import { messageByKey, model, pushFrame } from '../src/model.js';
 import { startResponder } from '../src/responder.js';
@@ -226,6 +228,33 @@ describe('scenario flows across messages', () => {
   });
 });
 
+describe('the docs show every message with every field', async () => {
+  const { files } = await renderSite();
+  const markdown = files.filter((f) => f.path.startsWith('markdown/')).map((f) => f.content).join('\n');
+  /** The text of the section whose heading is exactly `title`, up to the next heading of its level or above. */
+  const section = (title: string): string | undefined => {
+    const lines = markdown.split('\n');
+    const start = lines.findIndex((line) => /^#{2,3} /.test(line) && line.replace(/^#+ /, '') === title);
+    if (start < 0) return undefined;
+    const level = /^#+/.exec(lines[start]!)![0].length;
+    const end = lines.findIndex((line, i) => i > start && /^#+ /.test(line) && /^#+/.exec(line)![0].length <= level);
+    return lines.slice(start, end < 0 ? undefined : end).join('\n');
+  };
+  const headingFor = (m: MessageModel): string => {
+    if (m.kind === 'request') return model.requests.find((r) => r.request === m.key)!.id;
+    if (m.kind === 'response') return model.requests.find((r) => r.response === m.key)!.id;
+    if (m.kind === 'error') return 'Error frame';
+    return m.name;
+  };
+
+  it.each(model.messages.map((m) => [m.name, m] as const))('%s', (name, message) => {
+    const text = section(headingFor(message));
+    expect(text, `no section "${headingFor(message)}" in the docs`).toBeDefined();
+    for (const field of payloadFields(message)) expect(text, `${name}: field ${field}`).toMatch(new RegExp(`\\| ${field} +\\|`));
+    coverage.mark(name, 'docs');
+  });
+});
+
 describe('coverage', () => {
   // Runs last (tests of a file run in order): every message x artifact cell must have been checked.
   it('covers every message with every artifact it concerns', () => {
@@ -234,6 +263,17 @@ describe('coverage', () => {
     expect(coverage.cells().filter((c) => !c.covered)).toEqual([]);
   });
 });
+
+/** Top-level fields of a message's payload (every branch of a union), from the model's schemas. */
+function payloadFields(message: MessageModel): string[] {
+  const byName = new Map(model.schemas.map((s) => [s.name, s.schema]));
+  const resolve = (schema: Record<string, unknown>): Record<string, unknown> =>
+    typeof schema.$ref === 'string' ? resolve(byName.get(schema.$ref.replace('#/definitions/', '')) ?? {}) : schema;
+  if (!message.payload) return [];
+  const root = resolve({ $ref: `#/definitions/${message.payload.ref}` });
+  const branches = Array.isArray(root.oneOf) ? (root.oneOf as Array<Record<string, unknown>>).map(resolve) : [root];
+  return [...new Set(branches.flatMap((b) => Object.keys((b.properties ?? {}) as object)))];
+}
 
 function readPointer(value: unknown, pointer: string): unknown {
   return pointer

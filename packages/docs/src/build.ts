@@ -1,0 +1,135 @@
+// Builds the documentation from spec/asyncapi.yaml: the static site (dist/site), the same pages as
+// Markdown (dist/markdown) and every code example as a module to type-check (dist/examples).
+// `tsx src/build.ts [outDir]` builds into dist/ (or outDir); tests call `buildSite(outDir)`.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { GENERATED_NOTICE, type Page } from './doc.js';
+import { exampleModule, type Example } from './examples.js';
+import { ASSETS, renderHtmlPage } from './render-html.js';
+import { markdownAnchors, renderMarkdownPage } from './render-markdown.js';
+import { searchEntries } from './search-index.js';
+import { loadModel, type ProtocolModel } from './spec-model.js';
+import { createContext } from './pages/context.js';
+import { eventsPage } from './pages/events.js';
+import { indexPage } from './pages/index.js';
+import { methodsPage } from './pages/methods.js';
+import { protocolPage } from './pages/protocol.js';
+import { schemasPage } from './pages/schemas.js';
+
+export interface OutputFile {
+  /** Path relative to the output directory: `site/events.html`, `markdown/events.md`, `examples/quick-start.ts`. */
+  path: string;
+  content: string;
+}
+
+export interface BuildOptions {
+  /** The AsyncAPI document; `spec/asyncapi.yaml` of the repository by default. */
+  specFile?: string;
+  /** The repository root (for the model's source path); found from this file by default. */
+  repositoryRoot?: string;
+}
+
+export interface BuildResult {
+  files: OutputFile[];
+  pages: Page[];
+  examples: Example[];
+  model: ProtocolModel;
+}
+
+/** The directories of the output this build owns (emptied before writing). */
+export const OUTPUT_DIRECTORIES = ['site', 'markdown', 'examples'] as const;
+
+/** The compiler options the examples are checked with (also written as dist/examples/tsconfig.json). */
+export const EXAMPLE_COMPILER_OPTIONS = {
+  target: 'ES2022',
+  lib: ['ES2022', 'DOM'],
+  module: 'NodeNext',
+  moduleResolution: 'NodeNext',
+  strict: true,
+  noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
+  noEmit: true,
+  skipLibCheck: true,
+  types: [],
+} as const;
+
+const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export function findRepositoryRoot(from = PACKAGE_DIR): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no pnpm-workspace.yaml above ${from}`);
+  }
+}
+
+async function asset(name: string): Promise<string> {
+  return readFile(join(PACKAGE_DIR, 'src', 'assets', name), 'utf8');
+}
+
+/** Builds every output file in memory. */
+export async function renderSite(options: BuildOptions = {}): Promise<BuildResult> {
+  const root = options.repositoryRoot ?? findRepositoryRoot();
+  const model = await loadModel(options.specFile ?? join(root, 'spec', 'asyncapi.yaml'), root);
+  const context = createContext(model);
+  const pages = [indexPage(context), eventsPage(context), methodsPage(context), protocolPage(context), schemasPage(context)];
+  const site = { title: model.info.title, version: model.info.version };
+  const anchors = markdownAnchors(pages);
+
+  const files: OutputFile[] = [];
+  for (const page of pages) {
+    files.push({ path: `site/${page.name}.html`, content: renderHtmlPage(page, site) });
+    files.push({ path: `markdown/${page.name}.md`, content: renderMarkdownPage(page, anchors) });
+  }
+  files.push({ path: `site/${ASSETS.css}`, content: `/* ${GENERATED_NOTICE}. */\n${await asset('site.css')}` });
+  files.push({ path: `site/${ASSETS.js}`, content: `// ${GENERATED_NOTICE}.\n${await asset('site.js')}` });
+  const entries = searchEntries(pages).map((entry) => JSON.stringify(entry));
+  files.push({ path: `site/${ASSETS.searchIndex}`, content: `// ${GENERATED_NOTICE}.\n// The search index: title, kind, link and description of every event, method, schema and field.\nwindow.customerChatDocsIndex = [\n${entries.join(',\n')}\n];\n` });
+  for (const example of context.examples) files.push({ path: `examples/${example.id}.ts`, content: exampleModule(example) });
+  files.push({
+    path: 'examples/tsconfig.json',
+    content: `// ${GENERATED_NOTICE}.\n// Type-checks the examples of the pages against @customer-chat/sdk: tsc -p dist/examples\n${JSON.stringify({ compilerOptions: EXAMPLE_COMPILER_OPTIONS, include: ['*.ts'] }, null, 2)}\n`,
+  });
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, pages, examples: context.examples, model };
+}
+
+/** Builds and writes everything under `outDir` (site/, markdown/, examples/). */
+export async function buildSite(outDir: string, options: BuildOptions = {}): Promise<BuildResult> {
+  const result = await renderSite(options);
+  for (const directory of OUTPUT_DIRECTORIES) await rm(join(outDir, directory), { recursive: true, force: true });
+  for (const file of result.files) {
+    const target = join(outDir, file.path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, file.content);
+  }
+  return result;
+}
+
+/** The size of the site (dist/site), each file gzipped on its own as a server would send it. */
+export function siteSize(files: OutputFile[]): { files: number; raw: number; gzip: number } {
+  const site = files.filter((f) => f.path.startsWith('site/'));
+  return {
+    files: site.length,
+    raw: site.reduce((sum, f) => sum + Buffer.byteLength(f.content), 0),
+    gzip: site.reduce((sum, f) => sum + gzipSync(f.content, { level: 9 }).length, 0),
+  };
+}
+
+async function main(): Promise<void> {
+  const outDir = resolve(process.argv[2] ?? join(PACKAGE_DIR, 'dist'));
+  const started = performance.now();
+  const result = await buildSite(outDir);
+  const size = siteSize(result.files);
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  console.log(`docs: ${result.pages.length} pages, ${result.examples.length} examples -> ${outDir} (site ${size.files} files, ${kb(size.raw)}, ${kb(size.gzip)} gzip) in ${Math.round(performance.now() - started)} ms`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,237 @@
+// Turns a payload's JSON Schema into the rows of a field table, the way the seed's tables show
+// shapes: top-level fields, the fields of an object (or array of objects) one level down, types
+// written as the seed writes them (`string`, `number` for integers too, `object`, `object[]`).
+import type { Inline } from './doc.js';
+import { inlineDescription, type Linker } from './spec-markdown.js';
+import { refName, schemaByName, type JsonSchema, type ProtocolModel } from './spec-model.js';
+
+export interface FieldRow {
+  /** `['chatsSummary']`, or `['chatsSummary', 'id']` for a nested field. */
+  path: string[];
+  /** The type as the seed writes it. */
+  type: string;
+  required: boolean;
+  description: Inline[];
+  /** For union members: the discriminator values of the branches that have the field. */
+  onlyFor: string[] | undefined;
+}
+
+export type Shape =
+  /** The event carries nothing. */
+  | { kind: 'none' }
+  /** A bare value (a string): one argument. */
+  | { kind: 'value'; argument: string; type: string; description: Inline[] }
+  /** An object (or a union of objects): its fields; `open` describes the `...` row, if any. */
+  | { kind: 'object'; rows: FieldRow[]; nested: boolean; open: Inline[] | undefined; discriminator: string | undefined };
+
+export interface ShapeContext {
+  model: ProtocolModel;
+  linker: Linker;
+  /** Show the fields of named object schemas one level down (events, methods); else link them (schemas page). */
+  expandNamed: boolean;
+}
+
+interface Resolved {
+  schema: JsonSchema;
+  /** The last named schema on the way, if the schema was a reference. */
+  name: string | undefined;
+}
+
+export function resolve(model: ProtocolModel, schema: JsonSchema): Resolved {
+  let current = schema;
+  let name: string | undefined;
+  for (let ref = refName(current); ref !== undefined; ref = refName(current)) {
+    name = ref;
+    current = schemaByName(model, ref).schema;
+  }
+  return { schema: current, name };
+}
+
+const isUnion = (schema: JsonSchema): boolean => Array.isArray(schema['oneOf']) || Array.isArray(schema['anyOf']);
+const properties = (schema: JsonSchema): Record<string, JsonSchema> => (schema['properties'] as Record<string, JsonSchema> | undefined) ?? {};
+const requiredOf = (schema: JsonSchema): string[] => (schema['required'] as string[] | undefined) ?? [];
+
+function branchesOf(schema: JsonSchema): JsonSchema[] {
+  return ((schema['oneOf'] ?? schema['anyOf']) as JsonSchema[] | undefined) ?? [];
+}
+
+function scalarType(type: string): string {
+  return type === 'integer' ? 'number' : type;
+}
+
+/** The type of a schema as the seed writes it. */
+export function seedType(model: ProtocolModel, schema: JsonSchema): string {
+  const { schema: s } = resolve(model, schema);
+  if (isUnion(s)) {
+    const types = [...new Set(branchesOf(s).map((branch) => seedType(model, branch)))];
+    return types.join(' or ');
+  }
+  const type = s['type'];
+  if (Array.isArray(type)) {
+    const types = [...new Set((type as string[]).filter((t) => t !== 'null').map(scalarType))];
+    return [...types, ...((type as string[]).includes('null') ? ['null'] : [])].join(' or ');
+  }
+  if (type === 'array') {
+    const items = s['items'] as JsonSchema | undefined;
+    const itemType = items ? seedType(model, items) : 'any';
+    return itemType.includes(' ') ? `(${itemType})[]` : `${itemType}[]`;
+  }
+  if (typeof type === 'string') return scalarType(type);
+  if ('const' in s) return typeof s['const'];
+  if ('properties' in s || 'additionalProperties' in s) return 'object';
+  return 'any';
+}
+
+/** Whether a (resolved) schema has fields to show: an object with properties or a union of objects. */
+function hasFields(schema: JsonSchema): boolean {
+  return isUnion(schema) || Object.keys(properties(schema)).length > 0;
+}
+
+/** The object or union a field holds, directly or as array items, with the name of its schema. */
+function fieldsHolder(model: ProtocolModel, schema: JsonSchema): Resolved | undefined {
+  const direct = resolve(model, schema);
+  const target = direct.schema['type'] === 'array' && direct.schema['items'] ? resolve(model, direct.schema['items'] as JsonSchema) : direct;
+  return hasFields(target.schema) ? target : undefined;
+}
+
+function firstSentence(text: string): string {
+  const flat = text.replace(/\s*\n\s*/g, ' ').trim();
+  const match = /^(.+?[.!?])(\s|$)/.exec(flat);
+  return match ? match[1]! : flat;
+}
+
+/** Whether a named schema deserves a link (objects, unions, enums), not a scalar alias like `ChatId`. */
+function isLinkWorthy(schema: JsonSchema): boolean {
+  return isUnion(schema) || 'properties' in schema || 'additionalProperties' in schema || Array.isArray(schema['enum']);
+}
+
+function describe(context: ShapeContext, field: JsonSchema): Inline[] {
+  const { model, linker } = context;
+  const direct = resolve(model, field);
+  const items = direct.schema['type'] === 'array' && direct.schema['items'] ? resolve(model, direct.schema['items'] as JsonSchema) : undefined;
+  const own = typeof field['description'] === 'string' ? field['description'] : undefined;
+  const text = own ?? (direct.name !== undefined && typeof direct.schema['description'] === 'string' ? firstSentence(direct.schema['description']) : undefined);
+  const out: Inline[] = inlineDescription(text, linker);
+  const values = direct.schema['enum'];
+  if (Array.isArray(values) && direct.name === undefined && values.length <= 6) {
+    out.push(out.length > 0 ? ' One of ' : 'One of ');
+    values.forEach((value, index) => {
+      if (index > 0) out.push(index === values.length - 1 ? ' or ' : ', ');
+      out.push({ code: String(value) });
+    });
+    out.push('.');
+  }
+  if ('default' in direct.schema) out.push(out.length > 0 ? ' Default ' : 'Default ', { code: JSON.stringify(direct.schema['default']) }, '.');
+  const named = [direct, items].find((r): r is Resolved => r?.name !== undefined && isLinkWorthy(r.schema));
+  if (named?.name !== undefined) out.push(out.length > 0 ? ' See ' : 'See ', { link: [{ code: named.name }], to: { page: 'schemas', id: named.name } }, '.');
+  return out;
+}
+
+function objectRows(context: ShapeContext, schema: JsonSchema, depth: number): { rows: FieldRow[]; open: Inline[] | undefined; discriminator: string | undefined } {
+  if (isUnion(schema)) return unionRows(context, schema, depth);
+  const required = new Set(requiredOf(schema));
+  const rows: FieldRow[] = [];
+  for (const [name, field] of Object.entries(properties(schema))) {
+    rows.push({ path: [name], type: seedType(context.model, field), required: required.has(name), description: describe(context, field), onlyFor: undefined });
+    if (depth === 0) {
+      const holder = fieldsHolder(context.model, field);
+      if (holder && (context.expandNamed || holder.name === undefined)) {
+        const nested = objectRows(context, holder.schema, depth + 1);
+        rows.push(...nested.rows.map((row) => ({ ...row, path: [name, ...row.path] })));
+      }
+    }
+  }
+  return { rows, open: undefined, discriminator: undefined };
+}
+
+function discriminatorOf(context: ShapeContext, schema: JsonSchema): { property: string; fallback: string | undefined } {
+  const union = context.model.discriminators.find((d) => schemaByName(context.model, d.union).schema === schema);
+  const property = union?.property ?? (schema['discriminator'] as string | undefined);
+  if (property === undefined) throw new Error(`${context.model.source}: a union without a discriminator cannot be documented as a table`);
+  return { property, fallback: union?.fallback };
+}
+
+function unionRows(context: ShapeContext, schema: JsonSchema, depth: number): { rows: FieldRow[]; open: Inline[] | undefined; discriminator: string } {
+  const { model } = context;
+  const { property, fallback } = discriminatorOf(context, schema);
+  const branches = branchesOf(schema).map((branch) => {
+    const resolved = resolve(model, branch);
+    const constant = properties(resolved.schema)[property]?.['const'];
+    return { ...resolved, value: typeof constant === 'string' ? constant : undefined };
+  });
+  const known = branches.filter((b) => b.value !== undefined);
+  const tagDescription: Inline[] = ['Tells the kinds apart: '];
+  known.forEach((branch, index) => {
+    if (index > 0) tagDescription.push(index === known.length - 1 && fallback === undefined ? ' or ' : ', ');
+    tagDescription.push({ code: branch.value! });
+    if (branch.name !== undefined) tagDescription.push(' (', { link: [branch.name], to: { page: 'schemas', id: branch.name } }, ')');
+  });
+  if (fallback !== undefined) tagDescription.push(' or any other value (', { link: [fallback], to: { page: 'schemas', id: fallback } }, ')');
+  tagDescription.push('.');
+
+  const rows: FieldRow[] = [{ path: [property], type: 'string', required: true, description: tagDescription, onlyFor: undefined }];
+  const names: string[] = [];
+  for (const branch of branches) for (const name of Object.keys(properties(branch.schema))) if (name !== property && !names.includes(name)) names.push(name);
+  for (const name of names) {
+    const having = branches.filter((b) => name in properties(b.schema));
+    const first = properties(having[0]!.schema)[name]!;
+    const inAll = having.length === branches.length;
+    const onlyFor = inAll ? undefined : having.map((b) => b.value ?? 'other');
+    // Branches may describe the field each in their own words: say each, by branch.
+    const texts = having.map((b) => ({ value: b.value, text: describe(context, properties(b.schema)[name]!) }));
+    const same = texts.every((t) => JSON.stringify(t.text) === JSON.stringify(texts[0]!.text));
+    const text: Inline[] = same
+      ? texts[0]!.text
+      : texts.flatMap((t, i) => [...(i > 0 ? ['; '] : []), { code: t.value ?? 'other' }, ': ', ...withoutFinalStop(t.text)]).concat('.');
+    rows.push({
+      path: [name],
+      type: seedType(model, first),
+      // Present whenever its branches say so: `text` is required for messages, not optional.
+      required: having.every((b) => requiredOf(b.schema).includes(name)),
+      description: [...(onlyFor ? onlyWhen(property, onlyFor) : []), ...text],
+      onlyFor,
+    });
+    if (depth === 0 && inAll) {
+      const holder = fieldsHolder(model, first);
+      if (holder && (context.expandNamed || holder.name === undefined)) {
+        rows.push(...objectRows(context, holder.schema, depth + 1).rows.map((row) => ({ ...row, path: [name, ...row.path] })));
+      }
+    }
+  }
+  const open: Inline[] | undefined = fallback === undefined ? undefined : ['Other properties, for kinds this version does not know (', { link: [fallback], to: { page: 'schemas', id: fallback } }, ').'];
+  return { rows, open, discriminator: property };
+}
+
+function withoutFinalStop(text: Inline[]): Inline[] {
+  const last = text[text.length - 1];
+  return typeof last === 'string' ? [...text.slice(0, -1), last.replace(/\.$/, '')] : text;
+}
+
+function onlyWhen(property: string, values: string[]): Inline[] {
+  const list: Inline[] = [];
+  values.forEach((value, index) => {
+    if (index > 0) list.push(index === values.length - 1 ? ' or ' : ', ');
+    list.push({ code: value });
+  });
+  return [{ em: ['Only when ', { code: property }, ' is ', ...list, '.'] }, ' '];
+}
+
+/** The argument name of a bare-value payload, from its schema: `UserId` -> `id`, `DisconnectionReason` -> `reason`. */
+export function argumentName(schemaName: string): string {
+  const words = schemaName.match(/[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])/g) ?? [schemaName];
+  return words[words.length - 1]!.toLowerCase();
+}
+
+/** The shape of a payload given by a named schema (or nothing). */
+export function payloadShape(context: ShapeContext, schemaName: string | undefined): Shape {
+  if (schemaName === undefined) return { kind: 'none' };
+  const named = schemaByName(context.model, schemaName);
+  const { schema } = resolve(context.model, named.schema);
+  if (hasFields(schema) || seedType(context.model, schema) === 'object') {
+    const { rows, open, discriminator } = objectRows(context, schema, 0);
+    return { kind: 'object', rows, nested: rows.some((row) => row.path.length > 1), open, discriminator };
+  }
+  const description: Inline[] = inlineDescription(named.description === undefined ? undefined : firstSentence(named.description), context.linker);
+  if (isLinkWorthy(schema)) description.push(' See ', { link: [{ code: schemaName }], to: { page: 'schemas', id: schemaName } }, '.');
+  return { kind: 'value', argument: argumentName(schemaName), type: seedType(context.model, schema), description };
+}

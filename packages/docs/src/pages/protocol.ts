@@ -1,0 +1,215 @@
+// The protocol page: the frames and the connection lifecycle (from the document's description),
+// the channel, the frame headers with an example of each frame, the error catalogue, the client's
+// error codes and the disconnection reasons with the client's reaction to each.
+import type { Block, Inline, Page, TableRow } from '../doc.js';
+import { errorHandlingExample } from '../examples.js';
+import { shapeBlocks } from '../field-table.js';
+import { payloadShape } from '../fields.js';
+import { parseMarkdown } from '../spec-markdown.js';
+import { messageByKey, schemaByName, type MessageModel, type ProtocolModel } from '../spec-model.js';
+import { describeInline, exampleBlock, label, shapeContext, type PageContext } from './context.js';
+
+type Reaction = ProtocolModel['disconnectionReasons'][number]['reaction'];
+
+const REACTIONS: Record<Reaction, string> = {
+  reconnect: 'reconnects by itself, with back-off',
+  stay_disconnected: 'stays disconnected until the application calls connect()',
+  destroy: 'destroys itself: the instance is unusable',
+};
+
+/** The document description's sections (`## Frames`, ...): everything after its first heading. */
+export function descriptionSections(context: PageContext): { intro: Block[]; sections: Block[] } {
+  const blocks = parseMarkdown(context.model.info.description ?? '', { linker: context.linker });
+  const first = blocks.findIndex((b) => b.kind === 'heading');
+  return first === -1 ? { intro: blocks, sections: [] } : { intro: blocks.slice(0, first), sections: blocks.slice(first) };
+}
+
+function exampleFrame(model: ProtocolModel, message: MessageModel, action: string): string {
+  const payload = message.examples[0]?.payload ?? {};
+  const kind = message.kind === 'request' || message.kind === 'response' || message.kind === 'error' || message.kind === 'push' ? message.kind : 'push';
+  const frame: Record<string, unknown> =
+    kind === 'push'
+      ? { action, ...model.frameConstants.push, payload }
+      : { [model.correlationField]: '1', action, ...model.frameConstants[kind], payload };
+  return `${JSON.stringify(frame, null, 2)}\n`;
+}
+
+/** The request an error example belongs to: the one with the field its `error.pointer` names. */
+function failedAction(model: ProtocolModel, error: MessageModel): string {
+  const pointer = JSON.stringify(error.examples[0]?.payload ?? {}).match(/"pointer":"\/payload\/([^/"]+)/)?.[1];
+  const candidates = model.requests.filter((r) => r.error === error.key);
+  const byField = candidates.find((r) => {
+    const ref = messageByKey(model, r.request).payload?.ref;
+    const fields = ref === undefined ? {} : ((schemaByName(model, ref).schema['properties'] as Record<string, unknown> | undefined) ?? {});
+    return pointer !== undefined && pointer in fields;
+  });
+  return (byField ?? candidates[0])?.action ?? error.name;
+}
+
+function frameHeaders(context: PageContext): Block[] {
+  const { model } = context;
+  const kinds: Array<{ kind: MessageModel['kind']; title: string; id: string }> = [
+    { kind: 'request', title: 'Request frame', id: 'request-frame' },
+    { kind: 'response', title: 'Response frame', id: 'response-frame' },
+    { kind: 'error', title: 'Error frame', id: 'error-frame' },
+    { kind: 'push', title: 'Push frame', id: 'push-frame' },
+  ];
+  const blocks: Block[] = [
+    { kind: 'heading', level: 2, id: 'frame-headers', content: ['Frame headers'] },
+    { kind: 'paragraph', content: ['The top-level fields of each kind of frame besides ', { code: 'payload' }, ', with an example frame.'] },
+  ];
+  // The example frames are those of the messages the document's description names (`send_event`,
+  // `new_event`), else the first of their kind.
+  const named = [...(model.info.description ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+  const firstNamed = <T>(items: T[], name: (item: T) => string): T | undefined => {
+    for (const code of named) {
+      const found = items.find((item) => name(item) === code);
+      if (found) return found;
+    }
+    return items[0];
+  };
+  const request = firstNamed(model.requests, (r) => r.action);
+  const samples: Record<string, MessageModel | undefined> = {
+    request: request && messageByKey(model, request.request),
+    response: request && messageByKey(model, request.response),
+    error: model.messages.find((m) => m.kind === 'error'),
+    push: firstNamed(model.messages.filter((m) => m.kind === 'push' && m.examples.length > 0), (m) => m.name),
+  };
+  for (const { kind, title, id } of kinds) {
+    const sample = samples[kind];
+    if (!sample?.headersSchema || sample.examples.length === 0) continue;
+    const action = sample.action ?? failedAction(model, sample);
+    const headers = schemaByName(model, sample.headersSchema);
+    blocks.push(
+      { kind: 'heading', level: 3, id, content: [title] },
+      { kind: 'paragraph', content: [...describeInline(context, headers.description), ' See ', { link: [{ code: headers.name }], to: { page: 'schemas', id: headers.name } }, '.'] },
+      ...shapeBlocks(payloadShape(shapeContext(context, false), headers.name), { label: `${title} fields` }),
+      // The error frame's payload is the same for every request, so it is shown here once.
+      ...(kind === 'error' && sample.payload
+        ? [label('Payload:'), ...shapeBlocks(payloadShape(shapeContext(context, false), sample.payload.ref), { label: `${title} payload` })]
+        : []),
+      label(`Example (${sample.name}):`),
+      { kind: 'code', language: 'json', code: exampleFrame(model, sample, action) },
+    );
+  }
+  return blocks;
+}
+
+function channel(context: PageContext): Block[] {
+  const { model } = context;
+  const rows = model.channel.query.map((q): TableRow => ({
+    cells: [{ content: [q.name], code: true }, { content: [q.required ? 'yes' : 'no'] }, { content: describeInline(context, q.description) }],
+  }));
+  return [
+    { kind: 'heading', level: 2, id: 'channel', content: ['Channel'] },
+    {
+      kind: 'paragraph',
+      content: ['Every frame travels on one WebSocket, opened at ', { code: model.channel.address }, ' on a server (see ', { link: ['servers'], to: { page: 'index', id: 'servers' } }, ') with these query parameters:'],
+    },
+    { kind: 'table', className: 'query', label: 'Query parameters', head: ['parameter', 'required', 'description'], rows },
+  ];
+}
+
+function errorCatalogue(context: PageContext): Block[] {
+  const { model } = context;
+  const errorType = model.schemas.find((s) => s.name === 'ErrorType');
+  const rows = model.errorTypes.map((e): TableRow => ({
+    id: `error-${e.value}`,
+    cells: [{ content: [e.value], code: true }, { content: describeInline(context, e.description) }, { content: [{ link: [{ code: e.clientCode }], to: { page: 'protocol', id: `code-${e.clientCode}` } }] }],
+  }));
+  return [
+    { kind: 'heading', level: 2, id: 'error-catalogue', content: ['Error catalogue'] },
+    {
+      kind: 'paragraph',
+      content: [
+        'A failed request is answered with an ',
+        { link: ['error frame'], to: { page: 'protocol', id: 'error-frame' } },
+        ' whose ',
+        { code: 'error.type' },
+        ' is one of these',
+        ...(errorType ? [' (', { link: [{ code: errorType.name }], to: { page: 'schemas', id: errorType.name } }, ')'] : []),
+        '; the SDK rejects the request with an ',
+        { code: 'SDKError' },
+        ' carrying the code in the last column. Each method lists the types it can fail with.',
+      ] as Inline[],
+    },
+    { kind: 'table', className: 'catalogue', label: 'Error catalogue', head: ['type', 'meaning', 'SDK code'], rows },
+  ];
+}
+
+function clientErrorCodes(context: PageContext): Block[] {
+  const rows = context.model.clientErrorCodes.map((c): TableRow => ({
+    id: `code-${c.value}`,
+    cells: [{ content: [c.value], code: true }, { content: describeInline(context, c.description) }],
+  }));
+  return [
+    { kind: 'heading', level: 2, id: 'client-error-codes', content: ['Client error codes'] },
+    {
+      kind: 'paragraph',
+      content: ['The ', { code: 'code' }, ' of every ', { code: 'SDKError' }, ': the server\u2019s error types plus the failures the client detects itself.'],
+    },
+    { kind: 'table', className: 'catalogue', label: 'Client error codes', head: ['code', 'meaning'], rows },
+  ];
+}
+
+function disconnectionReasons(context: PageContext): Block[] {
+  const { model } = context;
+  const disconnected = model.lifecycle?.events.disconnected;
+  const rows = model.disconnectionReasons.map((r): TableRow => ({
+    id: `reason-${r.value}`,
+    cells: [{ content: [r.value], code: true }, { content: describeInline(context, r.description) }, { content: [{ code: r.reaction }, ` \u2014 ${REACTIONS[r.reaction]}`] }],
+  }));
+  return [
+    { kind: 'heading', level: 2, id: 'disconnection-reasons', content: ['Disconnection reasons'] },
+    {
+      kind: 'paragraph',
+      content: [
+        'The server ends a session with a ',
+        { code: 'customer_disconnected' },
+        ' push carrying one of these reasons and closes the socket',
+        ...(disconnected ? ['; the SDK emits ', { link: [{ code: disconnected }], to: { page: 'events', id: disconnected } }, ' with the reason'] : []),
+        ' and then reacts as the last column says.',
+      ] as Inline[],
+    },
+    { kind: 'table', className: 'catalogue', label: 'Disconnection reasons', head: ['reason', 'meaning', 'client reaction'], rows },
+    // The pushes the SDK turns into a client event instead of emitting them as they are.
+    ...model.messages
+      .filter((m) => m.kind === 'push' && m.clientEvent !== undefined)
+      .flatMap((push): Block[] => [
+        { kind: 'heading', level: 3, id: push.name, content: [push.name] },
+        { kind: 'paragraph', content: describeInline(context, push.description ?? push.summary) },
+        ...(push.payload ? shapeBlocks(payloadShape(shapeContext(context, false), push.payload.ref), { label: `${push.name} payload` }) : []),
+        label(`Example (${push.name}):`),
+        { kind: 'code', language: 'json', code: exampleFrame(model, push, push.action ?? push.name) },
+      ]),
+  ];
+}
+
+export function protocolPage(context: PageContext): Page {
+  const { model } = context;
+  const { sections } = descriptionSections(context);
+  return {
+    name: 'protocol',
+    title: 'Protocol',
+    summary: 'Frames, connection lifecycle, errors and disconnection reasons of the customer chat protocol.',
+    blocks: [
+      { kind: 'heading', level: 1, id: 'top', content: ['Protocol'] },
+      {
+        kind: 'paragraph',
+        content: ['What travels on the socket, for anyone writing a client or a server without the SDK, and what the SDK makes of it.'],
+      },
+      ...sections,
+      ...channel(context),
+      ...frameHeaders(context),
+      ...errorCatalogue(context),
+      ...clientErrorCodes(context),
+      ...disconnectionReasons(context),
+      { kind: 'heading', level: 2, id: 'handling-errors', content: ['Handling errors'] },
+      {
+        kind: 'paragraph',
+        content: ['Branch on ', { code: 'error.code' }, ', never on the message. Problems that reject nothing (a frame that failed its schema, a listener that threw) arrive as the ', { code: 'error' }, ' event.'],
+      },
+      exampleBlock(context, errorHandlingExample(model)),
+    ],
+  };
+}
