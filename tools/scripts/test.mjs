@@ -1,0 +1,35 @@
+// `pnpm test`: every test. First `generate --check` (generated files in step with the spec), then
+// each package's suite through turbo. Ends with one summary line, `N passed, N failed`, added up
+// from the vitest reports of every package (replayed from turbo's cache too).
+import { spawn } from 'node:child_process';
+import { run } from './run.mjs';
+
+const checked = await run(process.execPath, ['tools/scripts/generate.mjs', '--check']);
+if (checked !== 0) process.exit(checked);
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const child = spawn('turbo', ['run', 'test', '--output-logs=new-only', '--concurrency=2'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}` },
+});
+let pending = '';
+child.stdout.setEncoding('utf8');
+child.stdout.on('data', (text) => {
+  process.stdout.write(text);
+  const lines = (pending + text).split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) count(line);
+});
+
+function count(line) {
+  // eslint-disable-next-line no-control-regex -- vitest colours its report
+  const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
+  const report = /\bTests\s+(.*)\(\d+\)\s*$/.exec(plain);
+  if (!report) return;
+  for (const [, n, kind] of report[1].matchAll(/(\d+) (passed|failed|skipped)/g)) totals[kind] += Number(n);
+}
+
+const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(signal ? 1 : (c ?? 1))));
+count(pending);
+console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(code !== 0 ? code : totals.failed > 0 ? 1 : 0);
