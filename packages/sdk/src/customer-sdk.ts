@@ -17,6 +17,8 @@ export interface CustomerSDKOptions extends Omit<ClientOptions, 'url' | 'query'>
 }
 
 export class CustomerSDK extends CustomerClient {
+  /** Chats whose thread was closed (no sneak peeks there until a new thread starts). */
+  private readonly inactiveChats = new Set<string>();
   private readonly sneakPeeks = new Map<string, { last: number; timer: ReturnType<typeof setTimeout> | undefined; text: string }>();
   private readonly sneakPeekInterval: number;
   private readonly historyPageSize: number;
@@ -26,6 +28,35 @@ export class CustomerSDK extends CustomerClient {
     super(protocol, { ...rest, url: url ?? servers.local, query: { licenseId } });
     this.sneakPeekInterval = sneakPeekInterval;
     this.historyPageSize = historyPageSize;
+    this.trackChatActivity();
+  }
+
+  /**
+   * Follows which chats have an active thread, for setSneakPeek: a wildcard listener of the SDK's
+   * own, attached again if the application removes every wildcard listener.
+   */
+  private readonly onAnyEvent = (...[name, payload]: [string, unknown]): void => {
+    const chat = (payload as { chat?: unknown } | undefined)?.chat;
+    if (typeof chat !== 'string') return;
+    if (name === 'thread_closed') this.inactiveChats.add(chat);
+    else if (name === 'thread_metada' || name === 'new_event') this.inactiveChats.delete(chat);
+  };
+
+  private trackChatActivity(): void {
+    (this.on as (name: '*', handler: (...event: [string, unknown]) => void) => void)('*', this.onAnyEvent);
+  }
+
+  // `any`: this one implementation stands for every typed overload of the base class's `off`.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override off(name: string, handler?: any): void {
+    (super.off as (name: string, handler?: unknown) => void)(name, handler);
+    if (name === '*' && handler === undefined && this.state !== 'destroyed') this.trackChatActivity();
+  }
+
+  override async startChat(...args: Parameters<CustomerClient['startChat']>): ReturnType<CustomerClient['startChat']> {
+    const result = await super.startChat(...args);
+    this.inactiveChats.delete(result.chat.id);
+    return result;
   }
 
   /** Sends a text message to a chat; `customId` comes back on the stored event. */
@@ -34,11 +65,13 @@ export class CustomerSDK extends CustomerClient {
   }
 
   /**
-   * What the customer is typing, at most once per interval per chat: calls in between are merged
-   * and the latest text goes out when the interval ends. Failures (an inactive chat) are ignored:
-   * a sneak peek is a hint, not a message.
+   * What the customer is typing, at most once per interval per chat, and only while the chat has
+   * an active thread: calls in between are merged and the latest text goes out when the interval
+   * ends. Failures are ignored: a sneak peek is a hint, not a message.
    */
   setSneakPeek(chat: string, text: string): void {
+    // Only for chats with an active thread: agents of a closed thread have nothing to peek at.
+    if (this.inactiveChats.has(chat)) return;
     const now = Date.now();
     const entry = this.sneakPeeks.get(chat) ?? { last: -Infinity, timer: undefined, text };
     entry.text = text;
@@ -48,6 +81,7 @@ export class CustomerSDK extends CustomerClient {
     const send = () => {
       entry.timer = undefined;
       entry.last = Date.now();
+      if (this.inactiveChats.has(chat)) return;
       this.sendSneakPeek({ chat, text: entry.text }).catch(() => undefined);
     };
     if (wait <= 0) send();

@@ -285,13 +285,22 @@ describe('the SDK conveniences', () => {
     // Seven calls on the first chat, three frames.
     expect(peeks().filter((p) => p.chat === chat.id)).toHaveLength(3);
 
-    // A sneak peek of an inactive chat fails on the server and is ignored (a hint, not a message).
+    // No sneak peek for a chat whose thread is closed: nothing goes out.
     await api.closeThread({ chat: other.chat.id });
+    await until('thread_closed', () => events.of('thread_closed').length > 0);
     await sleep(interval + 20);
+    const before = peeks().length;
     api.setSneakPeek(other.chat.id, 'too late');
     await api.getChatsSummary();
+    expect(peeks()).toHaveLength(before);
     expect(events.of('error')).toEqual([]);
     expect(api.state).toBe('connected');
+
+    // Still none after the application removed every wildcard listener (the SDK keeps its own).
+    api.off('*');
+    api.setSneakPeek(other.chat.id, 'still too late');
+    await api.getChatsSummary();
+    expect(peeks()).toHaveLength(before);
   });
 });
 
