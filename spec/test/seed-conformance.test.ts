@@ -2,47 +2,18 @@
 // test/fixtures/seed-facts.json (which seed-facts.test.ts keeps equal to the seed itself):
 // every seed event is a message of that exact name, with the seed's payload kind, fields,
 // nesting and types, and every field on the way is described.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCleanSpec, type LoadedSpec } from '@customer-chat/spec-loader';
-
-interface SeedField {
-  path: string[];
-  type: string;
-  description: string;
-}
-interface SeedEvent {
-  event: string;
-  draft: boolean;
-  payload: 'object' | 'string' | 'none';
-  open?: boolean;
-  fields: SeedField[];
-}
-interface SeedFacts {
-  source: string;
-  events: SeedEvent[];
-}
+import { facts, repoRoot, type SeedEvent } from './seed-facts.js';
 
 type Document = NonNullable<LoadedSpec['document']>;
 type Message = ReturnType<ReturnType<Document['allMessages']>['all']>[number];
 type Schema = NonNullable<ReturnType<Message['payload']>>;
 
-function findRepoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(resolve(dir, 'pnpm-workspace.yaml'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`No pnpm-workspace.yaml above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
-
-const repoRoot = findRepoRoot();
 // ASYNCAPI_SPEC_PATH only exists to point the test at a broken copy when checking that it can fail.
 const specPath = process.env['ASYNCAPI_SPEC_PATH'] ?? resolve(repoRoot, 'spec', 'asyncapi.yaml');
-const facts = JSON.parse(readFileSync(resolve(repoRoot, 'spec', 'test', 'fixtures', 'seed-facts.json'), 'utf8')) as SeedFacts;
 
 const show = (value: unknown): string => (value === undefined ? 'undefined' : JSON.stringify(value));
 const schemaName = (schema: Schema): string => schema.title() ?? schema.id();

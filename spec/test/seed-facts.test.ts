@@ -2,47 +2,12 @@
 // (../shared/seed/events.md, a sibling of the repository root) with a small markdown table reader
 // and checks that the hand-written facts say exactly what the seed's tables say.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fixturePath, repoRoot, type SeedEvent, type SeedFacts, type SeedField } from './seed-facts.js';
 
-interface SeedField {
-  path: string[];
-  /** The seed's type column verbatim; '' when the seed leaves it empty. */
-  type: string;
-  /** The seed's description column verbatim; '' when empty. */
-  description: string;
-}
-
-interface SeedEvent {
-  event: string;
-  /** True for the events inside the seed's HTML comment. */
-  draft: boolean;
-  payload: 'object' | 'string' | 'none';
-  /** Only for object payloads: true when the table has a `...` (other properties) row. */
-  open?: boolean;
-  fields: SeedField[];
-}
-
-interface SeedFacts {
-  source: string;
-  events: SeedEvent[];
-}
-
-function findRepoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(resolve(dir, 'pnpm-workspace.yaml'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`No pnpm-workspace.yaml above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
-
-const repoRoot = findRepoRoot();
 // SEED_EVENTS_PATH only exists to point the test at a broken copy when checking that it can fail.
 const seedPath = process.env['SEED_EVENTS_PATH'] ?? resolve(repoRoot, '..', 'shared', 'seed', 'events.md');
-const fixturePath = resolve(repoRoot, 'spec', 'test', 'fixtures', 'seed-facts.json');
 
 interface Section {
   event: string;

@@ -1,0 +1,42 @@
+// The seed facts fixture (test/fixtures/seed-facts.json): the seed's event tables as data, shared
+// by the test that keeps it equal to the seed and the test that checks the spec against it.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface SeedField {
+  path: string[];
+  /** The seed's type column verbatim; '' when the seed leaves it empty. */
+  type: string;
+  /** The seed's description column verbatim; '' when empty. */
+  description: string;
+}
+
+export interface SeedEvent {
+  event: string;
+  /** True for the events inside the seed's HTML comment. */
+  draft: boolean;
+  payload: 'object' | 'string' | 'none';
+  /** Only for object payloads: true when the table has a `...` (other properties) row. */
+  open?: boolean;
+  fields: SeedField[];
+}
+
+export interface SeedFacts {
+  source: string;
+  events: SeedEvent[];
+}
+
+function findRepoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(resolve(dir, 'pnpm-workspace.yaml'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`No pnpm-workspace.yaml above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+export const repoRoot = findRepoRoot();
+export const fixturePath = resolve(repoRoot, 'spec', 'test', 'fixtures', 'seed-facts.json');
+export const facts = JSON.parse(readFileSync(fixturePath, 'utf8')) as SeedFacts;
