@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   {
     // Browsers and runtimes with a global WebSocket: no Node built-in, no `ws`.
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', unvalidated: 'src/unvalidated.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

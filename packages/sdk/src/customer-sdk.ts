@@ -1,8 +1,9 @@
 // The SDK users create: the generated client (one method per request) plus the few conveniences
 // of the SDK family's API (sendMessage, getChatHistory, a throttled setSneakPeek).
 import { CustomerClient } from './gen/client.js';
-import { protocol, servers } from './gen/protocol.js';
+import { servers } from './gen/protocol.js';
 import type { ClientOptions } from './runtime/client-core.js';
+import type { ProtocolDescription } from './runtime/protocol.js';
 import type { SendEventResult, Thread } from '@customer-chat/validators';
 
 export interface CustomerSDKOptions extends Omit<ClientOptions, 'url' | 'query'> {
@@ -23,9 +24,13 @@ export class CustomerSDK extends CustomerClient {
   private readonly sneakPeekInterval: number;
   private readonly historyPageSize: number;
 
-  constructor(options: CustomerSDKOptions) {
+  /**
+   * `description` is the generated protocol, with validators (`createCustomerSDK` of the main
+   * entry) or without (`@customer-chat/sdk/unvalidated`).
+   */
+  constructor(options: CustomerSDKOptions, description: ProtocolDescription) {
     const { licenseId, url, sneakPeekInterval = 2000, historyPageSize = 10, ...rest } = options;
-    super(protocol, { ...rest, url: url ?? servers.local, query: { licenseId } });
+    super(description, { ...rest, url: url ?? servers.local, query: { licenseId } });
     this.sneakPeekInterval = sneakPeekInterval;
     this.historyPageSize = historyPageSize;
     this.trackChatActivity();
@@ -109,7 +114,3 @@ export class CustomerSDK extends CustomerClient {
   }
 }
 
-/** Creates an SDK instance; it connects right away unless `autoConnect: false`. */
-export function createCustomerSDK(options: CustomerSDKOptions): CustomerSDK {
-  return new CustomerSDK(options);
-}

@@ -47,8 +47,7 @@ function condition(constants: Record<string, string | boolean | number>): string
     .join(' && ');
 }
 
-function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecycle): void {
-  const validate = (m: MessageModel) => importSymbol(messageTypeNames(m).validate, VALIDATORS);
+function printTypeMaps(file: File, model: ProtocolModel): void {
   const events = emittedEvents(model);
   file.jsDoc('Every event the SDK emits, with its payload: `api.on(name, (payload) => ...)`.');
   file.block('export interface CustomerEvents {', () => {
@@ -64,10 +63,22 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
       file.print(key(r.id), ': { args: ', payloadType(byKey(model, r.request)), '; result: ', payloadType(byKey(model, r.response)), ' };');
     }
   });
-  file.blank();
+}
+
+/**
+ * The protocol description, with the generated validators or, for bundles that leave validation
+ * out, with a check that accepts everything (bundlers then drop the validators entirely).
+ */
+function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecycle, validated: boolean): void {
+  const validate = (m: MessageModel) =>
+    validated ? importSymbol(messageTypeNames(m).validate, VALIDATORS) : importSymbol('acceptAnything', RUNTIME_PROTOCOL);
   const protocolType = importSymbol('ProtocolDescription', RUNTIME_PROTOCOL, true);
-  file.jsDoc(`The protocol as the runtime needs it, read from ${model.source}.`);
-  file.block(['export const protocol: ', protocolType, ' = {'], () => {
+  file.jsDoc(
+    validated
+      ? `The protocol as the runtime needs it, read from ${model.source}; incoming payloads are checked with @customer-chat/validators.`
+      : `The same protocol without payload checks, for production bundles that leave the validators out.`,
+  );
+  file.block(['export const ', validated ? 'protocol' : 'unvalidatedProtocol', ': ', protocolType, ' = {'], () => {
     file.block('requests: {', () => {
       for (const r of model.requests) {
         const request = byKey(model, r.request);
@@ -164,7 +175,11 @@ export function requiresNoArguments(model: ProtocolModel, request: MessageModel)
 export const emitSdk: Emitter = (model, context) => {
   const lifecycle = requireLifecycle(model);
   const protocol = new GeneratedFile(`${SDK_GEN_DIR}/protocol.ts`, context.generator);
-  printProtocol(protocol, model, lifecycle);
+  printTypeMaps(protocol, model);
+  protocol.blank();
+  printProtocol(protocol, model, lifecycle, true);
+  protocol.blank();
+  printProtocol(protocol, model, lifecycle, false);
   protocol.blank();
   printServers(protocol, model);
   const client = new GeneratedFile(`${SDK_GEN_DIR}/client.ts`, context.generator);
