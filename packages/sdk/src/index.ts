@@ -1,6 +1,6 @@
 // @customer-chat/sdk for browsers and any runtime with a global WebSocket.
 import { CustomerSDK, type CustomerSDKOptions } from './customer-sdk.js';
-import { protocol } from './gen/protocol.js';
+import { validatedProtocol } from './validated.js';
 
 export { CustomerSDK, type CustomerSDKOptions } from './customer-sdk.js';
 export type { CustomerEvents, CustomerRequests } from './gen/protocol.js';
@@ -10,5 +10,5 @@ export type * from '@customer-chat/validators';
 
 /** Creates an SDK instance that checks every incoming payload against the spec; it connects right away unless `autoConnect: false`. */
 export function createCustomerSDK(options: CustomerSDKOptions): CustomerSDK {
-  return new CustomerSDK(options, protocol);
+  return new CustomerSDK(options, validatedProtocol);
 }

@@ -1,7 +1,7 @@
 // @customer-chat/sdk/unvalidated: the same SDK without payload checks, for production bundles
 // that trust their server: the validators are not imported, so bundlers leave them out.
 import { CustomerSDK, type CustomerSDKOptions } from './customer-sdk.js';
-import { unvalidatedProtocol } from './gen/protocol.js';
+import { protocol } from './gen/protocol.js';
 
 export { CustomerSDK, type CustomerSDKOptions } from './customer-sdk.js';
 export type { CustomerEvents, CustomerRequests } from './gen/protocol.js';
@@ -10,5 +10,5 @@ export { SDKError } from './runtime/errors.js';
 
 /** Creates an SDK instance without incoming or outgoing payload checks. */
 export function createCustomerSDK(options: CustomerSDKOptions): CustomerSDK {
-  return new CustomerSDK(options, unvalidatedProtocol);
+  return new CustomerSDK(options, protocol);
 }

@@ -10,7 +10,7 @@ import { ClientErrorCodes, SDKError, isSDKError } from './errors.js';
 import { readPointer } from './json-pointer.js';
 import { type InteropObservable, defineObservable } from './observable.js';
 import { PendingRequests } from './pending-requests.js';
-import type { IncomingFrame, ProtocolDescription, Reaction, RequestDescription, ValidationIssue } from './protocol.js';
+import type { IncomingFrame, ProtocolDescription, Reaction, RequestDescription, Validate, ValidationIssue } from './protocol.js';
 import { type WebSocketConstructor, type WebSocketLike, listen, messageText } from './socket.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'destroyed';
@@ -299,8 +299,8 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     if (description === undefined) {
       return Promise.reject(new SDKError(ClientErrorCodes.INVALID_ARGS, `unknown request "${operation}"`));
     }
-    if (this.#validate) {
-      const checked = description.validateArgs(args);
+    const checked = this.#check(description.request, args);
+    if (checked !== undefined) {
       if (!checked.ok) {
         return Promise.reject(
           new SDKError(ClientErrorCodes.INVALID_ARGS, `invalid arguments of "${operation}": ${summarize(checked.errors)}`, {
@@ -566,8 +566,8 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
       return;
     }
     let value = payload;
-    if (this.#validate) {
-      const checked = push.validate(payload);
+    const checked = this.#check(push.message, payload);
+    if (checked !== undefined) {
       if (!checked.ok) {
         this.#invalidFrame(`an invalid "${action}" push: ${summarize(checked.errors)}`, text, checked.errors);
         return;
@@ -585,11 +585,11 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
       this.#invalidFrame(`a response to an unknown request "${id}"`, text);
       return;
     }
-    if (!this.#validate) {
+    const checked = this.#check(call.description.response, payload);
+    if (checked === undefined) {
       this.#pending.resolve(id, payload);
       return;
     }
-    const checked = call.description.validateResult(payload);
     if (checked.ok) {
       this.#pending.resolve(id, checked.value);
       return;
@@ -599,9 +599,15 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     this.#pending.reject(id, new SDKError(ClientErrorCodes.INVALID_RESPONSE, message, { details: checked.errors }));
   }
 
+  /** The check of a payload against its message, or undefined when validation is off or absent. */
+  #check(message: string, data: unknown): ReturnType<Validate> | undefined {
+    const validate = this.#protocol.validate;
+    return this.#validate && validate !== undefined ? validate(message, data) : undefined;
+  }
+
   #onErrorResponse(id: string | null, payload: unknown, text: string): void {
     const call = id === null ? undefined : this.#calls.get(id);
-    const checked = this.#validate ? this.#protocol.validateError(payload) : undefined;
+    const checked = this.#check(this.#protocol.errorMessage, payload);
     const server = checked === undefined || checked.ok ? this.#protocol.readError(payload) : undefined;
     let error: SDKError;
     if (server !== undefined) {

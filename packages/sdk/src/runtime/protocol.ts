@@ -24,14 +24,16 @@ export type IncomingFrame =
 export interface RequestDescription {
   /** The wire action, e.g. `send_event`. */
   action: string;
-  validateArgs: Validate;
-  validateResult: Validate;
+  /** The names of the request's message and of its response's, for `validate`. */
+  request: string;
+  response: string;
 }
 
 export interface PushDescription {
   /** The event the client emits for this push. */
   event: string;
-  validate: Validate;
+  /** The push's message name, for `validate`. */
+  message: string;
   /**
    * For a push the client turns into a lifecycle event (the server ending the session): the JSON
    * pointer of the event's payload (the disconnection reason) inside the push's payload.
@@ -44,8 +46,8 @@ export interface ProtocolDescription {
   requests: Readonly<Record<string, RequestDescription>>;
   /** Pushes by wire action. */
   pushes: Readonly<Record<string, PushDescription>>;
-  /** Client events (no wire frame) by name, with their payload check. */
-  clientEvents: Readonly<Record<string, Validate>>;
+  /** The events the client emits itself (no wire frame). */
+  clientEvents: readonly string[];
   /** Server error type -> the `code` of the error the client rejects with. */
   errorCodes: Readonly<Record<string, string>>;
   /** Disconnection reason -> the client's reaction. */
@@ -61,9 +63,11 @@ export interface ProtocolDescription {
   classify(frame: unknown): IncomingFrame;
   /** The server's error (type and message) inside an error frame's payload. */
   readError(payload: unknown): { type: string; message: string } | undefined;
-  /** Check of an error frame's payload. */
-  validateError: Validate;
+  /** The name of the error response message, for `validate`. */
+  errorMessage: string;
+  /**
+   * Checks a payload against its message's schema. Absent, nothing is checked: bundles that
+   * leave validation out do not carry the validators at all.
+   */
+  validate?: (message: string, data: unknown) => ReturnType<Validate>;
 }
-
-/** The check of a protocol description built without validation: every payload passes. */
-export const acceptAnything: Validate = (data) => ({ ok: true, value: data });

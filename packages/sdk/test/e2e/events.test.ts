@@ -373,7 +373,7 @@ describe('coverage', () => {
     // The spec, the generated protocol and the generated types agree on the list...
     const fromProtocol = new Set([
       ...Object.values(protocol.pushes).map((push) => push.event),
-      ...Object.keys(protocol.clientEvents),
+      ...protocol.clientEvents,
       ...Object.values(protocol.lifecycle.events),
     ]);
     expect([...fromProtocol].sort()).toEqual(fromSpec);

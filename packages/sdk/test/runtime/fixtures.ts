@@ -56,20 +56,46 @@ const items: Validate = (data) =>
   isObject(data) && typeof data['items'] === 'number' ? { ok: true, value: data } : issue('/items', 'must be number');
 const nothing: Validate = () => issue('', 'never valid');
 
+/** The toy protocol's message checks, by message name. */
+const toyValidators: Record<string, Validate> = {
+  hello: strings('key', 'device?'),
+  hello_ok: anyObject,
+  sync: strings(),
+  sync_ok: items,
+  echo: strings('text'),
+  echo_ok: strings('text'),
+  slow: anyObject,
+  slow_ok: anyObject,
+  fail: strings('kind'),
+  fail_ok: nothing,
+  broken: strings(),
+  broken_ok: strings('text'),
+  note: strings('text'),
+  bye: strings('why'),
+  oops: (data) =>
+    isObject(data) && typeof data['kind'] === 'string' && typeof data['text'] === 'string' ? { ok: true, value: data } : issue('/kind', 'must be string'),
+};
+
 export const toyProtocol: ProtocolDescription = {
   requests: {
-    hello: { action: 'HELLO', validateArgs: strings('key', 'device?'), validateResult: anyObject },
-    sync: { action: 'SYNC', validateArgs: strings(), validateResult: items },
-    echo: { action: 'ECHO', validateArgs: strings('text'), validateResult: strings('text') },
-    slow: { action: 'SLOW', validateArgs: anyObject, validateResult: anyObject },
-    fail: { action: 'FAIL', validateArgs: strings('kind'), validateResult: nothing },
-    broken: { action: 'BROKEN', validateArgs: strings(), validateResult: strings('text') },
+    hello: { action: 'HELLO', request: 'hello', response: 'hello_ok' },
+    sync: { action: 'SYNC', request: 'sync', response: 'sync_ok' },
+    echo: { action: 'ECHO', request: 'echo', response: 'echo_ok' },
+    slow: { action: 'SLOW', request: 'slow', response: 'slow_ok' },
+    fail: { action: 'FAIL', request: 'fail', response: 'fail_ok' },
+    broken: { action: 'BROKEN', request: 'broken', response: 'broken_ok' },
   },
   pushes: {
-    NOTE: { event: 'note', validate: strings('text') },
-    BYE: { event: 'ended', validate: strings('why'), endsSession: { payload: '/why' } },
+    NOTE: { event: 'note', message: 'note' },
+    BYE: { event: 'ended', message: 'bye', endsSession: { payload: '/why' } },
   },
-  clientEvents: { up: items, back: items, down: (data) => ({ ok: true, value: data }), ended: (data) => ({ ok: true, value: data }) },
+  clientEvents: ['up', 'back', 'down', 'ended'],
+  errorMessage: 'oops',
+  validate: (message, data) => {
+    const check = toyValidators[message];
+    if (check === undefined) throw new TypeError(`unknown message ${message}`);
+    return check(data);
+  },
   errorCodes: { bad_key: 'AUTHENTICATION', nope: 'NOPE', busy: 'BUSY' },
   reactions: { again: 'reconnect', wait: 'stay_disconnected', gone: 'destroy' },
   lifecycle: {
@@ -97,10 +123,6 @@ export const toyProtocol: ProtocolDescription = {
       ? { type: payload['kind'], message: typeof payload['text'] === 'string' ? payload['text'] : '' }
       : undefined;
   },
-  validateError: (data) =>
-    isObject(data) && typeof data['kind'] === 'string' && typeof data['text'] === 'string'
-      ? { ok: true, value: data }
-      : issue('/kind', 'must be string'),
 };
 
 // ---- the server ---------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 // description the hand-written runtime runs on (tables, frame encoding and classification read
 // from the spec), and the client class with one typed method per request operation.
 import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File, type Printable } from '../printer/generated-file.js';
-import { messageTypeNames } from './validators.js';
 import type { Emitter } from './emitter.js';
 import type { ClientLifecycle, MessageModel, ProtocolModel } from '../model/types.js';
 
@@ -65,35 +64,27 @@ function printTypeMaps(file: File, model: ProtocolModel): void {
   });
 }
 
-/**
- * The protocol description, with the generated validators or, for bundles that leave validation
- * out, with a check that accepts everything (bundlers then drop the validators entirely).
- */
-function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecycle, validated: boolean): void {
-  const validate = (m: MessageModel) =>
-    validated ? importSymbol(messageTypeNames(m).validate, VALIDATORS) : importSymbol('acceptAnything', RUNTIME_PROTOCOL);
+/** The protocol description the runtime runs on: tables naming messages, no validators. */
+function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecycle): void {
   const protocolType = importSymbol('ProtocolDescription', RUNTIME_PROTOCOL, true);
   file.jsDoc(
-    validated
-      ? `The protocol as the runtime needs it, read from ${model.source}; incoming payloads are checked with @customer-chat/validators.`
-      : `The same protocol without payload checks, for production bundles that leave the validators out.`,
+    `The protocol as the runtime needs it, read from ${model.source}. Payload checks come from`,
+    '@customer-chat/validators through `validate` (see src/validated.ts), so bundles without them stay small.',
   );
-  file.block(['export const ', validated ? 'protocol' : 'unvalidatedProtocol', ': ', protocolType, ' = {'], () => {
+  file.block(['export const protocol: ', protocolType, ' = {'], () => {
     file.block('requests: {', () => {
       for (const r of model.requests) {
-        const request = byKey(model, r.request);
-        file.print(key(r.id), ': { action: ', literal(r.action), ', validateArgs: ', validate(request), ', validateResult: ', validate(byKey(model, r.response)), ' },');
+        file.print(key(r.id), ': { action: ', literal(r.action), ', request: ', literal(byKey(model, r.request).name), ', response: ', literal(byKey(model, r.response).name), ' },');
       }
     }, '},');
     file.block('pushes: {', () => {
       for (const m of model.messages.filter((p) => p.kind === 'push')) {
         const ends = m.clientEvent ? [', endsSession: { payload: ', literal(m.clientEvent.payload), ' }'] : [];
-        file.print(key(m.action!), ': { event: ', literal(m.clientEvent?.event ?? m.name), ', validate: ', validate(m), ...ends, ' },');
+        file.print(key(m.action!), ': { event: ', literal(m.clientEvent?.event ?? m.name), ', message: ', literal(m.name), ...ends, ' },');
       }
     }, '},');
-    file.block('clientEvents: {', () => {
-      for (const m of model.messages.filter((c) => c.kind === 'client')) file.print(key(m.name), ': ', validate(m), ',');
-    }, '},');
+    file.print('clientEvents: [', model.messages.filter((c) => c.kind === 'client').map((m) => literal(m.name)).join(', '), '],');
+    file.print('errorMessage: ', literal(model.messages.find((m) => m.kind === 'error')!.name), ',');
     file.block('errorCodes: {', () => {
       for (const e of model.errorTypes) file.print(key(e.value), ': ', literal(e.clientCode), ',');
     }, '},');
@@ -131,7 +122,6 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
       file.print('const error = payload?.error;');
       file.print("return error && typeof error.type === 'string' ? { type: error.type, message: String(error.message ?? '') } : undefined;");
     }, '},');
-    file.print('validateError: ', validate(model.messages.find((m) => m.kind === 'error')!), ',');
   }, '};');
 }
 
@@ -177,9 +167,7 @@ export const emitSdk: Emitter = (model, context) => {
   const protocol = new GeneratedFile(`${SDK_GEN_DIR}/protocol.ts`, context.generator);
   printTypeMaps(protocol, model);
   protocol.blank();
-  printProtocol(protocol, model, lifecycle, true);
-  protocol.blank();
-  printProtocol(protocol, model, lifecycle, false);
+  printProtocol(protocol, model, lifecycle);
   protocol.blank();
   printServers(protocol, model);
   const client = new GeneratedFile(`${SDK_GEN_DIR}/client.ts`, context.generator);
