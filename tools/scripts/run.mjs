@@ -9,7 +9,12 @@ export function run(command, args, options = {}) {
   });
 }
 
+/** The environment turbo runs in: the workspace's own binaries first, telemetry off. */
+export function turboEnv() {
+  return { ...process.env, TURBO_TELEMETRY_DISABLED: '1', PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}` };
+}
+
 /** turbo from the workspace's own node_modules, so no global install is needed. */
 export function turbo(args) {
-  return run('turbo', args, { env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}` } });
+  return run('turbo', args, { env: turboEnv() });
 }

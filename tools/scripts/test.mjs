@@ -2,7 +2,7 @@
 // each package's suite through turbo. Ends with one summary line, `N passed, N failed`, added up
 // from the vitest reports of every package (replayed from turbo's cache too).
 import { spawn } from 'node:child_process';
-import { run } from './run.mjs';
+import { run, turboEnv } from './run.mjs';
 
 const checked = await run(process.execPath, ['tools/scripts/generate.mjs', '--check']);
 if (checked !== 0) process.exit(checked);
@@ -10,7 +10,7 @@ if (checked !== 0) process.exit(checked);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const child = spawn('turbo', ['run', 'test', '--output-logs=new-only', '--concurrency=2'], {
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}` },
+  env: turboEnv(),
 });
 let pending = '';
 child.stdout.setEncoding('utf8');

@@ -1,7 +1,7 @@
 // Reads the AsyncAPI document through the generator's intermediate model (`@customer-chat/codegen`)
 // and answers the questions every page asks of it: which events, in which order, which schema.
 import { loadCleanSpec } from '@customer-chat/spec-loader';
-import { buildModel, type ProtocolModel } from '@customer-chat/codegen';
+import { buildModel, emittedEvents, type ProtocolModel } from '@customer-chat/codegen';
 import type { Target } from './doc.js';
 import type { Linker } from './spec-markdown.js';
 
@@ -37,14 +37,8 @@ export async function loadModel(specFile: string, repositoryRoot: string): Promi
   return buildModel(spec, repositoryRoot);
 }
 
-/**
- * The events the SDK emits: the client's lifecycle events and the pushes it emits as they are.
- * The same rule as `emittedEvents` in `@customer-chat/codegen`'s SDK emitter (which the package
- * does not export), so the docs list exactly the SDK's `CustomerEvents`.
- */
-export function emittedEvents(model: ProtocolModel): MessageModel[] {
-  return model.messages.filter((m) => m.kind === 'client' || (m.kind === 'push' && m.clientEvent === undefined));
-}
+/** The events the SDK emits (its `CustomerEvents`): the SDK emitter's own rule. */
+export { emittedEvents };
 
 /** The emitted events, the seed's first in the seed's order, then the others in document order. */
 export function eventsInSeedOrder(model: ProtocolModel): MessageModel[] {

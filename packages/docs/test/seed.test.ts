@@ -1,27 +1,11 @@
 // The Markdown events page reproduces the normative seed's tables: checked against the seed facts
 // (spec/test/fixtures/seed-facts.json, kept honest against the seed by spec/test/seed-facts.test.ts).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRepositoryRoot } from '../src/build.js';
 import { SEED_EVENT_ORDER } from '../src/spec-model.js';
 import { buildIntoTemporaryDirectory, type Built } from './helpers.js';
 import { readMarkdownSections, type MarkdownSection } from './markdown-reader.js';
-
-interface SeedField {
-  path: string[];
-  type: string;
-  description: string;
-}
-interface SeedEvent {
-  event: string;
-  draft: boolean;
-  payload: 'object' | 'string' | 'none';
-  open?: boolean;
-  fields: SeedField[];
-}
-
-const facts = JSON.parse(readFileSync(join(findRepositoryRoot(), 'spec', 'test', 'fixtures', 'seed-facts.json'), 'utf8')) as { events: SeedEvent[] };
+// The repository's one reader of the seed facts fixture (shared with the spec's own seed tests).
+import { facts } from '../../../spec/test/seed-facts.js';
 
 let built: Built;
 let sections: MarkdownSection[];

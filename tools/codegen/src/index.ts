@@ -16,6 +16,7 @@ import type { ProtocolModel } from './model/types.js';
 
 export type { ProtocolModel } from './model/types.js';
 export { buildModel } from './model/build-model.js';
+export { emittedEvents } from './emitters/sdk.js';
 
 const packageJson = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { name: string; version: string };
 

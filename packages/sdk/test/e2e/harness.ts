@@ -1,9 +1,8 @@
 // End-to-end harness: a real reference server on 127.0.0.1 (ephemeral port, `validateOutgoing`),
 // real SDK instances over `ws`, a typed recorder of everything an SDK emits, and the spec itself
 // (read from spec/asyncapi.yaml) to derive what must be covered. No mocks anywhere.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { buildModel, emittedEvents, REPOSITORY_ROOT } from '@customer-chat/codegen';
+import { loadCleanSpec } from '@customer-chat/spec-loader';
 import { createReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '@customer-chat/reference-server';
 import { afterEach, beforeEach, expect } from 'vitest';
 import WebSocket from 'ws';
@@ -239,84 +238,26 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 
 // ---- the spec ------------------------------------------------------------------------------------
 
-const SPEC_FILE = fileURLToPath(new URL('../../../../spec/asyncapi.yaml', import.meta.url));
-// `yaml` is a dependency of the repository's spec loader (not of the SDK): resolved from there.
-const requireFromSpecLoader = createRequire(fileURLToPath(new URL('../../../../tools/spec-loader/package.json', import.meta.url)));
+// The generators' own model of spec/asyncapi.yaml: what the SDK must cover, read the same way the
+// SDK was generated (not a second reader of the document).
+const specModel = buildModel(await loadCleanSpec(`${REPOSITORY_ROOT}/spec/asyncapi.yaml`), REPOSITORY_ROOT);
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The AsyncAPI document as plain JSON (references kept). */
-export function loadSpec(): Record<string, unknown> {
-  const yaml = requireFromSpecLoader('yaml') as { parse(text: string): Json };
-  const spec = yaml.parse(readFileSync(SPEC_FILE, 'utf8'));
-  if (!isRecord(spec)) throw new Error(`${SPEC_FILE} is not a YAML mapping`);
-  return spec;
-}
-
-/** Follows local `$ref`s (`#/a/b`) until a node that is not a reference. */
-function deref(spec: Record<string, unknown>, node: unknown): Record<string, unknown> {
-  let current = node;
-  for (let hops = 0; isRecord(current) && typeof current['$ref'] === 'string'; hops += 1) {
-    if (hops > 20) throw new Error('reference loop in the spec');
-    const ref = current['$ref'];
-    if (!ref.startsWith('#/')) throw new Error(`only local references are supported: ${ref}`);
-    current = ref
-      .slice(2)
-      .split('/')
-      .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce<unknown>((at, key) => (isRecord(at) ? at[key] : undefined), spec);
-  }
-  if (!isRecord(current)) throw new Error(`a reference of the spec leads nowhere: ${JSON.stringify(node)}`);
-  return current;
-}
-
-function operations(spec: Record<string, unknown>): [string, Record<string, unknown>][] {
-  const ops = spec['operations'];
-  if (!isRecord(ops)) throw new Error('the spec has no operations');
-  return Object.entries(ops).map(([id, op]) => [id, deref(spec, op)]);
-}
-
-/**
- * The events the SDK emits, read from the spec: the message of every `receive` operation, under
- * its `x-client-event` name when it has one (`customer_disconnected` -> `disconnected`).
- */
-export function specEmittedEvents(spec: Record<string, unknown> = loadSpec()): string[] {
-  const names = new Set<string>();
-  for (const [, op] of operations(spec)) {
-    if (op['action'] !== 'receive') continue;
-    const messages = op['messages'];
-    if (!Array.isArray(messages)) continue;
-    for (const ref of messages) {
-      const message = deref(spec, ref);
-      const clientEvent = message['x-client-event'];
-      const name = isRecord(clientEvent) && typeof clientEvent['event'] === 'string' ? clientEvent['event'] : message['name'];
-      if (typeof name !== 'string') throw new Error(`a message without a name: ${JSON.stringify(ref)}`);
-      names.add(name);
-    }
-  }
-  return [...names].sort();
+/** The events the SDK emits (client events, and pushes under their client event's name). */
+export function specEmittedEvents(): string[] {
+  const names = emittedEvents(specModel).map((m) => m.name);
+  for (const push of specModel.messages) if (push.clientEvent) names.push(push.clientEvent.event);
+  return [...new Set(names)].sort();
 }
 
 /** The request operations of the spec (the client methods), without the login one. */
-export function specRequestOperations(spec: Record<string, unknown> = loadSpec()): string[] {
-  const lifecycle = spec['x-client-lifecycle'];
-  const login = isRecord(lifecycle) && isRecord(lifecycle['login']) ? lifecycle['login']['operation'] : undefined;
-  return operations(spec)
-    .filter(([id, op]) => op['action'] === 'send' && id !== login)
-    .map(([id]) => id)
+export function specRequestOperations(): string[] {
+  return specModel.requests
+    .map((r) => r.id)
+    .filter((id) => id !== specModel.lifecycle?.login.operation)
     .sort();
 }
 
 /** The disconnection reasons of the spec with their reaction (`x-reactions`). */
-export function specReactions(spec: Record<string, unknown> = loadSpec()): Record<string, string> {
-  const components = spec['components'];
-  const schemas = isRecord(components) ? components['schemas'] : undefined;
-  const reason = isRecord(schemas) ? schemas['DisconnectionReason'] : undefined;
-  const reactions = isRecord(reason) ? reason['x-reactions'] : undefined;
-  if (!isRecord(reactions)) throw new Error('the spec has no DisconnectionReason x-reactions');
-  return Object.fromEntries(Object.entries(reactions).map(([k, v]) => [k, String(v)]));
+export function specReactions(): Record<string, string> {
+  return Object.fromEntries(specModel.disconnectionReasons.map((r) => [r.value, r.reaction]));
 }
