@@ -6,7 +6,7 @@ import type { Agent, Event, Properties, Thread } from '@customer-chat/validators
 import { describeIssues, ProtocolError } from './errors.js';
 import { pushValidators, type DisconnectionReason, type PushAction, type PushPayloads } from './gen/protocol.js';
 import type { SessionRegistry } from './sessions.js';
-import type { ChatStore, EventDraft } from './state.js';
+import type { ChatStore, EventDraft, StoredAgent } from './state.js';
 
 export interface AgentDetails {
   name?: string;
@@ -85,7 +85,7 @@ function defaultEmail(id: string): string {
 export function createAgent(ctx: AgentContext, id: string, details: AgentDetails = {}): ReferenceAgent {
   const { store, sessions } = ctx;
   const previous = store.agent(id);
-  const user: Agent = {
+  const user: StoredAgent = {
     id,
     type: 'agent',
     name: details.name ?? previous?.name ?? `Agent ${id}`,

@@ -2,11 +2,10 @@
 // `RequestHandlers` makes a request the spec adds and the server forgets a compile error. Arguments
 // arrive validated against the spec; handlers check what a schema cannot (does the chat exist, is
 // the customer in it, is a thread active) and throw a ProtocolError with the spec's error type.
-import type { Event, Thread } from '@customer-chat/validators';
 import { ProtocolError } from './errors.js';
 import { requests, type RequestHandlers } from './gen/protocol.js';
 import type { Session, SessionRegistry } from './sessions.js';
-import type { ChatStore } from './state.js';
+import type { ChatStore, StoredEvent, StoredThread } from './state.js';
 
 // Paging defaults: the spec's `default` keywords (the validators check but do not fill them in).
 const CHATS_SUMMARY_DEFAULTS = requests.get_chats_summary.defaults;
@@ -22,8 +21,8 @@ export interface HandlerContext {
 }
 
 /** Users named by threads (their users and event authors), to introduce before a response names them. */
-function usersOf(threads: readonly Thread[]): string[] {
-  return threads.flatMap((thread) => [...thread.users, ...thread.events.map((event: Event) => event.author)]);
+function usersOf(threads: readonly StoredThread[]): string[] {
+  return threads.flatMap((thread) => [...thread.users, ...thread.events.map((event: StoredEvent) => event.author)]);
 }
 
 export function createHandlers(ctx: HandlerContext): RequestHandlers<Session> {

@@ -11,14 +11,25 @@ import type {
   Chat,
   ChatSummary,
   Customer,
+  CustomerFields,
   CustomerUpdate,
   Event,
   Properties,
   Thread,
   ThreadSummary,
-  User,
 } from '@customer-chat/validators';
 import { ProtocolError } from './errors.js';
+
+// The spec leaves most fields of what a server sends optional (the seed reference does not list
+// them, so a server that leaves them out conforms). This server always fills them in.
+export type StoredEvent = Event & { id: string; chat: string; thread: string; author: string; timestamp: number };
+export type StoredAgent = Agent & { id: string; name: string; email: string; avatar: string };
+export type StoredCustomer = Customer & { id: string; fields: CustomerFields };
+export type StoredUser = StoredAgent | StoredCustomer;
+export type StoredThread = Thread & { events: StoredEvent[] };
+export type StoredThreadSummary = ThreadSummary & { chat: string };
+export type StoredChatSummary = ChatSummary &
+  Required<Pick<ChatSummary, 'lastEventsPerType' | 'lastSeenTimestamps' | 'properties'>> & { lastEvent?: StoredEvent };
 
 type PropertyValue = Properties[string][string];
 type PropertyStore = Map<string, Map<string, PropertyValue>>;
@@ -45,8 +56,8 @@ interface ChatRecord {
   readonly properties: PropertyStore;
   /** How many events the chat has had: event ids are `<chat>_<n>`. */
   eventCount: number;
-  lastEvent: Event | undefined;
-  readonly lastEventsPerType: Map<string, Event>;
+  lastEvent: StoredEvent | undefined;
+  readonly lastEventsPerType: Map<string, StoredEvent>;
   /** Events of a chat never go back in time, even if the clock does. */
   lastTimestamp: number;
   /** Sequence number of the chat's latest activity: chat lists are sorted on it. */
@@ -60,7 +71,7 @@ interface ThreadRecord {
   active: boolean;
   readonly order: number;
   readonly users: string[];
-  readonly events: Event[];
+  readonly events: StoredEvent[];
   readonly properties: PropertyStore;
 }
 
@@ -96,7 +107,7 @@ export class ChatStore {
   readonly #now: () => number;
   readonly #newId: () => string;
   readonly #customers = new Map<string, CustomerRecord>();
-  readonly #agents = new Map<string, Agent>();
+  readonly #agents = new Map<string, StoredAgent>();
   readonly #chats = new Map<string, ChatRecord>();
   readonly #threads = new Map<string, ThreadRecord>();
   readonly #chatsByUser = new Map<string, Set<string>>();
@@ -110,7 +121,7 @@ export class ChatStore {
   // ---- users ---------------------------------------------------------------------------------
 
   /** Creates the customer unless it exists (a random UUID when no id is given) and returns it. */
-  ensureCustomer(id: string = randomUUID()): Customer {
+  ensureCustomer(id: string = randomUUID()): StoredCustomer {
     if (this.#agents.has(id)) throw new ProtocolError('validation', `"${id}" is an agent's id, not a customer's`);
     if (!this.#customers.has(id)) this.#customers.set(id, { id, name: undefined, email: undefined, fields: new Map(), banned: false });
     return this.customer(id);
@@ -120,21 +131,21 @@ export class ChatStore {
     return this.#customers.has(id);
   }
 
-  customer(id: string): Customer {
+  customer(id: string): StoredCustomer {
     const record = this.#customers.get(id);
     if (record === undefined) throw new ProtocolError('not_found', `no customer "${id}"`);
-    const customer: Customer = { id: record.id, type: 'customer', fields: Object.fromEntries(record.fields) };
+    const customer: StoredCustomer = { id: record.id, type: 'customer', fields: Object.fromEntries(record.fields) };
     if (record.name !== undefined) customer.name = record.name;
     if (record.email !== undefined) customer.email = record.email;
     return customer;
   }
 
-  customers(): Customer[] {
+  customers(): StoredCustomer[] {
     return [...this.#customers.keys()].map((id) => this.customer(id));
   }
 
   /** Applies a customer update: given fields replace, custom fields are merged. */
-  updateCustomer(id: string, update: CustomerUpdate): Customer {
+  updateCustomer(id: string, update: CustomerUpdate): StoredCustomer {
     const record = this.#customers.get(id);
     if (record === undefined) throw new ProtocolError('not_found', `no customer "${id}"`);
     if (update.name !== undefined) record.name = update.name;
@@ -153,22 +164,22 @@ export class ChatStore {
   }
 
   /** Creates or replaces an agent; `changed` says whether anything differs from before. */
-  upsertAgent(agent: Agent): { agent: Agent; created: boolean; changed: boolean } {
+  upsertAgent(agent: StoredAgent): { agent: StoredAgent; created: boolean; changed: boolean } {
     if (this.#customers.has(agent.id)) throw new ProtocolError('validation', `"${agent.id}" is a customer's id, not an agent's`);
     const before = this.#agents.get(agent.id);
-    const stored: Agent = { id: agent.id, type: 'agent', name: agent.name, email: agent.email, avatar: agent.avatar };
+    const stored: StoredAgent = { id: agent.id, type: 'agent', name: agent.name, email: agent.email, avatar: agent.avatar };
     this.#agents.set(agent.id, stored);
     const changed = before === undefined || before.name !== stored.name || before.email !== stored.email || before.avatar !== stored.avatar;
     return { agent: { ...stored }, created: before === undefined, changed };
   }
 
-  agent(id: string): Agent | undefined {
+  agent(id: string): StoredAgent | undefined {
     const agent = this.#agents.get(id);
     return agent === undefined ? undefined : { ...agent };
   }
 
   /** A user (agent or customer) by id, or undefined for ids that name nobody (`system`). */
-  user(id: string): User | undefined {
+  user(id: string): StoredUser | undefined {
     if (this.#customers.has(id)) return this.customer(id);
     return this.agent(id);
   }
@@ -204,9 +215,9 @@ export class ChatStore {
     return ids.sort((a, b) => this.#chat(b).activity - this.#chat(a).activity);
   }
 
-  chatSummary(chatId: string): ChatSummary {
+  chatSummary(chatId: string): StoredChatSummary {
     const chat = this.#chat(chatId);
-    const summary: ChatSummary = {
+    const summary: StoredChatSummary = {
       id: chat.id,
       users: [...chat.users.keys()],
       lastEventsPerType: Object.fromEntries(chat.lastEventsPerType),
@@ -218,7 +229,7 @@ export class ChatStore {
   }
 
   /** Opens a chat for a customer with an active first thread holding the given events. */
-  startChat(customerId: string, options: { events?: readonly EventDraft[]; properties?: Properties } = {}): { chat: Chat; thread: Thread } {
+  startChat(customerId: string, options: { events?: readonly EventDraft[]; properties?: Properties } = {}): { chat: Chat; thread: StoredThread } {
     this.ensureCustomer(customerId);
     const id = this.#uniqueId();
     const chat: ChatRecord = {
@@ -297,7 +308,7 @@ export class ChatStore {
   }
 
   /** Adds an event to the chat's active thread and returns it with its server-assigned fields. */
-  addEvent(chatId: string, author: string, draft: EventDraft): Event {
+  addEvent(chatId: string, author: string, draft: EventDraft): StoredEvent {
     const chat = this.#chat(chatId);
     const thread = this.#threads.get(this.requireActiveThread(chatId));
     if (thread === undefined) throw new Error(`thread index broken for chat ${chatId}`);
@@ -315,7 +326,7 @@ export class ChatStore {
   }
 
   /** Starts a new active thread in an inactive chat, with the given first events. */
-  startThread(chatId: string, author: string, events: readonly EventDraft[] = []): Thread {
+  startThread(chatId: string, author: string, events: readonly EventDraft[] = []): StoredThread {
     const chat = this.#chat(chatId);
     if (this.#activeThread(chat) !== undefined) throw new ProtocolError('validation', `chat ${chatId} already has an active thread; close it first`);
     return this.thread(this.#openThread(chat, author, events).id);
@@ -325,7 +336,7 @@ export class ChatStore {
     mergeProperties(this.#threadOf(chatId, threadId).properties, properties);
   }
 
-  thread(threadId: string): Thread {
+  thread(threadId: string): StoredThread {
     const thread = this.#threads.get(threadId);
     if (thread === undefined) throw new ProtocolError('not_found', `no thread ${threadId}`);
     return {
@@ -339,19 +350,19 @@ export class ChatStore {
     };
   }
 
-  threadSummary(threadId: string): ThreadSummary {
+  threadSummary(threadId: string): StoredThreadSummary {
     const thread = this.#threads.get(threadId);
     if (thread === undefined) throw new ProtocolError('not_found', `no thread ${threadId}`);
     return { id: thread.id, chat: thread.chat, order: thread.order, totalEvents: thread.events.length };
   }
 
   /** The named threads of a chat, in the order asked; `not_found` for one that is not the chat's. */
-  threads(chatId: string, threadIds: readonly string[]): Thread[] {
+  threads(chatId: string, threadIds: readonly string[]): StoredThread[] {
     return threadIds.map((id) => this.thread(this.#threadOf(chatId, id).id));
   }
 
   /** One page of a chat's thread summaries, newest first. */
-  threadsSummary(chatId: string, offset: number, limit: number): { threadsSummary: ThreadSummary[]; totalThreads: number } {
+  threadsSummary(chatId: string, offset: number, limit: number): { threadsSummary: StoredThreadSummary[]; totalThreads: number } {
     const chat = this.#chat(chatId);
     const newestFirst = [...chat.threads].reverse();
     return { threadsSummary: newestFirst.slice(offset, offset + limit).map((id) => this.threadSummary(id)), totalThreads: chat.threads.length };
@@ -395,11 +406,11 @@ export class ChatStore {
     return thread;
   }
 
-  #append(chat: ChatRecord, thread: ThreadRecord, author: string, draft: EventDraft): Event {
+  #append(chat: ChatRecord, thread: ThreadRecord, author: string, draft: EventDraft): StoredEvent {
     // Server-assigned fields win over anything of the same name in the draft.
     const { id: _id, chat: _chat, thread: _thread, author: _author, timestamp: _timestamp, type, ...fields } = draft as EventDraft & Record<string, unknown>;
     chat.lastTimestamp = Math.max(chat.lastTimestamp, this.#now());
-    const event = { id: `${chat.id}_${++chat.eventCount}`, type, chat: chat.id, thread: thread.id, author, timestamp: chat.lastTimestamp, ...fields } as Event;
+    const event = { id: `${chat.id}_${++chat.eventCount}`, type, chat: chat.id, thread: thread.id, author, timestamp: chat.lastTimestamp, ...fields } as StoredEvent;
     thread.events.push(event);
     chat.lastEvent = event;
     chat.lastEventsPerType.set(type, event);

@@ -279,10 +279,10 @@ describe('the models typescript-json-schema reads', () => {
     expect(spelt.text).not.toMatch(/\bRecord</);
   });
 
-  it('have the ambient enum UnknownEvent.type stands for, and nothing else opaque', () => {
-    expect([...opaque]).toHaveLength(1);
-    const unknownEvent = models.schemaOf('UnknownEvent');
-    expect(unknownEvent.properties).toMatchObject({ type: { type: 'string', const: [...opaque][0] } });
+  it('have the ambient enums the fallbacks\' types stand for (UnknownEvent, UnknownUser), and nothing else opaque', () => {
+    expect([...opaque].sort()).toEqual(['(unknown Event type)', '(unknown User type)']);
+    expect(models.schemaOf('UnknownEvent').properties).toMatchObject({ type: { type: 'string', const: '(unknown Event type)' } });
+    expect(models.schemaOf('UnknownUser').properties).toMatchObject({ type: { type: 'string', const: '(unknown User type)' } });
   });
 });
 

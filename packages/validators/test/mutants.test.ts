@@ -149,9 +149,19 @@ function fallbackTakes(site: UnionSite): boolean {
   return fallback.schema.additionalProperties !== false || keys.every((key) => key in propertiesOf(fallback.schema));
 }
 
+/** Whether the fallback branch takes the value once its discriminator is left out. */
+function fallbackTakesWithoutDiscriminator(site: UnionSite): boolean {
+  const fallback = site.union.fallback;
+  if (fallback === undefined || ((fallback.schema.required ?? []) as string[]).includes(site.union.property)) return false;
+  const { [site.union.property]: _dropped, ...rest } = site.value;
+  return fallbackTakes({ ...site, value: rest });
+}
+
 function mutationPoints(subject: Subject): MutationPoint[] {
   const points: MutationPoint[] = [];
   for (const example of subject.examples) {
+    /** The unions met so far, by the pointer of their location (a union's value sites follow it). */
+    const unions = new Map<string, UnionSite>();
     for (const site of schemas.sites(subject.schema, example.value)) {
       const unionRoot = site.unionRoot === undefined ? undefined : pointer(site.unionRoot);
       const add = (category: Category, keyword: string, at: Path, arbitrary: fc.Arbitrary<Mutant>) =>
@@ -160,10 +170,11 @@ function mutationPoints(subject: Subject): MutationPoint[] {
         new Mutant(subject.id, example.name, what, value, pointer(target), keyword, unionRoot, expectValid);
       const root = example.value;
       if (site.kind === 'union') {
+        unions.set(pointer(site.path), site);
         unionPoints(site, root, mutant, add);
         continue;
       }
-      valuePoints(site, root, mutant, add);
+      valuePoints(site, root, mutant, add, unions.get(pointer(site.path)));
     }
   }
   return points;
@@ -197,7 +208,7 @@ function unionPoints(site: UnionSite, root: unknown, mutant: MakeMutant, add: Ad
   );
 }
 
-function valuePoints(site: ValueSite, root: unknown, mutant: MakeMutant, add: AddPoint): void {
+function valuePoints(site: ValueSite, root: unknown, mutant: MakeMutant, add: AddPoint, union: UnionSite | undefined): void {
   const { schema, path, value } = site;
   const types = site.allowed;
   const allows = (t: JsonType) => typeAccepted(types, t);
@@ -209,19 +220,22 @@ function valuePoints(site: ValueSite, root: unknown, mutant: MakeMutant, add: Ad
     for (const key of (schema.required ?? []) as string[]) {
       if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
       const target = [...path, key];
+      // Without its discriminator a value may be the fallback's (a user with no `type`).
+      const takenByFallback = union !== undefined && key === union.union.property && fallbackTakesWithoutDiscriminator(union);
       add(
         'drop-required',
         'required',
         target,
         fc.constant(
           mutant(
-            `required "${key}" dropped`,
+            `required "${key}" dropped${takenByFallback ? ` (taken by the fallback ${union.union.fallback?.name ?? ''})` : ''}`,
             updateAt(root, path, (o) => {
               delete (o as Record<string, unknown>)[key];
               return o;
             }),
             target,
             'required',
+            takenByFallback,
           ),
         ),
       );

@@ -69,13 +69,13 @@ const TYPE_TESTS = `
 import type {
   Acknowledgement, ChatSummary, ClientErrorCode, Customer, CustomerFields, ErrorResponseHeaders, ErrorType,
   Event, EventInput, MessageEvent, NullableTimestamp, Properties, ResponseHeaders, StartChatArguments,
-  UnknownEvent, User,
+  ThreadSummary, UnknownEvent, User,
 } from './models.mjs';
 
 const message: MessageEvent = { id: 'e1', type: 'message', chat: 'c1', thread: 't1', author: 'u1', timestamp: 1, text: 'Hi' };
 
 // Every known case sees its own branch only; the fallback is exactly what the default case keeps.
-export function describeEvent(event: Event): string {
+export function describeEvent(event: Event): string | undefined {
   switch (event.type) {
     case 'message':
       return event.text;
@@ -95,8 +95,10 @@ export function textOf(event: Event): string | undefined {
 }
 // @ts-expect-error \`text\` is not on every event
 export const unnarrowed = (event: Event): string => event.text;
-// @ts-expect-error a required property (\`text\`) is missing
-export const missingText: MessageEvent = { id: 'e1', type: 'message', chat: 'c1', thread: 't1', author: 'u1', timestamp: 1 };
+// The seed lists only \`type\` for events: a message with nothing else is still one...
+export const seedOnlyMessage: MessageEvent = { type: 'message' };
+// @ts-expect-error ...but the discriminant is required
+export const missingType: MessageEvent = { id: 'e1', text: 'Hi' };
 // @ts-expect-error the discriminant is the literal 'message'
 export const wrongLiteral: MessageEvent = { ...message, type: 'file' };
 // @ts-expect-error exactOptionalPropertyTypes: optional is not \`| undefined\`
@@ -109,7 +111,22 @@ export const unknownEvent: UnknownEvent = {
 // @ts-expect-error ...as a plain string might be a known type
 export const uncheckedUnknown: UnknownEvent = { ...unknownEvent, type: 'rich_message' };
 
-export const userLabel = (user: User): string => (user.type === 'agent' ? user.email : (user.name ?? user.id));
+export function userLabel(user: User): string | undefined {
+  switch (user.type) {
+    case 'agent':
+      return user.email;
+    case 'customer':
+      return user.name ?? user.id;
+    default:
+      return user.id;
+  }
+}
+// A user with no fields at all (the seed lists none) is an UnknownUser.
+export const emptyUser: User = {};
+// @ts-expect-error only the fallback may leave \`type\` out
+export const agentWithoutType: Extract<User, { type: 'agent' }> = { id: 'a1' };
+// thread_metada carries what the seed lists; \`chat\` may be left out.
+export const seedOnlyThread: ThreadSummary = { id: 't1', order: 1, totalEvents: 0 };
 export const inputLabel = (input: EventInput): string => (input.type === 'message' ? input.text : input.url);
 export const customer: Customer = { id: 'u1', type: 'customer', fields: {} };
 
@@ -121,9 +138,9 @@ export const summary: ChatSummary = {
   lastSeenTimestamps: { u1: null, u2: 5 },
   properties: { rating: { score: 5, comment: 'Great', resolved: true, note: null } },
 };
-export const lastMessage: Event | undefined = summary.lastEventsPerType['message'];
+export const lastMessage: Event | undefined = summary.lastEventsPerType?.['message'];
 // @ts-expect-error a map entry may be missing
-export const lastMessageId: string = summary.lastEventsPerType['message'].id;
+export const lastMessageId: string = (summary.lastEventsPerType ?? {})['message'].id;
 // @ts-expect-error property values are primitives
 export const nestedProperty: Properties = { rating: { score: { value: 5 } } };
 export const fields: CustomerFields = { plan: 'premium' };
@@ -198,7 +215,7 @@ describe('generateModelDeclarations on spec/asyncapi.yaml', () => {
           { value: 'agent', schema: 'Agent' },
           { value: 'customer', schema: 'Customer' },
         ],
-        fallback: undefined,
+        fallback: 'UnknownUser',
       },
       {
         union: 'Event',
@@ -254,13 +271,14 @@ describe('generateModelDeclarations on spec/asyncapi.yaml', () => {
       'export type Properties = Record<string, Record<string, string | number | boolean | null>>;',
     );
     expect(code('Acknowledgement')).toBe('export type Acknowledgement = Record<string, unknown>;');
-    expect(code('User')).toBe('export type User = Agent | Customer;');
+    expect(code('User')).toBe('export type User = Agent | Customer | UnknownUser;');
     expect(code('EventInput')).toBe('export type EventInput = MessageEventInput | FileEventInput;');
     expect(code('Event')).toBe('export type Event = MessageEvent | FileEvent | SystemMessageEvent | UnknownEvent;');
     expect(code('ErrorType')).toMatch(/^export type ErrorType = 'authentication' \| 'authorization' \| .* \| 'internal';$/);
-    expect(code('ChatSummary')).toContain('  lastEventsPerType: Record<string, Event>;\n');
+    expect(code('ChatSummary')).toContain('  lastEventsPerType?: Record<string, Event>;\n');
     expect(code('ChatSummary')).toContain('  lastEvent?: Event;\n');
-    expect(code('ChatSummary')).toContain('  lastSeenTimestamps: Record<string, NullableTimestamp>;\n');
+    expect(code('ChatSummary')).toContain('  lastSeenTimestamps?: Record<string, NullableTimestamp>;\n');
+    expect(code('UnknownUser')).toContain('  type?: UnknownUserType;\n');
     expect(code('ErrorResponseHeaders')).toContain('  success: false;\n');
     expect(code('ResponseHeaders')).toContain('  success: true;\n');
     expect(code('MessageEvent')).toContain("  /** Always `message`. */\n  type: 'message';\n");

@@ -152,7 +152,7 @@ describe('garbage frames from the server', () => {
     ['a push named like a request', '{"action":"send_event","type":"push","payload":{}}', /unknown push/],
     ['a push missing a field', '{"action":"user_is_typing","type":"push","payload":{"chat":"C"}}', /invalid "user_is_typing" push/],
     ['a push with wrong types', '{"action":"new_event","type":"push","payload":{"id":"E","type":"message","chat":"C","thread":"T","author":"a","timestamp":-1,"text":5}}', /invalid "new_event" push/],
-    ['a user_data of no known user type', '{"action":"user_data","type":"push","payload":{"id":"u","type":"bot"}}', /invalid "user_data" push/],
+    ['a user_data of a known type with a wrong field', '{"action":"user_data","type":"push","payload":{"id":"u","type":"agent","email":5}}', /invalid "user_data" push/],
     ['a disconnection for an unknown reason', '{"action":"customer_disconnected","type":"push","payload":{"reason":"gremlins"}}', /invalid "customer_disconnected" push/],
     ['a response for an unknown id', '{"requestId":"nobody-1","action":"get_chats_summary","type":"response","success":true,"payload":{"chatsSummary":[],"totalChats":0}}', /unknown request "nobody-1"/],
   ] as const)('%s → error INVALID_FRAME, frame dropped, connection kept', async (_, text, message) => {

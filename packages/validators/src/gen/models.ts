@@ -115,11 +115,13 @@ export type NullableTimestamp = number | null;
 export type CustomId = string;
 
 /**
- * A user of a chat, an agent or a customer, told apart by `type`.
+ * A user of a chat, an agent or a customer, told apart by `type`. A user whose `type` is
+ * missing or unknown to this version arrives as `UnknownUser`. Only `type` is required of a
+ * branch: the seed reference lists no user fields, so a server that sends fewer still conforms.
  *
  * @see spec/asyncapi.yaml#/components/schemas/User
  */
-export type User = Agent | Customer;
+export type User = Agent | Customer | UnknownUser;
 
 /**
  * An agent, a person answering chats.
@@ -128,15 +130,15 @@ export type User = Agent | Customer;
  */
 export interface Agent {
   /** A user's id (an agent's or a customer's). */
-  id: UserId;
+  id?: UserId;
   /** Always `agent`. */
   type: 'agent';
   /** The agent's display name. */
-  name: string;
+  name?: string;
   /** The agent's email address. */
-  email: string;
+  email?: string;
   /** Address of the agent's avatar image. */
-  avatar: string;
+  avatar?: string;
 }
 
 /**
@@ -146,7 +148,7 @@ export interface Agent {
  */
 export interface Customer {
   /** A user's id (an agent's or a customer's). */
-  id: UserId;
+  id?: UserId;
   /** Always `customer`. */
   type: 'customer';
   /** The customer's name, when known. */
@@ -154,7 +156,28 @@ export interface Customer {
   /** The customer's email address, when known. */
   email?: string;
   /** Custom fields of a customer, name to value. */
-  fields: CustomerFields;
+  fields?: CustomerFields;
+}
+
+/**
+ * A user whose `type` the server left out or this version does not know; its properties are kept as sent.
+ *
+ * @see spec/asyncapi.yaml#/components/schemas/UnknownUser
+ */
+export interface UnknownUser {
+  /** A user's id (an agent's or a customer's). */
+  id?: UserId;
+  /** The user's kind, any but the known ones (or absent). */
+  type?: UnknownUserType;
+}
+
+/**
+ * A value of `User['type']` this version does not know: any string but the known
+ * ones. Nominal, so that narrowing on `type` drops `UnknownUser` from every known case.
+ * Ambient: it emits no JavaScript.
+ */
+declare enum UnknownUserType {
+  Unknown = '(unknown User type)',
 }
 
 /**
@@ -223,14 +246,19 @@ export interface ChatSummary {
   id: ChatId;
   /** Users' ids. */
   users: UserId[];
-  /** Something that happened in a thread, told apart by `type`. Types this version does not know arrive as `UnknownEvent`. */
+  /**
+   * Something that happened in a thread, told apart by `type`. Types this version does not know
+   * arrive as `UnknownEvent`. Only `type` is required: the seed reference's event table lists
+   * only `type` and "other properties", so a server that sends just `type` conforms. The
+   * reference server always sends `id`, `chat`, `thread`, `author` and `timestamp`.
+   */
   lastEvent?: Event;
   /** The last event of each type in the chat, by event type. */
-  lastEventsPerType: Record<string, Event>;
+  lastEventsPerType?: Record<string, Event>;
   /** For each user id, the moment that user last read the chat (`null` if never). */
-  lastSeenTimestamps: Record<string, NullableTimestamp>;
+  lastSeenTimestamps?: Record<string, NullableTimestamp>;
   /** Properties of a chat or thread, grouped by namespace (namespace, then name, then value). */
-  properties: Properties;
+  properties?: Properties;
 }
 
 /**
@@ -276,7 +304,7 @@ export interface ThreadSummary {
   /** A thread's id. */
   id: ThreadId;
   /** A chat's id. */
-  chat: ChatId;
+  chat?: ChatId;
   /** Position of the thread in its chat, 1 for the first. */
   order: number;
   /** How many events the thread holds. */
@@ -284,7 +312,10 @@ export interface ThreadSummary {
 }
 
 /**
- * Something that happened in a thread, told apart by `type`. Types this version does not know arrive as `UnknownEvent`.
+ * Something that happened in a thread, told apart by `type`. Types this version does not know
+ * arrive as `UnknownEvent`. Only `type` is required: the seed reference's event table lists
+ * only `type` and "other properties", so a server that sends just `type` conforms. The
+ * reference server always sends `id`, `chat`, `thread`, `author` and `timestamp`.
  *
  * @see spec/asyncapi.yaml#/components/schemas/Event
  */
@@ -297,21 +328,21 @@ export type Event = MessageEvent | FileEvent | SystemMessageEvent | UnknownEvent
  */
 export interface MessageEvent {
   /** An event's id, assigned by the server. */
-  id: EventId;
+  id?: EventId;
   /** Always `message`. */
   type: 'message';
   /** A chat's id. */
-  chat: ChatId;
+  chat?: ChatId;
   /** A thread's id. */
-  thread: ThreadId;
+  thread?: ThreadId;
   /** A user's id (an agent's or a customer's). */
-  author: UserId;
+  author?: UserId;
   /** Milliseconds since the Unix epoch. */
-  timestamp: Timestamp;
+  timestamp?: Timestamp;
   /** Chosen by the client for an event it sends and echoed back by the server, so an optimistic UI can match it. */
   customId?: CustomId;
   /** The message's text. */
-  text: string;
+  text?: string;
 }
 
 /**
@@ -321,23 +352,23 @@ export interface MessageEvent {
  */
 export interface FileEvent {
   /** An event's id, assigned by the server. */
-  id: EventId;
+  id?: EventId;
   /** Always `file`. */
   type: 'file';
   /** A chat's id. */
-  chat: ChatId;
+  chat?: ChatId;
   /** A thread's id. */
-  thread: ThreadId;
+  thread?: ThreadId;
   /** A user's id (an agent's or a customer's). */
-  author: UserId;
+  author?: UserId;
   /** Milliseconds since the Unix epoch. */
-  timestamp: Timestamp;
+  timestamp?: Timestamp;
   /** Chosen by the client for an event it sends and echoed back by the server, so an optimistic UI can match it. */
   customId?: CustomId;
   /** Where the file can be downloaded. */
-  url: string;
+  url?: string;
   /** The file's media type, e.g. `image/png`. */
-  contentType: string;
+  contentType?: string;
   /** The file's name. */
   name?: string;
   /** The file's size in bytes. */
@@ -355,21 +386,21 @@ export interface FileEvent {
  */
 export interface SystemMessageEvent {
   /** An event's id, assigned by the server. */
-  id: EventId;
+  id?: EventId;
   /** Always `system_message`. */
   type: 'system_message';
   /** A chat's id. */
-  chat: ChatId;
+  chat?: ChatId;
   /** A thread's id. */
-  thread: ThreadId;
+  thread?: ThreadId;
   /** A user's id (an agent's or a customer's). */
-  author: UserId;
+  author?: UserId;
   /** Milliseconds since the Unix epoch. */
-  timestamp: Timestamp;
+  timestamp?: Timestamp;
   /** Chosen by the client for an event it sends and echoed back by the server, so an optimistic UI can match it. */
   customId?: CustomId;
   /** The message's text, ready to show. */
-  text: string;
+  text?: string;
   /** What kind of system message this is, e.g. `agent_joined`. */
   systemMessageType?: string;
 }
@@ -381,17 +412,17 @@ export interface SystemMessageEvent {
  */
 export interface UnknownEvent {
   /** An event's id, assigned by the server. */
-  id: EventId;
+  id?: EventId;
   /** The event's type, any but the known ones. */
   type: UnknownEventType;
   /** A chat's id. */
-  chat: ChatId;
+  chat?: ChatId;
   /** A thread's id. */
-  thread: ThreadId;
+  thread?: ThreadId;
   /** A user's id (an agent's or a customer's). */
-  author: UserId;
+  author?: UserId;
   /** Milliseconds since the Unix epoch. */
-  timestamp: Timestamp;
+  timestamp?: Timestamp;
   /** Chosen by the client for an event it sends and echoed back by the server, so an optimistic UI can match it. */
   customId?: CustomId;
 }
@@ -671,7 +702,12 @@ export interface SendEventArguments {
  * @see spec/asyncapi.yaml#/components/schemas/SendEventResult
  */
 export interface SendEventResult {
-  /** Something that happened in a thread, told apart by `type`. Types this version does not know arrive as `UnknownEvent`. */
+  /**
+   * Something that happened in a thread, told apart by `type`. Types this version does not know
+   * arrive as `UnknownEvent`. Only `type` is required: the seed reference's event table lists
+   * only `type` and "other properties", so a server that sends just `type` conforms. The
+   * reference server always sends `id`, `chat`, `thread`, `author` and `timestamp`.
+   */
   event: Event;
 }
 

@@ -248,7 +248,6 @@ function planDiscriminators(
     const fallback = byName.get(discriminator.fallback);
     const property = fallback && isObject(fallback.schema.properties) ? fallback.schema.properties[discriminator.property] : undefined;
     const excluded = isObject(property) && isObject(property.not) && Array.isArray(property.not.enum) ? property.not.enum : undefined;
-    const required = fallback && Array.isArray(fallback.schema.required) ? fallback.schema.required : [];
     if (fallback === undefined || !isObject(property) || property.type !== 'string' || excluded === undefined) {
       throw new ModelsError(
         fallback?.pointer ?? union.pointer,
@@ -257,10 +256,11 @@ function planDiscriminators(
     }
     // The nominal discriminant claims the fallback never carries a branch's value: check it.
     const missing = values.filter((value) => !excluded.includes(value));
-    if (missing.length > 0 || !required.includes(discriminator.property)) {
+    // It may be optional: a value without the discriminant can only be the fallback.
+    if (missing.length > 0) {
       throw new ModelsError(
         `${fallback.pointer}/properties/${escapePointerSegment(discriminator.property)}`,
-        `the fallback's discriminant must be required and exclude every branch value (missing: ${missing.join(', ') || 'none'})`,
+        `the fallback's discriminant must exclude every branch value (missing: ${missing.join(', ')})`,
       );
     }
     const typeName = `${fallback.name}${pascal(discriminator.property)}`;

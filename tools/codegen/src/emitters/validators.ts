@@ -165,11 +165,19 @@ function dispatchUnions(model: ProtocolModel, bundle: JsonSchema): JsonSchema {
     const { property, branches, fallback } = union;
     const otherwise: JsonSchema =
       fallback === undefined ? { properties: { [property]: { enum: branches.map((b) => b.value) } } } : { $ref: `#/definitions/${fallback}` };
+    // A fallback may leave the property out; then each `if` requires it, or a value without it
+    // would pass the first `if` and be checked as that branch.
+    const fallbackSchema = fallback === undefined ? undefined : model.schemas.find((s) => s.name === fallback)?.schema;
+    const propertyRequired = fallbackSchema === undefined || ((fallbackSchema.required as string[] | undefined) ?? []).includes(property);
     const chain = branches.reduceRight<JsonSchema>(
-      (elseBranch, branch) => ({ if: { properties: { [property]: { const: branch.value } } }, then: { $ref: `#/definitions/${branch.schema}` }, else: elseBranch }),
+      (elseBranch, branch) => ({
+        if: { ...(propertyRequired ? {} : { required: [property] }), properties: { [property]: { const: branch.value } } },
+        then: { $ref: `#/definitions/${branch.schema}` },
+        else: elseBranch,
+      }),
       otherwise,
     );
-    definitions[union.union] = { type: 'object', required: [property], properties: { [property]: { type: 'string' } }, ...chain };
+    definitions[union.union] = { type: 'object', ...(propertyRequired ? { required: [property] } : {}), properties: { [property]: { type: 'string' } }, ...chain };
   }
   return { ...bundle, definitions };
 }

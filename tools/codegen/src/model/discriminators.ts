@@ -1,6 +1,7 @@
 // Reads each `oneOf` + `discriminator` union into a dispatch table (value -> branch), failing when a
 // branch has no constant for the discriminating property, two branches share one, or the fallback
-// branch (the one with `not: { enum }`) does not exclude exactly the other branches' values.
+// branch (the one with `not: { enum }`, the only one that may leave the property optional) does not
+// exclude exactly the other branches' values.
 import type { Discriminator, JsonSchema, NamedSchema } from './types.js';
 import type { ProblemCollector } from './errors.js';
 
@@ -26,7 +27,9 @@ export function readDiscriminators(schemas: NamedSchema[], problems: ProblemColl
       }
       const prop = (target.schema.properties as Record<string, JsonSchema> | undefined)?.[property];
       const required = (target.schema.required as string[] | undefined)?.includes(property) ?? false;
-      if (!prop || !required) {
+      // The fallback may leave the property out: a value without it can only be the fallback.
+      const isFallback = prop?.not !== undefined && Array.isArray((prop.not as JsonSchema).enum);
+      if (!prop || (!required && !isFallback)) {
         problems.add(target.pointer, `branch ${name} of ${union.name} must require the discriminating property "${property}"`);
       } else if (typeof prop.const === 'string') {
         if (discriminator.branches.some((b) => b.value === prop.const)) problems.add(target.pointer, `two branches of ${union.name} share "${property}: ${prop.const}"`);

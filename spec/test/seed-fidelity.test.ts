@@ -1,0 +1,57 @@
+// The seed's payload tables are what a conforming server sends, so a payload with exactly the seed's
+// fields must pass the spec's schema: every field the spec adds beyond a seed table is optional.
+// (The validators and the SDK are held to the same payloads in their own packages.)
+import { describe, expect, it } from 'vitest';
+import { compileAt, createSpecAjv } from '@customer-chat/spec-loader/ajv';
+import { facts } from './seed-facts.js';
+import { seedPayloads } from './seed-payloads.js';
+import { raw } from './spec.js';
+
+const keyOf = new Map(Object.entries(raw.components.messages).map(([key, message]) => [message.name, key]));
+
+function specErrors(components: typeof raw.components, event: string, payload: unknown): string {
+  const ajv = createSpecAjv({ components });
+  const validate = compileAt(ajv, `/components/messages/${keyOf.get(event)}/payload`);
+  return validate(payload) ? '' : ajv.errorsText(validate.errors, { dataVar: event });
+}
+
+const payloads = seedPayloads(raw.components, facts.events);
+
+describe('payloads with exactly the seed fields', () => {
+  it('are built for every one of the 14 seed events', () => {
+    expect(new Set(payloads.map((p) => p.event)).size).toBe(14);
+    // new_event is built once per Event branch: the seed's `type` field on each.
+    expect(payloads.filter((p) => p.event === 'new_event').map((p) => p.branch)).toEqual([
+      'MessageEvent', 'FileEvent', 'SystemMessageEvent', 'UnknownEvent',
+    ]);
+  });
+
+  it('have the seed fields and no other', () => {
+    const byEvent = Object.fromEntries(payloads.filter((p) => p.branch === undefined).map((p) => [p.event, p.payload]));
+    expect(Object.keys(byEvent['thread_metada'] as object).sort()).toEqual(['id', 'order', 'totalEvents']);
+    expect(byEvent['user_data']).toEqual({});
+    expect(byEvent['connection_lost']).toBeNull();
+    const summary = (byEvent['connected'] as { chatsSummary: Array<Record<string, unknown>> }).chatsSummary[0]!;
+    expect(Object.keys(summary).sort()).toEqual(['id', 'lastEvent', 'users']);
+    // Below `lastEvent` the seed says only "object, Event": the smallest Event the spec allows.
+    expect(summary['lastEvent']).toEqual({ type: 'message' });
+  });
+
+  it.each(payloads.map((p) => [`${p.event}${p.branch ? ` (${p.branch})` : ''}`, p] as const))('%s passes the spec schema', (_, { event, payload }) => {
+    if (payload === null) return expect(keyOf.has(event)).toBe(true);
+    expect(specErrors(raw.components, event, payload), JSON.stringify(payload)).toBe('');
+  });
+
+  it('would catch a spec that requires a field the seed does not list (thread_metada.chat)', () => {
+    const components = structuredClone(raw.components);
+    components.schemas['ThreadSummary']!.required = ['id', 'chat', 'order', 'totalEvents'];
+    const payload = payloads.find((p) => p.event === 'thread_metada')!.payload;
+    expect(specErrors(components, 'thread_metada', payload)).toMatch(/must have required property 'chat'/);
+  });
+
+  it('would catch a user union that rejects a user with no fields', () => {
+    const components = structuredClone(raw.components);
+    components.schemas['User']!.oneOf = components.schemas['User']!.oneOf!.slice(0, 2);
+    expect(specErrors(components, 'user_data', {})).not.toBe('');
+  });
+});
