@@ -1,5 +1,6 @@
-// The seed facts fixture (test/fixtures/seed-facts.json): the seed's event tables as data, shared
-// by the test that keeps it equal to the seed and the test that checks the spec against it.
+// The seed facts fixture (test/fixtures/seed-facts.json): the repository's record of the seed event
+// reference's tables, as data. It was checked against that reference once; the spec, docs and SDK
+// tests check their artifacts against it.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,8 @@
 // `pnpm test`: every test. First `generate --check` (generated files in step with the spec), then
-// each package's suite through turbo. Ends with one summary line, `N passed, N failed`, added up
-// from the vitest reports of every package (replayed from turbo's cache too).
+// each package's suite through turbo, every one of them even when one fails (`--continue`). Ends
+// with one summary line, `N passed, N failed`, added up from the vitest reports of every package
+// (replayed from turbo's cache too); a package whose suite failed outside vitest (its type check,
+// publint) counts as one failure, so the line never reads "0 failed" for a failing run.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { run, turboEnv } from './run.mjs';
@@ -21,7 +23,10 @@ if (process.env.CI && existsSync('.git')) {
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
-const child = spawn('turbo', ['run', 'test', '--output-logs=new-only', '--concurrency=2'], {
+/** Failed vitest tests per turbo task (`@scope/pkg#test`), and the tasks turbo reports failed. */
+const failedTestsOf = new Map();
+let failedTasks = [];
+const child = spawn('turbo', ['run', 'test', '--continue', '--output-logs=full', '--concurrency=2'], {
   stdio: ['ignore', 'pipe', 'inherit'],
   env: turboEnv(),
 });
@@ -37,12 +42,22 @@ child.stdout.on('data', (text) => {
 function count(line) {
   // eslint-disable-next-line no-control-regex -- vitest colours its report
   const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
-  const report = /\bTests\s+(.*)\(\d+\)\s*$/.exec(plain);
+  const failed = /^\s*Failed:\s+(.+)$/.exec(plain);
+  if (failed) failedTasks = failed[1].split(',').map((task) => task.trim()).filter(Boolean);
+  const report = /^(\S+):test:.*\bTests\s+(.*)\(\d+\)\s*$/.exec(plain);
   if (!report) return;
-  for (const [, n, kind] of report[1].matchAll(/(\d+) (passed|failed|skipped)/g)) totals[kind] += Number(n);
+  for (const [, n, kind] of report[2].matchAll(/(\d+) (passed|failed|skipped)/g)) {
+    totals[kind] += Number(n);
+    if (kind === 'failed') failedTestsOf.set(`${report[1]}#test`, (failedTestsOf.get(`${report[1]}#test`) ?? 0) + Number(n));
+  }
 }
 
 const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(signal ? 1 : (c ?? 1))));
 count(pending);
-console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
-process.exit(code !== 0 ? code : totals.failed > 0 ? 1 : 0);
+const failedOutsideVitest = failedTasks.filter((task) => !failedTestsOf.has(task));
+if (failedOutsideVitest.length > 0) {
+  console.log(`\ntest: failed outside their vitest suites (type check, package checks): ${failedOutsideVitest.join(', ')}`);
+}
+const failed = totals.failed + failedOutsideVitest.length;
+console.log(`\n${totals.passed} passed, ${failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(code !== 0 ? code : failed > 0 ? 1 : 0);

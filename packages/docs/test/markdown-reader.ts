@@ -1,6 +1,6 @@
 // A small reader of the generated Markdown: one section per `##`/`###` heading, with its tables
-// (rows of trimmed cells, separator dropped) and its other lines. The same reading the spec's
-// seed-facts test applies to the seed, so the two can be compared.
+// (rows of trimmed cells, separator dropped) and its other lines, so the events page can be
+// compared with the seed facts.
 export interface MarkdownSection {
   heading: string;
   level: number;

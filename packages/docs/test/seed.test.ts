@@ -1,5 +1,5 @@
 // The Markdown events page reproduces the normative seed's tables: checked against the seed facts
-// (spec/test/fixtures/seed-facts.json, kept honest against the seed by spec/test/seed-facts.test.ts).
+// (spec/test/fixtures/seed-facts.json, the repository's record of the seed's tables).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_EVENT_ORDER } from '../src/spec-model.js';
 import { buildIntoTemporaryDirectory, type Built } from './helpers.js';
