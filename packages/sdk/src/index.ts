@@ -5,7 +5,7 @@ import { validatedProtocol } from './validated.js';
 export { CustomerSDK, type CustomerSDKOptions } from './customer-sdk.js';
 export type { CustomerEvents, CustomerRequests } from './gen/protocol.js';
 export { servers } from './gen/protocol.js';
-export { SDKError } from './runtime/errors.js';
+export { SDKError, isSDKError, type SDKErrorOptions } from './errors.js';
 export type * from '@customer-chat/validators';
 
 /** Creates an SDK instance that checks every incoming payload against the spec; it connects right away unless `autoConnect: false`. */

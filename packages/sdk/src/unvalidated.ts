@@ -6,7 +6,7 @@ import { protocol } from './gen/protocol.js';
 export { CustomerSDK, type CustomerSDKOptions } from './customer-sdk.js';
 export type { CustomerEvents, CustomerRequests } from './gen/protocol.js';
 export { servers } from './gen/protocol.js';
-export { SDKError } from './runtime/errors.js';
+export { SDKError, isSDKError, type SDKErrorOptions } from './errors.js';
 
 /** Creates an SDK instance without incoming or outgoing payload checks. */
 export function createCustomerSDK(options: CustomerSDKOptions): CustomerSDK {

@@ -12,7 +12,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    *
    * Fails with the server errors: authorization, validation, pending_requests_limit_reached, internal.
    *
-   * @see spec/asyncapi.yaml#/operations/getChatsSummary
+   * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#getChatsSummary
    */
   getChatsSummary(args: GetChatsSummaryArguments = {}): Promise<ChatsSummaryPage> {
     return this.request('getChatsSummary', args);
@@ -23,7 +23,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    *
    * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
    *
-   * @see spec/asyncapi.yaml#/operations/getChatThreads
+   * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#getChatThreads
    */
   getChatThreads(args: GetChatThreadsArguments): Promise<GetChatThreadsResult> {
     return this.request('getChatThreads', args);
@@ -34,7 +34,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    *
    * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
    *
-   * @see spec/asyncapi.yaml#/operations/getChatThreadsSummary
+   * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#getChatThreadsSummary
    */
   getChatThreadsSummary(args: GetChatThreadsSummaryArguments): Promise<GetChatThreadsSummaryResult> {
     return this.request('getChatThreadsSummary', args);
@@ -45,7 +45,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    *
    * Fails with the server errors: authorization, validation, group_not_found, customer_banned, pending_requests_limit_reached, internal.
    *
-   * @see spec/asyncapi.yaml#/operations/startChat
+   * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#startChat
    */
   startChat(args: StartChatArguments = {}): Promise<StartChatResult> {
     return this.request('startChat', args);
@@ -60,7 +60,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    *
    * Fails with the server errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, internal.
    *
-   * @see spec/asyncapi.yaml#/operations/sendEvent
+   * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#sendEvent
    */
   sendEvent(args: SendEventArguments): Promise<SendEventResult> {
     return this.request('sendEvent', args);
@@ -73,7 +73,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    *
    * Fails with the server errors: authorization, validation, not_found, chat_inactive, internal.
    *
-   * @see spec/asyncapi.yaml#/operations/sendSneakPeek
+   * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#sendSneakPeek
    */
   sendSneakPeek(args: SendSneakPeekArguments): Promise<Acknowledgement> {
     return this.request('sendSneakPeek', args);
@@ -84,7 +84,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    *
    * Fails with the server errors: authorization, validation, not_found, chat_inactive, internal.
    *
-   * @see spec/asyncapi.yaml#/operations/closeThread
+   * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#closeThread
    */
   closeThread(args: CloseThreadArguments): Promise<Acknowledgement> {
     return this.request('closeThread', args);
@@ -95,7 +95,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    *
    * Fails with the server errors: authorization, validation, not_found, internal.
    *
-   * @see spec/asyncapi.yaml#/operations/updateChatProperties
+   * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateChatProperties
    */
   updateChatProperties(args: UpdateChatPropertiesArguments): Promise<Acknowledgement> {
     return this.request('updateChatProperties', args);
@@ -106,7 +106,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    *
    * Fails with the server errors: authorization, validation, not_found, internal.
    *
-   * @see spec/asyncapi.yaml#/operations/updateChatThreadProperties
+   * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateChatThreadProperties
    */
   updateChatThreadProperties(args: UpdateChatThreadPropertiesArguments): Promise<Acknowledgement> {
     return this.request('updateChatThreadProperties', args);
@@ -117,7 +117,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    *
    * Fails with the server errors: authorization, validation, internal.
    *
-   * @see spec/asyncapi.yaml#/operations/updateCustomer
+   * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateCustomer
    */
   updateCustomer(args: CustomerUpdate = {}): Promise<UpdateCustomerResult> {
     return this.request('updateCustomer', args);
@@ -131,7 +131,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    *
    * Fails with the server errors: authorization, validation, not_found, internal.
    *
-   * @see spec/asyncapi.yaml#/operations/updateLastSeenTimestamp
+   * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateLastSeenTimestamp
    */
   updateLastSeenTimestamp(args: UpdateLastSeenTimestampArguments): Promise<UpdateLastSeenTimestampResult> {
     return this.request('updateLastSeenTimestamp', args);

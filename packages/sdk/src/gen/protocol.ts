@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import type { ProtocolDescription } from '../runtime/protocol.js';
-import type { Acknowledgement, ChatMembership, ChatPropertiesUpdate, ChatThreadPropertiesUpdate, ChatsSummaryPage, CloseThreadArguments, CustomerUpdate, DisconnectionReason, Event, GetChatThreadsArguments, GetChatThreadsResult, GetChatThreadsSummaryArguments, GetChatThreadsSummaryResult, GetChatsSummaryArguments, LastSeenTimestampUpdate, LoginArguments, LoginResult, SendEventArguments, SendEventResult, SendSneakPeekArguments, StartChatArguments, StartChatResult, ThreadClosure, ThreadSummary, TypingIndicator, UpdateChatPropertiesArguments, UpdateChatThreadPropertiesArguments, UpdateCustomerResult, UpdateLastSeenTimestampArguments, UpdateLastSeenTimestampResult, User, UserId } from '@customer-chat/validators';
+import type { Acknowledgement, ChatMembership, ChatPropertiesUpdate, ChatThreadPropertiesUpdate, ChatsSummaryPage, ClientErrorCode, CloseThreadArguments, CustomerUpdate, DisconnectionReason, ErrorType, Event, GetChatThreadsArguments, GetChatThreadsResult, GetChatThreadsSummaryArguments, GetChatThreadsSummaryResult, GetChatsSummaryArguments, LastSeenTimestampUpdate, LoginArguments, LoginResult, SendEventArguments, SendEventResult, SendSneakPeekArguments, StartChatArguments, StartChatResult, ThreadClosure, ThreadSummary, TypingIndicator, UpdateChatPropertiesArguments, UpdateChatThreadPropertiesArguments, UpdateCustomerResult, UpdateLastSeenTimestampArguments, UpdateLastSeenTimestampResult, User, UserId } from '@customer-chat/validators';
 
 /** Every event the SDK emits, with its payload: `api.on(name, (payload) => ...)`. */
 export interface CustomerEvents {
@@ -104,7 +104,7 @@ export const protocol: ProtocolDescription = {
     pending_requests_limit_reached: 'PENDING_REQUESTS_LIMIT_REACHED',
     service_unavailable: 'SERVICE_UNAVAILABLE',
     internal: 'INTERNAL',
-  },
+  } satisfies Record<ErrorType, ClientErrorCode>,
   reactions: {
     access_token_expired: 'reconnect',
     connection_lost: 'reconnect',

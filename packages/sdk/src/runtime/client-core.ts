@@ -6,7 +6,7 @@
 
 import { type Backoff, type BackoffOptions, createBackoff } from './backoff.js';
 import { Emitter, type EventTuple, type Handler, type Unsubscribe, type WildcardHandler } from './emitter.js';
-import { ClientErrorCodes, SDKError, isSDKError } from './errors.js';
+import { RuntimeErrorCodes, SDKError, isSDKError } from './errors.js';
 import { readPointer } from './json-pointer.js';
 import { type InteropObservable, defineObservable } from './observable.js';
 import { PendingRequests } from './pending-requests.js';
@@ -17,7 +17,7 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
 
 /** The payload of the `error` event: problems that are nobody's rejection (bad frames, listeners). */
 export interface ClientErrorEvent {
-  /** A `ClientErrorCode` (`INVALID_FRAME`, `INVALID_RESPONSE`, `LISTENER_ERROR`...) or a server code. */
+  /** A `RuntimeErrorCode` (`INVALID_FRAME`, `INVALID_RESPONSE`, `LISTENER_ERROR`...) or a server code. */
   code: string;
   message: string;
   /** The offending frame as received (truncated), for frame problems. */
@@ -142,17 +142,17 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
       options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor | undefined }).WebSocket;
     if (typeof WebSocketClass !== 'function') {
       throw new SDKError(
-        ClientErrorCodes.INVALID_ARGS,
+        RuntimeErrorCodes.INVALID_ARGS,
         'No WebSocket implementation: this environment has no global WebSocket. Pass one as the ' +
           '`WebSocket` option, e.g. `import { WebSocket } from "ws"` on Node.js before 22.',
       );
     }
     if (typeof options.getToken !== 'function') {
-      throw new SDKError(ClientErrorCodes.INVALID_ARGS, '`getToken` must be a function giving the access token');
+      throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, '`getToken` must be a function giving the access token');
     }
     const requestTimeout = options.requestTimeout ?? 15_000;
     if (!(requestTimeout > 0)) {
-      throw new SDKError(ClientErrorCodes.INVALID_ARGS, `invalid requestTimeout: ${requestTimeout}`);
+      throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid requestTimeout: ${requestTimeout}`);
     }
     this.#WebSocket = WebSocketClass;
     this.#getToken = options.getToken;
@@ -167,7 +167,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
         // A throwing `error` listener has nowhere left to report to: dropped, never looped.
         if (name === 'error') return;
         this.#emitError({
-          code: ClientErrorCodes.LISTENER_ERROR,
+          code: RuntimeErrorCodes.LISTENER_ERROR,
           message: `a listener of "${name}" threw: ${describe(error)}`,
           cause: error,
         });
@@ -177,7 +177,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
       timeout: requestTimeout,
       onSettled: (id) => this.#calls.delete(id),
       onUnknown: (id) =>
-        this.#emitError({ code: ClientErrorCodes.INVALID_FRAME, message: `a response to an unknown request "${id}"` }),
+        this.#emitError({ code: RuntimeErrorCodes.INVALID_FRAME, message: `a response to an unknown request "${id}"` }),
     });
     // Deferred to a microtask: listeners attached right after `new` see every event, and a
     // subclass is fully constructed before anything happens.
@@ -268,7 +268,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
   /** Closes the connection and stays disconnected; pending requests fail with CONNECTION_LOST. */
   disconnect(): void {
     if (this.#state === 'destroyed') return;
-    this.#stop('disconnected', () => new SDKError(ClientErrorCodes.CONNECTION_LOST, 'the client was disconnected'));
+    this.#stop('disconnected', () => new SDKError(RuntimeErrorCodes.CONNECTION_LOST, 'the client was disconnected'));
   }
 
   /** Disconnects for good: removes every listener, ends the event streams; later calls fail with DESTROYED. */
@@ -290,20 +290,20 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
   }
 
   #destroyedError(): SDKError {
-    return new SDKError(ClientErrorCodes.DESTROYED, 'the client was destroyed');
+    return new SDKError(RuntimeErrorCodes.DESTROYED, 'the client was destroyed');
   }
 
   #call(operation: string, args: unknown, handshake: boolean): Promise<unknown> {
     if (this.#state === 'destroyed') return Promise.reject(this.#destroyedError());
     const description = own(this.#protocol.requests, operation);
     if (description === undefined) {
-      return Promise.reject(new SDKError(ClientErrorCodes.INVALID_ARGS, `unknown request "${operation}"`));
+      return Promise.reject(new SDKError(RuntimeErrorCodes.INVALID_ARGS, `unknown request "${operation}"`));
     }
     const checked = this.#check(description.request, args);
     if (checked !== undefined) {
       if (!checked.ok) {
         return Promise.reject(
-          new SDKError(ClientErrorCodes.INVALID_ARGS, `invalid arguments of "${operation}": ${summarize(checked.errors)}`, {
+          new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid arguments of "${operation}": ${summarize(checked.errors)}`, {
             details: checked.errors,
           }),
         );
@@ -315,7 +315,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
       text = JSON.stringify(this.#protocol.encodeRequest(id, description.action, args));
     } catch (error) {
       // Not representable as JSON (a BigInt, a cycle): the caller's arguments are at fault.
-      this.#pending.reject(id, new SDKError(ClientErrorCodes.INVALID_ARGS, `arguments of "${operation}" are not JSON: ${describe(error)}`, { cause: error }));
+      this.#pending.reject(id, new SDKError(RuntimeErrorCodes.INVALID_ARGS, `arguments of "${operation}" are not JSON: ${describe(error)}`, { cause: error }));
       return promise;
     }
     const call: Call = { operation, description, text, sent: false };
@@ -331,7 +331,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
       this.#socket.send(call.text);
       call.sent = true;
     } catch (error) {
-      this.#pending.reject(id, new SDKError(ClientErrorCodes.CONNECTION_LOST, `could not send "${call.operation}": ${describe(error)}`, { cause: error }));
+      this.#pending.reject(id, new SDKError(RuntimeErrorCodes.CONNECTION_LOST, `could not send "${call.operation}": ${describe(error)}`, { cause: error }));
     }
   }
 
@@ -342,7 +342,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
       socket = new this.#WebSocket(this.#socketUrl);
     } catch (error) {
       // The constructor refused (a malformed URL...): say why, then treat it like a failed open.
-      this.#emitError({ code: ClientErrorCodes.CONNECTION_LOST, message: `cannot open the socket: ${describe(error)}`, cause: error });
+      this.#emitError({ code: RuntimeErrorCodes.CONNECTION_LOST, message: `cannot open the socket: ${describe(error)}`, cause: error });
       this.#linkDown(error);
       return;
     }
@@ -389,7 +389,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
       // When the socket went away meanwhile, that path already took over.
       if (generation !== this.#generation) return;
       this.#emitError({
-        code: isSDKError(error) ? error.code : ClientErrorCodes.CONNECTION_LOST,
+        code: isSDKError(error) ? error.code : RuntimeErrorCodes.CONNECTION_LOST,
         message: `the connection handshake failed: ${describe(error)}`,
         cause: error,
       });
@@ -408,12 +408,12 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     const { operation, tokenArgument } = this.#protocol.lifecycle.login;
     for (let attempt = 1; ; attempt += 1) {
       const token = await this.#token();
-      if (generation !== this.#generation) throw new SDKError(ClientErrorCodes.CONNECTION_LOST, 'the connection was lost');
+      if (generation !== this.#generation) throw new SDKError(RuntimeErrorCodes.CONNECTION_LOST, 'the connection was lost');
       try {
         return await this.#call(operation, { ...this.#loginArguments, [tokenArgument]: token }, true);
       } catch (error) {
         // The token may just have expired: one more try with a fresh one.
-        if (attempt === 1 && isSDKError(error, ClientErrorCodes.AUTHENTICATION) && generation === this.#generation) continue;
+        if (attempt === 1 && isSDKError(error, RuntimeErrorCodes.AUTHENTICATION) && generation === this.#generation) continue;
         throw error;
       }
     }
@@ -424,10 +424,10 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     try {
       token = await this.#getToken();
     } catch (error) {
-      throw new SDKError(ClientErrorCodes.AUTHENTICATION, `getToken failed: ${describe(error)}`, { cause: error });
+      throw new SDKError(RuntimeErrorCodes.AUTHENTICATION, `getToken failed: ${describe(error)}`, { cause: error });
     }
     if (typeof token !== 'string') {
-      throw new SDKError(ClientErrorCodes.AUTHENTICATION, `getToken gave a ${typeof token}, not a string`);
+      throw new SDKError(RuntimeErrorCodes.AUTHENTICATION, `getToken gave a ${typeof token}, not a string`);
     }
     return token;
   }
@@ -447,7 +447,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
   /** Fails the requests that went out on the socket: their responses can no longer come. */
   #rejectSent(message: string, details?: unknown): void {
     for (const [id, call] of [...this.#calls]) {
-      if (call.sent) this.#pending.reject(id, new SDKError(ClientErrorCodes.CONNECTION_LOST, message, details === undefined ? {} : { details }));
+      if (call.sent) this.#pending.reject(id, new SDKError(RuntimeErrorCodes.CONNECTION_LOST, message, details === undefined ? {} : { details }));
     }
   }
 
@@ -460,7 +460,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     const { lost } = this.#protocol.lifecycle.events;
     if (this.#backoff === undefined) {
       this.#stop('disconnected', () =>
-        isSDKError(cause) ? cause : new SDKError(ClientErrorCodes.CONNECTION_LOST, 'the connection was lost', { cause }),
+        isSDKError(cause) ? cause : new SDKError(RuntimeErrorCodes.CONNECTION_LOST, 'the connection was lost', { cause }),
       );
       if (wasConnected) this.#emit(lost, undefined);
       return;
@@ -502,7 +502,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     // Nothing useful can come on this socket any more; the server closes it anyway.
     this.#abandonSocket();
     this.#rejectSent(message, { reason });
-    const error = () => new SDKError(ClientErrorCodes.CONNECTION_LOST, message, { details: { reason } });
+    const error = () => new SDKError(RuntimeErrorCodes.CONNECTION_LOST, message, { details: { reason } });
     if (reaction === 'destroy') {
       this.#stop('destroyed', () => this.#destroyedError());
       this.#emit(disconnected, reason);
@@ -521,7 +521,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
   #onMessage(data: unknown): void {
     const text = messageText(data);
     if (text === undefined) {
-      this.#emitError({ code: ClientErrorCodes.INVALID_FRAME, message: 'a frame that is not text' });
+      this.#emitError({ code: RuntimeErrorCodes.INVALID_FRAME, message: 'a frame that is not text' });
       return;
     }
     let frame: unknown;
@@ -554,7 +554,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
   }
 
   #invalidFrame(message: string, text: string, errors?: ValidationIssue[]): void {
-    const event: ClientErrorEvent = { code: ClientErrorCodes.INVALID_FRAME, message: `dropped ${message}`, frame: excerpt(text) };
+    const event: ClientErrorEvent = { code: RuntimeErrorCodes.INVALID_FRAME, message: `dropped ${message}`, frame: excerpt(text) };
     if (errors !== undefined) event.errors = errors;
     this.#emitError(event);
   }
@@ -595,8 +595,8 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
       return;
     }
     const message = `invalid response to "${call.operation}": ${summarize(checked.errors)}`;
-    this.#emitError({ code: ClientErrorCodes.INVALID_RESPONSE, message, frame: excerpt(text), errors: checked.errors });
-    this.#pending.reject(id, new SDKError(ClientErrorCodes.INVALID_RESPONSE, message, { details: checked.errors }));
+    this.#emitError({ code: RuntimeErrorCodes.INVALID_RESPONSE, message, frame: excerpt(text), errors: checked.errors });
+    this.#pending.reject(id, new SDKError(RuntimeErrorCodes.INVALID_RESPONSE, message, { details: checked.errors }));
   }
 
   /** The check of a payload against its message, or undefined when validation is off or absent. */
@@ -616,7 +616,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     } else {
       const issues = checked !== undefined && !checked.ok ? checked.errors : undefined;
       error = new SDKError(
-        ClientErrorCodes.INVALID_RESPONSE,
+        RuntimeErrorCodes.INVALID_RESPONSE,
         `invalid error response${issues === undefined ? '' : `: ${summarize(issues)}`}`,
         { details: issues ?? payload },
       );

@@ -1,11 +1,12 @@
-// The one error class of the SDK. Every failure carries a stable `code` (the spec's
-// `ClientErrorCode`) so applications branch on codes, never on messages.
+// The one error class of the SDK. Every failure carries a stable `code` so applications branch on
+// codes, never on messages. The runtime knows no protocol: the generated layer narrows `Code` to
+// the spec's `ClientErrorCode` and checks at compile time that it lists every code raised here.
 
 /**
- * The codes of the failures the client detects itself. Server failures use the code the
+ * The codes of the failures the runtime detects itself. Server failures use the code the
  * protocol maps the server's error type to (`ProtocolDescription.errorCodes`).
  */
-export const ClientErrorCodes = {
+export const RuntimeErrorCodes = {
   /** The link dropped while the request was waiting for its response. */
   CONNECTION_LOST: 'CONNECTION_LOST',
   /** No response came within `requestTimeout`. */
@@ -27,7 +28,7 @@ export const ClientErrorCodes = {
   LISTENER_ERROR: 'LISTENER_ERROR',
 } as const;
 
-export type ClientErrorCode = (typeof ClientErrorCodes)[keyof typeof ClientErrorCodes];
+export type RuntimeErrorCode = (typeof RuntimeErrorCodes)[keyof typeof RuntimeErrorCodes];
 
 export interface SDKErrorOptions {
   /** The server's error type, for errors the server answered with. */
@@ -37,14 +38,14 @@ export interface SDKErrorOptions {
   cause?: unknown;
 }
 
-export class SDKError extends Error {
-  /** A `ClientErrorCode`, or the code the protocol maps a server error type to. */
-  readonly code: string;
+export class SDKError<Code extends string = string> extends Error {
+  /** A `RuntimeErrorCode`, or the code the protocol maps a server error type to. */
+  readonly code: Code;
   /** The server's error type when the server answered with an error. */
   readonly type?: string;
   readonly details?: unknown;
 
-  constructor(code: string, message: string, options: SDKErrorOptions = {}) {
+  constructor(code: Code, message: string, options: SDKErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SDKError';
     this.code = code;
@@ -55,6 +56,6 @@ export class SDKError extends Error {
 }
 
 /** Whether `error` is an SDKError, optionally with the given code. */
-export function isSDKError(error: unknown, code?: string): error is SDKError {
+export function isSDKError<Code extends string = string>(error: unknown, code?: Code): error is SDKError<Code> {
   return error instanceof SDKError && (code === undefined || error.code === code);
 }

@@ -18,7 +18,7 @@ export {
   type Unsubscribe,
   type WildcardHandler,
 } from './emitter.js';
-export { ClientErrorCodes, SDKError, isSDKError, type ClientErrorCode, type SDKErrorOptions } from './errors.js';
+export { RuntimeErrorCodes, SDKError, isSDKError, type RuntimeErrorCode, type SDKErrorOptions } from './errors.js';
 export { readPointer } from './json-pointer.js';
 export { observableKey, type InteropObservable, type Observer, type Subscription } from './observable.js';
 export { PendingRequests, type PendingRequestsOptions } from './pending-requests.js';

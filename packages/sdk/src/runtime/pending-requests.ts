@@ -1,7 +1,7 @@
 // Request/response correlation: every request gets a unique id and a promise that a response
 // with that id settles, or a timer rejects, so a lost response never leaves a caller hanging.
 
-import { ClientErrorCodes, SDKError } from './errors.js';
+import { RuntimeErrorCodes, SDKError } from './errors.js';
 
 export interface PendingRequestsOptions {
   /** Default time to wait for a response, in ms. */
@@ -48,7 +48,7 @@ export class PendingRequests {
     const promise = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#settle(id)?.reject(
-          new SDKError(ClientErrorCodes.REQUEST_TIMEOUT, `no response within ${timeout} ms`),
+          new SDKError(RuntimeErrorCodes.REQUEST_TIMEOUT, `no response within ${timeout} ms`),
         );
       }, timeout);
       this.#entries.set(id, { resolve, reject, timer });

@@ -5,7 +5,7 @@
 /**
  * Top-level fields of a request frame (besides `payload`).
  *
- * @see spec/asyncapi.yaml#/components/schemas/RequestHeaders
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#RequestHeaders
  */
 export interface RequestHeaders {
   /** Chosen by the client, unique among its pending requests; echoed in the response. */
@@ -17,7 +17,7 @@ export interface RequestHeaders {
 /**
  * Top-level fields of a successful response frame (besides `payload`).
  *
- * @see spec/asyncapi.yaml#/components/schemas/ResponseHeaders
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ResponseHeaders
  */
 export interface ResponseHeaders {
   /** Chosen by the client, unique among its pending requests; echoed in the response. */
@@ -33,7 +33,7 @@ export interface ResponseHeaders {
 /**
  * Top-level fields of a failed response frame (besides `payload`).
  *
- * @see spec/asyncapi.yaml#/components/schemas/ErrorResponseHeaders
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ErrorResponseHeaders
  */
 export interface ErrorResponseHeaders {
   /** The `requestId` of the failed request; `null` when the frame was too broken to read one. */
@@ -49,7 +49,7 @@ export interface ErrorResponseHeaders {
 /**
  * Top-level fields of a push frame (besides `payload`).
  *
- * @see spec/asyncapi.yaml#/components/schemas/PushHeaders
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#PushHeaders
  */
 export interface PushHeaders {
   /** The name of the push message, which is also the SDK event's name. */
@@ -61,56 +61,56 @@ export interface PushHeaders {
 /**
  * Chosen by the client, unique among its pending requests; echoed in the response.
  *
- * @see spec/asyncapi.yaml#/components/schemas/RequestId
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#RequestId
  */
 export type RequestId = string;
 
 /**
  * A chat's id.
  *
- * @see spec/asyncapi.yaml#/components/schemas/ChatId
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ChatId
  */
 export type ChatId = string;
 
 /**
  * A thread's id.
  *
- * @see spec/asyncapi.yaml#/components/schemas/ThreadId
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ThreadId
  */
 export type ThreadId = string;
 
 /**
  * A user's id (an agent's or a customer's).
  *
- * @see spec/asyncapi.yaml#/components/schemas/UserId
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#UserId
  */
 export type UserId = string;
 
 /**
  * An event's id, assigned by the server.
  *
- * @see spec/asyncapi.yaml#/components/schemas/EventId
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#EventId
  */
 export type EventId = string;
 
 /**
  * Milliseconds since the Unix epoch.
  *
- * @see spec/asyncapi.yaml#/components/schemas/Timestamp
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#Timestamp
  */
 export type Timestamp = number;
 
 /**
  * Milliseconds since the Unix epoch, or `null` when it never happened.
  *
- * @see spec/asyncapi.yaml#/components/schemas/NullableTimestamp
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#NullableTimestamp
  */
 export type NullableTimestamp = number | null;
 
 /**
  * Chosen by the client for an event it sends and echoed back by the server, so an optimistic UI can match it.
  *
- * @see spec/asyncapi.yaml#/components/schemas/CustomId
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#CustomId
  */
 export type CustomId = string;
 
@@ -119,14 +119,14 @@ export type CustomId = string;
  * missing or unknown to this version arrives as `UnknownUser`. Only `type` is required of a
  * branch: the seed reference lists no user fields, so a server that sends fewer still conforms.
  *
- * @see spec/asyncapi.yaml#/components/schemas/User
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#User
  */
 export type User = Agent | Customer | UnknownUser;
 
 /**
  * An agent, a person answering chats.
  *
- * @see spec/asyncapi.yaml#/components/schemas/Agent
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#Agent
  */
 export interface Agent {
   /** A user's id (an agent's or a customer's). */
@@ -144,7 +144,7 @@ export interface Agent {
 /**
  * A customer, the person using the chat widget.
  *
- * @see spec/asyncapi.yaml#/components/schemas/Customer
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#Customer
  */
 export interface Customer {
   /** A user's id (an agent's or a customer's). */
@@ -162,7 +162,7 @@ export interface Customer {
 /**
  * A user whose `type` the server left out or this version does not know; its properties are kept as sent.
  *
- * @see spec/asyncapi.yaml#/components/schemas/UnknownUser
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#UnknownUser
  */
 export interface UnknownUser {
   /** A user's id (an agent's or a customer's). */
@@ -183,14 +183,14 @@ declare enum UnknownUserType {
 /**
  * Custom fields of a customer, name to value.
  *
- * @see spec/asyncapi.yaml#/components/schemas/CustomerFields
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#CustomerFields
  */
 export type CustomerFields = Record<string, string>;
 
 /**
  * New details of the customer; fields left out keep their value.
  *
- * @see spec/asyncapi.yaml#/components/schemas/CustomerUpdate
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#CustomerUpdate
  */
 export interface CustomerUpdate {
   /** The customer's name. */
@@ -204,14 +204,14 @@ export interface CustomerUpdate {
 /**
  * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
  *
- * @see spec/asyncapi.yaml#/components/schemas/Properties
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#Properties
  */
 export type Properties = Record<string, Record<string, string | number | boolean | null>>;
 
 /**
  * A user's membership of a chat.
  *
- * @see spec/asyncapi.yaml#/components/schemas/ChatUser
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ChatUser
  */
 export interface ChatUser {
   /** A user's id (an agent's or a customer's). */
@@ -223,7 +223,7 @@ export interface ChatUser {
 /**
  * A chat, a sequence of threads between the customer and agents.
  *
- * @see spec/asyncapi.yaml#/components/schemas/Chat
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#Chat
  */
 export interface Chat {
   /** A chat's id. */
@@ -239,7 +239,7 @@ export interface Chat {
 /**
  * What a chat list needs to show one chat.
  *
- * @see spec/asyncapi.yaml#/components/schemas/ChatSummary
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ChatSummary
  */
 export interface ChatSummary {
   /** A chat's id. */
@@ -264,7 +264,7 @@ export interface ChatSummary {
 /**
  * One page of the customer's chat summaries, most recent activity first.
  *
- * @see spec/asyncapi.yaml#/components/schemas/ChatsSummaryPage
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ChatsSummaryPage
  */
 export interface ChatsSummaryPage {
   /** The chats of this page. */
@@ -276,7 +276,7 @@ export interface ChatsSummaryPage {
 /**
  * A thread, one conversation of a chat, with its events.
  *
- * @see spec/asyncapi.yaml#/components/schemas/Thread
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#Thread
  */
 export interface Thread {
   /** A thread's id. */
@@ -298,7 +298,7 @@ export interface Thread {
 /**
  * A thread without its events.
  *
- * @see spec/asyncapi.yaml#/components/schemas/ThreadSummary
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ThreadSummary
  */
 export interface ThreadSummary {
   /** A thread's id. */
@@ -317,14 +317,14 @@ export interface ThreadSummary {
  * only `type` and "other properties", so a server that sends just `type` conforms. The
  * reference server always sends `id`, `chat`, `thread`, `author` and `timestamp`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/Event
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#Event
  */
 export type Event = MessageEvent | FileEvent | SystemMessageEvent | UnknownEvent;
 
 /**
  * A text message.
  *
- * @see spec/asyncapi.yaml#/components/schemas/MessageEvent
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#MessageEvent
  */
 export interface MessageEvent {
   /** An event's id, assigned by the server. */
@@ -348,7 +348,7 @@ export interface MessageEvent {
 /**
  * A file; `width` and `height` are given for images.
  *
- * @see spec/asyncapi.yaml#/components/schemas/FileEvent
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#FileEvent
  */
 export interface FileEvent {
   /** An event's id, assigned by the server. */
@@ -382,7 +382,7 @@ export interface FileEvent {
 /**
  * A message from the platform itself (an agent joined, a chat was transferred, ...).
  *
- * @see spec/asyncapi.yaml#/components/schemas/SystemMessageEvent
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#SystemMessageEvent
  */
 export interface SystemMessageEvent {
   /** An event's id, assigned by the server. */
@@ -408,7 +408,7 @@ export interface SystemMessageEvent {
 /**
  * An event of a type this version of the protocol does not know; its other properties are kept as sent.
  *
- * @see spec/asyncapi.yaml#/components/schemas/UnknownEvent
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#UnknownEvent
  */
 export interface UnknownEvent {
   /** An event's id, assigned by the server. */
@@ -439,14 +439,14 @@ declare enum UnknownEventType {
 /**
  * An event as the customer sends it; the server adds `id`, `chat`, `thread`, `author` and `timestamp`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/EventInput
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#EventInput
  */
 export type EventInput = MessageEventInput | FileEventInput;
 
 /**
  * A text message to send.
  *
- * @see spec/asyncapi.yaml#/components/schemas/MessageEventInput
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#MessageEventInput
  */
 export interface MessageEventInput {
   /** Always `message`. */
@@ -460,7 +460,7 @@ export interface MessageEventInput {
 /**
  * A file to send, uploaded beforehand.
  *
- * @see spec/asyncapi.yaml#/components/schemas/FileEventInput
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#FileEventInput
  */
 export interface FileEventInput {
   /** Always `file`. */
@@ -484,7 +484,7 @@ export interface FileEventInput {
 /**
  * Who is (or stopped) typing in which chat.
  *
- * @see spec/asyncapi.yaml#/components/schemas/TypingIndicator
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#TypingIndicator
  */
 export interface TypingIndicator {
   /** A chat's id. */
@@ -496,7 +496,7 @@ export interface TypingIndicator {
 /**
  * A user's new last seen timestamp in a chat.
  *
- * @see spec/asyncapi.yaml#/components/schemas/LastSeenTimestampUpdate
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#LastSeenTimestampUpdate
  */
 export interface LastSeenTimestampUpdate {
   /** A chat's id. */
@@ -510,7 +510,7 @@ export interface LastSeenTimestampUpdate {
 /**
  * Which thread of which chat was closed, and by whom.
  *
- * @see spec/asyncapi.yaml#/components/schemas/ThreadClosure
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ThreadClosure
  */
 export interface ThreadClosure {
   /** A chat's id. */
@@ -524,7 +524,7 @@ export interface ThreadClosure {
 /**
  * The properties that changed in a chat.
  *
- * @see spec/asyncapi.yaml#/components/schemas/ChatPropertiesUpdate
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ChatPropertiesUpdate
  */
 export interface ChatPropertiesUpdate {
   /** A chat's id. */
@@ -536,7 +536,7 @@ export interface ChatPropertiesUpdate {
 /**
  * The properties that changed in a thread.
  *
- * @see spec/asyncapi.yaml#/components/schemas/ChatThreadPropertiesUpdate
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ChatThreadPropertiesUpdate
  */
 export interface ChatThreadPropertiesUpdate {
   /** A chat's id. */
@@ -550,7 +550,7 @@ export interface ChatThreadPropertiesUpdate {
 /**
  * A user who joined or left a chat.
  *
- * @see spec/asyncapi.yaml#/components/schemas/ChatMembership
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ChatMembership
  */
 export interface ChatMembership {
   /** A chat's id. */
@@ -562,7 +562,7 @@ export interface ChatMembership {
 /**
  * Why the server ends the session.
  *
- * @see spec/asyncapi.yaml#/components/schemas/Disconnection
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#Disconnection
  */
 export interface Disconnection {
   /**
@@ -576,7 +576,7 @@ export interface Disconnection {
 /**
  * Arguments of `login`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/LoginArguments
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#LoginArguments
  */
 export interface LoginArguments {
   /** An access token from the SDK's `getToken` callback. */
@@ -588,7 +588,7 @@ export interface LoginArguments {
 /**
  * Result of `login`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/LoginResult
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#LoginResult
  */
 export interface LoginResult {
   /** A user's id (an agent's or a customer's). */
@@ -598,7 +598,7 @@ export interface LoginResult {
 /**
  * Arguments of `get_chats_summary`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/GetChatsSummaryArguments
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#GetChatsSummaryArguments
  */
 export interface GetChatsSummaryArguments {
   /** How many chats to skip. */
@@ -610,7 +610,7 @@ export interface GetChatsSummaryArguments {
 /**
  * Arguments of `get_chat_threads`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/GetChatThreadsArguments
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#GetChatThreadsArguments
  */
 export interface GetChatThreadsArguments {
   /** A chat's id. */
@@ -622,7 +622,7 @@ export interface GetChatThreadsArguments {
 /**
  * Result of `get_chat_threads`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/GetChatThreadsResult
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#GetChatThreadsResult
  */
 export interface GetChatThreadsResult {
   /** The threads asked for, in the order asked. */
@@ -632,7 +632,7 @@ export interface GetChatThreadsResult {
 /**
  * Arguments of `get_chat_threads_summary`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/GetChatThreadsSummaryArguments
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#GetChatThreadsSummaryArguments
  */
 export interface GetChatThreadsSummaryArguments {
   /** A chat's id. */
@@ -646,7 +646,7 @@ export interface GetChatThreadsSummaryArguments {
 /**
  * Result of `get_chat_threads_summary`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/GetChatThreadsSummaryResult
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#GetChatThreadsSummaryResult
  */
 export interface GetChatThreadsSummaryResult {
   /** The thread summaries of this page, newest first. */
@@ -658,7 +658,7 @@ export interface GetChatThreadsSummaryResult {
 /**
  * Arguments of `start_chat`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/StartChatArguments
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#StartChatArguments
  */
 export interface StartChatArguments {
   /** Where the chat should be routed. */
@@ -675,7 +675,7 @@ export interface StartChatArguments {
 /**
  * Result of `start_chat`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/StartChatResult
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#StartChatResult
  */
 export interface StartChatResult {
   /** A chat, a sequence of threads between the customer and agents. */
@@ -687,7 +687,7 @@ export interface StartChatResult {
 /**
  * Arguments of `send_event`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/SendEventArguments
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#SendEventArguments
  */
 export interface SendEventArguments {
   /** A chat's id. */
@@ -699,7 +699,7 @@ export interface SendEventArguments {
 /**
  * Result of `send_event`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/SendEventResult
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#SendEventResult
  */
 export interface SendEventResult {
   /**
@@ -714,7 +714,7 @@ export interface SendEventResult {
 /**
  * Arguments of `send_sneak_peek`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/SendSneakPeekArguments
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#SendSneakPeekArguments
  */
 export interface SendSneakPeekArguments {
   /** A chat's id. */
@@ -726,7 +726,7 @@ export interface SendSneakPeekArguments {
 /**
  * Arguments of `close_thread`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/CloseThreadArguments
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#CloseThreadArguments
  */
 export interface CloseThreadArguments {
   /** A chat's id. */
@@ -736,7 +736,7 @@ export interface CloseThreadArguments {
 /**
  * Arguments of `update_chat_properties`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/UpdateChatPropertiesArguments
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#UpdateChatPropertiesArguments
  */
 export interface UpdateChatPropertiesArguments {
   /** A chat's id. */
@@ -748,7 +748,7 @@ export interface UpdateChatPropertiesArguments {
 /**
  * Arguments of `update_chat_thread_properties`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/UpdateChatThreadPropertiesArguments
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#UpdateChatThreadPropertiesArguments
  */
 export interface UpdateChatThreadPropertiesArguments {
   /** A chat's id. */
@@ -762,7 +762,7 @@ export interface UpdateChatThreadPropertiesArguments {
 /**
  * Result of `update_customer`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/UpdateCustomerResult
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#UpdateCustomerResult
  */
 export interface UpdateCustomerResult {
   /** A customer, the person using the chat widget. */
@@ -772,7 +772,7 @@ export interface UpdateCustomerResult {
 /**
  * Arguments of `update_last_seen_timestamp`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/UpdateLastSeenTimestampArguments
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#UpdateLastSeenTimestampArguments
  */
 export interface UpdateLastSeenTimestampArguments {
   /** A chat's id. */
@@ -784,7 +784,7 @@ export interface UpdateLastSeenTimestampArguments {
 /**
  * Result of `update_last_seen_timestamp`.
  *
- * @see spec/asyncapi.yaml#/components/schemas/UpdateLastSeenTimestampResult
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#UpdateLastSeenTimestampResult
  */
 export interface UpdateLastSeenTimestampResult {
   /** Milliseconds since the Unix epoch. */
@@ -794,14 +794,14 @@ export interface UpdateLastSeenTimestampResult {
 /**
  * The result of a request that returns nothing but its success.
  *
- * @see spec/asyncapi.yaml#/components/schemas/Acknowledgement
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#Acknowledgement
  */
 export type Acknowledgement = Record<string, unknown>;
 
 /**
  * The payload of a failed response.
  *
- * @see spec/asyncapi.yaml#/components/schemas/ErrorResult
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ErrorResult
  */
 export interface ErrorResult {
   /** Why a request failed. */
@@ -811,7 +811,7 @@ export interface ErrorResult {
 /**
  * Why a request failed.
  *
- * @see spec/asyncapi.yaml#/components/schemas/ServerError
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ServerError
  */
 export interface ServerError {
   /**
@@ -829,7 +829,7 @@ export interface ServerError {
  * The error catalogue: every `error.type` a server may answer with. `x-enum-descriptions`
  * says what each means; `x-client-codes` names the code of the error the SDK rejects with.
  *
- * @see spec/asyncapi.yaml#/components/schemas/ErrorType
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ErrorType
  */
 export type ErrorType = 'authentication' | 'authorization' | 'validation' | 'not_found' | 'chat_inactive' | 'customer_banned' | 'group_not_found' | 'pending_requests_limit_reached' | 'service_unavailable' | 'internal';
 
@@ -837,7 +837,7 @@ export type ErrorType = 'authentication' | 'authorization' | 'validation' | 'not
  * The `code` of every error the SDK rejects a request with: the server's error types (see
  * `ErrorType`'s `x-client-codes`) plus the failures the client detects itself.
  *
- * @see spec/asyncapi.yaml#/components/schemas/ClientErrorCode
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ClientErrorCode
  */
 export type ClientErrorCode = 'AUTHENTICATION' | 'AUTHORIZATION' | 'VALIDATION' | 'NOT_FOUND' | 'CHAT_INACTIVE' | 'CUSTOMER_BANNED' | 'GROUP_NOT_FOUND' | 'PENDING_REQUESTS_LIMIT_REACHED' | 'SERVICE_UNAVAILABLE' | 'INTERNAL' | 'CONNECTION_LOST' | 'REQUEST_TIMEOUT' | 'INVALID_ARGS' | 'INVALID_FRAME' | 'INVALID_RESPONSE' | 'LISTENER_ERROR' | 'DESTROYED';
 
@@ -846,6 +846,6 @@ export type ClientErrorCode = 'AUTHENTICATION' | 'AUTHORIZATION' | 'VALIDATION' 
  * reaction to each: `reconnect` (by itself, with back-off), `stay_disconnected` (until the
  * application calls `connect()`), or `destroy` (the instance is unusable).
  *
- * @see spec/asyncapi.yaml#/components/schemas/DisconnectionReason
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#DisconnectionReason
  */
 export type DisconnectionReason = 'access_token_expired' | 'connection_lost' | 'customer_banned' | 'customer_temporarily_blocked' | 'identity_mismatch' | 'inactivity_timeout' | 'internal_error' | 'license_expired' | 'license_not_found' | 'misdirected_connection' | 'too_many_connections' | 'too_many_unauthorized_connections' | 'unsupported_version' | 'users_limit_reached';

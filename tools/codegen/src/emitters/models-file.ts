@@ -1,6 +1,7 @@
 // Emits the TypeScript models (one declaration per named schema, made by modelina in models.ts)
 // into one file, each with a JSDoc pointing back to its schema in the spec.
 import { GeneratedFile } from '../printer/generated-file.js';
+import { schemaDocsLink } from '../model/docs-links.js';
 import { generateModelDeclarations } from './models.js';
 import type { Emitter } from './emitter.js';
 
@@ -11,7 +12,7 @@ export const emitModels: Emitter = async (model, context) => {
   const file = new GeneratedFile(MODELS_FILE, context.generator, ['TypeScript models of every named schema, made with @asyncapi/modelina.']);
   for (const declaration of declarations) {
     file.blank();
-    file.jsDoc(declaration.description, `@see ${model.source}#${declaration.pointer}`);
+    file.jsDoc(declaration.description, `@see ${schemaDocsLink(model, declaration.name)}`);
     for (const line of declaration.code.trimEnd().split('\n')) file.print(line);
   }
   return [{ path: file.path, content: file.toString() }];

@@ -2,6 +2,7 @@
 // description the hand-written runtime runs on (tables, frame encoding and classification read
 // from the spec), and the client class with one typed method per request operation.
 import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File, type Printable } from '../printer/generated-file.js';
+import { operationDocsLink } from '../model/docs-links.js';
 import type { Emitter } from './emitter.js';
 import type { ClientLifecycle, MessageModel, ProtocolModel } from '../model/types.js';
 
@@ -9,6 +10,7 @@ export const SDK_GEN_DIR = 'packages/sdk/src/gen';
 const VALIDATORS = '@customer-chat/validators';
 const RUNTIME_PROTOCOL = '../runtime/protocol.js';
 const RUNTIME_CORE = '../runtime/client-core.js';
+const RUNTIME_ERRORS = '../runtime/errors.js';
 
 /** The client events and the pushes the SDK emits as they are (not those it turns into a client event). */
 export function emittedEvents(model: ProtocolModel): MessageModel[] {
@@ -85,9 +87,11 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
     }, '},');
     file.print('clientEvents: [', model.messages.filter((c) => c.kind === 'client').map((m) => literal(m.name)).join(', '), '],');
     file.print('errorMessage: ', literal(model.messages.find((m) => m.kind === 'error')!.name), ',');
+    const { errorType, clientErrorCode } = model.catalogueSchemas;
+    // `satisfies`: a client code that is not in the spec's list does not compile.
     file.block('errorCodes: {', () => {
       for (const e of model.errorTypes) file.print(key(e.value), ': ', literal(e.clientCode), ',');
-    }, '},');
+    }, ['} satisfies Record<', importSymbol(errorType, VALIDATORS, true), ', ', importSymbol(clientErrorCode, VALIDATORS, true), '>,']);
     file.block('reactions: {', () => {
       for (const r of model.disconnectionReasons) file.print(key(r.value), ': ', literal(r.reaction), ',');
     }, '},');
@@ -147,7 +151,7 @@ function printClient(file: File, model: ProtocolModel, lifecycle: ClientLifecycl
       const request = byKey(model, r.request);
       if (!first) file.blank();
       first = false;
-      file.jsDoc(r.title ? `${r.title}: ${r.summary ?? ''}` : r.summary, r.description, r.errors.length > 0 ? `Fails with the server errors: ${r.errors.join(', ')}.` : undefined, `@see ${model.source}#/operations/${r.id}`);
+      file.jsDoc(r.title ? `${r.title}: ${r.summary ?? ''}` : r.summary, r.description, r.errors.length > 0 ? `Fails with the server errors: ${r.errors.join(', ')}.` : undefined, `@see ${operationDocsLink(model, r.id)}`);
       const args = requiresNoArguments(model, request) ? ['args: ', payloadType(request), ' = {}'] : ['args: ', payloadType(request)];
       file.block([r.id, '(', ...args, '): Promise<', payloadType(byKey(model, r.response)), '> {'], () => {
         file.print('return this.request(', literal(r.id), ', args);');
@@ -162,6 +166,23 @@ export function requiresNoArguments(model: ProtocolModel, request: MessageModel)
   return schema !== undefined && ((schema.required as string[] | undefined) ?? []).length === 0;
 }
 
+/**
+ * The runtime raises some codes itself (CONNECTION_LOST, REQUEST_TIMEOUT, ...) and knows no spec;
+ * this type-only check makes a code the spec's list lacks a compile error in the SDK.
+ */
+function printErrorCodeCheck(file: File, model: ProtocolModel): void {
+  const specCodes = importSymbol(model.catalogueSchemas.clientErrorCode, VALIDATORS, true);
+  const runtimeCodes = importSymbol('RuntimeErrorCode', RUNTIME_ERRORS, true);
+  file.jsDoc('Accepts `true` only.');
+  file.print('type Holds<T extends true> = T;');
+  file.blank();
+  file.jsDoc(
+    `Compile-time check: every code the runtime raises itself is a \`${model.catalogueSchemas.clientErrorCode}\` of the spec, so ` +
+      'the `SDKError` the package exports can narrow `code` to that union.',
+  );
+  file.print('export type RuntimeCodesInSpec = Holds<[', runtimeCodes, '] extends [', specCodes, '] ? true : false>;');
+}
+
 export const emitSdk: Emitter = (model, context) => {
   const lifecycle = requireLifecycle(model);
   const protocol = new GeneratedFile(`${SDK_GEN_DIR}/protocol.ts`, context.generator);
@@ -172,8 +193,11 @@ export const emitSdk: Emitter = (model, context) => {
   printServers(protocol, model);
   const client = new GeneratedFile(`${SDK_GEN_DIR}/client.ts`, context.generator);
   printClient(client, model, lifecycle);
+  const errors = new GeneratedFile(`${SDK_GEN_DIR}/errors.ts`, context.generator);
+  printErrorCodeCheck(errors, model);
   return [
     { path: protocol.path, content: protocol.toString() },
     { path: client.path, content: client.toString() },
+    { path: errors.path, content: errors.toString() },
   ];
 };

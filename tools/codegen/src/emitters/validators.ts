@@ -4,6 +4,7 @@
 import { Ajv } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { camelCase, GeneratedFile, importSymbol, literal, pascalCase, type GeneratedFile as File } from '../printer/generated-file.js';
+import { messageDocsLink } from '../model/docs-links.js';
 import { formatRegExp } from './formats.js';
 import { BUNDLE_ID, bundleSchema, frameDefinition, payloadDefinition } from './message-schemas.js';
 import type { Emitter, EmitContext, OutputFile } from './emitter.js';
@@ -73,7 +74,7 @@ function printMessageModule(file: File, model: ProtocolModel, message: MessageMo
   const runtime = (name: string, typeOnly = false) => importSymbol(name, RUNTIME, typeOnly);
   const validation = runtime('Validation', true);
 
-  file.jsDoc(`Payload of \`${message.name}\`: ${message.summary ?? ''}`, message.description, `@see ${model.source}#${message.pointer}`);
+  file.jsDoc(`Payload of \`${message.name}\`: ${message.summary ?? ''}`, message.description, `@see ${messageDocsLink(model, message)}`);
   // A message that carries nothing: its handler gets no argument; `null` stands for it in JSON.
   if (message.payload === undefined) file.print('export type ', names.payload, ' = undefined | null;');
   else file.print('export type ', names.payload, ' = ', importSymbol(message.payload.ref, MODELS, true), ';');

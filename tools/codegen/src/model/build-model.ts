@@ -16,7 +16,7 @@ export function buildModel(spec: Pick<LoadedSpec, 'file' | 'raw' | 'locate'>, re
   const problems = new ProblemCollector(spec);
   const raw = spec.raw;
   const components = (raw.components ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
-  const info = (raw.info ?? {}) as { title?: string; version?: string; description?: string };
+  const info = (raw.info ?? {}) as { title?: string; version?: string; description?: string; externalDocs?: { url?: string } };
 
   const schemas = readSchemas(components.schemas ?? {}, problems);
   const schemaNames = new Set(schemas.map((s) => s.name));
@@ -95,7 +95,7 @@ export function buildModel(spec: Pick<LoadedSpec, 'file' | 'raw' | 'locate'>, re
     frameConstants,
     correlationField: [...correlationFields][0] ?? '',
     source: relative(repositoryRoot, spec.file).split('\\').join('/'),
-    info: { title: info.title ?? '', version: info.version ?? '', description: info.description },
+    info: { title: info.title ?? '', version: info.version ?? '', description: info.description, docsUrl: info.externalDocs?.url },
     schemas,
     discriminators,
     messages,

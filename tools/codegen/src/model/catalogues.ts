@@ -30,10 +30,12 @@ function entries([name, schema]: [string, Record<string, unknown>], problems: Pr
 export function readCatalogues(
   schemas: RawSchemas,
   problems: ProblemCollector,
-): Pick<ProtocolModel, 'errorTypes' | 'clientErrorCodes' | 'disconnectionReasons'> {
+): Pick<ProtocolModel, 'errorTypes' | 'clientErrorCodes' | 'disconnectionReasons' | 'catalogueSchemas'> {
   const errorSchema = single(schemas, (s) => s['x-client-codes'] !== undefined, 'x-client-codes (the error catalogue)', problems);
   const reasonSchema = single(schemas, (s) => s['x-reactions'] !== undefined, 'x-reactions (the disconnection reasons)', problems);
-  if (!errorSchema || !reasonSchema) return { errorTypes: [], clientErrorCodes: [], disconnectionReasons: [] };
+  if (!errorSchema || !reasonSchema) {
+    return { errorTypes: [], clientErrorCodes: [], disconnectionReasons: [], catalogueSchemas: { errorType: '', clientErrorCode: '', disconnectionReason: '' } };
+  }
 
   const codes = (errorSchema[1]['x-client-codes'] ?? {}) as Record<string, string>;
   const codeSchema = single(
@@ -52,5 +54,10 @@ export function readCatalogues(
     if (!REACTIONS.has(reaction)) problems.add(`/components/schemas/${reasonSchema[0]}/x-reactions`, `reason "${e.value}" needs a reaction: ${[...REACTIONS].join(', ')}`);
     return { ...e, reaction: reaction as 'reconnect' | 'stay_disconnected' | 'destroy' };
   });
-  return { errorTypes, clientErrorCodes: codeSchema ? entries(codeSchema, problems) : [], disconnectionReasons };
+  return {
+    errorTypes,
+    clientErrorCodes: codeSchema ? entries(codeSchema, problems) : [],
+    disconnectionReasons,
+    catalogueSchemas: { errorType: errorSchema[0], clientErrorCode: codeSchema?.[0] ?? '', disconnectionReason: reasonSchema[0] },
+  };
 }

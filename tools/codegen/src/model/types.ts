@@ -99,7 +99,8 @@ export interface WireChannel {
 export interface ProtocolModel {
   /** Path of the document relative to the repository root, for headers and doc links. */
   source: string;
-  info: { title: string; version: string; description: string | undefined };
+  /** `docsUrl`: the published documentation site (`info.externalDocs.url`), for links in generated code. */
+  info: { title: string; version: string; description: string | undefined; docsUrl: string | undefined };
   schemas: NamedSchema[];
   discriminators: Discriminator[];
   /** Messages in document order; names are unique. */
@@ -108,6 +109,8 @@ export interface ProtocolModel {
   receives: ReceiveOperationModel[];
   errorTypes: Array<EnumEntry & { clientCode: string }>;
   clientErrorCodes: EnumEntry[];
+  /** The names of the schemas the catalogues are read from (generated type names). */
+  catalogueSchemas: { errorType: string; clientErrorCode: string; disconnectionReason: string };
   disconnectionReasons: Array<EnumEntry & { reaction: 'reconnect' | 'stay_disconnected' | 'destroy' }>;
   /** Undefined when the document has no `x-client-lifecycle` (then no client can be generated). */
   lifecycle: ClientLifecycle | undefined;

@@ -8,7 +8,7 @@ import { chatPropertiesUpdatedFrame, chatPropertiesUpdatedPayload } from '../sta
 /**
  * Payload of `chat_properties_updated`: Properties of a chat changed.
  *
- * @see spec/asyncapi.yaml#/components/messages/chatPropertiesUpdated
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#chat_properties_updated
  */
 export type ChatPropertiesUpdated = ChatPropertiesUpdate;
 

@@ -8,7 +8,7 @@ import { chatThreadPropertiesUpdatedFrame, chatThreadPropertiesUpdatedPayload } 
 /**
  * Payload of `chat_thread_properties_updated`: Properties of a thread changed.
  *
- * @see spec/asyncapi.yaml#/components/messages/chatThreadPropertiesUpdated
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#chat_thread_properties_updated
  */
 export type ChatThreadPropertiesUpdated = ChatThreadPropertiesUpdate;
 

@@ -8,7 +8,7 @@ import { closeThreadFrame, closeThreadPayload } from '../standalone.js';
 /**
  * Payload of `close_thread`: Close the active thread of a chat.
  *
- * @see spec/asyncapi.yaml#/components/messages/closeThreadRequest
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#closeThread
  */
 export type CloseThread = CloseThreadArguments;
 

@@ -8,7 +8,7 @@ import { closeThreadResponseFrame, closeThreadResponsePayload } from '../standal
 /**
  * Payload of `close_thread_response`: The thread is closed.
  *
- * @see spec/asyncapi.yaml#/components/messages/closeThreadResponse
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#closeThread
  */
 export type CloseThreadResponse = Acknowledgement;
 

@@ -11,7 +11,7 @@ import { connectedPayload } from '../standalone.js';
  * Emitted by the SDK, not sent by the server: after the socket opened, `login` succeeded and
  * `get_chats_summary` answered. Carries that answer.
  *
- * @see spec/asyncapi.yaml#/components/messages/connected
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#connected
  */
 export type Connected = ChatsSummaryPage;
 

@@ -10,7 +10,7 @@ import { type Validation, assertValid, checkNothing } from '../../runtime/valida
  * request has already been rejected with `CONNECTION_LOST`; the SDK reconnects with
  * exponential back-off and emits `connection_restored` when it is back.
  *
- * @see spec/asyncapi.yaml#/components/messages/connectionLost
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#connection_lost
  */
 export type ConnectionLost = undefined | null;
 

@@ -10,7 +10,7 @@ import { connectionRestoredPayload } from '../standalone.js';
  *
  * Emitted by the SDK after a `connection_lost`, once `login` and `get_chats_summary` succeeded again. Carries that answer.
  *
- * @see spec/asyncapi.yaml#/components/messages/connectionRestored
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#connection_restored
  */
 export type ConnectionRestored = ChatsSummaryPage;
 

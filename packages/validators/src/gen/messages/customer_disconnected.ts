@@ -10,7 +10,7 @@ import { customerDisconnectedFrame, customerDisconnectedPayload } from '../stand
  *
  * The last frame of a session ended by the server. The server closes the socket right after it.
  *
- * @see spec/asyncapi.yaml#/components/messages/customerDisconnected
+ * @see https://customer-chat.github.io/customer-chat-protocol/protocol.html#customer_disconnected
  */
 export type CustomerDisconnected = Disconnection;
 

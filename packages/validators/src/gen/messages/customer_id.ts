@@ -10,7 +10,7 @@ import { customerIdFrame, customerIdPayload } from '../standalone.js';
  *
  * Pushed after every successful `login`, before its response. The payload is the bare id string.
  *
- * @see spec/asyncapi.yaml#/components/messages/customerId
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#customer_id
  */
 export type CustomerId = UserId;
 

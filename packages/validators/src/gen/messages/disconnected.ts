@@ -12,7 +12,7 @@ import { disconnectedPayload } from '../standalone.js';
  * reason string; what the SDK does next (reconnect, stay disconnected until `connect()`, or
  * destroy itself) is the reason's entry in `DisconnectionReason`'s `x-reactions`.
  *
- * @see spec/asyncapi.yaml#/components/messages/disconnected
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#disconnected
  */
 export type Disconnected = DisconnectionReason;
 

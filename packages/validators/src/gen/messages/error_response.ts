@@ -11,7 +11,7 @@ import { errorResponseFrame, errorResponsePayload } from '../standalone.js';
  * The reply to any request that failed. Its `error.type` is one of the error catalogue
  * (`ErrorType`); `error.pointer` names the offending field of the request when there is one.
  *
- * @see spec/asyncapi.yaml#/components/messages/errorResponse
+ * @see https://customer-chat.github.io/customer-chat-protocol/protocol.html#error-frame
  */
 export type ErrorResponse = ErrorResult;
 

@@ -8,7 +8,7 @@ import { getChatThreadsFrame, getChatThreadsPayload } from '../standalone.js';
 /**
  * Payload of `get_chat_threads`: Ask for some threads of a chat, with their events.
  *
- * @see spec/asyncapi.yaml#/components/messages/getChatThreadsRequest
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#getChatThreads
  */
 export type GetChatThreads = GetChatThreadsArguments;
 

@@ -8,7 +8,7 @@ import { getChatThreadsResponseFrame, getChatThreadsResponsePayload } from '../s
 /**
  * Payload of `get_chat_threads_response`: The threads asked for.
  *
- * @see spec/asyncapi.yaml#/components/messages/getChatThreadsResponse
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#getChatThreads
  */
 export type GetChatThreadsResponse = GetChatThreadsResult;
 

@@ -8,7 +8,7 @@ import { getChatThreadsSummaryFrame, getChatThreadsSummaryPayload } from '../sta
 /**
  * Payload of `get_chat_threads_summary`: Ask for one page of a chat's thread summaries.
  *
- * @see spec/asyncapi.yaml#/components/messages/getChatThreadsSummaryRequest
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#getChatThreadsSummary
  */
 export type GetChatThreadsSummary = GetChatThreadsSummaryArguments;
 

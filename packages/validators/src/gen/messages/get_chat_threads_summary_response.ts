@@ -8,7 +8,7 @@ import { getChatThreadsSummaryResponseFrame, getChatThreadsSummaryResponsePayloa
 /**
  * Payload of `get_chat_threads_summary_response`: One page of thread summaries and the total count.
  *
- * @see spec/asyncapi.yaml#/components/messages/getChatThreadsSummaryResponse
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#getChatThreadsSummary
  */
 export type GetChatThreadsSummaryResponse = GetChatThreadsSummaryResult;
 

@@ -8,7 +8,7 @@ import { getChatsSummaryFrame, getChatsSummaryPayload } from '../standalone.js';
 /**
  * Payload of `get_chats_summary`: Ask for one page of chat summaries.
  *
- * @see spec/asyncapi.yaml#/components/messages/getChatsSummaryRequest
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#getChatsSummary
  */
 export type GetChatsSummary = GetChatsSummaryArguments;
 

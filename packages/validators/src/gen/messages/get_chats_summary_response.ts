@@ -8,7 +8,7 @@ import { getChatsSummaryResponseFrame, getChatsSummaryResponsePayload } from '..
 /**
  * Payload of `get_chats_summary_response`: One page of chat summaries and the total count.
  *
- * @see spec/asyncapi.yaml#/components/messages/getChatsSummaryResponse
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#getChatsSummary
  */
 export type GetChatsSummaryResponse = ChatsSummaryPage;
 

@@ -8,7 +8,7 @@ import { lastSeenTimestampUpdatedFrame, lastSeenTimestampUpdatedPayload } from '
 /**
  * Payload of `last_seen_timestamp_updated`: A user read a chat up to a new moment.
  *
- * @see spec/asyncapi.yaml#/components/messages/lastSeenTimestampUpdated
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#last_seen_timestamp_updated
  */
 export type LastSeenTimestampUpdated = LastSeenTimestampUpdate;
 

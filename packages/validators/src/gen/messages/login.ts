@@ -8,7 +8,7 @@ import { loginFrame, loginPayload } from '../standalone.js';
 /**
  * Payload of `login`: Authenticate the socket with a token.
  *
- * @see spec/asyncapi.yaml#/components/messages/loginRequest
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#login
  */
 export type Login = LoginArguments;
 

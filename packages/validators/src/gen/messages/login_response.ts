@@ -8,7 +8,7 @@ import { loginResponseFrame, loginResponsePayload } from '../standalone.js';
 /**
  * Payload of `login_response`: The customer is logged in.
  *
- * @see spec/asyncapi.yaml#/components/messages/loginResponse
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#login
  */
 export type LoginResponse = LoginResult;
 

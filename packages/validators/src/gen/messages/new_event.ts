@@ -10,7 +10,7 @@ import { newEventFrame, newEventPayload } from '../standalone.js';
  *
  * The payload is the event itself; `type` tells which kind (message, file, system message, or a type this version does not know).
  *
- * @see spec/asyncapi.yaml#/components/messages/newEvent
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#new_event
  */
 export type NewEvent = Event;
 

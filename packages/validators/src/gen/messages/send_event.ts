@@ -8,7 +8,7 @@ import { sendEventFrame, sendEventPayload } from '../standalone.js';
 /**
  * Payload of `send_event`: Add an event to a chat.
  *
- * @see spec/asyncapi.yaml#/components/messages/sendEventRequest
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#sendEvent
  */
 export type SendEvent = SendEventArguments;
 

@@ -8,7 +8,7 @@ import { sendEventResponseFrame, sendEventResponsePayload } from '../standalone.
 /**
  * Payload of `send_event_response`: The stored event.
  *
- * @see spec/asyncapi.yaml#/components/messages/sendEventResponse
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#sendEvent
  */
 export type SendEventResponse = SendEventResult;
 

@@ -8,7 +8,7 @@ import { sendSneakPeekFrame, sendSneakPeekPayload } from '../standalone.js';
 /**
  * Payload of `send_sneak_peek`: What the customer is typing right now.
  *
- * @see spec/asyncapi.yaml#/components/messages/sendSneakPeekRequest
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#sendSneakPeek
  */
 export type SendSneakPeek = SendSneakPeekArguments;
 

@@ -8,7 +8,7 @@ import { sendSneakPeekResponseFrame, sendSneakPeekResponsePayload } from '../sta
 /**
  * Payload of `send_sneak_peek_response`: The sneak peek was taken.
  *
- * @see spec/asyncapi.yaml#/components/messages/sendSneakPeekResponse
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#sendSneakPeek
  */
 export type SendSneakPeekResponse = Acknowledgement;
 

@@ -8,7 +8,7 @@ import { startChatFrame, startChatPayload } from '../standalone.js';
 /**
  * Payload of `start_chat`: Open a new chat.
  *
- * @see spec/asyncapi.yaml#/components/messages/startChatRequest
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#startChat
  */
 export type StartChat = StartChatArguments;
 

@@ -8,7 +8,7 @@ import { startChatResponseFrame, startChatResponsePayload } from '../standalone.
 /**
  * Payload of `start_chat_response`: The new chat and its first thread.
  *
- * @see spec/asyncapi.yaml#/components/messages/startChatResponse
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#startChat
  */
 export type StartChatResponse = StartChatResult;
 

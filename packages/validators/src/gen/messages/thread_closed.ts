@@ -8,7 +8,7 @@ import { threadClosedFrame, threadClosedPayload } from '../standalone.js';
 /**
  * Payload of `thread_closed`: The active thread of a chat was closed.
  *
- * @see spec/asyncapi.yaml#/components/messages/threadClosed
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#thread_closed
  */
 export type ThreadClosed = ThreadClosure;
 

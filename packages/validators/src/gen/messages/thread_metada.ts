@@ -11,7 +11,7 @@ import { threadMetadaFrame, threadMetadaPayload } from '../standalone.js';
  * Pushed when a thread the customer has not seen yet starts in one of its chats (for example
  * an agent reopens the chat). The event name `thread_metada` is kept as first published.
  *
- * @see spec/asyncapi.yaml#/components/messages/threadMetada
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#thread_metada
  */
 export type ThreadMetada = ThreadSummary;
 

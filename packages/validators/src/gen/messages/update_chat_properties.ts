@@ -8,7 +8,7 @@ import { updateChatPropertiesFrame, updateChatPropertiesPayload } from '../stand
 /**
  * Payload of `update_chat_properties`: Merge properties into a chat.
  *
- * @see spec/asyncapi.yaml#/components/messages/updateChatPropertiesRequest
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateChatProperties
  */
 export type UpdateChatProperties = UpdateChatPropertiesArguments;
 

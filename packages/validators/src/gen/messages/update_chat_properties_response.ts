@@ -8,7 +8,7 @@ import { updateChatPropertiesResponseFrame, updateChatPropertiesResponsePayload 
 /**
  * Payload of `update_chat_properties_response`: The properties are stored.
  *
- * @see spec/asyncapi.yaml#/components/messages/updateChatPropertiesResponse
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateChatProperties
  */
 export type UpdateChatPropertiesResponse = Acknowledgement;
 

@@ -8,7 +8,7 @@ import { updateChatThreadPropertiesFrame, updateChatThreadPropertiesPayload } fr
 /**
  * Payload of `update_chat_thread_properties`: Merge properties into a thread.
  *
- * @see spec/asyncapi.yaml#/components/messages/updateChatThreadPropertiesRequest
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateChatThreadProperties
  */
 export type UpdateChatThreadProperties = UpdateChatThreadPropertiesArguments;
 

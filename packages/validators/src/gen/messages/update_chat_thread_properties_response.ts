@@ -8,7 +8,7 @@ import { updateChatThreadPropertiesResponseFrame, updateChatThreadPropertiesResp
 /**
  * Payload of `update_chat_thread_properties_response`: The properties are stored.
  *
- * @see spec/asyncapi.yaml#/components/messages/updateChatThreadPropertiesResponse
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateChatThreadProperties
  */
 export type UpdateChatThreadPropertiesResponse = Acknowledgement;
 

@@ -8,7 +8,7 @@ import { updateCustomerFrame, updateCustomerPayload } from '../standalone.js';
 /**
  * Payload of `update_customer`: Change the customer's details.
  *
- * @see spec/asyncapi.yaml#/components/messages/updateCustomerRequest
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateCustomer
  */
 export type UpdateCustomer = CustomerUpdate;
 

@@ -8,7 +8,7 @@ import { updateCustomerResponseFrame, updateCustomerResponsePayload } from '../s
 /**
  * Payload of `update_customer_response`: The customer as stored.
  *
- * @see spec/asyncapi.yaml#/components/messages/updateCustomerResponse
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateCustomer
  */
 export type UpdateCustomerResponse = UpdateCustomerResult;
 

@@ -8,7 +8,7 @@ import { updateLastSeenTimestampFrame, updateLastSeenTimestampPayload } from '..
 /**
  * Payload of `update_last_seen_timestamp`: Mark a chat as read.
  *
- * @see spec/asyncapi.yaml#/components/messages/updateLastSeenTimestampRequest
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateLastSeenTimestamp
  */
 export type UpdateLastSeenTimestamp = UpdateLastSeenTimestampArguments;
 

@@ -8,7 +8,7 @@ import { updateLastSeenTimestampResponseFrame, updateLastSeenTimestampResponsePa
 /**
  * Payload of `update_last_seen_timestamp_response`: The stored last seen timestamp.
  *
- * @see spec/asyncapi.yaml#/components/messages/updateLastSeenTimestampResponse
+ * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateLastSeenTimestamp
  */
 export type UpdateLastSeenTimestampResponse = UpdateLastSeenTimestampResult;
 

@@ -11,7 +11,7 @@ import { userDataFrame, userDataPayload } from '../standalone.js';
  * Pushed for the customer itself after login, and for every user the customer meets (an agent
  * joining a chat) before any other event that names them.
  *
- * @see spec/asyncapi.yaml#/components/messages/userData
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#user_data
  */
 export type UserData = User;
 

@@ -8,7 +8,7 @@ import { userIsTypingFrame, userIsTypingPayload } from '../standalone.js';
 /**
  * Payload of `user_is_typing`: A user of a chat started typing.
  *
- * @see spec/asyncapi.yaml#/components/messages/userIsTyping
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#user_is_typing
  */
 export type UserIsTyping = TypingIndicator;
 

@@ -8,7 +8,7 @@ import { userJoinedChatFrame, userJoinedChatPayload } from '../standalone.js';
 /**
  * Payload of `user_joined_chat`: A user joined a chat (their `user_data` came first).
  *
- * @see spec/asyncapi.yaml#/components/messages/userJoinedChat
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#user_joined_chat
  */
 export type UserJoinedChat = ChatMembership;
 

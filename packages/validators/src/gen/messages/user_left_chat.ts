@@ -8,7 +8,7 @@ import { userLeftChatFrame, userLeftChatPayload } from '../standalone.js';
 /**
  * Payload of `user_left_chat`: A user left a chat.
  *
- * @see spec/asyncapi.yaml#/components/messages/userLeftChat
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#user_left_chat
  */
 export type UserLeftChat = ChatMembership;
 

@@ -8,7 +8,7 @@ import { userStoppedTypingFrame, userStoppedTypingPayload } from '../standalone.
 /**
  * Payload of `user_stopped_typing`: A user of a chat stopped typing.
  *
- * @see spec/asyncapi.yaml#/components/messages/userStoppedTyping
+ * @see https://customer-chat.github.io/customer-chat-protocol/events.html#user_stopped_typing
  */
 export type UserStoppedTyping = TypingIndicator;
 
