@@ -3,83 +3,153 @@
 // The base defaults to the last released spec: the newest `@customer-chat/spec@<version>` tag.
 // With --gate it fails when a breaking change comes without a major changeset for every package
 // it affects (CI runs it in the test command).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildModel, REPOSITORY_ROOT } from '@customer-chat/codegen';
-import { formatProblem, loadCleanSpec, SpecError } from '@customer-chat/spec-loader';
+import { loadCleanSpec, SpecError, type SpecProblem } from '@customer-chat/spec-loader';
 import { missingMajors, readChangesets } from './changesets.js';
 import { classifyChanges, type Change } from './classify.js';
 
-const USAGE = 'usage: spec:diff [base: git ref or file] [--gate] [--head FILE] [--changesets DIR]';
+const SPEC_PATH = 'spec/asyncapi.yaml';
 const TAG_PREFIX = '@customer-chat/spec@';
+
+const HELP = `usage: spec:diff [base] [--gate] [--head FILE] [--changesets DIR]
+
+Compares ${SPEC_PATH} with a base version and lists each change, BREAKING or safe, with its
+direction; the last line is the summary \`N breaking, N safe\`.
+
+  base              a git ref (reads ${SPEC_PATH} at that ref) or a file; default: the newest
+                    ${TAG_PREFIX}<version> tag
+  --gate            accept breaking changes that have a major changeset for every affected package
+  --head FILE       the document to compare instead of ${SPEC_PATH}
+  --changesets DIR  where the changesets are (default: .changeset)
+  -h, --help        this text
+
+exit codes:
+  0  no breaking change (with --gate: every breaking change has its major changesets)
+  1  breaking change found (with --gate: one lacks a major changeset)
+  2  no verdict: bad usage, or unreadable input (unknown git ref, missing file, a document
+     with problems)`;
+
+/** Bad usage or unreadable input: one message, exit 2. */
+class InputError extends Error {}
 
 export function latestReleaseTag(root: string): string | undefined {
   const tags = execFileSync('git', ['tag', '--list', `${TAG_PREFIX}*`, '--sort=-v:refname'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
   return tags[0];
 }
 
-async function loadModel(file: string) {
-  return buildModel(await loadCleanSpec(file), REPOSITORY_ROOT);
+/** A document to compare, shown under the name the caller knows it by, never a scratch path. */
+interface Input {
+  file: string;
+  label: string;
 }
 
 /** A base given as a file is used as is; a git ref is read with `git show <ref>:spec/asyncapi.yaml`. */
-function baseFile(base: string): string {
-  if (existsSync(base)) return resolve(base);
-  const text = execFileSync('git', ['show', `${base}:spec/asyncapi.yaml`], { cwd: REPOSITORY_ROOT, encoding: 'utf8' });
-  const file = join(mkdtempSync(join(tmpdir(), 'spec-diff-')), 'asyncapi.yaml');
-  writeFileSync(file, text);
-  return file;
+function baseInput(base: string, cwd: string, scratch: () => string): Input {
+  const file = resolve(cwd, base);
+  if (existsSync(file)) return { file, label: base };
+  const git = spawnSync('git', ['show', `${base}:${SPEC_PATH}`], { cwd: REPOSITORY_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (git.status !== 0) throw new InputError(`spec:diff: cannot read ${SPEC_PATH}@${base}: ${git.stderr.trim().split('\n')[0] || 'git show failed'}`);
+  // The loader reads files, so the ref's version goes to a scratch copy (deleted on exit).
+  const copy = join(scratch(), 'asyncapi.yaml');
+  writeFileSync(copy, git.stdout);
+  return { file: copy, label: `${SPEC_PATH}@${base}` };
 }
 
-export function report(changes: Change[]): string {
-  if (changes.length === 0) return 'no change';
-  return changes
-    .map((c) => `${c.breaking ? 'BREAKING' : 'safe    '} ${c.subject}${c.path === '/' ? '' : c.path} [${c.direction}]: ${c.what}`)
-    .join('\n');
+/** A path option, resolved against the caller's directory; missing is a usage error. */
+function existing(option: string, given: string, cwd: string): string {
+  const path = resolve(cwd, given);
+  if (!existsSync(path)) throw new InputError(`spec:diff: ${option} ${given}: no such file or directory`);
+  return path;
 }
 
-async function main(): Promise<number> {
-  let values: { gate?: boolean; head?: string; changesets?: string };
-  let positionals: string[];
+async function loadModel(input: Input) {
   try {
-    ({ values, positionals } = parseArgs({
-      options: { gate: { type: 'boolean' }, head: { type: 'string' }, changesets: { type: 'string' } },
+    return buildModel(await loadCleanSpec(input.file), REPOSITORY_ROOT);
+  } catch (error) {
+    if (error instanceof SpecError) {
+      const lines = uniqueProblems(error.problems).map((p) => `${input.label}:${p.line}:${p.column} ${p.severity} ${p.code} at ${p.pointer || '/'}: ${p.message}`);
+      throw new InputError(`${lines.join('\n')}\nspec:diff: ${lines.length} problem(s) in ${input.label}; nothing compared.`);
+    }
+    throw error;
+  }
+}
+
+// The generator converts a headers schema once as a component and again for every message that
+// uses it, so one problem there comes back once per message: it is still one problem.
+function uniqueProblems(problems: SpecProblem[]): SpecProblem[] {
+  const byKey = new Map(problems.map((p) => [JSON.stringify([p.line, p.column, p.severity, p.code, p.pointer, p.message]), p]));
+  return [...byKey.values()];
+}
+
+function report(changes: Change[]): string[] {
+  return changes.map((c) => `${c.breaking ? 'BREAKING' : 'safe    '} ${c.subject}${c.path === '/' ? '' : c.path} [${c.direction}]: ${c.what}`);
+}
+
+function summary(changes: Change[]): string {
+  const breaking = changes.filter((c) => c.breaking).length;
+  return `${breaking} breaking, ${changes.length - breaking} safe`;
+}
+
+function parse(args: string[]) {
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { gate: { type: 'boolean' }, head: { type: 'string' }, changesets: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
-    }));
+    });
+    if (positionals.length > 1) throw new Error(`one base at most, got ${positionals.length}: ${positionals.join(' ')}`);
+    return { ...values, base: positionals[0] };
   } catch (error) {
-    console.error(`spec:diff: ${(error as Error).message}\n${USAGE}`);
-    return 2;
+    // Node's messages go on with advice about `--`; the first sentence names the problem.
+    throw new InputError(`spec:diff: ${(error as Error).message.split('. ')[0]} (see spec:diff --help)`);
   }
-  if (positionals.length > 1) {
-    console.error(`spec:diff: one base at most\n${USAGE}`);
-    return 2;
-  }
-  const base = positionals[0] ?? latestReleaseTag(REPOSITORY_ROOT);
-  if (base === undefined) {
-    console.log(`spec:diff: no released spec yet (no ${TAG_PREFIX}<version> tag), so nothing can break; pass a base to compare with.`);
-    return 0;
-  }
-  const head = resolve(values.head ?? join(REPOSITORY_ROOT, 'spec/asyncapi.yaml'));
-  const changes = classifyChanges(await loadModel(baseFile(base)), await loadModel(head));
-  console.log(`spec:diff ${base} -> ${head}\n${report(changes)}`);
-  if (!values.gate) return 0;
-  const missing = missingMajors(changes, readChangesets(values.changesets ?? join(REPOSITORY_ROOT, '.changeset')));
-  if (missing.length > 0) {
-    console.error(`spec:diff: breaking change(s) without a major changeset for ${missing.join(', ')}; add one (pnpm changeset) or make the change compatible.`);
-    return 1;
-  }
-  console.log(`spec:diff: ${changes.filter((c) => c.breaking).length} breaking change(s), each covered by a major changeset.`);
-  return 0;
 }
 
-try {
-  process.exit(await main());
-} catch (error) {
-  if (error instanceof SpecError) for (const problem of error.problems) console.error(formatProblem(problem));
-  console.error(`spec:diff: ${(error as Error).message}`);
-  process.exit(1);
+async function main(args: string[], scratch: () => string): Promise<number> {
+  const options = parse(args);
+  if (options.help) {
+    console.log(HELP);
+    return 0;
+  }
+  // pnpm runs the script in tools/spec-diff; paths on the command line are the caller's.
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const base = options.base ?? latestReleaseTag(REPOSITORY_ROOT);
+  if (base === undefined) {
+    console.log(`spec:diff: no released spec yet (no ${TAG_PREFIX}<version> tag), so nothing can break; pass a base to compare with.`);
+    console.log(summary([]));
+    return 0;
+  }
+  const headDoc = options.head === undefined ? { file: join(REPOSITORY_ROOT, SPEC_PATH), label: SPEC_PATH } : { file: existing('--head', options.head, cwd), label: options.head };
+  const changesets = options.changesets === undefined ? join(REPOSITORY_ROOT, '.changeset') : existing('--changesets', options.changesets, cwd);
+  const baseDoc = baseInput(base, cwd, scratch);
+  const changes = classifyChanges(await loadModel(baseDoc), await loadModel(headDoc));
+  console.log([`spec:diff ${baseDoc.label} -> ${headDoc.label}`, ...report(changes)].join('\n'));
+  // Without --gate any breaking change fails; with it, only one lacking its major changesets.
+  let failed = changes.some((c) => c.breaking);
+  if (options.gate) {
+    const missing = missingMajors(changes, readChangesets(changesets));
+    if (missing.length > 0) console.error(`spec:diff: breaking change(s) without a major changeset for ${missing.join(', ')}; add one (pnpm changeset) or make the change compatible.`);
+    else if (failed) console.log('spec:diff: each breaking change is covered by a major changeset.');
+    failed = missing.length > 0;
+  }
+  console.log(summary(changes));
+  return failed ? 1 : 0;
 }
+
+let scratchDir: string | undefined;
+let exitCode = 2;
+try {
+  exitCode = await main(process.argv.slice(2), () => (scratchDir ??= mkdtempSync(join(tmpdir(), 'spec-diff-'))));
+} catch (error) {
+  // Anything but an InputError is a bug: its stack helps more than one line; still no verdict.
+  console.error(error instanceof InputError ? error.message : ((error as Error).stack ?? String(error)));
+} finally {
+  if (scratchDir !== undefined) rmSync(scratchDir, { recursive: true, force: true });
+}
+process.exit(exitCode);

@@ -129,9 +129,16 @@ export function diffSchemas(base: JsonSchema, head: JsonSchema, resolveBase: Res
     const bb = branches(b, resolveBase);
     const hb = branches(h, resolveHead);
     for (const [name, branch] of hb) {
-      if (bb.has(name)) changes.push(...diffSchemas(bb.get(name)!, branch, resolveBase, resolveHead, path, seen));
-      // With a fallback branch, values of the new kind were valid before (as unknown ones).
-      else add(bb.has('fallback') ? 'narrowing' : 'widening', `union branch ${name} added`);
+      if (!bb.has(name)) {
+        // With a fallback branch, values of the new kind were valid before (as unknown ones).
+        add(bb.has('fallback') ? 'narrowing' : 'widening', `union branch ${name} added`);
+        continue;
+      }
+      // Branches share the data path, so the same edit in two branches (`text` in two event
+      // types) is one change of that path, not two.
+      for (const change of diffSchemas(bb.get(name)!, branch, resolveBase, resolveHead, path, seen)) {
+        if (!changes.some((c) => c.path === change.path && c.effect === change.effect && c.what === change.what)) changes.push(change);
+      }
     }
     for (const name of bb.keys()) if (!hb.has(name)) add('narrowing', `union branch ${name} removed`);
   }

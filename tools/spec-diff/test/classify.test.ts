@@ -1,18 +1,19 @@
 // One fixture pair per rule: the real spec, and a copy with one change. Each must be classified
 // with the right direction and verdict.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildModel, REPOSITORY_ROOT } from '@customer-chat/codegen';
 import { loadCleanSpec } from '@customer-chat/spec-loader';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { missingMajors } from '../src/changesets.js';
 import { classifyChanges, type Change } from '../src/classify.js';
 
 const SPEC = join(REPOSITORY_ROOT, 'spec/asyncapi.yaml');
 const work = mkdtempSync(join(tmpdir(), 'spec-diff-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 type Doc = { components: { schemas: Record<string, any>; messages: Record<string, any> }; operations: Record<string, any>; channels: Record<string, any> };
 
 let counter = 0;
@@ -46,6 +47,12 @@ describe('what the client sends (requests)', () => {
     expect(tighter).toContainEqual(expect.objectContaining({ subject: 'get_chats_summary', path: '/limit', breaking: true }));
     const looser = await changesFor((d) => (d.components.schemas.GetChatsSummaryArguments.properties.limit.maximum = 50));
     expect(looser.filter((c) => c.subject === 'get_chats_summary')).toEqual([expect.objectContaining({ breaking: false })]);
+  });
+  it('one edit made in both branches of a union is one change of that path', async () => {
+    const changes = await changesFor((d) => {
+      for (const branch of ['MessageEventInput', 'FileEventInput']) d.components.schemas[branch].properties.note = described('A note.');
+    });
+    expect(changes.filter((c) => c.subject === 'send_event')).toEqual([expect.objectContaining({ path: '/event/note', breaking: false })]);
   });
   it('a removed request breaks old clients', async () => {
     const changes = await changesFor((d) => {
