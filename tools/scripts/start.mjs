@@ -57,10 +57,15 @@ const stopAll = () =>
       // already gone
     }
   });
-process.on('SIGINT', () => {
-  stopAll();
-  process.exit(130);
-});
+// Ctrl-C is how a user stops the servers, not a failure: stop them and exit 0 (pnpm reports any
+// other code as a failed script).
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopAll();
+    console.log('start: stopped.');
+    process.exit(0);
+  });
+}
 try {
   for (const server of servers) children.push(await serve(server));
 } catch (error) {
