@@ -1,8 +1,15 @@
-// Which artifact was checked against which message: the suite ends by printing messages x
-// artifacts covered out of the total, which must be every applicable cell.
+// Which artifact was checked against which message. The cells are earned by the assertion helpers of
+// `Contract` (src/contract.ts) when their assertion passes; this module only computes the report from
+// the earned cells, as a pure function, so it can be computed for any run (the real one, a degraded one).
 import type { MessageModel } from '@customer-chat/codegen/model';
 
 export type Artifact = 'validators' | 'sdk' | 'server' | 'docs';
+
+/** One message x artifact cell. */
+export interface Cell {
+  message: string;
+  artifact: Artifact;
+}
 
 /** The artifacts a message must be checked against. */
 export function artifactsFor(message: MessageModel): Artifact[] {
@@ -16,22 +23,29 @@ export function artifactsFor(message: MessageModel): Artifact[] {
   }
 }
 
-export class Coverage {
-  private readonly covered = new Set<string>();
+export const cellKey = (cell: Cell): string => `${cell.message} ${cell.artifact}`;
 
-  constructor(private readonly messages: readonly MessageModel[]) {}
+export interface CoverageReport {
+  cells: Array<Cell & { covered: boolean }>;
+  covered: number;
+  total: number;
+  /** The cells no passing assertion earned, in the order of the spec. */
+  missing: Cell[];
+  /** The suite's report line: `contract coverage: 164/164 message x artifact cells (100.0%) over 42 messages`. */
+  summary: string;
+}
 
-  mark(message: string, artifact: Artifact): void {
-    this.covered.add(`${message} ${artifact}`);
-  }
-
-  cells(): Array<{ message: string; artifact: Artifact; covered: boolean }> {
-    return this.messages.flatMap((m) => artifactsFor(m).map((artifact) => ({ message: m.name, artifact, covered: this.covered.has(`${m.name} ${artifact}`) })));
-  }
-
-  summary(): string {
-    const cells = this.cells();
-    const done = cells.filter((c) => c.covered).length;
-    return `contract coverage: ${done}/${cells.length} message x artifact cells (${((100 * done) / cells.length).toFixed(1)}%) over ${this.messages.length} messages`;
-  }
+/** The coverage of `messages` by the earned cells (keys of `cellKey`). */
+export function computeCoverage(messages: readonly MessageModel[], earned: ReadonlySet<string>): CoverageReport {
+  const cells = messages.flatMap((m) => artifactsFor(m).map((artifact) => ({ message: m.name, artifact, covered: earned.has(cellKey({ message: m.name, artifact })) })));
+  const covered = cells.filter((c) => c.covered).length;
+  const missing = cells.filter((c) => !c.covered).map(({ message, artifact }) => ({ message, artifact }));
+  const percent = cells.length === 0 ? 100 : (100 * covered) / cells.length;
+  return {
+    cells,
+    covered,
+    total: cells.length,
+    missing,
+    summary: `contract coverage: ${covered}/${cells.length} message x artifact cells (${percent.toFixed(1)}%) over ${messages.length} messages`,
+  };
 }
