@@ -1,25 +1,31 @@
 #!/usr/bin/env -S npx tsx
 // `customer-chat-codegen [--check] [--spec FILE]`: generates every package's sources from the spec,
 // or with --check fails (printing the diff) when a checked-in generated file is stale.
+// `--outputs` prints the folders the registered plugins write into, one per line.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatProblem, SpecError } from '@customer-chat/spec-loader';
-import { generate, REPOSITORY_ROOT } from './index.js';
+import { generate, outputDirectories, plugins, REPOSITORY_ROOT } from './index.js';
 import { checkOutput, writeOutput } from './output.js';
 
-const USAGE = 'usage: customer-chat-codegen [--check] [--spec <asyncapi.yaml>]';
+const USAGE = 'usage: customer-chat-codegen [--check] [--spec <asyncapi.yaml>] | --outputs';
 
-let options: { check: boolean; spec: string };
+let options: { check: boolean; spec: string; outputs: boolean };
 try {
   const { values } = parseArgs({
-    options: { check: { type: 'boolean', default: false }, spec: { type: 'string', default: 'spec/asyncapi.yaml' } },
+    options: { check: { type: 'boolean', default: false }, spec: { type: 'string', default: 'spec/asyncapi.yaml' }, outputs: { type: 'boolean', default: false } },
     strict: true,
     allowPositionals: false,
   });
-  options = { check: values.check ?? false, spec: values.spec ?? 'spec/asyncapi.yaml' };
+  options = { check: values.check ?? false, spec: values.spec ?? 'spec/asyncapi.yaml', outputs: values.outputs ?? false };
 } catch (error) {
   console.error(`codegen: ${(error as Error).message}\n${USAGE}`);
   process.exit(2);
+}
+
+if (options.outputs) {
+  console.log(outputDirectories(plugins).join('\n'));
+  process.exit(0);
 }
 
 try {

@@ -5,7 +5,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { writeFileAtomic } from '@customer-chat/spec-loader/write';
-import type { OutputFile } from './emitters/emitter.js';
+import type { OutputFile } from './plugin.js';
 
 export interface OutputPlan {
   files: OutputFile[];

@@ -109,8 +109,8 @@ async function writeGenerated(name: string, root: string): Promise<void> {
     await writeFile(join(root, file.path), file.content);
   }
   await cp(RUNTIME_DIR, join(root, 'packages/validators/src/runtime'), { recursive: true });
-  // ESM, as the package is.
-  await writeFile(join(root, 'packages/validators/package.json'), '{ "type": "module" }\n');
+  // ESM, with the runtime's import specifiers, as the package is.
+  await writeFile(join(root, 'packages/validators/package.json'), '{ "type": "module", "imports": { "#runtime/*": "./src/runtime/*.ts" } }\n');
 }
 
 /** The repository's strict compiler settings; generated code must not need Node's types. */
@@ -169,7 +169,7 @@ describe('the golden precompiled validators', () => {
   /** Loads a fixture's golden standalone.js (with the runtime helpers it imports) as an ES module. */
   async function loadStandalone(name: string): Promise<Record<string, CompiledValidator>> {
     const root = await temporaryDirectory(`codegen-golden-js-${name}-`);
-    await writeFile(join(root, 'package.json'), '{ "type": "module" }\n');
+    await writeFile(join(root, 'package.json'), '{ "type": "module", "imports": { "#runtime/*": "./runtime/*.js" } }\n');
     await mkdir(join(root, 'gen'), { recursive: true });
     const standalone = plans[name]!.files.find((f) => f.path === `${GEN_DIR}/standalone.js`)!;
     await writeFile(join(root, 'gen/standalone.js'), standalone.content);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { loadCleanSpec } from '@customer-chat/spec-loader';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateModelDeclarations, type ModelDeclaration } from '../src/emitters/models.js';
+import { generateModelDeclarations, type ModelDeclaration } from '../src/plugins/models/render.js';
 import type { Discriminator, JsonSchema, NamedSchema } from '../src/model/types.js';
 
 const SPEC = fileURLToPath(new URL('../../../spec/asyncapi.yaml', import.meta.url));

@@ -201,9 +201,9 @@ describe('determinism', () => {
     expect(new Set(paths).size).toBe(paths.length);
   }, 60_000);
 
-  it('rejects an unknown target by name', async () => {
+  it('rejects an unknown plugin by name', async () => {
     await expect(generate(join(REPOSITORY_ROOT, 'spec/asyncapi.yaml'), REPOSITORY_ROOT, ['models', 'docs'])).rejects.toThrow(
-      'unknown target "docs" (known: models, json-schemas, validators, sdk, server, sdk-type-tests)',
+      'unknown plugin "docs" (known: models, json-schemas, validators, sdk, server, sdk-type-tests)',
     );
   }, 30_000);
 });

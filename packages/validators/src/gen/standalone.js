@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 // ajv standalone code: precompiled validators, no code is compiled at run time.
 
-import { equal, ucs2length } from '../runtime/ajv-runtime.js';
+import { equal, ucs2length } from '#runtime/ajv-runtime';
 
 export const connectedPayload = validate22;
 const schema7 = {"type":"object","required":["chatsSummary","totalChats"],"properties":{"chatsSummary":{"type":"array","maxItems":25,"items":{"$ref":"#/definitions/ChatSummary"}},"totalChats":{"type":"integer","minimum":0}}};

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 // ajv standalone code: precompiled validators, no code is compiled at run time.
 
-import { ucs2length } from '../runtime/ajv-runtime.js';
+import { ucs2length } from '#runtime/ajv-runtime';
 
 export const postNotePayload = validate22;
 const schema7 = {"type":"object","required":["note"],"additionalProperties":false,"properties":{"note":{"$ref":"#/definitions/TextNote"},"tags":{"$ref":"#/definitions/Tags"}}};

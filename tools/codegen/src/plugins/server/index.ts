@@ -1,12 +1,11 @@
 // Emits @customer-chat/reference-server's protocol layer: one typed handler per request operation
 // (a missing handler is a compile error), the request dispatch table with its validators, typed
 // push payloads, and the frame encoders, all read from the spec.
-import { GeneratedFile, importSymbol, literal, type GeneratedFile as File } from '../printer/generated-file.js';
-import { messageTypeNames } from './validators.js';
-import type { Emitter } from './emitter.js';
-import type { MessageModel, ProtocolModel } from '../model/types.js';
+import { GeneratedFile, importSymbol, literal, type GeneratedFile as File } from '../../printer/generated-file.js';
+import { definePlugin } from '../../plugin.js';
+import { messageTypeNames } from '../../shared/queries.js';
+import type { MessageModel, ProtocolModel } from '../../model/types.js';
 
-export const SERVER_GEN_DIR = 'packages/reference-server/src/gen';
 const VALIDATORS = '@customer-chat/validators';
 
 function printServerProtocol(file: File, model: ProtocolModel): void {
@@ -98,8 +97,15 @@ function printServerProtocol(file: File, model: ProtocolModel): void {
   }, '};');
 }
 
-export const emitServer: Emitter = (model, context) => {
-  const file = new GeneratedFile(`${SERVER_GEN_DIR}/protocol.ts`, context.generator);
-  printServerProtocol(file, model);
-  return [{ path: file.path, content: file.toString() }];
-};
+export const serverPlugin = definePlugin({
+  name: 'server',
+  description: "@customer-chat/reference-server's protocol layer: request handlers, dispatch table, push payloads, frame encoders (operations, messages, frame headers).",
+  output: { dir: 'packages/reference-server/src/gen', owns: true },
+  reads: ['messages', 'requests', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'frameConstants', 'correlationField', 'schemas', 'lifecycle', 'channel'],
+  dependsOn: ['validators'],
+  emit(model, context) {
+    const file = new GeneratedFile('protocol.ts', context.generator);
+    printServerProtocol(file, model);
+    return [{ path: file.path, content: file.toString() }];
+  },
+});

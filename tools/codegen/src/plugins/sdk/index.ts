@@ -1,21 +1,18 @@
 // Emits @customer-chat/sdk's protocol layer: the event and request type maps, the protocol
 // description the hand-written runtime runs on (tables, frame encoding and classification read
 // from the spec), and the client class with one typed method per request operation.
-import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File, type Printable } from '../printer/generated-file.js';
-import { operationDocsLink } from '../model/docs-links.js';
-import type { Emitter } from './emitter.js';
-import type { ClientLifecycle, MessageModel, ProtocolModel } from '../model/types.js';
+import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File, type Printable } from '../../printer/generated-file.js';
+import { operationDocsLink } from '../../model/docs-links.js';
+import { definePlugin } from '../../plugin.js';
+import { emittedEvents, requiresNoArguments } from '../../shared/queries.js';
+import type { ClientLifecycle, MessageModel, ProtocolModel } from '../../model/types.js';
 
-export const SDK_GEN_DIR = 'packages/sdk/src/gen';
 const VALIDATORS = '@customer-chat/validators';
-const RUNTIME_PROTOCOL = '../runtime/protocol.js';
-const RUNTIME_CORE = '../runtime/client-core.js';
-const RUNTIME_ERRORS = '../runtime/errors.js';
+// The SDK's hand-written runtime, by the package's own import specifier (package.json "imports").
+const RUNTIME_PROTOCOL = '#runtime/protocol';
+const RUNTIME_CORE = '#runtime/client-core';
+const RUNTIME_ERRORS = '#runtime/errors';
 
-/** The client events and the pushes the SDK emits as they are (not those it turns into a client event). */
-export function emittedEvents(model: ProtocolModel): MessageModel[] {
-  return model.messages.filter((m) => m.kind === 'client' || (m.kind === 'push' && m.clientEvent === undefined));
-}
 
 function byKey(model: ProtocolModel, key: string): MessageModel {
   const message = model.messages.find((m) => m.key === key);
@@ -160,11 +157,6 @@ function printClient(file: File, model: ProtocolModel, lifecycle: ClientLifecycl
   });
 }
 
-/** Whether every argument is optional, so the method can be called without arguments. */
-export function requiresNoArguments(model: ProtocolModel, request: MessageModel): boolean {
-  const schema = model.schemas.find((s) => s.name === request.payload?.ref)?.schema;
-  return schema !== undefined && ((schema.required as string[] | undefined) ?? []).length === 0;
-}
 
 /**
  * The runtime raises some codes itself (CONNECTION_LOST, REQUEST_TIMEOUT, ...) and knows no spec;
@@ -183,21 +175,28 @@ function printErrorCodeCheck(file: File, model: ProtocolModel): void {
   file.print('export type RuntimeCodesInSpec = Holds<[', runtimeCodes, '] extends [', specCodes, '] ? true : false>;');
 }
 
-export const emitSdk: Emitter = (model, context) => {
-  const lifecycle = requireLifecycle(model);
-  const protocol = new GeneratedFile(`${SDK_GEN_DIR}/protocol.ts`, context.generator);
-  printTypeMaps(protocol, model);
-  protocol.blank();
-  printProtocol(protocol, model, lifecycle);
-  protocol.blank();
-  printServers(protocol, model);
-  const client = new GeneratedFile(`${SDK_GEN_DIR}/client.ts`, context.generator);
-  printClient(client, model, lifecycle);
-  const errors = new GeneratedFile(`${SDK_GEN_DIR}/errors.ts`, context.generator);
-  printErrorCodeCheck(errors, model);
-  return [
-    { path: protocol.path, content: protocol.toString() },
-    { path: client.path, content: client.toString() },
-    { path: errors.path, content: errors.toString() },
-  ];
-};
+export const sdkPlugin = definePlugin({
+  name: 'sdk',
+  description: "@customer-chat/sdk's protocol layer: event and request maps, the protocol description and the typed client (operations, messages, x-client-lifecycle).",
+  output: { dir: 'packages/sdk/src/gen', owns: true },
+  reads: ['messages', 'requests', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'lifecycle', 'frameConstants', 'channel', 'servers', 'correlationField', 'source', 'info', 'schemas'],
+  dependsOn: ['models'],
+  emit(model, context) {
+    const lifecycle = requireLifecycle(model);
+    const protocol = new GeneratedFile('protocol.ts', context.generator);
+    printTypeMaps(protocol, model);
+    protocol.blank();
+    printProtocol(protocol, model, lifecycle);
+    protocol.blank();
+    printServers(protocol, model);
+    const client = new GeneratedFile('client.ts', context.generator);
+    printClient(client, model, lifecycle);
+    const errors = new GeneratedFile('errors.ts', context.generator);
+    printErrorCodeCheck(errors, model);
+    return [
+      { path: protocol.path, content: protocol.toString() },
+      { path: client.path, content: client.toString() },
+      { path: errors.path, content: errors.toString() },
+    ];
+  },
+});

@@ -3,22 +3,22 @@
 // per-message imports, typed wrappers over it, and the index with the name -> validator tables.
 import { Ajv } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { camelCase, GeneratedFile, importSymbol, literal, pascalCase, type GeneratedFile as File } from '../printer/generated-file.js';
-import { messageDocsLink } from '../model/docs-links.js';
-import { formatRegExp } from './formats.js';
-import { BUNDLE_ID, bundleSchema, frameDefinition, payloadDefinition } from './message-schemas.js';
-import type { Emitter, EmitContext, OutputFile } from './emitter.js';
-import type { JsonSchema, MessageModel, ProtocolModel } from '../model/types.js';
+import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File } from '../../printer/generated-file.js';
+import { messageDocsLink } from '../../model/docs-links.js';
+import { definePlugin, type EmitContext, type PluginFile } from '../../plugin.js';
+import { formatRegExp } from '../../shared/formats.js';
+import { BUNDLE_ID, bundleSchema, frameDefinition, payloadDefinition } from '../../shared/message-schemas.js';
+import { messageTypeNames } from '../../shared/queries.js';
+import type { JsonSchema, MessageModel, ProtocolModel } from '../../model/types.js';
 
 type StandaloneCode = (ajv: Ajv, refs: Record<string, string>) => string;
 // CommonJS interop: at run time the default import is the function, its typings say `.default`.
 const standaloneCode: StandaloneCode =
   typeof standaloneModule === 'function' ? (standaloneModule as StandaloneCode) : (standaloneModule as unknown as { default: StandaloneCode }).default;
 
-export const VALIDATORS_GEN_DIR = 'packages/validators/src/gen';
-const RUNTIME = '../../runtime/validation.js';
-const AJV_RUNTIME_FROM_GEN = '../runtime/ajv-runtime.js';
-const RUNTIME_FROM_GEN = '../runtime/validation.js';
+// The package's hand-written runtime, by its own import specifiers (package.json "imports").
+const RUNTIME = '#runtime/validation';
+const AJV_RUNTIME = '#runtime/ajv-runtime';
 const MODELS = '../models.js';
 
 /** ajv's standalone output `require`s these helpers; the package ships its own ESM copies. */
@@ -43,12 +43,6 @@ const INDEX_DECLARATIONS = new Set([
   'MessagePayloads', 'MessageFrames', 'MessageName', 'FrameName', 'payloadValidators', 'frameValidators', 'messageNames', 'frameNames', 'validate', 'validateFrame',
 ]);
 
-/** Names of the generated TypeScript declarations for a message. */
-export function messageTypeNames(message: MessageModel) {
-  const base = pascalCase(message.name);
-  return { payload: base, frame: `${base}Frame`, validate: `validate${base}`, validateFrame: `validate${base}Frame`, is: `is${base}`, assert: `assert${base}` };
-}
-
 /** The standalone module's export for a message's payload or frame validator. */
 function standaloneExport(message: MessageModel, what: 'payload' | 'frame'): string {
   return `${camelCase(message.name)}${what === 'payload' ? 'Payload' : 'Frame'}`;
@@ -64,7 +58,7 @@ function compileStandalone(ajv: Ajv, refs: Record<string, string>): string {
     return `const ${local} = ${helper};`;
   });
   if (/\brequire\(/.test(code)) throw new Error('ajv standalone code still requires a module');
-  const importLine = imports.size > 0 ? `import { ${[...imports].sort().join(', ')} } from '${AJV_RUNTIME_FROM_GEN}';\n` : '';
+  const importLine = imports.size > 0 ? `import { ${[...imports].sort().join(', ')} } from '${AJV_RUNTIME}';\n` : '';
   return `${importLine}${code.replace(/^"use strict";/, '')}\n`;
 }
 
@@ -129,7 +123,7 @@ function printIndex(file: File, model: ProtocolModel): void {
   file.print('export type MessageName = keyof MessagePayloads;');
   file.print('export type FrameName = keyof MessageFrames;');
   file.blank();
-  const validation = importSymbol('Validation', RUNTIME_FROM_GEN, true);
+  const validation = importSymbol('Validation', RUNTIME, true);
   file.block(['const payloadValidators: { readonly [N in MessageName]: (data: unknown) => ', validation, '<MessagePayloads[N]> } = {'], () => {
     for (const m of model.messages) file.print(m.name, ': ', importSymbol(messageTypeNames(m).validate, module(m)), ',');
   }, '};');
@@ -145,12 +139,12 @@ function printIndex(file: File, model: ProtocolModel): void {
   file.blank();
   file.jsDoc('Validates the payload of the named message. Throws a TypeError for a name the protocol does not have.');
   file.block(['export function validate<N extends MessageName>(name: N, data: unknown): ', validation, '<MessagePayloads[N]> {'], () => {
-    file.print('return ', importSymbol('lookup', RUNTIME_FROM_GEN), "(payloadValidators, name, 'message')(data);");
+    file.print('return ', importSymbol('lookup', RUNTIME), "(payloadValidators, name, 'message')(data);");
   });
   file.blank();
   file.jsDoc('Validates a whole frame of the named message. Throws a TypeError for a name that has no frame.');
   file.block(['export function validateFrame<N extends FrameName>(name: N, frame: unknown): ', validation, '<MessageFrames[N]> {'], () => {
-    file.print('return ', importSymbol('lookup', RUNTIME_FROM_GEN), "(frameValidators, name, 'frame')(frame);");
+    file.print('return ', importSymbol('lookup', RUNTIME), "(frameValidators, name, 'frame')(frame);");
   });
 }
 
@@ -199,7 +193,7 @@ function withoutAnnotations(schema: unknown, inProperties = false): unknown {
   );
 }
 
-export const emitValidators: Emitter = (model: ProtocolModel, context: EmitContext) => {
+function emitValidators(model: ProtocolModel, context: EmitContext): PluginFile[] {
   const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, inlineRefs: false, ownProperties: true, code: { source: true, esm: true, lines: true, optimize: true } });
   for (const name of [...formatsUsed(model.schemas.map((s) => s.schema))].sort()) ajv.addFormat(name, formatRegExp(name));
   // One document, one ajv compilation: each named schema becomes one function that every message
@@ -207,8 +201,8 @@ export const emitValidators: Emitter = (model: ProtocolModel, context: EmitConte
   ajv.addSchema(withoutAnnotations(dispatchUnions(model, bundleSchema(model))) as object);
   const modelNames = new Set(model.schemas.map((s) => s.name));
   const refs: Record<string, string> = {};
-  const files: OutputFile[] = [];
-  const file = (path: string, preamble: string[] = []) => new GeneratedFile(`${VALIDATORS_GEN_DIR}/${path}`, context.generator, preamble);
+  const files: PluginFile[] = [];
+  const file = (path: string, preamble: string[] = []) => new GeneratedFile(path, context.generator, preamble);
 
   // Every identifier the emitted modules declare must be unique: a clash would silently bind two
   // messages to one validator, or shadow a model type.
@@ -234,11 +228,21 @@ export const emitValidators: Emitter = (model: ProtocolModel, context: EmitConte
   const js = file('standalone.js', ['ajv standalone code: precompiled validators, no code is compiled at run time.']);
   files.push({ path: js.path, content: `${js.toString()}${compileStandalone(ajv, refs)}` });
   const dts = file('standalone.d.ts');
-  const compiled = importSymbol('CompiledValidator', RUNTIME_FROM_GEN, true);
+  const compiled = importSymbol('CompiledValidator', RUNTIME, true);
   for (const name of Object.keys(refs)) dts.print('export declare const ', name, ': ', compiled, ';');
   files.push({ path: dts.path, content: dts.toString() });
   const index = file('index.ts');
   printIndex(index, model);
   files.push({ path: index.path, content: index.toString() });
   return files;
-};
+}
+
+export const validatorsPlugin = definePlugin({
+  name: 'validators',
+  description: 'Precompiled ajv standalone validators, one typed module per message, and the index (messages, schemas, discriminators).',
+  output: { dir: 'packages/validators/src/gen', owns: true },
+  reads: ['messages', 'schemas', 'discriminators', 'frameConstants', 'correlationField', 'source', 'info', 'requests'],
+  // The message modules import the models.
+  dependsOn: ['models'],
+  emit: emitValidators,
+});

@@ -43,7 +43,7 @@ import {
   type TypeScriptPreset,
   type TypeScriptTypeMapping,
 } from '@asyncapi/modelina';
-import type { Discriminator, NamedSchema } from '../model/types.js';
+import type { Discriminator, NamedSchema } from '../../model/types.js';
 
 export interface ModelDeclaration {
   /** The component key, which is also the declared type's name. */

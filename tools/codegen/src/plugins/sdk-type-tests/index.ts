@@ -1,17 +1,16 @@
 // Emits the SDK's type-level tests from the spec: for every event the handler's parameter is
 // exactly the payload type, for every method the arguments and result are the operation's; and
 // `@ts-expect-error` cases that must not compile. `tsc` checks them in the SDK's test command.
-import { GeneratedFile, importSymbol, literal } from '../printer/generated-file.js';
-import { emittedEvents, requiresNoArguments } from './sdk.js';
-import type { Emitter } from './emitter.js';
-import type { MessageModel } from '../model/types.js';
+import { GeneratedFile, importSymbol, literal } from '../../printer/generated-file.js';
+import { definePlugin } from '../../plugin.js';
+import { emittedEvents, requiresNoArguments } from '../../shared/queries.js';
+import type { MessageModel, ProtocolModel } from '../../model/types.js';
+import type { EmitContext } from '../../plugin.js';
 
-export const SDK_TYPE_TESTS_DIR = 'packages/sdk/test/gen';
 const VALIDATORS = '@customer-chat/validators';
 
-export const emitSdkTypeTests: Emitter = (model, context) => {
-  if (!model.lifecycle) return [];
-  const file = new GeneratedFile(`${SDK_TYPE_TESTS_DIR}/types.test-d.ts`, context.generator, ['Type-level tests of the SDK, one case per event and per method of the spec.']);
+function emitTypeTests(model: ProtocolModel, context: EmitContext) {
+  const file = new GeneratedFile('types.test-d.ts', context.generator, ['Type-level tests of the SDK, one case per event and per method of the spec.']);
   const byKey = (key: string) => model.messages.find((m) => m.key === key) as MessageModel;
   const type = (m: MessageModel) => (m.payload === undefined ? 'undefined' : importSymbol(m.payload.ref, VALIDATORS, true));
   const describe = importSymbol('describe', 'vitest');
@@ -56,4 +55,13 @@ export const emitSdkTypeTests: Emitter = (model, context) => {
     }
   }, '});');
   return [{ path: file.path, content: file.toString() }];
-};
+}
+
+export const sdkTypeTestsPlugin = definePlugin({
+  name: 'sdk-type-tests',
+  description: "The SDK's type-level tests: every event's payload and every method's arguments and result (messages, operations).",
+  output: { dir: 'packages/sdk/test/gen', owns: true },
+  reads: ['messages', 'requests', 'lifecycle', 'schemas'],
+  dependsOn: ['sdk'],
+  emit: (model, context) => (model.lifecycle ? emitTypeTests(model, context) : []),
+});

@@ -1,0 +1,49 @@
+// A plugin makes one artifact from the model. It declares where its files go, which parts of the
+// model it reads and which plugins' output its own builds on; the runner derives everything else
+// (what runs, the folders `generate --check` compares, .gitattributes, turbo's outputs).
+import type { GeneratorInfo } from './printer/generated-file.js';
+import type { ProtocolModel } from './model/types.js';
+
+export interface OutputFile {
+  /** Path relative to the repository root, with forward slashes. */
+  path: string;
+  content: string;
+}
+
+export interface EmitContext {
+  generator: GeneratorInfo;
+}
+
+/** A file as a plugin makes it: its path relative to the plugin's output folder. */
+export interface PluginFile {
+  path: string;
+  content: string;
+}
+
+export interface PluginOutput {
+  /** Repository-relative folder the plugin writes into. */
+  dir: string;
+  /**
+   * Whether every file of the folder is this plugin's: then a file it no longer makes is removed
+   * (or reported by `--check`). A plugin that adds files to another plugin's folder owns nothing.
+   */
+  owns: boolean;
+}
+
+export interface Plugin {
+  /** Names the artifact (`--target <name>`). */
+  name: string;
+  /** One line: what it makes, from which part of AsyncAPI 3. */
+  description: string;
+  output: PluginOutput;
+  /** The parts of the model it reads. */
+  reads: ReadonlyArray<keyof ProtocolModel>;
+  /** Plugins whose files this plugin's files import; they are generated with it. */
+  dependsOn: readonly string[];
+  emit(model: ProtocolModel, context: EmitContext): PluginFile[] | Promise<PluginFile[]>;
+}
+
+/** Identity, for type inference and a single place to read what a plugin is. */
+export function definePlugin(plugin: Plugin): Plugin {
+  return plugin;
+}
