@@ -84,7 +84,7 @@ if (once) {
       process.exit(1);
     }
   }
-  const code = existsSync('tools/demo/package.json') ? await run(pnpm[0], [...pnpm[1], 'run', '--silent', 'demo']) : 0;
+  const code = existsSync('apps/demo/package.json') ? await run(pnpm[0], [...pnpm[1], 'run', '--silent', 'demo']) : 0;
   stopAll();
   process.exit(code);
 }

@@ -7,7 +7,7 @@ import type { AgentDetails, AgentEventDraft, FileDraft, ReferenceAgent } from '.
 import { ProtocolError } from './errors.js';
 import type { Faults } from './faults.js';
 import { disconnectionReasons, type DisconnectionReason, type ErrorType } from './gen/protocol.js';
-import type { ChatStore } from './state.js';
+import type { ChatStore } from './chat-store.js';
 
 /** What the admin endpoint drives. */
 export interface AdminApi {

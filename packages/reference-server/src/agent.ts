@@ -6,7 +6,7 @@ import type { Agent, Event, Properties, Thread } from '@customer-chat/validators
 import { describeIssues, ProtocolError } from './errors.js';
 import { pushValidators, type DisconnectionReason, type PushAction, type PushPayloads } from './gen/protocol.js';
 import type { SessionRegistry } from './sessions.js';
-import type { ChatStore, EventDraft, StoredAgent } from './state.js';
+import type { ChatStore, EventDraft, StoredAgent } from './chat-store.js';
 
 export interface AgentDetails {
   name?: string;

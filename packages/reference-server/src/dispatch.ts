@@ -4,7 +4,7 @@
 // connection, let alone crash the process.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeIssues, OutgoingFrameError, ProtocolError } from './errors.js';
-import { frames, loginAction, outgoingFrameValidators, requests, type RequestAction, type RequestHandlers } from './gen/protocol.js';
+import { correlationField, frames, loginAction, outgoingFrameValidators, requests, type RequestAction, type RequestHandlers } from './gen/protocol.js';
 import type { Session, SessionRegistry } from './sessions.js';
 
 /** The request a connection must send (and succeed with) before any other (`x-client-lifecycle`). */
@@ -60,11 +60,11 @@ export function createDispatch(ctx: DispatchContext): Dispatch {
       return;
     }
     if (!isObject(frame)) {
-      sessions.fail(session, null, '', { type: 'validation', message: 'a frame is a JSON object { requestId, action, payload }', pointer: '' });
+      sessions.fail(session, null, '', { type: 'validation', message: `a frame is a JSON object { ${correlationField}, action, payload }`, pointer: '' });
       return;
     }
 
-    const requestId = echoableRequestId(own(frame, 'requestId'));
+    const requestId = echoableRequestId(own(frame, correlationField));
     const action = own(frame, 'action');
     if (typeof action !== 'string' || !isKnownAction(action)) {
       const message =
@@ -80,7 +80,7 @@ export function createDispatch(ctx: DispatchContext): Dispatch {
       sessions.fail(session, requestId, action, { type: 'validation', message: describeIssues(checked.errors), pointer: checked.errors[0]?.path ?? '' });
       return;
     }
-    const { requestId: id, payload } = checked.value;
+    const { [correlationField]: id, payload } = checked.value;
     if (action !== LOGIN && session.customerId === undefined) {
       sessions.fail(session, id, action, { type: 'authorization', message: `log in first: send \`${LOGIN}\` (and wait for its response) before \`${action}\`` });
       return;

@@ -5,7 +5,7 @@
 import { ProtocolError } from './errors.js';
 import { requests, type RequestHandlers } from './gen/protocol.js';
 import type { Session, SessionRegistry } from './sessions.js';
-import type { ChatStore, StoredEvent, StoredThread } from './state.js';
+import type { ChatStore, StoredEvent, StoredThread } from './chat-store.js';
 
 // Paging defaults: the spec's `default` keywords (the validators check but do not fill them in).
 const CHATS_SUMMARY_DEFAULTS = requests.get_chats_summary.defaults;

@@ -4,6 +4,6 @@ export { createReferenceServer, type ReferenceServer, type ReferenceServerOption
 export type { AgentDetails, AgentEventDraft, FileDraft, ReferenceAgent } from './agent.js';
 export type { Faults } from './faults.js';
 export { ProtocolError, OutgoingFrameError, type OutgoingViolation } from './errors.js';
-export { ChatStore, type ChatStoreOptions, type EventDraft } from './state.js';
+export { ChatStore, type ChatStoreOptions, type EventDraft } from './chat-store.js';
 export { DISCONNECT_CLOSE_CODE } from './sessions.js';
 export { channel, disconnectionReasons, errorTypes, type DisconnectionReason, type ErrorType } from './gen/protocol.js';

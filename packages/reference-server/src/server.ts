@@ -13,7 +13,7 @@ import { createFaults, type Faults } from './faults.js';
 import { channel, type DisconnectionReason } from './gen/protocol.js';
 import { createHandlers } from './handlers.js';
 import { SessionRegistry, type Session } from './sessions.js';
-import { ChatStore } from './state.js';
+import { ChatStore } from './chat-store.js';
 import { TokenRegistry } from './tokens.js';
 
 export interface ReferenceServerOptions {

@@ -13,7 +13,7 @@ import {
   type RequestAction,
 } from './gen/protocol.js';
 import { OutgoingFrameError, ProtocolError, type OutgoingViolation } from './errors.js';
-import type { ChatStore } from './state.js';
+import type { ChatStore } from './chat-store.js';
 
 /** Close code sent after `customer_disconnected` (the reason text is the disconnection reason). */
 export const DISCONNECT_CLOSE_CODE = 4000;

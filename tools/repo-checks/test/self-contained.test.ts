@@ -55,8 +55,29 @@ function findEscapes(file: string, text: string, where: Where): Escape[] {
       ? undefined // a root directly under `/`: every absolute path would be "in its parent"
       : new RegExp(`(?<!${PATH_CHARS})${escapeRegExp(where.parentDir)}(?:/${PATH_CHARS}*)?(?!${PATH_CHARS})`, 'g');
 
-  text.split('\n').forEach((content, index) => {
+  // In Markdown, a fenced block whose first line names a file (`// tools/x/y.ts`) shows that
+  // file: its relative paths are resolved from there.
+  const isMarkdown = file.endsWith('.md');
+  let fence: string | undefined;
+  let blockDir: string | undefined;
+  const lines = text.split('\n');
+  lines.forEach((content, index) => {
     const line = index + 1;
+    if (isMarkdown) {
+      const opening = /^\s{0,3}(`{3,}|~{3,})/.exec(content);
+      if (fence === undefined && opening) {
+        fence = opening[1];
+        const named = /^\s*(?:\/\/|#)\s*([\w.@-]+(?:\/[\w.@-]+)+\.\w+)\s*$/.exec(lines[index + 1] ?? '');
+        blockDir = named ? posix.dirname(named[1]!) : undefined;
+        return;
+      }
+      if (fence !== undefined && opening && opening[1]!.startsWith(fence)) {
+        fence = undefined;
+        blockDir = undefined;
+        return;
+      }
+    }
+    const baseDir = blockDir ?? fileDir;
     const found = new Set<string>();
     const add = (path: string) => {
       if (found.has(path)) return;
@@ -70,7 +91,7 @@ function findEscapes(file: string, text: string, where: Where): Escape[] {
       // Relative to something else than the file: right after an interpolation, an expression or a
       // URL's scheme; absolute tokens are checked below.
       if (before === '}' || before === ')' || before === ']' || before === ':' || token.startsWith('/')) continue;
-      if (leavesRoot(posix.normalize(posix.join(fileDir, token)))) add(token);
+      if (leavesRoot(posix.normalize(posix.join(baseDir, token)))) add(token);
     }
 
     for (const match of content.matchAll(ROOT_JOIN)) {
@@ -110,6 +131,13 @@ describe('the detector (made-up inputs)', () => {
       `docs/guide/page.md:3: ${up(3)}shared/notes.md`,
       `docs/guide/page.md:4: ${up(4)}elsewhere/x.js`,
     ]);
+  });
+
+  it('resolves a Markdown code block that names its file from that file', () => {
+    const named = ['```ts', '// tools/codegen/src/plugins/x/index.ts', `import { p } from '${up(2)}plugin.js';`, '```'].join('\n');
+    expect(format(findEscapes('README.md', named, where))).toEqual([]);
+    const unnamed = ['```ts', `import { p } from '${up(2)}plugin.js';`, '```', `[up](${up(2)}plugin.js)`].join('\n');
+    expect(format(findEscapes('README.md', unnamed, where))).toEqual([`README.md:2: ${up(2)}plugin.js`, `README.md:4: ${up(2)}plugin.js`]);
   });
 
   it('keeps a relative path that stays inside the root', () => {

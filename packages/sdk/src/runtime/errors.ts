@@ -2,6 +2,8 @@
 // codes, never on messages. The runtime knows no protocol: the generated layer narrows `Code` to
 // the spec's `ClientErrorCode` and checks at compile time that it lists every code raised here.
 
+import type { ValidationIssue } from './protocol.js';
+
 /**
  * The codes of the failures the runtime detects itself. Server failures use the code the
  * protocol maps the server's error type to (`ProtocolDescription.errorCodes`).
@@ -58,4 +60,17 @@ export class SDKError<Code extends string = string> extends Error {
 /** Whether `error` is an SDKError, optionally with the given code. */
 export function isSDKError<Code extends string = string>(error: unknown, code?: Code): error is SDKError<Code> {
   return error instanceof SDKError && (code === undefined || error.code === code);
+}
+
+/** The payload of the `error` event: problems that are nobody's rejection (bad frames, listeners). */
+export interface ClientErrorEvent {
+  /** A `RuntimeErrorCode` (`INVALID_FRAME`, `INVALID_RESPONSE`, `LISTENER_ERROR`...) or a server code. */
+  code: string;
+  message: string;
+  /** The offending frame as received (truncated), for frame problems. */
+  frame?: string;
+  /** The validation issues, for frames or responses that failed their schema. */
+  errors?: ValidationIssue[];
+  /** The underlying error (what a listener threw, the server error...). */
+  cause?: unknown;
 }

@@ -1,7 +1,17 @@
-// Request/response correlation: every request gets a unique id and a promise that a response
-// with that id settles, or a timer rejects, so a lost response never leaves a caller hanging.
+// The pending requests, in one map: by id, the record of each request, the promise its response settles and its timeout.
 
 import { RuntimeErrorCodes, SDKError } from './errors.js';
+import type { RequestDescription } from './protocol.js';
+
+/** The client's record of a pending request: what it needs to send it and to read its response. */
+export interface Call {
+  operation: string;
+  description: RequestDescription;
+  /** The encoded request frame. */
+  text: string;
+  /** Whether it went out on the current socket (only those can get a response on it). */
+  sent: boolean;
+}
 
 export interface PendingRequestsOptions {
   /** Default time to wait for a response, in ms. */
@@ -11,18 +21,19 @@ export interface PendingRequestsOptions {
    * timeout, a server bug): reported, not thrown, since the caller is usually a frame handler.
    */
   onUnknown?: ((id: string, outcome: 'resolve' | 'reject') => void) | undefined;
-  /** Called once a request is settled, whatever the way (lets the owner drop its own records). */
+  /** Called once a request is settled, whatever the way. */
   onSettled?: ((id: string) => void) | undefined;
 }
 
-interface Entry {
+interface Entry<Data> {
   resolve(value: unknown): void;
   reject(error: unknown): void;
   timer: ReturnType<typeof setTimeout>;
+  record: Data;
 }
 
-export class PendingRequests {
-  readonly #entries = new Map<string, Entry>();
+export class PendingRequests<Data = undefined> {
+  readonly #entries = new Map<string, Entry<Data>>();
   readonly #options: PendingRequestsOptions;
   #counter = 0;
   // A per-instance prefix keeps ids unique across client instances sharing a server log.
@@ -41,19 +52,36 @@ export class PendingRequests {
     return this.#entries.has(id);
   }
 
-  /** Registers a request: its id and a promise settled by `resolve`/`reject` or the timeout. */
-  create(timeout: number = this.#options.timeout): { id: string; promise: Promise<unknown> } {
+  /** The record kept with a pending request; undefined when the id is not pending. */
+  get(id: string): Data | undefined {
+    return this.#entries.get(id)?.record;
+  }
+
+  /** Every pending request as `[id, record]`, oldest first; a copy, so settling meanwhile is safe. */
+  list(): [id: string, record: Data][] {
+    return [...this.#entries].map(([id, entry]) => [id, entry.record]);
+  }
+
+  /**
+   * Registers a request: a fresh id, the record kept with it (made by `makeRecord` from the id) and
+   * a promise settled by `resolve`/`reject` or the timeout. If `makeRecord` throws, nothing is registered.
+   */
+  create(
+    timeout: number = this.#options.timeout,
+    makeRecord?: (id: string) => Data,
+  ): { id: string; promise: Promise<unknown>; record: Data } {
     this.#counter += 1;
     const id = `${this.#prefix}-${this.#counter}`;
+    const record = makeRecord?.(id) as Data;
     const promise = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#settle(id)?.reject(
           new SDKError(RuntimeErrorCodes.REQUEST_TIMEOUT, `no response within ${timeout} ms`),
         );
       }, timeout);
-      this.#entries.set(id, { resolve, reject, timer });
+      this.#entries.set(id, { resolve, reject, timer, record });
     });
-    return { id, promise };
+    return { id, promise, record };
   }
 
   /** Settles a request with its result; `false` (and `onUnknown`) when the id is not pending. */
@@ -83,7 +111,7 @@ export class PendingRequests {
     for (const id of [...this.#entries.keys()]) this.#settle(id)?.reject(makeError(id));
   }
 
-  #settle(id: string): Entry | undefined {
+  #settle(id: string): Entry<Data> | undefined {
     const entry = this.#entries.get(id);
     if (entry === undefined) return undefined;
     clearTimeout(entry.timer);

@@ -90,4 +90,33 @@ describe('PendingRequests', () => {
     expect(pending.size).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('keeps one record per request, made from its id, until it is settled', async () => {
+    const pending = new PendingRequests<{ frame: string }>({ timeout: 100 });
+    const a = pending.create(undefined, (id) => ({ frame: `A:${id}` }));
+    const b = pending.create(undefined, (id) => ({ frame: `B:${id}` }));
+    expect(a.record).toEqual({ frame: `A:${a.id}` });
+    expect(pending.get(b.id)).toBe(b.record);
+    expect(pending.list()).toEqual([
+      [a.id, a.record],
+      [b.id, b.record],
+    ]);
+    pending.resolve(a.id, 1);
+    expect(pending.get(a.id)).toBeUndefined();
+    expect(pending.list()).toEqual([[b.id, b.record]]);
+    pending.reject(b.id, new Error('B'));
+    await expect(b.promise).rejects.toThrow('B');
+    expect(pending.list()).toEqual([]);
+  });
+
+  it('registers nothing when the record cannot be made', () => {
+    const pending = new PendingRequests<string>({ timeout: 100 });
+    expect(() =>
+      pending.create(undefined, () => {
+        throw new Error('not JSON');
+      }),
+    ).toThrow('not JSON');
+    expect(pending.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });

@@ -1,0 +1,251 @@
+// The connection state machine: the client's states, one socket per attempt, the transitions between them and reconnection with back-off.
+
+import type { Backoff, BackoffOptions } from './backoff.js';
+import { type ClientErrorEvent, RuntimeErrorCodes, SDKError, isSDKError } from './errors.js';
+import { describe } from './helpers.js';
+import type { Reaction } from './protocol.js';
+import { type WebSocketConstructor, type WebSocketLike, listen } from './socket.js';
+
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'destroyed';
+
+export type ReconnectOptions = BackoffOptions;
+
+/** What the connection asks of the client it belongs to. */
+export interface ConnectionHooks {
+  /** A socket opened: run the handshake on it (it counts while `isCurrent(generation)`). */
+  opened(generation: number): void;
+  /** A message arrived on the current socket. */
+  message(data: unknown): void;
+  /** The socket is gone: fail the requests that went out on it, each with `makeError()`. */
+  socketGone(makeError: () => SDKError): void;
+  /** The client stopped (disconnected or destroyed): fail every request, each with `makeError()`. */
+  stopped(makeError: () => SDKError): void;
+  /** A connection that was up is lost (announce it). */
+  lost(): void;
+  /** A problem that is nobody's rejection (a socket that cannot be opened). */
+  error(event: ClientErrorEvent): void;
+}
+
+export interface ConnectionOptions {
+  WebSocket: WebSocketConstructor;
+  url: string;
+  /** Undefined when reconnection is disabled. */
+  backoff: Backoff | undefined;
+  hooks: ConnectionHooks;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Nobody may be waiting (autoConnect): a failure must not become an unhandled rejection.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+export function destroyedError(): SDKError {
+  return new SDKError(RuntimeErrorCodes.DESTROYED, 'the client was destroyed');
+}
+
+export class Connection {
+  readonly #WebSocket: WebSocketConstructor;
+  readonly #url: string;
+  readonly #backoff: Backoff | undefined;
+  readonly #hooks: ConnectionHooks;
+
+  #state: ConnectionState = 'idle';
+  #socket: WebSocketLike | undefined;
+  /** Bumped whenever the client gives up a socket: events of older sockets are ignored. */
+  #generation = 0;
+  /** Whether this run had a connection: the next handshake emits `restored`, not `connected`. */
+  #wasConnected = false;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What `connect()` callers wait on while connecting. */
+  #waiter: Deferred | undefined;
+
+  constructor(options: ConnectionOptions) {
+    this.#WebSocket = options.WebSocket;
+    this.#url = options.url;
+    this.#backoff = options.backoff;
+    this.#hooks = options.hooks;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** Whether the socket of `generation` is still the current one. */
+  isCurrent(generation: number): boolean {
+    return generation === this.#generation;
+  }
+
+  /** Connects (idempotent); resolves once connected, rejects if the client gives up first. */
+  connect(): Promise<void> {
+    switch (this.#state) {
+      case 'destroyed':
+        return Promise.reject(destroyedError());
+      case 'connected':
+        return Promise.resolve();
+      case 'connecting':
+      case 'reconnecting':
+        return (this.#waiter ??= deferred()).promise;
+      case 'idle':
+      case 'disconnected': {
+        const waiter = (this.#waiter ??= deferred());
+        this.#state = 'connecting';
+        this.#open();
+        return waiter.promise;
+      }
+    }
+  }
+
+  /** Sends on the current socket; throws when there is none or it refuses. */
+  send(text: string): void {
+    if (this.#socket === undefined) throw new Error('no socket');
+    this.#socket.send(text);
+  }
+
+  /** The handshake succeeded: connected. Returns whether it is a reconnection (`restored`). */
+  up(): boolean {
+    const restored = this.#wasConnected;
+    this.#wasConnected = true;
+    this.#state = 'connected';
+    this.#backoff?.reset();
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.resolve();
+    return restored;
+  }
+
+  /** The handshake on the current socket failed. */
+  handshakeFailed(error: unknown): void {
+    if (isSDKError(error) && error.type !== undefined) {
+      // The server refused the session (a banned customer, a token it keeps rejecting):
+      // reconnecting would only be refused again, so stay disconnected until `connect()`.
+      this.stop('disconnected', () => error);
+      return;
+    }
+    this.#abandonSocket();
+    this.#linkDown(error);
+  }
+
+  /**
+   * The server ended the session: gives the socket up, fails what went out on it, then reacts;
+   * `announce` reports it once the state says what comes next.
+   */
+  end(reaction: Reaction, makeError: () => SDKError, announce: () => void): void {
+    // Nothing useful can come on this socket any more; the server closes it anyway.
+    this.#abandonSocket();
+    this.#hooks.socketGone(makeError);
+    if (reaction === 'destroy') {
+      this.stop('destroyed', destroyedError);
+      announce();
+    } else if (reaction === 'reconnect' && this.#backoff !== undefined) {
+      this.#reconnect(announce);
+    } else {
+      this.stop('disconnected', makeError);
+      announce();
+    }
+  }
+
+  /** Ends the connection and every request; the client stays put until `connect()` (or for good). */
+  stop(state: 'disconnected' | 'destroyed', makeError: () => SDKError): void {
+    if (this.#reconnectTimer !== undefined) clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    this.#abandonSocket();
+    this.#state = state;
+    this.#wasConnected = false;
+    this.#hooks.stopped(makeError);
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.reject(makeError());
+  }
+
+  #open(): void {
+    const generation = ++this.#generation;
+    let socket: WebSocketLike;
+    try {
+      socket = new this.#WebSocket(this.#url);
+    } catch (error) {
+      // The constructor refused (a malformed URL...): say why, then treat it like a failed open.
+      this.#hooks.error({ code: RuntimeErrorCodes.CONNECTION_LOST, message: `cannot open the socket: ${describe(error)}`, cause: error });
+      this.#linkDown(error);
+      return;
+    }
+    this.#socket = socket;
+    try {
+      // Binary messages as ArrayBuffer (decodable synchronously), never as a Blob.
+      socket.binaryType = 'arraybuffer';
+    } catch {
+      // An implementation without binaryType only sends text anyway.
+    }
+    listen(socket, {
+      open: () => {
+        if (this.isCurrent(generation)) this.#hooks.opened(generation);
+      },
+      message: (data) => {
+        if (this.isCurrent(generation)) this.#hooks.message(data);
+      },
+      close: () => {
+        if (this.isCurrent(generation)) this.#linkDown();
+      },
+      // Always followed by `close`, which does the work; the event carries no detail.
+      error: () => undefined,
+    });
+  }
+
+  /** Gives the current socket up: its later events are ignored. */
+  #abandonSocket(): void {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    this.#generation += 1;
+    try {
+      socket?.close(1000);
+    } catch {
+      // Already closing or closed.
+    }
+  }
+
+  /** The socket closed (or never opened) without the server ending the session. */
+  #linkDown(cause?: unknown): void {
+    const wasConnected = this.#state === 'connected';
+    this.#socket = undefined;
+    this.#generation += 1;
+    this.#hooks.socketGone(() => new SDKError(RuntimeErrorCodes.CONNECTION_LOST, 'the connection was lost'));
+    const announce = (): void => {
+      if (wasConnected) this.#hooks.lost();
+    };
+    if (this.#backoff === undefined) {
+      this.stop('disconnected', () =>
+        isSDKError(cause) ? cause : new SDKError(RuntimeErrorCodes.CONNECTION_LOST, 'the connection was lost', { cause }),
+      );
+      announce();
+      return;
+    }
+    this.#reconnect(announce);
+  }
+
+  /** State first, so the listeners of `announce` see 'reconnecting' (and may disconnect or destroy). */
+  #reconnect(announce: () => void): void {
+    this.#state = 'reconnecting';
+    announce();
+    if (this.#state === 'reconnecting') this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#backoff === undefined || this.#reconnectTimer !== undefined) return;
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      if (this.#state === 'reconnecting' && this.#socket === undefined) this.#open();
+    }, this.#backoff.next());
+  }
+}

@@ -1,0 +1,16 @@
+// Small helpers the client's parts share: error and issue text, own-key lookups.
+
+import type { ValidationIssue } from './protocol.js';
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function summarize(issues: readonly ValidationIssue[]): string {
+  return issues.map((issue) => `${issue.path === '' ? '(root)' : issue.path} ${issue.message}`).join('; ');
+}
+
+export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  // Own keys only, so an action named `constructor` or `__proto__` is just unknown.
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
