@@ -1,5 +1,5 @@
 // Checks spec/asyncapi.yaml against the normative seed event reference, as recorded in
-// test/fixtures/seed-facts.json (the repository's record of that reference, checked against it once):
+// seed-facts.json (the repository's record of that reference, checked against it once):
 // every seed event is a message of that exact name, with the seed's payload kind, fields,
 // nesting and types, and every field on the way is described.
 import { existsSync } from 'node:fs';

@@ -1,6 +1,6 @@
-// The seed facts fixture (test/fixtures/seed-facts.json): the repository's record of the seed event
-// reference's tables, as data. It was checked against that reference once; the spec, docs and SDK
-// tests check their artifacts against it.
+// The seed facts (spec/seed-facts.json, exported as `@customer-chat/spec/seed-facts.json`): the
+// repository's record of the seed event reference's tables, as data. It was checked against that
+// reference once; the spec, docs and SDK tests check their artifacts against it.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,5 +39,5 @@ function findRepoRoot(): string {
 }
 
 export const repoRoot = findRepoRoot();
-export const fixturePath = resolve(repoRoot, 'spec', 'test', 'fixtures', 'seed-facts.json');
-export const facts = JSON.parse(readFileSync(fixturePath, 'utf8')) as SeedFacts;
+export const factsPath = resolve(repoRoot, 'spec', 'seed-facts.json');
+export const facts = JSON.parse(readFileSync(factsPath, 'utf8')) as SeedFacts;

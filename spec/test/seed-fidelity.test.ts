@@ -3,19 +3,23 @@
 // (The validators and the SDK are held to the same payloads in their own packages.)
 import { describe, expect, it } from 'vitest';
 import { compileAt, createSpecAjv } from '@customer-chat/spec-loader/ajv';
+import { appendPointer } from '@customer-chat/spec-model';
 import { facts } from './seed-facts.js';
 import { seedPayloads } from './seed-payloads.js';
-import { raw } from './spec.js';
+import { model, raw } from './spec.js';
 
-const keyOf = new Map(Object.entries(raw.components.messages).map(([key, message]) => [message.name, key]));
+type Components = { schemas: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+const keyOf = new Map(model.messages.map((message) => [message.name, message.key]));
 
-function specErrors(components: typeof raw.components, event: string, payload: unknown): string {
+/** What ajv finds wrong with a payload of `event`, in the document as written (or an edited copy of its components). */
+function specErrors(components: Components, event: string, payload: unknown): string {
   const ajv = createSpecAjv({ components });
-  const validate = compileAt(ajv, `/components/messages/${keyOf.get(event)}/payload`);
+  const validate = compileAt(ajv, appendPointer('/components/messages', keyOf.get(event) ?? '', 'payload'));
   return validate(payload) ? '' : ajv.errorsText(validate.errors, { dataVar: event });
 }
 
-const payloads = seedPayloads(raw.components, facts.events);
+const components = raw.components as Components;
+const payloads = seedPayloads(model, facts.events);
 
 describe('payloads with exactly the seed fields', () => {
   it('are built for every one of the 14 seed events', () => {
@@ -39,19 +43,19 @@ describe('payloads with exactly the seed fields', () => {
 
   it.each(payloads.map((p) => [`${p.event}${p.branch ? ` (${p.branch})` : ''}`, p] as const))('%s passes the spec schema', (_, { event, payload }) => {
     if (payload === null) return expect(keyOf.has(event)).toBe(true);
-    expect(specErrors(raw.components, event, payload), JSON.stringify(payload)).toBe('');
+    expect(specErrors(components, event, payload), JSON.stringify(payload)).toBe('');
   });
 
   it('would catch a spec that requires a field the seed does not list (thread_metada.chat)', () => {
-    const components = structuredClone(raw.components);
-    components.schemas['ThreadSummary']!.required = ['id', 'chat', 'order', 'totalEvents'];
+    const edited = structuredClone(components);
+    edited.schemas['ThreadSummary']!.required = ['id', 'chat', 'order', 'totalEvents'];
     const payload = payloads.find((p) => p.event === 'thread_metada')!.payload;
-    expect(specErrors(components, 'thread_metada', payload)).toMatch(/must have required property 'chat'/);
+    expect(specErrors(edited, 'thread_metada', payload)).toMatch(/must have required property 'chat'/);
   });
 
   it('would catch a user union that rejects a user with no fields', () => {
-    const components = structuredClone(raw.components);
-    components.schemas['User']!.oneOf = components.schemas['User']!.oneOf!.slice(0, 2);
-    expect(specErrors(components, 'user_data', {})).not.toBe('');
+    const edited = structuredClone(components);
+    edited.schemas['User']!.oneOf = (edited.schemas['User']!.oneOf as unknown[]).slice(0, 2);
+    expect(specErrors(edited, 'user_data', {})).not.toBe('');
   });
 });

@@ -3,19 +3,28 @@
 // stops (a field typed `object` with no rows below it, such as `lastEvent`), the value is the
 // smallest one the spec's schema allows (required properties only). Values come from the spec's
 // examples, so they also meet its constraints (ids are non-empty, reasons come from the list).
+import { definitionName, definitionRef, type ProtocolModel } from '@customer-chat/spec-model';
 import type { SeedEvent, SeedField } from './seed-facts.js';
-import type { RawMessage, RawSchema } from './spec.js';
+
+/** The model's JSON Schemas, as far as these payloads read them. */
+interface Schema {
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  oneOf?: Schema[];
+  examples?: unknown[];
+  $ref?: string;
+  [keyword: string]: unknown;
+}
 
 export interface SeedPayload {
   event: string;
   /** Which union branch the payload was built for, when the payload is a union. */
   branch?: string;
   payload: unknown;
-}
-
-interface Components {
-  messages: Record<string, RawMessage>;
-  schemas: Record<string, RawSchema>;
 }
 
 /** A seed field and the fields the seed lists below it. */
@@ -38,17 +47,18 @@ function fieldTree(fields: readonly SeedField[]): Map<string, FieldTree> {
   return root;
 }
 
-export function seedPayloads(components: Components, events: readonly SeedEvent[]): SeedPayload[] {
-  const resolve = (schema: RawSchema): RawSchema => {
+export function seedPayloads(model: ProtocolModel, events: readonly SeedEvent[]): SeedPayload[] {
+  const schemas = new Map(model.schemas.map((s) => [s.name, s.schema as Schema]));
+  const resolve = (schema: Schema): Schema => {
     if (schema.$ref === undefined) return schema;
-    const target = components.schemas[schema.$ref.replace('#/components/schemas/', '')];
+    const target = schemas.get(definitionName(schema.$ref) ?? '');
     if (target === undefined) throw new Error(`unresolved reference ${schema.$ref}`);
     return resolve(target);
   };
-  const branchName = (schema: RawSchema): string => schema.$ref?.split('/').at(-1) ?? '(inline)';
+  const branchName = (schema: Schema): string => definitionName(schema.$ref) ?? '(inline)';
 
   /** The smallest value of the schema: required properties only, scalars from examples. */
-  function minimal(schema: RawSchema): unknown {
+  function minimal(schema: Schema): unknown {
     const s = resolve(schema);
     if (s.oneOf) return minimal(s.oneOf[0]!);
     if (s.const !== undefined) return s.const;
@@ -73,18 +83,18 @@ export function seedPayloads(components: Components, events: readonly SeedEvent[
   }
 
   /** A value of the seed field's type: exactly its seed children, or minimal where the seed stops. */
-  function build(schema: RawSchema, node: FieldTree): unknown {
+  function build(schema: Schema, node: FieldTree): unknown {
     const s = resolve(schema);
     if (node.children.size === 0) {
-      if (node.type === 'string[]' && s.items) return [minimal(s.items as RawSchema)];
-      if (node.type === 'object[]' && s.items) return [minimal(s.items as RawSchema)];
+      if (node.type === 'string[]' && s.items) return [minimal(s.items)];
+      if (node.type === 'object[]' && s.items) return [minimal(s.items)];
       return minimal(s);
     }
-    if (s.type === 'array' && s.items) return [build(s.items as RawSchema, node)];
+    if (s.type === 'array' && s.items) return [build(s.items, node)];
     return buildObject(s.oneOf ? resolve(s.oneOf[0]!) : s, node.children);
   }
 
-  function buildObject(schema: RawSchema, children: Map<string, FieldTree>): Record<string, unknown> {
+  function buildObject(schema: Schema, children: Map<string, FieldTree>): Record<string, unknown> {
     return Object.fromEntries(
       [...children].map(([name, child]) => {
         const property = schema.properties?.[name];
@@ -94,12 +104,12 @@ export function seedPayloads(components: Components, events: readonly SeedEvent[
     );
   }
 
-  const messageByName = new Map(Object.values(components.messages).map((m) => [m.name, m]));
+  const messageByName = new Map(model.messages.map((m) => [m.name, m]));
   return events.flatMap((fact): SeedPayload[] => {
     const message = messageByName.get(fact.event);
     if (message === undefined) throw new Error(`no message named ${fact.event}`);
     if (fact.payload === 'none') return [{ event: fact.event, payload: null }];
-    const schema = resolve(message.payload!);
+    const schema = resolve({ $ref: definitionRef(message.payload!.ref) });
     if (fact.payload === 'string') return [{ event: fact.event, payload: minimal(schema) }];
     const children = fieldTree(fact.fields);
     // A union is built once per branch, each with the seed's fields taken from that branch; with no

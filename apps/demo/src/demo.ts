@@ -4,7 +4,7 @@
 import { createReferenceServer } from '@customer-chat/reference-server';
 import { createCustomerSDK, type CustomerEvents } from '@customer-chat/sdk';
 
-// The events of the seed reference (spec/test/fixtures/seed-facts.json), drafts included.
+// The events of the seed reference (spec/seed-facts.json), drafts included.
 const SEED_EVENTS = [
   'connected', 'connection_lost', 'connection_restored', 'customer_id', 'disconnected', 'chat_properties_updated',
   'chat_thread_properties_updated', 'last_seen_timestamp_updated', 'new_event', 'user_data', 'user_is_typing',

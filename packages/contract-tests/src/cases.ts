@@ -3,7 +3,7 @@
 // collection runs twice: as the suite's tests against the reference server, and in the coverage
 // meta-test against a degraded server variant, each run earning its own coverage through the
 // assertion helpers of `Contract`.
-import type { MessageModel, RequestOperationModel } from '@customer-chat/codegen/model';
+import type { MessageModel, RequestOperationModel } from '@customer-chat/spec-model';
 import { renderSite } from '@customer-chat/docs';
 import type { ReferenceAgent } from '@customer-chat/reference-server';
 import type { CustomerSDK } from '@customer-chat/sdk';
@@ -12,7 +12,7 @@ import { expect } from 'vitest';
 import { CaseContext, type ServerUnderTest, type Variant } from './context.js';
 import { Contract, type EmittedPush, type PayloadExpectation } from './contract.js';
 import type { CoverageReport } from './coverage.js';
-import { messageByKey, messageByName, model, payloadFields, pushFrame } from './model.js';
+import { messageByName, model, payloadFields, pushFrame } from './model.js';
 
 export interface ContractCase {
   /** The describe block it belongs to. */
@@ -77,9 +77,9 @@ const sdkRequestCases: ContractCase[] = model.requests.map((request) => ({
     const api = ctx.sdk(responder.url, 'token');
     const connected = await ctx.next(api, events.connected);
     // The handshake: login, then the ready request, whose reply is the connected event's payload.
-    ctx.contract.expectSdkEmits(messageByName(events.connected), connected, messageByKey(readyRequest.response).examples[0]!.payload);
-    const requestMessage = messageByKey(request.request);
-    const responseMessage = messageByKey(request.response);
+    ctx.contract.expectSdkEmits(messageByName(events.connected), connected, readyRequest.response.examples[0]!.payload);
+    const requestMessage = request.request;
+    const responseMessage = request.response;
     // Every example through the SDK (login, sent by the handshake already, is sent once more on demand).
     const results: unknown[] = [];
     const call = sdkCall(api, request.id);
@@ -108,14 +108,14 @@ const serverRequestCases: ContractCase[] = model.requests.map((request: RequestO
     await ctx.next(api, events.connected);
     // Real ids: examples name chats and threads that only exist in the examples.
     const { chat, thread } = await api.startChat({ events: [{ type: 'message', text: 'contract' }] });
-    const example = structuredClone(messageByKey(request.request).examples.at(-1)!.payload) as Record<string, unknown>;
+    const example = structuredClone(request.request.examples.at(-1)!.payload) as Record<string, unknown>;
     if ('chat' in example) example.chat = chat.id;
     if ('thread' in example) example.thread = thread.id;
     if (Array.isArray(example.threads)) example.threads = [thread.id];
     // Login is the handshake's (with a token the server issued); the others are sent here.
     if (request.id !== loginOperation) {
       const result = await sdkCall(api, request.id)(example);
-      expect(validate(messageByKey(request.response).name as MessageName, result).ok).toBe(true);
+      expect(validate(request.response.name as MessageName, result).ok).toBe(true);
     }
     // On the wire: the last request of this action the SDK sent, and the server's reply to it.
     const sent = tap.lastSent(request.action);
@@ -362,8 +362,8 @@ function section(text: string, title: string): string | undefined {
 }
 
 function headingFor(m: MessageModel): string {
-  if (m.kind === 'request') return model.requests.find((r) => r.request === m.key)!.id;
-  if (m.kind === 'response') return model.requests.find((r) => r.response === m.key)!.id;
+  if (m.kind === 'request') return model.requests.find((r) => r.request === m)!.id;
+  if (m.kind === 'response') return model.requests.find((r) => r.response === m)!.id;
   if (m.kind === 'error') return 'Error frame';
   return m.name;
 }

@@ -2,11 +2,11 @@
 // assertions about one message and one artifact and, only once every one of them passed, earns that
 // cell. A failed assertion throws before anything is recorded, and nothing outside these helpers can
 // record a cell (the ledger is private), so the coverage line counts passed assertions, not labels.
-import type { MessageModel, RequestOperationModel } from '@customer-chat/codegen/model';
+import { getAtPointer, type MessageModel, type RequestOperationModel } from '@customer-chat/spec-model';
 import { validate, validateFrame, type FrameName, type MessageName } from '@customer-chat/validators';
 import { expect } from 'vitest';
 import { artifactsFor, cellKey, computeCoverage, type Artifact, type CoverageReport } from './coverage.js';
-import { messageByKey, messageByName, model, readPointer } from './model.js';
+import { messageByName, model } from './model.js';
 
 type Frame = Record<string, unknown>;
 
@@ -96,7 +96,7 @@ export class Contract {
     expect(received.length, `no example of ${message.name} was sent`).toBe(message.examples.length);
     const clientEvent = message.clientEvent ? messageByName(message.clientEvent.event) : undefined;
     for (const { example, emitted } of received) {
-      const expected = message.clientEvent ? readPointer(example.payload, message.clientEvent.payload) : example.payload;
+      const expected = message.clientEvent ? getAtPointer(example.payload, message.clientEvent.payload) : example.payload;
       expect(emitted, `${message.name}: example ${String(example.name)}`).toEqual(expected);
       expectValidPayload(clientEvent ?? message, emitted);
     }
@@ -129,8 +129,8 @@ export class Contract {
    * Earns the request's and the response's server cells.
    */
   expectServerAnswers(request: RequestOperationModel, sent: unknown, reply: unknown): void {
-    const requestMessage = messageByKey(request.request);
-    const responseMessage = messageByKey(request.response);
+    const requestMessage = request.request;
+    const responseMessage = request.response;
     expect(sent, `the ${request.action} request`).toMatchObject({ action: request.action });
     expectValidFrame(requestMessage, sent);
     const id = (sent as Frame)[model.correlationField];

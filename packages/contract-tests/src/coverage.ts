@@ -1,7 +1,7 @@
 // Which artifact was checked against which message. The cells are earned by the assertion helpers of
 // `Contract` (src/contract.ts) when their assertion passes; this module only computes the report from
 // the earned cells, as a pure function, so it can be computed for any run (the real one, a degraded one).
-import type { MessageModel } from '@customer-chat/codegen/model';
+import type { MessageModel } from '@customer-chat/spec-model';
 
 export type Artifact = 'validators' | 'sdk' | 'server' | 'docs';
 

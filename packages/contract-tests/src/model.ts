@@ -1,22 +1,10 @@
 // The contract's source: the intermediate model of spec/asyncapi.yaml, the same one the
 // generators read, so every case below is computed from the spec.
-import { buildModel, REPOSITORY_ROOT } from '@customer-chat/codegen';
-import type { MessageModel, ProtocolModel } from '@customer-chat/codegen/model';
-import { loadCleanSpec } from '@customer-chat/spec-loader';
+import { definitionName, definitionRef, loadModel, messageByName as byName, type MessageModel, type ProtocolModel } from '@customer-chat/spec-model';
 
-export const model: ProtocolModel = buildModel(await loadCleanSpec(`${REPOSITORY_ROOT}/spec/asyncapi.yaml`), REPOSITORY_ROOT);
+export const model: ProtocolModel = await loadModel();
 
-export const messageByKey = (key: string): MessageModel => {
-  const message = model.messages.find((m) => m.key === key);
-  if (!message) throw new Error(`no message ${key}`);
-  return message;
-};
-
-export const messageByName = (name: string): MessageModel => {
-  const message = model.messages.find((m) => m.name === name);
-  if (!message) throw new Error(`no message named ${name}`);
-  return message;
-};
+export const messageByName = (name: string): MessageModel => byName(model, name);
 
 /** A push frame as the spec lays it out: the push header constants, the action and the payload. */
 export function pushFrame(message: MessageModel, payload: unknown): Record<string, unknown> {
@@ -35,21 +23,15 @@ export function isPushOf(action: string, frame: unknown): boolean {
   return record.action === action && Object.entries(model.frameConstants.push).every(([field, value]) => record[field] === value);
 }
 
-/** The value at a JSON pointer. */
-export function readPointer(value: unknown, pointer: string): unknown {
-  return pointer
-    .split('/')
-    .slice(1)
-    .reduce<unknown>((node, segment) => (node as Record<string, unknown> | undefined)?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')], value);
-}
-
 /** Top-level fields of a message's payload (every branch of a union), from the model's schemas. */
 export function payloadFields(message: MessageModel): string[] {
   const byName = new Map(model.schemas.map((s) => [s.name, s.schema]));
-  const resolve = (schema: Record<string, unknown>): Record<string, unknown> =>
-    typeof schema.$ref === 'string' ? resolve(byName.get(schema.$ref.replace('#/definitions/', '')) ?? {}) : schema;
+  const resolve = (schema: Record<string, unknown>): Record<string, unknown> => {
+    const ref = definitionName(schema.$ref);
+    return ref === undefined ? schema : resolve(byName.get(ref) ?? {});
+  };
   if (!message.payload) return [];
-  const root = resolve({ $ref: `#/definitions/${message.payload.ref}` });
+  const root = resolve({ $ref: definitionRef(message.payload.ref) });
   const branches = Array.isArray(root.oneOf) ? (root.oneOf as Array<Record<string, unknown>>).map(resolve) : [root];
   return [...new Set(branches.flatMap((b) => Object.keys((b.properties ?? {}) as object)))];
 }

@@ -4,7 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { validateFrame, type FrameName } from '@customer-chat/validators';
-import { messageByKey, model, responseFrame } from './model.js';
+import { model, responseFrame } from './model.js';
 
 export interface RecordedFrame {
   action: string;
@@ -25,7 +25,7 @@ export async function startResponder(): Promise<{ url: string; frames: RecordedF
       if (!request) throw new Error(`the SDK sent an unknown action ${action}`);
       const result = validateFrame(action as FrameName, frame);
       frames.push({ action, frame, valid: result.ok, errors: result.ok ? undefined : result.errors });
-      const example = messageByKey(request.response).examples[0]?.payload;
+      const example = request.response.examples[0]?.payload;
       socket.send(JSON.stringify(responseFrame(String(frame[model.correlationField]), action, example)));
     });
   });

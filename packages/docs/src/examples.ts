@@ -1,10 +1,11 @@
 // The code examples of the pages, written from the spec (event names, payload fields, request
 // arguments from the messages' examples, error codes from the catalogue). The build writes each
 // one to dist/examples/<id>.ts, and a test compiles them against @customer-chat/sdk.
+import { definitionRef } from '@customer-chat/spec-model';
 import { GENERATED_NOTICE } from './doc.js';
 import { resolve, type Shape } from './fields.js';
 import { jsLiteral, jsString } from './js-literal.js';
-import { messageByKey, schemaByName, type MessageModel, type ProtocolModel, type RequestModel } from './spec-model.js';
+import { schemaByName, type MessageModel, type ProtocolModel, type RequestModel } from './spec-model.js';
 
 export interface Example {
   /** The file name in dist/examples, without `.ts`: `event-new_event`, `method-sendEvent`. */
@@ -75,7 +76,7 @@ export function eventExample(model: ProtocolModel, event: MessageModel, shape: S
 
 /** The name of the schema a named schema finally is (a payload can be an alias of another). */
 function resolveName(model: ProtocolModel, name: string): string {
-  return resolve(model, { $ref: `#/definitions/${name}` }).name ?? name;
+  return resolve(model, { $ref: definitionRef(name) }).name ?? name;
 }
 
 /** The example payload with the most fields: the most telling one. */
@@ -105,8 +106,8 @@ function firstSentence(text: string): string {
 
 /** A call of the request's SDK method with arguments from its example, handling its telltale error. */
 export function methodExample(model: ProtocolModel, request: RequestModel): Example {
-  const args = richestExample(messageByKey(model, request.request));
-  const resultRef = messageByKey(model, request.response).payload?.ref;
+  const args = richestExample(request.request);
+  const resultRef = request.response.payload?.ref;
   const resultFields = resultRef === undefined ? [] : Object.keys(properties(resolve(model, schemaByName(model, resultRef).schema).schema));
   const argsText = args === undefined || (typeof args === 'object' && args !== null && Object.keys(args).length === 0) ? '' : jsLiteral(args, 2, 100, `  const x = await api.${request.id}(`.length);
   const call = `await api.${request.id}(${argsText})`;
@@ -133,7 +134,7 @@ export function methodExample(model: ProtocolModel, request: RequestModel): Exam
 
 /** The request the SDK sends by itself (`login`): how its arguments reach it, through the options. */
 export function loginExample(model: ProtocolModel, request: RequestModel, tokenArgument: string): Example {
-  const args = richestExample(messageByKey(model, request.request)) as Record<string, unknown> | undefined;
+  const args = richestExample(request.request) as Record<string, unknown> | undefined;
   const token = typeof args?.[tokenArgument] === 'string' ? (args[tokenArgument] as string) : 'token';
   const query = model.channel.query.map((q) => `  ${q.name}: ${jsString(`demo-${q.name.replace(/Id$/, '').toLowerCase()}`)},`);
   const lines = [

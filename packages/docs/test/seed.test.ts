@@ -1,7 +1,7 @@
 // The Markdown events page reproduces the normative seed's tables: checked against the seed facts
-// (spec/test/fixtures/seed-facts.json, the repository's record of the seed's tables).
+// (spec/seed-facts.json, the repository's record of the seed's tables).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_EVENT_ORDER } from '../src/spec-model.js';
+import { SEED_EVENTS } from '../src/spec-model.js';
 import { buildIntoTemporaryDirectory, type Built } from './helpers.js';
 import { readMarkdownSections, type MarkdownSection } from './markdown-reader.js';
 // The repository's one reader of the seed facts fixture (shared with the spec's own seed tests).
@@ -39,8 +39,8 @@ function tableFields(table: string[][]): Array<{ path: string[]; type: string; n
 }
 
 describe('events.md against the seed', () => {
-  it('keeps the seed\u2019s event order (SEED_EVENT_ORDER is the fixture\u2019s order)', () => {
-    expect([...SEED_EVENT_ORDER]).toEqual(facts.events.map((e) => e.event));
+  it('keeps the seed\u2019s event order (read from the spec package\u2019s record of the seed)', () => {
+    expect(SEED_EVENTS).toEqual(facts.events.map((e) => e.event));
     const headings = sections.filter((s) => s.level === 2).map((s) => s.heading);
     expect(headings.slice(0, facts.events.length)).toEqual(facts.events.map((e) => e.event));
   });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import * as TJS from 'typescript-json-schema';
 import { afterAll, describe, expect, it } from 'vitest';
+import { definitionRef } from '@customer-chat/spec-model';
 import { isObject, loadBundle, loadProtocol, PACKAGE_DIR, pascalCase, type Schema } from './support/protocol.js';
 
 const MODELS_FILE = `${PACKAGE_DIR}src/gen/models.ts`;
@@ -297,7 +298,7 @@ describe('every message payload: the TypeScript model matches the spec', () => {
   });
 
   it.each(headerSchemas)('frame headers %s', (name) => {
-    expect(firstMismatch(specNorm({ $ref: `#/definitions/${name}` }), modelNorm(models.schemaOf(name))) ?? 'no difference').toBe('no difference');
+    expect(firstMismatch(specNorm({ $ref: definitionRef(name) }), modelNorm(models.schemaOf(name))) ?? 'no difference').toBe('no difference');
   });
 });
 

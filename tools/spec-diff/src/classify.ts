@@ -2,7 +2,7 @@
 // message decides whether a schema change breaks anyone: what the client sends must stay
 // acceptable to the new server (a narrowing breaks old clients), what the server sends (and the
 // SDK emits) must stay acceptable to old clients (a widening breaks them).
-import type { JsonSchema, MessageModel, ProtocolModel } from '@customer-chat/codegen/model';
+import { definitionName, definitionRef, type JsonSchema, type MessageModel, type ProtocolModel } from '@customer-chat/spec-model';
 import { diffSchemas, type Effect } from './schema-diff.js';
 
 export type Direction = 'client-to-server' | 'server-to-client' | 'sdk-to-application' | 'protocol';
@@ -42,13 +42,13 @@ function packagesFor(message: MessageModel): string[] {
 function resolver(model: ProtocolModel) {
   const byName = new Map(model.schemas.map((s) => [s.name, s.schema]));
   const resolve = (schema: JsonSchema): JsonSchema => {
-    const ref = typeof schema.$ref === 'string' ? schema.$ref.replace('#/definitions/', '') : undefined;
+    const ref = definitionName(schema.$ref);
     return ref === undefined ? schema : resolve(byName.get(ref) ?? {});
   };
   return resolve;
 }
 
-const payloadOf = (message: MessageModel): JsonSchema => (message.payload ? { $ref: `#/definitions/${message.payload.ref}` } : { type: 'null' });
+const payloadOf = (message: MessageModel): JsonSchema => (message.payload ? { $ref: definitionRef(message.payload.ref) } : { type: 'null' });
 
 export function classifyChanges(base: ProtocolModel, head: ProtocolModel): Change[] {
   const changes: Change[] = [];

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildModel, REPOSITORY_ROOT } from '@customer-chat/codegen';
+import { buildModel, REPOSITORY_ROOT } from '@customer-chat/spec-model';
 import { loadCleanSpec, SpecError, type SpecProblem } from '@customer-chat/spec-loader';
 import { missingMajors, readChangesets } from './changesets.js';
 import { classifyChanges, type Change } from './classify.js';

@@ -2,7 +2,7 @@
 // each difference as a widening (more values valid than before), a narrowing (fewer) or an
 // incompatible change. Whether that breaks anyone depends on who writes and who reads the data,
 // which the caller knows (see classify.ts).
-import type { JsonSchema } from '@customer-chat/codegen/model';
+import type { JsonSchema } from '@customer-chat/spec-model';
 
 export type Effect = 'widening' | 'narrowing' | 'incompatible';
 

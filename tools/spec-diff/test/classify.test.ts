@@ -1,30 +1,32 @@
 // One fixture pair per rule: the real spec, and a copy with one change. Each must be classified
 // with the right direction and verdict.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildModel, REPOSITORY_ROOT } from '@customer-chat/codegen';
-import { loadCleanSpec } from '@customer-chat/spec-loader';
+import { loadSpec } from '@customer-chat/spec-loader';
+import { loadModel, REPOSITORY_ROOT, SPEC_FILE } from '@customer-chat/spec-model';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { missingMajors } from '../src/changesets.js';
 import { classifyChanges, type Change } from '../src/classify.js';
 
-const SPEC = join(REPOSITORY_ROOT, 'spec/asyncapi.yaml');
+const SPEC = SPEC_FILE;
 const work = mkdtempSync(join(tmpdir(), 'spec-diff-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 type Doc = { components: { schemas: Record<string, any>; messages: Record<string, any> }; operations: Record<string, any>; channels: Record<string, any> };
 
+// The document as written, from the loader (the one reader of the YAML); a variant is written as
+// JSON, which is YAML too.
+const written = (await loadSpec(SPEC)).raw;
 let counter = 0;
 function variant(edit: (doc: Doc) => void): string {
-  const doc = parse(readFileSync(SPEC, 'utf8')) as Doc;
+  const doc = structuredClone(written) as Doc;
   edit(doc);
   const file = join(work, `variant-${(counter += 1)}.yaml`);
-  writeFileSync(file, stringify(doc));
+  writeFileSync(file, JSON.stringify(doc, null, 2));
   return file;
 }
-const model = async (file: string) => buildModel(await loadCleanSpec(file), REPOSITORY_ROOT);
+const model = (file: string) => loadModel(file);
 const baseModel = await model(SPEC);
 const changesFor = async (edit: (doc: Doc) => void): Promise<Change[]> => classifyChanges(baseModel, await model(variant(edit)));
 const described = (description: string) => ({ type: 'string', description });

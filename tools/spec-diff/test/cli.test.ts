@@ -4,9 +4,9 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPOSITORY_ROOT } from '@customer-chat/codegen';
+import { loadSpec } from '@customer-chat/spec-loader';
+import { REPOSITORY_ROOT } from '@customer-chat/spec-model';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 
 const PACKAGE = join(REPOSITORY_ROOT, 'tools/spec-diff');
 /** The caller's directory (INIT_CWD, as pnpm sets it): fixtures are named relative to it. */
@@ -45,13 +45,16 @@ function expectClean(output: string) {
   expect(output).not.toContain(tmpdir());
 }
 
-// Fixtures are edits of the spec at HEAD, so they do not depend on work in progress.
-const headSpec = execFileSync('git', ['show', 'HEAD:spec/asyncapi.yaml'], { cwd: REPOSITORY_ROOT, encoding: 'utf8' });
+// Fixtures are edits of the spec at HEAD, so they do not depend on work in progress. The loader
+// reads it (the one reader of the YAML); each fixture is written as JSON, which is YAML too.
+const headFile = join(work, 'head.yaml');
+writeFileSync(headFile, execFileSync('git', ['show', 'HEAD:spec/asyncapi.yaml'], { cwd: REPOSITORY_ROOT, encoding: 'utf8' }));
+const headSpec = (await loadSpec(headFile)).raw;
 type Schemas = Record<string, { properties: Record<string, unknown>; required: string[] } & Record<string, unknown>>;
 function fixture(name: string, edit: (schemas: Schemas) => void = () => {}): string {
-  const doc = parse(headSpec) as { components: { schemas: Schemas } };
+  const doc = structuredClone(headSpec) as { components: { schemas: Schemas } };
   edit(doc.components.schemas);
-  writeFileSync(join(work, name), stringify(doc));
+  writeFileSync(join(work, name), JSON.stringify(doc, null, 2));
   return name;
 }
 

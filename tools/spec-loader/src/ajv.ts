@@ -4,6 +4,7 @@
 // misspelt keywords (`maxItem`) instead of silently ignoring them.
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { visitSchemas } from './schema-traversal.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -13,15 +14,11 @@ export const SPEC_SCHEMA_ID = 'urn:customer-chat:asyncapi';
 
 const ASYNCAPI_ANNOTATIONS = ['discriminator', 'externalDocs', 'components'];
 
-function collectExtensionKeys(node: unknown, into: Set<string>): Set<string> {
-  if (Array.isArray(node)) for (const item of node) collectExtensionKeys(item, into);
-  else if (node !== null && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) {
-      if (key.startsWith('x-')) into.add(key);
-      collectExtensionKeys(value, into);
-    }
-  }
-  return into;
+/** The `x-` keys of every schema under `components` (AsyncAPI objects entered too: `allKeys`). */
+function extensionKeys(components: unknown): Set<string> {
+  const keys = new Set<string>();
+  visitSchemas(components, (node) => Object.keys(node).filter((key) => key.startsWith('x-')).forEach((key) => keys.add(key)), { allKeys: true });
+  return keys;
 }
 
 /**
@@ -31,7 +28,7 @@ function collectExtensionKeys(node: unknown, into: Set<string>): Set<string> {
 export function createSpecAjv(raw: Record<string, unknown>, options: Options = {}): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true, ...options });
   addFormats(ajv);
-  for (const keyword of [...ASYNCAPI_ANNOTATIONS, ...collectExtensionKeys(raw.components, new Set())]) {
+  for (const keyword of [...ASYNCAPI_ANNOTATIONS, ...extensionKeys(raw.components)]) {
     ajv.addKeyword({ keyword, schemaType: ['string', 'object', 'array', 'boolean', 'number'] });
   }
   ajv.addSchema({ $id: SPEC_SCHEMA_ID, components: raw.components }, SPEC_SCHEMA_ID, undefined, false);

@@ -4,9 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { Parser, type AsyncAPIDocumentInterface, type Diagnostic } from '@asyncapi/parser';
 import { LineCounter, parseDocument } from 'yaml';
+import { formatPointer, parsePointer } from './json-pointer.js';
 import { projectRules } from './ruleset.js';
 
 export { projectRules };
+export * from './json-pointer.js';
+export * from './schema-traversal.js';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -36,18 +39,6 @@ export interface LoadedSpec {
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'information', 'hint'];
 
-export function toPointer(path: ReadonlyArray<string | number>): string {
-  return path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-}
-
-export function fromPointer(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
 export function formatProblem(problem: SpecProblem, cwd = process.cwd()): string {
   const where = `${relative(cwd, problem.file) || problem.file}:${problem.line}:${problem.column}`;
   return `${where} ${problem.severity} ${problem.code} at ${problem.pointer || '/'}: ${problem.message}`;
@@ -69,7 +60,7 @@ function toProblem(file: string, diagnostic: Diagnostic): SpecProblem {
     file,
     line: diagnostic.range.start.line + 1,
     column: diagnostic.range.start.character + 1,
-    pointer: toPointer(diagnostic.path),
+    pointer: formatPointer(diagnostic.path),
   };
 }
 
@@ -79,7 +70,7 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
   const lineCounter = new LineCounter();
   const yaml = parseDocument(source, { prettyErrors: true, lineCounter });
   const locate = (pointer: string) => {
-    const path = fromPointer(pointer);
+    const path = parsePointer(pointer);
     for (let length = path.length; length >= 0; length -= 1) {
       const node = yaml.getIn(path.slice(0, length), true) as { range?: [number, number, number] } | undefined;
       if (node?.range) {

@@ -1,7 +1,7 @@
 // The project's own Spectral rules, on top of @asyncapi/parser's core rules (whose "recommended"
 // set only covers AsyncAPI 2). They keep the document good enough to generate docs and typed
 // code from: every message named, summarised and exemplified, every schema and field described.
-import { pattern, truthy } from '@stoplight/spectral-functions';
+import { pattern, schema, truthy } from '@stoplight/spectral-functions';
 import type { RuleDefinition } from '@stoplight/spectral-core';
 
 const warn = 'warn' as const;
@@ -51,5 +51,14 @@ export const projectRules = {
     severity: warn,
     given: "$.components.schemas..[?(@.type === 'object')].properties[*]",
     then: { field: 'description', function: truthy },
+  },
+  'customer-chat-ref-alone': {
+    description: 'A $ref stands alone: the parser replaces the object by the one it references and drops anything beside the $ref.',
+    message: 'a $ref stands alone: the parser drops anything beside it, so say it on the referenced object instead',
+    severity: warn,
+    // Where the references are written, not where the parser has resolved them.
+    resolved: false,
+    given: '$..[?(@ && @.$ref)]',
+    then: { function: schema, functionOptions: { schema: { type: 'object', maxProperties: 1 } } },
   },
 } satisfies Record<string, RuleDefinition>;

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatProblem, loadCleanSpec, loadSpec, SpecError, toPointer } from '../src/index.js';
+import { compileAt, createSpecAjv } from '../src/ajv.js';
+import { formatProblem, loadCleanSpec, loadSpec, SpecError } from '../src/index.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -37,6 +38,8 @@ describe('loadSpec', () => {
       expect.arrayContaining([
         ['customer-chat-message-summary', '/components/messages/ping', 'warning'],
         ['customer-chat-property-description', '/components/schemas/Ping/properties/at', 'warning'],
+        // The parser would silently drop the description beside the $ref.
+        ['customer-chat-ref-alone', '/components/schemas/Ping/properties/since', 'warning'],
       ]),
     );
   });
@@ -55,17 +58,34 @@ describe('loadCleanSpec', () => {
   });
 });
 
-describe('toPointer', () => {
-  it('escapes ~ and / as RFC 6901 says', () => {
-    expect(toPointer(['a/b', 'c~d', 0])).toBe('/a~1b/c~0d/0');
-    expect(toPointer([])).toBe('');
-  });
-});
-
 describe('locate', () => {
   it('gives the line of the node at a pointer, or of its nearest ancestor', async () => {
     const spec = await loadSpec(fixture('minimal.yaml'));
     expect(spec.locate('/components/schemas/Ping/properties/at')).toEqual({ line: 31, column: 11 });
     expect(spec.locate('/components/schemas/Ping/nothing/here').line).toBe(spec.locate('/components/schemas/Ping').line);
+  });
+});
+
+describe('createSpecAjv', () => {
+  const components = {
+    schemas: {
+      Reason: { type: 'string', enum: ['a'], 'x-enum-descriptions': { a: 'A.' } },
+      Event: {
+        oneOf: [{ type: 'object', 'x-branch': true, properties: { at: { type: 'integer', 'x-unit': 'ms' } } }],
+        discriminator: 'type',
+      },
+    },
+    messages: { ping: { payload: { $ref: '#/components/schemas/Event' }, 'x-client-event': { event: 'pong', payload: '' } } },
+  };
+
+  it('accepts the extensions of every schema, at any depth, and compiles by pointer', () => {
+    const ajv = createSpecAjv({ components });
+    expect(compileAt(ajv, '/components/messages/ping/payload')({ at: 1 })).toBe(true);
+    expect(compileAt(ajv, '/components/schemas/Event')({ at: 'soon' })).toBe(false);
+  });
+
+  it('still rejects a misspelt keyword', () => {
+    const misspelt = { schemas: { Pings: { type: 'array', maxItem: 3 } } };
+    expect(() => compileAt(createSpecAjv({ components: misspelt }), '/components/schemas/Pings')).toThrow(/unknown keyword: "maxItem"/);
   });
 });

@@ -4,7 +4,7 @@ import type { Block, Inline, Page, TableRow } from '../doc.js';
 import { loginExample, methodExample } from '../examples.js';
 import { shapeBlocks } from '../field-table.js';
 import { payloadShape } from '../fields.js';
-import { isLoginOperation, messageByKey, schemaByName, type RequestModel } from '../spec-model.js';
+import { isLoginOperation, schemaByName, type RequestModel } from '../spec-model.js';
 import { describeBlocks, describeInline, exampleBlock, label, shapeContext, type PageContext } from './context.js';
 
 /** The client error codes a request can reject with besides the server's (not those reported as `error` events). */
@@ -44,8 +44,8 @@ function errorsTable(context: PageContext, request: RequestModel): Block[] {
 function methodSection(context: PageContext, request: RequestModel): Block {
   const { model } = context;
   const login = isLoginOperation(model, request);
-  const requestMessage = messageByKey(model, request.request);
-  const responseMessage = messageByKey(model, request.response);
+  const requestMessage = request.request;
+  const responseMessage = request.response;
   const args = payloadShape(shapeContext(context, true), requestMessage.payload?.ref);
   const result = payloadShape(shapeContext(context, true), responseMessage.payload?.ref);
   const argsSchema = requestMessage.payload === undefined ? undefined : schemaByName(model, requestMessage.payload.ref).schema;

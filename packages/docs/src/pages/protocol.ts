@@ -6,7 +6,7 @@ import { errorHandlingExample } from '../examples.js';
 import { shapeBlocks } from '../field-table.js';
 import { payloadShape } from '../fields.js';
 import { parseMarkdown } from '../spec-markdown.js';
-import { messageByKey, schemaByName, type MessageModel, type ProtocolModel } from '../spec-model.js';
+import { schemaByName, type MessageModel, type ProtocolModel } from '../spec-model.js';
 import { describeInline, exampleBlock, label, shapeContext, type PageContext } from './context.js';
 
 type Reaction = ProtocolModel['disconnectionReasons'][number]['reaction'];
@@ -37,9 +37,9 @@ function exampleFrame(model: ProtocolModel, message: MessageModel, action: strin
 /** The request an error example belongs to: the one with the field its `error.pointer` names. */
 function failedAction(model: ProtocolModel, error: MessageModel): string {
   const pointer = JSON.stringify(error.examples[0]?.payload ?? {}).match(/"pointer":"\/payload\/([^/"]+)/)?.[1];
-  const candidates = model.requests.filter((r) => r.error === error.key);
+  const candidates = model.requests.filter((r) => r.error === error);
   const byField = candidates.find((r) => {
-    const ref = messageByKey(model, r.request).payload?.ref;
+    const ref = r.request.payload?.ref;
     const fields = ref === undefined ? {} : ((schemaByName(model, ref).schema['properties'] as Record<string, unknown> | undefined) ?? {});
     return pointer !== undefined && pointer in fields;
   });
@@ -70,8 +70,8 @@ function frameHeaders(context: PageContext): Block[] {
   };
   const request = firstNamed(model.requests, (r) => r.action);
   const samples: Record<string, MessageModel | undefined> = {
-    request: request && messageByKey(model, request.request),
-    response: request && messageByKey(model, request.response),
+    request: request?.request,
+    response: request?.response,
     error: model.messages.find((m) => m.kind === 'error'),
     push: firstNamed(model.messages.filter((m) => m.kind === 'push' && m.examples.length > 0), (m) => m.name),
   };

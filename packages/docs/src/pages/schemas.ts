@@ -1,5 +1,6 @@
 // The schemas page: every named schema of the document with its description, its fields (or
 // branches, values, constraints), where it is used, and its examples as JSON.
+import { visitSchemas } from '@customer-chat/spec-model';
 import type { Block, Inline, Page, Target } from '../doc.js';
 import { shapeBlocks } from '../field-table.js';
 import { payloadShape, resolve, seedType } from '../fields.js';
@@ -26,7 +27,9 @@ function constraints(schema: JsonSchema): string[] {
 }
 
 function references(schema: JsonSchema, name: string): boolean {
-  return JSON.stringify(schema).includes(`"#/definitions/${name}"`);
+  let found = false;
+  visitSchemas(schema, (node) => (found ||= refName(node) === name));
+  return found;
 }
 
 /** Where a schema is used: the events and methods whose payload it is, the schemas that refer to it. */
@@ -35,8 +38,8 @@ function usedIn(context: PageContext, named: NamedSchema): Inline[] {
   const targets: Array<{ text: string; to: Target }> = [];
   for (const event of emittedEvents(model)) if (event.payload?.ref === named.name) targets.push({ text: event.name, to: { page: 'events', id: event.name } });
   for (const request of model.requests) {
-    const args = model.messages.find((m) => m.key === request.request)?.payload?.ref;
-    const result = model.messages.find((m) => m.key === request.response)?.payload?.ref;
+    const args = request.request.payload?.ref;
+    const result = request.response.payload?.ref;
     if (args === named.name || result === named.name) targets.push({ text: request.id, to: { page: 'methods', id: request.id } });
   }
   for (const other of model.schemas) if (other.name !== named.name && references(other.schema, named.name)) targets.push({ text: other.name, to: { page: 'schemas', id: other.name } });

@@ -27,7 +27,7 @@ interface SeedEvent {
   payload: 'object' | 'none' | 'string';
   fields: { path: string[] }[];
 }
-const seed = JSON.parse(readFileSync(join(ROOT, 'spec/test/fixtures/seed-facts.json'), 'utf8')) as { events: SeedEvent[] };
+const seed = JSON.parse(readFileSync(join(ROOT, 'spec/seed-facts.json'), 'utf8')) as { events: SeedEvent[] };
 
 let work: string;
 let siteDir: string;

@@ -1,8 +1,7 @@
 // End-to-end harness: a real reference server on 127.0.0.1 (ephemeral port, `validateOutgoing`),
 // real SDK instances over `ws`, a typed recorder of everything an SDK emits, and the spec itself
 // (read from spec/asyncapi.yaml) to derive what must be covered. No mocks anywhere.
-import { buildModel, emittedEvents, REPOSITORY_ROOT } from '@customer-chat/codegen';
-import { loadCleanSpec } from '@customer-chat/spec-loader';
+import { emittedEvents, loadModel } from '@customer-chat/spec-model';
 import { createReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '@customer-chat/reference-server';
 import { afterEach, beforeEach, expect } from 'vitest';
 import WebSocket from 'ws';
@@ -240,7 +239,7 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 
 // The generators' own model of spec/asyncapi.yaml: what the SDK must cover, read the same way the
 // SDK was generated (not a second reader of the document).
-const specModel = buildModel(await loadCleanSpec(`${REPOSITORY_ROOT}/spec/asyncapi.yaml`), REPOSITORY_ROOT);
+export const specModel = await loadModel();
 
 /** The events the SDK emits (client events, and pushes under their client event's name). */
 export function specEmittedEvents(): string[] {

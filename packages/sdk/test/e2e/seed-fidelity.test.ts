@@ -9,17 +9,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { createCustomerSDK, type CustomerSDK } from '../../src/node.js';
 import { facts } from '../../../../spec/test/seed-facts.js';
 import { seedPayloads, type SeedPayload } from '../../../../spec/test/seed-payloads.js';
-import { raw } from '../../../../spec/test/spec.js';
-import { Recorder, until } from './harness.js';
+import { Recorder, specModel, until } from './harness.js';
 
-const payloads = seedPayloads(raw.components, facts.events);
+const payloads = seedPayloads(specModel, facts.events);
 const first = (event: string): unknown => payloads.find((p) => p.event === event)!.payload;
 const label = (p: SeedPayload): string => `${p.event}${p.branch ? ` (${p.branch})` : ''}`;
-const pushed = new Set(
-  Object.values(raw.components.messages)
-    .filter((m) => m.traits?.some((t) => t.$ref.endsWith('/pushFrame')))
-    .map((m) => m.name),
-);
+const pushed = new Set(specModel.messages.filter((m) => m.kind === 'push').map((m) => m.name));
 
 describe('validators accept payloads with exactly the seed fields', () => {
   it.each(payloads.map((p) => [label(p), p] as const))('%s', (_, { event, payload }) => {

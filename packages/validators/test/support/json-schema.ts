@@ -2,6 +2,7 @@
 // schema: references resolved, the oneOf branch a value takes chosen by its discriminator, and
 // every location listed with the schema that governs it. The mutation and generation tests build
 // on it, so nothing there names a message or a field.
+import { definitionName } from '@customer-chat/spec-model';
 import { isObject, pointer, type Path, type Schema } from './protocol.js';
 
 export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'null' | 'array' | 'object';
@@ -96,8 +97,8 @@ export class SchemaSet {
     for (let hops = 0; typeof current.$ref === 'string'; hops += 1) {
       if (hops > 32) throw new Error(`reference loop at ${current.$ref}`);
       const ref = current.$ref;
-      if (!ref.startsWith('#/definitions/')) throw new Error(`unsupported reference ${ref}`);
-      name = decodeURIComponent(ref.slice('#/definitions/'.length));
+      name = definitionName(ref);
+      if (name === undefined) throw new Error(`unsupported reference ${ref}`);
       const target = this.definitions[name];
       if (target === undefined) throw new Error(`unresolved reference ${ref}`);
       current = target;

@@ -1,29 +1,29 @@
-// Shared by the validators' tests: the spec read once (through the codegen model, so kinds and
+// Shared by the validators' tests: the spec read once (through the spec model, so kinds and
 // wire actions are the generator's own), the generated JSON Schemas, frames built the way the
 // protocol describes them, and JSON-pointer helpers.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildModel, type ProtocolModel } from '@customer-chat/codegen';
 import { loadCleanSpec } from '@customer-chat/spec-loader';
+import { buildModel, formatPointer, REPOSITORY_ROOT, SPEC_FILE, type MessageModel, type ParsedSpec, type ProtocolModel } from '@customer-chat/spec-model';
 
-export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export { pascalCase } from '@customer-chat/spec-model';
+export { REPOSITORY_ROOT, SPEC_FILE };
 export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
-export const SPEC_FILE = fileURLToPath(new URL('../../../../spec/asyncapi.yaml', import.meta.url));
 
-export type Message = ProtocolModel['messages'][number];
+export type Message = MessageModel;
 export type Schema = { [keyword: string]: unknown };
 
 export interface Protocol {
   model: ProtocolModel;
-  /** The document as written (references kept), for what the model leaves out (example headers). */
-  raw: Record<string, unknown>;
+  /** The parsed document, for what the model leaves out (example headers). */
+  document: ParsedSpec['document'];
 }
 
 let loading: Promise<Protocol> | undefined;
 
 /** Parses the spec once per test file (the parser takes a couple of seconds). */
 export function loadProtocol(): Promise<Protocol> {
-  loading ??= loadCleanSpec(SPEC_FILE).then((spec) => ({ model: buildModel(spec, REPOSITORY_ROOT), raw: spec.raw }));
+  loading ??= loadCleanSpec(SPEC_FILE).then((spec) => ({ model: buildModel(spec, REPOSITORY_ROOT), document: spec.document }));
   return loading;
 }
 
@@ -40,15 +40,6 @@ export function loadBundle(): { definitions: Record<string, Schema> } {
   const bundle = readJson('schemas/bundle.json');
   if (!isObject(bundle) || !isObject(bundle.definitions)) throw new Error('schemas/bundle.json has no definitions');
   return bundle as { definitions: Record<string, Schema> };
-}
-
-/** `user_is_typing` -> `UserIsTyping`, as the generator names a message's declarations. */
-export function pascalCase(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join('');
 }
 
 /** A frame around `payload`, built from the message's kind as the spec's frame table says. */
@@ -69,24 +60,14 @@ export function frameOf(message: Message, payload: unknown): Record<string, unkn
 
 /** The headers an example gives in the document (the model keeps only payloads). */
 export function exampleHeaders(protocol: Protocol, message: Message, index: number): Record<string, unknown> | undefined {
-  const components = isObject(protocol.raw.components) ? protocol.raw.components : {};
-  const messages = isObject(components.messages) ? components.messages : {};
-  const raw = messages[message.key];
-  const examples = isObject(raw) && Array.isArray(raw.examples) ? (raw.examples as unknown[]) : [];
-  const example = examples[index];
-  return isObject(example) && isObject(example.headers) ? example.headers : undefined;
+  const headers: unknown = protocol.document.components().messages().get(message.key)?.examples().all()[index]?.headers();
+  return isObject(headers) ? headers : undefined;
 }
 
 export type Path = ReadonlyArray<string | number>;
 
-export function escapeSegment(segment: string | number): string {
-  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 /** RFC 6901 JSON pointer of a path: `''` for the root. */
-export function pointer(path: Path): string {
-  return path.map((segment) => `/${escapeSegment(segment)}`).join('');
-}
+export const pointer = formatPointer;
 
 /** Whether `ancestor` points at `target` or at one of its ancestors. */
 export function isAtOrAbove(ancestor: string, target: string): boolean {

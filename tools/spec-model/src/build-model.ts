@@ -1,0 +1,103 @@
+// Builds the intermediate model from the parser's document (references resolved and traits merged
+// by @asyncapi/parser): one pass per spec object, then the cross-checks that need them all (every
+// message used by exactly one operation, unique names). Problems are collected and thrown together.
+import { relative } from 'node:path';
+import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
+import type { LoadedSpec } from '@customer-chat/spec-loader';
+import { appendPointer } from '@customer-chat/spec-loader/json-pointer';
+import { readCatalogues } from './catalogues.js';
+import { readServers, readWireChannel } from './channel.js';
+import { readDiscriminators } from './discriminators.js';
+import { readFrameConstants, readLifecycle } from './lifecycle.js';
+import { readMessages } from './messages.js';
+import { pascalCase } from './naming.js';
+import { readOperations } from './operations.js';
+import { NamedSchemaFinder } from './parser-schemas.js';
+import { ProblemCollector } from './problems.js';
+import { readSchemas } from './schemas.js';
+import type { MessageKind, MessageModel, ProtocolModel } from './types.js';
+
+/** A loaded document the model can be built from: parsed, with the locations of its nodes. */
+export type ParsedSpec = Pick<LoadedSpec, 'file' | 'locate'> & { document: AsyncAPIDocumentInterface };
+
+export function buildModel(spec: ParsedSpec, repositoryRoot: string): ProtocolModel {
+  const problems = new ProblemCollector(spec);
+  const { document } = spec;
+
+  const { schemas, parsed } = readSchemas(document, problems);
+  const discriminators = readDiscriminators(schemas, problems);
+  const catalogues = readCatalogues(parsed, problems);
+
+  const read = readMessages(document, schemas, new NamedSchemaFinder(parsed), problems);
+  const messages = read.map((m) => m.model);
+  const byJson = new Map(read.map((m) => [m.json, m.model]));
+  const { requests, receives } = readOperations(document, (json) => byJson.get(json), new Set(catalogues.errorTypes.map((e) => e.value)), problems);
+
+  const roles = new Set<MessageModel>();
+  const assign = (message: MessageModel, kind: MessageKind, action: string | undefined, pointer: string) => {
+    // The error response answers every request; any other message has exactly one role.
+    if (roles.has(message) && !(kind === 'error' && message.kind === 'error')) problems.add(pointer, `message ${message.key} is used by more than one operation`);
+    roles.add(message);
+    Object.assign(message, { kind, action });
+  };
+  for (const request of requests) {
+    const pointer = appendPointer('/operations', request.id);
+    assign(request.request, 'request', request.action, appendPointer(pointer, 'messages', 0));
+    assign(request.response, 'response', request.action, appendPointer(pointer, 'reply', 'messages', 0));
+    assign(request.error, 'error', undefined, appendPointer(pointer, 'reply', 'messages', 1));
+  }
+  for (const receive of receives) {
+    const client = receive.emittedBy === 'client';
+    assign(receive.message, client ? 'client' : 'push', client ? undefined : receive.message.name, appendPointer('/operations', receive.id));
+  }
+  for (const m of messages) {
+    if (!roles.has(m)) problems.add(m.pointer, 'message is not used by any operation');
+    else if (m.kind !== 'client' && m.headers === undefined) problems.add(m.pointer, 'a message on the wire needs frame headers');
+  }
+
+  // Generated identifiers come from the name (`note_posted` -> `NotePosted`, `notePostedPayload`):
+  // two names that give the same identifiers (`note_posted`, `note_posted_`; `get_v2`, `get_v_2`)
+  // would make one message's precompiled validator silently replace the other's.
+  const seen = new Set<string>();
+  const identifiers = new Map<string, string>();
+  for (const m of messages) {
+    if (seen.has(m.name)) problems.add(m.pointer, `message name "${m.name}" is used twice`);
+    seen.add(m.name);
+    const identifier = pascalCase(m.name);
+    const other = identifiers.get(identifier);
+    if (other !== undefined && other !== m.name) problems.add(m.pointer, `message name "${m.name}" gives the same generated names (${identifier}) as "${other}"`);
+    if (other === undefined) identifiers.set(identifier, m.name);
+  }
+
+  const schemaByName = new Map(schemas.map((s) => [s.name, s.schema]));
+  const lifecycle = readLifecycle(document, requests, messages, (m) => (m.payload ? schemaByName.get(m.payload.ref) : undefined), problems);
+  const frameConstants = readFrameConstants(messages, problems);
+  const correlationFields = new Set(messages.filter((m) => m.kind !== 'client' && m.kind !== 'push').map((m) => m.correlationField));
+  if (correlationFields.size !== 1 || correlationFields.has(undefined)) {
+    problems.add('/components/messages', `every request and reply needs the same correlationId header field, found ${[...correlationFields].map(String).join(', ')}`);
+  }
+  for (const m of messages) {
+    if (m.clientEvent && !messages.some((c) => c.kind === 'client' && c.name === m.clientEvent!.event)) {
+      problems.add(appendPointer(m.pointer, 'x-client-event'), `"${m.clientEvent.event}" is not a client event`);
+    }
+  }
+  const channel = readWireChannel(document, problems);
+  problems.throwIfAny();
+
+  const info = document.info();
+  return {
+    servers: readServers(document),
+    channel,
+    lifecycle,
+    frameConstants,
+    correlationField: [...correlationFields][0] ?? '',
+    source: relative(repositoryRoot, spec.file).split('\\').join('/'),
+    info: { title: info.title(), version: info.version(), description: info.description(), docsUrl: info.externalDocs()?.url() },
+    schemas,
+    discriminators,
+    messages,
+    requests,
+    receives,
+    ...catalogues,
+  };
+}

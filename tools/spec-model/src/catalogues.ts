@@ -1,0 +1,67 @@
+// Reads the enum catalogues the runtime needs from `x-` extensions on named enum schemas:
+// error types (`x-client-codes`), client error codes (the enum that holds every client code), and
+// disconnection reasons (`x-reactions`). Each value must be described in `x-enum-descriptions`.
+// Read from the parser's JSON of each named schema, where the extensions still are.
+import { appendPointer } from '@customer-chat/spec-loader/json-pointer';
+import { isSchemaObject } from '@customer-chat/spec-loader/schema-traversal';
+import type { ProblemCollector } from './problems.js';
+import type { EnumEntry, ProtocolModel } from './types.js';
+
+type RawSchemas = Record<string, Record<string, unknown>>;
+const schemaPointer = (name: string, ...path: string[]) => appendPointer('/components/schemas', name, ...path);
+const REACTIONS = new Set(['reconnect', 'stay_disconnected', 'destroy']);
+
+function single(schemas: RawSchemas, predicate: (s: Record<string, unknown>) => boolean, what: string, problems: ProblemCollector) {
+  const found = Object.entries(schemas).filter(([, s]) => predicate(s));
+  if (found.length !== 1) {
+    problems.add('/components/schemas', `expected exactly one schema with ${what}, found ${found.length}`);
+    return undefined;
+  }
+  return found[0]!;
+}
+
+function entries([name, schema]: [string, Record<string, unknown>], problems: ProblemCollector): EnumEntry[] {
+  const values = (schema.enum ?? []) as string[];
+  const descriptions = (schema['x-enum-descriptions'] ?? {}) as Record<string, string>;
+  for (const key of Object.keys(descriptions)) if (!values.includes(key)) problems.add(schemaPointer(name, 'x-enum-descriptions', key), `"${key}" is not a value of the enum`);
+  return values.map((value) => {
+    if (!descriptions[value]) problems.add(schemaPointer(name, 'x-enum-descriptions'), `value "${value}" has no description`);
+    return { value, description: descriptions[value] ?? '' };
+  });
+}
+
+export function readCatalogues(
+  parsed: ReadonlyMap<string, unknown>,
+  problems: ProblemCollector,
+): Pick<ProtocolModel, 'errorTypes' | 'clientErrorCodes' | 'disconnectionReasons' | 'catalogueSchemas'> {
+  const schemas: RawSchemas = Object.fromEntries([...parsed].filter((entry): entry is [string, Record<string, unknown>] => isSchemaObject(entry[1])));
+  const errorSchema = single(schemas, (s) => s['x-client-codes'] !== undefined, 'x-client-codes (the error catalogue)', problems);
+  const reasonSchema = single(schemas, (s) => s['x-reactions'] !== undefined, 'x-reactions (the disconnection reasons)', problems);
+  if (!errorSchema || !reasonSchema) {
+    return { errorTypes: [], clientErrorCodes: [], disconnectionReasons: [], catalogueSchemas: { errorType: '', clientErrorCode: '', disconnectionReason: '' } };
+  }
+
+  const codes = (errorSchema[1]['x-client-codes'] ?? {}) as Record<string, string>;
+  const codeSchema = single(
+    schemas,
+    (s) => s !== errorSchema[1] && Array.isArray(s.enum) && Object.values(codes).every((c) => (s.enum as string[]).includes(c)),
+    'an enum holding every client code of x-client-codes',
+    problems,
+  );
+  const errorTypes = entries(errorSchema, problems).map((e) => {
+    if (!codes[e.value]) problems.add(schemaPointer(errorSchema[0], 'x-client-codes'), `error type "${e.value}" has no client code`);
+    return { ...e, clientCode: codes[e.value] ?? '' };
+  });
+  const reactions = (reasonSchema[1]['x-reactions'] ?? {}) as Record<string, string>;
+  const disconnectionReasons = entries(reasonSchema, problems).map((e) => {
+    const reaction = reactions[e.value] ?? '';
+    if (!REACTIONS.has(reaction)) problems.add(schemaPointer(reasonSchema[0], 'x-reactions'), `reason "${e.value}" needs a reaction: ${[...REACTIONS].join(', ')}`);
+    return { ...e, reaction: reaction as 'reconnect' | 'stay_disconnected' | 'destroy' };
+  });
+  return {
+    errorTypes,
+    clientErrorCodes: codeSchema ? entries(codeSchema, problems) : [],
+    disconnectionReasons,
+    catalogueSchemas: { errorType: errorSchema[0], clientErrorCode: codeSchema?.[0] ?? '', disconnectionReason: reasonSchema[0] },
+  };
+}

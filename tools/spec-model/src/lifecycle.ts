@@ -1,0 +1,63 @@
+// Reads `x-client-lifecycle` (the requests the client sends on every connection and the client
+// events it emits) and the frame constants that tell the kinds of wire frames apart.
+import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
+import { appendPointer } from '@customer-chat/spec-loader/json-pointer';
+import type { ProblemCollector } from './problems.js';
+import type { ClientLifecycle, FrameConstants, JsonSchema, MessageModel, RequestOperationModel } from './types.js';
+
+export function readLifecycle(
+  document: AsyncAPIDocumentInterface,
+  requests: RequestOperationModel[],
+  messages: MessageModel[],
+  schemaOf: (message: MessageModel) => JsonSchema | undefined,
+  problems: ProblemCollector,
+): ClientLifecycle | undefined {
+  const pointer = '/x-client-lifecycle';
+  const rawLifecycle = structuredClone(document.extensions().get('x-client-lifecycle')?.value<Partial<ClientLifecycle>>());
+  const empty: ClientLifecycle = { login: { operation: '', tokenArgument: '' }, ready: { operation: '' }, events: { connected: '', restored: '', lost: '', disconnected: '' } };
+  // Optional: only the client emitters need it, and they fail without it.
+  if (!rawLifecycle) return undefined;
+  const lifecycle: ClientLifecycle = { ...empty, ...rawLifecycle, events: { ...empty.events, ...rawLifecycle.events } } as ClientLifecycle;
+  for (const step of ['login', 'ready'] as const) {
+    const request = requests.find((r) => r.id === lifecycle[step]?.operation);
+    if (!request) {
+      problems.add(appendPointer(pointer, step), `${step}.operation must name a request operation`);
+      continue;
+    }
+    if (step === 'login') {
+      const args = schemaOf(request.request);
+      const token = (args?.properties as Record<string, JsonSchema> | undefined)?.[lifecycle.login.tokenArgument];
+      if (!token || token.type !== 'string' || !((args?.required as string[] | undefined) ?? []).includes(lifecycle.login.tokenArgument)) {
+        problems.add(appendPointer(pointer, 'login', 'tokenArgument'), `"${lifecycle.login.tokenArgument}" must be a required string argument of ${request.id}`);
+      }
+    }
+  }
+  for (const [key, name] of Object.entries(lifecycle.events)) {
+    if (!messages.some((m) => m.name === name && m.kind === 'client')) problems.add(appendPointer(pointer, 'events', key), `"${name}" must be a client event (a message on an x-emitted-by: client channel)`);
+  }
+  return lifecycle;
+}
+
+/**
+ * For each kind, the header fields whose value is fixed by `const`, identical for every message of
+ * the kind. (Whether they tell the kinds apart matters to a client only; its emitter checks that.)
+ */
+export function readFrameConstants(messages: MessageModel[], problems: ProblemCollector): FrameConstants {
+  const constants: FrameConstants = { request: {}, response: {}, error: {}, push: {} };
+  for (const kind of Object.keys(constants) as Array<keyof FrameConstants>) {
+    const ofKind = messages.filter((m) => m.kind === kind);
+    const per = ofKind.map((m) =>
+      Object.fromEntries(
+        Object.entries((m.headers?.properties ?? {}) as Record<string, JsonSchema>)
+          .filter(([, schema]) => schema.const !== undefined)
+          .map(([field, schema]) => [field, schema.const as string | boolean | number]),
+      ),
+    );
+    const first = per[0] ?? {};
+    for (const [i, other] of per.entries()) {
+      if (JSON.stringify(other) !== JSON.stringify(first)) problems.add(ofKind[i]!.pointer, `every ${kind} frame must fix the same header constants (${JSON.stringify(first)})`);
+    }
+    constants[kind] = first;
+  }
+  return constants;
+}

@@ -1,0 +1,17 @@
+// Generated identifiers come from spec names: a message's `name` (`note_posted` -> `NotePosted`)
+// and a schema's component key (used as is).
+
+/** `user_is_typing` -> `UserIsTyping`, as the generator names a message's declarations. */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('');
+}
+
+/** A message name: the event or action on the wire and in the SDK. */
+export const MESSAGE_NAME = /^[a-z][a-z0-9_]*$/;
+
+/** A schema's component key: the name of its generated type. */
+export const SCHEMA_NAME = /^[A-Z][A-Za-z0-9]*$/;

@@ -1,0 +1,125 @@
+// The intermediate model: everything the generator, the docs, spec-diff and the tests need, read
+// once from the AsyncAPI document. None of them looks at the document itself.
+// Operations hold their messages as objects (the same objects as in `messages`): no lookup by key.
+
+/** A JSON Schema (draft-07) object as found in the document, AsyncAPI-only keys removed. */
+export type JsonSchema = { [keyword: string]: unknown };
+
+export interface NamedSchema {
+  /** The component key, e.g. `Event`: the name of the generated type. */
+  name: string;
+  /** JSON pointer of the schema in the document, e.g. `/components/schemas/Event`. */
+  pointer: string;
+  description: string | undefined;
+  /**
+   * Plain JSON Schema draft-07. References to other named schemas are `#/definitions/<Name>`;
+   * `x-` extensions are removed; `discriminator` (a property name) is kept on unions.
+   */
+  schema: JsonSchema;
+}
+
+/** A union discriminated by a property, each branch a named object schema with a `const`. */
+export interface Discriminator {
+  union: string;
+  property: string;
+  branches: Array<{ value: string; schema: string }>;
+  /** The branch that takes the values no other branch names (`not: { enum: [...] }`), if any. */
+  fallback: string | undefined;
+}
+
+export type MessageKind = 'request' | 'response' | 'error' | 'push' | 'client';
+
+export interface MessageModel {
+  /** The component key, e.g. `sendEventRequest`. */
+  key: string;
+  /** The message's `name`: the event name for pushes and client events, the action for requests. */
+  name: string;
+  kind: MessageKind;
+  pointer: string;
+  title: string | undefined;
+  summary: string | undefined;
+  description: string | undefined;
+  /** Named schema of the payload; undefined when the message carries nothing. */
+  payload: { ref: string } | undefined;
+  /** Frame headers schema (top-level frame fields besides `payload`); undefined for client events. */
+  headers: JsonSchema | undefined;
+  /** Name of the named schema the headers are. */
+  headersSchema: string | undefined;
+  /** The `action` on the wire: the message name for requests and pushes, the request's action for replies. */
+  action: string | undefined;
+  examples: Array<{ name: string | undefined; summary: string | undefined; payload: unknown }>;
+  /** For a push the SDK turns into a client event (`x-client-event`): the event, and the JSON pointer of its payload in this push's payload. */
+  clientEvent: { event: string; payload: string } | undefined;
+  /** `correlationId` location field in the headers (e.g. `requestId`), for requests and replies. */
+  correlationField: string | undefined;
+}
+
+export interface RequestOperationModel {
+  /** The operation id, e.g. `sendEvent`: the SDK method's name. */
+  id: string;
+  action: string;
+  title: string | undefined;
+  summary: string | undefined;
+  description: string | undefined;
+  request: MessageModel;
+  response: MessageModel;
+  /** The error response (shared by every request). */
+  error: MessageModel;
+  /** Error types of the catalogue this request may fail with. */
+  errors: string[];
+}
+
+export interface ReceiveOperationModel {
+  id: string;
+  message: MessageModel;
+  emittedBy: 'server' | 'client';
+}
+
+export interface EnumEntry {
+  value: string;
+  description: string;
+}
+
+/** What the client does on every connection (`x-client-lifecycle`). */
+export interface ClientLifecycle {
+  /** Request sent first; `tokenArgument` of its arguments is filled from the SDK's getToken. */
+  login: { operation: string; tokenArgument: string };
+  /** Request sent next; its result is the payload of the connected / restored events. */
+  ready: { operation: string };
+  events: { connected: string; restored: string; lost: string; disconnected: string };
+}
+
+/** The header fields with a fixed value (`const`) for each kind of wire frame: how frames are told apart. */
+export type FrameConstants = Record<'request' | 'response' | 'error' | 'push', Record<string, string | boolean | number>>;
+
+/** The channel the wire messages travel on, and the WebSocket query parameters it takes. */
+export interface WireChannel {
+  address: string;
+  query: Array<{ name: string; required: boolean; description: string | undefined }>;
+}
+
+export interface ProtocolModel {
+  /** Path of the document relative to the repository root, for headers and doc links. */
+  source: string;
+  /** `docsUrl`: the published documentation site (`info.externalDocs.url`), for links in generated code. */
+  info: { title: string; version: string; description: string | undefined; docsUrl: string | undefined };
+  schemas: NamedSchema[];
+  discriminators: Discriminator[];
+  /** Messages in document order; names are unique. */
+  messages: MessageModel[];
+  requests: RequestOperationModel[];
+  receives: ReceiveOperationModel[];
+  errorTypes: Array<EnumEntry & { clientCode: string }>;
+  clientErrorCodes: EnumEntry[];
+  /** The names of the schemas the catalogues are read from (generated type names). */
+  catalogueSchemas: { errorType: string; clientErrorCode: string; disconnectionReason: string };
+  disconnectionReasons: Array<EnumEntry & { reaction: 'reconnect' | 'stay_disconnected' | 'destroy' }>;
+  /** Undefined when the document has no `x-client-lifecycle` (then no client can be generated). */
+  lifecycle: ClientLifecycle | undefined;
+  frameConstants: FrameConstants;
+  channel: WireChannel;
+  /** `servers`, in document order, as WebSocket base URLs (`{var}` left in place). */
+  servers: Array<{ name: string; url: string; title: string | undefined; description: string | undefined }>;
+  /** The header field that correlates a reply with its request. */
+  correlationField: string;
+}
