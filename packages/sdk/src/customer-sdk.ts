@@ -4,7 +4,28 @@ import { CustomerClient } from './gen/client.js';
 import { servers } from './gen/protocol.js';
 import type { ClientOptions } from './runtime/client-core.js';
 import type { ProtocolDescription } from './runtime/protocol.js';
-import type { SendEventResult, Thread } from '@customer-chat/validators';
+import type { DisconnectionReason, ErrorType, SendEventResult, Thread } from '@customer-chat/validators';
+
+/**
+ * What a server error answered to the handshake (login or the ready request) stands for, as a
+ * disconnection reason: the SDK then reacts as the spec's `x-reactions` say for that reason.
+ * Hand-written until the spec's `x-client-lifecycle` carries it. A token refused again after the
+ * retry with a fresh one, or a ban, is for good; a failing or busy server is retried with
+ * back-off (`internal_error` reconnects); a server that rejects this SDK's frames does not
+ * support its version.
+ */
+export const handshakeRefusals = {
+  authentication: 'access_token_expired',
+  customer_banned: 'customer_banned',
+  validation: 'unsupported_version',
+  authorization: 'internal_error',
+  not_found: 'internal_error',
+  chat_inactive: 'internal_error',
+  group_not_found: 'internal_error',
+  pending_requests_limit_reached: 'internal_error',
+  service_unavailable: 'internal_error',
+  internal: 'internal_error',
+} as const satisfies Record<ErrorType, DisconnectionReason>;
 
 export interface CustomerSDKOptions extends Omit<ClientOptions, 'url' | 'query'> {
   /** WebSocket base URL of the server; the local reference server by default. */
@@ -30,7 +51,7 @@ export class CustomerSDK extends CustomerClient {
    */
   constructor(options: CustomerSDKOptions, description: ProtocolDescription) {
     const { licenseId, url, sneakPeekInterval = 2000, historyPageSize = 10, ...rest } = options;
-    super(description, { ...rest, url: url ?? servers.local, query: { licenseId } });
+    super({ ...description, refusals: handshakeRefusals }, { ...rest, url: url ?? servers.local, query: { licenseId } });
     this.sneakPeekInterval = sneakPeekInterval;
     this.historyPageSize = historyPageSize;
     this.trackChatActivity();

@@ -19,6 +19,17 @@ import type { WebSocketConstructor } from './socket.js';
 export type { ClientErrorEvent } from './errors.js';
 export type { ConnectionState, ReconnectOptions } from './connection.js';
 
+/** The rejection of a request that never left: CONNECTION_LOST, "not sent: ...", `details.sent` false. */
+function notSent(why: string, details?: unknown): SDKError {
+  return new SDKError(RuntimeErrorCodes.CONNECTION_LOST, `not sent: ${why}`, { details: { ...(details as object | undefined), sent: false } });
+}
+
+/** An option's value, or INVALID_ARGS when it is not `ok`. */
+function option<T>(name: string, value: T, ok: boolean): T {
+  if (!ok) throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid ${name}: ${String(value)}`);
+  return value;
+}
+
 /** The events a client emits: the protocol's events plus `error`. */
 export type ClientEvents<Events> = Events & { error: ClientErrorEvent };
 
@@ -38,6 +49,22 @@ export interface ClientOptions {
   requestTimeout?: number | undefined;
   /** Reconnection back-off (defaults: 500 ms doubling up to 30 s, jitter 0.5), or `false` for none. */
   reconnect?: boolean | ReconnectOptions | undefined;
+  /**
+   * How long one connection attempt (socket open, login, ready request) may take, in ms (default
+   * 10 000); past it the attempt is abandoned and retried with back-off.
+   */
+  handshakeTimeout?: number | undefined;
+  /**
+   * How long a session must have lasted for the back-off to start over when it ends, in ms
+   * (default 5 000): a server that accepts and drops at once gets growing delays.
+   */
+  minUptimeForBackoffReset?: number | undefined;
+  /**
+   * Requests made while not connected fail at once with CONNECTION_LOST ("not sent: ...") unless
+   * this is set: then up to `max` of them wait, in order, for the next session (their timeout
+   * still runs); more fail at once.
+   */
+  offlineQueue?: { max: number } | undefined;
   /** Validate every incoming payload (and outgoing arguments) with the protocol's validators (default true). */
   validate?: boolean | undefined;
   /** Extra login arguments sent besides the token. */
@@ -64,6 +91,9 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
   readonly #pending: PendingRequests<Call>;
   readonly #connection: Connection;
   readonly #router: FrameRouter;
+  readonly #offlineQueue: { max: number } | undefined;
+  /** Between construction and the autoConnect microtask: requests made then wait for that connection. */
+  #autoConnectPending = false;
 
   constructor(protocol: ProtocolDescription, options: ClientOptions) {
     this.#protocol = protocol;
@@ -80,9 +110,14 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
       throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, '`getToken` must be a function giving the access token');
     }
     const requestTimeout = options.requestTimeout ?? 15_000;
-    if (!(requestTimeout > 0)) {
-      throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid requestTimeout: ${requestTimeout}`);
-    }
+    option('requestTimeout', requestTimeout, requestTimeout > 0);
+    // At most 2^31 - 1 ms, the longest delay setTimeout takes.
+    const handshakeTimeout = options.handshakeTimeout ?? 10_000;
+    option('handshakeTimeout', handshakeTimeout, handshakeTimeout > 0 && handshakeTimeout < 2 ** 31);
+    const minUptimeForBackoffReset = options.minUptimeForBackoffReset ?? 5_000;
+    option('minUptimeForBackoffReset', minUptimeForBackoffReset, minUptimeForBackoffReset >= 0 && minUptimeForBackoffReset < Infinity);
+    const max = options.offlineQueue?.max as number;
+    this.#offlineQueue = options.offlineQueue && { max: option('offlineQueue.max', max, Number.isInteger(max) && max >= 1) };
     this.#getToken = options.getToken;
     // Computed now so a bad URL or a missing query option fails at construction, not later.
     const url = protocol.socketUrl(options.url, options.query ?? {});
@@ -105,22 +140,41 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
         });
       },
     });
-    this.#pending = new PendingRequests({
+    this.#pending = new PendingRequests<Call>({
       timeout: requestTimeout,
       onUnknown: (id) =>
         this.#emitError({ code: RuntimeErrorCodes.INVALID_FRAME, message: `a response to an unknown request "${id}"` }),
+      timeoutError: (call, timeout) =>
+        call.sent ? undefined : new SDKError(RuntimeErrorCodes.REQUEST_TIMEOUT, `not sent: not connected within ${timeout} ms`, { details: { sent: false } }),
     });
     this.#connection = new Connection({
       WebSocket: WebSocketClass,
       url,
       backoff,
+      onRetryScheduled: typeof reconnect === 'object' ? reconnect.onRetryScheduled : undefined,
+      handshakeTimeout,
+      minUptimeForBackoffReset,
       hooks: {
         opened: (generation) => void this.#handshake(generation),
         message: (data) => this.#router.route(data),
         socketGone: (makeError) => {
-          for (const [id, call] of this.#pending.list()) if (call.sent) this.#pending.reject(id, makeError());
+          for (const [id, call] of this.#pending.list()) {
+            if (call.sent) this.#pending.reject(id, makeError());
+            // Held for the attempt that just failed: it joins the offline queue if there is one
+            // with room, else it fails unsent (it never goes out on a later attempt unasked).
+            else if (!call.queued && this.#queueRoom()) call.queued = true;
+            else if (!call.queued) this.#pending.reject(id, notSent('the connection attempt failed'));
+          }
         },
-        stopped: (makeError) => this.#pending.rejectAll(makeError),
+        stopped: (makeError) => {
+          const calls = new Map(this.#pending.list());
+          this.#pending.rejectAll((id) => {
+            const error = makeError();
+            return calls.get(id)?.sent === false && error.code === RuntimeErrorCodes.CONNECTION_LOST
+              ? notSent(error.message, error.details)
+              : error;
+          });
+        },
         lost: () => this.#emit(protocol.lifecycle.events.lost, undefined),
         error: (event) => this.#emitError(event),
       },
@@ -133,7 +187,9 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     // Deferred to a microtask: listeners attached right after `new` see every event, and a
     // subclass is fully constructed before anything happens.
     if (options.autoConnect ?? true) {
+      this.#autoConnectPending = true;
       queueMicrotask(() => {
+        this.#autoConnectPending = false;
         if (this.#connection.state === 'idle') this.connect().catch(() => undefined);
       });
     }
@@ -187,8 +243,10 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
   // ---- requests -------------------------------------------------------------------------------
 
   /**
-   * Sends a request and resolves with its (validated) result. Made before the connection is up,
-   * it is sent right after the handshake; its timeout runs from now either way.
+   * Sends a request and resolves with its (validated) result. Made while a connection is being
+   * set up (`connect()`, autoConnect), it goes out right after that handshake and fails unsent if
+   * the attempt fails; made while not connected otherwise, it fails at once with CONNECTION_LOST
+   * ("not sent: ...") unless `offlineQueue` queues it for the next session. Its timeout runs from now.
    */
   request<K extends keyof Requests & string>(operation: K, args: Requests[K]['args']): Promise<Requests[K]['result']> {
     return this.#call(operation, args, false) as Promise<Requests[K]['result']>;
@@ -243,6 +301,17 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
         }),
       );
     }
+    // Sent now (a session is up, or it is one of the handshake's own requests), held for the
+    // attempt under way, queued for the next session (offlineQueue), or failed at once: a request
+    // never goes out on a session other than the one it was made on unless it was queued.
+    const state = this.#connection.state;
+    const now = handshake || state === 'connected';
+    const forAttempt = state === 'connecting' || (state === 'idle' && this.#autoConnectPending);
+    const queued = !now && !forAttempt;
+    if (queued && this.#offlineQueue === undefined) return Promise.reject(notSent(`the client is not connected (${state})`));
+    if (queued && !this.#queueRoom()) {
+      return Promise.reject(notSent(`the client is not connected (${state}) and the offline queue is full (${this.#offlineQueue?.max})`));
+    }
     let pending: { id: string; promise: Promise<unknown>; record: Call };
     try {
       pending = this.#pending.create(undefined, (id) => ({
@@ -250,6 +319,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
         description,
         text: JSON.stringify(this.#protocol.encodeRequest(id, description.action, args)),
         sent: false,
+        queued,
       }));
     } catch (error) {
       // Not representable as JSON (a BigInt, a cycle): the caller's arguments are at fault.
@@ -257,9 +327,16 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
         new SDKError(RuntimeErrorCodes.INVALID_ARGS, `arguments of "${operation}" are not JSON: ${describe(error)}`, { cause: error }),
       );
     }
-    // Handshake requests go out on the socket being set up; others wait for the handshake.
-    if (handshake || this.#connection.state === 'connected') this.#send(pending.id, pending.record);
+    if (now) this.#send(pending.id, pending.record);
     return pending.promise;
+  }
+
+  /** Whether the offline queue (if any) can take one more request. */
+  #queueRoom(): boolean {
+    if (this.#offlineQueue === undefined) return false;
+    let queued = 0;
+    for (const [, call] of this.#pending.list()) if (call.queued && !call.sent) queued += 1;
+    return queued < this.#offlineQueue.max;
   }
 
   #send(id: string, call: Call): void {
@@ -279,7 +356,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
       const result = await this.#call(lifecycle.ready.operation, {}, true);
       if (!this.#connection.isCurrent(generation)) return;
       const restored = this.#connection.up();
-      // Requests made meanwhile go out now, in the order they were made.
+      // Requests held for this attempt or queued go out now, in the order they were made.
       for (const [id, call] of this.#pending.list()) if (!call.sent) this.#send(id, call);
       this.#emit(restored ? lifecycle.events.restored : lifecycle.events.connected, result);
     } catch (error) {
@@ -290,8 +367,51 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
         message: `the connection handshake failed: ${describe(error)}`,
         cause: error,
       });
-      this.#connection.handshakeFailed(error);
+      // A listener of that error may have disconnected or destroyed the client meanwhile.
+      if (!this.#connection.isCurrent(generation)) return;
+      const refusal = this.#refusal(error);
+      if (refusal === undefined) {
+        this.#connection.handshakeFailed(error);
+        return;
+      }
+      // Refused for good: stop, requests fail unsent, a connect() under way rejects with the
+      // server's error, then `disconnected` says why (as when the server ends a session).
+      const { reason, reaction } = refusal;
+      const message = `the server refused the session (${reason})`;
+      this.#connection.stop(
+        reaction === 'destroy' ? 'destroyed' : 'disconnected',
+        reaction === 'destroy' ? destroyedError : () => new SDKError(RuntimeErrorCodes.CONNECTION_LOST, message, { details: { reason } }),
+        error,
+      );
+      this.#announceDisconnected(reason, reaction);
     }
+  }
+
+  /**
+   * Whether a failed handshake is the server refusing the session for good, as which
+   * disconnection reason and with which reaction; undefined when it is worth retrying with
+   * back-off (no server answer: the link, the deadline, getToken; or a reason whose reaction is
+   * `reconnect`, such as a failing server).
+   */
+  #refusal(error: unknown): { reason: string; reaction: 'stay_disconnected' | 'destroy' } | undefined {
+    if (!isSDKError(error) || error.type === undefined) return undefined;
+    const reason = own(this.#protocol.refusals ?? {}, error.type) ?? error.type;
+    const reaction: Reaction = own(this.#protocol.reactions, reason) ?? 'stay_disconnected';
+    if (reaction === 'reconnect') {
+      // A refused token was already retried once with a fresh one (#login): one more round would
+      // be refused the same way, and a loop would not end. Others are retried with back-off.
+      return isSDKError(error, RuntimeErrorCodes.AUTHENTICATION) ? { reason, reaction: 'stay_disconnected' } : undefined;
+    }
+    // A connect() the application asked for is answered (it rejects), not ended behind its back:
+    // only the client's own reconnection of a session it had is destroyed by the reaction.
+    if (reaction === 'destroy' && !this.#connection.hadSession) return { reason, reaction: 'stay_disconnected' };
+    return { reason, reaction };
+  }
+
+  /** `disconnected` with the reason, once the state says what comes next; a destroyed client then ends its streams. */
+  #announceDisconnected(reason: unknown, reaction: Reaction): void {
+    this.#emit(this.#protocol.lifecycle.events.disconnected, reason);
+    if (reaction === 'destroy') this.#closeEvents();
   }
 
   async #login(generation: number): Promise<unknown> {
@@ -329,9 +449,6 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     const reaction: Reaction = (typeof reason === 'string' ? own(this.#protocol.reactions, reason) : undefined) ?? 'stay_disconnected';
     const message = `the server ended the session (${String(reason)})`;
     const error = () => new SDKError(RuntimeErrorCodes.CONNECTION_LOST, message, { details: { reason } });
-    this.#connection.end(reaction, error, () => {
-      this.#emit(this.#protocol.lifecycle.events.disconnected, reason);
-      if (reaction === 'destroy') this.#closeEvents();
-    });
+    this.#connection.end(reaction, error, () => this.#announceDisconnected(reason, reaction));
   }
 }

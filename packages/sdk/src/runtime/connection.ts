@@ -1,4 +1,5 @@
-// The connection state machine: the client's states, one socket per attempt, the transitions between them and reconnection with back-off.
+// The connection state machine: the client's states, one socket per attempt, the transitions
+// between them, the handshake deadline and reconnection with back-off.
 
 import type { Backoff, BackoffOptions } from './backoff.js';
 import { type ClientErrorEvent, RuntimeErrorCodes, SDKError, isSDKError } from './errors.js';
@@ -8,7 +9,13 @@ import { type WebSocketConstructor, type WebSocketLike, listen } from './socket.
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'destroyed';
 
-export type ReconnectOptions = BackoffOptions;
+export interface ReconnectOptions extends BackoffOptions {
+  /**
+   * Called each time a reconnection attempt is scheduled, with its delay in ms and its number
+   * since the back-off last started over (1, 2, ...): for a "reconnecting in N s" display.
+   */
+  onRetryScheduled?: ((delay: number, attempt: number) => void) | undefined;
+}
 
 /** What the connection asks of the client it belongs to. */
 export interface ConnectionHooks {
@@ -31,6 +38,12 @@ export interface ConnectionOptions {
   url: string;
   /** Undefined when reconnection is disabled. */
   backoff: Backoff | undefined;
+  /** Called with each scheduled reconnection delay (see `ReconnectOptions.onRetryScheduled`). */
+  onRetryScheduled?: ((delay: number, attempt: number) => void) | undefined;
+  /** How long socket open + handshake may take before the attempt is abandoned, in ms. */
+  handshakeTimeout: number;
+  /** How long a session must have been up for its end to start the back-off over, in ms. */
+  minUptimeForBackoffReset: number;
   hooks: ConnectionHooks;
 }
 
@@ -60,6 +73,9 @@ export class Connection {
   readonly #WebSocket: WebSocketConstructor;
   readonly #url: string;
   readonly #backoff: Backoff | undefined;
+  readonly #onRetryScheduled: ((delay: number, attempt: number) => void) | undefined;
+  readonly #handshakeTimeout: number;
+  readonly #minUptime: number;
   readonly #hooks: ConnectionHooks;
 
   #state: ConnectionState = 'idle';
@@ -69,6 +85,10 @@ export class Connection {
   /** Whether this run had a connection: the next handshake emits `restored`, not `connected`. */
   #wasConnected = false;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The deadline of the handshake under way. */
+  #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the current session came up (Date.now()); undefined while there is none. */
+  #upSince: number | undefined;
   /** What `connect()` callers wait on while connecting. */
   #waiter: Deferred | undefined;
 
@@ -76,11 +96,22 @@ export class Connection {
     this.#WebSocket = options.WebSocket;
     this.#url = options.url;
     this.#backoff = options.backoff;
+    this.#onRetryScheduled = options.onRetryScheduled;
+    this.#handshakeTimeout = options.handshakeTimeout;
+    this.#minUptime = options.minUptimeForBackoffReset;
     this.#hooks = options.hooks;
   }
 
   get state(): ConnectionState {
     return this.#state;
+  }
+
+  /**
+   * Whether this run of the client had a session: attempts are then the client's own
+   * reconnections, not the connection `connect()` (or autoConnect) asked for.
+   */
+  get hadSession(): boolean {
+    return this.#wasConnected;
   }
 
   /** Whether the socket of `generation` is still the current one. */
@@ -114,26 +145,24 @@ export class Connection {
     this.#socket.send(text);
   }
 
-  /** The handshake succeeded: connected. Returns whether it is a reconnection (`restored`). */
+  /**
+   * The handshake succeeded: connected. Returns whether it is a reconnection (`restored`). The
+   * back-off starts over only once the session has lasted `minUptimeForBackoffReset` (see #sessionOver).
+   */
   up(): boolean {
     const restored = this.#wasConnected;
     this.#wasConnected = true;
     this.#state = 'connected';
-    this.#backoff?.reset();
+    this.#clearHandshakeTimer();
+    this.#upSince = Date.now();
     const waiter = this.#waiter;
     this.#waiter = undefined;
     waiter?.resolve();
     return restored;
   }
 
-  /** The handshake on the current socket failed. */
+  /** The handshake on the current socket failed for a passing cause: retried with back-off (if on). */
   handshakeFailed(error: unknown): void {
-    if (isSDKError(error) && error.type !== undefined) {
-      // The server refused the session (a banned customer, a token it keeps rejecting):
-      // reconnecting would only be refused again, so stay disconnected until `connect()`.
-      this.stop('disconnected', () => error);
-      return;
-    }
     this.#abandonSocket();
     this.#linkDown(error);
   }
@@ -145,6 +174,7 @@ export class Connection {
   end(reaction: Reaction, makeError: () => SDKError, announce: () => void): void {
     // Nothing useful can come on this socket any more; the server closes it anyway.
     this.#abandonSocket();
+    this.#sessionOver();
     this.#hooks.socketGone(makeError);
     if (reaction === 'destroy') {
       this.stop('destroyed', destroyedError);
@@ -157,21 +187,28 @@ export class Connection {
     }
   }
 
-  /** Ends the connection and every request; the client stays put until `connect()` (or for good). */
-  stop(state: 'disconnected' | 'destroyed', makeError: () => SDKError): void {
+  /**
+   * Ends the connection and every request; the client stays put until `connect()` (or for good),
+   * and the back-off starts over there. A `connect()` under way rejects with `waiterError`.
+   */
+  stop(state: 'disconnected' | 'destroyed', makeError: () => SDKError, waiterError: unknown = makeError()): void {
     if (this.#reconnectTimer !== undefined) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = undefined;
+    this.#clearHandshakeTimer();
     this.#abandonSocket();
     this.#state = state;
     this.#wasConnected = false;
+    this.#upSince = undefined;
+    this.#backoff?.reset();
     this.#hooks.stopped(makeError);
     const waiter = this.#waiter;
     this.#waiter = undefined;
-    waiter?.reject(makeError());
+    waiter?.reject(waiterError);
   }
 
   #open(): void {
     const generation = ++this.#generation;
+    this.#armHandshakeTimer(generation);
     let socket: WebSocketLike;
     try {
       socket = new this.#WebSocket(this.#url);
@@ -203,6 +240,34 @@ export class Connection {
     });
   }
 
+  /** Open + handshake must be done within `handshakeTimeout`, else the attempt is given up like a lost link. */
+  #armHandshakeTimer(generation: number): void {
+    this.#clearHandshakeTimer();
+    this.#handshakeTimer = setTimeout(() => {
+      this.#handshakeTimer = undefined;
+      if (!this.isCurrent(generation) || this.#state === 'connected') return;
+      const error = new SDKError(RuntimeErrorCodes.CONNECTION_LOST, `the connection handshake did not complete within ${this.#handshakeTimeout} ms`);
+      this.#abandonSocket();
+      this.#linkDown(error);
+      // Reported once the state says what comes next (a listener may disconnect or destroy).
+      this.#hooks.error({ code: error.code, message: error.message });
+    }, this.#handshakeTimeout);
+  }
+
+  #clearHandshakeTimer(): void {
+    if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
+    this.#handshakeTimer = undefined;
+  }
+
+  /**
+   * A session (or an attempt) ended: the back-off starts over only if a session lasted long
+   * enough, so a server that accepts and drops at once sees growing delays, not a storm.
+   */
+  #sessionOver(): void {
+    if (this.#upSince !== undefined && Date.now() - this.#upSince >= this.#minUptime) this.#backoff?.reset();
+    this.#upSince = undefined;
+  }
+
   /** Gives the current socket up: its later events are ignored. */
   #abandonSocket(): void {
     const socket = this.#socket;
@@ -220,6 +285,8 @@ export class Connection {
     const wasConnected = this.#state === 'connected';
     this.#socket = undefined;
     this.#generation += 1;
+    this.#clearHandshakeTimer();
+    this.#sessionOver();
     this.#hooks.socketGone(() => new SDKError(RuntimeErrorCodes.CONNECTION_LOST, 'the connection was lost'));
     const announce = (): void => {
       if (wasConnected) this.#hooks.lost();
@@ -243,9 +310,15 @@ export class Connection {
 
   #scheduleReconnect(): void {
     if (this.#backoff === undefined || this.#reconnectTimer !== undefined) return;
+    const delay = this.#backoff.next();
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
       if (this.#state === 'reconnecting' && this.#socket === undefined) this.#open();
-    }, this.#backoff.next());
+    }, delay);
+    try {
+      this.#onRetryScheduled?.(delay, this.#backoff.attempts);
+    } catch (error) {
+      this.#hooks.error({ code: RuntimeErrorCodes.LISTENER_ERROR, message: `onRetryScheduled threw: ${describe(error)}`, cause: error });
+    }
   }
 }

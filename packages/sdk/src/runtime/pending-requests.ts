@@ -11,9 +11,15 @@ export interface Call {
   text: string;
   /** Whether it went out on the current socket (only those can get a response on it). */
   sent: boolean;
+  /**
+   * Whether it waits in the offline queue (made while not connected, with `offlineQueue` on): it
+   * goes out on the next session, whichever attempt sets it up. Otherwise an unsent request
+   * belongs to the connection attempt under way and fails with it.
+   */
+  queued: boolean;
 }
 
-export interface PendingRequestsOptions {
+export interface PendingRequestsOptions<Data = undefined> {
   /** Default time to wait for a response, in ms. */
   timeout: number;
   /**
@@ -23,6 +29,8 @@ export interface PendingRequestsOptions {
   onUnknown?: ((id: string, outcome: 'resolve' | 'reject') => void) | undefined;
   /** Called once a request is settled, whatever the way. */
   onSettled?: ((id: string) => void) | undefined;
+  /** The error a request that timed out rejects with; default (or undefined) REQUEST_TIMEOUT "no response within N ms". */
+  timeoutError?: ((record: Data, timeout: number) => unknown) | undefined;
 }
 
 interface Entry<Data> {
@@ -34,12 +42,12 @@ interface Entry<Data> {
 
 export class PendingRequests<Data = undefined> {
   readonly #entries = new Map<string, Entry<Data>>();
-  readonly #options: PendingRequestsOptions;
+  readonly #options: PendingRequestsOptions<Data>;
   #counter = 0;
   // A per-instance prefix keeps ids unique across client instances sharing a server log.
   readonly #prefix = Math.random().toString(36).slice(2, 8);
 
-  constructor(options: PendingRequestsOptions) {
+  constructor(options: PendingRequestsOptions<Data>) {
     this.#options = options;
   }
 
@@ -75,8 +83,11 @@ export class PendingRequests<Data = undefined> {
     const record = makeRecord?.(id) as Data;
     const promise = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.#settle(id)?.reject(
-          new SDKError(RuntimeErrorCodes.REQUEST_TIMEOUT, `no response within ${timeout} ms`),
+        const entry = this.#settle(id);
+        if (entry === undefined) return;
+        entry.reject(
+          this.#options.timeoutError?.(entry.record, timeout) ??
+            new SDKError(RuntimeErrorCodes.REQUEST_TIMEOUT, `no response within ${timeout} ms`),
         );
       }, timeout);
       this.#entries.set(id, { resolve, reject, timer, record });

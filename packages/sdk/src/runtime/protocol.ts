@@ -52,6 +52,12 @@ export interface ProtocolDescription {
   errorCodes: Readonly<Record<string, string>>;
   /** Disconnection reason -> the client's reaction. */
   reactions: Readonly<Record<string, Reaction>>;
+  /**
+   * Server error type answered to the handshake (login or ready request) -> the disconnection
+   * reason that refusal stands for; the client then reacts as to that reason (see `reactions`).
+   * A type missing here stands for itself, with the cautious reaction (`stay_disconnected`).
+   */
+  refusals?: Readonly<Record<string, string>>;
   lifecycle: {
     login: { operation: string; tokenArgument: string };
     ready: { operation: string };

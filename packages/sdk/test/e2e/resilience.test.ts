@@ -69,13 +69,13 @@ describe('a dropped link', () => {
     await lost;
     const lostAt = Date.now();
     expect(api.state).toBe('reconnecting');
-    // A request made while reconnecting waits for the new connection instead of failing.
-    const during = api.getChatsSummary();
+    // A request made while reconnecting fails at once, unsent (unless `offlineQueue` queues it).
+    expect(await rejectionOf(api.getChatsSummary())).toMatchObject({ code: 'CONNECTION_LOST', message: 'not sent: the client is not connected (reconnecting)' });
     const page = await restored;
     // The first back-off delay is at least initialDelay * (1 - jitter) = 10 ms.
     expect(Date.now() - lostAt).toBeGreaterThanOrEqual(9);
     expect(page).toEqual(summaryPage(h.server, customerId));
-    expect(await during).toEqual(summaryPage(h.server, customerId));
+    expect(await api.getChatsSummary()).toEqual(summaryPage(h.server, customerId));
     expect(api.state).toBe('connected');
     expect(h.server.connections(customerId)).toBe(1);
     expect(events.of('connection_lost')).toHaveLength(1);
@@ -219,12 +219,12 @@ describe('the server ends the session: each disconnection reason gets the reacti
       expect(api.state).toBe('disconnected');
       expect(h.server.connections(customerId)).toBe(0);
       expect(tokenCalls()).toBe(1);
-      // A request made now waits for the application to connect again.
-      const waiting = api.getChatsSummary();
+      // A request made now fails at once, unsent; once the application connects again, requests go out.
+      expect(await rejectionOf(api.getChatsSummary())).toMatchObject({ code: 'CONNECTION_LOST', message: 'not sent: the client is not connected (disconnected)' });
       const connected = events.next('connected');
       await api.connect();
       expect(await connected).toEqual(summaryPage(h.server, customerId));
-      expect(await waiting).toEqual(summaryPage(h.server, customerId));
+      expect(await api.getChatsSummary()).toEqual(summaryPage(h.server, customerId));
       expect(api.state).toBe('connected');
       expect(h.server.connections(customerId)).toBe(1);
     } else {

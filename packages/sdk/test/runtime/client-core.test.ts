@@ -220,12 +220,16 @@ describe('ClientCore requests', () => {
     expect(client.state).toBe('connected');
   });
 
-  it('a request waiting for the connection still times out', async () => {
+  it('a request made before connect() (autoConnect off) fails at once, unsent; a queued one (offlineQueue) still times out', async () => {
     const client = makeClient({ autoConnect: false, requestTimeout: 40 });
     const error = await rejection(client.request('echo', { text: 'x' }));
-    expect(error.code).toBe('REQUEST_TIMEOUT');
+    expect(error).toMatchObject({ code: 'CONNECTION_LOST', message: 'not sent: the client is not connected (idle)', details: { sent: false } });
+    const queueing = makeClient({ autoConnect: false, requestTimeout: 40, offlineQueue: { max: 5 } });
+    const timedOut = await rejection(queueing.request('echo', { text: 'x' }));
+    expect(timedOut).toMatchObject({ code: 'REQUEST_TIMEOUT', message: 'not sent: not connected within 40 ms', details: { sent: false } });
     await client.connect();
-    expect(server.received.map((r) => r.op)).toEqual(['HELLO', 'SYNC']);
+    await queueing.connect();
+    expect(server.received.map((r) => r.op)).toEqual(['HELLO', 'SYNC', 'HELLO', 'SYNC']);
   });
 
   it('validate: false skips validation both ways', async () => {
@@ -320,23 +324,26 @@ describe('ClientCore link loss and reconnection', () => {
   });
 
   it('emits lost once per outage and retries with back-off until the server is back', async () => {
-    const client = makeClient({ reconnect: { initialDelay: 5, maxDelay: 20, factor: 2, random: () => 0 } });
+    const client = makeClient({ reconnect: { initialDelay: 5, maxDelay: 20, factor: 2, random: () => 0 }, minUptimeForBackoffReset: 0 });
     const seen = record(client);
     await client.connect();
     server.accept = false;
     server.dropAll();
     await until(() => server.attempts >= 5);
     expect(client.state).toBe('reconnecting');
-    // Made during the outage: waits for the connection instead of failing.
-    const queued = client.request('echo', { text: 'queued' });
+    // Made during the outage: fails at once, unsent (no offlineQueue).
+    const during = await rejection(client.request('echo', { text: 'during' }));
+    expect(during).toMatchObject({ code: 'CONNECTION_LOST', message: 'not sent: the client is not connected (reconnecting)' });
+    const back = next(client, 'back');
     server.accept = true;
-    await expect(queued).resolves.toEqual({ text: 'queued' });
+    await back;
     expect(client.state).toBe('connected');
+    expect(server.received.map((r) => r.op)).not.toContain('ECHO');
     expect(seen.filter(([name]) => name === 'down')).toHaveLength(1);
     expect(seen.filter(([name]) => name === 'back')).toHaveLength(1);
     expect(seen.filter(([name]) => name === 'up')).toHaveLength(1);
 
-    // The back-off was reset by the success: the next outage starts from the initial delay again.
+    // The back-off was reset when that session ended (minUptimeForBackoffReset 0): the next outage starts over.
     server.dropAll();
     await until(() => seen.filter(([name]) => name === 'back').length === 2);
     expect(seen.filter(([name]) => name === 'down')).toHaveLength(2);

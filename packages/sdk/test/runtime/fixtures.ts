@@ -96,8 +96,11 @@ export const toyProtocol: ProtocolDescription = {
     if (check === undefined) throw new TypeError(`unknown message ${message}`);
     return check(data);
   },
-  errorCodes: { bad_key: 'AUTHENTICATION', nope: 'NOPE', busy: 'BUSY' },
+  errorCodes: { bad_key: 'AUTHENTICATION', nope: 'NOPE', busy: 'BUSY', banned: 'BANNED' },
   reactions: { again: 'reconnect', wait: 'stay_disconnected', gone: 'destroy' },
+  // What a refused handshake stands for: a refused key (reaction reconnect, but already retried
+  // with a fresh one), a ban (destroy), a busy server (reconnect: retried with back-off).
+  refusals: { bad_key: 'again', banned: 'gone', busy: 'again' },
   lifecycle: {
     login: { operation: 'hello', tokenArgument: 'key' },
     ready: { operation: 'sync' },
@@ -149,6 +152,12 @@ export interface ToyServer {
   accept: boolean;
   /** Tokens `HELLO` accepts (others get a `bad_key` error). */
   validKeys: Set<string>;
+  /** When set, `HELLO` is answered with an error of this kind whatever the key. */
+  helloError: string | undefined;
+  /** While true, `HELLO` gets no answer at all (a stalled handshake). */
+  silent: boolean;
+  /** While true, a connection is closed right after answering `SYNC` (accept, handshake, drop). */
+  dropAfterSync: boolean;
   latest(): WebSocket;
   /** Sends a raw frame on the latest connection. */
   send(frame: unknown): void;
@@ -169,6 +178,9 @@ export async function startToyServer(): Promise<ToyServer> {
     attempts: 0,
     accept: true,
     validKeys: new Set(['secret']),
+    helloError: undefined,
+    silent: false,
+    dropAfterSync: false,
     latest() {
       const socket = server.sockets.at(-1);
       if (socket === undefined) throw new Error('no connection');
@@ -214,6 +226,11 @@ export async function startToyServer(): Promise<ToyServer> {
       server.received.push({ connection, id: frame.n, op: frame.op, body: frame.body });
       switch (frame.op) {
         case 'HELLO':
+          if (server.silent) return;
+          if (server.helloError !== undefined) {
+            fail(frame.n, server.helloError, `refused: ${server.helloError}`);
+            return;
+          }
           if (!server.validKeys.has(String(frame.body['key']))) {
             fail(frame.n, 'bad_key', 'unknown key');
             return;
@@ -224,6 +241,7 @@ export async function startToyServer(): Promise<ToyServer> {
           return;
         case 'SYNC':
           reply(frame.n, { items: connection });
+          if (server.dropAfterSync) socket.close();
           return;
         case 'ECHO':
           reply(frame.n, { text: frame.body['text'] });
