@@ -2,17 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadCleanSpec } from '@customer-chat/spec-loader';
-import { buildModel } from './model/build-model.js';
+import { buildModel } from '@customer-chat/spec-model';
 import { plugins } from './plugins/index.js';
 import { runPlugins, selectPlugins } from './runner.js';
 import type { OutputPlan } from './output.js';
 import type { GeneratorInfo } from './printer/generated-file.js';
-import type { ProtocolModel } from './model/types.js';
+import type { ProtocolModel } from '@customer-chat/spec-model';
 
-export type { ProtocolModel } from './model/types.js';
+export type { ProtocolModel } from '@customer-chat/spec-model';
 export type { Plugin, PluginFile, PluginOutput } from './plugin.js';
 export { definePlugin } from './plugin.js';
-export { buildModel } from './model/build-model.js';
+export { buildModel } from '@customer-chat/spec-model';
 export { emittedEvents } from './shared/queries.js';
 export { plugins } from './plugins/index.js';
 export { gitattributesLines, ownedDirectories, outputDirectories, selectPlugins, turboOutputs } from './runner.js';

@@ -2,7 +2,7 @@
 // model it reads and which plugins' output its own builds on; the runner derives everything else
 // (what runs, the folders `generate --check` compares, .gitattributes, turbo's outputs).
 import type { GeneratorInfo } from './printer/generated-file.js';
-import type { ProtocolModel } from './model/types.js';
+import type { ProtocolModel } from '@customer-chat/spec-model';
 
 export interface OutputFile {
   /** Path relative to the repository root, with forward slashes. */

@@ -3,7 +3,7 @@
 // turbo's outputs of the generate task (tests hold those files to what is derived here).
 import type { OutputPlan } from './output.js';
 import type { EmitContext, OutputFile, Plugin } from './plugin.js';
-import type { ProtocolModel } from './model/types.js';
+import type { ProtocolModel } from '@customer-chat/spec-model';
 
 /** The named plugins and the plugins they depend on, dependencies first; all of them by default. */
 export function selectPlugins(registered: readonly Plugin[], names: readonly string[] = registered.map((p) => p.name)): Plugin[] {

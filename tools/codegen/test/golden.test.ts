@@ -93,7 +93,14 @@ describe('the fixtures exercise what the brief asks for', () => {
     const { model } = plans.minimal!;
     expect(model.messages.find((m) => m.name === 'heartbeat')).toMatchObject({ kind: 'push', payload: undefined, headersSchema: 'PushHeaders' });
     expect(model.requests).toEqual([
-      expect.objectContaining({ id: 'ping', action: 'ping', request: 'pingRequest', response: 'pingResponse', error: 'errorResponse', errors: ['internal'] }),
+      expect.objectContaining({
+        id: 'ping',
+        action: 'ping',
+        request: expect.objectContaining({ key: 'pingRequest' }),
+        response: expect.objectContaining({ key: 'pingResponse' }),
+        error: expect.objectContaining({ key: 'errorResponse' }),
+        errors: ['internal'],
+      }),
     ]);
   });
 });

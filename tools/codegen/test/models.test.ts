@@ -9,7 +9,7 @@ import { loadCleanSpec } from '@customer-chat/spec-loader';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateModelDeclarations, type ModelDeclaration } from '../src/plugins/models/render.js';
-import type { Discriminator, JsonSchema, NamedSchema } from '../src/model/types.js';
+import type { Discriminator, JsonSchema, NamedSchema } from '@customer-chat/spec-model';
 
 const SPEC = fileURLToPath(new URL('../../../spec/asyncapi.yaml', import.meta.url));
 
@@ -361,43 +361,8 @@ describe('generateModelDeclarations on unsupported input', () => {
     expect(mixed?.code).toBe("export type Mixed = 'a' | 1 | true | null;");
   });
 
-  it.each([
-    ['allOf', { allOf: [{ type: 'string' }] }, '/components/schemas/Bad: unsupported JSON Schema keyword "allOf"'],
-    ['anyOf', { type: 'object', properties: { a: { anyOf: [{ type: 'string' }] } } }, '/components/schemas/Bad/properties/a:'],
-    ['patternProperties', { type: 'object', patternProperties: { '^x': { type: 'string' } } }, '/components/schemas/Bad:'],
-    ['an unknown $ref', { type: 'array', items: { $ref: '#/definitions/Nope' } }, '/components/schemas/Bad/items:'],
-    ['a tuple', { type: 'array', items: [{ type: 'string' }] }, '/components/schemas/Bad/items:'],
-    [
-      'additionalProperties next to properties',
-      { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: { type: 'number' } },
-      '/components/schemas/Bad/additionalProperties:',
-    ],
-    ['a stray not', { type: 'string', not: { enum: ['a'] } }, '/components/schemas/Bad:'],
-    ['an object const', { const: { a: 1 } }, '/components/schemas/Bad:'],
-  ])('throws on %s, naming the pointer', async (_label, schema, message) => {
-    await expect(generateModelDeclarations([named('Bad', schema)], [])).rejects.toThrow(message);
-  });
+  // Constructs the types cannot say (unsupported keywords, a schema next to properties, a stray
+  // `not`, object constants, built-in names, fallbacks that miss a value) are the model's problems,
+  // reported with file, line and pointer: see tools/spec-model/test/errors.test.ts.
 
-  it('throws when a fallback does not exclude every branch value', async () => {
-    const schemas = [
-      named('Shape', { discriminator: 'kind', oneOf: [{ $ref: '#/definitions/Circle' }, { $ref: '#/definitions/Other' }] }),
-      named('Circle', { type: 'object', required: ['kind'], properties: { kind: { type: 'string', const: 'circle' } } }),
-      named('Other', { type: 'object', required: ['kind'], properties: { kind: { type: 'string', not: { enum: ['square'] } } } }),
-    ];
-    const discriminator: Discriminator = {
-      union: 'Shape',
-      property: 'kind',
-      branches: [{ value: 'circle', schema: 'Circle' }],
-      fallback: 'Other',
-    };
-    await expect(generateModelDeclarations(schemas, [discriminator])).rejects.toThrow(
-      '/components/schemas/Other/properties/kind:',
-    );
-  });
-
-  it('throws on a name TypeScript cannot declare', async () => {
-    await expect(generateModelDeclarations([named('Record', { type: 'string' })], [])).rejects.toThrow(
-      '/components/schemas/Record:',
-    );
-  });
 });

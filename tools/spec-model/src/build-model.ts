@@ -1,6 +1,7 @@
 // Builds the intermediate model from the parser's document (references resolved and traits merged
 // by @asyncapi/parser): one pass per spec object, then the cross-checks that need them all (every
 // message used by exactly one operation, unique names). Problems are collected and thrown together.
+import { readErrorShape } from './error-shape.js';
 import { relative } from 'node:path';
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import type { LoadedSpec } from '@customer-chat/spec-loader';
@@ -82,6 +83,11 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string): ProtocolMo
     }
   }
   const channel = readWireChannel(document, problems);
+  const errorShape = readErrorShape(messages, schemas, catalogues.catalogueSchemas.errorType);
+  const errorMessage = messages.find((m) => m.kind === 'error');
+  if (lifecycle !== undefined && errorShape === undefined && errorMessage !== undefined) {
+    problems.add(appendPointer(errorMessage.pointer, 'payload'), `a client reads errors as { <property>: { <field typed ${catalogues.catalogueSchemas.errorType}>, <string explaining it> } } (one required property, both fields required)`);
+  }
   problems.throwIfAny();
 
   const info = document.info();
@@ -91,6 +97,7 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string): ProtocolMo
     lifecycle,
     frameConstants,
     correlationField: [...correlationFields][0] ?? '',
+    errorShape,
     source: relative(repositoryRoot, spec.file).split('\\').join('/'),
     info: { title: info.title(), version: info.version(), description: info.description(), docsUrl: info.externalDocs()?.url() },
     schemas,

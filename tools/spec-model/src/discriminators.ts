@@ -3,6 +3,8 @@
 // branch (the one with `not: { enum }`, the only one that may leave the property optional) does not
 // exclude exactly the other branches' values.
 import { appendPointer } from '@customer-chat/spec-loader/json-pointer';
+import { isSchemaObject, visitSchemas } from '@customer-chat/spec-loader/schema-traversal';
+import { pascalCase } from './naming.js';
 import type { ProblemCollector } from './problems.js';
 import { definitionName } from './references.js';
 import type { Discriminator, JsonSchema, NamedSchema } from './types.js';
@@ -51,5 +53,35 @@ export function readDiscriminators(schemas: NamedSchema[], problems: ProblemColl
     }
     result.push(discriminator);
   }
+  checkFallbacks(schemas, result, problems);
   return result;
+}
+
+/**
+ * What the generated types need of fallbacks: `not` appears only as a fallback's discriminant
+ * (`not: { enum }`, typed as a nominal `<Fallback><Property>`), that name is free, and a schema is
+ * the fallback of unions on one property only.
+ */
+function checkFallbacks(schemas: NamedSchema[], unions: Discriminator[], problems: ProblemCollector): void {
+  const names = new Set(schemas.map((s) => s.name));
+  const discriminantPointers = new Set<string>();
+  const fallbackProperty = new Map<string, string>();
+  for (const union of unions) {
+    if (union.fallback === undefined) continue;
+    const fallback = schemas.find((s) => s.name === union.fallback)!;
+    discriminantPointers.add(appendPointer(fallback.pointer, 'properties', union.property, 'not'));
+    const typeName = `${fallback.name}${pascalCase(union.property)}`;
+    if (names.has(typeName)) problems.add(fallback.pointer, `the fallback's discriminant type ${typeName} clashes with a schema of that name`);
+    const earlier = fallbackProperty.get(fallback.name);
+    if (earlier !== undefined && earlier !== union.property) problems.add(fallback.pointer, `${fallback.name} is the fallback of unions on different properties (${earlier}, ${union.property})`);
+    fallbackProperty.set(fallback.name, union.property);
+  }
+  for (const named of schemas) {
+    visitSchemas(named.schema, (node, place) => {
+      if (node.not === undefined) return;
+      const at = appendPointer(named.pointer + place.pointer, 'not');
+      const isEnumOnly = isSchemaObject(node.not) && Object.keys(node.not).join() === 'enum';
+      if (!discriminantPointers.has(at) || !isEnumOnly) problems.add(at, '"not" is only supported as a union fallback\'s discriminant (not: { enum: [...] })');
+    });
+  }
 }

@@ -15,3 +15,6 @@ export const MESSAGE_NAME = /^[a-z][a-z0-9_]*$/;
 
 /** A schema's component key: the name of its generated type. */
 export const SCHEMA_NAME = /^[A-Z][A-Za-z0-9]*$/;
+
+/** PascalCase names the generated TypeScript uses itself (built-in types), which a schema cannot take. */
+export const RESERVED_TYPE_NAMES = new Set(['Record', 'Array', 'ReadonlyArray', 'Partial', 'Required', 'Readonly', 'Promise', 'Map', 'Set', 'Date', 'Error', 'Object', 'String', 'Number', 'Boolean', 'Symbol']);

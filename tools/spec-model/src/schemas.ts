@@ -5,7 +5,7 @@
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { appendPointer } from '@customer-chat/spec-loader/json-pointer';
 import { isSchemaObject, mapSchemas } from '@customer-chat/spec-loader/schema-traversal';
-import { SCHEMA_NAME } from './naming.js';
+import { RESERVED_TYPE_NAMES, SCHEMA_NAME } from './naming.js';
 import { withReferences } from './parser-schemas.js';
 import type { ProblemCollector } from './problems.js';
 import { definitionName } from './references.js';
@@ -19,6 +19,38 @@ const SUPPORTED = new Set([
 ]);
 /** Keywords that hold one subschema: a list there (draft-04 tuples, say) is not one. */
 const SINGLE_SCHEMA = ['additionalProperties', 'items', 'not'];
+
+/** What TypeScript models can say of a value: its JSON type among these, literal values among primitives. */
+const JSON_PRIMITIVE = (value: unknown): boolean => value === null || ['string', 'number', 'boolean'].includes(typeof value);
+/** Keywords that describe the value itself, which a `oneOf` beside them would contradict or duplicate. */
+const BESIDE_ONE_OF = ['type', 'properties', 'items', 'additionalProperties', 'enum', 'const'];
+
+/**
+ * Constructs the keywords allow but the generated types cannot say faithfully; reported here, once,
+ * with the other problems, so no emitter needs checks of its own.
+ */
+function representabilityProblems(node: JsonSchema, at: string, isRoot: boolean, problems: ProblemCollector): void {
+  const properties = isSchemaObject(node.properties) ? node.properties : {};
+  if (Array.isArray(node.required)) {
+    const undeclared = (node.required as unknown[]).filter((name) => typeof name !== 'string' || !Object.hasOwn(properties, name));
+    if (undeclared.length > 0) problems.add(appendPointer(at, 'required'), `required names properties that are not declared: ${undeclared.join(', ')}`);
+  }
+  const additional = node.additionalProperties;
+  const openOrClosed = typeof additional === 'boolean' || (isSchemaObject(additional) && Object.keys(additional).length === 0);
+  if (Object.keys(properties).length > 0 && additional !== undefined && !openOrClosed) {
+    problems.add(appendPointer(at, 'additionalProperties'), 'a schema for additionalProperties next to properties is not supported (use false, true or a map without properties)');
+  }
+  if (node.const !== undefined && !JSON_PRIMITIVE(node.const)) problems.add(appendPointer(at, 'const'), 'const must be a string, number, boolean or null');
+  if (Array.isArray(node.enum)) {
+    if (node.enum.length === 0) problems.add(appendPointer(at, 'enum'), 'enum must not be empty');
+    node.enum.forEach((value, i) => JSON_PRIMITIVE(value) || problems.add(appendPointer(at, 'enum', i), 'enum values must be strings, numbers, booleans or null'));
+  }
+  if (node.oneOf !== undefined) {
+    const beside = BESIDE_ONE_OF.filter((keyword) => node[keyword] !== undefined);
+    if (beside.length > 0) problems.add(at, `a oneOf next to ${beside.join(', ')} is not supported`);
+  }
+  if (node.discriminator !== undefined && !isRoot) problems.add(appendPointer(at, 'discriminator'), 'a discriminator is only supported on a named schema (components.schemas)');
+}
 
 /** `true` and `false` as schema objects, where a list or map of subschemas holds them. */
 function booleanSchema(value: boolean): JsonSchema {
@@ -45,6 +77,7 @@ export function convertSchema(schema: unknown, pointer: string, problems: Proble
       problems.add(appendPointer(at, '$ref'), `reference ${String(node.$ref)} does not name a schema under components.schemas`);
     }
     for (const keyword of SINGLE_SCHEMA) if (Array.isArray(node[keyword])) problems.add(appendPointer(at, keyword), 'a schema must be an object');
+    representabilityProblems(node, at, place.pointer === '', problems);
     const asSchema = (value: unknown) => (typeof value === 'boolean' ? booleanSchema(value) : value);
     if (isSchemaObject(node.properties)) node.properties = Object.fromEntries(Object.entries(node.properties).map(([name, value]) => [name, asSchema(value)]));
     if (Array.isArray(node.oneOf)) node.oneOf = node.oneOf.map(asSchema);
@@ -64,6 +97,7 @@ export function readSchemas(document: AsyncAPIDocumentInterface, problems: Probl
     const name = component.id();
     const pointer = appendPointer('/components/schemas', name);
     if (!SCHEMA_NAME.test(name)) problems.add(pointer, `schema name "${name}" must be PascalCase: it names a generated type`);
+    else if (RESERVED_TYPE_NAMES.has(name)) problems.add(pointer, `schema name "${name}" is a built-in TypeScript type: it cannot name a generated type`);
     const schema = convertSchema(withReferences(component.json(), names), pointer, problems);
     return { name, pointer, description: schema.description as string | undefined, schema };
   });

@@ -122,4 +122,18 @@ export interface ProtocolModel {
   servers: Array<{ name: string; url: string; title: string | undefined; description: string | undefined }>;
   /** The header field that correlates a reply with its request. */
   correlationField: string;
+  /** Where an error response carries the server's error; always there when `lifecycle` is. */
+  errorShape: ErrorShape | undefined;
+}
+
+/** The error response's payload is `{ [property]: { [typeField], [messageField] } }`. */
+export interface ErrorShape {
+  /** The named schema of the error response's payload (`ErrorResult`). */
+  payloadSchema: string;
+  /** Its one required property, holding the error (`error`). */
+  property: string;
+  /** Its field holding the error type (`type`). */
+  typeField: string;
+  /** Its field holding the explanation (`message`). */
+  messageField: string;
 }

@@ -216,6 +216,45 @@ const CASES: BrokenCase[] = [
     at: '        validation: VALIDATION',
     message: /error type "internal" has no client code/,
   },
+  // What the generated types cannot say (checked once, here, rather than in an emitter).
+  {
+    name: 'a required property that is not declared',
+    edits: [['      required: [note]\n      additionalProperties: false\n', '      required: [note, notes]\n      additionalProperties: false\n']],
+    pointer: '/components/schemas/PostNoteArguments/required',
+    at: '[note, notes]',
+    message: /required names properties that are not declared: notes/,
+  },
+  {
+    name: 'an additionalProperties schema next to properties',
+    edits: [['      required: [note]\n      additionalProperties: false\n', '      required: [note]\n      additionalProperties: { type: string }\n']],
+    pointer: '/components/schemas/PostNoteArguments/additionalProperties',
+    at: '{ type: string }',
+    message: /a schema for additionalProperties next to properties is not supported/,
+  },
+  {
+    name: 'an object const',
+    edits: [['          const: text\n', '          const: { text: 1 }\n']],
+    pointer: '/components/schemas/TextNote/properties/kind/const',
+    at: '{ text: 1 }',
+    message: /const must be a string, number, boolean or null/,
+  },
+  {
+    name: 'a "not" that is not a fallback discriminant',
+    edits: [['          minLength: 1\n          description: The note\'s text.\n', "          minLength: 1\n          not: { enum: [x] }\n          description: The note's text.\n"]],
+    pointer: '/components/schemas/TextNote/properties/text/not',
+    at: '{ enum: [x] }',
+    message: /"not" is only supported as a union fallback's discriminant/,
+  },
+  {
+    name: 'a schema named like a built-in type',
+    edits: [
+      ['    Tags:\n      type: object\n', '    Record:\n      type: object\n'],
+      ["        tags: { $ref: '#/components/schemas/Tags' }\n", "        tags: { $ref: '#/components/schemas/Record' }\n"],
+    ],
+    pointer: '/components/schemas/Record',
+    at: '      type: object\n      description: Free-form tags',
+    message: /schema name "Record" is a built-in TypeScript type/,
+  },
 ];
 
 describe('the model builder on broken copies of test/fixtures/chat.yaml', () => {

@@ -1,29 +1,20 @@
 // Self-contained JSON Schemas (draft-07) for one message: its payload, and its whole frame (the
 // headers' fields plus `payload`, with `action` pinned to the message's action). Shared by the
 // JSON Schema emitter and the validators emitter so both check exactly the same thing.
-import type { JsonSchema, MessageModel, ProtocolModel } from '../model/types.js';
+import { definitionName, mapSchemas, visitSchemas, type JsonSchema, type MessageModel, type ProtocolModel } from '@customer-chat/spec-model';
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 
 /** Removes AsyncAPI-only keywords (`discriminator`) that plain JSON Schema tools do not know. */
 function plain(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(plain);
-  if (schema === null || typeof schema !== 'object') return schema;
-  return Object.fromEntries(
-    Object.entries(schema)
-      .filter(([key]) => key !== 'discriminator')
-      .map(([key, value]) => [key, key === 'examples' || key === 'const' || key === 'enum' || key === 'default' ? value : plain(value)]),
-  );
+  return mapSchemas(schema, ({ discriminator: _dropped, ...node }) => node);
 }
 
 function collectRefs(schema: unknown, into: Set<string>): void {
-  if (Array.isArray(schema)) for (const item of schema) collectRefs(item, into);
-  else if (schema !== null && typeof schema === 'object') {
-    for (const [key, value] of Object.entries(schema)) {
-      if (key === '$ref' && typeof value === 'string') into.add(value.replace('#/definitions/', ''));
-      else if (key !== 'examples' && key !== 'const' && key !== 'enum' && key !== 'default') collectRefs(value, into);
-    }
-  }
+  visitSchemas(schema, (node) => {
+    const name = typeof node.$ref === 'string' ? definitionName(node.$ref) : undefined;
+    if (name !== undefined) into.add(name);
+  });
 }
 
 /** The named schemas a schema needs, transitively, in model order (deterministic). */

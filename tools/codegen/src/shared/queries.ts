@@ -1,6 +1,6 @@
 // Questions about the model that more than one plugin asks (plugins never import each other).
 import { pascalCase } from '../printer/generated-file.js';
-import type { MessageModel, ProtocolModel } from '../model/types.js';
+import type { MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 
 /** The client events and the pushes the SDK emits as they are (not those it turns into a client event). */
 export function emittedEvents(model: ProtocolModel): MessageModel[] {

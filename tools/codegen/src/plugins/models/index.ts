@@ -1,7 +1,7 @@
 // Emits the TypeScript models (one declaration per named schema, made by modelina in models.ts)
 // into one file, each with a JSDoc pointing back to its schema in the spec.
 import { GeneratedFile } from '../../printer/generated-file.js';
-import { schemaDocsLink } from '../../model/docs-links.js';
+import { schemaDocsLink } from '@customer-chat/spec-model';
 import { definePlugin } from '../../plugin.js';
 import { generateModelDeclarations } from './render.js';
 

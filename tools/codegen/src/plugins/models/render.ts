@@ -19,10 +19,10 @@
 // - The fallback branch of a discriminated union (`UnknownEvent`) gets a nominal discriminant,
 //   see `FallbackDiscriminant`.
 //
-// Anything this emitter does not understand throws an Error naming the JSON pointer, so the
-// output never silently loses a constraint that changes the shape of the data. Value-only
-// constraints (lengths, bounds, formats, patterns, uniqueness) have no TypeScript counterpart
-// and are left to the validators.
+// The model has checked the schemas (supported keywords, references, unions and their fallbacks,
+// what TypeScript can say); this renderer only throws on modelina output it did not expect. Value-only
+// constraints (lengths, bounds, formats, uniqueness) have no TypeScript counterpart and are left to
+// the validators.
 import {
   ConstrainedAnyModel,
   ConstrainedArrayModel,
@@ -43,7 +43,7 @@ import {
   type TypeScriptPreset,
   type TypeScriptTypeMapping,
 } from '@asyncapi/modelina';
-import type { Discriminator, NamedSchema } from '../../model/types.js';
+import { definitionName, mapSchemas, pascalCase, type Discriminator, type JsonSchema, type NamedSchema } from '@customer-chat/spec-model';
 
 export interface ModelDeclaration {
   /** The component key, which is also the declared type's name. */
@@ -55,40 +55,12 @@ export interface ModelDeclaration {
   code: string;
 }
 
-const REF_PREFIX = '#/definitions/';
 /** Marks a stub standing for a `$ref` to a named schema; the value is the schema's name. */
 const REF_KEY = 'x-codegen-ref';
 /** JSON pointer of the original schema a prepared (sub)schema comes from, for error messages. */
 const POINTER_KEY = 'x-codegen-pointer';
 
-/** Keywords that only annotate or constrain values; TypeScript types cannot say more about them. */
-const VALUE_KEYWORDS = new Set([
-  'title',
-  'description',
-  'examples',
-  'default',
-  'format',
-  '$comment',
-  'deprecated',
-  'readOnly',
-  'writeOnly',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'minProperties',
-  'maxProperties',
-  'contentMediaType',
-  'contentEncoding',
-]);
-/** Keywords that shape the type and that this emitter renders. */
+/** Keywords that shape the type: the only ones handed to modelina (the rest only annotate or constrain values). */
 const SHAPE_KEYWORDS = new Set([
   'type',
   'properties',
@@ -102,19 +74,6 @@ const SHAPE_KEYWORDS = new Set([
   'discriminator',
   '$ref',
 ]);
-const JSON_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
-
-// Names a declaration may not take: TypeScript's reserved words and built-in type names, and the
-// globals the generated code itself uses (`Record`).
-const RESERVED_NAMES = new Set(
-  (
-    'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
-    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
-    'implements interface let package private protected public static yield any boolean number string symbol ' +
-    'bigint object never unknown undefined type declare module namespace keyof readonly infer is asserts ' +
-    'Record Array ReadonlyArray Partial Required Readonly'
-  ).split(' '),
-);
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 class ModelsError extends Error {
@@ -128,10 +87,6 @@ type SchemaObject = Record<string, unknown>;
 
 function isObject(value: unknown): value is SchemaObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function escapePointerSegment(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /** A single-quoted TypeScript string literal. */
@@ -192,91 +147,11 @@ interface FallbackDiscriminant {
   fallback: string;
 }
 
-function pascal(value: string): string {
-  return value
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
-}
-
-function refName(ref: unknown): string | undefined {
-  return typeof ref === 'string' && ref.startsWith(REF_PREFIX) ? ref.slice(REF_PREFIX.length) : undefined;
-}
-
-/** Checks the discriminators against the schemas and plans the fallbacks' nominal discriminants. */
-function planDiscriminators(
-  byName: ReadonlyMap<string, NamedSchema>,
-  discriminators: readonly Discriminator[],
-): Map<string, FallbackDiscriminant> {
+/** The nominal discriminant of each union fallback (the model checked the unions). */
+function planFallbacks(discriminators: readonly Discriminator[]): Map<string, FallbackDiscriminant> {
   const fallbacks = new Map<string, FallbackDiscriminant>();
-  const unions = new Set<string>();
-  for (const discriminator of discriminators) {
-    const union = byName.get(discriminator.union);
-    if (union === undefined) {
-      throw new ModelsError('/components/schemas', `discriminated union ${discriminator.union} is not among the schemas`);
-    }
-    unions.add(union.name);
-    const declared = union.schema.discriminator;
-    if (declared !== undefined && declared !== discriminator.property) {
-      throw new ModelsError(
-        union.pointer,
-        `discriminator "${String(declared)}" does not match the model's "${discriminator.property}"`,
-      );
-    }
-    const members = Array.isArray(union.schema.oneOf) ? union.schema.oneOf.map((m) => refName(isObject(m) ? m.$ref : undefined)) : [];
-    const expected = [...discriminator.branches.map((b) => b.schema), ...(discriminator.fallback ? [discriminator.fallback] : [])];
-    if (members.length !== expected.length || expected.some((name) => !members.includes(name))) {
-      throw new ModelsError(
-        union.pointer,
-        `oneOf (${members.join(', ')}) does not list exactly the discriminator's branches (${expected.join(', ')})`,
-      );
-    }
-    const values: string[] = [];
-    for (const branch of discriminator.branches) {
-      const schema = byName.get(branch.schema);
-      const property = schema && isObject(schema.schema.properties) ? schema.schema.properties[discriminator.property] : undefined;
-      if (schema === undefined || !isObject(property) || property.const !== branch.value) {
-        throw new ModelsError(
-          schema?.pointer ?? union.pointer,
-          `branch ${branch.schema} of ${union.name} must have a property ${discriminator.property} with const ${JSON.stringify(branch.value)}`,
-        );
-      }
-      values.push(branch.value);
-    }
-    if (discriminator.fallback === undefined) continue;
-    const fallback = byName.get(discriminator.fallback);
-    const property = fallback && isObject(fallback.schema.properties) ? fallback.schema.properties[discriminator.property] : undefined;
-    const excluded = isObject(property) && isObject(property.not) && Array.isArray(property.not.enum) ? property.not.enum : undefined;
-    if (fallback === undefined || !isObject(property) || property.type !== 'string' || excluded === undefined) {
-      throw new ModelsError(
-        fallback?.pointer ?? union.pointer,
-        `fallback ${discriminator.fallback} of ${union.name} must have a property ${discriminator.property} of type string with not.enum`,
-      );
-    }
-    // The nominal discriminant claims the fallback never carries a branch's value: check it.
-    const missing = values.filter((value) => !excluded.includes(value));
-    // It may be optional: a value without the discriminant can only be the fallback.
-    if (missing.length > 0) {
-      throw new ModelsError(
-        `${fallback.pointer}/properties/${escapePointerSegment(discriminator.property)}`,
-        `the fallback's discriminant must exclude every branch value (missing: ${missing.join(', ')})`,
-      );
-    }
-    const typeName = `${fallback.name}${pascal(discriminator.property)}`;
-    if (byName.has(typeName)) {
-      throw new ModelsError(fallback.pointer, `the fallback discriminant type ${typeName} clashes with a schema of that name`);
-    }
-    const planned = fallbacks.get(fallback.name);
-    if (planned !== undefined && planned.property !== discriminator.property) {
-      throw new ModelsError(fallback.pointer, `fallback of unions with different discriminators (${planned.property}, ${discriminator.property})`);
-    }
-    fallbacks.set(fallback.name, { typeName, property: discriminator.property, union: union.name, fallback: fallback.name });
-  }
-  for (const named of byName.values()) {
-    if (named.schema.discriminator !== undefined && !unions.has(named.name)) {
-      throw new ModelsError(named.pointer, 'has a discriminator but is not among the model\'s discriminated unions');
-    }
+  for (const { union, property, fallback } of discriminators) {
+    if (fallback !== undefined) fallbacks.set(fallback, { typeName: `${fallback}${pascalCase(property)}`, property, union, fallback });
   }
   return fallbacks;
 }
@@ -285,121 +160,32 @@ function planDiscriminators(
 
 interface PrepareContext {
   byName: ReadonlyMap<string, NamedSchema>;
-  root: NamedSchema;
-  fallback: FallbackDiscriminant | undefined;
 }
 
 /**
- * Checks a schema against what this emitter renders (throwing with the pointer otherwise) and
- * returns the copy handed to modelina: `$ref`s replaced by stubs, value-only keywords dropped,
- * every subschema tagged with its pointer.
+ * The copy of a (checked) schema handed to modelina: `$ref`s replaced by stubs, value-only
+ * keywords and the fallback's `not` dropped (its nominal type says it), every subschema tagged
+ * with its pointer.
  */
-function prepare(schema: unknown, pointer: string, context: PrepareContext, isRoot = false): SchemaObject {
-  if (!isObject(schema)) {
-    throw new ModelsError(pointer, `unsupported schema ${JSON.stringify(schema)} (expected an object)`);
-  }
-  for (const keyword of Object.keys(schema)) {
-    if (!SHAPE_KEYWORDS.has(keyword) && !VALUE_KEYWORDS.has(keyword)) {
-      throw new ModelsError(pointer, `unsupported JSON Schema keyword "${keyword}"`);
+function prepare(schema: JsonSchema, pointer: string, context: PrepareContext): SchemaObject {
+  return mapSchemas(schema, (node, place): SchemaObject => {
+    const prepared: SchemaObject = { [POINTER_KEY]: pointer + place.pointer };
+    if (typeof node.description === 'string') prepared.description = node.description;
+    const name = definitionName(node.$ref);
+    if (name !== undefined) {
+      // Pre-processing: modelina would dereference the schema and inline or hoist it; an opaque
+      // object stub keeps the reference, and the type mapping renders it as the referenced name.
+      return { ...prepared, description: prepared.description ?? context.byName.get(name)?.description, type: 'object', additionalProperties: false, [REF_KEY]: name };
     }
-  }
-  const prepared: SchemaObject = { [POINTER_KEY]: pointer };
-  if (typeof schema.description === 'string') prepared.description = schema.description;
-
-  if (schema.$ref !== undefined) {
-    const name = refName(schema.$ref);
-    const target = name === undefined ? undefined : context.byName.get(name);
-    if (name === undefined || target === undefined) {
-      throw new ModelsError(pointer, `$ref ${JSON.stringify(schema.$ref)} does not name one of the schemas`);
-    }
-    const siblings = Object.keys(schema).filter((k) => k !== '$ref' && !VALUE_KEYWORDS.has(k));
-    if (siblings.length > 0) throw new ModelsError(pointer, `unsupported keywords next to $ref: ${siblings.join(', ')}`);
-    // Pre-processing: modelina would dereference the schema and inline or hoist it; an opaque
-    // object stub keeps the reference, and the type mapping renders it as the referenced name.
-    return {
-      ...prepared,
-      description: typeof schema.description === 'string' ? schema.description : target.description,
-      type: 'object',
-      additionalProperties: false,
-      [REF_KEY]: name,
-    };
-  }
-
-  if (schema.type !== undefined) {
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (types.length === 0 || types.some((t) => typeof t !== 'string' || !JSON_TYPES.has(t))) {
-      throw new ModelsError(pointer, `unsupported type ${JSON.stringify(schema.type)}`);
-    }
-    prepared.type = schema.type;
-  }
-  if (schema.const !== undefined) {
-    literal(schema.const, pointer);
-    prepared.const = schema.const;
-  }
-  if (schema.enum !== undefined) {
-    if (!Array.isArray(schema.enum) || schema.enum.length === 0) throw new ModelsError(pointer, 'enum must be a non-empty array');
-    schema.enum.forEach((value, i) => literal(value, `${pointer}/enum/${i}`));
-    prepared.enum = schema.enum;
-  }
-  if (schema.discriminator !== undefined) {
-    if (!isRoot || typeof schema.discriminator !== 'string' || schema.oneOf === undefined) {
-      throw new ModelsError(pointer, 'discriminator is only supported as a property name on a named oneOf schema');
-    }
-  }
-  if (schema.not !== undefined) {
-    // Only the fallback's discriminant may say "none of these"; its nominal type says it instead.
-    const isFallbackDiscriminant =
-      context.fallback !== undefined &&
-      pointer === `${context.root.pointer}/properties/${escapePointerSegment(context.fallback.property)}`;
-    if (!isFallbackDiscriminant || !isObject(schema.not) || Object.keys(schema.not).join() !== 'enum') {
-      throw new ModelsError(pointer, 'unsupported "not" (only { enum } on the discriminant of a union\'s fallback branch)');
-    }
-  }
-
-  if (schema.properties !== undefined) {
-    if (!isObject(schema.properties)) throw new ModelsError(pointer, 'properties must be an object');
-    const properties: SchemaObject = {};
-    for (const [key, value] of Object.entries(schema.properties)) {
-      properties[key] = prepare(value, `${pointer}/properties/${escapePointerSegment(key)}`, context);
-    }
-    prepared.properties = properties;
-  }
-  // `properties: {}` declares nothing: such an object is a map like one without properties.
-  const hasProperties = isObject(schema.properties) && Object.keys(schema.properties).length > 0;
-  if (schema.required !== undefined) {
-    const known = isObject(schema.properties) ? schema.properties : {};
-    if (!Array.isArray(schema.required) || schema.required.some((r) => typeof r !== 'string')) {
-      throw new ModelsError(pointer, 'required must be an array of property names');
-    }
-    const unknown = schema.required.filter((r: string) => !Object.hasOwn(known, r));
-    if (unknown.length > 0) throw new ModelsError(pointer, `required names properties that are not declared: ${unknown.join(', ')}`);
-    prepared.required = schema.required;
-  }
-  const additional = schema.additionalProperties;
-  if (additional !== undefined) {
-    const isOpen = additional === true || (isObject(additional) && Object.keys(additional).length === 0);
-    if (hasProperties) {
-      // An interface is open already: only `false` or an open schema make sense next to properties.
-      if (additional !== false && !isOpen) {
-        throw new ModelsError(`${pointer}/additionalProperties`, 'unsupported additionalProperties schema next to properties');
-      }
-    } else if (additional === false || additional === true) {
-      prepared.additionalProperties = additional;
-    } else {
-      prepared.additionalProperties = isOpen ? true : prepare(additional, `${pointer}/additionalProperties`, context);
-    }
-  }
-  if (schema.items !== undefined) {
-    if (Array.isArray(schema.items)) throw new ModelsError(`${pointer}/items`, 'unsupported tuple items (an array of schemas)');
-    prepared.items = prepare(schema.items, `${pointer}/items`, context);
-  }
-  if (schema.oneOf !== undefined) {
-    if (!Array.isArray(schema.oneOf) || schema.oneOf.length === 0) throw new ModelsError(pointer, 'oneOf must be a non-empty array');
-    const mixed = ['type', 'properties', 'items', 'additionalProperties', 'enum', 'const'].filter((k) => schema[k] !== undefined);
-    if (mixed.length > 0) throw new ModelsError(pointer, `unsupported oneOf next to ${mixed.join(', ')}`);
-    prepared.oneOf = schema.oneOf.map((member, i) => prepare(member, `${pointer}/oneOf/${i}`, context));
-  }
-  return prepared;
+    for (const keyword of SHAPE_KEYWORDS) if (node[keyword] !== undefined && keyword !== 'not' && keyword !== 'discriminator') prepared[keyword] = node[keyword];
+    // Next to properties, additionalProperties can only be open or closed (the model checked it), and
+    // an interface is open already.
+    const hasProperties = isObject(node.properties) && Object.keys(node.properties).length > 0;
+    const additional = node.additionalProperties;
+    if (hasProperties) delete prepared.additionalProperties;
+    else if (isObject(additional) && Object.keys(additional).length === 0) prepared.additionalProperties = true;
+    return prepared;
+  }) as SchemaObject;
 }
 
 // ---- rendering through modelina ---------------------------------------------------------------
@@ -529,7 +315,7 @@ function renderMember(property: ConstrainedObjectPropertyModel, owner: Constrain
 function members(model: ConstrainedObjectModel, context: RenderContext): string[] {
   return Object.values(model.properties).map((property) => {
     if (property.property instanceof ConstrainedDictionaryModel && property.property.serializationType === 'unwrap') {
-      // Guarded in prepare(); modelina's `additionalProperties?: Map<...>` member never renders.
+      // The model rules out a schema next to properties; modelina's `additionalProperties?: Map<...>` member never renders.
       throw new ModelsError(pointerOf(model, context.root.pointer), 'internal: additionalProperties member next to properties');
     }
     return renderMember(property, model, context);
@@ -638,7 +424,7 @@ async function generateOne(
   fallbacks: ReadonlyMap<string, FallbackDiscriminant>,
 ): Promise<ModelDeclaration> {
   const fallback = fallbacks.get(named.name);
-  let input = prepare(named.schema, named.pointer, { byName, root: named, fallback }, true);
+  let input = prepare(named.schema, named.pointer, { byName });
   if (typeof input[REF_KEY] === 'string') {
     // A named schema that is only a $ref: a union of one keeps modelina from rendering the stub as an interface.
     input = { [POINTER_KEY]: named.pointer, oneOf: [input] };
@@ -673,15 +459,8 @@ export async function generateModelDeclarations(
   schemas: NamedSchema[],
   discriminators: Discriminator[],
 ): Promise<ModelDeclaration[]> {
-  const byName = new Map<string, NamedSchema>();
-  for (const named of schemas) {
-    if (!IDENTIFIER.test(named.name) || RESERVED_NAMES.has(named.name)) {
-      throw new ModelsError(named.pointer, `"${named.name}" cannot be used as a TypeScript type name`);
-    }
-    if (byName.has(named.name)) throw new ModelsError(named.pointer, `duplicate schema name ${named.name}`);
-    byName.set(named.name, named);
-  }
-  const fallbacks = planDiscriminators(byName, discriminators);
+  const byName = new Map(schemas.map((named) => [named.name, named]));
+  const fallbacks = planFallbacks(discriminators);
   const declarations: ModelDeclaration[] = [];
   for (const named of schemas) declarations.push(await generateOne(named, byName, fallbacks));
   return declarations;

@@ -4,14 +4,13 @@
 import { GeneratedFile, importSymbol, literal } from '../../printer/generated-file.js';
 import { definePlugin } from '../../plugin.js';
 import { emittedEvents, requiresNoArguments } from '../../shared/queries.js';
-import type { MessageModel, ProtocolModel } from '../../model/types.js';
+import type { MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 import type { EmitContext } from '../../plugin.js';
 
 const VALIDATORS = '@customer-chat/validators';
 
 function emitTypeTests(model: ProtocolModel, context: EmitContext) {
   const file = new GeneratedFile('types.test-d.ts', context.generator, ['Type-level tests of the SDK, one case per event and per method of the spec.']);
-  const byKey = (key: string) => model.messages.find((m) => m.key === key) as MessageModel;
   const type = (m: MessageModel) => (m.payload === undefined ? 'undefined' : importSymbol(m.payload.ref, VALIDATORS, true));
   const describe = importSymbol('describe', 'vitest');
   const it = importSymbol('it', 'vitest');
@@ -46,9 +45,9 @@ function emitTypeTests(model: ProtocolModel, context: EmitContext) {
       if (r.id === model.lifecycle!.login.operation) continue;
       file.block([it, '(', literal(`${r.id} takes the ${r.action} arguments and resolves with its result`), ', () => {'], () => {
         // Methods whose arguments are all optional default them to `{}`.
-        const optional = requiresNoArguments(model, byKey(r.request)) ? ' | undefined' : '';
-        file.print(expectTypeOf, '(api.', r.id, ').parameter(0).toEqualTypeOf<', type(byKey(r.request)), optional, '>();');
-        file.print(expectTypeOf, '(api.', r.id, ').returns.resolves.toEqualTypeOf<', type(byKey(r.response)), '>();');
+        const optional = requiresNoArguments(model, r.request) ? ' | undefined' : '';
+        file.print(expectTypeOf, '(api.', r.id, ').parameter(0).toEqualTypeOf<', type(r.request), optional, '>();');
+        file.print(expectTypeOf, '(api.', r.id, ').returns.resolves.toEqualTypeOf<', type(r.response), '>();');
         file.print('// @ts-expect-error arguments of the wrong type do not compile');
         file.print('void api.', r.id, '(42);');
       }, '});');

@@ -2,10 +2,10 @@
 // description the hand-written runtime runs on (tables, frame encoding and classification read
 // from the spec), and the client class with one typed method per request operation.
 import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File, type Printable } from '../../printer/generated-file.js';
-import { operationDocsLink } from '../../model/docs-links.js';
+import { operationDocsLink } from '@customer-chat/spec-model';
 import { definePlugin } from '../../plugin.js';
 import { emittedEvents, requiresNoArguments } from '../../shared/queries.js';
-import type { ClientLifecycle, MessageModel, ProtocolModel } from '../../model/types.js';
+import type { ClientLifecycle, MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 
 const VALIDATORS = '@customer-chat/validators';
 // The SDK's hand-written runtime, by the package's own import specifier (package.json "imports").
@@ -13,12 +13,6 @@ const RUNTIME_PROTOCOL = '#runtime/protocol';
 const RUNTIME_CORE = '#runtime/client-core';
 const RUNTIME_ERRORS = '#runtime/errors';
 
-
-function byKey(model: ProtocolModel, key: string): MessageModel {
-  const message = model.messages.find((m) => m.key === key);
-  if (!message) throw new Error(`no message ${key}`);
-  return message;
-}
 
 function payloadType(message: MessageModel): Printable {
   return message.payload === undefined ? 'undefined' : importSymbol(message.payload.ref, VALIDATORS, true);
@@ -58,7 +52,7 @@ function printTypeMaps(file: File, model: ProtocolModel): void {
   file.jsDoc('Every request the SDK sends, by method name, with its arguments and result.');
   file.block('export interface CustomerRequests {', () => {
     for (const r of model.requests) {
-      file.print(key(r.id), ': { args: ', payloadType(byKey(model, r.request)), '; result: ', payloadType(byKey(model, r.response)), ' };');
+      file.print(key(r.id), ': { args: ', payloadType(r.request), '; result: ', payloadType(r.response), ' };');
     }
   });
 }
@@ -73,7 +67,7 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
   file.block(['export const protocol: ', protocolType, ' = {'], () => {
     file.block('requests: {', () => {
       for (const r of model.requests) {
-        file.print(key(r.id), ': { action: ', literal(r.action), ', request: ', literal(byKey(model, r.request).name), ', response: ', literal(byKey(model, r.response).name), ' },');
+        file.print(key(r.id), ': { action: ', literal(r.action), ', request: ', literal(r.request.name), ', response: ', literal(r.response.name), ' },');
       }
     }, '},');
     file.block('pushes: {', () => {
@@ -119,9 +113,11 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
       file.print('if (', condition(c.error), ") return { kind: 'error', id: typeof ", id, " === 'string' ? ", id, ' : null, payload: frame.payload };');
       file.print("return { kind: 'unknown' };");
     }, '},');
+    // The model guarantees the shape whenever there is a lifecycle (a client to generate).
+    const { property, typeField, messageField } = model.errorShape!;
     file.block('readError(payload: any) {', () => {
-      file.print('const error = payload?.error;');
-      file.print("return error && typeof error.type === 'string' ? { type: error.type, message: String(error.message ?? '') } : undefined;");
+      file.print('const error = payload?.', property, ';');
+      file.print('return error && typeof error.', typeField, " === 'string' ? { type: error.", typeField, ', message: String(error.', messageField, " ?? '') } : undefined;");
     }, '},');
   }, '};');
 }
@@ -145,12 +141,12 @@ function printClient(file: File, model: ProtocolModel, lifecycle: ClientLifecycl
     let first = true;
     for (const r of model.requests) {
       if (r.id === lifecycle.login.operation) continue; // sent by the runtime on every connection
-      const request = byKey(model, r.request);
+      const request = r.request;
       if (!first) file.blank();
       first = false;
       file.jsDoc(r.title ? `${r.title}: ${r.summary ?? ''}` : r.summary, r.description, r.errors.length > 0 ? `Fails with the server errors: ${r.errors.join(', ')}.` : undefined, `@see ${operationDocsLink(model, r.id)}`);
       const args = requiresNoArguments(model, request) ? ['args: ', payloadType(request), ' = {}'] : ['args: ', payloadType(request)];
-      file.block([r.id, '(', ...args, '): Promise<', payloadType(byKey(model, r.response)), '> {'], () => {
+      file.block([r.id, '(', ...args, '): Promise<', payloadType(r.response), '> {'], () => {
         file.print('return this.request(', literal(r.id), ', args);');
       });
     }
@@ -179,7 +175,7 @@ export const sdkPlugin = definePlugin({
   name: 'sdk',
   description: "@customer-chat/sdk's protocol layer: event and request maps, the protocol description and the typed client (operations, messages, x-client-lifecycle).",
   output: { dir: 'packages/sdk/src/gen', owns: true },
-  reads: ['messages', 'requests', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'lifecycle', 'frameConstants', 'channel', 'servers', 'correlationField', 'source', 'info', 'schemas'],
+  reads: ['messages', 'requests', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'lifecycle', 'frameConstants', 'channel', 'servers', 'correlationField', 'source', 'info', 'schemas', 'errorShape'],
   dependsOn: ['models'],
   emit(model, context) {
     const lifecycle = requireLifecycle(model);

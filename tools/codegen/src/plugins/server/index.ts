@@ -4,12 +4,11 @@
 import { GeneratedFile, importSymbol, literal, type GeneratedFile as File } from '../../printer/generated-file.js';
 import { definePlugin } from '../../plugin.js';
 import { messageTypeNames } from '../../shared/queries.js';
-import type { MessageModel, ProtocolModel } from '../../model/types.js';
+import type { MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 
 const VALIDATORS = '@customer-chat/validators';
 
 function printServerProtocol(file: File, model: ProtocolModel): void {
-  const message = (key: string) => model.messages.find((m) => m.key === key) as MessageModel;
   const type = (m: MessageModel) => (m.payload === undefined ? 'undefined' : importSymbol(m.payload.ref, VALIDATORS, true));
   const validate = (m: MessageModel) => importSymbol(messageTypeNames(m).validate, VALIDATORS);
   const validateFrame = (m: MessageModel) => importSymbol(messageTypeNames(m).validateFrame, VALIDATORS);
@@ -20,7 +19,7 @@ function printServerProtocol(file: File, model: ProtocolModel): void {
   file.block('export interface RequestHandlers<Session> {', () => {
     for (const r of model.requests) {
       file.jsDoc(r.summary, `Errors: ${r.errors.join(', ')}.`);
-      file.print(r.id, '(args: ', type(message(r.request)), ', session: Session): ', type(message(r.response)), ' | Promise<', type(message(r.response)), '>;');
+      file.print(r.id, '(args: ', type(r.request), ', session: Session): ', type(r.response), ' | Promise<', type(r.response), '>;');
     }
   });
   file.blank();
@@ -40,14 +39,14 @@ function printServerProtocol(file: File, model: ProtocolModel): void {
   );
   file.block('export const requests = {', () => {
     for (const r of model.requests) {
-      const schema = model.schemas.find((s) => s.name === message(r.request).payload?.ref)?.schema;
+      const schema = model.schemas.find((s) => s.name === r.request.payload?.ref)?.schema;
       const defaults = Object.entries((schema?.properties ?? {}) as Record<string, { default?: unknown }>)
         .filter(([, p]) => p.default !== undefined)
         .map(([name, p]) => `${name}: ${JSON.stringify(p.default)}`);
       file.block([r.action, ': {'], () => {
         file.print('operation: ', literal(r.id), ' as const,');
-        file.print('validateFrame: ', validateFrame(message(r.request)), ',');
-        file.print('validateResult: ', validate(message(r.response)), ',');
+        file.print('validateFrame: ', validateFrame(r.request), ',');
+        file.print('validateResult: ', validate(r.response), ',');
         file.print('errors: [', r.errors.map(literal).join(', '), '] as readonly ErrorType[],');
         file.print('defaults: { ', defaults.join(', '), ' },');
       }, '},');
@@ -70,7 +69,7 @@ function printServerProtocol(file: File, model: ProtocolModel): void {
   file.jsDoc('Checks of whole outgoing frames.');
   file.block('export const outgoingFrameValidators = {', () => {
     for (const p of pushes) file.print('push_', p.action!, ': ', validateFrame(p), ',');
-    for (const r of model.requests) file.print('response_', r.action, ': ', validateFrame(message(r.response)), ',');
+    for (const r of model.requests) file.print('response_', r.action, ': ', validateFrame(r.response), ',');
     file.print('error: ', validateFrame(errorMessage), ',');
   }, '} as const;');
   file.blank();
@@ -88,8 +87,12 @@ function printServerProtocol(file: File, model: ProtocolModel): void {
     file.block('response(id: string, action: string, payload: unknown) {', () => {
       file.print('return { ', model.correlationField, ': id, action, ', constants('response'), ', payload };');
     }, '},');
-    file.block('error(id: string | null, action: string, error: { type: ErrorType; message: string; pointer?: string }) {', () => {
-      file.print('return { ', model.correlationField, ': id, action, ', constants('error'), ', payload: { error } };');
+    const errorShape = model.errorShape;
+    if (errorShape === undefined) throw new Error('the model has no error shape (the server needs one)');
+    const errorType = [importSymbol(errorShape.payloadSchema, VALIDATORS, true), `[${literal(errorShape.property)}]`];
+    file.block(['error(id: string | null, action: string, error: ', ...errorType, ') {'], () => {
+      const field = errorShape.property === 'error' ? 'error' : `${literal(errorShape.property)}: error`;
+      file.print('return { ', model.correlationField, ': id, action, ', constants('error'), ', payload: { ', field, ' } };');
     }, '},');
     file.block('push<A extends PushAction>(action: A, payload: PushPayloads[A]) {', () => {
       file.print('return { action, ', constants('push'), ', payload };');
@@ -101,7 +104,7 @@ export const serverPlugin = definePlugin({
   name: 'server',
   description: "@customer-chat/reference-server's protocol layer: request handlers, dispatch table, push payloads, frame encoders (operations, messages, frame headers).",
   output: { dir: 'packages/reference-server/src/gen', owns: true },
-  reads: ['messages', 'requests', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'frameConstants', 'correlationField', 'schemas', 'lifecycle', 'channel'],
+  reads: ['messages', 'requests', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'frameConstants', 'correlationField', 'schemas', 'lifecycle', 'channel', 'errorShape'],
   dependsOn: ['validators'],
   emit(model, context) {
     const file = new GeneratedFile('protocol.ts', context.generator);

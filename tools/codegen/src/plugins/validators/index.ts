@@ -4,12 +4,12 @@
 import { Ajv } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File } from '../../printer/generated-file.js';
-import { messageDocsLink } from '../../model/docs-links.js';
+import { mapSchemas, messageDocsLink, visitSchemas } from '@customer-chat/spec-model';
 import { definePlugin, type EmitContext, type PluginFile } from '../../plugin.js';
 import { formatRegExp } from '../../shared/formats.js';
 import { BUNDLE_ID, bundleSchema, frameDefinition, payloadDefinition } from '../../shared/message-schemas.js';
 import { messageTypeNames } from '../../shared/queries.js';
-import type { JsonSchema, MessageModel, ProtocolModel } from '../../model/types.js';
+import type { JsonSchema, MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 
 type StandaloneCode = (ajv: Ajv, refs: Record<string, string>) => string;
 // CommonJS interop: at run time the default import is the function, its typings say `.default`.
@@ -27,15 +27,10 @@ const AJV_RUNTIME_FUNCTIONS: Record<string, string> = {
   'ajv/dist/runtime/equal': 'equal',
 };
 
-function formatsUsed(node: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) for (const item of node) formatsUsed(item, into);
-  else if (node !== null && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'format' && typeof value === 'string') into.add(value);
-      else if (key !== 'examples') formatsUsed(value, into);
-    }
-  }
-  return into;
+function formatsUsed(schemas: readonly unknown[]): Set<string> {
+  const formats = new Set<string>();
+  for (const schema of schemas) visitSchemas(schema, (node) => typeof node.format === 'string' && formats.add(node.format));
+  return formats;
 }
 
 /** Names the generated index declares itself. */
@@ -180,17 +175,8 @@ function dispatchUnions(model: ProtocolModel, bundle: JsonSchema): JsonSchema {
 /** Annotations do not change what validates; leaving them out keeps the precompiled code small. */
 const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', '$comment']);
 
-function withoutAnnotations(schema: unknown, inProperties = false): unknown {
-  if (Array.isArray(schema)) return schema.map((item) => withoutAnnotations(item));
-  if (schema === null || typeof schema !== 'object') return schema;
-  return Object.fromEntries(
-    Object.entries(schema)
-      .filter(([key]) => inProperties || !ANNOTATIONS.has(key))
-      .map(([key, value]) => [
-        key,
-        key === 'const' || key === 'enum' ? value : withoutAnnotations(value, !inProperties && (key === 'properties' || key === 'definitions')),
-      ]),
-  );
+function withoutAnnotations(schema: unknown): unknown {
+  return mapSchemas(schema, (node) => Object.fromEntries(Object.entries(node).filter(([keyword]) => !ANNOTATIONS.has(keyword))));
 }
 
 function emitValidators(model: ProtocolModel, context: EmitContext): PluginFile[] {
