@@ -1,12 +1,22 @@
 // The admin endpoint: a small HTTP/JSON API (node:http, no framework) to issue tokens, drive agents,
 // end sessions and inject faults from outside the process (a demo, curl, a test in another
-// language). One route table serves both the dispatch and the `GET /` listing.
+// language, a page on a local dev server). Its routes and bodies are described once, in the OpenAPI
+// document spec/admin-api.openapi.yaml (see admin-api-document.ts): this file serves the operations
+// listed there, one handler per operationId, and checks bodies with the validators compiled from it.
+//
+// Every request goes through the same gate, in this order: a request target that is a URL (400), a
+// loopback Host (421 otherwise: DNS rebinding), an allowed Origin when there is one (403; allowed
+// origins get CORS headers and preflights), the bearer token when the server has one (401), the
+// route (404, 405), then for a body: its size (413), a JSON content type (415), JSON (400) and
+// its schema (400).
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Properties } from '@customer-chat/validators';
+import { loadAdminApiDocument, type AdminOperation } from './admin-api-document.js';
 import type { AgentDetails, AgentEventDraft, FileDraft, ReferenceAgent } from './agent.js';
 import { ProtocolError } from './errors.js';
 import type { Faults } from './faults.js';
-import { disconnectionReasons, type DisconnectionReason, type ErrorType } from './gen/protocol.js';
+import type { DisconnectionReason, ErrorType } from './gen/protocol.js';
 import type { ChatStore } from './chat-store.js';
 
 /** What the admin endpoint drives. */
@@ -19,13 +29,29 @@ export interface AdminApi {
   connections(customerId?: string): number;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
+export interface AdminHttpOptions {
+  /** When set, every request but a CORS preflight needs `Authorization: Bearer <token>`. */
+  readonly token?: string | undefined;
+  /** Origins allowed to call the endpoint from a browser page (see `parseOrigins`). */
+  readonly origins: readonly string[];
+  /** Largest request body in bytes. */
+  readonly maxBodyBytes: number;
+  /** Where unexpected failures are reported. */
+  log(message: string, error?: unknown): void;
+}
+
+/** Pages on a local dev server, any port: the default CORS allow-list. */
+export const DEFAULT_ADMIN_ORIGINS: readonly string[] = ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
+
+const MISDIRECTED = 421;
 
 class HttpError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  readonly pointer: string | undefined;
+  constructor(status: number, message: string, pointer?: string) {
     super(message);
     this.status = status;
+    this.pointer = pointer;
   }
 }
 
@@ -39,65 +65,112 @@ const STATUS_OF: Partial<Record<ErrorType, number>> = {
   chat_inactive: 409,
 };
 
-/** The parsed JSON body, with getters that answer 400 naming the field. */
-class Body {
-  readonly #fields: Record<string, unknown>;
-  constructor(fields: Record<string, unknown>) {
-    this.#fields = fields;
-  }
-  #get(name: string): unknown {
-    return Object.hasOwn(this.#fields, name) ? this.#fields[name] : undefined;
-  }
-  has(name: string): boolean {
-    return this.#get(name) !== undefined;
-  }
-  string(name: string): string {
-    const value = this.#get(name);
-    if (typeof value !== 'string') throw new HttpError(400, `body.${name} must be a string`);
-    return value;
-  }
-  optionalString(name: string): string | undefined {
-    return this.has(name) ? this.string(name) : undefined;
-  }
-  optionalInteger(name: string): number | undefined {
-    const value = this.#get(name);
-    if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw new HttpError(400, `body.${name} must be an integer`);
-    return value;
-  }
-  object(name: string): Record<string, unknown> {
-    const value = this.#get(name);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, `body.${name} must be an object`);
-    return value as Record<string, unknown>;
-  }
-  optionalArray(name: string): unknown[] | undefined {
-    const value = this.#get(name);
-    if (value === undefined) return undefined;
-    if (!Array.isArray(value)) throw new HttpError(400, `body.${name} must be an array`);
-    return value;
-  }
-  /** The whole body (for the free-form event endpoint). */
-  all(): Record<string, unknown> {
-    return this.#fields;
-  }
+// ---- the gate ------------------------------------------------------------------------------
+
+/** `localhost`, `127.0.0.1` or `[::1]`, with any port: the only names a page on this machine reaches us by without DNS tricks. */
+const LOOPBACK_HOST = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/i;
+
+export function isLoopbackHost(host: string | undefined): boolean {
+  return host !== undefined && LOOPBACK_HOST.test(host);
 }
 
+/** Decides whether an `Origin` may call the endpoint. */
+export type OriginCheck = (origin: string) => boolean;
+
+/**
+ * Reads the allow-list: each entry is `*` (any origin), an origin (`https://app.example.test`,
+ * `http://localhost:5173`, `null`) or an origin with any port (`http://localhost:*`). Throws on an
+ * entry that is none of these.
+ */
+export function parseOrigins(entries: readonly string[]): OriginCheck {
+  const exact = new Set<string>();
+  const anyPort: { protocol: string; hostname: string }[] = [];
+  let any = false;
+  for (const entry of entries) {
+    if (entry === '*') {
+      any = true;
+      continue;
+    }
+    if (entry === 'null') {
+      exact.add('null');
+      continue;
+    }
+    const wildcard = entry.endsWith(':*');
+    const base = wildcard ? entry.slice(0, -2) : entry;
+    const url = URL.canParse(base) ? new URL(base) : undefined;
+    const isOrigin = url !== undefined && /^https?:$/.test(url.protocol) && url.username === '' && url.password === '' && url.pathname === '/' && !base.endsWith('/') && url.search === '' && url.hash === '' && !url.hostname.includes('*');
+    if (!isOrigin || (wildcard && url.port !== '')) {
+      throw new TypeError(`"${entry}" is not an allowed-origin entry: write an origin such as https://app.example.test or http://localhost:5173, http://localhost:* for any port, or * for any origin`);
+    }
+    if (wildcard) anyPort.push({ protocol: url.protocol, hostname: url.hostname });
+    else exact.add(url.origin);
+  }
+  return (origin) => {
+    if (any || exact.has(origin)) return true;
+    // A browser sends the serialized origin: scheme, host and a port other than the default.
+    const url = URL.canParse(origin) ? new URL(origin) : undefined;
+    if (url === undefined || url.origin !== origin) return false;
+    return anyPort.some((p) => p.protocol === url.protocol && p.hostname === url.hostname);
+  };
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Compares `Authorization: Bearer <token>` in constant time. */
+function hasToken(header: string | undefined, token: string): boolean {
+  const given = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
+  return given !== undefined && timingSafeEqual(digest(given), digest(token));
+}
+
+/** `application/json`, optionally with a UTF-8 charset. */
+function isJsonContentType(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  const [type, ...parameters] = header.split(';').map((part) => part.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  return charset === undefined || charset === 'utf-8' || charset === 'utf8';
+}
+
+// ---- bodies ----------------------------------------------------------------------------------
+
+/** The body as JSON, or undefined when there is none (no bytes, or only white space). */
+function readBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    request.on('error', reject);
+    request.on('end', () => {
+      if (size > maxBytes) return reject(new HttpError(413, `the body is larger than ${maxBytes} bytes`));
+      if (size > 0 && !isJsonContentType(request.headers['content-type'])) {
+        return reject(
+          new HttpError(415, `a body must be sent as Content-Type: application/json, not ${JSON.stringify(request.headers['content-type'] ?? '(none)')} (with curl: -H 'Content-Type: application/json')`),
+        );
+      }
+      const text = Buffer.concat(chunks).toString('utf8').trim();
+      if (text === '') return resolve(undefined);
+      try {
+        resolve(JSON.parse(text));
+      } catch (error) {
+        reject(new HttpError(400, `the body is not JSON: ${error instanceof Error ? error.message : String(error)}`, ''));
+      }
+    });
+  });
+}
+
+// ---- routes ----------------------------------------------------------------------------------
+
 type Params = Readonly<Record<string, string>>;
-interface Reply {
-  status?: number;
-  json: unknown;
-}
-interface Route {
-  readonly method: 'GET' | 'POST' | 'PUT';
-  readonly path: string;
-  readonly body?: string;
-  readonly description: string;
-  handle(params: Params, body: Body): Reply;
-}
+type Handler = (params: Params, body: unknown) => unknown;
 
 function param(params: Params, name: string): string {
   const value = params[name];
-  if (value === undefined) throw new Error(`route without :${name}`);
+  if (value === undefined) throw new Error(`route without {${name}}`);
   return value;
 }
 
@@ -105,162 +178,89 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-function routes(api: AdminApi): Route[] {
+/** The bodies as their schemas in the document describe them (ajv checked them before a handler runs). */
+interface Bodies {
+  issueToken: { customerId?: string } | undefined;
+  disconnectCustomer: { reason: DisconnectionReason };
+  putAgent: AgentDetails | undefined;
+  sendMessage: { text: string; customId?: string };
+  sendFile: FileDraft;
+  sendEvent: AgentEventDraft;
+  properties: { properties: Properties };
+  readChat: { timestamp?: number } | undefined;
+  startThread: { events?: AgentEventDraft[] } | undefined;
+  dropConnections: { customerId?: string } | undefined;
+  setReplyDelay: { ms: number };
+  sendRaw: { customerId: string; text: string };
+}
+
+/** One handler per operationId of the document; the answer is sent with the operation's 2xx status. */
+function handlers(api: AdminApi, listing: () => unknown, document: unknown): Record<string, Handler> {
   const agentOf = (params: Params) => api.agent(param(params, 'agentId'));
   const chat = (params: Params) => param(params, 'chatId');
-  const chatRoute = (method: Route['method'], path: string, description: string, handle: Route['handle'], body?: string): Route => ({
-    method,
-    path: `/agents/:agentId/chats/:chatId${path}`,
-    description,
-    handle,
-    ...(body === undefined ? {} : { body }),
-  });
-
-  return [
-    { method: 'GET', path: '/', description: 'This list of endpoints.', handle: () => ({ json: { endpoints: list(api) } }) },
-    {
-      method: 'POST',
-      path: '/tokens',
-      body: '{ customerId? }',
-      description: 'Issue a login token for a customer (a new customer when customerId is left out).',
-      handle: (_, body) => ({ status: 201, json: api.issueToken(body.optionalString('customerId')) }),
+  const as = <K extends keyof Bodies>(body: unknown) => body as Bodies[K];
+  return {
+    listEndpoints: () => ({ endpoints: listing() }),
+    getOpenApiDocument: () => document,
+    issueToken: (_, body) => api.issueToken(as<'issueToken'>(body)?.customerId),
+    listCustomers: () => ({
+      customers: api.store.customers().map((c) => ({ ...c, connections: api.connections(c.id), chats: api.store.chatIdsOf(c.id) })),
+    }),
+    getChat: (params) => {
+      const found = api.store.chat(chat(params));
+      return { chat: found, threads: api.store.threads(found.id, found.threads), sneakPeeks: api.store.sneakPeeks(found.id) };
     },
-    {
-      method: 'GET',
-      path: '/customers',
-      description: 'Every customer with its open connections and chat ids.',
-      handle: () => ({
-        json: { customers: api.store.customers().map((c) => ({ ...c, connections: api.connections(c.id), chats: api.store.chatIdsOf(c.id) })) },
-      }),
+    disconnectCustomer: (params, body) => ({ connections: api.disconnectCustomer(param(params, 'customerId'), as<'disconnectCustomer'>(body).reason) }),
+    putAgent: (params, body) => {
+      const given = as<'putAgent'>(body) ?? {};
+      const details: AgentDetails = { ...optional('name', given.name), ...optional('email', given.email), ...optional('avatar', given.avatar) };
+      return { agent: api.agent(param(params, 'agentId'), details).user };
     },
-    {
-      method: 'GET',
-      path: '/chats/:chatId',
-      description: 'A chat with its threads, events and the latest sneak peeks.',
-      handle: (params) => {
-        const found = api.store.chat(chat(params));
-        return { json: { chat: found, threads: api.store.threads(found.id, found.threads), sneakPeeks: api.store.sneakPeeks(found.id) } };
-      },
+    joinChat: (p) => ({ joined: agentOf(p).joinChat(chat(p)) }),
+    leaveChat: (p) => ({ left: agentOf(p).leaveChat(chat(p)) }),
+    sendMessage: (p, body) => {
+      const { text, customId } = as<'sendMessage'>(body);
+      return { event: agentOf(p).sendMessage(chat(p), text, optional('customId', customId)) };
     },
-    {
-      method: 'POST',
-      path: '/customers/:customerId/disconnect',
-      body: `{ reason } (one of ${disconnectionReasons.join(', ')})`,
-      description: 'End every connection of the customer with customer_disconnected (customer_banned also bans the customer).',
-      handle: (params, body) => ({ json: { connections: api.disconnectCustomer(param(params, 'customerId'), body.string('reason') as DisconnectionReason) } }),
+    sendFile: (p, body) => ({ event: agentOf(p).sendFile(chat(p), as<'sendFile'>(body)) }),
+    sendEvent: (p, body) => ({ event: agentOf(p).sendEvent(chat(p), as<'sendEvent'>(body)) }),
+    startTyping: (p) => (agentOf(p).startTyping(chat(p)), {}),
+    stopTyping: (p) => (agentOf(p).stopTyping(chat(p)), {}),
+    closeThread: (p) => ({ thread: agentOf(p).closeThread(chat(p)) }),
+    updateChatProperties: (p, body) => (agentOf(p).updateChatProperties(chat(p), as<'properties'>(body).properties), {}),
+    updateThreadProperties: (p, body) => (agentOf(p).updateThreadProperties(chat(p), param(p, 'threadId'), as<'properties'>(body).properties), {}),
+    readChat: (p, body) => ({ timestamp: agentOf(p).readChat(chat(p), as<'readChat'>(body)?.timestamp) }),
+    startThread: (p, body) => ({ thread: agentOf(p).startThread(chat(p), optional('events', as<'startThread'>(body)?.events)) }),
+    dropConnections: (_, body) => ({ dropped: api.faults.dropConnections(as<'dropConnections'>(body)?.customerId) }),
+    setReplyDelay: (_, body) => {
+      api.faults.setReplyDelay(as<'setReplyDelay'>(body).ms);
+      return { replyDelayMs: api.faults.replyDelayMs };
     },
-    {
-      method: 'PUT',
-      path: '/agents/:agentId',
-      body: '{ name?, email?, avatar? }',
-      description: "Create an agent or change its details (customers who know it get user_data). Other agent endpoints create agents with default details.",
-      handle: (params, body) => {
-        const details: AgentDetails = { ...optional('name', body.optionalString('name')), ...optional('email', body.optionalString('email')), ...optional('avatar', body.optionalString('avatar')) };
-        return { json: { agent: api.agent(param(params, 'agentId'), details).user } };
-      },
+    sendRaw: (_, body) => {
+      const { customerId, text } = as<'sendRaw'>(body);
+      return { sent: api.faults.sendRaw(customerId, text) };
     },
-    chatRoute('POST', '/join', 'The agent joins the chat: user_data, then user_joined_chat.', (p) => ({ json: { joined: agentOf(p).joinChat(chat(p)) } })),
-    chatRoute('POST', '/leave', 'The agent leaves the chat: user_left_chat.', (p) => ({ json: { left: agentOf(p).leaveChat(chat(p)) } })),
-    chatRoute(
-      'POST',
-      '/messages',
-      'The agent sends a message: new_event.',
-      (p, body) => ({ status: 201, json: { event: agentOf(p).sendMessage(chat(p), body.string('text'), optional('customId', body.optionalString('customId'))) } }),
-      '{ text, customId? }',
-    ),
-    chatRoute(
-      'POST',
-      '/files',
-      'The agent sends a file: new_event.',
-      (p, body) => ({ status: 201, json: { event: agentOf(p).sendFile(chat(p), body.all() as unknown as FileDraft) } }),
-      '{ url, contentType, name?, size?, width?, height?, customId? }',
-    ),
-    chatRoute(
-      'POST',
-      '/events',
-      'The agent sends an event of any type (system_message, or one the SDK does not know): new_event.',
-      (p, body) => ({ status: 201, json: { event: agentOf(p).sendEvent(chat(p), body.all() as unknown as AgentEventDraft) } }),
-      '{ type, ...fields }',
-    ),
-    chatRoute('POST', '/typing/start', 'The agent starts typing: user_is_typing.', (p) => (agentOf(p).startTyping(chat(p)), { json: {} })),
-    chatRoute('POST', '/typing/stop', 'The agent stops typing: user_stopped_typing.', (p) => (agentOf(p).stopTyping(chat(p)), { json: {} })),
-    chatRoute('POST', '/close', 'The agent closes the active thread: thread_closed.', (p) => ({ json: { thread: agentOf(p).closeThread(chat(p)) } })),
-    chatRoute(
-      'POST',
-      '/properties',
-      'The agent merges chat properties: chat_properties_updated.',
-      (p, body) => (agentOf(p).updateChatProperties(chat(p), body.object('properties') as Properties), { json: {} }),
-      '{ properties: { namespace: { name: value } } }',
-    ),
-    chatRoute(
-      'POST',
-      '/threads/:threadId/properties',
-      'The agent merges thread properties: chat_thread_properties_updated.',
-      (p, body) => (agentOf(p).updateThreadProperties(chat(p), param(p, 'threadId'), body.object('properties') as Properties), { json: {} }),
-      '{ properties: { namespace: { name: value } } }',
-    ),
-    chatRoute(
-      'POST',
-      '/read',
-      'The agent reads the chat up to timestamp (now by default): last_seen_timestamp_updated.',
-      (p, body) => ({ json: { timestamp: agentOf(p).readChat(chat(p), body.optionalInteger('timestamp')) } }),
-      '{ timestamp? }',
-    ),
-    chatRoute(
-      'POST',
-      '/threads',
-      'The agent starts a new thread (closing the active one): thread_metada, then new_event per event.',
-      (p, body) => ({
-        status: 201,
-        json: { thread: agentOf(p).startThread(chat(p), optional('events', body.optionalArray('events') as AgentEventDraft[] | undefined)) },
-      }),
-      '{ events?: [{ type, ...fields }] }',
-    ),
-    {
-      method: 'POST',
-      path: '/faults/drop',
-      body: '{ customerId? }',
-      description: "Drop the customer's connections (everybody's without customerId) without a close frame.",
-      handle: (_, body) => ({ json: { dropped: api.faults.dropConnections(body.optionalString('customerId')) } }),
-    },
-    {
-      method: 'POST',
-      path: '/faults/delay',
-      body: '{ ms }',
-      description: 'Delay every reply by ms milliseconds (0 turns it off).',
-      handle: (_, body) => {
-        const ms = body.optionalInteger('ms');
-        if (ms === undefined) throw new HttpError(400, 'body.ms must be an integer');
-        api.faults.setReplyDelay(ms);
-        return { json: { replyDelayMs: api.faults.replyDelayMs } };
-      },
-    },
-    {
-      method: 'POST',
-      path: '/faults/raw',
-      body: '{ customerId, text }',
-      description: 'Send text as is (malformed on purpose) to every connection of the customer.',
-      handle: (_, body) => ({ json: { sent: api.faults.sendRaw(body.string('customerId'), body.string('text')) } }),
-    },
-  ];
+  };
 }
 
-function list(api: AdminApi): { method: string; path: string; body?: string; description: string }[] {
-  return routes(api).map(({ method, path, body, description }) => ({ method, path, ...(body === undefined ? {} : { body }), description }));
+interface Route {
+  readonly operation: AdminOperation;
+  /** Path segments; `{name}` segments capture. */
+  readonly segments: readonly string[];
+  readonly handle: Handler;
 }
 
-/** Matches a path against a route pattern (`:name` segments capture, URL-decoded). */
-function match(pattern: string, path: string): Params | undefined {
-  const want = pattern.split('/');
+/** Matches a path against a route (`{name}` segments capture, URL-decoded). */
+function match(route: Route, path: string): Params | undefined {
   const got = path.split('/');
-  if (want.length !== got.length) return undefined;
+  if (route.segments.length !== got.length) return undefined;
   const params: Record<string, string> = {};
-  for (const [i, segment] of want.entries()) {
+  for (const [i, segment] of route.segments.entries()) {
     const actual = got[i] ?? '';
-    if (segment.startsWith(':')) {
+    if (segment.startsWith('{') && segment.endsWith('}')) {
       if (actual === '') return undefined;
       try {
-        params[segment.slice(1)] = decodeURIComponent(actual);
+        params[segment.slice(1, -1)] = decodeURIComponent(actual);
       } catch {
         throw new HttpError(400, `bad percent-encoding in ${path}`);
       }
@@ -269,30 +269,7 @@ function match(pattern: string, path: string): Params | undefined {
   return params;
 }
 
-function readBody(request: IncomingMessage): Promise<Body> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('error', reject);
-    request.on('end', () => {
-      if (size > MAX_BODY_BYTES) return reject(new HttpError(413, `the body is larger than ${MAX_BODY_BYTES} bytes`));
-      const text = Buffer.concat(chunks).toString('utf8').trim();
-      if (text === '') return resolve(new Body({}));
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        return reject(new HttpError(400, 'the body is not JSON'));
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return reject(new HttpError(400, 'the body must be a JSON object'));
-      resolve(new Body(parsed as Record<string, unknown>));
-    });
-  });
-}
+// ---- the server ------------------------------------------------------------------------------
 
 function send(response: ServerResponse, status: number, json: unknown): void {
   let text: string;
@@ -300,36 +277,95 @@ function send(response: ServerResponse, status: number, json: unknown): void {
     text = JSON.stringify(json);
   } catch {
     status = 500;
-    text = JSON.stringify({ error: 'the answer cannot be written as JSON' });
+    text = JSON.stringify({ error: { message: 'the answer cannot be written as JSON' } });
   }
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(text);
 }
 
-export function createAdminHttp(api: AdminApi): Server {
-  const table = routes(api);
+function sendError(response: ServerResponse, status: number, error: { message: string; pointer?: string | undefined; type?: string | undefined }): void {
+  send(response, status, { error: { message: error.message, ...optional('pointer', error.pointer), ...optional('type', error.type) } });
+}
+
+export function createAdminHttp(api: AdminApi, options: AdminHttpOptions): Server {
+  const { document, operations } = loadAdminApiDocument();
+  const allowed = parseOrigins(options.origins);
+  const token = options.token;
+
+  const listing = () =>
+    operations.map(({ method, path, bodySummary, summary }) => ({
+      method,
+      path: path.replace(/\{([^}]+)\}/g, ':$1'),
+      ...optional('body', bodySummary),
+      description: summary,
+    }));
+  const table = handlers(api, listing, document);
+  const missing = operations.filter((op) => !Object.hasOwn(table, op.operationId)).map((op) => op.operationId);
+  const unused = Object.keys(table).filter((id) => !operations.some((op) => op.operationId === id));
+  if (missing.length > 0 || unused.length > 0) {
+    throw new Error(`the admin API document and the server disagree: no handler for ${missing.join(', ') || '-'}; not in the document: ${unused.join(', ') || '-'}`);
+  }
+  const routes: Route[] = operations.map((operation) => ({ operation, segments: operation.path.split('/'), handle: table[operation.operationId] as Handler }));
+  const methods = [...new Set(operations.map((op) => op.method))];
+
+  function preflight(request: IncomingMessage, response: ServerResponse, origin: string | undefined): void {
+    const headers: Record<string, string> = { allow: [...methods, 'OPTIONS'].join(', ') };
+    if (origin !== undefined) {
+      headers['access-control-allow-methods'] = methods.join(', ');
+      headers['access-control-allow-headers'] = 'Content-Type, Authorization';
+      headers['access-control-max-age'] = '600';
+      // Chrome's Private Network Access asks before a public page reaches a loopback address.
+      if (request.headers['access-control-request-private-network'] === 'true') headers['access-control-allow-private-network'] = 'true';
+    }
+    response.writeHead(204, headers).end();
+  }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    response.setHeader('vary', 'Origin');
     const target = request.url ?? '/';
     if (!URL.canParse(target, 'http://localhost')) throw new HttpError(400, 'the request target is not a valid URL');
-    const path = new URL(target, 'http://localhost').pathname.replace(/(.)\/+$/, '$1');
-    const candidates = table.map((route) => ({ route, params: match(route.path, path) })).filter((c) => c.params !== undefined);
-    if (candidates.length === 0) throw new HttpError(404, `no endpoint ${request.method ?? ''} ${path}; GET / lists them`);
-    const found = candidates.find((c) => c.route.method === request.method);
-    if (found === undefined) {
-      response.setHeader('allow', candidates.map((c) => c.route.method).join(', '));
-      throw new HttpError(405, `${path} does not take ${request.method ?? ''}; it takes ${candidates.map((c) => c.route.method).join(', ')}`);
+    const host = request.headers.host;
+    if (!isLoopbackHost(host)) {
+      throw new HttpError(MISDIRECTED, `the admin endpoint only answers requests for localhost, 127.0.0.1 or [::1], not for Host ${JSON.stringify(host ?? '')}`);
     }
-    const body = request.method === 'GET' ? new Body({}) : await readBody(request);
-    const reply = found.route.handle(found.params ?? {}, body);
-    send(response, reply.status ?? 200, reply.json);
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      if (!allowed(origin)) throw new HttpError(403, `pages from ${origin} may not call the admin endpoint (allowed origins: --admin-origins)`);
+      response.setHeader('access-control-allow-origin', origin);
+    }
+    if (request.method === 'OPTIONS') return preflight(request, response, origin);
+    if (token !== undefined && !hasToken(request.headers.authorization, token)) {
+      response.setHeader('www-authenticate', 'Bearer realm="customer-chat reference server admin"');
+      throw new HttpError(401, 'this admin endpoint needs Authorization: Bearer <the --admin-token the server was started with>');
+    }
+
+    const path = new URL(target, 'http://localhost').pathname.replace(/(.)\/+$/, '$1');
+    const candidates = routes.map((route) => ({ route, params: match(route, path) })).filter((c) => c.params !== undefined);
+    if (candidates.length === 0) throw new HttpError(404, `no endpoint ${request.method ?? ''} ${path}; GET / lists them`);
+    const found = candidates.find((c) => c.route.operation.method === request.method);
+    if (found === undefined) {
+      const allow = candidates.map((c) => c.route.operation.method).join(', ');
+      response.setHeader('allow', allow);
+      throw new HttpError(405, `${path} does not take ${request.method ?? ''}; it takes ${allow}`);
+    }
+
+    const body = await readBody(request, options.maxBodyBytes);
+    const { operation, handle: run } = found.route;
+    let checked: unknown;
+    if (operation.validateBody !== undefined) {
+      // No body is the same as `{}`: the schema says what is required.
+      checked = body ?? {};
+      const issue = operation.validateBody(checked);
+      if (issue !== undefined) throw new HttpError(400, issue.message, issue.pointer);
+    }
+    send(response, operation.successStatus, run(found.params ?? {}, checked));
   }
 
   return createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (error instanceof HttpError) return send(response, error.status, { error: error.message });
-      if (error instanceof ProtocolError) return send(response, STATUS_OF[error.type] ?? 500, { error: error.message, type: error.type, ...optional('pointer', error.pointer) });
-      console.error('[reference-server] admin request failed', error);
-      send(response, 500, { error: error instanceof Error ? error.message : 'internal error' });
+      if (error instanceof HttpError) return sendError(response, error.status, { message: error.message, pointer: error.pointer });
+      if (error instanceof ProtocolError) return sendError(response, STATUS_OF[error.type] ?? 500, { message: error.message, pointer: error.pointer, type: error.type });
+      options.log('admin request failed', error);
+      sendError(response, 500, { message: error instanceof Error ? error.message : 'internal error' });
     });
   });
 }

@@ -1,15 +1,46 @@
 #!/usr/bin/env node
-// `customer-chat-reference-server [--port 8787] [--admin-port 8788] [--host 127.0.0.1]`: starts the
-// reference server and says how to connect to it. Bad arguments exit with code 2 and the usage.
+// `customer-chat-reference-server [--port 8787] [--admin-port 8788] [--host 127.0.0.1] [limits...]`:
+// starts the reference server and says how to connect to it. Bad arguments exit with code 2 and
+// the usage.
 import { parseArgs } from 'node:util';
-import { createReferenceServer } from './server.js';
+import { DEFAULT_ADMIN_ORIGINS, parseOrigins } from './admin-http.js';
+import { createReferenceServer, DEFAULT_LIMITS, type LimitName, type ReferenceServerOptions } from './server.js';
 
-const USAGE = `usage: customer-chat-reference-server [--port <n>] [--admin-port <n>] [--host <address>]
+/** The flag of every limit option. */
+const LIMIT_FLAGS: Record<LimitName, string> = {
+  maxFrameBytes: 'max-frame-bytes',
+  maxUnsentBytes: 'max-unsent-bytes',
+  maxPendingRequests: 'max-pending-requests',
+  maxConnectionsPerCustomer: 'max-connections-per-customer',
+  maxUnauthenticatedConnections: 'max-unauthenticated-connections',
+  heartbeatIntervalMs: 'heartbeat-interval-ms',
+  loginTimeoutMs: 'login-timeout-ms',
+  adminMaxBodyBytes: 'admin-max-body-bytes',
+};
 
-  --port <n>          WebSocket port (default 8787; 0 picks a free port)
-  --admin-port <n>    admin HTTP port, always on 127.0.0.1 (default: port + 1)
-  --host <address>    interface of the WebSocket endpoint (default 127.0.0.1)
-  -h, --help          show this help`;
+const USAGE = `usage: customer-chat-reference-server [--port <n>] [--admin-port <n>] [--host <address>] [options]
+
+  --port <n>                             WebSocket port (default 8787; 0 picks a free port)
+  --admin-port <n>                       admin HTTP port, always on 127.0.0.1 (default: port + 1)
+  --host <address>                       interface of the WebSocket endpoint (default 127.0.0.1)
+
+Limits (README: "Limits"):
+  --max-frame-bytes <n>                  largest incoming frame; larger closes with 1009 (default ${DEFAULT_LIMITS.maxFrameBytes})
+  --max-unsent-bytes <n>                 bytes a connection may leave unread; more closes it with 1008 (default ${DEFAULT_LIMITS.maxUnsentBytes})
+  --max-pending-requests <n>             requests waiting per connection; more: pending_requests_limit_reached (default ${DEFAULT_LIMITS.maxPendingRequests})
+  --max-connections-per-customer <n>     more: too_many_connections (default ${DEFAULT_LIMITS.maxConnectionsPerCustomer})
+  --max-unauthenticated-connections <n>  connections not logged in; more: too_many_unauthorized_connections (default ${DEFAULT_LIMITS.maxUnauthenticatedConnections})
+  --heartbeat-interval-ms <n>            ping interval; a missed pong: connection_lost (default ${DEFAULT_LIMITS.heartbeatIntervalMs}; 0 turns it off)
+  --login-timeout-ms <n>                 time to log in; then inactivity_timeout (default ${DEFAULT_LIMITS.loginTimeoutMs}; 0 turns it off)
+
+Admin endpoint:
+  --admin-token <token>                  require Authorization: Bearer <token> on every admin request
+  --admin-origins <list>                 comma-separated origins whose pages may call it (CORS), e.g.
+                                         'http://localhost:*,https://app.example.test'; '' for none
+                                         (default ${DEFAULT_ADMIN_ORIGINS.join(',')})
+  --admin-max-body-bytes <n>             largest admin request body; larger: 413 (default ${DEFAULT_LIMITS.adminMaxBodyBytes})
+
+  -h, --help                             show this help`;
 
 function usageError(message: string): never {
   console.error(`customer-chat-reference-server: ${message}\n\n${USAGE}`);
@@ -22,8 +53,14 @@ function portOf(name: string, value: string | undefined): number | undefined {
   return Number(value);
 }
 
-function parse(): { port?: number; adminPort?: number; host?: string } {
-  let values: { port?: string; 'admin-port'?: string; host?: string; help?: boolean };
+function wholeNumberOf(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,16}$/.test(value) || !Number.isSafeInteger(Number(value))) usageError(`--${name} must be a whole number, not "${value}"`);
+  return Number(value);
+}
+
+function parse(): ReferenceServerOptions {
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
@@ -33,27 +70,66 @@ function parse(): { port?: number; adminPort?: number; host?: string } {
         port: { type: 'string' },
         'admin-port': { type: 'string' },
         host: { type: 'string' },
+        ...Object.fromEntries(Object.values(LIMIT_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+        'admin-token': { type: 'string' },
+        'admin-origins': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (error) {
     usageError(error instanceof Error ? error.message : String(error));
   }
-  if (values.help === true) {
+  if (values['help'] === true) {
     console.log(USAGE);
     process.exit(0);
   }
-  if (values.host === '') usageError('--host must not be empty');
-  const port = portOf('port', values.port);
-  const adminPort = portOf('admin-port', values['admin-port']);
-  return { ...(port === undefined ? {} : { port }), ...(adminPort === undefined ? {} : { adminPort }), ...(values.host === undefined ? {} : { host: values.host }) };
+  const text = (name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
+  const options: ReferenceServerOptions = {};
+  const host = text('host');
+  if (host === '') usageError('--host must not be empty');
+  if (host !== undefined) options.host = host;
+  const port = portOf('port', text('port'));
+  if (port !== undefined) options.port = port;
+  const adminPort = portOf('admin-port', text('admin-port'));
+  if (adminPort !== undefined) options.adminPort = adminPort;
+  for (const [name, flag] of Object.entries(LIMIT_FLAGS) as [LimitName, string][]) {
+    const value = wholeNumberOf(flag, text(flag));
+    if (value !== undefined) options[name] = value;
+  }
+  const token = text('admin-token');
+  if (token === '') usageError('--admin-token must not be empty');
+  if (token !== undefined) options.adminToken = token;
+  const origins = text('admin-origins');
+  if (origins !== undefined) {
+    options.adminOrigins = origins
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== '');
+    try {
+      parseOrigins(options.adminOrigins);
+    } catch (error) {
+      usageError(`--admin-origins: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return options;
 }
 
 async function main(): Promise<void> {
-  const server = await createReferenceServer(parse());
+  const options = parse();
+  let server;
+  try {
+    server = await createReferenceServer(options);
+  } catch (error) {
+    // A limit out of range: a usage error, naming the flag.
+    if (error instanceof RangeError) {
+      const name = (Object.keys(LIMIT_FLAGS) as LimitName[]).find((limit) => error.message.startsWith(`${limit} `));
+      usageError(name === undefined ? error.message : `--${LIMIT_FLAGS[name]}${error.message.slice(name.length)}`);
+    }
+    throw error;
+  }
   console.log(`Customer chat reference server
   WebSocket  ${server.socketUrl('demo')}   (any licenseId)
-  Admin      ${server.adminUrl}/   (GET / lists the endpoints)
+  Admin      ${server.adminUrl}/   (GET / lists the endpoints${options.adminToken === undefined ? '' : '; send Authorization: Bearer <admin token>'})
   Token      curl -s -X POST ${server.adminUrl}/tokens   (send it in \`login\`)
 Ctrl-C stops it.`);
 

@@ -3,9 +3,9 @@
 // Every failure becomes an error frame on the same connection; nothing here can throw out of a
 // connection, let alone crash the process.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeIssues, OutgoingFrameError, ProtocolError } from './errors.js';
+import { describeIssues, OutgoingFrameError, ProtocolError, SessionEndedError } from './errors.js';
 import { correlationField, frames, loginAction, outgoingFrameValidators, requests, type RequestAction, type RequestHandlers } from './gen/protocol.js';
-import type { Session, SessionRegistry } from './sessions.js';
+import type { Inbound, Session, SessionRegistry } from './sessions.js';
 
 /** The request a connection must send (and succeed with) before any other (`x-client-lifecycle`). */
 const LOGIN: RequestAction = loginAction;
@@ -19,7 +19,15 @@ export interface DispatchContext {
   log(message: string, error?: unknown): void;
 }
 
-export type Dispatch = (session: Session, data: Buffer, isBinary: boolean) => Promise<void>;
+export interface Dispatch {
+  /** Handles one frame and answers it; never rejects. */
+  handle(session: Session, inbound: Inbound): Promise<void>;
+  /**
+   * Answers a frame at once with `pending_requests_limit_reached`, without handling it: the
+   * connection has `limit` requests waiting already. Echoes its request id and action when it has them.
+   */
+  refuse(session: Session, inbound: Inbound, limit: number): void;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -85,15 +93,28 @@ export function createDispatch(ctx: DispatchContext): Dispatch {
       sessions.fail(session, id, action, { type: 'authorization', message: `log in first: send \`${LOGIN}\` (and wait for its response) before \`${action}\`` });
       return;
     }
+    // A connection logs in once: a second `login` changes nothing (not even the customer details it
+    // carries) and is answered `validation` (one of login's errors in the spec).
+    if (action === LOGIN && session.customerId !== undefined) {
+      const message = `this connection is already logged in as ${session.customerId}; a connection logs in once: open a new connection to log in again or as another customer`;
+      sessions.fail(session, id, action, { type: 'validation', message, pointer: '/action' });
+      return;
+    }
 
     const delay = ctx.replyDelayMs();
     if (delay > 0) await sleep(delay);
+    if (!session.open) return;
+    const loggedInBefore = session.customerId;
     try {
       // The table maps each action to its operation; the frame was validated against that action's schema.
       const handler = ctx.handlers[requests[action].operation] as (args: unknown, session: Session) => unknown;
       const result = await handler.call(ctx.handlers, payload, session);
       sessions.respond(session, id, action, result);
     } catch (error) {
+      // A login that failed after it bound the connection (a push or its response broke the spec)
+      // leaves it as it was: never half logged in.
+      if (session.customerId !== loggedInBefore) sessions.release(session);
+      if (error instanceof SessionEndedError) return;
       if (error instanceof ProtocolError) {
         sessions.fail(session, id, action, error.toPayload());
       } else if (error instanceof OutgoingFrameError) {
@@ -106,11 +127,37 @@ export function createDispatch(ctx: DispatchContext): Dispatch {
     }
   }
 
-  return async (session, data, isBinary) => {
+  function refuse(session: Session, { data, isBinary }: Inbound, limit: number): void {
+    let requestId: string | null = null;
+    let action = '';
+    if (!isBinary) {
+      try {
+        const frame: unknown = JSON.parse(data.toString('utf8'));
+        if (isObject(frame)) {
+          requestId = echoableRequestId(own(frame, correlationField));
+          const named = own(frame, 'action');
+          if (typeof named === 'string') action = named;
+        }
+      } catch {
+        // Not JSON: answered without a request id, as any frame that is not JSON.
+      }
+    }
+    const message = `this connection already has ${limit} requests waiting for their response; retry after some of them are answered`;
     try {
-      await handle(session, data, isBinary);
+      sessions.fail(session, requestId, action, { type: 'pending_requests_limit_reached', message });
     } catch (error) {
       ctx.log('could not answer a frame', error);
     }
+  }
+
+  return {
+    async handle(session, { data, isBinary }) {
+      try {
+        await handle(session, data, isBinary);
+      } catch (error) {
+        ctx.log('could not answer a frame', error);
+      }
+    },
+    refuse,
   };
 }

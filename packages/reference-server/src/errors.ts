@@ -48,3 +48,11 @@ export function describeIssues(errors: readonly ValidationIssue[]): string {
   const lines = errors.map((e) => `${e.path === '' ? '(frame)' : e.path} ${e.message}`);
   return [...new Set(lines)].join('; ');
 }
+
+/**
+ * Thrown by a handler that ended the connection itself (a login over the customer's connection
+ * limit): the session is over, so the request gets no answer.
+ */
+export class SessionEndedError extends Error {
+  override readonly name = 'SessionEndedError';
+}

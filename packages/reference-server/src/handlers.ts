@@ -2,7 +2,7 @@
 // `RequestHandlers` makes a request the spec adds and the server forgets a compile error. Arguments
 // arrive validated against the spec; handlers check what a schema cannot (does the chat exist, is
 // the customer in it, is a thread active) and throw a ProtocolError with the spec's error type.
-import { ProtocolError } from './errors.js';
+import { ProtocolError, SessionEndedError } from './errors.js';
 import { requests, type RequestHandlers } from './gen/protocol.js';
 import type { Session, SessionRegistry } from './sessions.js';
 import type { ChatStore, StoredEvent, StoredThread } from './chat-store.js';
@@ -18,6 +18,8 @@ export interface HandlerContext {
   authenticate(token: string): string | undefined | Promise<string | undefined>;
   /** Agent groups a chat may be routed to (`start_chat`'s `scope.groups`). */
   readonly groups: ReadonlySet<number>;
+  /** The most connections a customer may have logged in at once; one more is ended with `too_many_connections`. */
+  readonly maxConnectionsPerCustomer: number;
 }
 
 /** Users named by threads (their users and event authors), to introduce before a response names them. */
@@ -45,12 +47,19 @@ export function createHandlers(ctx: HandlerContext): RequestHandlers<Session> {
   return {
     async login({ token, customer }, session) {
       const customerId = await ctx.authenticate(token);
+      // The connection was ended while the token was checked (login timeout, shutdown): no answer.
+      if (!session.open) throw new SessionEndedError();
       // A custom `authenticate` may answer anything; only a customer's (or a new) id logs in.
       if (typeof customerId !== 'string' || customerId === '' || store.agent(customerId) !== undefined) {
         throw new ProtocolError('authentication', 'the token is not valid (unknown, malformed or expired); get a fresh one');
       }
       store.ensureCustomer(customerId);
       if (store.isBanned(customerId)) throw new ProtocolError('customer_banned', 'this customer is banned and may not chat');
+      // One connection too many: the spec's way to end a session (`customer_disconnected`, then close).
+      if (sessions.count(customerId) >= ctx.maxConnectionsPerCustomer) {
+        sessions.disconnectSession(session, 'too_many_connections');
+        throw new SessionEndedError();
+      }
       if (customer !== undefined) store.updateCustomer(customerId, customer);
       sessions.bind(session, customerId);
       // The spec's login sequence: `customer_id`, then `user_data` of the customer, then the response.

@@ -5,13 +5,15 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { createAdminHttp } from './admin-http.js';
+import { createAdminHttp, DEFAULT_ADMIN_ORIGINS } from './admin-http.js';
 import { createAgent, type AgentDetails, type ReferenceAgent } from './agent.js';
 import { createDispatch } from './dispatch.js';
 import { ProtocolError, type OutgoingViolation } from './errors.js';
 import { createFaults, type Faults } from './faults.js';
 import { channel, type DisconnectionReason } from './gen/protocol.js';
 import { createHandlers } from './handlers.js';
+import { startHeartbeat } from './heartbeat.js';
+import { FairScheduler } from './scheduler.js';
 import { SessionRegistry, type Session } from './sessions.js';
 import { ChatStore } from './chat-store.js';
 import { TokenRegistry } from './tokens.js';
@@ -25,6 +27,31 @@ export interface ReferenceServerOptions {
   adminPort?: number;
   /** Largest accepted frame in bytes; a larger one closes the socket with code 1009. Default 64 KiB. */
   maxFrameBytes?: number;
+  /**
+   * The most bytes a connection may have waiting to be sent (ws `bufferedAmount`); a frame that
+   * would take it past this closes the connection with code 1008 instead. Default 4 MiB.
+   */
+  maxUnsentBytes?: number;
+  /** The most requests of one connection waiting for their answer; more are answered `pending_requests_limit_reached`. Default 100. */
+  maxPendingRequests?: number;
+  /** The most connections one customer may have logged in; the next login ends its connection with `too_many_connections`. Default 16. */
+  maxConnectionsPerCustomer?: number;
+  /** The most connections not logged in at once; the next one is ended with `too_many_unauthorized_connections`. Default 1000. */
+  maxUnauthenticatedConnections?: number;
+  /** Ping every connection this often (ms); one that missed the previous pong is ended with `connection_lost`. 0: never. Default 30000. */
+  heartbeatIntervalMs?: number;
+  /** A connection not logged in this long (ms) after opening is ended with `inactivity_timeout`. 0: never. Default 30000. */
+  loginTimeoutMs?: number;
+  /** When set, every admin request (CORS preflights excepted) needs `Authorization: Bearer <adminToken>`; 401 otherwise. */
+  adminToken?: string;
+  /**
+   * Origins whose pages may call the admin endpoint (CORS); a request with another `Origin` is
+   * answered 403. An entry is an origin (`https://app.example.test`), an origin with any port
+   * (`http://localhost:*`) or `*` (any). Default: any port of http://localhost, http://127.0.0.1 and http://[::1].
+   */
+  adminOrigins?: readonly string[];
+  /** Largest admin request body in bytes; a larger one is answered 413. Default 1 MiB. */
+  adminMaxBodyBytes?: number;
   /** Check every outgoing frame against the spec; a violation is recorded, logged and thrown. Default false. */
   validateOutgoing?: boolean;
   /** The customer a login token belongs to (undefined: `authentication` error). Default: tokens from `issueToken`. */
@@ -68,9 +95,38 @@ export interface ReferenceServer {
 const DEFAULT_PORT = 8787;
 /** The query parameter naming the license (a compile error if the spec's channel stops requiring it). */
 const LICENSE_PARAM: (typeof channel.query)[number] = 'licenseId';
-const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+/** The default of every limit (README: "Limits"). */
+export const DEFAULT_LIMITS = {
+  maxFrameBytes: 64 * 1024,
+  maxUnsentBytes: 4 * 1024 * 1024,
+  maxPendingRequests: 100,
+  maxConnectionsPerCustomer: 16,
+  maxUnauthenticatedConnections: 1000,
+  heartbeatIntervalMs: 30_000,
+  loginTimeoutMs: 30_000,
+  adminMaxBodyBytes: 1024 * 1024,
+} as const;
+export type LimitName = keyof typeof DEFAULT_LIMITS;
+/** Limits that 0 turns off (time limits); the others are at least 1. */
+const ZERO_TURNS_OFF: ReadonlySet<LimitName> = new Set(['heartbeatIntervalMs', 'loginTimeoutMs']);
+/** setTimeout cannot wait longer than 2^31-1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
 const GOING_AWAY = 1001;
 const MESSAGE_TOO_BIG = 1009;
+/** How long ws waits for a peer to answer a close frame before it destroys the socket. */
+const CLOSE_TIMEOUT_MS = 5000;
+
+/** A limit option: its default when left out, else a whole number in range (a RangeError otherwise). */
+function limitOf(options: ReferenceServerOptions, name: LimitName): number {
+  const value = options[name];
+  if (value === undefined) return DEFAULT_LIMITS[name];
+  const min = ZERO_TURNS_OFF.has(name) ? 0 : 1;
+  const max = name.endsWith('Ms') ? MAX_TIMER_MS : Number.MAX_SAFE_INTEGER;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be a whole number from ${min} to ${max}, not ${String(value)}`);
+  }
+  return value;
+}
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -123,7 +179,17 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? DEFAULT_PORT;
   const adminPort = options.adminPort ?? (port === 0 ? 0 : port + 1);
-  const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const maxFrameBytes = limitOf(options, 'maxFrameBytes');
+  const maxUnsentBytes = limitOf(options, 'maxUnsentBytes');
+  const maxPendingRequests = limitOf(options, 'maxPendingRequests');
+  const maxConnectionsPerCustomer = limitOf(options, 'maxConnectionsPerCustomer');
+  const maxUnauthenticatedConnections = limitOf(options, 'maxUnauthenticatedConnections');
+  const heartbeatIntervalMs = limitOf(options, 'heartbeatIntervalMs');
+  const loginTimeoutMs = limitOf(options, 'loginTimeoutMs');
+  const adminMaxBodyBytes = limitOf(options, 'adminMaxBodyBytes');
+  if (options.adminToken !== undefined && (typeof options.adminToken !== 'string' || options.adminToken === '')) {
+    throw new TypeError('adminToken must be a non-empty string');
+  }
   const log = options.log ?? ((message: string, error?: unknown) => console.error(`[reference-server] ${message}`, ...(error === undefined ? [] : [error])));
   const licenseIds = options.licenseIds === undefined ? undefined : new Set(options.licenseIds);
 
@@ -131,6 +197,7 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   const tokens = new TokenRegistry();
   const violations: OutgoingViolation[] = [];
   const sessions = new SessionRegistry(store, {
+    maxUnsentBytes,
     validateOutgoing: options.validateOutgoing ?? false,
     onViolation(violation) {
       violations.push(violation);
@@ -139,8 +206,9 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   });
   const faults = createFaults(sessions, options.replyDelayMs ?? 0);
   const authenticate = options.authenticate ?? ((token: string) => tokens.resolve(token));
-  const handlers = createHandlers({ store, sessions, authenticate, groups: new Set(options.groups ?? [0]) });
+  const handlers = createHandlers({ store, sessions, authenticate, groups: new Set(options.groups ?? [0]), maxConnectionsPerCustomer });
   const dispatch = createDispatch({ handlers, sessions, replyDelayMs: () => faults.replyDelayMs, log });
+  const scheduler = new FairScheduler(dispatch.handle);
 
   function disconnectCustomer(customerId: string, reason: DisconnectionReason): number {
     const count = sessions.disconnect(customerId, reason);
@@ -160,7 +228,9 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   const agent = (agentId: string, details?: AgentDetails) => createAgent(agentContext, agentId, details);
 
   // ---- the WebSocket endpoint ----------------------------------------------------------------
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes, perMessageDeflate: false });
+  // `closeTimeout` (ws 8.19+) is not in @types/ws yet: an object, not a literal, passes it through.
+  const wssOptions = { noServer: true, maxPayload: maxFrameBytes, perMessageDeflate: false, closeTimeout: CLOSE_TIMEOUT_MS };
+  const wss = new WebSocketServer(wssOptions);
   const http = createServer((request, response) => {
     const body = `This is the WebSocket endpoint of the customer chat reference server: connect to ${channel.address}?${channel.query.map((q) => `${q}=...`).join('&')}\n`;
     response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket', connection: 'Upgrade' }).end(body);
@@ -189,28 +259,47 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
     const session: Session = sessions.add(socket, licenseId);
     explainOversizeFrames(socket, maxFrameBytes);
     socket.on('message', (data: RawData, isBinary: boolean) => {
-      // Frames of a connection that is closing are not answered.
-      if (socket.readyState !== WebSocket.OPEN) return;
-      const buffer = toBuffer(data);
-      session.queue = session.queue.then(() => dispatch(session, buffer, isBinary));
+      // Frames of a connection that is closing (or that the server ended) are not answered.
+      if (!session.open || socket.readyState !== WebSocket.OPEN) return;
+      const inbound = { data: toBuffer(data), isBinary };
+      if (sessions.pendingRequests(session) >= maxPendingRequests) dispatch.refuse(session, inbound, maxPendingRequests);
+      else scheduler.enqueue(session, inbound);
     });
-    socket.on('close', () => sessions.remove(session));
+    socket.on('pong', () => {
+      session.awaitingPong = false;
+    });
+    let loginTimer: NodeJS.Timeout | undefined;
+    socket.on('close', () => {
+      clearTimeout(loginTimer);
+      sessions.remove(session);
+    });
     socket.on('error', (error: Error & { code?: string }) => {
       if (error.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') log(`connection ${session.id} failed`, error);
     });
-    if (licenseIds !== undefined && !licenseIds.has(licenseId)) sessions.disconnectSession(session, 'license_not_found');
+    if (licenseIds !== undefined && !licenseIds.has(licenseId)) {
+      sessions.disconnectSession(session, 'license_not_found');
+      return;
+    }
+    if (sessions.unauthenticatedCount() > maxUnauthenticatedConnections) {
+      sessions.disconnectSession(session, 'too_many_unauthorized_connections');
+      return;
+    }
+    if (loginTimeoutMs > 0) {
+      loginTimer = setTimeout(() => {
+        if (session.open && session.customerId === undefined) sessions.disconnectSession(session, 'inactivity_timeout');
+      }, loginTimeoutMs);
+      loginTimer.unref();
+    }
   }
+
+  // The admin endpoint loads its OpenAPI document now: a missing or broken one fails the start.
+  const admin = createAdminHttp(
+    { issueToken, agent, disconnectCustomer, faults, store, connections: (customerId) => sessions.count(customerId) },
+    { token: options.adminToken, origins: options.adminOrigins ?? DEFAULT_ADMIN_ORIGINS, maxBodyBytes: adminMaxBodyBytes, log },
+  );
 
   // ---- listening -----------------------------------------------------------------------------
   const actualPort = await listen(http, port, host);
-  const admin = createAdminHttp({
-    issueToken,
-    agent,
-    disconnectCustomer,
-    faults,
-    store,
-    connections: (customerId) => sessions.count(customerId),
-  });
   let actualAdminPort: number;
   try {
     actualAdminPort = await listen(admin, adminPort, '127.0.0.1');
@@ -218,6 +307,7 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
     await closeServer(http);
     throw error;
   }
+  const stopHeartbeat = startHeartbeat(sessions, heartbeatIntervalMs, (session) => sessions.disconnectSession(session, 'connection_lost', { terminate: true }));
   // Failures after start-up (rare: out of file descriptors) are reported, not thrown at the process.
   http.on('error', (error) => log('the WebSocket endpoint failed', error));
   admin.on('error', (error) => log('the admin endpoint failed', error));
@@ -226,6 +316,8 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
+    stopHeartbeat();
+    scheduler.stop();
     const open = sessions.all();
     await Promise.all(
       open.map(
@@ -242,6 +334,8 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
           }),
       ),
     );
+    // Connections the server ended before and that are still finishing their closing handshake.
+    for (const socket of wss.clients) socket.terminate();
     wss.close();
     await Promise.all([closeServer(http), closeServer(admin)]);
   }

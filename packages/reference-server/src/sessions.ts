@@ -1,6 +1,8 @@
 // The open connections and everything the server writes to them. All outgoing frames are built
 // with the generated `frames` encoders and, with `validateOutgoing`, checked against the spec with
-// the generated `outgoingFrameValidators` before they leave.
+// the generated `outgoingFrameValidators` before they leave. Every write goes through one gate that
+// enforces `maxUnsentBytes` (a connection that does not read is closed with 1008), and every
+// connection the server ends leaves the registry at once, so nothing more is written to it.
 import { WebSocket } from 'ws';
 import type { Validation } from '@customer-chat/validators';
 import {
@@ -17,6 +19,18 @@ import type { ChatStore } from './chat-store.js';
 
 /** Close code sent after `customer_disconnected` (the reason text is the disconnection reason). */
 export const DISCONNECT_CLOSE_CODE = 4000;
+/**
+ * Close code of a connection that reads too slowly (more than `maxUnsentBytes` waiting to be sent):
+ * 1008, policy violation. No `DisconnectionReason` of the spec fits, and a `customer_disconnected`
+ * push would only queue behind the bytes the client is not reading.
+ */
+export const SLOW_CONSUMER_CLOSE_CODE = 1008;
+
+/** A frame received and not handled yet. */
+export interface Inbound {
+  readonly data: Buffer;
+  readonly isBinary: boolean;
+}
 
 /** One WebSocket connection of a customer. */
 export interface Session {
@@ -27,14 +41,25 @@ export interface Session {
   customerId: string | undefined;
   /** Users this connection has received `user_data` for: a user is introduced before being named. */
   readonly knownUsers: Set<string>;
-  /** Frames of a connection are handled one after another, so replies keep the order of requests. */
-  queue: Promise<void>;
+  /**
+   * Frames received and not handled yet, oldest first. Frames of a connection are handled one after
+   * another, so replies keep the order of requests; connections take turns (see scheduler.ts).
+   */
+  readonly inbox: Inbound[];
+  /** A frame of this connection is being handled. */
+  busy: boolean;
+  /** A heartbeat ping went out and its pong has not come back yet. */
+  awaitingPong: boolean;
+  /** True until the connection closes or the server ends it: then nothing more is written or handled. */
+  open: boolean;
 }
 
 export interface SessionRegistryOptions {
   validateOutgoing: boolean;
   /** Told about every outgoing frame that breaks the spec (with `validateOutgoing`). */
   onViolation(violation: OutgoingViolation): void;
+  /** The most bytes a connection may have waiting to be sent before it is closed as too slow. */
+  maxUnsentBytes: number;
 }
 
 type OutgoingKey = keyof typeof outgoingFrameValidators;
@@ -45,6 +70,7 @@ export class SessionRegistry {
   readonly #options: SessionRegistryOptions;
   readonly #sessions = new Set<Session>();
   readonly #byCustomer = new Map<string, Set<Session>>();
+  #unauthenticated = 0;
   #nextId = 1;
 
   constructor(store: ChatStore, options: SessionRegistryOptions) {
@@ -53,26 +79,50 @@ export class SessionRegistry {
   }
 
   add(socket: WebSocket, licenseId: string): Session {
-    const session: Session = { id: this.#nextId++, licenseId, socket, customerId: undefined, knownUsers: new Set(), queue: Promise.resolve() };
+    const session: Session = {
+      id: this.#nextId++,
+      licenseId,
+      socket,
+      customerId: undefined,
+      knownUsers: new Set(),
+      inbox: [],
+      busy: false,
+      awaitingPong: false,
+      open: true,
+    };
     this.#sessions.add(session);
+    this.#unauthenticated += 1;
     return session;
   }
 
+  /** Forgets a connection (it closed); frames it sent and nobody handled yet are dropped. */
   remove(session: Session): void {
-    this.#sessions.delete(session);
+    if (!this.#sessions.delete(session)) return;
+    session.open = false;
+    session.inbox.length = 0;
+    if (session.customerId === undefined) this.#unauthenticated -= 1;
     this.#unbind(session);
   }
 
-  /** Attaches a connection to the customer who logged in on it. */
+  /** Attaches a connection to the customer who logged in on it (a connection logs in once). */
   bind(session: Session, customerId: string): void {
-    if (session.customerId !== customerId) {
-      this.#unbind(session);
-      session.knownUsers.clear();
-    }
+    if (session.customerId === customerId) return;
+    if (session.customerId !== undefined) throw new Error(`connection ${session.id} is already logged in as ${session.customerId}`);
+    if (!this.#sessions.has(session)) throw new Error(`connection ${session.id} is closed`);
     session.customerId = customerId;
+    this.#unauthenticated -= 1;
     let sessions = this.#byCustomer.get(customerId);
     if (sessions === undefined) this.#byCustomer.set(customerId, (sessions = new Set()));
     sessions.add(session);
+  }
+
+  /** Undoes `bind` (a login that failed after binding): the connection is logged out, as before the login. */
+  release(session: Session): void {
+    if (session.customerId === undefined) return;
+    this.#unbind(session);
+    session.customerId = undefined;
+    session.knownUsers.clear();
+    if (this.#sessions.has(session)) this.#unauthenticated += 1;
   }
 
   all(): Session[] {
@@ -90,7 +140,17 @@ export class SessionRegistry {
 
   /** How many open connections a customer (or everybody) has. */
   count(customerId?: string): number {
-    return customerId === undefined ? this.#sessions.size : this.ofCustomer(customerId).length;
+    return customerId === undefined ? this.#sessions.size : (this.#byCustomer.get(customerId)?.size ?? 0);
+  }
+
+  /** How many open connections have not logged in (yet). */
+  unauthenticatedCount(): number {
+    return this.#unauthenticated;
+  }
+
+  /** Requests of a connection waiting for their answer: received and not handled, plus the one being handled. */
+  pendingRequests(session: Session): number {
+    return session.inbox.length + (session.busy ? 1 : 0);
   }
 
   // ---- writing -------------------------------------------------------------------------------
@@ -158,11 +218,17 @@ export class SessionRegistry {
     return sessions.length;
   }
 
-  disconnectSession(session: Session, reason: DisconnectionReason): void {
+  /**
+   * Ends one connection the way the spec says a server ends a session: `customer_disconnected
+   * { reason }`, then a close with code 4000 and the reason as close text. With `terminate`, the
+   * socket is destroyed right after (for a peer that is presumably gone: it gets the frames if it is
+   * still there, and nothing waits for its closing handshake).
+   */
+  disconnectSession(session: Session, reason: DisconnectionReason, options: { terminate?: boolean } = {}): void {
     checkReason(reason);
+    if (!session.open) return;
     this.#write(session, frames.push('customer_disconnected', { reason }), 'push_customer_disconnected');
-    if (session.socket.readyState === WebSocket.OPEN) session.socket.close(DISCONNECT_CLOSE_CODE, reason);
-    this.remove(session);
+    this.#close(session, DISCONNECT_CLOSE_CODE, reason, options.terminate ?? false);
   }
 
   /** Drops connections without a close frame, as a broken network would. */
@@ -175,11 +241,11 @@ export class SessionRegistry {
     return sessions.length;
   }
 
-  /** Sends text as is, unchecked (fault injection: malformed frames). */
+  /** Sends text as is, unchecked (fault injection: malformed frames); returns to how many connections. */
   sendRaw(customerId: string, text: string): number {
-    const sessions = this.ofCustomer(customerId).filter((s) => s.socket.readyState === WebSocket.OPEN);
-    for (const session of sessions) session.socket.send(text, ignoreSendError);
-    return sessions.length;
+    let sent = 0;
+    for (const session of this.ofCustomer(customerId)) if (this.#send(session, text)) sent += 1;
+    return sent;
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -201,8 +267,38 @@ export class SessionRegistry {
         throw new OutgoingFrameError(violation);
       }
     }
-    if (session.socket.readyState !== WebSocket.OPEN) return;
-    session.socket.send(JSON.stringify(frame), ignoreSendError);
+    if (!session.open) return;
+    this.#send(session, JSON.stringify(frame));
+  }
+
+  /**
+   * Sends one message, unless the connection is too slow: when bytes are already waiting to be sent
+   * (ws's `bufferedAmount`: queued by ws and by the socket; the server queues nothing else) and this
+   * message would take them past `maxUnsentBytes`, the connection is closed with 1008 instead and
+   * nothing more is written to it. A message on an empty queue always goes, however large.
+   */
+  #send(session: Session, text: string): boolean {
+    if (!session.open || session.socket.readyState !== WebSocket.OPEN) return false;
+    const unsent = session.socket.bufferedAmount;
+    const max = this.#options.maxUnsentBytes;
+    if (unsent > 0 && unsent + Buffer.byteLength(text) > max) {
+      this.#close(session, SLOW_CONSUMER_CLOSE_CODE, `too slow: more than ${max} bytes waiting to be sent`, false);
+      return false;
+    }
+    session.socket.send(text, ignoreSendError);
+    return true;
+  }
+
+  /**
+   * Closes a connection the server ends: it leaves the registry at once (nothing more is written to
+   * it or handled from it), the close frame goes after what is already queued. A peer that does not
+   * finish the closing handshake is cut off by ws after its close timeout.
+   */
+  #close(session: Session, code: number, reason: string, terminate: boolean): void {
+    if (!session.open) return;
+    this.remove(session);
+    if (session.socket.readyState === WebSocket.OPEN) session.socket.close(code, reason);
+    if (terminate) session.socket.terminate();
   }
 }
 

@@ -1,4 +1,5 @@
 // The admin HTTP endpoint: listing, tokens, agent actions, faults, and JSON 4xx answers to bad input.
+// (Its gate: Host, Origin and CORS, the bearer token and the content type, is admin-security.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { startChat, useServer } from './helpers.js';
 
@@ -6,7 +7,10 @@ const h = useServer();
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any; type: string | null }> {
   const init: RequestInit = { method };
-  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    init.headers = { 'content-type': 'application/json' };
+  }
   const response = await fetch(`${h.server.adminUrl}${path}`, init);
   return { status: response.status, json: await response.json(), type: response.headers.get('content-type') };
 }
@@ -137,7 +141,7 @@ describe('admin endpoint', () => {
       const reply = await call(method, path, body);
       expect([method, path, reply.status]).toEqual([method, path, status]);
       expect(reply.type).toMatch(/^application\/json/);
-      if (status >= 400) expect(reply.json).toEqual(expect.objectContaining({ error: expect.any(String) }));
+      if (status >= 400) expect(reply.json).toEqual({ error: expect.objectContaining({ message: expect.any(String) }) });
     }
   });
 });

@@ -15,7 +15,18 @@ function run(args: string[]): { child: ChildProcess; output: () => string; exite
 }
 
 describe('cli', () => {
-  it.each([[['--port', 'abc']], [['--port', '70000']], [['--bogus']], [['serve']], [['--port']], [['--host', '']]])('rejects %j with exit code 2 and the usage', async (args) => {
+  it.each([
+    [['--port', 'abc']],
+    [['--port', '70000']],
+    [['--bogus']],
+    [['serve']],
+    [['--port']],
+    [['--host', '']],
+    [['--max-pending-requests', '0']],
+    [['--max-unsent-bytes', '1e6']],
+    [['--admin-origins', 'localhost:3000']],
+    [['--admin-token', '']],
+  ])('rejects %j with exit code 2 and the usage', async (args) => {
     const { output, exited } = run(args);
     expect(await exited).toBe(2);
     expect(output()).toMatch(/usage: customer-chat-reference-server/);
@@ -38,5 +49,26 @@ describe('cli', () => {
     expect(await exited).toBe(0);
     expect((await client.closed).code).toBe(1001);
     expect(client.invalid).toEqual([]);
+  });
+
+  it('takes the limits and the admin token as flags', async () => {
+    const { child, output, exited } = run(['--port', '0', '--admin-port', '0', '--admin-token', 's3cret', '--max-connections-per-customer', '1', '--heartbeat-interval-ms', '60000']);
+    const deadline = Date.now() + 15_000;
+    while (!/Token/.test(output()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const socketUrl = /WebSocket\s+(ws:\/\/\S+)/.exec(output())?.[1] ?? '';
+    const adminUrl = /Admin\s+(http:\/\/\S+?)\/?\s/.exec(output())?.[1];
+    expect(output()).toMatch(/Authorization: Bearer/);
+    expect((await fetch(`${adminUrl}/tokens`, { method: 'POST' })).status).toBe(401);
+    const issued = await fetch(`${adminUrl}/tokens`, { method: 'POST', headers: { authorization: 'Bearer s3cret' } });
+    expect(issued.status).toBe(201);
+    const { token } = (await issued.json()) as { token: string };
+    const first = await TestClient.open(socketUrl);
+    expect((await first.login(token)).success).toBe(true);
+    const second = await TestClient.open(socketUrl);
+    second.send({ requestId: '1', action: 'login', payload: { token } });
+    expect(await second.closed).toEqual({ code: 4000, reason: 'too_many_connections' });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await first.closed;
   });
 });

@@ -34,11 +34,13 @@ describe('login', () => {
     expectError(await client.login(token), 'customer_banned');
   });
 
-  it('may log in again as another customer on the same connection', async () => {
-    const { client } = await h.customer();
+  it('refuses a second login on a logged-in connection with validation (login tests: login.test.ts)', async () => {
+    const { client, customerId } = await h.customer();
     const other = h.server.issueToken();
-    expect((await client.login(other.token)).payload).toEqual({ customerId: other.customerId });
-    expect(await client.call('get_chats_summary', {})).toEqual({ chatsSummary: [], totalChats: 0 });
+    expectError(await client.login(other.token), 'validation', '/action');
+    expect((await client.call('get_chats_summary', {})).totalChats).toBe(0);
+    expect(h.server.connections(customerId)).toBe(1);
+    expect(h.server.connections(other.customerId)).toBe(0);
   });
 });
 

@@ -1,0 +1,231 @@
+// Limits of the customer socket: requests in flight per connection (pending_requests_limit_reached),
+// unsent bytes per connection (close 1008), fair turns between connections, connections per customer
+// (too_many_connections) and connections not logged in (too_many_unauthorized_connections). Short
+// limits through the options; what is checked is the order of events, never how long anything took.
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createReferenceServer, DEFAULT_LIMITS, DISCONNECT_CLOSE_CODE, SLOW_CONSUMER_CLOSE_CODE } from '../src/index.js';
+import { TestClient, useServer, type Frame } from './helpers.js';
+
+/** Waits (a bounded number of short sleeps) until `condition` holds. */
+async function until(condition: () => boolean, label: string, tries = 500): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`never happened: ${label}`);
+}
+
+const responses = (client: TestClient, since = 0): Frame[] => client.frames.slice(since).filter((f) => f.type === 'response');
+
+describe('requests in flight per connection', () => {
+  it('answers requests over maxPendingRequests with pending_requests_limit_reached at once, and serves the others', async () => {
+    // `authenticate` waits for the test: the first request (a login) stays in flight until released.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const server = await createReferenceServer({
+      port: 0,
+      adminPort: 0,
+      validateOutgoing: true,
+      maxPendingRequests: 3,
+      authenticate: async (token) => {
+        await gate;
+        return token === 'good' ? 'customer-1' : undefined;
+      },
+    });
+    try {
+      const client = await TestClient.open(server.socketUrl());
+      client.send({ requestId: 'r1', action: 'login', payload: { token: 'good' } });
+      client.send({ requestId: 'r2', action: 'get_chats_summary', payload: {} });
+      client.send({ requestId: 'r3', action: 'get_chats_summary', payload: {} });
+      client.send({ requestId: 'r4', action: 'start_chat', payload: {} });
+      client.send('not json');
+      client.send({ requestId: 'r5', action: 'get_chats_summary', payload: {} });
+
+      // Three are in flight (r1 waiting, r2 and r3 queued): the others are refused, before r1 is answered.
+      await until(() => responses(client).length === 3, 'three refusals');
+      expect(responses(client).map((f) => [f.requestId, f.action, f.payload.error?.type])).toEqual([
+        ['r4', 'start_chat', 'pending_requests_limit_reached'],
+        [null, '', 'pending_requests_limit_reached'],
+        ['r5', 'get_chats_summary', 'pending_requests_limit_reached'],
+      ]);
+      expect(responses(client)[0]?.payload.error.message).toMatch(/3 requests waiting/);
+
+      release();
+      await until(() => responses(client).length === 6, 'the three requests in flight answered');
+      expect(responses(client, 0).slice(3).map((f) => [f.requestId, f.success])).toEqual([
+        ['r1', true],
+        ['r2', true],
+        ['r3', true],
+      ]);
+      // Once answered, they no longer count.
+      expect((await client.request('start_chat', {})).success).toBe(true);
+      expect(client.invalid).toEqual([]);
+      expect(server.violations).toEqual([]);
+      client.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('fair turns', () => {
+  const h = useServer({ maxPendingRequests: 5000 });
+
+  it("a flooding connection does not hold up another connection's request", async () => {
+    // Two connections of one customer: every start_chat of the flooder creates a chat, so the
+    // victim's get_chats_summary tells how many of the flooder's requests were handled before it.
+    const flooder = await h.customer();
+    const victim = await h.connect();
+    await victim.login(flooder.token);
+    const FLOOD = 2000;
+    const since = victim.mark();
+    for (let i = 0; i < FLOOD; i++) flooder.client.send({ requestId: `f${i}`, action: 'start_chat', payload: {} });
+    // The server is working through the flood: the victim hears about the first chat, then asks.
+    await victim.waitFor((f) => f.action === 'thread_metada', since);
+    const { totalChats } = await victim.call('get_chats_summary', { limit: 1 });
+    // Taking turns, the victim waited for a few of the flooder's requests, not for the flood.
+    expect(totalChats).toBeGreaterThanOrEqual(1);
+    expect(totalChats).toBeLessThan(50);
+    // And the flood is served in full, in order.
+    await until(() => responses(flooder.client).length >= FLOOD + 1, 'the whole flood answered', 3000);
+    expect(responses(flooder.client).slice(1).map((f) => f.requestId)).toEqual(Array.from({ length: FLOOD }, (_, i) => `f${i}`));
+    expect(h.server.store.chatIdsOf(flooder.customerId)).toHaveLength(FLOOD);
+  });
+});
+
+describe('unsent bytes per connection', () => {
+  const MAX = 64 * 1024;
+  const h = useServer({ maxUnsentBytes: MAX });
+
+  it('closes a connection that does not read (1008, with a reason) before holding more than maxUnsentBytes for it', async () => {
+    const slow = await h.customer();
+    const bystander = await h.customer();
+    h.allowInvalid(slow.client);
+    // The client stops reading: the kernel buffers fill, then the server's.
+    const tcp = (slow.client.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    tcp.pause();
+    const chunk = 'x'.repeat(16 * 1024);
+    let sent = 0;
+    for (let i = 0; i < 5000 && h.server.connections(slow.customerId) === 1; i++) {
+      sent += h.server.faults.sendRaw(slow.customerId, chunk);
+      // Let the socket hand what it can to the kernel between writes.
+      if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(h.server.connections(slow.customerId)).toBe(0);
+    expect(h.server.faults.sendRaw(slow.customerId, chunk)).toBe(0);
+    expect(sent).toBeGreaterThan(0);
+
+    // The other connections go on.
+    expect((await bystander.client.call('get_chats_summary', {})).totalChats).toBe(0);
+
+    // Reading again, the client gets what was queued, then the close frame with its reason.
+    tcp.resume();
+    const closed = await slow.client.closed;
+    expect(closed).toEqual({ code: SLOW_CONSUMER_CLOSE_CODE, reason: `too slow: more than ${MAX} bytes waiting to be sent` });
+    expect(slow.client.texts.filter((text) => text === chunk).length).toBe(sent);
+  });
+
+  it('sends a frame larger than the limit to a connection that keeps up', async () => {
+    const { client, customerId } = await h.customer();
+    h.allowInvalid(client);
+    const big = 'y'.repeat(MAX * 2);
+    expect(h.server.faults.sendRaw(customerId, big)).toBe(1);
+    await until(() => client.texts.includes(big), 'the large frame');
+    expect((await client.call('get_chats_summary', {})).totalChats).toBe(0);
+  });
+});
+
+describe('connections per customer', () => {
+  const h = useServer({ maxConnectionsPerCustomer: 2 });
+
+  it('ends one connection too many with customer_disconnected (too_many_connections), and keeps the others', async () => {
+    const first = await h.customer();
+    const second = await h.connect();
+    expect((await second.login(first.token)).success).toBe(true);
+    const third = await h.connect();
+    third.send({ requestId: 'login-3', action: 'login', payload: { token: first.token } });
+    expect(await third.closed).toEqual({ code: DISCONNECT_CLOSE_CODE, reason: 'too_many_connections' });
+    // The session ends: the push is the last frame, and the login is not answered.
+    expect(third.frames).toEqual([{ action: 'customer_disconnected', type: 'push', payload: { reason: 'too_many_connections' } }]);
+    expect(h.server.connections(first.customerId)).toBe(2);
+    for (const client of [first.client, second]) expect((await client.call('get_chats_summary', {})).totalChats).toBe(0);
+
+    // A connection that closes makes room.
+    second.close();
+    await until(() => h.server.connections(first.customerId) === 1, 'the second connection gone');
+    const fourth = await h.connect();
+    expect((await fourth.login(first.token)).success).toBe(true);
+  });
+
+  it('counts per customer', async () => {
+    const alice = await h.customer();
+    await (await h.connect()).login(alice.token);
+    const bob = await h.customer();
+    const again = await h.connect();
+    expect((await again.login(bob.token)).success).toBe(true);
+  });
+});
+
+describe('connections not logged in', () => {
+  const h = useServer({ maxUnauthenticatedConnections: 2 });
+
+  it('ends one too many with customer_disconnected (too_many_unauthorized_connections); a login makes room', async () => {
+    const first = await h.connect();
+    const second = await h.connect();
+    const third = await h.connect();
+    expect(await third.closed).toEqual({ code: DISCONNECT_CLOSE_CODE, reason: 'too_many_unauthorized_connections' });
+    expect(third.frames).toEqual([{ action: 'customer_disconnected', type: 'push', payload: { reason: 'too_many_unauthorized_connections' } }]);
+
+    // Logged-in connections do not count.
+    expect((await first.login(h.server.issueToken().token)).success).toBe(true);
+    const fourth = await h.connect();
+    expect((await fourth.login(h.server.issueToken().token)).success).toBe(true);
+    expect((await second.login(h.server.issueToken().token)).success).toBe(true);
+    for (const client of [first, second, fourth]) expect((await client.call('get_chats_summary', {})).totalChats).toBe(0);
+  });
+});
+
+describe('limit options', () => {
+  it('have the documented defaults', () => {
+    expect(DEFAULT_LIMITS).toEqual({
+      maxFrameBytes: 65_536,
+      maxUnsentBytes: 4_194_304,
+      maxPendingRequests: 100,
+      maxConnectionsPerCustomer: 16,
+      maxUnauthenticatedConnections: 1000,
+      heartbeatIntervalMs: 30_000,
+      loginTimeoutMs: 30_000,
+      adminMaxBodyBytes: 1_048_576,
+    });
+  });
+
+  it.each([
+    [{ maxPendingRequests: 0 }],
+    [{ maxUnsentBytes: -1 }],
+    [{ maxConnectionsPerCustomer: 1.5 }],
+    [{ maxUnauthenticatedConnections: Number.NaN }],
+    [{ heartbeatIntervalMs: -1 }],
+    [{ loginTimeoutMs: 2 ** 31 }],
+    [{ maxFrameBytes: 0 }],
+    [{ adminMaxBodyBytes: 0 }],
+  ])('rejects %j with a RangeError', async (limits) => {
+    await expect(createReferenceServer({ port: 0, adminPort: 0, ...limits })).rejects.toThrow(RangeError);
+  });
+
+  it('a connection that closed before logging in no longer counts', async () => {
+    const server = await createReferenceServer({ port: 0, adminPort: 0, maxUnauthenticatedConnections: 1 });
+    try {
+      const quiet = new WebSocket(server.socketUrl());
+      await once(quiet, 'open');
+      quiet.terminate();
+      await until(() => server.connections() === 0, 'the quiet connection gone');
+      const next = await TestClient.open(server.socketUrl());
+      expect((await next.login(server.issueToken().token)).success).toBe(true);
+      next.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
