@@ -4,7 +4,7 @@ import { type ClientErrorEvent, ClientCore, type ClientOptions } from '../../src
 import { SDKError } from '../../src/runtime/errors.js';
 import { observableKey } from '../../src/runtime/observable.js';
 import type { WebSocketConstructor } from '../../src/runtime/socket.js';
-import { type ToyEvents, type ToyRequests, type ToyServer, delay, startToyServer, toyProtocol, until } from './fixtures.js';
+import { type ToyEvents, type ToyRequests, type ToyServer, delay, next, record, startToyServer, toyProtocol, until } from './fixtures.js';
 
 type Client = ClientCore<ToyEvents, ToyRequests>;
 
@@ -34,16 +34,7 @@ function makeClient(options: Partial<ClientOptions> = {}): Client {
   return client;
 }
 
-function next<K extends keyof ToyEvents | 'error'>(client: Client, name: K): Promise<(ToyEvents & { error: ClientErrorEvent })[K]> {
-  return new Promise((resolve) => client.once(name, resolve as never));
-}
 
-/** Records every event of the client by name. */
-function record(client: Client): [string, unknown][] {
-  const seen: [string, unknown][] = [];
-  client.on('*', (name, payload) => seen.push([name, payload]));
-  return seen;
-}
 
 /** `client[Symbol.observable]()` where `Symbol.observable` may be undefined (plain Node.js). */
 function interop(client: Client): ReturnType<Client[typeof Symbol.observable]> {

@@ -3,6 +3,7 @@
 
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { ClientCore, ClientErrorEvent } from '../../src/runtime/client-core.js';
 import type { ProtocolDescription, Validate, ValidationIssue } from '../../src/runtime/protocol.js';
 
 // ---- the protocol -------------------------------------------------------------------------------
@@ -276,4 +277,20 @@ export async function until(check: () => boolean, timeout = 2000): Promise<void>
     if (Date.now() - start > timeout) throw new Error('condition not met in time');
     await delay(5);
   }
+}
+
+// ---- waiting for and recording a toy client's events -------------------------------------------
+
+export type ToyClient = ClientCore<ToyEvents, ToyRequests>;
+
+/** The payload of the next `name` event of the client. */
+export function next<K extends keyof ToyEvents | 'error'>(client: ToyClient, name: K): Promise<(ToyEvents & { error: ClientErrorEvent })[K]> {
+  return new Promise((resolve) => client.once(name, resolve as never));
+}
+
+/** Records every event of the client by name. */
+export function record(client: ToyClient): [string, unknown][] {
+  const seen: [string, unknown][] = [];
+  client.on('*', (name, payload) => seen.push([name, payload]));
+  return seen;
 }

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type ClientErrorEvent, ClientCore, type ClientOptions } from '../../src/runtime/client-core.js';
 import { SDKError } from '../../src/runtime/errors.js';
-import { type ToyEvents, type ToyRequests, type ToyServer, delay, startToyServer, toyProtocol, until } from './fixtures.js';
+import { type ToyEvents, type ToyRequests, type ToyServer, delay, next, record, startToyServer, toyProtocol, until } from './fixtures.js';
 
 type Client = ClientCore<ToyEvents, ToyRequests>;
 
@@ -35,15 +35,7 @@ function makeClient(options: Partial<ClientOptions> = {}): Client {
   return client;
 }
 
-function next<K extends keyof ToyEvents | 'error'>(client: Client, name: K): Promise<(ToyEvents & { error: ClientErrorEvent })[K]> {
-  return new Promise((resolve) => client.once(name, resolve as never));
-}
 
-function record(client: Client): [string, unknown][] {
-  const seen: [string, unknown][] = [];
-  client.on('*', (name, payload) => seen.push([name, payload]));
-  return seen;
-}
 
 async function rejection(promise: Promise<unknown>): Promise<SDKError> {
   try {

@@ -1,5 +1,6 @@
 // The printer every emitter writes through: lines, JSDoc and imports, never big template strings.
 // A GeneratedFile collects imports as it goes and prints them, sorted, under the header.
+import { pascalCase } from '@customer-chat/spec-model';
 
 export interface GeneratorInfo {
   name: string;
@@ -121,14 +122,8 @@ export function literal(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
 }
 
-/** `new_event` -> `NewEvent`, `sendEvent` -> `SendEvent`. */
-export function pascalCase(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((word) => word[0]!.toUpperCase() + word.slice(1))
-    .join('');
-}
+/** `new_event` -> `NewEvent`, `sendEvent` -> `SendEvent`: the model's naming, so generated names agree with its checks. */
+export { pascalCase };
 
 /** `new_event` -> `newEvent`. */
 export function camelCase(name: string): string {
