@@ -6,14 +6,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { loadModel } from '@customer-chat/spec-model';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: here, encoding: 'utf8' }).trim();
 const site = join(root, 'packages', 'docs', 'dist', 'site');
 
-const spec = parse(readFileSync(join(root, 'spec', 'asyncapi.yaml'), 'utf8')) as { info: { externalDocs?: { url?: string } } };
-const docsUrl = spec.info.externalDocs?.url ?? '';
+// The site the spec names (`info.externalDocs.url`), read through the one model of the spec.
+const docsUrl = (await loadModel()).info.docsUrl ?? '';
 
 /** Every `@see` target of the tracked generated TypeScript, with where it stands. */
 function seeLinks(): Array<{ where: string; link: string }> {
