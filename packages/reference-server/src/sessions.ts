@@ -279,13 +279,16 @@ export class SessionRegistry {
    */
   #send(session: Session, text: string): boolean {
     if (!session.open || session.socket.readyState !== WebSocket.OPEN) return false;
+    // Sent as UTF-8 bytes (a text frame all the same): Node counts a queued string by its
+    // characters, so `bufferedAmount` would undercount text outside ASCII up to three times.
+    const bytes = Buffer.from(text, 'utf8');
     const unsent = session.socket.bufferedAmount;
     const max = this.#options.maxUnsentBytes;
-    if (unsent > 0 && unsent + Buffer.byteLength(text) > max) {
+    if (unsent > 0 && unsent + bytes.length > max) {
       this.#close(session, SLOW_CONSUMER_CLOSE_CODE, `too slow: more than ${max} bytes waiting to be sent`, false);
       return false;
     }
-    session.socket.send(text, ignoreSendError);
+    session.socket.send(bytes, { binary: false }, ignoreSendError);
     return true;
   }
 
