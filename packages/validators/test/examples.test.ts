@@ -239,10 +239,16 @@ describe('errors carry JSON pointers to the offending field', () => {
     expect(issues(validate('get_chat_threads', { chat: 'c1', threads: ['t1', 't1'] }))).toEqual([{ path: '/threads', keyword: 'uniqueItems' }]);
   });
 
-  it('formats are checked', () => {
-    expect(issues(validate('login', { token: 't', customer: { email: 'not-an-email' } }))).toEqual([{ path: '/customer/email', keyword: 'format' }]);
+  it('formats are checked, and the pattern beside each (what validators without format plugins check)', () => {
+    expect(issues(validate('login', { token: 't', customer: { email: 'not-an-email' } }))).toEqual([
+      { path: '/customer/email', keyword: 'pattern' },
+      { path: '/customer/email', keyword: 'format' },
+    ]);
     const file = { type: 'file', url: 'not a uri', contentType: 'image/png' };
     expect(issues(validate('send_event', { chat: 'c1', event: file }))).toContainEqual({ path: '/event/url', keyword: 'format' });
+    expect(issues(validate('send_event', { chat: 'c1', event: file }))).toContainEqual({ path: '/event/url', keyword: 'pattern' });
+    // A URI of another scheme is a URI: only the pattern says no.
+    expect(issues(validate('send_event', { chat: 'c1', event: { ...file, url: 'javascript:alert(1)' } }))).toEqual([{ path: '/event/url', keyword: 'pattern' }]);
   });
 
   it('lengths count code points, not UTF-16 units', () => {

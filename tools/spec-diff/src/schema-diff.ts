@@ -86,6 +86,11 @@ export function diffSchemas(base: JsonSchema, head: JsonSchema, resolveBase: Res
     else if (b.format === undefined) add('narrowing', `format ${String(h.format)} added`);
     else add('incompatible', `format ${String(b.format)} became ${String(h.format)}`);
   }
+  if (b.pattern !== h.pattern) {
+    if (h.pattern === undefined) add('widening', 'pattern removed');
+    else if (b.pattern === undefined) add('narrowing', `pattern ${String(h.pattern)} added`);
+    else add('incompatible', `pattern ${String(b.pattern)} became ${String(h.pattern)}`);
+  }
 
   // Objects: required fields, properties, closedness.
   const bReq = new Set((b.required as string[] | undefined) ?? []);

@@ -15,7 +15,7 @@ import type { JsonSchema, NamedSchema } from './types.js';
 const SUPPORTED = new Set([
   '$ref', 'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'oneOf', 'not',
   'discriminator', 'title', 'description', 'examples', 'default', 'format', 'minimum', 'maximum', 'minLength',
-  'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties',
+  'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'pattern',
 ]);
 /** Keywords that hold one subschema: a list there (draft-04 tuples, say) is not one. */
 const SINGLE_SCHEMA = ['additionalProperties', 'items', 'not'];
@@ -39,6 +39,17 @@ function representabilityProblems(node: JsonSchema, at: string, isRoot: boolean,
   const openOrClosed = typeof additional === 'boolean' || (isSchemaObject(additional) && Object.keys(additional).length === 0);
   if (Object.keys(properties).length > 0 && additional !== undefined && !openOrClosed) {
     problems.add(appendPointer(at, 'additionalProperties'), 'a schema for additionalProperties next to properties is not supported (use false, true or a map without properties)');
+  }
+  if (node.pattern !== undefined) {
+    // Checked by ajv with the `u` flag and by other languages' validators (Python's `re`): a pattern
+    // must compile as an ECMA-262 unicode regular expression and use no lookbehind.
+    try {
+      if (typeof node.pattern !== 'string') throw new Error('a pattern must be a string');
+      new RegExp(node.pattern, 'u');
+      if (node.pattern.includes('(?<')) throw new Error('lookbehind and named groups are not portable');
+    } catch (error) {
+      problems.add(appendPointer(at, 'pattern'), `pattern is not a portable regular expression: ${(error as Error).message}`);
+    }
   }
   if (node.const !== undefined && !JSON_PRIMITIVE(node.const)) problems.add(appendPointer(at, 'const'), 'const must be a string, number, boolean or null');
   if (Array.isArray(node.enum)) {

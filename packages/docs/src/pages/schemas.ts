@@ -10,6 +10,7 @@ import { describeBlocks, label, shapeContext, type PageContext } from './context
 const CONSTRAINTS: Array<[keyword: string, text: (value: unknown) => string]> = [
   ['const', (v) => `always ${JSON.stringify(v)}`],
   ['format', (v) => `format ${String(v)}`],
+  ['pattern', (v) => `matches ${String(v)}`],
   ['minLength', (v) => `at least ${String(v)} character${v === 1 ? '' : 's'}`],
   ['maxLength', (v) => `at most ${String(v)} characters`],
   ['minimum', (v) => `at least ${String(v)}`],

@@ -137,7 +137,7 @@ export interface Agent {
   name?: string;
   /** The agent's email address. */
   email?: string;
-  /** Address of the agent's avatar image. */
+  /** Address of the agent's avatar image; only `https:` and `http:` URLs with a host are accepted (`javascript:`, `data:` and every other scheme are rejected). */
   avatar?: string;
 }
 
@@ -365,7 +365,7 @@ export interface FileEvent {
   timestamp?: Timestamp;
   /** Chosen by the client for an event it sends and echoed back by the server, so an optimistic UI can match it. */
   customId?: CustomId;
-  /** Where the file can be downloaded. */
+  /** Where the file can be downloaded; only `https:` and `http:` URLs with a host are accepted (`javascript:`, `data:` and every other scheme are rejected). */
   url?: string;
   /** The file's media type, e.g. `image/png`. */
   contentType?: string;
@@ -465,7 +465,7 @@ export interface MessageEventInput {
 export interface FileEventInput {
   /** Always `file`. */
   type: 'file';
-  /** Where the uploaded file can be downloaded. */
+  /** Where the uploaded file can be downloaded; only `https:` and `http:` URLs with a host are accepted (`javascript:`, `data:` and every other scheme are rejected). */
   url: string;
   /** The file's media type. */
   contentType: string;

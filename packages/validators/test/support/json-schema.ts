@@ -81,11 +81,45 @@ export function declaredTypes(schema: Schema): JsonType[] | undefined {
   return undefined;
 }
 
-/** Valid values of the formats the spec uses, and values each format rejects. */
+/**
+ * Valid values of the formats the spec uses, and values each format rejects. Not every valid one
+ * passes a `pattern` beside the format (`urn:` is a URI, not an http(s) URL): a sample takes the
+ * first that does.
+ */
 export const FORMAT_SAMPLES: Record<string, { valid: string[]; invalid: string[] }> = {
   email: { valid: ['jane@example.com', 'a.b+c@sub.example.org'], invalid: ['plainaddress', '@example.com', 'jane@', 'ja ne@example.com', 'jane@@example.com'] },
   uri: { valid: ['https://example.com/a.png', 'urn:isbn:0451450523', 'mailto:jane@example.com'], invalid: ['not a uri', '//no-scheme.example.com', 'https://exa mple.com', '', '1http://example.com'] },
 };
+
+/**
+ * Strings a `pattern` is tried with: URLs a widget must never render (every scheme but http(s),
+ * obfuscated ones), addresses that are not quite URLs or email addresses, and strings whose only
+ * fault is a character around them (a trailing newline passes `$` in Python's `re`, not in
+ * JavaScript). Each pattern's mutants are the probes it rejects.
+ */
+export const PATTERN_PROBES: readonly string[] = [
+  'javascript:alert(1)', 'JavaScript:alert(document.cookie)', 'JAVASCRIPT:alert(1)', 'javascript://example.com/%0Aalert(1)', 'java\tscript:alert(1)',
+  '\u0000javascript:alert(1)', ' javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=',
+  'vbscript:msgbox(1)', 'VBScript:msgbox(1)', 'file:///etc/passwd', 'file://server/share/a.png', 'blob:https://example.com/550e8400-e29b-41d4-a716-446655440000',
+  'about:blank', 'chrome://settings', 'view-source:https://example.com/', 'jar:https://example.com/a.jar!/', 'intent://scan/#Intent;scheme=zxing;end',
+  'ms-settings:', 'ftp://files.example.com/a.png', 'ws://example.com/', 'wss://example.com/', 'mailto:jane@example.com', 'tel:+15555550100', 'urn:isbn:0451450523',
+  '//example.com/a.png', '/files/a.png', 'example.com/a.png', 'https:example.com', 'https:/example.com', 'https://', 'https:///etc/passwd', 'https://:443/',
+  ' https://example.com/', 'https://example.com/ ', 'https://example.com/\n', '\nhttps://example.com/', 'https://example.com/\r\n', 'https://exa mple.com/',
+  'https://example.com/a b', 'https://example.com/<script>', 'https://example.com/"onerror="alert(1)', 'https://user:pass@example.com/', 'https://example.com@evil.example/',
+  'https://[::1]/', 'https://example.com\\@evil.example/', 'https://example.com/%zz', 'https://ex\u00e4mple.com/', 'https://example.com/\u00e9',
+  'jane@example.com\n', ' jane@example.com', 'jane@example', 'jane@localhost', 'jane@-example.com', 'jane@example-.com', 'jane@example.com.', '.jane@example.com',
+  'jane..doe@example.com', '"jane"@example.com', 'jane@[127.0.0.1]', 'j\u00e4ne@example.com', 'jane@ex_ample.com', '', ' ', '\n',
+];
+
+const compiled = new Map<string, RegExp>();
+
+/** A schema's `pattern` as ajv compiles it (ECMA-262, `u` flag); undefined when it has none. */
+export function patternOf(schema: Schema): RegExp | undefined {
+  if (typeof schema.pattern !== 'string') return undefined;
+  let regExp = compiled.get(schema.pattern);
+  if (regExp === undefined) compiled.set(schema.pattern, (regExp = new RegExp(schema.pattern, 'u')));
+  return regExp;
+}
 
 export class SchemaSet {
   constructor(readonly definitions: Readonly<Record<string, Schema>>) {}
@@ -217,11 +251,15 @@ export class SchemaSet {
       case 'number':
         return typeof resolved.minimum === 'number' ? resolved.minimum : 0;
       case 'string': {
+        const pattern = patternOf(resolved);
         if (typeof resolved.format === 'string') {
           const samples = FORMAT_SAMPLES[resolved.format];
           if (samples === undefined) throw new Error(`no sample for format ${resolved.format}`);
-          return samples.valid[0];
+          const valid = samples.valid.find((s) => pattern === undefined || pattern.test(s));
+          if (valid === undefined) throw new Error(`no sample of format ${resolved.format} matches the pattern ${String(resolved.pattern)}`);
+          return valid;
         }
+        if (pattern !== undefined) throw new Error(`no sample for the pattern ${String(resolved.pattern)} (a pattern needs a format beside it)`);
         return 'x'.repeat(Math.max(typeof resolved.minLength === 'number' ? resolved.minLength : 0, 1));
       }
       case 'array': {
