@@ -1,5 +1,6 @@
 // The registered plugins: one line each. Adding an artifact is a folder under plugins/ and a line
 // here; the runner derives the rest (order, `generate --check` folders, .gitattributes, turbo).
+import { guardsPlugin } from './guards/index.js';
 import { jsonSchemasPlugin } from './json-schemas/index.js';
 import { modelsPlugin } from './models/index.js';
 import { sdkTypeTestsPlugin } from './sdk-type-tests/index.js';
@@ -12,6 +13,7 @@ export const plugins: readonly Plugin[] = [
   modelsPlugin,
   jsonSchemasPlugin,
   validatorsPlugin,
+  guardsPlugin,
   sdkPlugin,
   serverPlugin,
   sdkTypeTestsPlugin,
