@@ -13,7 +13,7 @@ export type { ProtocolModel } from '@customer-chat/spec-model';
 export type { Plugin, PluginFile, PluginOutput } from './plugin.js';
 export { definePlugin } from './plugin.js';
 export { buildModel } from '@customer-chat/spec-model';
-export { emittedEvents } from './shared/queries.js';
+export { emittedEvents } from './common/queries.js';
 export { plugins } from './plugins/index.js';
 export { gitattributesLines, ownedDirectories, outputDirectories, selectPlugins, turboOutputs } from './runner.js';
 

@@ -126,9 +126,9 @@ describe('the detector (made-up inputs)', () => {
   const up = (n: number): string => '..'.concat('/').repeat(n);
 
   it('finds a relative path that climbs out of the root from a nested file', () => {
-    const text = ['# Guide', '', `Read the [notes](${up(3)}shared/notes.md) first.`, `import x from '${up(4)}elsewhere/x.js';`].join('\n');
+    const text = ['# Guide', '', `Read the [notes](${up(3)}outside/notes.md) first.`, `import x from '${up(4)}elsewhere/x.js';`].join('\n');
     expect(format(findEscapes('docs/guide/page.md', text, where))).toEqual([
-      `docs/guide/page.md:3: ${up(3)}shared/notes.md`,
+      `docs/guide/page.md:3: ${up(3)}outside/notes.md`,
       `docs/guide/page.md:4: ${up(4)}elsewhere/x.js`,
     ]);
   });
@@ -151,9 +151,9 @@ describe('the detector (made-up inputs)', () => {
   });
 
   it('finds a path that stays inside only for a deeper file', () => {
-    const text = `see ${up(2)}shared/notes.md.`;
+    const text = `see ${up(2)}outside/notes.md.`;
     expect(findEscapes('a/b/c.md', text, where)).toEqual([]);
-    expect(format(findEscapes('a/c.md', text, where))).toEqual([`a/c.md:1: ${up(2)}shared/notes.md`]);
+    expect(format(findEscapes('a/c.md', text, where))).toEqual([`a/c.md:1: ${up(2)}outside/notes.md`]);
   });
 
   it('resolves paths with leading segments and ignores URLs, interpolations and a parent step alone', () => {
@@ -169,27 +169,27 @@ describe('the detector (made-up inputs)', () => {
   it('finds a join anchored on the repository root that climbs out of it', () => {
     const dots = '.'.repeat(2);
     const text = [
-      `const seed = resolve(repoRoot, '${dots}', 'shared', 'seed.md');`,
+      `const seed = resolve(repoRoot, '${dots}', 'outside', 'notes.md');`,
       `const other = path.join(REPO_ROOT, '${up(1)}other');`,
       `const fine = resolve(repoRoot, 'spec', '${dots}', 'packages');`,
       `const unrelated = resolve(packageDir, '${dots}', '${dots}');`,
     ].join('\n');
     expect(format(findEscapes('spec/test/x.test.ts', text, where))).toEqual([
-      `spec/test/x.test.ts:1: ${up(1)}shared/seed.md`,
+      `spec/test/x.test.ts:1: ${up(1)}outside/notes.md`,
       `spec/test/x.test.ts:2: ${up(1)}other`,
     ]);
   });
 
   it('finds absolute paths into the parent of the root, not into the root', () => {
     const text = [
-      'cat /made-up/parent/shared/seed.md',
+      'cat /made-up/parent/outside/notes.md',
       'cd /made-up/parent',
       'ls /made-up/parent/repo/spec',
       'ls /made-up/parent-other/x /other/made-up/parent/x',
       `cat /made-up/parent/repo/${up(1)}shared`,
     ].join('\n');
     expect(format(findEscapes('README.md', text, where))).toEqual([
-      'README.md:1: /made-up/parent/shared/seed.md',
+      'README.md:1: /made-up/parent/outside/notes.md',
       'README.md:2: /made-up/parent',
       `README.md:5: /made-up/parent/repo/${up(1)}shared`,
     ]);

@@ -1,6 +1,6 @@
 // Compiles the named JSON Schemas into boolean guards with exactly the verdict of ajv as the
 // validators run it (draft-07, `ownProperties: true`, `unicodeRegExp` on, strict numbers, formats
-// from shared/formats.ts): early exit on the first failure, no allocation on the valid path.
+// from common/formats.ts): early exit on the first failure, no allocation on the valid path.
 //
 // What ajv does, and the guards with it:
 // - `type`: `object` is any non-null, non-array object (Date, Map and class instances too), `number`
@@ -20,7 +20,7 @@
 //   pass and the one the discriminant names is the only one to try.
 import { appendPointer, definitionName, type Discriminator, type JsonSchema, type NamedSchema, type ProtocolModel } from '@customer-chat/spec-model';
 import { importSymbol, literal, type GeneratedFile } from '../../printer/generated-file.js';
-import { formatRegExp } from '../../shared/formats.js';
+import { formatRegExp } from '../../common/formats.js';
 import { and, atom, isConst, not, or, print, size, type Expr } from './expr.js';
 
 const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', '$comment']);

@@ -2,7 +2,7 @@
 // payload, one per wire frame, and one bundle holding every named schema, payload and frame.
 import { headerLines } from '../../printer/generated-file.js';
 import { definePlugin, type EmitContext, type PluginFile } from '../../plugin.js';
-import { bundleSchema, frameSchema, payloadSchema } from '../../shared/message-schemas.js';
+import { bundleSchema, frameSchema, payloadSchema } from '../../common/message-schemas.js';
 
 function json(context: EmitContext, document: Record<string, unknown>): string {
   // JSON has no comments: the generated-file header goes in `$comment`, the first key.

@@ -3,7 +3,7 @@
 // `@ts-expect-error` cases that must not compile. `tsc` checks them in the SDK's test command.
 import { GeneratedFile, importSymbol, literal } from '../../printer/generated-file.js';
 import { definePlugin } from '../../plugin.js';
-import { emittedEvents, requiresNoArguments } from '../../shared/queries.js';
+import { emittedEvents, requiresNoArguments } from '../../common/queries.js';
 import type { MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 import type { EmitContext } from '../../plugin.js';
 

@@ -4,7 +4,7 @@
 import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File, type Printable } from '../../printer/generated-file.js';
 import { operationDocsLink } from '@customer-chat/spec-model';
 import { definePlugin } from '../../plugin.js';
-import { emittedEvents, requiresNoArguments } from '../../shared/queries.js';
+import { emittedEvents, requiresNoArguments } from '../../common/queries.js';
 import type { ClientLifecycle, MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 
 const VALIDATORS = '@customer-chat/validators';

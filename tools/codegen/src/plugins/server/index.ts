@@ -3,7 +3,7 @@
 // push payloads, and the frame encoders, all read from the spec.
 import { GeneratedFile, importSymbol, literal, type GeneratedFile as File } from '../../printer/generated-file.js';
 import { definePlugin } from '../../plugin.js';
-import { messageTypeNames } from '../../shared/queries.js';
+import { messageTypeNames } from '../../common/queries.js';
 import type { MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 
 const VALIDATORS = '@customer-chat/validators';

@@ -6,9 +6,9 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File } from '../../printer/generated-file.js';
 import { mapSchemas, messageDocsLink, visitSchemas } from '@customer-chat/spec-model';
 import { definePlugin, type EmitContext, type PluginFile } from '../../plugin.js';
-import { formatRegExp } from '../../shared/formats.js';
-import { BUNDLE_ID, bundleSchema, frameDefinition, payloadDefinition } from '../../shared/message-schemas.js';
-import { messageTypeNames } from '../../shared/queries.js';
+import { formatRegExp } from '../../common/formats.js';
+import { BUNDLE_ID, bundleSchema, frameDefinition, payloadDefinition } from '../../common/message-schemas.js';
+import { messageTypeNames } from '../../common/queries.js';
 import type { JsonSchema, MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 
 type StandaloneCode = (ajv: Ajv, refs: Record<string, string>) => string;
