@@ -1,15 +1,13 @@
 // `pnpm demo`: a scripted conversation between a customer (the SDK) and an agent (driven through
 // the reference server's agent API) that triggers every event of the seed reference, printing
 // each as it arrives. Exits 0 when every seed event arrived, 1 otherwise.
+import { createRequire } from 'node:module';
 import { createReferenceServer } from '@customer-chat/reference-server';
 import { createCustomerSDK, type CustomerEvents } from '@customer-chat/sdk';
 
-// The events of the seed reference (spec/seed-facts.json), drafts included.
-const SEED_EVENTS = [
-  'connected', 'connection_lost', 'connection_restored', 'customer_id', 'disconnected', 'chat_properties_updated',
-  'chat_thread_properties_updated', 'last_seen_timestamp_updated', 'new_event', 'user_data', 'user_is_typing',
-  'user_stopped_typing', 'thread_closed', 'thread_metada',
-] as const satisfies ReadonlyArray<keyof CustomerEvents>;
+// The events of the seed reference, drafts included, from the spec package's record of it.
+const seedFacts = createRequire(import.meta.url)('@customer-chat/spec/seed-facts.json') as { events: Array<{ event: string }> };
+const SEED_EVENTS = seedFacts.events.map((fact) => fact.event);
 
 const server = await createReferenceServer({ port: 0, validateOutgoing: true });
 const { token, customerId } = server.issueToken();
