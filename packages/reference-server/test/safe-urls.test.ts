@@ -4,21 +4,13 @@
 // URL is answered with a validation error pointing at the field, and nothing is stored or pushed.
 // The agent API refuses such URLs as well, so no customer ever receives one.
 import { describe, expect, it } from 'vitest';
+import { UNSAFE_URLS } from '@customer-chat/spec-model/testing';
 import { ProtocolError } from '../src/index.js';
 import { useServer, type Frame } from './helpers.js';
 
 const h = useServer();
 
-const DANGEROUS = [
-  'javascript:alert(1)',
-  'JavaScript:alert(document.cookie)',
-  ' javascript:alert(1)',
-  'data:text/html,<script>alert(1)</script>',
-  'vbscript:msgbox(1)',
-  'file:///etc/passwd',
-  'blob:https://example.com/550e8400-e29b-41d4-a716-446655440000',
-  'https://files.example.com/cat.png\n',
-];
+const DANGEROUS = UNSAFE_URLS;
 
 function expectValidationAt(reply: Frame, pointer: string): void {
   expect(reply).toMatchObject({ type: 'response', success: false });

@@ -4,12 +4,12 @@
 // or with --check (it writes into the real repository when it succeeds).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SpecError } from '@customer-chat/spec-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokenCopies, position, replaceOnce, type BrokenCopies } from '@customer-chat/spec-model/testing';
 import { checkOutput } from '../src/output.js';
 import { generate, REPOSITORY_ROOT } from '../src/index.js';
 
@@ -17,36 +17,15 @@ const CODEGEN_DIR = fileURLToPath(new URL('..', import.meta.url));
 const CHAT = await readFile(fileURLToPath(new URL('fixtures/chat.yaml', import.meta.url)), 'utf8');
 const REAL_SPEC = join(REPOSITORY_ROOT, 'spec/asyncapi.yaml');
 
+let copies: BrokenCopies;
 let directory: string;
 beforeAll(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'codegen-errors-'));
+  copies = await brokenCopies('codegen-errors-');
+  directory = copies.directory;
 });
-afterAll(async () => {
-  await rm(directory, { recursive: true, force: true });
-});
+afterAll(() => copies.dispose());
 
-/** Replaces `from` (which must occur exactly once) by `to`. */
-function replaceOnce(source: string, from: string, to: string): string {
-  const parts = source.split(from);
-  if (parts.length !== 2) throw new Error(`expected exactly one ${JSON.stringify(from)} in the fixture, found ${parts.length - 1}`);
-  return parts.join(to);
-}
-
-/** 1-based line and column of `snippet`, which must occur exactly once in `source`. */
-function position(source: string, snippet: string): { line: number; column: number } {
-  const index = source.indexOf(snippet);
-  if (index < 0 || source.indexOf(snippet, index + 1) >= 0) throw new Error(`expected exactly one ${JSON.stringify(snippet)}`);
-  const before = source.slice(0, index).split('\n');
-  return { line: before.length, column: before.at(-1)!.length + 1 };
-}
-
-let counter = 0;
-async function writeBroken(source: string): Promise<string> {
-  counter += 1;
-  const file = join(directory, `broken-${counter}.yaml`);
-  await writeFile(file, source);
-  return file;
-}
+const writeBroken = (source: string): Promise<string> => copies.write(source);
 
 // The model's own checks (each unsupported construct at its pointer, file, line and column) are
 // tested in tools/spec-model; here, what generation does with a broken document.

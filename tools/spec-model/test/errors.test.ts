@@ -1,46 +1,25 @@
 // A broken spec fails with problems naming the file, the JSON pointer and the line (and column) of
 // the offending node. Each case is a small broken copy of test/fixtures/chat.yaml (the generator's
 // golden fixture) in a temporary directory, which the loader accepts and the model builder rejects.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatProblem, loadSpec, SpecError, type SpecProblem } from '@customer-chat/spec-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokenCopies, position, replaceOnce, type BrokenCopies } from '../src/testing/broken-copies.js';
 import { buildModel, loadModel, MODEL_PROBLEM_CODE, REPOSITORY_ROOT, type ParsedSpec } from '../src/index.js';
 
 const CHAT = await readFile(fileURLToPath(new URL('fixtures/chat.yaml', import.meta.url)), 'utf8');
 
+let copies: BrokenCopies;
 let directory: string;
 beforeAll(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'spec-model-errors-'));
+  copies = await brokenCopies('spec-model-errors-');
+  directory = copies.directory;
 });
-afterAll(async () => {
-  await rm(directory, { recursive: true, force: true });
-});
+afterAll(() => copies.dispose());
 
-/** Replaces `from` (which must occur exactly once) by `to`. */
-function replaceOnce(source: string, from: string, to: string): string {
-  const parts = source.split(from);
-  if (parts.length !== 2) throw new Error(`expected exactly one ${JSON.stringify(from)} in the fixture, found ${parts.length - 1}`);
-  return parts.join(to);
-}
-
-/** 1-based line and column of `snippet`, which must occur exactly once in `source`. */
-function position(source: string, snippet: string): { line: number; column: number } {
-  const index = source.indexOf(snippet);
-  if (index < 0 || source.indexOf(snippet, index + 1) >= 0) throw new Error(`expected exactly one ${JSON.stringify(snippet)}`);
-  const before = source.slice(0, index).split('\n');
-  return { line: before.length, column: before.at(-1)!.length + 1 };
-}
-
-let counter = 0;
-async function writeBroken(source: string): Promise<string> {
-  counter += 1;
-  const file = join(directory, `broken-${counter}.yaml`);
-  await writeFile(file, source);
-  return file;
-}
+const writeBroken = (source: string): Promise<string> => copies.write(source);
 
 /** Loads a document the loader must find clean, as the model builder takes it. */
 async function parsed(file: string): Promise<ParsedSpec> {

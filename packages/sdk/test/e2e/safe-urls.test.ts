@@ -3,21 +3,13 @@
 // `javascript:` (or `data:`, `vbscript:`, `file:`...) URL is refused with INVALID_ARGS before
 // anything is sent; and a push carrying one is dropped as INVALID_FRAME, never reaching listeners.
 import { describe, expect, it } from 'vitest';
+import { UNSAFE_URLS } from '@customer-chat/spec-model/testing';
 import { SDKError, type ClientErrorCode, type CustomerSDK } from '../../src/node.js';
 import { actionsOf, recordingWebSocket, rejectionOf, useHarness, type ConnectOptions } from './harness.js';
 
 const h = useHarness();
 
-const DANGEROUS = [
-  'javascript:alert(1)',
-  'JavaScript:alert(document.cookie)',
-  ' javascript:alert(1)',
-  'data:text/html,<script>alert(1)</script>',
-  'vbscript:msgbox(1)',
-  'file:///etc/passwd',
-  'blob:https://example.com/550e8400-e29b-41d4-a716-446655440000',
-  'https://files.example.com/cat.png\n',
-];
+const DANGEROUS = UNSAFE_URLS;
 
 async function customerWithChat(options: ConnectOptions = {}) {
   const sent: string[] = [];

@@ -1,38 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { type ClientErrorEvent, ClientCore, type ClientOptions } from '../../src/runtime/client-core.js';
 import { SDKError } from '../../src/runtime/errors.js';
 import { observableKey } from '../../src/runtime/observable.js';
 import type { WebSocketConstructor } from '../../src/runtime/socket.js';
-import { type ToyEvents, type ToyRequests, type ToyServer, delay, next, record, startToyServer, toyProtocol, until } from './fixtures.js';
+import { type ToyEvents, type ToyRequests, delay, next, record, toyProtocol, until, useToyClients } from './fixtures.js';
 
 type Client = ClientCore<ToyEvents, ToyRequests>;
 
-let server: ToyServer;
-const clients: Client[] = [];
-
-beforeEach(async () => {
-  server = await startToyServer();
-});
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  await server.close();
-});
-
-function makeClient(options: Partial<ClientOptions> = {}): Client {
-  const client = new ClientCore<ToyEvents, ToyRequests>(toyProtocol, {
-    url: server.url,
-    query: { room: 'r1' },
-    getToken: () => 'secret',
-    WebSocket,
-    requestTimeout: 1000,
-    reconnect: { initialDelay: 10, maxDelay: 40, random: () => 0 },
-    ...options,
-  });
-  clients.push(client);
-  return client;
-}
+const toy = useToyClients({ query: { room: 'r1' }, requestTimeout: 1000 });
+const makeClient = (options: Partial<ClientOptions> = {}): Client => toy.makeClient(options);
 
 
 
@@ -62,10 +39,10 @@ describe('ClientCore handshake', () => {
     expect(client.state).toBe('connected');
     await expect(echo).resolves.toEqual({ text: 'early' });
 
-    expect(server.urls).toEqual(['/toy?room=r1']);
-    expect(server.received.map((r) => r.op)).toEqual(['HELLO', 'SYNC', 'ECHO']);
-    expect(server.received[0]?.body).toEqual({ device: 'phone', key: 'secret' });
-    expect(server.received[1]?.body).toEqual({});
+    expect(toy.server.urls).toEqual(['/toy?room=r1']);
+    expect(toy.server.received.map((r) => r.op)).toEqual(['HELLO', 'SYNC', 'ECHO']);
+    expect(toy.server.received[0]?.body).toEqual({ device: 'phone', key: 'secret' });
+    expect(toy.server.received[1]?.body).toEqual({});
     // The push the server sent before answering the login is emitted as usual, before `up`.
     expect(seen).toEqual([
       ['note', { text: 'welcome 1' }],
@@ -77,13 +54,13 @@ describe('ClientCore handshake', () => {
     const client = makeClient({ autoConnect: false });
     await delay(30);
     expect(client.state).toBe('idle');
-    expect(server.attempts).toBe(0);
+    expect(toy.server.attempts).toBe(0);
     const a = client.connect();
     const b = client.connect();
     expect(client.state).toBe('connecting');
     await Promise.all([a, b]);
     await client.connect();
-    expect(server.attempts).toBe(1);
+    expect(toy.server.attempts).toBe(1);
   });
 
   it('fetches a fresh token and retries once when the login is refused', async () => {
@@ -92,7 +69,7 @@ describe('ClientCore handshake', () => {
     const client = makeClient({ getToken });
     await client.connect();
     expect(getToken).toHaveBeenCalledTimes(2);
-    expect(server.received.map((r) => r.op)).toEqual(['HELLO', 'HELLO', 'SYNC']);
+    expect(toy.server.received.map((r) => r.op)).toEqual(['HELLO', 'HELLO', 'SYNC']);
   });
 
   it('reports a login refused twice and gives up when reconnection is off', async () => {
@@ -104,7 +81,7 @@ describe('ClientCore handshake', () => {
     expect(error.type).toBe('bad_key');
     expect(client.state).toBe('disconnected');
     expect(errors.map((e) => e.code)).toEqual(['AUTHENTICATION']);
-    expect(server.received.map((r) => r.op)).toEqual(['HELLO', 'HELLO']);
+    expect(toy.server.received.map((r) => r.op)).toEqual(['HELLO', 'HELLO']);
   });
 
   it('reports a failing getToken through error and retries with back-off', async () => {
@@ -119,12 +96,12 @@ describe('ClientCore handshake', () => {
     const error = next(client, 'error');
     await client.connect();
     expect(await error).toMatchObject({ code: 'AUTHENTICATION', message: expect.stringMatching(/token service down/) });
-    expect(server.attempts).toBe(2);
+    expect(toy.server.attempts).toBe(2);
   });
 
   it('requires a WebSocket implementation, with a clear error', () => {
     expect(globalThis.WebSocket).toBeUndefined(); // Node 20
-    expect(() => new ClientCore(toyProtocol, { url: server.url, getToken: () => 't' })).toThrow(/No WebSocket implementation/);
+    expect(() => new ClientCore(toyProtocol, { url: toy.server.url, getToken: () => 't' })).toThrow(/No WebSocket implementation/);
   });
 
   it('works with on* properties when the socket has no addEventListener (older browser style)', async () => {
@@ -174,8 +151,8 @@ describe('ClientCore requests', () => {
     await client.connect();
     const errorEvent = next(client, 'error');
     const pending = client.request('slow', {});
-    await until(() => server.received.some((r) => r.op === 'SLOW'));
-    server.send({ t: 'x', n: server.received.at(-1)?.id, body: { kind: 42 } });
+    await until(() => toy.server.received.some((r) => r.op === 'SLOW'));
+    toy.server.send({ t: 'x', n: toy.server.received.at(-1)?.id, body: { kind: 42 } });
     const error = await rejection(pending);
     expect(error.code).toBe('INVALID_RESPONSE');
     expect(await errorEvent).toMatchObject({ code: 'INVALID_RESPONSE', errors: [{ path: '/kind' }] });
@@ -188,7 +165,7 @@ describe('ClientCore requests', () => {
     expect(error.code).toBe('INVALID_ARGS');
     expect(error.details).toEqual([{ path: '/text', message: 'must be string', keyword: 'type' }]);
     expect((await rejection(client.request('nothing' as 'echo', { text: '' }))).code).toBe('INVALID_ARGS');
-    expect(server.received.map((r) => r.op)).toEqual(['HELLO', 'SYNC']);
+    expect(toy.server.received.map((r) => r.op)).toEqual(['HELLO', 'SYNC']);
   });
 
   it('rejects an invalid response with INVALID_RESPONSE and emits error', async () => {
@@ -220,19 +197,19 @@ describe('ClientCore requests', () => {
     expect(timedOut).toMatchObject({ code: 'REQUEST_TIMEOUT', message: 'not sent: not connected within 40 ms', details: { sent: false } });
     await client.connect();
     await queueing.connect();
-    expect(server.received.map((r) => r.op)).toEqual(['HELLO', 'SYNC', 'HELLO', 'SYNC']);
+    expect(toy.server.received.map((r) => r.op)).toEqual(['HELLO', 'SYNC', 'HELLO', 'SYNC']);
   });
 
   it('validate: false skips validation both ways', async () => {
     const client = makeClient({ validate: false });
     await client.connect();
     const notes = next(client, 'note');
-    server.push('NOTE', { text: 42, extra: true });
+    toy.server.push('NOTE', { text: 42, extra: true });
     expect(await notes).toEqual({ text: 42, extra: true });
     await expect(client.request('broken', {})).resolves.toEqual({ text: 42 });
     // Not checked on the way out either: the server gets it as it is.
     await client.request('echo', { text: 'ok', more: 1 } as unknown as { text: string });
-    expect(server.received.at(-1)?.body).toEqual({ text: 'ok', more: 1 });
+    expect(toy.server.received.at(-1)?.body).toEqual({ text: 'ok', more: 1 });
   });
 });
 
@@ -245,14 +222,14 @@ describe('ClientCore incoming frames', () => {
     const notes: unknown[] = [];
     client.on('note', (n) => notes.push(n));
 
-    server.send('this is not json');
-    server.send({ t: 'p', what: 'MYSTERY', body: {} });
-    server.send({ t: 'p', what: 'NOTE', body: { text: 7 } });
-    server.send({ hello: 'world' });
-    server.send({ t: 'a', n: 'nobody', body: {} });
-    server.send({ t: 'x', n: null, body: { kind: 'busy', text: 'cannot read your frame' } });
-    server.send('x'.repeat(5000));
-    server.push('NOTE', { text: 'still here' });
+    toy.server.send('this is not json');
+    toy.server.send({ t: 'p', what: 'MYSTERY', body: {} });
+    toy.server.send({ t: 'p', what: 'NOTE', body: { text: 7 } });
+    toy.server.send({ hello: 'world' });
+    toy.server.send({ t: 'a', n: 'nobody', body: {} });
+    toy.server.send({ t: 'x', n: null, body: { kind: 'busy', text: 'cannot read your frame' } });
+    toy.server.send('x'.repeat(5000));
+    toy.server.push('NOTE', { text: 'still here' });
 
     await until(() => notes.length === 1);
     expect(notes).toEqual([{ text: 'still here' }]);
@@ -289,7 +266,7 @@ describe('ClientCore incoming frames', () => {
     const second = vi.fn();
     client.on('note', second);
     const done = next(client, 'note');
-    server.push('NOTE', { text: 'hi' });
+    toy.server.push('NOTE', { text: 'hi' });
     await done;
     expect(second).toHaveBeenCalledWith({ text: 'hi' });
     expect(errors).toHaveLength(1);
@@ -304,9 +281,9 @@ describe('ClientCore link loss and reconnection', () => {
     const seen = record(client);
     await client.connect();
     const pending = client.request('slow', {});
-    await until(() => server.received.some((r) => r.op === 'SLOW'));
+    await until(() => toy.server.received.some((r) => r.op === 'SLOW'));
     const restored = next(client, 'back');
-    server.dropAll();
+    toy.server.dropAll();
     expect((await rejection(pending)).code).toBe('CONNECTION_LOST');
     expect(await restored).toEqual({ items: 2 });
     expect(client.state).toBe('connected');
@@ -318,36 +295,36 @@ describe('ClientCore link loss and reconnection', () => {
     const client = makeClient({ reconnect: { initialDelay: 5, maxDelay: 20, factor: 2, random: () => 0 }, minUptimeForBackoffReset: 0 });
     const seen = record(client);
     await client.connect();
-    server.accept = false;
-    server.dropAll();
-    await until(() => server.attempts >= 5);
+    toy.server.accept = false;
+    toy.server.dropAll();
+    await until(() => toy.server.attempts >= 5);
     expect(client.state).toBe('reconnecting');
     // Made during the outage: fails at once, unsent (no offlineQueue).
     const during = await rejection(client.request('echo', { text: 'during' }));
     expect(during).toMatchObject({ code: 'CONNECTION_LOST', message: 'not sent: the client is not connected (reconnecting)' });
     const back = next(client, 'back');
-    server.accept = true;
+    toy.server.accept = true;
     await back;
     expect(client.state).toBe('connected');
-    expect(server.received.map((r) => r.op)).not.toContain('ECHO');
+    expect(toy.server.received.map((r) => r.op)).not.toContain('ECHO');
     expect(seen.filter(([name]) => name === 'down')).toHaveLength(1);
     expect(seen.filter(([name]) => name === 'back')).toHaveLength(1);
     expect(seen.filter(([name]) => name === 'up')).toHaveLength(1);
 
     // The back-off was reset when that session ended (minUptimeForBackoffReset 0): the next outage starts over.
-    server.dropAll();
+    toy.server.dropAll();
     await until(() => seen.filter(([name]) => name === 'back').length === 2);
     expect(seen.filter(([name]) => name === 'down')).toHaveLength(2);
   });
 
   it('waits longer and longer between attempts', async () => {
     const client = makeClient({ autoConnect: false, reconnect: { initialDelay: 20, factor: 3, maxDelay: 1000, random: () => 0 } });
-    server.accept = false;
+    toy.server.accept = false;
     const times: number[] = [];
     client.connect().catch(() => undefined);
     const start = Date.now();
     await until(() => {
-      if (server.attempts > times.length) times.push(Date.now() - start);
+      if (toy.server.attempts > times.length) times.push(Date.now() - start);
       return times.length >= 4;
     }, 3000);
     // Delays of 20, 60 and 180 ms: attempts at about 0, 20, 80 and 260 ms (only later under load).
@@ -358,12 +335,12 @@ describe('ClientCore link loss and reconnection', () => {
   });
 
   it('does not emit lost for a connection that never came up, and connect() resolves once it does', async () => {
-    server.accept = false;
+    toy.server.accept = false;
     const client = makeClient();
     const seen = record(client);
     const connected = client.connect();
-    await until(() => server.attempts >= 2);
-    server.accept = true;
+    await until(() => toy.server.attempts >= 2);
+    toy.server.accept = true;
     await connected;
     expect(seen.map(([name]) => name)).toEqual(['note', 'up']);
   });
@@ -372,11 +349,11 @@ describe('ClientCore link loss and reconnection', () => {
     const client = makeClient({ reconnect: false });
     await client.connect();
     const lost = next(client, 'down');
-    server.dropAll();
+    toy.server.dropAll();
     await lost;
     expect(client.state).toBe('disconnected');
     await delay(50);
-    expect(server.attempts).toBe(1);
+    expect(toy.server.attempts).toBe(1);
     // A manual connect() brings it back, as a fresh connection.
     const up = next(client, 'up');
     await client.connect();
@@ -390,7 +367,7 @@ describe('ClientCore session end reactions', () => {
     const seen = record(client);
     await client.connect();
     const restored = next(client, 'back');
-    server.push('BYE', { why: 'again' });
+    toy.server.push('BYE', { why: 'again' });
     await restored;
     const names = seen.map(([name]) => name);
     expect(names).toEqual(['note', 'up', 'ended', 'note', 'back']);
@@ -402,17 +379,17 @@ describe('ClientCore session end reactions', () => {
     const client = makeClient();
     await client.connect();
     const pending = client.request('slow', {});
-    await until(() => server.received.some((r) => r.op === 'SLOW'));
+    await until(() => toy.server.received.some((r) => r.op === 'SLOW'));
     const ended = next(client, 'ended');
-    server.push('BYE', { why: 'wait' });
+    toy.server.push('BYE', { why: 'wait' });
     expect(await ended).toBe('wait');
     expect(client.state).toBe('disconnected');
     expect((await rejection(pending)).code).toBe('CONNECTION_LOST');
     await delay(60);
-    expect(server.attempts).toBe(1);
+    expect(toy.server.attempts).toBe(1);
     await client.connect();
     expect(client.state).toBe('connected');
-    expect(server.attempts).toBe(2);
+    expect(toy.server.attempts).toBe(2);
   });
 
   it('destroy: emits the reason, then the client is destroyed', async () => {
@@ -420,7 +397,7 @@ describe('ClientCore session end reactions', () => {
     await client.connect();
     const stream = client.events();
     const ended = next(client, 'ended');
-    server.push('BYE', { why: 'gone' });
+    toy.server.push('BYE', { why: 'gone' });
     expect(await ended).toBe('gone');
     expect(client.state).toBe('destroyed');
     expect((await rejection(client.request('echo', { text: 'x' }))).code).toBe('DESTROYED');
@@ -429,14 +406,14 @@ describe('ClientCore session end reactions', () => {
     for await (const event of stream) events.push(event);
     expect(events).toEqual([['ended', 'gone']]);
     await delay(50);
-    expect(server.attempts).toBe(1);
+    expect(toy.server.attempts).toBe(1);
   });
 
   it('an unknown reason (without validation) stays disconnected', async () => {
     const client = makeClient({ validate: false });
     await client.connect();
     const ended = next(client, 'ended');
-    server.push('BYE', { why: 'who knows' });
+    toy.server.push('BYE', { why: 'who knows' });
     expect(await ended).toBe('who knows');
     expect(client.state).toBe('disconnected');
   });
@@ -452,7 +429,7 @@ describe('ClientCore disconnect, destroy and streams', () => {
     expect(client.state).toBe('disconnected');
     expect((await rejection(pending)).code).toBe('CONNECTION_LOST');
     await delay(50);
-    expect(server.attempts).toBe(1);
+    expect(toy.server.attempts).toBe(1);
     expect(seen.map(([name]) => name)).toEqual(['note', 'up']);
     await client.connect();
     expect(client.state).toBe('connected');

@@ -3,7 +3,9 @@
 
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { ClientCore, ClientErrorEvent } from '../../src/runtime/client-core.js';
+import { afterEach, beforeEach } from 'vitest';
+import { WebSocket as WsClient } from 'ws';
+import { ClientCore, type ClientErrorEvent, type ClientOptions } from '../../src/runtime/client-core.js';
 import type { ProtocolDescription, Validate, ValidationIssue } from '../../src/runtime/protocol.js';
 
 // ---- the protocol -------------------------------------------------------------------------------
@@ -293,4 +295,38 @@ export function record(client: ToyClient): [string, unknown][] {
   const seen: [string, unknown][] = [];
   client.on('*', (name, payload) => seen.push([name, payload]));
   return seen;
+}
+
+/**
+ * A fresh toy server per test and a factory of clients connected to it with short timings; every
+ * client is destroyed and the server closed after each test.
+ */
+export function useToyClients(defaults: Partial<ClientOptions> = {}): { readonly server: ToyServer; makeClient(options?: Partial<ClientOptions>): ToyClient } {
+  let current: ToyServer | undefined;
+  const clients: ToyClient[] = [];
+  beforeEach(async () => {
+    current = await startToyServer();
+  });
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    await current?.close();
+  });
+  return {
+    get server(): ToyServer {
+      if (current === undefined) throw new Error('the toy server exists only inside a test');
+      return current;
+    },
+    makeClient(options = {}) {
+      const client = new ClientCore<ToyEvents, ToyRequests>(toyProtocol, {
+        url: this.server.url,
+        getToken: () => 'secret',
+        WebSocket: WsClient as unknown as NonNullable<ClientOptions['WebSocket']>,
+        reconnect: { initialDelay: 10, maxDelay: 40, random: () => 0 },
+        ...defaults,
+        ...options,
+      });
+      clients.push(client);
+      return client;
+    },
+  };
 }

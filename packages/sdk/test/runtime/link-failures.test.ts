@@ -2,38 +2,15 @@
 // connected fail at once unless queued (offlineQueue), a request never goes out on a later session
 // unasked, a handshake has a deadline, the back-off starts over only after a minimum uptime and is
 // jittered, and a handshake the server refuses for good ends in the reason's event and reaction.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { describe, expect, it } from 'vitest';
 import { type ClientErrorEvent, ClientCore, type ClientOptions } from '../../src/runtime/client-core.js';
 import { SDKError } from '../../src/runtime/errors.js';
-import { type ToyEvents, type ToyRequests, type ToyServer, delay, next, record, startToyServer, toyProtocol, until } from './fixtures.js';
+import { type ToyEvents, type ToyRequests, delay, next, record, until, useToyClients } from './fixtures.js';
 
 type Client = ClientCore<ToyEvents, ToyRequests>;
 
-let server: ToyServer;
-const clients: Client[] = [];
-
-beforeEach(async () => {
-  server = await startToyServer();
-});
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  await server.close();
-});
-
-function makeClient(options: Partial<ClientOptions> = {}): Client {
-  const client = new ClientCore<ToyEvents, ToyRequests>(toyProtocol, {
-    url: server.url,
-    getToken: () => 'secret',
-    WebSocket,
-    requestTimeout: 2000,
-    reconnect: { initialDelay: 10, maxDelay: 40, random: () => 0 },
-    ...options,
-  });
-  clients.push(client);
-  return client;
-}
+const toy = useToyClients({ requestTimeout: 2000 });
+const makeClient = (options: Partial<ClientOptions> = {}): Client => toy.makeClient(options);
 
 
 
@@ -47,21 +24,21 @@ async function rejection(promise: Promise<unknown>): Promise<SDKError> {
   throw new Error('expected a rejection');
 }
 
-const ops = () => server.received.map((r) => r.op);
+const ops = () => toy.server.received.map((r) => r.op);
 
 describe('a request made while not connected', () => {
   it('fails at once with CONNECTION_LOST "not sent" while reconnecting, and never reaches the server', async () => {
     const client = makeClient();
     await client.connect();
-    server.accept = false;
+    toy.server.accept = false;
     const lost = next(client, 'down');
-    server.dropAll();
+    toy.server.dropAll();
     await lost;
     expect(client.state).toBe('reconnecting');
     const error = await rejection(client.request('echo', { text: 'during' }));
     expect(error).toMatchObject({ code: 'CONNECTION_LOST', message: 'not sent: the client is not connected (reconnecting)', details: { sent: false } });
     const back = next(client, 'back');
-    server.accept = true;
+    toy.server.accept = true;
     await back;
     await client.request('sync', {});
     expect(ops()).not.toContain('ECHO');
@@ -71,7 +48,7 @@ describe('a request made while not connected', () => {
     const client = makeClient();
     await client.connect();
     const ended = next(client, 'ended');
-    server.push('BYE', { why: 'wait' });
+    toy.server.push('BYE', { why: 'wait' });
     await ended;
     expect((await rejection(client.request('echo', { text: 'x' }))).message).toBe('not sent: the client is not connected (disconnected)');
     await client.connect();
@@ -82,18 +59,18 @@ describe('a request made while not connected', () => {
 
   it('made while connect() is under way, goes out on that session, or fails unsent with the attempt', async () => {
     const client = makeClient({ autoConnect: false });
-    server.accept = false;
+    toy.server.accept = false;
     const connecting = client.connect();
     expect(client.state).toBe('connecting');
     const held = client.request('echo', { text: 'held' });
     const error = await rejection(held);
     expect(error).toMatchObject({ code: 'CONNECTION_LOST', message: 'not sent: the connection attempt failed', details: { sent: false } });
-    server.accept = true;
+    toy.server.accept = true;
     await connecting;
     // Made right after creation with autoConnect: it goes out on the first session.
     const eager = makeClient();
     await expect(eager.request('echo', { text: 'eager' })).resolves.toEqual({ text: 'eager' });
-    expect(server.received.filter((r) => r.op === 'ECHO').map((r) => r.body)).toEqual([{ text: 'eager' }]);
+    expect(toy.server.received.filter((r) => r.op === 'ECHO').map((r) => r.body)).toEqual([{ text: 'eager' }]);
   });
 });
 
@@ -102,17 +79,17 @@ describe('a request on the wire when the link drops', () => {
     for (const offlineQueue of [undefined, { max: 10 }]) {
       const client = makeClient({ offlineQueue });
       await client.connect();
-      const before = server.received.length;
+      const before = toy.server.received.length;
       const pending = client.request('slow', {});
-      await until(() => server.received.length > before && server.received.at(-1)?.op === 'SLOW');
+      await until(() => toy.server.received.length > before && toy.server.received.at(-1)?.op === 'SLOW');
       const back = next(client, 'back');
-      server.dropAll();
+      toy.server.dropAll();
       const error = await rejection(pending);
       expect(error.code).toBe('CONNECTION_LOST');
       expect(error.message).toBe('the connection was lost');
       await back;
       await client.request('sync', {});
-      expect(server.received.slice(before).map((r) => r.op)).toEqual(['SLOW', 'HELLO', 'SYNC', 'SYNC']);
+      expect(toy.server.received.slice(before).map((r) => r.op)).toEqual(['SLOW', 'HELLO', 'SYNC', 'SYNC']);
       client.destroy();
     }
   });
@@ -122,9 +99,9 @@ describe('offlineQueue', () => {
   it('queues requests made while reconnecting, sends them in order once the next session is up, and rejects over the bound', async () => {
     const client = makeClient({ offlineQueue: { max: 2 } });
     await client.connect();
-    server.accept = false;
+    toy.server.accept = false;
     const lost = next(client, 'down');
-    server.dropAll();
+    toy.server.dropAll();
     await lost;
     const first = client.request('echo', { text: 'one' });
     const second = client.request('echo', { text: 'two' });
@@ -134,27 +111,27 @@ describe('offlineQueue', () => {
       message: 'not sent: the client is not connected (reconnecting) and the offline queue is full (2)',
       details: { sent: false },
     });
-    server.accept = true;
+    toy.server.accept = true;
     await expect(first).resolves.toEqual({ text: 'one' });
     await expect(second).resolves.toEqual({ text: 'two' });
-    const echoes = server.received.filter((r) => r.op === 'ECHO');
+    const echoes = toy.server.received.filter((r) => r.op === 'ECHO');
     expect(echoes.map((r) => r.body)).toEqual([{ text: 'one' }, { text: 'two' }]);
     // On the new session, right after its handshake.
-    const restored = server.received.filter((r) => r.op === 'SYNC').at(-1)!;
+    const restored = toy.server.received.filter((r) => r.op === 'SYNC').at(-1)!;
     expect(echoes.every((r) => r.connection === restored.connection)).toBe(true);
   });
 
   it('queued requests still time out, unsent, and are never sent afterwards', async () => {
     const client = makeClient({ offlineQueue: { max: 5 }, requestTimeout: 50 });
     await client.connect();
-    server.accept = false;
+    toy.server.accept = false;
     const lost = next(client, 'down');
-    server.dropAll();
+    toy.server.dropAll();
     await lost;
     const error = await rejection(client.request('echo', { text: 'late' }));
     expect(error).toMatchObject({ code: 'REQUEST_TIMEOUT', message: 'not sent: not connected within 50 ms', details: { sent: false } });
     const back = next(client, 'back');
-    server.accept = true;
+    toy.server.accept = true;
     await back;
     await client.request('sync', {});
     expect(ops()).not.toContain('ECHO');
@@ -164,7 +141,7 @@ describe('offlineQueue', () => {
     const client = makeClient({ offlineQueue: { max: 5 } });
     await client.connect();
     const ended = next(client, 'ended');
-    server.push('BYE', { why: 'wait' });
+    toy.server.push('BYE', { why: 'wait' });
     await ended;
     const queued = client.request('echo', { text: 'after connect' });
     await delay(30);
@@ -179,11 +156,11 @@ describe('offlineQueue', () => {
 
   it('keeps a request made while connect() was under way when that attempt fails', async () => {
     const client = makeClient({ autoConnect: false, offlineQueue: { max: 1 } });
-    server.accept = false;
+    toy.server.accept = false;
     const connecting = client.connect();
     const held = client.request('echo', { text: 'kept' });
-    await until(() => server.attempts >= 2);
-    server.accept = true;
+    await until(() => toy.server.attempts >= 2);
+    toy.server.accept = true;
     await connecting;
     await expect(held).resolves.toEqual({ text: 'kept' });
   });
@@ -197,7 +174,7 @@ describe('offlineQueue', () => {
 
 describe('the handshake deadline', () => {
   it('abandons an attempt that does not complete within handshakeTimeout, reports it and retries with back-off', async () => {
-    server.silent = true;
+    toy.server.silent = true;
     const delays: number[] = [];
     const client = makeClient({
       autoConnect: false,
@@ -215,27 +192,27 @@ describe('the handshake deadline', () => {
     ]);
     expect(client.state).toBe('reconnecting');
     expect(delays.slice(0, 2)).toEqual([10, 20]);
-    server.silent = false;
+    toy.server.silent = false;
     await connected;
     expect(seen.map(([name]) => name).filter((name) => name !== 'error')).toEqual(['note', 'up']);
     // Every abandoned socket was closed: one connection is left.
-    await until(() => server.sockets.length === 1);
+    await until(() => toy.server.sockets.length === 1);
   });
 
   it('with reconnect: false, connect() rejects with CONNECTION_LOST and the client stays disconnected', async () => {
-    server.silent = true;
+    toy.server.silent = true;
     const client = makeClient({ autoConnect: false, handshakeTimeout: 40, reconnect: false });
     const error = await rejection(client.connect());
     expect(error).toMatchObject({ code: 'CONNECTION_LOST', message: 'the connection handshake did not complete within 40 ms' });
     expect(client.state).toBe('disconnected');
-    expect(server.attempts).toBe(1);
+    expect(toy.server.attempts).toBe(1);
   });
 });
 
 describe('the back-off', () => {
   /** A client against a server that accepts, completes the handshake and drops at once; its first `count` scheduled delays. */
   async function delaysAgainstFlappingServer(count: number, options: Partial<ClientOptions> = {}): Promise<{ delays: number[]; attempts: number[]; seen: [string, unknown][] }> {
-    server.dropAfterSync = true;
+    toy.server.dropAfterSync = true;
     const delays: number[] = [];
     const attempts: number[] = [];
     const client = makeClient({
@@ -263,7 +240,7 @@ describe('the back-off', () => {
     expect(attempts).toEqual([1, 2, 3, 4, 5, 6]);
     // Each of those sessions did come up: the handshake succeeded every time.
     expect(seen.filter(([name]) => name === 'back').length).toBeGreaterThanOrEqual(5);
-    expect(server.attempts).toBeGreaterThanOrEqual(6);
+    expect(toy.server.attempts).toBeGreaterThanOrEqual(6);
   });
 
   it('with minUptimeForBackoffReset: 0, every session starts it over (the reconnect storm it prevents)', async () => {
@@ -272,7 +249,7 @@ describe('the back-off', () => {
   });
 
   it('starts over once a session lasted minUptimeForBackoffReset', async () => {
-    server.dropAfterSync = true;
+    toy.server.dropAfterSync = true;
     const delays: [number, number][] = [];
     const client = makeClient({
       minUptimeForBackoffReset: 30,
@@ -284,14 +261,14 @@ describe('the back-off', () => {
         onRetryScheduled: (ms, attempt) => {
           delays.push([ms, attempt]);
           // The session this third attempt sets up stays.
-          if (attempt === 3) server.dropAfterSync = false;
+          if (attempt === 3) toy.server.dropAfterSync = false;
         },
       },
     });
     await until(() => delays.length === 3 && client.state === 'connected');
     await delay(60);
     const lost = next(client, 'down');
-    server.dropAll();
+    toy.server.dropAll();
     await lost;
     expect(delays).toEqual([[5, 1], [10, 2], [20, 3], [5, 1]]);
   });
@@ -299,7 +276,7 @@ describe('the back-off', () => {
   it('is jittered: each delay is scaled by 1 - jitter * random(), checked with an injected random', async () => {
     const randoms = [0.5, 1, 0, 0.25];
     const delays: number[] = [];
-    server.accept = false;
+    toy.server.accept = false;
     const client = makeClient({
       autoConnect: false,
       reconnect: { initialDelay: 8, factor: 2, maxDelay: 1000, jitter: 0.5, random: () => randoms.shift() ?? 0, onRetryScheduled: (ms) => delays.push(ms) },
@@ -324,7 +301,7 @@ describe('the back-off', () => {
     await client.connect();
     const reported = next(client, 'error');
     const back = next(client, 'back');
-    server.dropAll();
+    toy.server.dropAll();
     expect(await reported).toMatchObject({ code: 'LISTENER_ERROR', message: 'onRetryScheduled threw: display broke' });
     await back;
   });
@@ -345,7 +322,7 @@ describe('a handshake the server refuses', () => {
     const seen = record(client);
     await client.connect();
     // Like a restarted server with a new token store: the key it accepted is refused now.
-    server.validKeys.clear();
+    toy.server.validKeys.clear();
     let queued: Promise<unknown> | undefined;
     client.once('down', () => {
       queued = client.request('echo', { text: 'queued' });
@@ -353,7 +330,7 @@ describe('a handshake the server refuses', () => {
     let stateAtEvent: string | undefined;
     client.once('ended', () => (stateAtEvent = client.state));
     const ended = next(client, 'ended');
-    server.dropAll();
+    toy.server.dropAll();
     expect(await ended).toBe('again');
     expect(stateAtEvent).toBe('disconnected');
     expect(seen.map(([name]) => name)).toEqual(['note', 'up', 'down', 'error', 'ended']);
@@ -371,7 +348,7 @@ describe('a handshake the server refuses', () => {
     expect(client.state).toBe('disconnected');
     // connect() tries again (and says why it fails); once the key is good, a new run begins.
     expect(await rejection(client.connect())).toMatchObject({ code: 'AUTHENTICATION', type: 'bad_key' });
-    server.validKeys.add('secret');
+    toy.server.validKeys.add('secret');
     const up = next(client, 'up');
     await client.connect();
     expect(await up).toEqual({ items: expect.any(Number) });
@@ -381,8 +358,8 @@ describe('a handshake the server refuses', () => {
     const client = makeClient();
     await client.connect();
     const stream = client.events();
-    server.helloError = 'banned';
-    server.dropAll();
+    toy.server.helloError = 'banned';
+    toy.server.dropAll();
     const events: unknown[] = [];
     for await (const event of stream) events.push(event);
     expect(events.map((event) => (event as [string])[0])).toEqual(['down', 'error', 'ended']);
@@ -392,7 +369,7 @@ describe('a handshake the server refuses', () => {
   });
 
   it('a ban on a connect() the application made: connect() rejects with it, the reason is emitted, the client stays disconnected', async () => {
-    server.helloError = 'banned';
+    toy.server.helloError = 'banned';
     const client = makeClient({ autoConnect: false });
     const seen = record(client);
     const error = await rejection(client.connect());
@@ -400,34 +377,34 @@ describe('a handshake the server refuses', () => {
     expect(client.state).toBe('disconnected');
     expect(seen.map(([name, payload]) => (name === 'error' ? name : [name, payload]))).toEqual(['error', ['ended', 'gone']]);
     await delay(60);
-    expect(server.attempts).toBe(1);
+    expect(toy.server.attempts).toBe(1);
   });
 
   it('a busy server (a reason whose reaction is reconnect) is retried with back-off, not given up', async () => {
-    server.helloError = 'busy';
+    toy.server.helloError = 'busy';
     const client = makeClient({ autoConnect: false });
     const seen = record(client);
     const connected = client.connect();
-    await until(() => server.attempts >= 3);
-    expect(client.state).toBe('reconnecting');
-    server.helloError = undefined;
+    // Between attempts the client waits in `reconnecting` (during one it is `connecting`).
+    await until(() => toy.server.attempts >= 3 && client.state === 'reconnecting');
+    toy.server.helloError = undefined;
     await connected;
     expect(seen.map(([name]) => name).filter((name) => name !== 'error')).toEqual(['note', 'up']);
     expect(seen.filter(([name]) => name === 'error').length).toBeGreaterThanOrEqual(3);
   });
 
   it('an error listener that disconnects on a failed handshake is obeyed: no retry after it', async () => {
-    server.helloError = 'busy';
+    toy.server.helloError = 'busy';
     const client = makeClient({ autoConnect: false });
     client.once('error', () => client.disconnect());
     expect((await rejection(client.connect())).code).toBe('CONNECTION_LOST');
     expect(client.state).toBe('disconnected');
     await delay(60);
-    expect(server.attempts).toBe(1);
+    expect(toy.server.attempts).toBe(1);
   });
 
   it('an error type the protocol maps to no reason stays disconnected, announced as itself', async () => {
-    server.helloError = 'weird';
+    toy.server.helloError = 'weird';
     const client = makeClient({ autoConnect: false });
     const ended = next(client, 'ended');
     expect(await rejection(client.connect())).toMatchObject({ code: 'WEIRD', type: 'weird' });

@@ -2,6 +2,7 @@
 // schema: references resolved, the oneOf branch a value takes chosen by its discriminator, and
 // every location listed with the schema that governs it. The mutation and generation tests build
 // on it, so nothing there names a message or a field.
+import { UNSAFE_URLS } from '@customer-chat/spec-model/testing';
 import { definitionName } from '@customer-chat/spec-model';
 import { isObject, pointer, type Path, type Schema } from './protocol.js';
 
@@ -97,7 +98,8 @@ export const FORMAT_SAMPLES: Record<string, { valid: string[]; invalid: string[]
  * fault is a character around them (a trailing newline passes `$` in Python's `re`, not in
  * JavaScript). Each pattern's mutants are the probes it rejects.
  */
-export const PATTERN_PROBES: readonly string[] = [
+export const PATTERN_PROBES: readonly string[] = [...new Set([
+  ...UNSAFE_URLS,
   'javascript:alert(1)', 'JavaScript:alert(document.cookie)', 'JAVASCRIPT:alert(1)', 'javascript://example.com/%0Aalert(1)', 'java\tscript:alert(1)',
   '\u0000javascript:alert(1)', ' javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=',
   'vbscript:msgbox(1)', 'VBScript:msgbox(1)', 'file:///etc/passwd', 'file://server/share/a.png', 'blob:https://example.com/550e8400-e29b-41d4-a716-446655440000',
@@ -109,7 +111,7 @@ export const PATTERN_PROBES: readonly string[] = [
   'https://[::1]/', 'https://example.com\\@evil.example/', 'https://example.com/%zz', 'https://ex\u00e4mple.com/', 'https://example.com/\u00e9',
   'jane@example.com\n', ' jane@example.com', 'jane@example', 'jane@localhost', 'jane@-example.com', 'jane@example-.com', 'jane@example.com.', '.jane@example.com',
   'jane..doe@example.com', '"jane"@example.com', 'jane@[127.0.0.1]', 'j\u00e4ne@example.com', 'jane@ex_ample.com', '', ' ', '\n',
-];
+])];
 
 const compiled = new Map<string, RegExp>();
 

@@ -1,0 +1,33 @@
+// URLs a widget must never render, however they are spelt (every scheme but http(s), obfuscated
+// schemes, no host, user info, a character around the URL). The spec's URL `pattern` must refuse
+// each: the validators, the SDK and the reference server are all tested with this one list.
+export const UNSAFE_URLS: readonly string[] = [
+  'javascript:alert(1)',
+  'JavaScript:alert(document.cookie)',
+  'JAVASCRIPT:alert(1)',
+  'javascript://example.com/%0Aalert(1)',
+  ' javascript:alert(1)',
+  'java\tscript:alert(1)',
+  '\u0000javascript:alert(1)',
+  'data:text/html,<script>alert(1)</script>',
+  'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=',
+  'vbscript:msgbox(1)',
+  'VBScript:msgbox(1)',
+  'file:///etc/passwd',
+  'file://server/share/a.png',
+  'blob:https://example.com/550e8400-e29b-41d4-a716-446655440000',
+  'about:blank',
+  'view-source:https://example.com/',
+  'ftp://files.example.com/a.png',
+  'ws://example.com/',
+  'mailto:jane@example.com',
+  'tel:+15555550100',
+  'intent://scan/#Intent;scheme=zxing;end',
+  '//evil.example/a.png',
+  'https:evil.example',
+  'https://',
+  'https:///etc/passwd',
+  'https://example.com@evil.example/',
+  'https://files.example.com/cat.png\n',
+  'https://files.example.com/"onerror="alert(1)',
+];
