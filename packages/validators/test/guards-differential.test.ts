@@ -14,6 +14,9 @@
 // Where ajv throws (its deep equality recursing through a cycle) the guard must say false; a guard
 // must never throw. A disagreement names the message, the deepest named schema where guard and ajv
 // disagree (its pointer in the spec and the instance path), the mutation and the value.
+// Every case the guard rejects is also explained: the explainer (src/runtime/explain.ts walking
+// src/gen/schema-set.ts) must list exactly ajv's errors (instance path, keyword, message, params, in
+// ajv's order) for the validators' schema set, which must itself give the exported schemas' verdict.
 // The last tests sabotage copies of the generated module and show the harness catches each one.
 // GUARD_RUNS=<n> scales the random runs (default 1).
 import { readFileSync } from 'node:fs';
@@ -25,7 +28,9 @@ import { describe, expect, it } from 'vitest';
 import * as handWrittenOwnFirst from '../bench/hand-written-own-first.js';
 import * as handWritten from '../bench/hand-written.js';
 import * as generated from '../src/gen/guards/index.js';
+import { schemaSet } from '../src/gen/schema-set.js';
 import { ucs2length } from '../src/runtime/ajv-runtime.js';
+import { explain } from '../src/runtime/explain.js';
 import { FORMAT_SAMPLES } from './support/json-schema.js';
 import { isObject, loadBundle, loadProtocol, PACKAGE_DIR, pascalCase, readJson, type Message, type Path, type Schema } from './support/protocol.js';
 import { definitionName, escapePointerSegment, formatPointer, type Discriminator } from '@customer-chat/spec-model';
@@ -51,6 +56,46 @@ const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, ownP
 addFormats(ajv);
 ajv.addSchema(readJson('schemas/bundle.json') as object);
 const bundleValidator = (name: string): ValidateFunction => ajv.getSchema(`urn:customer-chat:bundle#/definitions/${name}`)!;
+
+// ---- the explainer's reference: ajv on the schema set the explainer walks -------------------------
+
+const explainedAjv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, ownProperties: true });
+addFormats(explainedAjv);
+explainedAjv.addSchema({ $id: 'urn:customer-chat:explained', definitions: schemaSet().definitions });
+const explainedValidator = (definition: string): ValidateFunction => explainedAjv.getSchema(`urn:customer-chat:explained#/definitions/${definition}`)!;
+const withoutSchemaPath = (errors: ErrorObject[] | null | undefined) => (errors ?? []).map(({ instancePath, keyword, message, params }) => ({ instancePath, keyword, message, params }));
+let explainedCases = 0;
+
+/** The explainer lists ajv's errors for `definition`, and that definition has the exported schema's verdict. */
+type Explainer = (definition: string, value: unknown) => unknown;
+const realExplainer: Explainer = (definition, value) => explain(schemaSet(), definition, value);
+
+function checkExplanation(subject: Subject, definition: string, item: Case, exported: Verdict, explainer: Explainer = realExplainer): void {
+  const reference = explainedValidator(definition);
+  const verdict = ajvVerdict(reference, item.value);
+  if (verdict !== exported) throw new Error(`the schema set's ${definition} says ${String(verdict)}, the exported schema ${String(exported)} for ${subject.id} (${item.origin}): ${render(item.value)}`);
+  if (verdict !== false) return;
+  explainedCases += 1;
+  const expected = withoutSchemaPath(reference.errors);
+  let actual: unknown;
+  try {
+    actual = explainer(definition, item.value);
+  } catch (error) {
+    actual = `throws ${String(error)}`;
+  }
+  try {
+    expect(actual).toEqual(expected);
+  } catch {
+    throw new Error(
+      [
+        `the explainer disagrees with ajv on ${definition} for ${subject.id} (${item.origin})`,
+        `  explainer: ${JSON.stringify(actual)}`,
+        `  ajv:       ${JSON.stringify(expected)}`,
+        `  value: ${render(item.value)}`,
+      ].join('\n'),
+    );
+  }
+}
 
 type Verdict = boolean | 'throws';
 function ajvVerdict(validate: ValidateFunction, value: unknown): Verdict {
@@ -503,6 +548,10 @@ interface Subject {
   validate: ValidateFunction;
   guardName: string;
   examples: Array<{ name: string; value: unknown }>;
+  /** A message that carries nothing: its guard also takes `undefined` (the SDK's call without argument), which JSON cannot hold. */
+  payloadless?: boolean;
+  /** Its definition in the validators' schema set, which the explainer walks. */
+  definition?: string;
 }
 
 interface Case {
@@ -561,11 +610,14 @@ function check(guards: GuardModule, subject: Subject, item: Case): void {
   cases += 1;
   perSubject.set(subject.id, (perSubject.get(subject.id) ?? 0) + 1);
   const guard = guards[subject.guardName] as Guard;
-  const reference = ajvVerdict(subject.validate, item.value);
+  const reference = subject.payloadless === true && item.value === undefined ? true : ajvVerdict(subject.validate, item.value);
   if (reference === 'throws') ajvThrew += 1;
   if (reference === true) validCases += 1;
   const own = guardVerdict(guard, item.value);
-  if (agrees(own, reference)) return;
+  if (agrees(own, reference)) {
+    if (guards === generated && subject.definition !== undefined && !(subject.payloadless === true && item.value === undefined)) checkExplanation(subject, subject.definition, item, reference);
+    return;
+  }
   // Read ajv's errors before locate() runs other validators.
   ajvVerdict(subject.validate, item.value);
   const errors = ajvErrors(subject.validate.errors);
@@ -617,6 +669,8 @@ const messageSubjects: Subject[] = model.messages.map((message) => ({
   validate: ajv.compile(readJson(`schemas/${message.name}.json`) as object),
   guardName: `is${pascalCase(message.name)}`,
   examples: message.examples.map((e, i) => ({ name: exampleName(message, i), value: e.payload ?? null })),
+  payloadless: message.payload === undefined,
+  definition: `payload.${message.name}`,
 }));
 
 /** Every value inside the spec's examples that a named schema governs, by that schema. */
@@ -638,6 +692,7 @@ const namedSubjects: Subject[] = model.schemas.map((schema) => ({
   pointer: schema.pointer,
   validate: bundleValidator(schema.name),
   guardName: `is${schema.name}`,
+  definition: schema.name,
   examples: [
     ...(namedExamples.get(schema.name) ?? []),
     ...(Array.isArray(schema.schema.examples) ? (schema.schema.examples as unknown[]).map((value, i) => ({ name: `${schema.name} examples[${i}]`, value })) : []),
@@ -689,7 +744,9 @@ describe('the number of cases', () => {
       `guards-differential: ${cases} cases (${overMessages} over the ${messageSubjects.length} message payloads, ${cases - overMessages} over the ${namedSubjects.length} named schemas); ` +
         `${validCases} valid to ajv, ${cases - validCases - ajvThrew} invalid, ${ajvThrew} where ajv threw (the guard said false)`,
     );
+    console.log(`guards-differential: ${explainedCases} invalid cases explained with exactly ajv's errors`);
     if (SCALE >= 1) expect(overMessages).toBeGreaterThanOrEqual(100_000);
+    expect(explainedCases).toBeGreaterThan(cases / 10);
     // uniqueItems over items that make ajv's deep equality throw: the guards said false each time.
     expect(ajvThrew).toBeGreaterThan(0);
     // Both verdicts are common: the comparison is not one-sided.
@@ -787,7 +844,8 @@ describe('the harness catches a broken guard', () => {
     const subject = messageSubjects.find((s) => s.id === `payload of ${message}`)!;
     let report = '';
     const run = (arbitrary: fc.Arbitrary<Case>, numRuns: number) => {
-      const outcome = fc.check(fc.property(arbitrary, (item) => check(broken, subject, item)), { numRuns });
+      // A fixed seed: whether a search of this size meets the bug must not change from run to run.
+      const outcome = fc.check(fc.property(arbitrary, (item) => check(broken, subject, item)), { numRuns, seed: 20261129 });
       if (outcome.failed) report = String(outcome.errorInstance instanceof Error ? outcome.errorInstance.message : outcome.errorInstance);
       return outcome.failed;
     };
@@ -796,5 +854,39 @@ describe('the harness catches a broken guard', () => {
     console.log(`guards-differential: sabotage caught:\n${report}`);
     expect(report).toContain(`where: schema ${where}`);
     expect(report).toMatch(/value: /);
+  });
+});
+
+describe('the harness catches a broken explainer', () => {
+  const set = schemaSet();
+  const SABOTAGED: Array<{ bug: string; message: string; explainer: Explainer }> = [
+    {
+      bug: 'a guard that passes what it should not (the walk skips a subtree with errors)',
+      message: 'new_event',
+      explainer: (definition, value) => explain({ ...set, guards: { ...set.guards, FileEvent: () => true } }, definition, value),
+    },
+    {
+      bug: 'errors in another order than ajv\'s',
+      message: 'get_chat_threads',
+      explainer: (definition, value) => explain(set, definition, value).reverse(),
+    },
+    {
+      bug: 'a keyword the walk forgets (maxLength)',
+      message: 'send_event',
+      explainer: (definition, value) => explain(set, definition, value).filter((e) => e.keyword !== 'maxLength'),
+    },
+  ];
+  it.each(SABOTAGED)('$bug ($message)', ({ message, explainer }) => {
+    const subject = messageSubjects.find((s) => s.id === `payload of ${message}`)!;
+    const outcome = fc.check(
+      fc.property(mutantCases(subject), (item) => {
+        const reference = ajvVerdict(subject.validate, item.value);
+        if (reference === false) checkExplanation(subject, subject.definition!, item, reference, explainer);
+      }),
+      { numRuns: 20_000, seed: 20261129 },
+    );
+    expect(outcome.failed, 'no disagreement found').toBe(true);
+    const report = String(outcome.errorInstance instanceof Error ? outcome.errorInstance.message : outcome.errorInstance);
+    expect(report).toContain(`the explainer disagrees with ajv on payload.${message}`);
   });
 });

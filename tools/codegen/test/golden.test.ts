@@ -2,7 +2,7 @@
 // byte for byte with a readable copy under test/golden/<fixture>/<repository path>. After an
 // intended change of the output, refresh them with `npx vitest run -u` and review the diff.
 // The golden TypeScript is also type-checked (the package's tsconfig excludes test/golden), and
-// the golden precompiled validators are run against the fixtures' own examples.
+// the golden guards and validators are run against the fixtures' own examples.
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -19,12 +19,12 @@ const goldenDir = (name: string) => join(HERE, 'golden', name);
 const RUNTIME_DIR = join(REPOSITORY_ROOT, 'packages/validators/src/runtime');
 const GEN_DIR = 'packages/validators/src/gen';
 
-/** An ajv standalone validate function, as packages/validators/src/runtime/validation.ts declares it. */
-type CompiledValidator = ((data: unknown) => boolean) & { errors?: unknown };
+type Guard = (data: unknown) => boolean;
+type Validate = (data: unknown) => { ok: boolean; errors?: Array<{ path: string; keyword: string }> };
 
 // Generated once per fixture, at collection time, so that each file gets its own test.
 // The fixtures have no x-client-lifecycle, so no client: they cover the shared emitters.
-const FIXTURE_TARGETS = ['models', 'json-schemas', 'validators'];
+const FIXTURE_TARGETS = ['models', 'json-schemas', 'guards', 'validators'];
 const plans = Object.fromEntries(await Promise.all(FIXTURES.map(async (name) => [name, await generate(fixtureFile(name), undefined, FIXTURE_TARGETS)] as const)));
 
 async function listFiles(directory: string): Promise<string[]> {
@@ -137,7 +137,7 @@ async function goldenProgram(root: string, names: readonly string[]): Promise<ts
   for (const name of names) {
     await writeGenerated(name, join(root, name));
     const gen = join(root, name, GEN_DIR);
-    roots.push(join(gen, 'models.ts'), join(gen, 'index.ts'), ...(await listFiles(join(gen, 'messages'))));
+    roots.push(join(gen, 'models.ts'), join(gen, 'index.ts'), join(gen, 'schema-set.ts'), join(gen, 'guards/index.ts'), ...(await listFiles(join(gen, 'messages'))));
   }
   return ts.createProgram(roots, compilerOptions());
 }
@@ -156,10 +156,10 @@ describe('the golden TypeScript (type-checked: the package tsconfig excludes tes
     const sources = FIXTURES.flatMap((name) => plans[name]!.files.filter((f) => f.path.endsWith('.ts') && !f.path.endsWith('.d.ts')));
     expect(program.getRootFileNames()).toHaveLength(sources.length);
     expect(diagnosticsText(program, root)).toBe('');
-    // The validators' imports resolve to the golden standalone.d.ts and the copied runtime.
+    // The validators' imports resolve to the golden guards and the copied runtime.
     const files = program.getSourceFiles().map((f) => relative(root, f.fileName).split('\\').join('/'));
-    expect(files).toContain(`chat/${GEN_DIR}/standalone.d.ts`);
     expect(files).toContain('minimal/packages/validators/src/runtime/validation.ts');
+    expect(files).toContain('chat/packages/validators/src/runtime/explain.ts');
   }, 30_000);
 
   it('reports a broken golden file (the check is not vacuous)', async () => {
@@ -172,31 +172,36 @@ describe('the golden TypeScript (type-checked: the package tsconfig excludes tes
   }, 30_000);
 });
 
-describe('the golden precompiled validators', () => {
-  /** Loads a fixture's golden standalone.js (with the runtime helpers it imports) as an ES module. */
-  async function loadStandalone(name: string): Promise<Record<string, CompiledValidator>> {
+describe('the golden guards and validators', () => {
+  /** A fixture's golden validators (and the runtime they import), transpiled to JavaScript and loaded as an ES module. */
+  async function loadValidators(name: string): Promise<Record<string, unknown>> {
     const root = await temporaryDirectory(`codegen-golden-js-${name}-`);
     await writeFile(join(root, 'package.json'), '{ "type": "module", "imports": { "#runtime/*": "./runtime/*.js" } }\n');
-    await mkdir(join(root, 'gen'), { recursive: true });
-    const standalone = plans[name]!.files.find((f) => f.path === `${GEN_DIR}/standalone.js`)!;
-    await writeFile(join(root, 'gen/standalone.js'), standalone.content);
-    const runtime = await readFile(join(RUNTIME_DIR, 'ajv-runtime.ts'), 'utf8');
-    const js = ts.transpileModule(runtime, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-    await mkdir(dirname(join(root, 'runtime/ajv-runtime.js')), { recursive: true });
-    await writeFile(join(root, 'runtime/ajv-runtime.js'), js);
-    return (await import(/* @vite-ignore */ pathToFileURL(join(root, 'gen/standalone.js')).href)) as Record<string, CompiledValidator>;
+    const transpile = async (source: string, target: string) => {
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true } }).outputText);
+    };
+    for (const file of plans[name]!.files.filter((f) => f.path.startsWith(`${GEN_DIR}/`) && f.path.endsWith('.ts'))) {
+      await transpile(file.content, join(root, 'gen', file.path.slice(GEN_DIR.length + 1).replace(/\.ts$/, '.js')));
+    }
+    for (const file of await readdir(RUNTIME_DIR)) {
+      if (file.endsWith('.ts')) await transpile(await readFile(join(RUNTIME_DIR, file), 'utf8'), join(root, 'runtime', file.replace(/\.ts$/, '.js')));
+    }
+    return (await import(/* @vite-ignore */ pathToFileURL(join(root, 'gen/index.js')).href)) as Record<string, unknown>;
   }
 
   it.each(FIXTURES)('%s: accepts every example payload of the fixture', async (name) => {
-    const validators = await loadStandalone(name);
+    const validators = await loadValidators(name);
     const { model } = plans[name]!;
     let checked = 0;
     for (const message of model.messages) {
       if (message.payload === undefined) continue;
-      const validate = validators[`${camelCase(message.name)}Payload`];
-      expect(validate, message.name).toBeTypeOf('function');
+      const base = camelCase(message.name).replace(/^./, (c) => c.toUpperCase());
+      const guard = validators[`is${base}`] as Guard;
+      const validate = validators[`validate${base}`] as Validate;
+      expect([typeof guard, typeof validate], message.name).toEqual(['function', 'function']);
       for (const example of message.examples) {
-        expect(validate!(example.payload), `${message.name} ${example.name ?? ''}: ${JSON.stringify(validate!.errors)}`).toBe(true);
+        expect([guard(example.payload), validate(example.payload)], `${message.name} ${example.name ?? ''}`).toEqual([true, { ok: true, value: example.payload }]);
         checked += 1;
       }
     }
@@ -204,28 +209,38 @@ describe('the golden precompiled validators', () => {
   }, 30_000);
 
   it('chat: the union takes unknown kinds through its fallback, never a known kind with a broken shape', async () => {
-    const { notePostedPayload: note, postNoteFrame: frame, postNotePayload: args } = await loadStandalone('chat');
-    expect(note!({ kind: 'sketch' })).toBe(true);
-    expect(note!({ kind: 'text', text: 'Hi', editedAt: null })).toBe(true);
-    expect(note!({ kind: 'text', text: 'Hi', editedAt: 5 })).toBe(true);
-    expect(note!({ kind: 'text', text: 'Hi' })).toBe(false); // editedAt is required, nullable
-    expect(note!({ kind: 'text', text: 'Hi', editedAt: 'yesterday' })).toBe(false);
-    expect(note!({ kind: 'link', url: 'not a uri' })).toBe(false); // format uri is inlined
-    expect(note!({})).toBe(false);
-    expect(args!({ note: { kind: 'text', text: 'Hi', editedAt: null }, tags: { a: 'b' } })).toBe(true);
-    expect(args!({ note: { kind: 'text', text: 'Hi', editedAt: null }, tags: { a: 1 } })).toBe(false); // map values
-    expect(args!({ note: { kind: 'text', text: 'Hi', editedAt: null }, extra: 1 })).toBe(false); // closed
+    const validators = await loadValidators('chat');
+    const note = validators.isNotePosted as Guard;
+    const frame = validators.isPostNoteFrame as Guard;
+    const args = validators.isPostNote as Guard;
+    expect(note({ kind: 'sketch' })).toBe(true);
+    expect(note({ kind: 'text', text: 'Hi', editedAt: null })).toBe(true);
+    expect(note({ kind: 'text', text: 'Hi', editedAt: 5 })).toBe(true);
+    expect(note({ kind: 'text', text: 'Hi' })).toBe(false); // editedAt is required, nullable
+    expect(note({ kind: 'text', text: 'Hi', editedAt: 'yesterday' })).toBe(false);
+    expect(note({ kind: 'link', url: 'not a uri' })).toBe(false); // format uri
+    expect(note({})).toBe(false);
+    expect(args({ note: { kind: 'text', text: 'Hi', editedAt: null }, tags: { a: 'b' } })).toBe(true);
+    expect(args({ note: { kind: 'text', text: 'Hi', editedAt: null }, tags: { a: 1 } })).toBe(false); // map values
+    expect(args({ note: { kind: 'text', text: 'Hi', editedAt: null }, extra: 1 })).toBe(false); // closed
     const payload = { note: { kind: 'text', text: 'Hi', editedAt: null } };
-    expect(frame!({ requestId: '1', action: 'post_note', payload })).toBe(true);
-    expect(frame!({ requestId: '1', action: 'note_posted', payload })).toBe(false); // action pinned
-    expect(frame!({ requestId: '1', action: 'post_note' })).toBe(false); // payload required
+    expect(frame({ requestId: '1', action: 'post_note', payload })).toBe(true);
+    expect(frame({ requestId: '1', action: 'note_posted', payload })).toBe(false); // action pinned
+    expect(frame({ requestId: '1', action: 'post_note' })).toBe(false); // payload required
+    // A failure is explained at the place it happened, in the branch the discriminator names.
+    const explained = (validators.validateNotePosted as Validate)({ kind: 'text', text: 'Hi', editedAt: 'yesterday' });
+    expect(explained.ok).toBe(false);
+    expect(explained.errors?.map((e) => [e.path, e.keyword])).toContainEqual(['/editedAt', 'type']);
+    expect((validators.validatePostNote as Validate)({ note: { kind: 'text', text: 'Hi', editedAt: null }, extra: 1 }).errors).toEqual([
+      { path: '/extra', keyword: 'additionalProperties', message: 'must NOT have additional properties' },
+    ]);
   }, 30_000);
 
   it('minimal: a wire frame without payload validates with the payload left out or null, nothing else', async () => {
-    const { heartbeatFrame: frame } = await loadStandalone('minimal');
-    expect(frame!({ action: 'heartbeat' })).toBe(true);
-    expect(frame!({ action: 'heartbeat', payload: null })).toBe(true);
-    expect(frame!({ action: 'heartbeat', payload: {} })).toBe(false);
-    expect(frame!({ action: 'ping' })).toBe(false);
+    const frame = (await loadValidators('minimal')).isHeartbeatFrame as Guard;
+    expect(frame({ action: 'heartbeat' })).toBe(true);
+    expect(frame({ action: 'heartbeat', payload: null })).toBe(true);
+    expect(frame({ action: 'heartbeat', payload: {} })).toBe(false);
+    expect(frame({ action: 'ping' })).toBe(false);
   }, 30_000);
 });

@@ -17,7 +17,7 @@ import { buildModel, generatorInfo, ownedDirectories, plugins, REPOSITORY_ROOT, 
 import { checkOutput, writeOutput } from '../src/output.js';
 import { guardsPlugin } from '../src/plugins/guards/index.js';
 import { loadCleanSpec } from '@customer-chat/spec-loader';
-import type { Discriminator, JsonSchema, MessageModel, NamedSchema } from '@customer-chat/spec-model';
+import { pascalCase, type Discriminator, type JsonSchema, type MessageModel, type NamedSchema } from '@customer-chat/spec-model';
 
 const require = createRequire(import.meta.url);
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => void;
@@ -212,8 +212,11 @@ describe('guards on a model that uses every keyword', () => {
   it('emits one guard per named schema and per message, and the payload table', () => {
     for (const name of Object.keys(SCHEMAS)) expect(typeof guards[`is${name}`], name).toBe('function');
     expect(guards.isAnimalSeen?.({ kind: 'cat' })).toBe(true);
+    // A message that carries nothing: no argument in the SDK, `null` in JSON; nothing else.
     expect(guards.isNothingHappened?.(null)).toBe(true);
-    expect(guards.isNothingHappened?.(undefined)).toBe(false);
+    expect(guards.isNothingHappened?.(undefined)).toBe(true);
+    expect(guards.isNothingHappened?.({})).toBe(false);
+    expect(guards.isNothingHappened?.(0)).toBe(false);
     expect(Object.keys((guards as unknown as { payloadGuards: object }).payloadGuards)).toEqual(['animal_seen', 'nothing_happened']);
   });
 
@@ -317,9 +320,11 @@ describe('guards of spec/asyncapi.yaml', async () => {
   const [file] = await guardsPlugin.emit(real, { generator: generatorInfo(real) });
   const source = file!.content;
 
-  it('declares one guard per named schema and per message', () => {
+  it('declares one guard per named schema, per message and per wire frame', () => {
     for (const schema of real.schemas) expect(source).toContain(`export function is${schema.name}(value: unknown): value is ${schema.name} {`);
-    expect(source.match(/^export function is\w+\(/gm)).toHaveLength(real.schemas.length + real.messages.length);
+    const wire = real.messages.filter((m) => m.kind !== 'client');
+    for (const message of wire) expect(source).toMatch(new RegExp(`^export function is${pascalCase(message.name)}Frame\\(value: unknown\\): value is ${pascalCase(message.name)}Frame \\{`, 'm'));
+    expect(source.match(/^export function is\w+\(/gm)).toHaveLength(real.schemas.length + real.messages.length + wire.length);
   });
 
   it('allocates nothing in a guard: no literals, closures, `new` or key lists inside functions', () => {

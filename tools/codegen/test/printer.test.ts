@@ -46,7 +46,7 @@ describe('GeneratedFile header and preamble', () => {
     expect(make().path).toBe('out/file.ts');
   });
 
-  it('prints a file without body or imports as the header and one blank line (standalone.js appends to it)', () => {
+  it('prints a file without body or imports as the header and one blank line (a generator may append to it)', () => {
     // The validators emitter concatenates ajv's code to this: the blank line separates them.
     expect(make().toString()).toBe(`${HEADER.join('\n')}\n\n`);
     expect(make(['Preamble.']).toString()).toBe(`${[...HEADER, '// Preamble.'].join('\n')}\n\n`);

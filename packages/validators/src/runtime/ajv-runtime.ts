@@ -1,5 +1,6 @@
-// ESM copies of the two helpers ajv's standalone code calls, so the precompiled validators have no
-// runtime dependency (ajv's own copies are CommonJS-only and would pull ajv into browser bundles).
+// ESM copies of two helpers of ajv's runtime, so that the guards and the explainer count lengths and
+// compare values exactly as ajv does, without ajv (its copies are CommonJS-only and would pull ajv
+// into browser bundles).
 
 /**
  * String length in Unicode code points, as JSON Schema counts it (a surrogate pair is one).
@@ -21,19 +22,35 @@ export function ucs2length(str: string): number {
   return length;
 }
 
-/** Deep equality of JSON values, as ajv's `equal` (fast-deep-equal) for `const`, `enum` and `uniqueItems`. */
-export function equal(a: unknown, b: unknown): boolean {
+/**
+ * ajv's deep equality (`ajv/dist/runtime/equal`, which is fast-deep-equal 3.1.3), line for line, so
+ * that values JSON cannot hold (Date, RegExp, class instances) compare as ajv compares them. Like
+ * it, it may throw (a cycle, a `valueOf` that is not a function): callers decide what that means.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function equal(a: any, b: any): boolean {
   if (a === b) return true;
   if (a && b && typeof a === 'object' && typeof b === 'object') {
-    if (Array.isArray(a) !== Array.isArray(b)) return false;
+    if (a.constructor !== b.constructor) return false;
+    let length: number;
     if (Array.isArray(a)) {
-      const other = b as unknown[];
-      return a.length === other.length && a.every((item, i) => equal(item, other[i]));
+      length = a.length;
+      if (length != b.length) return false;
+      for (let i = length; i-- !== 0; ) if (!equal(a[i], b[i])) return false;
+      return true;
     }
-    const keysA = Object.keys(a);
-    const keysB = Object.keys(b);
-    if (keysA.length !== keysB.length) return false;
-    return keysA.every((key) => Object.prototype.hasOwnProperty.call(b, key) && equal((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+    if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
+    if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
+    if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
+    const keys = Object.keys(a);
+    length = keys.length;
+    if (length !== Object.keys(b).length) return false;
+    for (let i = length; i-- !== 0; ) if (!Object.prototype.hasOwnProperty.call(b, keys[i]!)) return false;
+    for (let i = length; i-- !== 0; ) {
+      const key = keys[i]!;
+      if (!equal(a[key], b[key])) return false;
+    }
+    return true;
   }
   // NaN is the only value not equal to itself.
   return a !== a && b !== b;

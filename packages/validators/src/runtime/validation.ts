@@ -1,18 +1,6 @@
-// The hand-written, protocol-agnostic part of the validators: turning a precompiled ajv validator's
-// outcome into a result with JSON-pointer paths, plus the assert and lookup helpers.
-
-/** The shape of an ajv standalone validate function. */
-export interface CompiledValidator {
-  (data: unknown): boolean;
-  errors?: ReadonlyArray<CompiledValidatorError> | null;
-}
-
-export interface CompiledValidatorError {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
+// The hand-written, protocol-agnostic part of the validators: the result of a check, built from the
+// guard's verdict and, only when it says no, from the explainer's errors; plus the assert and lookup helpers.
+import { explain, type SchemaError, type SchemaSet } from './explain.js';
 
 export interface ValidationIssue {
   /** JSON pointer (RFC 6901) to the offending value; for a missing or extra property, to that property. */
@@ -28,18 +16,49 @@ function escape(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-function toIssue(error: CompiledValidatorError): ValidationIssue {
-  const named = error.params.missingProperty ?? error.params.additionalProperty;
-  const path = typeof named === 'string' ? `${error.instancePath}/${escape(named)}` : error.instancePath;
-  return { path, message: error.message ?? `failed ${error.keyword}`, keyword: error.keyword };
+/** ajv's message, with the expected values named where ajv leaves them out (`const`, `enum`). */
+function messageOf(error: SchemaError): string {
+  if (error.keyword === 'const') return `must be equal to constant ${JSON.stringify(error.params.allowedValue)}`;
+  if (error.keyword === 'enum') return `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  return error.message;
 }
 
-export function check<T>(validator: CompiledValidator, data: unknown): Validation<T> {
-  if (validator(data)) return { ok: true, value: data as T };
-  const errors = validator.errors ?? [];
-  // `if` errors only summarise the errors of the branch that failed, which are listed anyway.
+function toIssue(error: SchemaError): ValidationIssue {
+  const named = error.params.missingProperty ?? error.params.additionalProperty;
+  const path = typeof named === 'string' ? `${error.instancePath}/${escape(named)}` : error.instancePath;
+  return { path, message: messageOf(error), keyword: error.keyword };
+}
+
+/**
+ * Why `data` fails the definition `name`: every error, as JSON-pointer issues (none for a valid
+ * value). `if` errors only summarise the errors of the branch that failed, which are listed anyway.
+ */
+export function issuesOf(set: SchemaSet, name: string, data: unknown): ValidationIssue[] {
+  let errors: SchemaError[];
+  try {
+    errors = explain(set, name, data);
+  } catch (error) {
+    // A value the walk cannot take apart (a getter that throws...): say so rather than throw.
+    return [{ path: '', message: `cannot be checked: ${(error as Error).message}`, keyword: 'type' }];
+  }
   const specific = errors.filter((e) => e.keyword !== 'if');
-  return { ok: false, errors: (specific.length > 0 ? specific : errors).map(toIssue) };
+  return (specific.length > 0 ? specific : errors).map(toIssue);
+}
+
+/** Whether `guard` passes `data`; a value that makes it throw (a getter that throws) does not. */
+export function passes<T>(guard: (data: unknown) => data is T, data: unknown): data is T {
+  try {
+    return guard(data);
+  } catch {
+    return false;
+  }
+}
+
+/** The failed result for `data`, which the guard of definition `name` rejected. */
+export function invalid(set: SchemaSet, name: string, data: unknown): { ok: false; errors: ValidationIssue[] } {
+  const issues = issuesOf(set, name, data);
+  // The guard and the walk agree on every case the differential tests try; never answer "invalid" with no reason.
+  return { ok: false, errors: issues.length > 0 ? issues : [{ path: '', message: 'does not match the schema', keyword: 'type' }] };
 }
 
 /** For messages that carry nothing: `undefined` and `null` are the only valid payloads. */

@@ -1,6 +1,6 @@
-// String formats for the precompiled validators. ajv's standalone code can inline a format only
-// when it is a RegExp, so every format the spec uses must have one here; a format missing from the
-// table is a generation error rather than a check silently left out.
+// String formats for the guards and the explainer: each is written into generated code as a
+// RegExp, so every format the spec uses must have one here; a format missing from the table is a
+// generation error rather than a check silently left out.
 import formatsModule from 'ajv-formats/dist/formats.js';
 
 type FormatTable = Record<string, unknown>;

@@ -16,5 +16,5 @@ export function requiresNoArguments(model: ProtocolModel, request: MessageModel)
 /** Names of the generated TypeScript declarations for a message. */
 export function messageTypeNames(message: MessageModel) {
   const base = pascalCase(message.name);
-  return { payload: base, frame: `${base}Frame`, validate: `validate${base}`, validateFrame: `validate${base}Frame`, is: `is${base}`, assert: `assert${base}` };
+  return { payload: base, frame: `${base}Frame`, validate: `validate${base}`, validateFrame: `validate${base}Frame`, is: `is${base}`, isFrame: `is${base}Frame`, assert: `assert${base}` };
 }

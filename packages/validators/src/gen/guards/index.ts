@@ -5,6 +5,44 @@
 // on the valid path. They say whether a value is valid, not why: the validators explain a failure.
 
 import { ucs2length } from '#runtime/ajv-runtime';
+import type { ChatPropertiesUpdatedFrame } from '../messages/chat_properties_updated.js';
+import type { ChatThreadPropertiesUpdatedFrame } from '../messages/chat_thread_properties_updated.js';
+import type { CloseThreadFrame } from '../messages/close_thread.js';
+import type { CloseThreadResponseFrame } from '../messages/close_thread_response.js';
+import type { CustomerDisconnectedFrame } from '../messages/customer_disconnected.js';
+import type { CustomerIdFrame } from '../messages/customer_id.js';
+import type { ErrorResponseFrame } from '../messages/error_response.js';
+import type { GetChatThreadsFrame } from '../messages/get_chat_threads.js';
+import type { GetChatThreadsResponseFrame } from '../messages/get_chat_threads_response.js';
+import type { GetChatThreadsSummaryFrame } from '../messages/get_chat_threads_summary.js';
+import type { GetChatThreadsSummaryResponseFrame } from '../messages/get_chat_threads_summary_response.js';
+import type { GetChatsSummaryFrame } from '../messages/get_chats_summary.js';
+import type { GetChatsSummaryResponseFrame } from '../messages/get_chats_summary_response.js';
+import type { LastSeenTimestampUpdatedFrame } from '../messages/last_seen_timestamp_updated.js';
+import type { LoginFrame } from '../messages/login.js';
+import type { LoginResponseFrame } from '../messages/login_response.js';
+import type { NewEventFrame } from '../messages/new_event.js';
+import type { SendEventFrame } from '../messages/send_event.js';
+import type { SendEventResponseFrame } from '../messages/send_event_response.js';
+import type { SendSneakPeekFrame } from '../messages/send_sneak_peek.js';
+import type { SendSneakPeekResponseFrame } from '../messages/send_sneak_peek_response.js';
+import type { StartChatFrame } from '../messages/start_chat.js';
+import type { StartChatResponseFrame } from '../messages/start_chat_response.js';
+import type { ThreadClosedFrame } from '../messages/thread_closed.js';
+import type { ThreadMetadaFrame } from '../messages/thread_metada.js';
+import type { UpdateChatPropertiesFrame } from '../messages/update_chat_properties.js';
+import type { UpdateChatPropertiesResponseFrame } from '../messages/update_chat_properties_response.js';
+import type { UpdateChatThreadPropertiesFrame } from '../messages/update_chat_thread_properties.js';
+import type { UpdateChatThreadPropertiesResponseFrame } from '../messages/update_chat_thread_properties_response.js';
+import type { UpdateCustomerFrame } from '../messages/update_customer.js';
+import type { UpdateCustomerResponseFrame } from '../messages/update_customer_response.js';
+import type { UpdateLastSeenTimestampFrame } from '../messages/update_last_seen_timestamp.js';
+import type { UpdateLastSeenTimestampResponseFrame } from '../messages/update_last_seen_timestamp_response.js';
+import type { UserDataFrame } from '../messages/user_data.js';
+import type { UserIsTypingFrame } from '../messages/user_is_typing.js';
+import type { UserJoinedChatFrame } from '../messages/user_joined_chat.js';
+import type { UserLeftChatFrame } from '../messages/user_left_chat.js';
+import type { UserStoppedTypingFrame } from '../messages/user_stopped_typing.js';
 import type { Acknowledgement, Agent, Chat, ChatId, ChatMembership, ChatPropertiesUpdate, ChatSummary, ChatThreadPropertiesUpdate, ChatUser, ChatsSummaryPage, ClientErrorCode, CloseThreadArguments, CustomId, Customer, CustomerFields, CustomerUpdate, Disconnection, DisconnectionReason, ErrorResponseHeaders, ErrorResult, ErrorType, Event, EventId, EventInput, FileEvent, FileEventInput, GetChatThreadsArguments, GetChatThreadsResult, GetChatThreadsSummaryArguments, GetChatThreadsSummaryResult, GetChatsSummaryArguments, LastSeenTimestampUpdate, LoginArguments, LoginResult, MessageEvent, MessageEventInput, NullableTimestamp, Properties, PushHeaders, RequestHeaders, RequestId, ResponseHeaders, SendEventArguments, SendEventResult, SendSneakPeekArguments, ServerError, StartChatArguments, StartChatResult, SystemMessageEvent, Thread, ThreadClosure, ThreadId, ThreadSummary, Timestamp, TypingIndicator, UnknownEvent, UnknownUser, UpdateChatPropertiesArguments, UpdateChatThreadPropertiesArguments, UpdateCustomerResult, UpdateLastSeenTimestampArguments, UpdateLastSeenTimestampResult, User, UserId } from '../models.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -952,14 +990,736 @@ export function isDisconnectionReason(value: unknown): value is DisconnectionRea
   return value === 'access_token_expired' || value === 'connection_lost' || value === 'customer_banned' || value === 'customer_temporarily_blocked' || value === 'identity_mismatch' || value === 'inactivity_timeout' || value === 'internal_error' || value === 'license_expired' || value === 'license_not_found' || value === 'misdirected_connection' || value === 'too_many_connections' || value === 'too_many_unauthorized_connections' || value === 'unsupported_version' || value === 'users_limit_reached';
 }
 
+/** Whether `value` is a whole `login` request frame (its header fields and its payload). */
+export function isLoginFrame(value: unknown): value is LoginFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'login') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isLoginArguments(_payload)) return false;
+  for (const _key in _object) {
+    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is a whole `login_response` response frame (its header fields and its payload). */
+export function isLoginResponseFrame(value: unknown): value is LoginResponseFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'login') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'response') return false;
+  const _success = _object.success;
+  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
+  if (_success !== true) return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isLoginResult(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `get_chats_summary` request frame (its header fields and its payload). */
+export function isGetChatsSummaryFrame(value: unknown): value is GetChatsSummaryFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'get_chats_summary') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isGetChatsSummaryArguments(_payload)) return false;
+  for (const _key in _object) {
+    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is a whole `get_chats_summary_response` response frame (its header fields and its payload). */
+export function isGetChatsSummaryResponseFrame(value: unknown): value is GetChatsSummaryResponseFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'get_chats_summary') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'response') return false;
+  const _success = _object.success;
+  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
+  if (_success !== true) return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isChatsSummaryPage(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `get_chat_threads` request frame (its header fields and its payload). */
+export function isGetChatThreadsFrame(value: unknown): value is GetChatThreadsFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'get_chat_threads') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isGetChatThreadsArguments(_payload)) return false;
+  for (const _key in _object) {
+    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is a whole `get_chat_threads_response` response frame (its header fields and its payload). */
+export function isGetChatThreadsResponseFrame(value: unknown): value is GetChatThreadsResponseFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'get_chat_threads') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'response') return false;
+  const _success = _object.success;
+  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
+  if (_success !== true) return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isGetChatThreadsResult(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `get_chat_threads_summary` request frame (its header fields and its payload). */
+export function isGetChatThreadsSummaryFrame(value: unknown): value is GetChatThreadsSummaryFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'get_chat_threads_summary') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isGetChatThreadsSummaryArguments(_payload)) return false;
+  for (const _key in _object) {
+    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is a whole `get_chat_threads_summary_response` response frame (its header fields and its payload). */
+export function isGetChatThreadsSummaryResponseFrame(value: unknown): value is GetChatThreadsSummaryResponseFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'get_chat_threads_summary') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'response') return false;
+  const _success = _object.success;
+  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
+  if (_success !== true) return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isGetChatThreadsSummaryResult(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `start_chat` request frame (its header fields and its payload). */
+export function isStartChatFrame(value: unknown): value is StartChatFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'start_chat') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isStartChatArguments(_payload)) return false;
+  for (const _key in _object) {
+    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is a whole `start_chat_response` response frame (its header fields and its payload). */
+export function isStartChatResponseFrame(value: unknown): value is StartChatResponseFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'start_chat') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'response') return false;
+  const _success = _object.success;
+  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
+  if (_success !== true) return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isStartChatResult(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `send_event` request frame (its header fields and its payload). */
+export function isSendEventFrame(value: unknown): value is SendEventFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'send_event') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isSendEventArguments(_payload)) return false;
+  for (const _key in _object) {
+    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is a whole `send_event_response` response frame (its header fields and its payload). */
+export function isSendEventResponseFrame(value: unknown): value is SendEventResponseFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'send_event') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'response') return false;
+  const _success = _object.success;
+  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
+  if (_success !== true) return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isSendEventResult(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `send_sneak_peek` request frame (its header fields and its payload). */
+export function isSendSneakPeekFrame(value: unknown): value is SendSneakPeekFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'send_sneak_peek') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isSendSneakPeekArguments(_payload)) return false;
+  for (const _key in _object) {
+    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is a whole `send_sneak_peek_response` response frame (its header fields and its payload). */
+export function isSendSneakPeekResponseFrame(value: unknown): value is SendSneakPeekResponseFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'send_sneak_peek') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'response') return false;
+  const _success = _object.success;
+  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
+  if (_success !== true) return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (typeof _payload !== 'object' || _payload === null || Array.isArray(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `close_thread` request frame (its header fields and its payload). */
+export function isCloseThreadFrame(value: unknown): value is CloseThreadFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'close_thread') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isCloseThreadArguments(_payload)) return false;
+  for (const _key in _object) {
+    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is a whole `close_thread_response` response frame (its header fields and its payload). */
+export function isCloseThreadResponseFrame(value: unknown): value is CloseThreadResponseFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'close_thread') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'response') return false;
+  const _success = _object.success;
+  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
+  if (_success !== true) return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (typeof _payload !== 'object' || _payload === null || Array.isArray(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `update_chat_properties` request frame (its header fields and its payload). */
+export function isUpdateChatPropertiesFrame(value: unknown): value is UpdateChatPropertiesFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'update_chat_properties') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isUpdateChatPropertiesArguments(_payload)) return false;
+  for (const _key in _object) {
+    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is a whole `update_chat_properties_response` response frame (its header fields and its payload). */
+export function isUpdateChatPropertiesResponseFrame(value: unknown): value is UpdateChatPropertiesResponseFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'update_chat_properties') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'response') return false;
+  const _success = _object.success;
+  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
+  if (_success !== true) return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (typeof _payload !== 'object' || _payload === null || Array.isArray(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `update_chat_thread_properties` request frame (its header fields and its payload). */
+export function isUpdateChatThreadPropertiesFrame(value: unknown): value is UpdateChatThreadPropertiesFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'update_chat_thread_properties') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isUpdateChatThreadPropertiesArguments(_payload)) return false;
+  for (const _key in _object) {
+    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is a whole `update_chat_thread_properties_response` response frame (its header fields and its payload). */
+export function isUpdateChatThreadPropertiesResponseFrame(value: unknown): value is UpdateChatThreadPropertiesResponseFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'update_chat_thread_properties') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'response') return false;
+  const _success = _object.success;
+  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
+  if (_success !== true) return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (typeof _payload !== 'object' || _payload === null || Array.isArray(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `update_customer` request frame (its header fields and its payload). */
+export function isUpdateCustomerFrame(value: unknown): value is UpdateCustomerFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'update_customer') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isCustomerUpdate(_payload)) return false;
+  for (const _key in _object) {
+    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is a whole `update_customer_response` response frame (its header fields and its payload). */
+export function isUpdateCustomerResponseFrame(value: unknown): value is UpdateCustomerResponseFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'update_customer') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'response') return false;
+  const _success = _object.success;
+  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
+  if (_success !== true) return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isUpdateCustomerResult(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `update_last_seen_timestamp` request frame (its header fields and its payload). */
+export function isUpdateLastSeenTimestampFrame(value: unknown): value is UpdateLastSeenTimestampFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'update_last_seen_timestamp') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isUpdateLastSeenTimestampArguments(_payload)) return false;
+  for (const _key in _object) {
+    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is a whole `update_last_seen_timestamp_response` response frame (its header fields and its payload). */
+export function isUpdateLastSeenTimestampResponseFrame(value: unknown): value is UpdateLastSeenTimestampResponseFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'update_last_seen_timestamp') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'response') return false;
+  const _success = _object.success;
+  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
+  if (_success !== true) return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isUpdateLastSeenTimestampResult(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `error_response` error frame (its header fields and its payload). */
+export function isErrorResponseFrame(value: unknown): value is ErrorResponseFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if ((typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) && _requestId !== null) return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (typeof _action !== 'string') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'response') return false;
+  const _success = _object.success;
+  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
+  if (_success !== false) return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isErrorResult(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `customer_id` push frame (its header fields and its payload). */
+export function isCustomerIdFrame(value: unknown): value is CustomerIdFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'customer_id') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (typeof _payload !== 'string' || _payload.length < 1) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `user_data` push frame (its header fields and its payload). */
+export function isUserDataFrame(value: unknown): value is UserDataFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'user_data') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isUser(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `new_event` push frame (its header fields and its payload). */
+export function isNewEventFrame(value: unknown): value is NewEventFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'new_event') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isEvent(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `user_is_typing` push frame (its header fields and its payload). */
+export function isUserIsTypingFrame(value: unknown): value is UserIsTypingFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'user_is_typing') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isTypingIndicator(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `user_stopped_typing` push frame (its header fields and its payload). */
+export function isUserStoppedTypingFrame(value: unknown): value is UserStoppedTypingFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'user_stopped_typing') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isTypingIndicator(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `last_seen_timestamp_updated` push frame (its header fields and its payload). */
+export function isLastSeenTimestampUpdatedFrame(value: unknown): value is LastSeenTimestampUpdatedFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'last_seen_timestamp_updated') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isLastSeenTimestampUpdate(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `thread_closed` push frame (its header fields and its payload). */
+export function isThreadClosedFrame(value: unknown): value is ThreadClosedFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'thread_closed') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isThreadClosure(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `thread_metada` push frame (its header fields and its payload). */
+export function isThreadMetadaFrame(value: unknown): value is ThreadMetadaFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'thread_metada') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isThreadSummary(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `chat_properties_updated` push frame (its header fields and its payload). */
+export function isChatPropertiesUpdatedFrame(value: unknown): value is ChatPropertiesUpdatedFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'chat_properties_updated') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isChatPropertiesUpdate(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `chat_thread_properties_updated` push frame (its header fields and its payload). */
+export function isChatThreadPropertiesUpdatedFrame(value: unknown): value is ChatThreadPropertiesUpdatedFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'chat_thread_properties_updated') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isChatThreadPropertiesUpdate(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `user_joined_chat` push frame (its header fields and its payload). */
+export function isUserJoinedChatFrame(value: unknown): value is UserJoinedChatFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'user_joined_chat') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isChatMembership(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `user_left_chat` push frame (its header fields and its payload). */
+export function isUserLeftChatFrame(value: unknown): value is UserLeftChatFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'user_left_chat') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isChatMembership(_payload)) return false;
+  return true;
+}
+
+/** Whether `value` is a whole `customer_disconnected` push frame (its header fields and its payload). */
+export function isCustomerDisconnectedFrame(value: unknown): value is CustomerDisconnectedFrame {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (_action !== 'customer_disconnected') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  const _payload = _object.payload;
+  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
+  if (!isDisconnection(_payload)) return false;
+  return true;
+}
+
 /** Whether `value` is a valid `connected` payload (`ChatsSummaryPage`). */
 export function isConnected(value: unknown): value is ChatsSummaryPage {
   return isChatsSummaryPage(value);
 }
 
-/** Whether `value` is a valid `connection_lost` payload (the message carries nothing: `null`). */
-export function isConnectionLost(value: unknown): value is null {
-  return value === null;
+/** Whether `value` is a valid `connection_lost` payload (the message carries nothing: `undefined`, or `null` in JSON). */
+export function isConnectionLost(value: unknown): value is undefined | null {
+  return value === undefined || value === null;
 }
 
 /** Whether `value` is a valid `connection_restored` payload (`ChatsSummaryPage`). */
@@ -1207,6 +1967,195 @@ export const payloadGuards = {
   user_left_chat: isUserLeftChat,
   customer_disconnected: isCustomerDisconnected,
 } as const;
+
+/** The frame guard of every message that travels on the wire, by name. */
+export const frameGuards = {
+  login: isLoginFrame,
+  login_response: isLoginResponseFrame,
+  get_chats_summary: isGetChatsSummaryFrame,
+  get_chats_summary_response: isGetChatsSummaryResponseFrame,
+  get_chat_threads: isGetChatThreadsFrame,
+  get_chat_threads_response: isGetChatThreadsResponseFrame,
+  get_chat_threads_summary: isGetChatThreadsSummaryFrame,
+  get_chat_threads_summary_response: isGetChatThreadsSummaryResponseFrame,
+  start_chat: isStartChatFrame,
+  start_chat_response: isStartChatResponseFrame,
+  send_event: isSendEventFrame,
+  send_event_response: isSendEventResponseFrame,
+  send_sneak_peek: isSendSneakPeekFrame,
+  send_sneak_peek_response: isSendSneakPeekResponseFrame,
+  close_thread: isCloseThreadFrame,
+  close_thread_response: isCloseThreadResponseFrame,
+  update_chat_properties: isUpdateChatPropertiesFrame,
+  update_chat_properties_response: isUpdateChatPropertiesResponseFrame,
+  update_chat_thread_properties: isUpdateChatThreadPropertiesFrame,
+  update_chat_thread_properties_response: isUpdateChatThreadPropertiesResponseFrame,
+  update_customer: isUpdateCustomerFrame,
+  update_customer_response: isUpdateCustomerResponseFrame,
+  update_last_seen_timestamp: isUpdateLastSeenTimestampFrame,
+  update_last_seen_timestamp_response: isUpdateLastSeenTimestampResponseFrame,
+  error_response: isErrorResponseFrame,
+  customer_id: isCustomerIdFrame,
+  user_data: isUserDataFrame,
+  new_event: isNewEventFrame,
+  user_is_typing: isUserIsTypingFrame,
+  user_stopped_typing: isUserStoppedTypingFrame,
+  last_seen_timestamp_updated: isLastSeenTimestampUpdatedFrame,
+  thread_closed: isThreadClosedFrame,
+  thread_metada: isThreadMetadaFrame,
+  chat_properties_updated: isChatPropertiesUpdatedFrame,
+  chat_thread_properties_updated: isChatThreadPropertiesUpdatedFrame,
+  user_joined_chat: isUserJoinedChatFrame,
+  user_left_chat: isUserLeftChatFrame,
+  customer_disconnected: isCustomerDisconnectedFrame,
+} as const;
+
+/** Guards by the name of their definition in the bundled JSON Schema (`schemas/bundle.json`): every named schema, `payload.<message>` and `frame.<message>`. The explainer skips a subtree whose guard passes. */
+export const definitionGuards: Readonly<Record<string, (value: unknown) => boolean>> = {
+  RequestHeaders: isRequestHeaders,
+  ResponseHeaders: isResponseHeaders,
+  ErrorResponseHeaders: isErrorResponseHeaders,
+  PushHeaders: isPushHeaders,
+  RequestId: isRequestId,
+  ChatId: isChatId,
+  ThreadId: isThreadId,
+  UserId: isUserId,
+  EventId: isEventId,
+  Timestamp: isTimestamp,
+  NullableTimestamp: isNullableTimestamp,
+  CustomId: isCustomId,
+  User: isUser,
+  Agent: isAgent,
+  Customer: isCustomer,
+  UnknownUser: isUnknownUser,
+  CustomerFields: isCustomerFields,
+  CustomerUpdate: isCustomerUpdate,
+  Properties: isProperties,
+  ChatUser: isChatUser,
+  Chat: isChat,
+  ChatSummary: isChatSummary,
+  ChatsSummaryPage: isChatsSummaryPage,
+  Thread: isThread,
+  ThreadSummary: isThreadSummary,
+  Event: isEvent,
+  MessageEvent: isMessageEvent,
+  FileEvent: isFileEvent,
+  SystemMessageEvent: isSystemMessageEvent,
+  UnknownEvent: isUnknownEvent,
+  EventInput: isEventInput,
+  MessageEventInput: isMessageEventInput,
+  FileEventInput: isFileEventInput,
+  TypingIndicator: isTypingIndicator,
+  LastSeenTimestampUpdate: isLastSeenTimestampUpdate,
+  ThreadClosure: isThreadClosure,
+  ChatPropertiesUpdate: isChatPropertiesUpdate,
+  ChatThreadPropertiesUpdate: isChatThreadPropertiesUpdate,
+  ChatMembership: isChatMembership,
+  Disconnection: isDisconnection,
+  LoginArguments: isLoginArguments,
+  LoginResult: isLoginResult,
+  GetChatsSummaryArguments: isGetChatsSummaryArguments,
+  GetChatThreadsArguments: isGetChatThreadsArguments,
+  GetChatThreadsResult: isGetChatThreadsResult,
+  GetChatThreadsSummaryArguments: isGetChatThreadsSummaryArguments,
+  GetChatThreadsSummaryResult: isGetChatThreadsSummaryResult,
+  StartChatArguments: isStartChatArguments,
+  StartChatResult: isStartChatResult,
+  SendEventArguments: isSendEventArguments,
+  SendEventResult: isSendEventResult,
+  SendSneakPeekArguments: isSendSneakPeekArguments,
+  CloseThreadArguments: isCloseThreadArguments,
+  UpdateChatPropertiesArguments: isUpdateChatPropertiesArguments,
+  UpdateChatThreadPropertiesArguments: isUpdateChatThreadPropertiesArguments,
+  UpdateCustomerResult: isUpdateCustomerResult,
+  UpdateLastSeenTimestampArguments: isUpdateLastSeenTimestampArguments,
+  UpdateLastSeenTimestampResult: isUpdateLastSeenTimestampResult,
+  Acknowledgement: isAcknowledgement,
+  ErrorResult: isErrorResult,
+  ServerError: isServerError,
+  ErrorType: isErrorType,
+  ClientErrorCode: isClientErrorCode,
+  DisconnectionReason: isDisconnectionReason,
+  'payload.connected': isConnected,
+  'payload.connection_restored': isConnectionRestored,
+  'payload.disconnected': isDisconnected,
+  'payload.login': isLogin,
+  'payload.login_response': isLoginResponse,
+  'payload.get_chats_summary': isGetChatsSummary,
+  'payload.get_chats_summary_response': isGetChatsSummaryResponse,
+  'payload.get_chat_threads': isGetChatThreads,
+  'payload.get_chat_threads_response': isGetChatThreadsResponse,
+  'payload.get_chat_threads_summary': isGetChatThreadsSummary,
+  'payload.get_chat_threads_summary_response': isGetChatThreadsSummaryResponse,
+  'payload.start_chat': isStartChat,
+  'payload.start_chat_response': isStartChatResponse,
+  'payload.send_event': isSendEvent,
+  'payload.send_event_response': isSendEventResponse,
+  'payload.send_sneak_peek': isSendSneakPeek,
+  'payload.send_sneak_peek_response': isSendSneakPeekResponse,
+  'payload.close_thread': isCloseThread,
+  'payload.close_thread_response': isCloseThreadResponse,
+  'payload.update_chat_properties': isUpdateChatProperties,
+  'payload.update_chat_properties_response': isUpdateChatPropertiesResponse,
+  'payload.update_chat_thread_properties': isUpdateChatThreadProperties,
+  'payload.update_chat_thread_properties_response': isUpdateChatThreadPropertiesResponse,
+  'payload.update_customer': isUpdateCustomer,
+  'payload.update_customer_response': isUpdateCustomerResponse,
+  'payload.update_last_seen_timestamp': isUpdateLastSeenTimestamp,
+  'payload.update_last_seen_timestamp_response': isUpdateLastSeenTimestampResponse,
+  'payload.error_response': isErrorResponse,
+  'payload.customer_id': isCustomerId,
+  'payload.user_data': isUserData,
+  'payload.new_event': isNewEvent,
+  'payload.user_is_typing': isUserIsTyping,
+  'payload.user_stopped_typing': isUserStoppedTyping,
+  'payload.last_seen_timestamp_updated': isLastSeenTimestampUpdated,
+  'payload.thread_closed': isThreadClosed,
+  'payload.thread_metada': isThreadMetada,
+  'payload.chat_properties_updated': isChatPropertiesUpdated,
+  'payload.chat_thread_properties_updated': isChatThreadPropertiesUpdated,
+  'payload.user_joined_chat': isUserJoinedChat,
+  'payload.user_left_chat': isUserLeftChat,
+  'payload.customer_disconnected': isCustomerDisconnected,
+  'frame.login': isLoginFrame,
+  'frame.login_response': isLoginResponseFrame,
+  'frame.get_chats_summary': isGetChatsSummaryFrame,
+  'frame.get_chats_summary_response': isGetChatsSummaryResponseFrame,
+  'frame.get_chat_threads': isGetChatThreadsFrame,
+  'frame.get_chat_threads_response': isGetChatThreadsResponseFrame,
+  'frame.get_chat_threads_summary': isGetChatThreadsSummaryFrame,
+  'frame.get_chat_threads_summary_response': isGetChatThreadsSummaryResponseFrame,
+  'frame.start_chat': isStartChatFrame,
+  'frame.start_chat_response': isStartChatResponseFrame,
+  'frame.send_event': isSendEventFrame,
+  'frame.send_event_response': isSendEventResponseFrame,
+  'frame.send_sneak_peek': isSendSneakPeekFrame,
+  'frame.send_sneak_peek_response': isSendSneakPeekResponseFrame,
+  'frame.close_thread': isCloseThreadFrame,
+  'frame.close_thread_response': isCloseThreadResponseFrame,
+  'frame.update_chat_properties': isUpdateChatPropertiesFrame,
+  'frame.update_chat_properties_response': isUpdateChatPropertiesResponseFrame,
+  'frame.update_chat_thread_properties': isUpdateChatThreadPropertiesFrame,
+  'frame.update_chat_thread_properties_response': isUpdateChatThreadPropertiesResponseFrame,
+  'frame.update_customer': isUpdateCustomerFrame,
+  'frame.update_customer_response': isUpdateCustomerResponseFrame,
+  'frame.update_last_seen_timestamp': isUpdateLastSeenTimestampFrame,
+  'frame.update_last_seen_timestamp_response': isUpdateLastSeenTimestampResponseFrame,
+  'frame.error_response': isErrorResponseFrame,
+  'frame.customer_id': isCustomerIdFrame,
+  'frame.user_data': isUserDataFrame,
+  'frame.new_event': isNewEventFrame,
+  'frame.user_is_typing': isUserIsTypingFrame,
+  'frame.user_stopped_typing': isUserStoppedTypingFrame,
+  'frame.last_seen_timestamp_updated': isLastSeenTimestampUpdatedFrame,
+  'frame.thread_closed': isThreadClosedFrame,
+  'frame.thread_metada': isThreadMetadaFrame,
+  'frame.chat_properties_updated': isChatPropertiesUpdatedFrame,
+  'frame.chat_thread_properties_updated': isChatThreadPropertiesUpdatedFrame,
+  'frame.user_joined_chat': isUserJoinedChatFrame,
+  'frame.user_left_chat': isUserLeftChatFrame,
+  'frame.customer_disconnected': isCustomerDisconnectedFrame,
+};
 
 /** `/components/schemas/CustomerUpdate/properties/fields`, for a place where the value may be absent or inherited (an optional property, a map entry). */
 function checkCustomerUpdateFields(value: unknown): boolean {

@@ -6,7 +6,9 @@
 import { GeneratedFile, importSymbol, literal, pascalCase, type GeneratedFile as File } from '../../printer/generated-file.js';
 import { definePlugin, type EmitContext, type PluginFile } from '../../plugin.js';
 import { GuardCompiler, GuardGenerationError, guardName, type CompiledGuards, type Stmt } from './compile.js';
-import type { ProtocolModel } from '@customer-chat/spec-model';
+import { frameDefinition, frameRoot, payloadDefinition } from '../../common/message-schemas.js';
+import { messageTypeNames } from '../../common/queries.js';
+import type { NamedSchema, ProtocolModel } from '@customer-chat/spec-model';
 
 const MODELS = '../models.js';
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -92,16 +94,21 @@ function emitGuards(model: ProtocolModel, context: EmitContext): PluginFile[] {
     'JSON Schemas as ajv gives it (own properties only), written as early-exit code that allocates nothing',
     'on the valid path. They say whether a value is valid, not why: the validators explain a failure.',
   ]);
-  const compiled = new GuardCompiler(model, file, source).compile(model.schemas);
+  // Each wire frame (its headers' fields and the payload) is compiled as one more schema.
+  const wire = model.messages.filter((m) => m.kind !== 'client');
+  const frames: NamedSchema[] = wire.map((m) => ({ name: messageTypeNames(m).frame, pointer: m.pointer, description: undefined, schema: frameRoot(m) }));
+  const compiled = new GuardCompiler(model, file, source).compile([...model.schemas, ...frames]);
+  const frameNames = new Set(frames.map((f) => f.name));
 
   // Every name the module declares must be unique: a clash would bind two guards to one function.
-  const declared = new Map<string, string>([['payloadGuards', 'the table of payload guards'], ...compiled.support.map((name) => [name, 'a support function'] as [string, string])]);
+  const tables: Array<[string, string]> = [['payloadGuards', 'the table of payload guards'], ['frameGuards', 'the table of frame guards'], ['definitionGuards', 'the table of definition guards']];
+  const declared = new Map<string, string>([...tables, ...compiled.support.map((name) => [name, 'a support function'] as [string, string])]);
   const claim = (name: string, owner: string, pointer: string) => {
     const earlier = declared.get(name);
     if (earlier !== undefined) throw new GuardGenerationError(source, pointer, `${owner} would declare ${name}, already declared by ${earlier}; rename one of them`);
     declared.set(name, owner);
   };
-  for (const { schema } of compiled.guards) claim(guardName(schema.name), `schema ${schema.name}`, schema.pointer);
+  for (const { schema } of compiled.guards) claim(guardName(schema.name), frameNames.has(schema.name) ? `the frame ${schema.name}` : `schema ${schema.name}`, schema.pointer);
   for (const helper of compiled.helpers) claim(helper.name, `the check of ${helper.pointer}`, helper.pointer);
   const schemaNames = new Set(model.schemas.map((s) => s.name));
   const messageGuard = (name: string) => `is${pascalCase(name)}`;
@@ -115,21 +122,43 @@ function emitGuards(model: ProtocolModel, context: EmitContext): PluginFile[] {
   for (const line of compiled.declarations) file.print(line);
   file.blank();
   for (const { schema, body } of compiled.guards) {
-    file.jsDoc(`Whether \`value\` is valid under \`${schema.pointer}\`.`);
-    file.block(['export function ', guardName(schema.name), '(value: unknown): value is ', importSymbol(schema.name, MODELS, true), ' {'], () => printStmts(file, body));
+    const frame = wire.find((m) => messageTypeNames(m).frame === schema.name);
+    // A frame's type is declared beside its message's validators (a type-only import, no cycle at run time).
+    const type = frame === undefined ? importSymbol(schema.name, MODELS, true) : importSymbol(schema.name, `../messages/${frame.name}.js`, true);
+    file.jsDoc(frame === undefined ? `Whether \`value\` is valid under \`${schema.pointer}\`.` : `Whether \`value\` is a whole \`${frame.name}\` ${frame.kind} frame (its header fields and its payload).`);
+    file.block(['export function ', guardName(schema.name), '(value: unknown): value is ', type, ' {'], () => printStmts(file, body));
     file.blank();
   }
   for (const message of model.messages) {
     const payload = message.payload;
-    file.jsDoc(`Whether \`value\` is a valid \`${message.name}\` payload${payload === undefined ? ' (the message carries nothing: `null`)' : ` (\`${payload.ref}\`)`}.`);
-    if (payload === undefined) file.block(['export function ', messageGuard(message.name), '(value: unknown): value is null {'], () => file.print('return value === null;'));
+    file.jsDoc(`Whether \`value\` is a valid \`${message.name}\` payload${payload === undefined ? ' (the message carries nothing: `undefined`, or `null` in JSON)' : ` (\`${payload.ref}\`)`}.`);
+    if (payload === undefined) file.block(['export function ', messageGuard(message.name), '(value: unknown): value is undefined | null {'], () => file.print('return value === undefined || value === null;'));
     else file.block(['export function ', messageGuard(message.name), '(value: unknown): value is ', importSymbol(payload.ref, MODELS, true), ' {'], () => file.print('return ', guardName(payload.ref), '(value);'));
     file.blank();
   }
+  const key = (name: string) => (IDENTIFIER.test(name) ? name : literal(name));
   file.jsDoc('The payload guard of every message, by name, in the order of the spec.');
   file.block('export const payloadGuards = {', () => {
-    for (const message of model.messages) file.print(IDENTIFIER.test(message.name) ? message.name : literal(message.name), ': ', messageGuard(message.name), ',');
+    for (const message of model.messages) file.print(key(message.name), ': ', messageGuard(message.name), ',');
   }, '} as const;');
+  file.blank();
+  file.jsDoc('The frame guard of every message that travels on the wire, by name.');
+  file.block('export const frameGuards = {', () => {
+    for (const message of wire) file.print(key(message.name), ': ', guardName(messageTypeNames(message).frame), ',');
+  }, '} as const;');
+  file.blank();
+  file.jsDoc(
+    'Guards by the name of their definition in the bundled JSON Schema (`schemas/bundle.json`): every named schema, ' +
+      '`payload.<message>` and `frame.<message>`. The explainer skips a subtree whose guard passes.',
+  );
+  file.block('export const definitionGuards: Readonly<Record<string, (value: unknown) => boolean>> = {', () => {
+    for (const schema of model.schemas) file.print(key(schema.name), ': ', guardName(schema.name), ',');
+    for (const message of model.messages) {
+      // A payload-less message's definition is `null` only; its message guard also takes `undefined`.
+      if (message.payload !== undefined) file.print(literal(payloadDefinition(message)), ': ', messageGuard(message.name), ',');
+    }
+    for (const message of wire) file.print(literal(frameDefinition(message)), ': ', guardName(messageTypeNames(message).frame), ',');
+  }, '};');
   for (const helper of compiled.helpers) {
     file.blank();
     file.jsDoc(`\`${helper.pointer}\`, for a place where the value may be absent or inherited (an optional property, a map entry).`);

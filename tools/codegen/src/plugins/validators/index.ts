@@ -1,31 +1,21 @@
-// Emits @customer-chat/validators' generated sources: ajv standalone code compiled now (so nothing
-// compiles at run time and a strict Content-Security-Policy is fine), one module per message for
-// per-message imports, typed wrappers over it, and the index with the name -> validator tables.
-import { Ajv } from 'ajv';
-import standaloneModule from 'ajv/dist/standalone/index.js';
+// Emits @customer-chat/validators' generated sources: one module per message (its types, and
+// `validate`/`is`/`assert` functions that ask the message's guard first and explain a failure only
+// then), the schema set the explainer walks (parsed on first use), and the index with the tables.
+// The guards themselves come from the `guards` plugin; the explainer is the package's runtime.
 import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File } from '../../printer/generated-file.js';
 import { mapSchemas, messageDocsLink, visitSchemas } from '@customer-chat/spec-model';
 import { definePlugin, type EmitContext, type PluginFile } from '../../plugin.js';
 import { formatRegExp } from '../../common/formats.js';
-import { BUNDLE_ID, bundleSchema, frameDefinition, payloadDefinition } from '../../common/message-schemas.js';
+import { bundleSchema, frameDefinition, payloadDefinition } from '../../common/message-schemas.js';
 import { messageTypeNames } from '../../common/queries.js';
 import type { JsonSchema, MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 
-type StandaloneCode = (ajv: Ajv, refs: Record<string, string>) => string;
-// CommonJS interop: at run time the default import is the function, its typings say `.default`.
-const standaloneCode: StandaloneCode =
-  typeof standaloneModule === 'function' ? (standaloneModule as StandaloneCode) : (standaloneModule as unknown as { default: StandaloneCode }).default;
-
 // The package's hand-written runtime, by its own import specifiers (package.json "imports").
 const RUNTIME = '#runtime/validation';
-const AJV_RUNTIME = '#runtime/ajv-runtime';
+const EXPLAIN = '#runtime/explain';
 const MODELS = '../models.js';
-
-/** ajv's standalone output `require`s these helpers; the package ships its own ESM copies. */
-const AJV_RUNTIME_FUNCTIONS: Record<string, string> = {
-  'ajv/dist/runtime/ucs2length': 'ucs2length',
-  'ajv/dist/runtime/equal': 'equal',
-};
+const GUARDS = '../guards/index.js';
+const SCHEMA_SET = '../schema-set.js';
 
 function formatsUsed(schemas: readonly unknown[]): Set<string> {
   const formats = new Set<string>();
@@ -36,30 +26,11 @@ function formatsUsed(schemas: readonly unknown[]): Set<string> {
 /** Names the generated index declares itself. */
 const INDEX_DECLARATIONS = new Set([
   'MessagePayloads', 'MessageFrames', 'MessageName', 'FrameName', 'payloadValidators', 'frameValidators', 'messageNames', 'frameNames', 'validate', 'validateFrame',
+  'payloadGuards', 'frameGuards', 'definitionGuards', 'schemaSet',
 ]);
-
-/** The standalone module's export for a message's payload or frame validator. */
-function standaloneExport(message: MessageModel, what: 'payload' | 'frame'): string {
-  return `${camelCase(message.name)}${what === 'payload' ? 'Payload' : 'Frame'}`;
-}
-
-function compileStandalone(ajv: Ajv, refs: Record<string, string>): string {
-  let code = standaloneCode(ajv, refs);
-  const imports = new Set<string>();
-  code = code.replace(/const (\w+) = require\("([^"]+)"\)\.default;/g, (_all: string, local: string, module: string) => {
-    const helper = AJV_RUNTIME_FUNCTIONS[module];
-    if (helper === undefined) throw new Error(`ajv standalone code needs ${module}, which the validators runtime does not provide`);
-    imports.add(helper);
-    return `const ${local} = ${helper};`;
-  });
-  if (/\brequire\(/.test(code)) throw new Error('ajv standalone code still requires a module');
-  const importLine = imports.size > 0 ? `import { ${[...imports].sort().join(', ')} } from '${AJV_RUNTIME}';\n` : '';
-  return `${importLine}${code.replace(/^"use strict";/, '')}\n`;
-}
 
 function printMessageModule(file: File, model: ProtocolModel, message: MessageModel): void {
   const names = messageTypeNames(message);
-  const standalone = '../standalone.js';
   const runtime = (name: string, typeOnly = false) => importSymbol(name, RUNTIME, typeOnly);
   const validation = runtime('Validation', true);
 
@@ -75,27 +46,29 @@ function printMessageModule(file: File, model: ProtocolModel, message: MessageMo
     const payload = message.payload === undefined ? 'payload?: null' : ['payload: ', names.payload];
     file.print('export type ', names.frame, ' = ', message.action === undefined ? headers : ['Omit<', headers, ", 'action'>"], ' & { ', ...action, payload, ' };');
   }
+  const guard = importSymbol(names.is, GUARDS);
+  const set = importSymbol('schemaSet', SCHEMA_SET);
   file.blank();
-  file.jsDoc(`Validates a \`${message.name}\` payload; errors carry JSON pointers into it.`);
+  file.print('export { ', guard, ' };');
+  file.blank();
+  file.jsDoc(`Validates a \`${message.name}\` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained.`);
   file.block(['export function ', names.validate, '(data: unknown): ', validation, '<', names.payload, '> {'], () => {
     if (message.payload === undefined) file.print('return ', runtime('checkNothing'), '(data);');
-    else file.print('return ', runtime('check'), '<', names.payload, '>(', importSymbol(standaloneExport(message, 'payload'), standalone), ', data);');
-  });
-  file.blank();
-  file.jsDoc(`Whether \`data\` is a valid \`${message.name}\` payload.`);
-  file.block(['export function ', names.is, '(data: unknown): data is ', names.payload, ' {'], () => {
-    file.print('return ', names.validate, '(data).ok;');
+    else file.print('return ', runtime('passes'), '(', guard, ', data) ? { ok: true, value: data } : ', runtime('invalid'), '(', set, '(), ', literal(payloadDefinition(message)), ', data);');
   });
   file.blank();
   file.jsDoc(`Throws a ValidationError listing every problem unless \`data\` is a valid \`${message.name}\` payload.`);
   file.block(['export function ', names.assert, '(data: unknown): asserts data is ', names.payload, ' {'], () => {
-    file.print(runtime('assertValid'), '(', literal(message.name), ', ', names.validate, '(data));');
+    file.print('if (!', runtime('passes'), '(', guard, ', data)) ', runtime('assertValid'), '(', literal(message.name), ', ', names.validate, '(data));');
   });
   if (message.kind !== 'client') {
+    const frameGuard = importSymbol(names.isFrame, GUARDS);
+    file.blank();
+    file.print('export { ', frameGuard, ' };');
     file.blank();
     file.jsDoc(`Validates a whole \`${message.name}\` frame (its fields and its payload).`);
     file.block(['export function ', names.validateFrame, '(frame: unknown): ', validation, '<', names.frame, '> {'], () => {
-      file.print('return ', runtime('check'), '<', names.frame, '>(', importSymbol(standaloneExport(message, 'frame'), standalone), ', frame);');
+      file.print('return ', runtime('passes'), '(', frameGuard, ', frame) ? { ok: true, value: frame } : ', runtime('invalid'), '(', set, '(), ', literal(frameDefinition(message)), ', frame);');
     });
   }
 }
@@ -127,10 +100,18 @@ function printIndex(file: File, model: ProtocolModel): void {
     for (const m of wire) file.print(m.name, ': ', importSymbol(messageTypeNames(m).validateFrame, module(m)), ',');
   }, '};');
   file.blank();
+  // Literal lists, frozen in a call marked pure: a program that does not use them drops them.
   file.jsDoc('The names of every message, in the order of the spec.');
-  file.print('export const messageNames: readonly MessageName[] = Object.freeze(Object.keys(payloadValidators) as MessageName[]);');
+  file.print('export const messageNames: readonly MessageName[] = /*#__PURE__*/ Object.freeze([', model.messages.map((m) => literal(m.name)).join(', '), '] as const);');
   file.jsDoc('The names of every message that travels on the wire.');
-  file.print('export const frameNames: readonly FrameName[] = Object.freeze(Object.keys(frameValidators) as FrameName[]);');
+  file.print('export const frameNames: readonly FrameName[] = /*#__PURE__*/ Object.freeze([', wire.map((m) => literal(m.name)).join(', '), '] as const);');
+  file.blank();
+  const list = (names: string[]) => names.flatMap((name, i) => (i === 0 ? [] : [', ']).concat([importSymbol(name, './guards/index.js')] as never[]));
+  file.print('export { ', ...list(['payloadGuards', 'frameGuards', 'definitionGuards']), ' };');
+  const messageGuards = new Set(model.messages.flatMap((m) => [messageTypeNames(m).is, messageTypeNames(m).isFrame]));
+  const schemaGuards = model.schemas.map((s) => `is${s.name}`).filter((name) => !messageGuards.has(name));
+  file.jsDoc('The guard of every named schema (`is<Schema>`); the message guards come with their messages above.');
+  file.print('export { ', ...list(schemaGuards), ' };');
   file.blank();
   file.jsDoc('Validates the payload of the named message. Throws a TypeError for a name the protocol does not have.');
   file.block(['export function validate<N extends MessageName>(name: N, data: unknown): ', validation, '<MessagePayloads[N]> {'], () => {
@@ -179,14 +160,36 @@ function withoutAnnotations(schema: unknown): unknown {
   return mapSchemas(schema, (node) => Object.fromEntries(Object.entries(node).filter(([keyword]) => !ANNOTATIONS.has(keyword))));
 }
 
+/** The schema set the explainer walks: the bundle's definitions, unions dispatched, annotations left out. */
+function printSchemaSet(file: File, model: ProtocolModel): void {
+  const bundle = withoutAnnotations(dispatchUnions(model, bundleSchema(model))) as JsonSchema;
+  const formats = [...formatsUsed(model.schemas.map((s) => s.schema))].sort();
+  const schemaSet = importSymbol('SchemaSet', EXPLAIN, true);
+  file.print('let parsed: ', schemaSet, ' | undefined;');
+  file.blank();
+  file.jsDoc(
+    'The definitions of `schemas/bundle.json` (each discriminated union as an if/then chain on its discriminator, so an error ' +
+      'names the branch the value asked for; annotations left out), the formats in use and the guards, made on first use: ' +
+      'only a failed check needs them.',
+  );
+  file.block(['export function schemaSet(): ', schemaSet, ' {'], () => {
+    file.block('return (parsed ??= {', () => {
+      file.print('definitions: JSON.parse(DEFINITIONS),');
+      file.block('formats: {', () => {
+        for (const name of formats) {
+          const format = formatRegExp(name);
+          file.print(literal(name), ': new RegExp(', literal(format.source), ', ', literal(format.flags), '),');
+        }
+      }, '},');
+      file.print('guards: ', importSymbol('definitionGuards', './guards/index.js'), ',');
+    }, '});');
+  });
+  file.blank();
+  file.print('const DEFINITIONS = ', literal(JSON.stringify(bundle.definitions)), ';');
+}
+
 function emitValidators(model: ProtocolModel, context: EmitContext): PluginFile[] {
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, inlineRefs: false, ownProperties: true, code: { source: true, esm: true, lines: true, optimize: true } });
-  for (const name of [...formatsUsed(model.schemas.map((s) => s.schema))].sort()) ajv.addFormat(name, formatRegExp(name));
-  // One document, one ajv compilation: each named schema becomes one function that every message
-  // shares. Bundlers drop the exports a program does not import, so per-message imports stay small.
-  ajv.addSchema(withoutAnnotations(dispatchUnions(model, bundleSchema(model))) as object);
   const modelNames = new Set(model.schemas.map((s) => s.name));
-  const refs: Record<string, string> = {};
   const files: PluginFile[] = [];
   const file = (path: string, preamble: string[] = []) => new GeneratedFile(path, context.generator, preamble);
 
@@ -194,29 +197,23 @@ function emitValidators(model: ProtocolModel, context: EmitContext): PluginFile[
   // messages to one validator, or shadow a model type.
   const declared = new Map<string, string>([...INDEX_DECLARATIONS].map((name) => [name, 'the generated index']));
   for (const name of modelNames) declared.set(name, `schema ${name}`);
+  for (const name of modelNames) declared.set(`is${name}`, `the guard of schema ${name}`);
   for (const message of model.messages) {
     const names = messageTypeNames(message);
-    const own = [...Object.values(names), standaloneExport(message, 'payload'), standaloneExport(message, 'frame')];
-    for (const name of own) {
+    for (const name of Object.values(names)) {
       const owner = declared.get(name);
       if (owner !== undefined) throw new Error(`${model.source}#${message.pointer}: message ${message.name} would declare ${name}, already declared by ${owner}; rename one of them`);
       declared.set(name, `message ${message.name}`);
     }
   }
   for (const message of model.messages) {
-    const names = messageTypeNames(message);
-    if (message.payload !== undefined) refs[standaloneExport(message, 'payload')] = `${BUNDLE_ID}#/definitions/${payloadDefinition(message)}`;
-    if (message.kind !== 'client') refs[standaloneExport(message, 'frame')] = `${BUNDLE_ID}#/definitions/${frameDefinition(message)}`;
     const wrapper = file(`messages/${message.name}.ts`);
     printMessageModule(wrapper, model, message);
     files.push({ path: wrapper.path, content: wrapper.toString() });
   }
-  const js = file('standalone.js', ['ajv standalone code: precompiled validators, no code is compiled at run time.']);
-  files.push({ path: js.path, content: `${js.toString()}${compileStandalone(ajv, refs)}` });
-  const dts = file('standalone.d.ts');
-  const compiled = importSymbol('CompiledValidator', RUNTIME, true);
-  for (const name of Object.keys(refs)) dts.print('export declare const ', name, ': ', compiled, ';');
-  files.push({ path: dts.path, content: dts.toString() });
+  const set = file('schema-set.ts', ['What the explainer walks to say why a value failed its guard.']);
+  printSchemaSet(set, model);
+  files.push({ path: set.path, content: set.toString() });
   const index = file('index.ts');
   printIndex(index, model);
   files.push({ path: index.path, content: index.toString() });
@@ -225,10 +222,10 @@ function emitValidators(model: ProtocolModel, context: EmitContext): PluginFile[
 
 export const validatorsPlugin = definePlugin({
   name: 'validators',
-  description: 'Precompiled ajv standalone validators, one typed module per message, and the index (messages, schemas, discriminators).',
+  description: 'Validators: one typed module per message (guard first, errors explained on failure), the schema set the explainer walks, and the index.',
   output: { dir: 'packages/validators/src/gen', owns: true },
   reads: ['messages', 'schemas', 'discriminators', 'frameConstants', 'correlationField', 'source', 'info', 'requests'],
-  // The message modules import the models.
-  dependsOn: ['models'],
+  // The message modules import the models and the guards.
+  dependsOn: ['models', 'guards'],
   emit: emitValidators,
 });

@@ -2,6 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { type Validation, lookup } from '#runtime/validation';
+import { definitionGuards, frameGuards, isAcknowledgement, isClientErrorCode, isDisconnectionReason, isErrorResult, isErrorType, isPingArguments, isPushHeaders, isRequestHeaders, isResponseHeaders, payloadGuards } from './guards/index.js';
 import { type ErrorResponse, type ErrorResponseFrame, validateErrorResponse, validateErrorResponseFrame } from './messages/error_response.js';
 import { type Heartbeat, type HeartbeatFrame, validateHeartbeat, validateHeartbeatFrame } from './messages/heartbeat.js';
 import { type Ping, type PingFrame, validatePing, validatePingFrame } from './messages/ping.js';
@@ -46,9 +47,13 @@ const frameValidators: { readonly [N in FrameName]: (frame: unknown) => Validati
 };
 
 /** The names of every message, in the order of the spec. */
-export const messageNames: readonly MessageName[] = Object.freeze(Object.keys(payloadValidators) as MessageName[]);
+export const messageNames: readonly MessageName[] = /*#__PURE__*/ Object.freeze(['ping', 'pong', 'error_response', 'heartbeat'] as const);
 /** The names of every message that travels on the wire. */
-export const frameNames: readonly FrameName[] = Object.freeze(Object.keys(frameValidators) as FrameName[]);
+export const frameNames: readonly FrameName[] = /*#__PURE__*/ Object.freeze(['ping', 'pong', 'error_response', 'heartbeat'] as const);
+
+export { payloadGuards, frameGuards, definitionGuards };
+/** The guard of every named schema (`is<Schema>`); the message guards come with their messages above. */
+export { isRequestHeaders, isResponseHeaders, isPushHeaders, isPingArguments, isAcknowledgement, isErrorResult, isErrorType, isClientErrorCode, isDisconnectionReason };
 
 /** Validates the payload of the named message. Throws a TypeError for a name the protocol does not have. */
 export function validate<N extends MessageName>(name: N, data: unknown): Validation<MessagePayloads[N]> {

@@ -1,0 +1,83 @@
+// validate(): the guard decides, the explainer says why. What a caller sees: values that are not
+// JSON at all rejected without a throw, every failure with at least one located issue, const and
+// enum issues that name what was expected, frames checked field by field.
+import { describe, expect, it } from 'vitest';
+import { explainFrame, explainPayload } from '../src/explain.js';
+import { messageNames, validate, validateFrame, ValidationError, assertSendEvent, frameNames } from '../src/index.js';
+
+const cyclic: Record<string, unknown> = { chat: 'C' };
+cyclic.self = cyclic;
+cyclic.event = cyclic;
+
+const NOT_JSON: Array<[string, unknown]> = [
+  ['a function', () => 1],
+  ['a symbol', Symbol('x')],
+  ['a cyclic object', cyclic],
+  ['a BigInt', 10n],
+  ['NaN', Number.NaN],
+  ['a Map', new Map([['chat', 'C']])],
+  ['a Date', new Date(0)],
+  ['an object whose getter throws', Object.defineProperty({}, 'chat', { enumerable: true, get: () => { throw new Error('boom'); } })],
+];
+
+/** Values no schema of the spec takes: every message rejects them (a message without payload takes only undefined and null). */
+const REJECTED_EVERYWHERE = new Set(['a function', 'a symbol', 'a BigInt', 'NaN']);
+
+describe('validate() with values JSON cannot hold', () => {
+  it.each(NOT_JSON)('%s: never a throw; a rejection comes with located issues', (what, value) => {
+    for (const name of messageNames) {
+      let result: ReturnType<typeof validate> | undefined;
+      expect(() => (result = validate(name, value)), name).not.toThrow();
+      // Objects (a Map, a Date, a cycle) pass where every property is optional, as ajv says.
+      if (REJECTED_EVERYWHERE.has(what)) expect(result!.ok, name).toBe(false);
+      if (!result!.ok) {
+        expect(result!.errors.length, name).toBeGreaterThan(0);
+        for (const issue of result!.errors) expect(issue.path === '' || issue.path.startsWith('/'), `${name}: ${issue.path}`).toBe(true);
+      }
+    }
+    for (const name of frameNames) expect(() => validateFrame(name, value), name).not.toThrow();
+  });
+
+  it('a getter that throws fails the check with an issue saying the value cannot be checked', () => {
+    const result = validate('get_chat_threads', NOT_JSON.at(-1)![1]);
+    expect(result).toEqual({ ok: false, errors: [{ path: '', keyword: 'type', message: 'cannot be checked: boom' }] });
+  });
+});
+
+describe('the issues of a failure', () => {
+  it('name the expected constant and values', () => {
+    const wrongType = validate('send_event', { chat: 'C', event: { type: 'message', text: 'Hi' }, extra: 1 });
+    expect(wrongType).toEqual({ ok: false, errors: [{ path: '/extra', keyword: 'additionalProperties', message: 'must NOT have additional properties' }] });
+    const frame = validateFrame('user_is_typing', { action: 'user_is_typing', type: 'pull', payload: { chat: 'C', user: 'U' } });
+    expect(frame).toEqual({ ok: false, errors: [{ path: '/type', keyword: 'const', message: 'must be equal to constant "push"' }] });
+    const reason = validate('customer_disconnected', { reason: 'gremlins' });
+    expect(reason.ok).toBe(false);
+    if (!reason.ok) {
+      expect(reason.errors).toHaveLength(1);
+      expect(reason.errors[0]).toMatchObject({ path: '/reason', keyword: 'enum' });
+      expect(reason.errors[0]!.message).toMatch(/^must be one of "[a-z_]+"(, "[a-z_]+")+$/);
+      expect(reason.errors[0]!.message).toContain('"customer_banned"');
+    }
+  });
+
+  it('follow the branch the discriminator names, deep inside a value', () => {
+    const page = { chatsSummary: [{ id: 'C', users: [], lastEventsPerType: { file: { type: 'file', id: 'E', chat: 'C', thread: 'T', author: 'a', timestamp: 1, url: 'https://x.example/f', contentType: 'a/b', name: 'f', size: 1, width: -1 } } }], totalChats: 1 };
+    expect(validate('get_chats_summary_response', page)).toEqual({
+      ok: false,
+      errors: [{ path: '/chatsSummary/0/lastEventsPerType/file/width', keyword: 'minimum', message: 'must be >= 0' }],
+    });
+  });
+
+  it('are what assert throws, and what the explain entry gives alone', () => {
+    const bad = { chat: '', event: { type: 'message', text: '' } };
+    const result = validate('send_event', bad);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(explainPayload('send_event', bad)).toEqual(result.errors);
+    expect(() => assertSendEvent(bad)).toThrow(ValidationError);
+    expect(() => assertSendEvent(bad)).toThrow(/invalid send_event: \/chat must NOT have fewer than 1 characters; \/event\/text must NOT have fewer than 1 characters/);
+    expect(explainFrame('send_event', { action: 'send_event' })).toEqual(validateFrame('send_event', { action: 'send_event' }).ok ? [] : (validateFrame('send_event', { action: 'send_event' }) as { errors: unknown }).errors);
+    // A valid value has nothing to explain.
+    expect(explainPayload('send_event', { chat: 'C', event: { type: 'message', text: 'Hi' } })).toEqual([]);
+  });
+});
