@@ -7,7 +7,8 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,
-    target: 'es2020',
+    // es2022: `#private` fields and class static blocks stay native, not WeakMap helpers.
+    target: 'es2022',
     platform: 'browser',
     silent: true,
   },
@@ -18,6 +19,8 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     external: ['ws'],
+    // `import.meta.url` (for createRequire) in the CommonJS build too.
+    shims: true,
     silent: true,
   },
 ]);

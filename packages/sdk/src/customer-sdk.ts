@@ -58,25 +58,28 @@ export class CustomerSDK extends CustomerClient {
   }
 
   /**
-   * Follows which chats have an active thread, for setSneakPeek: a wildcard listener of the SDK's
-   * own, attached again if the application removes every wildcard listener.
+   * Follows which chats have an active thread, for setSneakPeek: a listener of the SDK's own on
+   * each event that says so (not a wildcard, which every event would pay for), attached again if
+   * the application removes every listener of that event.
    */
-  private readonly onAnyEvent = (...[name, payload]: [string, unknown]): void => {
-    const chat = (payload as { chat?: unknown } | undefined)?.chat;
-    if (typeof chat !== 'string') return;
-    if (name === 'thread_closed') this.inactiveChats.add(chat);
-    else if (name === 'thread_metada' || name === 'new_event') this.inactiveChats.delete(chat);
+  private readonly activity = {
+    thread_closed: (payload: { chat: string }) => this.inactiveChats.add(payload.chat),
+    thread_metada: (payload: { chat: string }) => this.inactiveChats.delete(payload.chat),
+    // On every new event: a lookup only while some chat is inactive.
+    new_event: (payload: { chat?: string }) => this.inactiveChats.size > 0 && this.inactiveChats.delete(payload.chat as string),
   };
 
-  private trackChatActivity(): void {
-    (this.on as (name: '*', handler: (...event: [string, unknown]) => void) => void)('*', this.onAnyEvent);
+  private trackChatActivity(name?: string): void {
+    for (const [event, listener] of Object.entries(this.activity)) {
+      if (name === undefined || name === event) (this.on as unknown as (name: string, handler: (payload: never) => void) => void)(event, listener);
+    }
   }
 
   // `any`: this one implementation stands for every typed overload of the base class's `off`.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override off(name: string, handler?: any): void {
     (super.off as (name: string, handler?: unknown) => void)(name, handler);
-    if (name === '*' && handler === undefined && this.state !== 'destroyed') this.trackChatActivity();
+    if (handler === undefined && Object.prototype.hasOwnProperty.call(this.activity, name) && this.state !== 'destroyed') this.trackChatActivity(name);
   }
 
   override async startChat(...args: Parameters<CustomerClient['startChat']>): ReturnType<CustomerClient['startChat']> {

@@ -59,7 +59,7 @@ export interface CustomerRequests {
 /**
  * The protocol as the runtime needs it, read from spec/asyncapi.yaml. Payload checks come from
  *
- * @customer-chat/validators through `validate` (see src/validated.ts), so bundles without them stay small.
+ * @customer-chat/validators through `guards` and `loadExplainer` (see src/validated.ts), so bundles without them stay small.
  */
 export const protocol: ProtocolDescription = {
   requests: {
@@ -136,12 +136,24 @@ export const protocol: ProtocolDescription = {
   encodeRequest(id, action, payload) {
     return { requestId: id, action, payload };
   },
-  classify(frame: any) {
-    if (frame === null || typeof frame !== 'object' || Array.isArray(frame)) return { kind: 'unknown' };
-    if (frame.type === 'push' && typeof frame.action === 'string') return { kind: 'push', action: frame.action, payload: frame.payload };
-    if (frame.type === 'response' && frame.success === true && typeof frame.requestId === 'string') return { kind: 'response', id: frame.requestId, payload: frame.payload };
-    if (frame.type === 'response' && frame.success === false) return { kind: 'error', id: typeof frame.requestId === 'string' ? frame.requestId : null, payload: frame.payload };
-    return { kind: 'unknown' };
+  classify(frame: any, into) {
+    if (frame === null || typeof frame !== 'object' || Array.isArray(frame)) return 'unknown';
+    if (frame.type === 'push' && typeof frame.action === 'string') {
+      into.key = frame.action;
+      into.payload = frame.payload;
+      return 'push';
+    }
+    if (frame.type === 'response' && frame.success === true && typeof frame.requestId === 'string') {
+      into.key = frame.requestId;
+      into.payload = frame.payload;
+      return 'response';
+    }
+    if (frame.type === 'response' && frame.success === false) {
+      into.key = typeof frame.requestId === 'string' ? frame.requestId : null;
+      into.payload = frame.payload;
+      return 'error';
+    }
+    return 'unknown';
   },
   readError(payload: any) {
     const error = payload?.error;

@@ -8,7 +8,8 @@ import { createBackoff } from './backoff.js';
 import { Connection, type ConnectionState, type ReconnectOptions, destroyedError } from './connection.js';
 import { Emitter, type EventTuple, type Handler, type Unsubscribe, type WildcardHandler } from './emitter.js';
 import { type ClientErrorEvent, RuntimeErrorCodes, SDKError, isSDKError } from './errors.js';
-import { type Check, FrameRouter } from './frame-router.js';
+import { Checks } from './checks.js';
+import { FrameRouter } from './frame-router.js';
 import { describe, own, summarize } from './helpers.js';
 import { readPointer } from './json-pointer.js';
 import { type InteropObservable, defineObservable } from './observable.js';
@@ -86,7 +87,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
   readonly #protocol: ProtocolDescription;
   readonly #getToken: () => string | Promise<string>;
   readonly #loginArguments: Readonly<Record<string, unknown>>;
-  readonly #check: Check;
+  readonly #checks: Checks;
   readonly #emitter: Emitter<Record<string, unknown>>;
   readonly #pending: PendingRequests<Call>;
   readonly #connection: Connection;
@@ -121,11 +122,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     this.#getToken = options.getToken;
     // Computed now so a bad URL or a missing query option fails at construction, not later.
     const url = protocol.socketUrl(options.url, options.query ?? {});
-    const validate = options.validate ?? true;
-    this.#check = (message, data) => {
-      const validateMessage = protocol.validate;
-      return validate && validateMessage !== undefined ? validateMessage(message, data) : undefined;
-    };
+    this.#checks = new Checks(protocol, options.validate ?? true);
     this.#loginArguments = options.loginArguments ?? {};
     const reconnect = options.reconnect ?? true;
     const backoff = reconnect === false ? undefined : createBackoff(reconnect === true ? {} : reconnect);
@@ -179,7 +176,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
         error: (event) => this.#emitError(event),
       },
     });
-    this.#router = new FrameRouter(protocol, this.#pending, this.#check, {
+    this.#router = new FrameRouter(protocol, this.#pending, this.#checks, {
       emit: (name, payload) => this.#emit(name, payload),
       endSession: (reasonPointer, payload) => this.#endSession(reasonPointer, payload),
       error: (event) => this.#emitError(event),
@@ -256,6 +253,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
 
   /** Connects (idempotent); resolves once connected, rejects if the client gives up first. */
   connect(): Promise<void> {
+    this.#checks.preload();
     return this.#connection.connect();
   }
 
@@ -293,12 +291,11 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     if (description === undefined) {
       return Promise.reject(new SDKError(RuntimeErrorCodes.INVALID_ARGS, `unknown request "${operation}"`));
     }
-    const checked = this.#check(description.request, args);
-    if (checked !== undefined && !checked.ok) {
-      return Promise.reject(
-        new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid arguments of "${operation}": ${summarize(checked.errors)}`, {
-          details: checked.errors,
-        }),
+    if (!this.#checks.passes(description.request, args)) {
+      return new Promise((_, reject) =>
+        this.#checks.explain(description.request, args, (issues) =>
+          reject(new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid arguments of "${operation}": ${summarize(issues)}`, { details: issues })),
+        ),
       );
     }
     // Sent now (a session is up, or it is one of the handshake's own requests), held for the

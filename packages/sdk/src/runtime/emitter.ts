@@ -27,6 +27,8 @@ type AnyHandler = (...args: any[]) => void;
 interface Listener {
   handler: AnyHandler;
   once: boolean;
+  /** Set when removed, so an emit already under way skips it. */
+  removed: boolean;
 }
 /** A stream view (iterator or observer): receives every event, ended by `close()`. */
 interface Sink {
@@ -39,9 +41,11 @@ export interface Emitter<Events extends object> {
   [Symbol.observable](): InteropObservable<EventTuple<Events>>;
 }
 
+// Lists are replaced, never changed in place (copy on write): an emit walks the list it started
+// with, whatever its listeners add or remove meanwhile, without copying it on every emit.
 export class Emitter<Events extends object> {
-  readonly #listeners = new Map<string, Listener[]>();
-  readonly #sinks = new Set<Sink>();
+  readonly #listeners = new Map<string, readonly Listener[]>();
+  #sinks: readonly Sink[] = [];
   readonly #onListenerError: ((error: unknown, name: string) => void) | undefined;
   #reporting = false;
   #closed = false;
@@ -75,20 +79,41 @@ export class Emitter<Events extends object> {
     const list = this.#listeners.get(name);
     if (list === undefined) return;
     if (handler === undefined) {
+      for (const listener of list) listener.removed = true;
       this.#listeners.delete(name);
       return;
     }
-    const index = list.findIndex((l) => l.handler === handler);
-    if (index >= 0) list.splice(index, 1);
-    if (list.length === 0) this.#listeners.delete(name);
+    const listener = list.find((l) => l.handler === handler);
+    if (listener !== undefined) this.#remove(name, listener);
   }
 
   emit<K extends keyof Events & string>(name: K, payload: Events[K]): void {
     if (this.#closed) return;
-    // Copies: a listener may add or remove listeners while we iterate.
-    for (const listener of [...(this.#listeners.get(name) ?? [])]) this.#call(name, name, listener, [payload]);
-    for (const listener of [...(this.#listeners.get('*') ?? [])]) this.#call('*', name, listener, [name, payload]);
-    for (const sink of [...this.#sinks]) {
+    const named = this.#listeners.get(name);
+    if (named !== undefined) {
+      for (const listener of named) {
+        if (this.#take(name, listener)) {
+          try {
+            listener.handler(payload);
+          } catch (error) {
+            this.#report(error, name);
+          }
+        }
+      }
+    }
+    const wildcard = this.#listeners.get('*');
+    if (wildcard !== undefined) {
+      for (const listener of wildcard) {
+        if (this.#take('*', listener)) {
+          try {
+            listener.handler(name, payload);
+          } catch (error) {
+            this.#report(error, name);
+          }
+        }
+      }
+    }
+    for (const sink of this.#sinks) {
       try {
         sink.push(name, payload);
       } catch (error) {
@@ -99,6 +124,7 @@ export class Emitter<Events extends object> {
 
   /** Removes every listener (streams stay open; `close()` ends them). */
   clear(): void {
+    for (const list of this.#listeners.values()) for (const listener of list) listener.removed = true;
     this.#listeners.clear();
   }
 
@@ -106,8 +132,9 @@ export class Emitter<Events extends object> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const sink of [...this.#sinks]) sink.end();
-    this.#sinks.clear();
+    const sinks = this.#sinks;
+    this.#sinks = [];
+    for (const sink of sinks) sink.end();
   }
 
   /**
@@ -120,7 +147,7 @@ export class Emitter<Events extends object> {
     const buffer: EventTuple<Events>[] = [];
     const waiting: ((result: Result) => void)[] = [];
     let ended = this.#closed;
-    const sinks = this.#sinks;
+    const removeSink = (sink: Sink) => this.#removeSink(sink);
     const sink: Sink = {
       push(name, payload) {
         const value = [name, payload] as EventTuple<Events>;
@@ -130,11 +157,11 @@ export class Emitter<Events extends object> {
       },
       end() {
         ended = true;
-        sinks.delete(sink);
+        removeSink(sink);
         for (const next of waiting.splice(0)) next({ value: undefined, done: true });
       },
     };
-    if (!ended) sinks.add(sink);
+    if (!ended) this.#addSink(sink);
 
     const iterator: AsyncIterableIterator<EventTuple<Events>> = {
       next(): Promise<Result> {
@@ -156,8 +183,9 @@ export class Emitter<Events extends object> {
 
   /** The observable `[Symbol.observable]()` returns, under a name that needs no polyfill. */
   observable(): InteropObservable<EventTuple<Events>> {
-    const sinks = this.#sinks;
     const isClosed = () => this.#closed;
+    const addSink = (sink: Sink) => this.#addSink(sink);
+    const removeSink = (sink: Sink) => this.#removeSink(sink);
     const observable: { subscribe: InteropObservable<EventTuple<Events>>['subscribe'] } = {
       subscribe(observerOrNext?: Observer<EventTuple<Events>> | ((value: EventTuple<Events>) => void) | null): Subscription {
         const observer: Observer<EventTuple<Events>> =
@@ -170,16 +198,16 @@ export class Emitter<Events extends object> {
           end() {
             if (closed) return;
             closed = true;
-            sinks.delete(sink);
+            removeSink(sink);
             observer.complete?.();
           },
         };
         if (isClosed()) sink.end();
-        else sinks.add(sink);
+        else addSink(sink);
         return {
           unsubscribe() {
             closed = true;
-            sinks.delete(sink);
+            removeSink(sink);
           },
           get closed() {
             return closed;
@@ -194,31 +222,36 @@ export class Emitter<Events extends object> {
   }
 
   #add(name: string, handler: AnyHandler, once: boolean): Unsubscribe {
-    const listener: Listener = { handler, once };
-    const list = this.#listeners.get(name);
-    if (list === undefined) this.#listeners.set(name, [listener]);
-    else list.push(listener);
+    const listener: Listener = { handler, once, removed: false };
+    this.#listeners.set(name, [...(this.#listeners.get(name) ?? []), listener]);
     return () => this.#remove(name, listener);
   }
 
   #remove(name: string, listener: Listener): void {
-    const list = this.#listeners.get(name);
-    if (list === undefined) return;
-    const index = list.indexOf(listener);
-    if (index >= 0) list.splice(index, 1);
-    if (list.length === 0) this.#listeners.delete(name);
+    if (listener.removed) return;
+    listener.removed = true;
+    const rest = (this.#listeners.get(name) ?? []).filter((l) => l !== listener);
+    if (rest.length === 0) this.#listeners.delete(name);
+    else this.#listeners.set(name, rest);
   }
 
-  #call(key: string, name: string, listener: Listener, args: unknown[]): void {
-    // A listener removed during this emit (by an earlier listener, or a `once` one already called
-    // by a nested emit) is skipped, as EventTarget does.
-    if (!(this.#listeners.get(key)?.includes(listener) ?? false)) return;
-    if (listener.once) this.#remove(key, listener);
-    try {
-      (listener.handler as (...a: unknown[]) => void)(...args);
-    } catch (error) {
-      this.#report(error, name);
-    }
+  /**
+   * Whether to call `listener` now: not when it was removed during this emit (by an earlier
+   * listener, or a `once` one already called by a nested emit), as EventTarget does. A `once`
+   * listener is removed before its call.
+   */
+  #take(name: string, listener: Listener): boolean {
+    if (listener.removed) return false;
+    if (listener.once) this.#remove(name, listener);
+    return true;
+  }
+
+  #addSink(sink: Sink): void {
+    this.#sinks = [...this.#sinks, sink];
+  }
+
+  #removeSink(sink: Sink): void {
+    this.#sinks = this.#sinks.filter((s) => s !== sink);
   }
 
   #report(error: unknown, name: string): void {

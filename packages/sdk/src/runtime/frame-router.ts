@@ -1,13 +1,11 @@
 // The inbound frame router: decodes each frame, classifies it (response, error, push), checks its payload and dispatches it.
 
+import type { Checks } from './checks.js';
 import { type ClientErrorEvent, RuntimeErrorCodes, SDKError } from './errors.js';
 import { own, summarize } from './helpers.js';
 import type { Call, PendingRequests } from './pending-requests.js';
-import type { IncomingFrame, ProtocolDescription, Validate, ValidationIssue } from './protocol.js';
+import type { FrameFields, FrameKind, Guard, ProtocolDescription, PushDescription, ValidationIssue } from './protocol.js';
 import { messageText } from './socket.js';
-
-/** The check of a payload against its message, or undefined when validation is off or absent. */
-export type Check = (message: string, data: unknown) => ReturnType<Validate> | undefined;
 
 /** Where the router sends what is not a response to a pending request. */
 export interface FrameTargets {
@@ -25,17 +23,32 @@ function excerpt(text: string): string {
   return text.length > FRAME_EXCERPT ? `${text.slice(0, FRAME_EXCERPT)}… (${text.length} characters)` : text;
 }
 
+/** A push action as the router dispatches it: its description and its payload's guard, looked up once. */
+interface PushRoute {
+  push: PushDescription;
+  guard: Guard | undefined;
+}
+
 export class FrameRouter {
   readonly #protocol: ProtocolDescription;
   readonly #pending: PendingRequests<Call>;
-  readonly #check: Check;
+  readonly #checks: Checks;
   readonly #targets: FrameTargets;
+  readonly #pushes = new Map<string, PushRoute>();
+  readonly #errorGuard: Guard | undefined;
+  /** Reused for every frame: `classify` writes into it, the router copies out at once. */
+  readonly #fields: FrameFields = { key: null, payload: undefined };
 
-  constructor(protocol: ProtocolDescription, pending: PendingRequests<Call>, check: Check, targets: FrameTargets) {
+  constructor(protocol: ProtocolDescription, pending: PendingRequests<Call>, checks: Checks, targets: FrameTargets) {
     this.#protocol = protocol;
     this.#pending = pending;
-    this.#check = check;
+    this.#checks = checks;
     this.#targets = targets;
+    for (const action of Object.keys(protocol.pushes)) {
+      const push = protocol.pushes[action]!;
+      this.#pushes.set(action, { push, guard: checks.guard(push.message) });
+    }
+    this.#errorGuard = checks.guard(protocol.errorMessage);
   }
 
   /** Handles one message of the socket: settles a pending request, emits an event or reports a problem. */
@@ -52,23 +65,27 @@ export class FrameRouter {
       this.#invalidFrame('a frame that is not JSON', text);
       return;
     }
-    let incoming: IncomingFrame;
+    const fields = this.#fields;
+    let kind: FrameKind;
     try {
-      incoming = this.#protocol.classify(frame);
+      kind = this.#protocol.classify(frame, fields);
     } catch {
-      incoming = { kind: 'unknown' };
+      kind = 'unknown';
     }
-    switch (incoming.kind) {
+    const { key, payload } = fields;
+    fields.key = null;
+    fields.payload = undefined;
+    switch (kind) {
       case 'push':
-        this.#onPush(incoming.action, incoming.payload, text);
+        this.#onPush(key!, payload, text);
         return;
       case 'response':
-        this.#onResponse(incoming.id, incoming.payload, text);
+        this.#onResponse(key!, payload, text);
         return;
       case 'error':
-        this.#onErrorResponse(incoming.id, incoming.payload, text);
+        this.#onErrorResponse(key, payload, text);
         return;
-      case 'unknown':
+      default:
         this.#invalidFrame('a frame of no known kind', text);
         return;
     }
@@ -81,22 +98,18 @@ export class FrameRouter {
   }
 
   #onPush(action: string, payload: unknown, text: string): void {
-    const push = own(this.#protocol.pushes, action);
-    if (push === undefined) {
+    const route = this.#pushes.get(action);
+    if (route === undefined) {
       this.#invalidFrame(`an unknown push "${action}"`, text);
       return;
     }
-    let value = payload;
-    const checked = this.#check(push.message, payload);
-    if (checked !== undefined) {
-      if (!checked.ok) {
-        this.#invalidFrame(`an invalid "${action}" push: ${summarize(checked.errors)}`, text, checked.errors);
-        return;
-      }
-      value = checked.value;
+    const { push, guard } = route;
+    if (guard !== undefined && !guard(payload)) {
+      this.#checks.explain(push.message, payload, (errors) => this.#invalidFrame(`an invalid "${action}" push: ${summarize(errors)}`, text, errors));
+      return;
     }
-    if (push.endsSession !== undefined) this.#targets.endSession(push.endsSession.payload, value);
-    else this.#targets.emit(push.event, value);
+    if (push.endsSession !== undefined) this.#targets.endSession(push.endsSession.payload, payload);
+    else this.#targets.emit(push.event, payload);
   }
 
   #onResponse(id: string, payload: unknown, text: string): void {
@@ -106,40 +119,43 @@ export class FrameRouter {
       this.#invalidFrame(`a response to an unknown request "${id}"`, text);
       return;
     }
-    const checked = this.#check(call.description.response, payload);
-    if (checked === undefined) {
+    const guard = this.#checks.guard(call.description.response);
+    if (guard === undefined || guard(payload)) {
       this.#pending.resolve(id, payload);
       return;
     }
-    if (checked.ok) {
-      this.#pending.resolve(id, checked.value);
-      return;
-    }
-    const message = `invalid response to "${call.operation}": ${summarize(checked.errors)}`;
-    this.#targets.error({ code: RuntimeErrorCodes.INVALID_RESPONSE, message, frame: excerpt(text), errors: checked.errors });
-    this.#pending.reject(id, new SDKError(RuntimeErrorCodes.INVALID_RESPONSE, message, { details: checked.errors }));
+    // Settled now (no timeout, no second answer), rejected once the failure is explained.
+    const reject = this.#pending.detach(id)!;
+    this.#checks.explain(call.description.response, payload, (errors) => {
+      const message = `invalid response to "${call.operation}": ${summarize(errors)}`;
+      this.#targets.error({ code: RuntimeErrorCodes.INVALID_RESPONSE, message, frame: excerpt(text), errors });
+      reject(new SDKError(RuntimeErrorCodes.INVALID_RESPONSE, message, { details: errors }));
+    });
   }
 
   #onErrorResponse(id: string | null, payload: unknown, text: string): void {
     const call = id === null ? undefined : this.#pending.get(id);
-    const checked = this.#check(this.#protocol.errorMessage, payload);
-    const server = checked === undefined || checked.ok ? this.#protocol.readError(payload) : undefined;
+    const ours = call !== undefined && call.sent && id !== null;
+    const guard = this.#errorGuard;
+    if (guard !== undefined && !guard(payload)) {
+      const reject = ours ? this.#pending.detach(id) : undefined;
+      this.#checks.explain(this.#protocol.errorMessage, payload, (issues) => {
+        const error = new SDKError(RuntimeErrorCodes.INVALID_RESPONSE, `invalid error response: ${summarize(issues)}`, { details: issues });
+        this.#targets.error({ code: error.code, message: error.message, frame: excerpt(text), errors: issues });
+        reject?.(error);
+      });
+      return;
+    }
+    const server = this.#protocol.readError(payload);
     let error: SDKError;
     if (server !== undefined) {
       const code = own(this.#protocol.errorCodes, server.type) ?? server.type.toUpperCase();
       error = new SDKError(code, server.message === '' ? server.type : server.message, { type: server.type, details: payload });
     } else {
-      const issues = checked !== undefined && !checked.ok ? checked.errors : undefined;
-      error = new SDKError(
-        RuntimeErrorCodes.INVALID_RESPONSE,
-        `invalid error response${issues === undefined ? '' : `: ${summarize(issues)}`}`,
-        { details: issues ?? payload },
-      );
-      const event: ClientErrorEvent = { code: error.code, message: error.message, frame: excerpt(text) };
-      if (issues !== undefined) event.errors = issues;
-      this.#targets.error(event);
+      error = new SDKError(RuntimeErrorCodes.INVALID_RESPONSE, 'invalid error response', { details: payload });
+      this.#targets.error({ code: error.code, message: error.message, frame: excerpt(text) });
     }
-    if (call === undefined || !call.sent || id === null) {
+    if (!ours) {
       // An error about no request of ours (a frame the server could not read): report it.
       if (server !== undefined) {
         this.#targets.error({ code: error.code, message: `the server reported: ${error.message}`, frame: excerpt(text), cause: error });

@@ -117,6 +117,14 @@ export class PendingRequests<Data = undefined> {
     return true;
   }
 
+  /**
+   * Settles a request now (its timeout stops, a later answer is unknown) and gives the function
+   * that rejects it, for an error that takes a moment to build; undefined when the id is not pending.
+   */
+  detach(id: string): ((error: unknown) => void) | undefined {
+    return this.#settle(id)?.reject;
+  }
+
   /** Rejects every pending request, each with its own error (stacks stay distinct). */
   rejectAll(makeError: (id: string) => unknown): void {
     for (const id of [...this.#entries.keys()]) this.#settle(id)?.reject(makeError(id));

@@ -8,18 +8,26 @@ export interface ValidationIssue {
   keyword: string;
 }
 
-/** A payload check: the generated validators of @customer-chat/validators have this shape. */
-export type Validate = (data: unknown) => { ok: true; value: unknown } | { ok: false; errors: ValidationIssue[] };
+/** A payload check: whether the payload is valid (the generated guards of @customer-chat/validators). */
+export type Guard = (data: unknown) => boolean;
+
+/** Why a payload of the named message failed its guard, as JSON-pointer issues. */
+export type Explain = (message: string, data: unknown) => ValidationIssue[];
 
 /** What the client does when the server ends the session for a reason. */
 export type Reaction = 'reconnect' | 'stay_disconnected' | 'destroy';
 
-/** An incoming frame, told apart by the protocol's constant header fields. */
-export type IncomingFrame =
-  | { kind: 'response'; id: string; payload: unknown }
-  | { kind: 'error'; id: string | null; payload: unknown }
-  | { kind: 'push'; action: string; payload: unknown }
-  | { kind: 'unknown' };
+/** The kind of an incoming frame, told apart by the protocol's constant header fields. */
+export type FrameKind = 'response' | 'error' | 'push' | 'unknown';
+
+/**
+ * Where `classify` puts what it read from a frame, so that routing a frame allocates nothing: the
+ * request id (a response; an error, or null there) or the action (a push), and the payload.
+ */
+export interface FrameFields {
+  key: string | null;
+  payload: unknown;
+}
 
 export interface RequestDescription {
   /** The wire action, e.g. `send_event`. */
@@ -66,14 +74,20 @@ export interface ProtocolDescription {
   /** The socket address for a server base URL and the connection options (adds path and query). */
   socketUrl(base: string, query: Readonly<Record<string, string>>): string;
   encodeRequest(id: string, action: string, payload: unknown): unknown;
-  classify(frame: unknown): IncomingFrame;
+  /** The frame's kind; for all but `unknown`, its key and payload are written to `into`. */
+  classify(frame: unknown, into: FrameFields): FrameKind;
   /** The server's error (type and message) inside an error frame's payload. */
   readError(payload: unknown): { type: string; message: string } | undefined;
   /** The name of the error response message, for `validate`. */
   errorMessage: string;
   /**
-   * Checks a payload against its message's schema. Absent, nothing is checked: bundles that
-   * leave validation out do not carry the validators at all.
+   * The payload guard of each message, by message name. Absent, nothing is checked: bundles that
+   * leave validation out do not carry the guards at all.
    */
-  validate?: (message: string, data: unknown) => ReturnType<Validate>;
+  guards?: Readonly<Record<string, Guard>>;
+  /**
+   * Loads what explains a failed check (`@customer-chat/validators/explain`): only a failure needs
+   * it, so a browser bundle keeps it in a chunk of its own. The client starts loading it when it connects.
+   */
+  loadExplainer?: () => Promise<Explain>;
 }

@@ -6,7 +6,10 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { afterEach, beforeEach } from 'vitest';
 import { WebSocket as WsClient } from 'ws';
 import { ClientCore, type ClientErrorEvent, type ClientOptions } from '../../src/runtime/client-core.js';
-import type { ProtocolDescription, Validate, ValidationIssue } from '../../src/runtime/protocol.js';
+import type { ProtocolDescription, ValidationIssue } from '../../src/runtime/protocol.js';
+
+/** A toy check: the result `validate()` of @customer-chat/validators gives; the protocol gets its guard and explainer. */
+type Validate = (data: unknown) => { ok: true; value: unknown } | { ok: false; errors: ValidationIssue[] };
 
 // ---- the protocol -------------------------------------------------------------------------------
 // request: { t: 'q', n: id, op: action, body }
@@ -94,11 +97,14 @@ export const toyProtocol: ProtocolDescription = {
   },
   clientEvents: ['up', 'back', 'down', 'ended'],
   errorMessage: 'oops',
-  validate: (message, data) => {
-    const check = toyValidators[message];
-    if (check === undefined) throw new TypeError(`unknown message ${message}`);
-    return check(data);
-  },
+  guards: Object.fromEntries(Object.entries(toyValidators).map(([message, check]) => [message, (data: unknown) => check(data).ok])),
+  loadExplainer: () =>
+    Promise.resolve((message: string, data: unknown) => {
+      const check = toyValidators[message];
+      if (check === undefined) throw new TypeError(`unknown message ${message}`);
+      const result = check(data);
+      return result.ok ? [] : result.errors;
+    }),
   errorCodes: { bad_key: 'AUTHENTICATION', nope: 'NOPE', busy: 'BUSY', banned: 'BANNED' },
   reactions: { again: 'reconnect', wait: 'stay_disconnected', gone: 'destroy' },
   // What a refused handshake stands for: a refused key (reaction reconnect, but already retried
@@ -117,12 +123,22 @@ export const toyProtocol: ProtocolDescription = {
   encodeRequest(id, action, payload) {
     return { t: 'q', n: id, op: action, body: payload };
   },
-  classify(frame) {
-    if (!isObject(frame)) return { kind: 'unknown' };
-    if (frame['t'] === 'a' && typeof frame['n'] === 'string') return { kind: 'response', id: frame['n'], payload: frame['body'] };
-    if (frame['t'] === 'x') return { kind: 'error', id: typeof frame['n'] === 'string' ? frame['n'] : null, payload: frame['body'] };
-    if (frame['t'] === 'p' && typeof frame['what'] === 'string') return { kind: 'push', action: frame['what'], payload: frame['body'] };
-    return { kind: 'unknown' };
+  classify(frame, into) {
+    if (!isObject(frame)) return 'unknown';
+    into.payload = frame['body'];
+    if (frame['t'] === 'a' && typeof frame['n'] === 'string') {
+      into.key = frame['n'];
+      return 'response';
+    }
+    if (frame['t'] === 'x') {
+      into.key = typeof frame['n'] === 'string' ? frame['n'] : null;
+      return 'error';
+    }
+    if (frame['t'] === 'p' && typeof frame['what'] === 'string') {
+      into.key = frame['what'];
+      return 'push';
+    }
+    return 'unknown';
   },
   readError(payload) {
     return isObject(payload) && typeof payload['kind'] === 'string'

@@ -62,7 +62,7 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
   const protocolType = importSymbol('ProtocolDescription', RUNTIME_PROTOCOL, true);
   file.jsDoc(
     `The protocol as the runtime needs it, read from ${model.source}. Payload checks come from`,
-    '@customer-chat/validators through `validate` (see src/validated.ts), so bundles without them stay small.',
+    '@customer-chat/validators through `guards` and `loadExplainer` (see src/validated.ts), so bundles without them stay small.',
   );
   file.block(['export const protocol: ', protocolType, ' = {'], () => {
     file.block('requests: {', () => {
@@ -104,14 +104,26 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
     file.block('encodeRequest(id, action, payload) {', () => {
       file.print('return { ', key(model.correlationField), ': id, action, payload };');
     }, '},');
-    file.block('classify(frame: any) {', () => {
-      file.print("if (frame === null || typeof frame !== 'object' || Array.isArray(frame)) return { kind: 'unknown' };");
+    file.block('classify(frame: any, into) {', () => {
+      file.print("if (frame === null || typeof frame !== 'object' || Array.isArray(frame)) return 'unknown';");
       const c = model.frameConstants;
       const id = `frame.${model.correlationField}`;
-      file.print('if (', condition(c.push), " && typeof frame.action === 'string') return { kind: 'push', action: frame.action, payload: frame.payload };");
-      file.print('if (', condition(c.response), ' && typeof ', id, " === 'string') return { kind: 'response', id: ", id, ', payload: frame.payload };');
-      file.print('if (', condition(c.error), ") return { kind: 'error', id: typeof ", id, " === 'string' ? ", id, ' : null, payload: frame.payload };');
-      file.print("return { kind: 'unknown' };");
+      file.block(['if (', condition(c.push), " && typeof frame.action === 'string') {"], () => {
+        file.print('into.key = frame.action;');
+        file.print('into.payload = frame.payload;');
+        file.print("return 'push';");
+      });
+      file.block(['if (', condition(c.response), ' && typeof ', id, " === 'string') {"], () => {
+        file.print('into.key = ', id, ';');
+        file.print('into.payload = frame.payload;');
+        file.print("return 'response';");
+      });
+      file.block(['if (', condition(c.error), ') {'], () => {
+        file.print('into.key = typeof ', id, " === 'string' ? ", id, ' : null;');
+        file.print('into.payload = frame.payload;');
+        file.print("return 'error';");
+      });
+      file.print("return 'unknown';");
     }, '},');
     // The model guarantees the shape whenever there is a lifecycle (a client to generate).
     const { property, typeField, messageField } = model.errorShape!;
