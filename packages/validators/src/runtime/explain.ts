@@ -1,13 +1,15 @@
 // Explains why a value fails a JSON Schema: the errors ajv reports for it (draft-07 with
 // `allErrors`, `ownProperties`, `strictNumbers` and `unicodeRegExp`), in ajv's order, with ajv's
-// keywords, messages and params, found by walking the schema rather than by precompiled code.
+// keywords, messages and params.
 //
 // It runs only after a boolean guard said no, so it is off the fast path and small: the schemas
-// are data, parsed on first use. Where a guard says a referenced definition is valid, the walk
-// skips that subtree, since no error can come from it; the walk is then short even in a big value.
-// test/explain-differential.test.ts holds it to ajv error for error.
+// are data, parsed on first use, and each schema object is turned once into a function made of
+// closures (no code is compiled from strings: fine under a strict Content-Security-Policy). Where a
+// guard says a referenced definition is valid, that subtree is skipped, since no error can come
+// from it; the walk is then short even in a big value. test/guards-differential.test.ts holds it
+// to ajv, error for error.
 //
-// ajv's order, which the walk follows: the `type` error first when `type` names several types (or
+// ajv's order, which the checks follow: the `type` error first when `type` names several types (or
 // one without keywords of its own), then the keywords that apply to any value ($ref, const, enum,
 // not, if/then/else), then those of numbers, strings, arrays and objects, each group only for a
 // value of its type; a lone `type` with keywords of its group reports its error in that group's place.
@@ -32,12 +34,10 @@ export interface SchemaSet {
   readonly guards: Readonly<Record<string, (value: unknown) => boolean>>;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
+/** Appends the errors of `data` (at `path`) to `out`. */
+type Check = (data: unknown, path: string, out: SchemaError[]) => void;
 
-function typeError(schema: Schema, path: string): SchemaError {
-  return { instancePath: path, keyword: 'type', message: `must be ${String(schema.type)}`, params: { type: schema.type } };
-}
-const ANY = ['$ref', 'const', 'enum', 'not', 'if'];
+const hasOwn = Object.prototype.hasOwnProperty;
 const GROUPS: ReadonlyArray<readonly [type: string, keywords: readonly string[]]> = [
   ['number', ['maximum', 'minimum', 'format']],
   ['string', ['maxLength', 'minLength', 'pattern', 'format']],
@@ -45,24 +45,25 @@ const GROUPS: ReadonlyArray<readonly [type: string, keywords: readonly string[]]
   ['array', ['maxItems', 'minItems', 'items', 'uniqueItems']],
   ['object', ['maxProperties', 'minProperties', 'required', 'additionalProperties', 'properties']],
 ];
-const KNOWN = new Set([...ANY, ...GROUPS.flatMap(([, keywords]) => keywords), 'type', 'then', 'else', 'title', 'description', 'examples', 'default', '$comment']);
+const KNOWN = new Set(['$ref', 'const', 'enum', 'not', 'if', 'then', 'else', 'type', ...GROUPS.flatMap(([, keywords]) => keywords), 'title', 'description', 'examples', 'default', '$comment']);
 
 /** ajv's data type checks (strict numbers: NaN and ±Infinity are no numbers). */
-function hasType(type: string, data: unknown): boolean {
+function typeTest(type: string): (data: unknown) => boolean {
   switch (type) {
     case 'number':
-      return typeof data === 'number' && Number.isFinite(data);
+      return (data) => typeof data === 'number' && Number.isFinite(data);
     case 'integer':
-      return typeof data === 'number' && Number.isInteger(data);
+      return (data) => typeof data === 'number' && Number.isInteger(data);
     case 'string':
+      return (data) => typeof data === 'string';
     case 'boolean':
-      return typeof data === type;
+      return (data) => typeof data === 'boolean';
     case 'null':
-      return data === null;
+      return (data) => data === null;
     case 'array':
-      return Array.isArray(data);
+      return (data) => Array.isArray(data);
     case 'object':
-      return typeof data === 'object' && data !== null && !Array.isArray(data);
+      return (data) => typeof data === 'object' && data !== null && !Array.isArray(data);
     default:
       throw new Error(`unknown type ${JSON.stringify(type)}`);
   }
@@ -71,170 +72,268 @@ function hasType(type: string, data: unknown): boolean {
 const escapeSegment = (segment: string) => (segment.includes('~') || segment.includes('/') ? segment.replace(/~/g, '~0').replace(/\//g, '~1') : segment);
 const isPresent = (object: Record<string, unknown>, key: string) => object[key] !== undefined && hasOwn.call(object, key);
 
-/** What `node` needs to know about a schema, worked out once per schema object. */
-interface Plan {
-  /** The `type` keyword's types; empty when any type will do. */
-  types: readonly string[];
-  /** Whether a wrong type is reported before the other keywords (several types, or one without keywords of its group). */
-  typeFirst: boolean;
-  /** The groups the schema has keywords of, in ajv's order. */
-  groups: ReadonlyArray<(typeof GROUPS)[number]>;
-}
-
-const plans = new WeakMap<Schema, Plan>();
-
-function planOf(schema: Schema): Plan {
-  let plan = plans.get(schema);
-  if (plan !== undefined) return plan;
-  for (const keyword in schema) if (!KNOWN.has(keyword)) throw new Error(`schema keyword "${keyword}" is not supported`);
-  const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
-  const groups = GROUPS.filter(([, keywords]) => keywords.some((k) => schema[k] !== undefined));
-  const typeInItsGroup = types.length === 1 && groups.some(([type]) => type === types[0]);
-  plan = { types, typeFirst: types.length > 0 && !typeInItsGroup, groups };
-  plans.set(schema, plan);
-  return plan;
-}
-
-/** Compiled `pattern`s by source, shared by every walk: compiling the URL pattern costs more than a walk. */
-const patterns = new Map<string, RegExp>();
-
-type Target = { schema: Schema; guard: ((value: unknown) => boolean) | undefined };
-
-/** Resolved `$ref`s by set: the definition and its guard. */
-const resolved = new WeakMap<SchemaSet, Map<string, Target>>();
-
-function resolve(set: SchemaSet, ref: unknown): Target {
-  let cache = resolved.get(set);
-  if (cache === undefined) resolved.set(set, (cache = new Map()));
-  const key = String(ref);
-  let target = cache.get(key);
-  if (target === undefined) {
-    const name = typeof ref === 'string' && ref.startsWith('#/definitions/') ? ref.slice('#/definitions/'.length) : undefined;
-    const schema = name === undefined || !hasOwn.call(set.definitions, name) ? undefined : set.definitions[name];
-    if (name === undefined || schema === undefined) throw new Error(`cannot resolve $ref ${key}`);
-    target = { schema, guard: hasOwn.call(set.guards, name) ? set.guards[name] : undefined };
-    cache.set(key, target);
+/** ajv compares a primitive constant with `===` and an object or a list deeply (a throw: not equal). */
+function equals(data: unknown, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return data === value;
+  try {
+    return equal(data, value);
+  } catch {
+    return false;
   }
-  return target;
 }
 
-class Walk {
+/** Compiled `pattern`s by source, shared by every schema set: compiling the URL pattern costs more than a walk. */
+const patterns = new Map<string, RegExp>();
+function patternOf(source: string): RegExp {
+  let pattern = patterns.get(source);
+  if (pattern === undefined) {
+    pattern = new RegExp(source, 'u');
+    patterns.set(source, pattern);
+  }
+  return pattern;
+}
+
+/** Turns the schemas of one set into checks, each schema object once. */
+class Compiler {
+  readonly #checks = new WeakMap<Schema, Check>();
+  readonly #refs = new Map<string, { check: Check; guard: ((value: unknown) => boolean) | undefined }>();
+
   constructor(private readonly set: SchemaSet) {}
 
-  /** Appends to `out` the errors of `data` at `path` under `schema`. */
-  node(schema: Schema, data: unknown, path: string, out: SchemaError[]): void {
-    const { types, typeFirst, groups } = planOf(schema);
-    if (typeFirst && !types.some((type) => hasType(type, data))) out.push(typeError(schema, path));
-    this.any(schema, data, path, out);
-    for (const group of groups) {
-      const type = group[0];
-      if (hasType(type, data)) this.group(type, schema, data, path, out);
-      else if (!typeFirst && types.length === 1 && types[0] === type) out.push(typeError(schema, path));
+  /** The check of `#/definitions/<name>`-style `ref` with the guard of that definition. */
+  ref(ref: unknown): { check: Check; guard: ((value: unknown) => boolean) | undefined } {
+    const key = String(ref);
+    let target = this.#refs.get(key);
+    if (target === undefined) {
+      const name = typeof ref === 'string' && ref.startsWith('#/definitions/') ? ref.slice('#/definitions/'.length) : undefined;
+      const schema = name === undefined || !hasOwn.call(this.set.definitions, name) ? undefined : this.set.definitions[name];
+      if (name === undefined || schema === undefined) throw new Error(`cannot resolve $ref ${key}`);
+      // The target compiles on first use: a definition may refer to itself.
+      let check: Check | undefined;
+      target = { check: (data, path, out) => (check ??= this.schema(schema))(data, path, out), guard: hasOwn.call(this.set.guards, name) ? this.set.guards[name] : undefined };
+      this.#refs.set(key, target);
     }
+    return target;
   }
 
-  private any(schema: Schema, data: unknown, path: string, out: SchemaError[]): void {
-    if (schema.$ref !== undefined) this.ref(schema.$ref, data, path, out);
-    if ('const' in schema && !this.equals(data, schema.const)) {
-      out.push({ instancePath: path, keyword: 'const', message: 'must be equal to constant', params: { allowedValue: schema.const } });
+  /** The definition a root that only refers on leads to (its check, without a guard: the caller's said no). */
+  root(name: string): Check {
+    let schema = this.set.definitions[name];
+    if (schema === undefined || !hasOwn.call(this.set.definitions, name)) throw new Error(`no definition ${name}`);
+    while (schema.$ref !== undefined && Object.keys(schema).length === 1) {
+      const next: string = String(schema.$ref).replace(/^#\/definitions\//, '');
+      if (!hasOwn.call(this.set.definitions, next)) throw new Error(`cannot resolve $ref ${String(schema.$ref)}`);
+      schema = this.set.definitions[next]!;
     }
-    if (schema.enum !== undefined && !(schema.enum as unknown[]).some((value) => this.equals(data, value))) {
-      out.push({ instancePath: path, keyword: 'enum', message: 'must be equal to one of the allowed values', params: { allowedValues: schema.enum } });
+    return this.schema(schema);
+  }
+
+  schema(schema: Schema): Check {
+    let check = this.#checks.get(schema);
+    if (check === undefined) {
+      check = this.#compile(schema);
+      this.#checks.set(schema, check);
     }
-    if (schema.not !== undefined && this.valid(schema.not as Schema, data, path)) {
-      out.push({ instancePath: path, keyword: 'not', message: 'must NOT be valid', params: {} });
+    return check;
+  }
+
+  /** Whether `data` is valid under `schema` (for `not` and `if`). */
+  #validity(schema: Schema): (data: unknown, path: string) => boolean {
+    const check = this.schema(schema);
+    return (data, path) => {
+      const scratch: SchemaError[] = [];
+      check(data, path, scratch);
+      return scratch.length === 0;
+    };
+  }
+
+  #compile(schema: Schema): Check {
+    for (const keyword in schema) if (!KNOWN.has(keyword)) throw new Error(`schema keyword "${keyword}" is not supported`);
+    const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
+    const typeTests = types.map(typeTest);
+    const groups = GROUPS.filter(([, keywords]) => keywords.some((k) => schema[k] !== undefined));
+    const typeFirst = types.length > 0 && !(types.length === 1 && groups.some(([type]) => type === types[0]));
+    const typeMessage = `must be ${String(schema.type)}`;
+    const typeError = (path: string): SchemaError => ({ instancePath: path, keyword: 'type', message: typeMessage, params: { type: schema.type } });
+
+    const any = this.#anyChecks(schema);
+    const typed = groups.map(([type]) => ({
+      is: typeTest(type),
+      run: this.#groupChecks(type, schema),
+      // A lone `type` of this group reports its error here, in ajv's place.
+      reportsType: !typeFirst && types.length === 1 && types[0] === type,
+    }));
+    return (data, path, out) => {
+      if (typeFirst && !typeTests.some((test) => test(data))) out.push(typeError(path));
+      for (const check of any) check(data, path, out);
+      for (const group of typed) {
+        if (group.is(data)) for (const check of group.run) check(data, path, out);
+        else if (group.reportsType) out.push(typeError(path));
+      }
+    };
+  }
+
+  #anyChecks(schema: Schema): Check[] {
+    const checks: Check[] = [];
+    if (schema.$ref !== undefined) {
+      const target = this.ref(schema.$ref);
+      checks.push((data, path, out) => {
+        if (target.guard === undefined || !target.guard(data)) target.check(data, path, out);
+      });
+    }
+    if ('const' in schema) {
+      const constant = schema.const;
+      checks.push((data, path, out) => {
+        if (!equals(data, constant)) out.push({ instancePath: path, keyword: 'const', message: 'must be equal to constant', params: { allowedValue: constant } });
+      });
+    }
+    if (schema.enum !== undefined) {
+      const values = schema.enum as unknown[];
+      checks.push((data, path, out) => {
+        if (!values.some((value) => equals(data, value))) out.push({ instancePath: path, keyword: 'enum', message: 'must be equal to one of the allowed values', params: { allowedValues: values } });
+      });
+    }
+    if (schema.not !== undefined) {
+      const valid = this.#validity(schema.not as Schema);
+      checks.push((data, path, out) => {
+        if (valid(data, path)) out.push({ instancePath: path, keyword: 'not', message: 'must NOT be valid', params: {} });
+      });
     }
     if (schema.if !== undefined && (schema.then !== undefined || schema.else !== undefined)) {
-      const clause = this.valid(schema.if as Schema, data, path) ? 'then' : 'else';
-      const branch = schema[clause] as Schema | undefined;
-      if (branch !== undefined) {
+      const condition = this.#validity(schema.if as Schema);
+      const then = schema.then === undefined ? undefined : this.schema(schema.then as Schema);
+      const otherwise = schema.else === undefined ? undefined : this.schema(schema.else as Schema);
+      checks.push((data, path, out) => {
+        const clause = condition(data, path) ? 'then' : 'else';
+        const branch = clause === 'then' ? then : otherwise;
+        if (branch === undefined) return;
         const before = out.length;
-        this.node(branch, data, path, out);
+        branch(data, path, out);
         if (out.length > before) out.push({ instancePath: path, keyword: 'if', message: `must match "${clause}" schema`, params: { failingKeyword: clause } });
-      }
+      });
     }
+    return checks;
   }
 
-  private group(type: string, schema: Schema, data: unknown, path: string, out: SchemaError[]): void {
-    const limit = (keyword: string, failed: boolean, message: string, params: Record<string, unknown> = { limit: schema[keyword] }) => {
-      if (schema[keyword] !== undefined && failed) out.push({ instancePath: path, keyword, message, params });
+  #groupChecks(type: string, schema: Schema): Check[] {
+    const checks: Check[] = [];
+    /** A bound keyword: `failed(data, limit)` says whether `data` breaks it. */
+    const limit = (keyword: string, failed: (data: never, limit: number) => boolean, message: (limit: number) => string, extra: Record<string, unknown> = {}) => {
+      const bound = schema[keyword];
+      if (bound === undefined) return;
+      const text = message(bound as number);
+      checks.push((data, path, out) => {
+        if (failed(data as never, bound as number)) out.push({ instancePath: path, keyword, message: text, params: { ...extra, limit: bound } });
+      });
     };
     switch (type) {
-      case 'number': {
-        const n = data as number;
-        limit('maximum', n > (schema.maximum as number), `must be <= ${String(schema.maximum)}`, { comparison: '<=', limit: schema.maximum });
-        limit('minimum', n < (schema.minimum as number), `must be >= ${String(schema.minimum)}`, { comparison: '>=', limit: schema.minimum });
-        return;
-      }
-      case 'string': {
-        const s = data as string;
-        const length = schema.maxLength !== undefined || schema.minLength !== undefined ? ucs2length(s) : 0;
-        limit('maxLength', length > (schema.maxLength as number), `must NOT have more than ${String(schema.maxLength)} characters`);
-        limit('minLength', length < (schema.minLength as number), `must NOT have fewer than ${String(schema.minLength)} characters`);
-        if (schema.pattern !== undefined && !this.pattern(schema.pattern as string).test(s)) {
-          out.push({ instancePath: path, keyword: 'pattern', message: `must match pattern "${String(schema.pattern)}"`, params: { pattern: schema.pattern } });
+      case 'number':
+        limit('maximum', (n: number, max) => n > max, (max) => `must be <= ${max}`, { comparison: '<=' });
+        limit('minimum', (n: number, min) => n < min, (min) => `must be >= ${min}`, { comparison: '>=' });
+        break;
+      case 'string':
+        limit('maxLength', (s: string, max) => s.length > max && ucs2length(s) > max, (max) => `must NOT have more than ${max} characters`);
+        // A string has at least half as many code points as UTF-16 units: count them only when that does not decide.
+        limit('minLength', (s: string, min) => s.length < min || (s.length < 2 * min && ucs2length(s) < min), (min) => `must NOT have fewer than ${min} characters`);
+        if (schema.pattern !== undefined) {
+          const source = schema.pattern as string;
+          const pattern = patternOf(source);
+          const message = `must match pattern "${source}"`;
+          checks.push((data, path, out) => {
+            if (!pattern.test(data as string)) out.push({ instancePath: path, keyword: 'pattern', message, params: { pattern: source } });
+          });
         }
         if (schema.format !== undefined) {
           const format = schema.format as string;
           if (!hasOwn.call(this.set.formats, format)) throw new Error(`unknown format "${format}"`);
-          if (!this.set.formats[format]!.test(s)) out.push({ instancePath: path, keyword: 'format', message: `must match format "${format}"`, params: { format } });
+          const test = this.set.formats[format]!;
+          const message = `must match format "${format}"`;
+          checks.push((data, path, out) => {
+            if (!test.test(data as string)) out.push({ instancePath: path, keyword: 'format', message, params: { format } });
+          });
         }
-        return;
-      }
+        break;
       case 'array': {
-        const items = data as unknown[];
-        limit('maxItems', items.length > (schema.maxItems as number), `must NOT have more than ${String(schema.maxItems)} items`);
-        limit('minItems', items.length < (schema.minItems as number), `must NOT have fewer than ${String(schema.minItems)} items`);
-        if (schema.items !== undefined) for (let i = 0; i < items.length; i++) this.node(schema.items as Schema, items[i], `${path}/${i}`, out);
-        if (schema.uniqueItems === true) this.unique(schema, items, path, out);
-        return;
+        limit('maxItems', (items: unknown[], max) => items.length > max, (max) => `must NOT have more than ${max} items`);
+        limit('minItems', (items: unknown[], min) => items.length < min, (min) => `must NOT have fewer than ${min} items`);
+        if (schema.items !== undefined) {
+          const item = this.schema(schema.items as Schema);
+          checks.push((data, path, out) => {
+            const items = data as unknown[];
+            for (let i = 0; i < items.length; i++) item(items[i], `${path}/${i}`, out);
+          });
+        }
+        if (schema.uniqueItems === true) checks.push(uniqueItems(schema.items as Schema | undefined));
+        break;
       }
       case 'object':
-        this.object(schema, data as Record<string, unknown>, path, out);
-        return;
+        this.#objectChecks(schema, checks);
+        break;
     }
+    return checks;
   }
 
-  private object(schema: Schema, object: Record<string, unknown>, path: string, out: SchemaError[]): void {
-    if (schema.maxProperties !== undefined || schema.minProperties !== undefined) {
-      const count = Object.keys(object).length;
-      if (count > (schema.maxProperties as number)) {
-        out.push({ instancePath: path, keyword: 'maxProperties', message: `must NOT have more than ${String(schema.maxProperties)} properties`, params: { limit: schema.maxProperties } });
-      }
-      if (count < (schema.minProperties as number)) {
-        out.push({ instancePath: path, keyword: 'minProperties', message: `must NOT have fewer than ${String(schema.minProperties)} properties`, params: { limit: schema.minProperties } });
-      }
-    }
-    for (const name of (schema.required as string[] | undefined) ?? []) {
-      if (!isPresent(object, name)) out.push({ instancePath: path, keyword: 'required', message: `must have required property '${name}'`, params: { missingProperty: name } });
+  #objectChecks(schema: Schema, checks: Check[]): void {
+    const count = (keyword: string, failed: (count: number, bound: number) => boolean, comparison: string) => {
+      const bound = schema[keyword];
+      if (bound === undefined) return;
+      const message = `must NOT have ${comparison} than ${String(bound)} properties`;
+      checks.push((data, path, out) => {
+        if (failed(Object.keys(data as object).length, bound as number)) out.push({ instancePath: path, keyword, message, params: { limit: bound } });
+      });
+    };
+    count('maxProperties', (n, max) => n > max, 'more');
+    count('minProperties', (n, min) => n < min, 'fewer');
+    const required = (schema.required as string[] | undefined) ?? [];
+    if (required.length > 0) {
+      const messages = required.map((name) => `must have required property '${name}'`);
+      checks.push((data, path, out) => {
+        const object = data as Record<string, unknown>;
+        for (let i = 0; i < required.length; i++) {
+          const name = required[i]!;
+          if (!isPresent(object, name)) out.push({ instancePath: path, keyword: 'required', message: messages[i]!, params: { missingProperty: name } });
+        }
+      });
     }
     const properties = (schema.properties ?? {}) as Record<string, Schema>;
     const additional = schema.additionalProperties;
     if (additional !== undefined && additional !== true) {
-      for (const key of Object.keys(object)) {
-        if (hasOwn.call(properties, key)) continue;
-        if (additional === false) out.push({ instancePath: path, keyword: 'additionalProperties', message: 'must NOT have additional properties', params: { additionalProperty: key } });
-        else this.node(additional as Schema, object[key], `${path}/${escapeSegment(key)}`, out);
-      }
+      const extra = additional === false ? undefined : this.schema(additional as Schema);
+      checks.push((data, path, out) => {
+        const object = data as Record<string, unknown>;
+        for (const key of Object.keys(object)) {
+          if (hasOwn.call(properties, key)) continue;
+          if (extra === undefined) out.push({ instancePath: path, keyword: 'additionalProperties', message: 'must NOT have additional properties', params: { additionalProperty: key } });
+          else extra(object[key], `${path}/${escapeSegment(key)}`, out);
+        }
+      });
     }
-    for (const name of Object.keys(properties)) {
-      if (isPresent(object, name)) this.node(properties[name]!, object[name], `${path}/${escapeSegment(name)}`, out);
+    const declared = Object.keys(properties).map((name) => ({ name, segment: `/${escapeSegment(name)}`, check: this.schema(properties[name]!) }));
+    if (declared.length > 0) {
+      checks.push((data, path, out) => {
+        const object = data as Record<string, unknown>;
+        for (const { name, segment, check } of declared) if (isPresent(object, name)) check(object[name], path + segment, out);
+      });
     }
   }
+}
 
-  /** ajv's uniqueItems: from the last item down, the first pair found is the one reported. */
-  private unique(schema: Schema, items: unknown[], path: string, out: SchemaError[]): void {
+/** ajv's uniqueItems: from the last item down, the first pair found is the one reported. */
+function uniqueItems(itemSchema: Schema | undefined): Check {
+  const itemTypes = itemSchema?.type === undefined ? [] : Array.isArray(itemSchema.type) ? (itemSchema.type as string[]) : [itemSchema.type as string];
+  const primitive = itemTypes.length > 0 && !itemTypes.some((t) => t === 'object' || t === 'array');
+  const tests = itemTypes.map(typeTest);
+  return (data, path, out) => {
+    const items = data as unknown[];
     const report = (i: number, j: number): void => {
       out.push({ instancePath: path, keyword: 'uniqueItems', message: `must NOT have duplicate items (items ## ${j} and ${i} are identical)`, params: { i, j } });
     };
-    const itemSchema = schema.items as Schema | undefined;
-    const itemTypes = itemSchema?.type === undefined ? [] : Array.isArray(itemSchema.type) ? (itemSchema.type as string[]) : [itemSchema.type as string];
-    if (itemTypes.length > 0 && !itemTypes.some((t) => t === 'object' || t === 'array')) {
+    if (primitive) {
       // Items of primitive types only: ajv keys an object by them (quirks included).
       const indices: Record<string, unknown> = {};
       for (let i = items.length; i--; ) {
         let item = items[i];
-        if (!itemTypes.some((type) => hasType(type, item))) continue;
+        if (!tests.some((test) => test(item))) continue;
         if (itemTypes.length > 1 && typeof item === 'string') item = `${item}_`;
         const seen = indices[item as string];
         if (typeof seen === 'number') return report(i, seen);
@@ -254,47 +353,18 @@ class Walk {
         if (same) return report(i, j);
       }
     }
-  }
-
-  private ref(ref: unknown, data: unknown, path: string, out: SchemaError[]): void {
-    const { schema, guard } = resolve(this.set, ref);
-    if (guard !== undefined && guard(data)) return;
-    this.node(schema, data, path, out);
-  }
-
-  private valid(schema: Schema, data: unknown, path: string): boolean {
-    const scratch: SchemaError[] = [];
-    this.node(schema, data, path, scratch);
-    return scratch.length === 0;
-  }
-
-  /** ajv compares a primitive constant with `===` and an object or a list deeply. */
-  private equals(data: unknown, value: unknown): boolean {
-    if (typeof value !== 'object' || value === null) return data === value;
-    try {
-      return equal(data, value);
-    } catch {
-      return false;
-    }
-  }
-
-  private pattern(source: string): RegExp {
-    let pattern = patterns.get(source);
-    if (pattern === undefined) {
-      pattern = new RegExp(source, 'u');
-      patterns.set(source, pattern);
-    }
-    return pattern;
-  }
+  };
 }
+
+const compilers = new WeakMap<SchemaSet, Compiler>();
 
 /** The errors of `data` under the definition `name`, as ajv would report them. */
 export function explain(set: SchemaSet, name: string, data: unknown): SchemaError[] {
+  let compiler = compilers.get(set);
+  if (compiler === undefined) compilers.set(set, (compiler = new Compiler(set)));
   const out: SchemaError[] = [];
-  let { schema } = resolve(set, `#/definitions/${name}`);
   // The caller's guard already said no: a root that only refers on is walked at its target rather
   // than guarded once more (the same errors, without checking the whole value twice).
-  while (schema.$ref !== undefined && Object.keys(schema).length === 1) schema = resolve(set, schema.$ref).schema;
-  new Walk(set).node(schema, data, '', out);
+  compiler.root(name)(data, '', out);
   return out;
 }
