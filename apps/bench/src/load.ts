@@ -20,7 +20,8 @@
 //    (TCP-level pause) while the customer's other tab keeps sending messages to the chat and the
 //    agent keeps updating a large chat property (pushed to every connection of the chat); 100 normal
 //    clients keep chatting meanwhile. Reported: the server's RSS before, at its peak and after, how
-//    many slow readers the server cut off with close code 1008, and the normal clients' latency.
+//    many slow readers the server cut off (1008 from a connection's cap, 1006 when the output budget
+//    terminated it), and the normal clients' latency.
 // C. The same, small, twice: the property made of 1-byte, then of 3-byte characters, to see whether
 //    maxUnsentBytes holds for multi-byte text.
 //
@@ -860,7 +861,10 @@ async function runSlowReadersOn(server: ServerProcess, config: SlowReaderConfig)
   const closes = await Promise.all(readers.map((reader) => Promise.race([reader.closed, sleep(5000).then((): RawClose | undefined => undefined)])));
   const closeCodes: Record<string, number> = {};
   for (const close of closes) tally(closeCodes, close === undefined ? 'still open' : `${close.code}${close.reason === '' ? '' : ` ${close.reason}`}`);
+  // 1008 when the per-connection cap closed it (the close frame waited behind the unread bytes),
+  // 1006 when the output budget cut it off (terminated: no close frame).
   const cutWith1008 = closes.filter((close) => close?.code === 1008).length;
+  const cutOff = closes.filter((close) => close?.code === 1008 || close?.code === 1006).length;
   const receivedWhilePaused = readers.reduce((n, r) => n + r.received, 0) - controlReceived;
 
   // What the store gained meanwhile (messages are kept; the property is replaced): an estimate.
@@ -868,7 +872,10 @@ async function runSlowReadersOn(server: ServerProcess, config: SlowReaderConfig)
   const agentMessages = Object.values(agentRun.messages).reduce((n, v) => n + v, 0);
   const storedBytes = senderAcked * (SENDER_TEXT_BYTES + 400) + agentMessages * 400;
   const controlGrowth = Math.max(0, control.peakRss - before.rss);
-  const capsBytes = SLOW_READERS * (DEFAULT_LIMITS.maxUnsentBytes + PROPERTY_BYTES + 1024);
+  // Each slow reader holds at most maxUnsentBytes and one frame; all of them together at most the
+  // output budget and one frame, and once a reader is cut off its bytes are garbage until the next
+  // collection, while the budget fills again: twice the budget.
+  const capsBytes = Math.min(SLOW_READERS * (DEFAULT_LIMITS.maxUnsentBytes + PROPERTY_BYTES + 1024), 2 * (DEFAULT_LIMITS.maxTotalUnsentBytes + PROPERTY_BYTES + 1024));
   const bound = controlGrowth + capsBytes + storedBytes;
   const senderRejections: Record<string, number> = {};
   for (const sender of senders) for (const s of sender.sends) if (s.outcome !== 'acked' && s.outcome !== 'pending') tally(senderRejections, s.outcome);
@@ -880,7 +887,7 @@ async function runSlowReadersOn(server: ServerProcess, config: SlowReaderConfig)
   return {
     slowReaders: SLOW_READERS,
     normalClients: SLOW_NORMAL_CLIENTS,
-    limits: { maxUnsentBytes: DEFAULT_LIMITS.maxUnsentBytes, heartbeatIntervalMs: DEFAULT_LIMITS.heartbeatIntervalMs },
+    limits: { maxUnsentBytes: DEFAULT_LIMITS.maxUnsentBytes, maxTotalUnsentBytes: DEFAULT_LIMITS.maxTotalUnsentBytes, heartbeatIntervalMs: DEFAULT_LIMITS.heartbeatIntervalMs },
     load: {
       propertyBytes: PROPERTY_BYTES,
       propertyChar: PROPERTY_CHAR,
@@ -922,6 +929,7 @@ async function runSlowReadersOn(server: ServerProcess, config: SlowReaderConfig)
     endedAtSeconds: distribution(endedAt.filter((t): t is number => t !== undefined).map((t) => t / 1000)),
     closeCodes,
     cutWith1008,
+    cutOff,
     receivedWhilePausedPerReaderMiB: +(receivedWhilePaused / Math.max(1, SLOW_READERS) / 1024 / 1024).toFixed(2),
     monitorFailures,
     normalDeliveryLatencyMs: { everybodyReading: distribution(controlNormal), slowReadersNotReading: distribution(slowNormal) },
@@ -1013,7 +1021,7 @@ if (a !== undefined) {
 }
 if (b !== undefined) {
   targets.push({
-    name: `slow readers: server memory growth bounded by the caps (growth with everybody reading + ${b.slowReaders} x (maxUnsentBytes + one frame) + stored messages)`,
+    name: `slow readers: server memory growth bounded by the caps (growth with everybody reading + the lesser of ${b.slowReaders} x (maxUnsentBytes + one frame) and 2 x (maxTotalUnsentBytes + one frame) + stored messages)`,
     met: b.growthBytes <= b.boundBytes,
     detail: `growth ${b.serverMemory.growthMiB} MiB (${b.serverMemory.growthPerSlowReaderMiB} MiB per slow reader), bound ${b.serverMemory.boundMiB} MiB (${b.serverMemory.controlGrowthMiB} + ${b.serverMemory.capsMiB} + ${b.serverMemory.storedBytesEstimateMiB})`,
   });
@@ -1023,9 +1031,9 @@ if (b !== undefined) {
     detail: `RSS ${b.serverMemory.beforeMiB} -> peak ${b.serverMemory.peakMiB} -> after ${b.serverMemory.afterMiB} MiB (growth ${b.serverMemory.growthMiB} MiB)`,
   });
   targets.push({
-    name: 'slow readers: every one cut off by the server with close code 1008',
-    met: b.cutWith1008 === b.slowReaders,
-    detail: `${b.cutWith1008} of ${b.slowReaders} got 1008; close codes: ${codes(b.closeCodes)}`,
+    name: 'slow readers: every one cut off by the server (1008 from its own cap, or 1006 when the output budget terminated it)',
+    met: b.cutOff === b.slowReaders,
+    detail: `${b.cutOff} of ${b.slowReaders} cut off (${b.cutWith1008} with 1008); close codes: ${codes(b.closeCodes)}`,
   });
 }
 if (c !== undefined) {
@@ -1093,7 +1101,7 @@ if (b !== undefined) {
     `| phases | ${b.controlSeconds} s with everybody reading, then ${b.fillSeconds} s with the slow readers not reading, then 6 s without load |`,
     `| server RSS before / peak with everybody reading / peak until the load stopped / peak (the slow readers reading again included) / after | ${b.serverMemory.beforeMiB} / ${b.serverMemory.controlPeakMiB} / ${b.serverMemory.peakNotReadingMiB} / **${b.serverMemory.peakMiB}** / ${b.serverMemory.afterMiB} MiB |`,
     `| growth (peak - before) | **${b.serverMemory.growthMiB} MiB**, ${b.serverMemory.growthPerSlowReaderMiB} MiB per slow reader |`,
-    `| bound from the caps: growth with everybody reading + ${b.slowReaders} x (maxUnsentBytes ${MiB(b.limits.maxUnsentBytes)} MiB + one frame) + stored messages | ${b.serverMemory.controlGrowthMiB} + ${b.serverMemory.capsMiB} + ${b.serverMemory.storedBytesEstimateMiB} = ${b.serverMemory.boundMiB} MiB |`,
+    `| bound from the caps: growth with everybody reading + the lesser of ${b.slowReaders} x (maxUnsentBytes ${MiB(b.limits.maxUnsentBytes)} MiB + one frame) and 2 x (maxTotalUnsentBytes ${MiB(b.limits.maxTotalUnsentBytes)} MiB + one frame: the bytes held, then the same as garbage once their reader is cut off, until the next collection) + stored messages | ${b.serverMemory.controlGrowthMiB} + ${b.serverMemory.capsMiB} + ${b.serverMemory.storedBytesEstimateMiB} = ${b.serverMemory.boundMiB} MiB |`,
     `| V8 heap used before / at the end of the load / after | ${b.serverMemory.heapUsedBeforeMiB} / ${b.serverMemory.heapUsedAtStopMiB} / ${b.serverMemory.heapUsedAfterMiB} MiB |`,
     `| slow readers ended by the server / seconds after they stopped reading p50 / max | ${b.endedByServer} of ${b.slowReaders} / ${b.endedAtSeconds.p50} / ${b.endedAtSeconds.max} s |`,
     `| bytes each slow reader found waiting (kernel buffers + server queue) | ${b.receivedWhilePausedPerReaderMiB} MiB |`,
@@ -1135,7 +1143,7 @@ md.push(
   '- **Agent -> customer.** Each agent message carries the time read right before its own `sendMessage` call (`performance.timeOrigin + performance.now()` in the server process); the latency is taken when the customer\'s `new_event` handler runs (same clock, other process). Messages carry a per-chat sequence number: a second live copy is a duplicate, a lower number than one already received live is a reorder. A message sent while the customer\'s link was down cannot be pushed; the client asks for the thread (`get_chat_threads`) on `connection_restored` and counts what it finds as "from history". Lost: sent (in the chat\'s stored history) but neither received live nor found in history after the drain.',
   '- **Customer -> agent.** Each customer message carries its sequence number and the time read right before its own `sendMessage` call. Acknowledged = the `send_event` promise resolved (latency taken then). At the end every chat\'s history is read over the admin API (what the agent sees): each acknowledged message must be there exactly once and the stored order must follow the send order; a rejected message may be there (the server may have handled it before the link dropped: counted apart, never as a loss) unless the SDK said "not sent". Every rejection is counted by its `SDKError` code; a promise still pending after the drain is "unsettled".',
   `- **Faults.** Every ${DROP_EVERY_MS} ms, ${DROP_COUNT} random customers have their sockets terminated by the server (\`POST /faults/drop\`: no close frame, the client sees 1006) until the last ${DROP_EVERY_MS / 2000} s of the run; the SDK reconnects on its own. After the run the bench waits (at most 20 s) until every request settled and every client is connected and caught up.`,
-  `- **Slow readers.** A raw WebSocket client on a TCP socket (\`apps/bench/src/raw-ws.ts\`) logs in with \`login\` and calls \`socket.pause()\`: Node stops reading once its stream buffer is full, the kernel buffers fill, then the server's \`bufferedAmount\`. The customer's second tab (SDK) starts the chat and sends to it; the agent updates a large chat property (replaced in the store, so the store does not grow with it) that the server pushes to every connection of the chat. The bench polls \`GET /customers\` every 250 ms: a slow customer down to one connection was ended by the server; its reader reads what waited (up to the close frame: code and reason recorded) 3 s later or when the load stops, whichever comes first (the server cuts a peer off 5 s after its close frame). The load stops when every slow reader is ended, or after ${SLOW_FILL_MAX_MS / 1000} s, and before the server's second heartbeat tick (which would end them for not answering pings). First ${CONTROL_MS / 1000} s of the same load with everybody reading: the server's growth then is the allowance for garbage and buffers of the load itself, and the latency of the normal clients then is the reference. Memory "after": 6 s after the load, two forced GCs.`,
+  `- **Slow readers.** A raw WebSocket client on a TCP socket (\`apps/bench/src/raw-ws.ts\`) logs in with \`login\` and calls \`socket.pause()\`: Node stops reading once its stream buffer is full, the kernel buffers fill, then the server's \`bufferedAmount\`. The customer's second tab (SDK) starts the chat and sends to it; the agent updates a large chat property (replaced in the store, so the store does not grow with it) that the server pushes to every connection of the chat. The bench polls \`GET /customers\` every 250 ms: a slow customer down to one connection was ended by the server; its reader reads what waited (up to the close frame: code and reason recorded; a reader the output budget cut off finds its socket closed without one, 1006) 3 s later or when the load stops, whichever comes first (the server cuts a peer off 5 s after its close frame). The load stops when every slow reader is ended, or after ${SLOW_FILL_MAX_MS / 1000} s, and before the server's second heartbeat tick (which would end them for not answering pings). First ${CONTROL_MS / 1000} s of the same load with everybody reading: the server's growth then is the allowance for garbage and buffers of the load itself, and the latency of the normal clients then is the reference. Memory "after": 6 s after the load, two forced GCs.`,
   `- **Multi-byte text (C).** The slow-reader set-up with ${MULTIBYTE_READERS} readers, run twice, the property made of 1-byte or 3-byte characters (same size in UTF-8): the bytes a reader finds waiting when it reads again show what \`maxUnsentBytes\` let the server queue.`,
   '- Figures from one run on a shared machine; rerun `npx --yes pnpm@10.34.8 bench` to refresh them. The bench exits 0 once the figures are written, whatever they are.',
   '',

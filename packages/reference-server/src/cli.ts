@@ -10,6 +10,7 @@ import { createReferenceServer, DEFAULT_LIMITS, type LimitName, type ReferenceSe
 const LIMIT_FLAGS: Record<LimitName, string> = {
   maxFrameBytes: 'max-frame-bytes',
   maxUnsentBytes: 'max-unsent-bytes',
+  maxTotalUnsentBytes: 'max-total-unsent-bytes',
   maxPendingRequests: 'max-pending-requests',
   maxConnectionsPerCustomer: 'max-connections-per-customer',
   maxUnauthenticatedConnections: 'max-unauthenticated-connections',
@@ -27,6 +28,7 @@ const USAGE = `usage: customer-chat-reference-server [--port <n>] [--admin-port 
 Limits (README: "Limits"):
   --max-frame-bytes <n>                  largest incoming frame; larger closes with 1009 (default ${DEFAULT_LIMITS.maxFrameBytes})
   --max-unsent-bytes <n>                 bytes a connection may leave unread; more closes it with 1008 (default ${DEFAULT_LIMITS.maxUnsentBytes})
+  --max-total-unsent-bytes <n>           bytes all connections may leave unread; more cuts off those holding the most (default ${DEFAULT_LIMITS.maxTotalUnsentBytes})
   --max-pending-requests <n>             requests waiting per connection; more: pending_requests_limit_reached (default ${DEFAULT_LIMITS.maxPendingRequests})
   --max-connections-per-customer <n>     more: too_many_connections (default ${DEFAULT_LIMITS.maxConnectionsPerCustomer})
   --max-unauthenticated-connections <n>  connections not logged in; more: too_many_unauthorized_connections (default ${DEFAULT_LIMITS.maxUnauthenticatedConnections})

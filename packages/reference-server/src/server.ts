@@ -32,6 +32,11 @@ export interface ReferenceServerOptions {
    * would take it past this closes the connection with code 1008 instead. Default 4 MiB.
    */
   maxUnsentBytes?: number;
+  /**
+   * The most bytes all connections together may have waiting to be sent; past it, the connections
+   * holding the most are cut off (closed with 1008 and terminated) until the rest fits. Default 32 MiB.
+   */
+  maxTotalUnsentBytes?: number;
   /** The most requests of one connection waiting for their answer; more are answered `pending_requests_limit_reached`. Default 100. */
   maxPendingRequests?: number;
   /** The most connections one customer may have logged in; the next login ends its connection with `too_many_connections`. Default 16. */
@@ -99,6 +104,7 @@ const LICENSE_PARAM: (typeof channel.query)[number] = 'licenseId';
 export const DEFAULT_LIMITS = {
   maxFrameBytes: 64 * 1024,
   maxUnsentBytes: 4 * 1024 * 1024,
+  maxTotalUnsentBytes: 16 * 1024 * 1024,
   maxPendingRequests: 100,
   maxConnectionsPerCustomer: 16,
   maxUnauthenticatedConnections: 1000,
@@ -181,6 +187,7 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   const adminPort = options.adminPort ?? (port === 0 ? 0 : port + 1);
   const maxFrameBytes = limitOf(options, 'maxFrameBytes');
   const maxUnsentBytes = limitOf(options, 'maxUnsentBytes');
+  const maxTotalUnsentBytes = limitOf(options, 'maxTotalUnsentBytes');
   const maxPendingRequests = limitOf(options, 'maxPendingRequests');
   const maxConnectionsPerCustomer = limitOf(options, 'maxConnectionsPerCustomer');
   const maxUnauthenticatedConnections = limitOf(options, 'maxUnauthenticatedConnections');
@@ -198,6 +205,7 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   const violations: OutgoingViolation[] = [];
   const sessions = new SessionRegistry(store, {
     maxUnsentBytes,
+    maxTotalUnsentBytes,
     validateOutgoing: options.validateOutgoing ?? false,
     onViolation(violation) {
       violations.push(violation);

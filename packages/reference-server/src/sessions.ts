@@ -1,8 +1,9 @@
 // The open connections and everything the server writes to them. All outgoing frames are built
 // with the generated `frames` encoders and, with `validateOutgoing`, checked against the spec with
 // the generated `outgoingFrameValidators` before they leave. Every write goes through one gate that
-// enforces `maxUnsentBytes` (a connection that does not read is closed with 1008), and every
-// connection the server ends leaves the registry at once, so nothing more is written to it.
+// enforces `maxUnsentBytes` (a connection that does not read is closed with 1008) and, over all
+// connections, `maxTotalUnsentBytes` (past it, the connections holding the most are cut off), and
+// every connection the server ends leaves the registry at once, so nothing more is written to it.
 import { WebSocket } from 'ws';
 import type { Validation } from '@customer-chat/validators';
 import {
@@ -60,6 +61,8 @@ export interface SessionRegistryOptions {
   onViolation(violation: OutgoingViolation): void;
   /** The most bytes a connection may have waiting to be sent before it is closed as too slow. */
   maxUnsentBytes: number;
+  /** The most bytes all connections together may have waiting; past it the ones holding the most are cut off. */
+  maxTotalUnsentBytes: number;
 }
 
 type OutgoingKey = keyof typeof outgoingFrameValidators;
@@ -72,6 +75,16 @@ export class SessionRegistry {
   readonly #byCustomer = new Map<string, Set<Session>>();
   #unauthenticated = 0;
   #nextId = 1;
+  /**
+   * Sockets the server closed gracefully that may still hold unsent bytes (the close frame waits
+   * behind them): they count against the output budget until they are gone, and go first when it is spent.
+   */
+  readonly #closing = new Set<WebSocket>();
+  /**
+   * At least the bytes waiting over all connections: every send adds its size; bytes drain without
+   * telling, so when this passes the budget the real total is counted again.
+   */
+  #tally = 0;
 
   constructor(store: ChatStore, options: SessionRegistryOptions) {
     this.#store = store;
@@ -176,16 +189,21 @@ export class SessionRegistry {
     payload: PushPayloads[A],
     options: { about?: readonly string[]; except?: Session; introduceAgain?: boolean } = {},
   ): void {
-    for (const session of this.ofChat(chatId)) {
-      if (session === options.except) continue;
+    const sessions = this.ofChat(chatId).filter((session) => session !== options.except);
+    if (sessions.length === 0) return;
+    const bytes = this.#encode(frames.push(action, payload), `push_${action}`);
+    for (const session of sessions) {
       this.introduce(session, options.about ?? [], options.introduceAgain ?? false);
-      this.push(session, action, payload);
+      if (session.open) this.#send(session, bytes);
     }
   }
 
   /** Pushes to every connection of a customer, except `except`. */
   pushToCustomer<A extends PushAction>(customerId: string, action: A, payload: PushPayloads[A], except?: Session): void {
-    for (const session of this.ofCustomer(customerId)) if (session !== except) this.push(session, action, payload);
+    const sessions = this.ofCustomer(customerId).filter((session) => session !== except);
+    if (sessions.length === 0) return;
+    const bytes = this.#encode(frames.push(action, payload), `push_${action}`);
+    for (const session of sessions) if (session.open) this.#send(session, bytes);
   }
 
   /** Sends `user_data` for each user the connection has not met (or for all of them with `again`). */
@@ -203,8 +221,9 @@ export class SessionRegistry {
   announceUserChange(userId: string, except?: Session): void {
     const user = this.#store.user(userId);
     if (user === undefined) return;
+    let bytes: Buffer | undefined;
     for (const session of this.#sessions) {
-      if (session !== except && session.knownUsers.has(userId)) this.#write(session, frames.push('user_data', user), 'push_user_data');
+      if (session !== except && session.knownUsers.has(userId)) this.#send(session, (bytes ??= this.#encode(frames.push('user_data', user), 'push_user_data')));
     }
   }
 
@@ -244,7 +263,8 @@ export class SessionRegistry {
   /** Sends text as is, unchecked (fault injection: malformed frames); returns to how many connections. */
   sendRaw(customerId: string, text: string): number {
     let sent = 0;
-    for (const session of this.ofCustomer(customerId)) if (this.#send(session, text)) sent += 1;
+    const bytes = Buffer.from(text, 'utf8');
+    for (const session of this.ofCustomer(customerId)) if (this.#send(session, bytes)) sent += 1;
     return sent;
   }
 
@@ -258,6 +278,17 @@ export class SessionRegistry {
   }
 
   #write(session: Session, frame: object, key: OutgoingKey): void {
+    const bytes = this.#encode(frame, key);
+    if (session.open) this.#send(session, bytes);
+  }
+
+  /**
+   * A frame as the bytes that go out, checked against the spec first with `validateOutgoing`. Sent
+   * as UTF-8 bytes (a text frame all the same): Node counts a queued string by its characters, so
+   * `bufferedAmount` would undercount text outside ASCII up to three times. A frame pushed to many
+   * connections is encoded once, and they all queue the same bytes.
+   */
+  #encode(frame: object, key: OutgoingKey): Buffer {
     if (this.#options.validateOutgoing) {
       const validate = outgoingFrameValidators[key] as (frame: unknown) => Validation<unknown>;
       const result = validate(frame);
@@ -267,8 +298,7 @@ export class SessionRegistry {
         throw new OutgoingFrameError(violation);
       }
     }
-    if (!session.open) return;
-    this.#send(session, JSON.stringify(frame));
+    return Buffer.from(JSON.stringify(frame), 'utf8');
   }
 
   /**
@@ -277,19 +307,52 @@ export class SessionRegistry {
    * message would take them past `maxUnsentBytes`, the connection is closed with 1008 instead and
    * nothing more is written to it. A message on an empty queue always goes, however large.
    */
-  #send(session: Session, text: string): boolean {
+  #send(session: Session, bytes: Buffer): boolean {
     if (!session.open || session.socket.readyState !== WebSocket.OPEN) return false;
-    // Sent as UTF-8 bytes (a text frame all the same): Node counts a queued string by its
-    // characters, so `bufferedAmount` would undercount text outside ASCII up to three times.
-    const bytes = Buffer.from(text, 'utf8');
     const unsent = session.socket.bufferedAmount;
     const max = this.#options.maxUnsentBytes;
     if (unsent > 0 && unsent + bytes.length > max) {
       this.#close(session, SLOW_CONSUMER_CLOSE_CODE, `too slow: more than ${max} bytes waiting to be sent`, false);
       return false;
     }
+    this.#tally += bytes.length;
+    if (this.#tally > this.#options.maxTotalUnsentBytes) {
+      this.#enforceBudget(bytes.length);
+      if (!session.open) return false;
+    }
     session.socket.send(bytes, { binary: false }, ignoreSendError);
     return true;
+  }
+
+  /**
+   * The output budget: counts the bytes waiting over every connection (and the sockets still
+   * closing) plus `incoming`, and while that passes `maxTotalUnsentBytes`, cuts off first the
+   * sockets already closing, then the connection holding the most. Those are terminated, not
+   * closed: a close frame would wait behind the bytes they are not reading, and the memory must
+   * come back now. A frame alone larger than the budget still goes to a connection that keeps up.
+   */
+  #enforceBudget(incoming: number): void {
+    const budget = this.#options.maxTotalUnsentBytes;
+    let total = incoming;
+    for (const session of this.#sessions) total += session.socket.bufferedAmount;
+    for (const socket of this.#closing) total += socket.bufferedAmount;
+    for (const socket of this.#closing) {
+      if (total <= budget) break;
+      total -= socket.bufferedAmount;
+      this.#closing.delete(socket);
+      socket.terminate();
+    }
+    while (total > budget) {
+      let victim: Session | undefined;
+      for (const session of this.#sessions) {
+        if (session.socket.bufferedAmount > (victim?.socket.bufferedAmount ?? 0)) victim = session;
+      }
+      if (victim === undefined) break;
+      const held = victim.socket.bufferedAmount;
+      total -= held;
+      this.#close(victim, SLOW_CONSUMER_CLOSE_CODE, `too slow: the server's output budget of ${budget} bytes is spent, ${held} of them waiting for this connection`, true);
+    }
+    this.#tally = total;
   }
 
   /**
@@ -300,8 +363,17 @@ export class SessionRegistry {
   #close(session: Session, code: number, reason: string, terminate: boolean): void {
     if (!session.open) return;
     this.remove(session);
-    if (session.socket.readyState === WebSocket.OPEN) session.socket.close(code, reason);
-    if (terminate) session.socket.terminate();
+    const { socket } = session;
+    if (socket.readyState === WebSocket.OPEN) socket.close(code, reason);
+    if (terminate) {
+      socket.terminate();
+      return;
+    }
+    // Until the peer reads what was queued and answers the close frame, the bytes stay held.
+    if (socket.bufferedAmount > 0) {
+      this.#closing.add(socket);
+      socket.once('close', () => this.#closing.delete(socket));
+    }
   }
 }
 

@@ -137,6 +137,46 @@ describe('unsent bytes per connection', () => {
   });
 });
 
+describe('unsent bytes over all connections', () => {
+  const BUDGET = 256 * 1024;
+  // A per-connection cap the test never comes near: what cuts the slow readers off is the budget.
+  const h = useServer({ maxUnsentBytes: 64 * 1024 * 1024, maxTotalUnsentBytes: BUDGET });
+
+  it('cuts off the connections holding the most once all of them together pass maxTotalUnsentBytes; readers go on', async () => {
+    const slow = [await h.customer(), await h.customer(), await h.customer()];
+    const reader = await h.customer();
+    for (const { client } of slow) h.allowInvalid(client);
+    h.allowInvalid(reader.client);
+    for (const { client } of slow) (client.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    const chunk = 'z'.repeat(8 * 1024);
+    let rounds = 0;
+    // Each slow reader in turn, then the reader (the kernel takes a few MiB per socket first).
+    for (; rounds < 4000 && slow.some(({ customerId }) => h.server.connections(customerId) === 1); rounds++) {
+      for (const { customerId } of slow) h.server.faults.sendRaw(customerId, chunk);
+      h.server.faults.sendRaw(reader.customerId, chunk);
+      if (rounds % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Every slow reader was cut off, far below its own cap; the reader kept up and stays.
+    for (const { customerId } of slow) expect(h.server.connections(customerId)).toBe(0);
+    expect(rounds * chunk.length).toBeLessThan(32 * 1024 * 1024);
+    expect(h.server.connections(reader.customerId)).toBe(1);
+    await until(() => reader.client.texts.filter((text) => text === chunk).length === rounds, 'every chunk at the reader');
+    expect((await reader.client.call('get_chats_summary', {})).totalChats).toBe(0);
+    // Cut off at once: reading again, a slow reader finds its socket gone without a close handshake.
+    for (const { client } of slow) (client.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+    for (const { client } of slow) expect((await client.closed).code).toBe(1006);
+  });
+
+  it('lets one frame larger than the budget go to a connection that keeps up', async () => {
+    const { client, customerId } = await h.customer();
+    h.allowInvalid(client);
+    const big = 'w'.repeat(BUDGET * 2);
+    expect(h.server.faults.sendRaw(customerId, big)).toBe(1);
+    await until(() => client.texts.includes(big), 'the large frame');
+    expect(h.server.connections(customerId)).toBe(1);
+  });
+});
+
 describe('connections per customer', () => {
   const h = useServer({ maxConnectionsPerCustomer: 2 });
 
@@ -192,6 +232,7 @@ describe('limit options', () => {
     expect(DEFAULT_LIMITS).toEqual({
       maxFrameBytes: 65_536,
       maxUnsentBytes: 4_194_304,
+      maxTotalUnsentBytes: 16_777_216,
       maxPendingRequests: 100,
       maxConnectionsPerCustomer: 16,
       maxUnauthenticatedConnections: 1000,
@@ -204,6 +245,7 @@ describe('limit options', () => {
   it.each([
     [{ maxPendingRequests: 0 }],
     [{ maxUnsentBytes: -1 }],
+    [{ maxTotalUnsentBytes: 0 }],
     [{ maxConnectionsPerCustomer: 1.5 }],
     [{ maxUnauthenticatedConnections: Number.NaN }],
     [{ heartbeatIntervalMs: -1 }],
