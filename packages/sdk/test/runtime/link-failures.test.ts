@@ -385,8 +385,8 @@ describe('a handshake the server refuses', () => {
     const client = makeClient({ autoConnect: false });
     const seen = record(client);
     const connected = client.connect();
-    // Between attempts the client waits in `reconnecting` (during one it is `connecting`).
-    await until(() => toy.server.attempts >= 3 && client.state === 'reconnecting');
+    // Three refusals seen, each followed by a retry (the state stays `reconnecting` through them).
+    await until(() => seen.filter(([name]) => name === 'error').length >= 3 && client.state === 'reconnecting');
     toy.server.helloError = undefined;
     await connected;
     expect(seen.map(([name]) => name).filter((name) => name !== 'error')).toEqual(['note', 'up']);
