@@ -3,7 +3,40 @@
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { appendPointer } from '@customer-chat/spec-loader/json-pointer';
 import type { ProblemCollector } from './problems.js';
-import type { ClientLifecycle, FrameConstants, JsonSchema, MessageModel, RequestOperationModel } from './types.js';
+import type { ClientLifecycle, ClientPolicy, FrameConstants, JsonSchema, MessageModel, RequestOperationModel } from './types.js';
+
+/** Each policy value: where it is, and the range it must be in. */
+const POLICY_FIELDS: Array<{ path: string[]; min: number; max: number; whole: boolean }> = [
+  { path: ['requestTimeoutMs'], min: 1, max: 2 ** 31 - 1, whole: true },
+  { path: ['handshakeTimeoutMs'], min: 1, max: 2 ** 31 - 1, whole: true },
+  { path: ['reconnect', 'initialDelayMs'], min: 0, max: 2 ** 31 - 1, whole: true },
+  { path: ['reconnect', 'maxDelayMs'], min: 0, max: 2 ** 31 - 1, whole: true },
+  { path: ['reconnect', 'factor'], min: 1, max: 100, whole: false },
+  { path: ['reconnect', 'jitter'], min: 0, max: 1, whole: false },
+  { path: ['reconnect', 'minUptimeForResetMs'], min: 0, max: 2 ** 31 - 1, whole: true },
+];
+
+/** The policy, every value checked (a problem at its pointer otherwise); undefined when absent. */
+function readPolicy(raw: unknown, pointer: string, problems: ProblemCollector): ClientPolicy | undefined {
+  if (raw === undefined) return undefined;
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(raw)) {
+    problems.add(pointer, 'policy must be an object');
+    return undefined;
+  }
+  const known = new Set(['requestTimeoutMs', 'handshakeTimeoutMs', 'reconnect']);
+  for (const key of Object.keys(raw)) if (!known.has(key)) problems.add(appendPointer(pointer, key), `unknown policy "${key}" (known: ${[...known].join(', ')})`);
+  const reconnectKeys = new Set(POLICY_FIELDS.filter((f) => f.path.length === 2).map((f) => f.path[1]!));
+  if (isObject(raw.reconnect)) {
+    for (const key of Object.keys(raw.reconnect)) if (!reconnectKeys.has(key)) problems.add(appendPointer(pointer, 'reconnect', key), `unknown reconnect policy "${key}" (known: ${[...reconnectKeys].join(', ')})`);
+  } else problems.add(appendPointer(pointer, 'reconnect'), 'reconnect must be an object');
+  for (const field of POLICY_FIELDS) {
+    const value = field.path.reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), raw);
+    const ok = typeof value === 'number' && Number.isFinite(value) && value >= field.min && value <= field.max && (!field.whole || Number.isInteger(value));
+    if (!ok) problems.add(appendPointer(pointer, ...field.path), `must be a ${field.whole ? 'whole ' : ''}number from ${field.min} to ${field.max}, not ${JSON.stringify(value)}`);
+  }
+  return raw as unknown as ClientPolicy;
+}
 
 export function readLifecycle(
   document: AsyncAPIDocumentInterface,
@@ -14,10 +47,15 @@ export function readLifecycle(
 ): ClientLifecycle | undefined {
   const pointer = '/x-client-lifecycle';
   const rawLifecycle = structuredClone(document.extensions().get('x-client-lifecycle')?.value<Partial<ClientLifecycle>>());
-  const empty: ClientLifecycle = { login: { operation: '', tokenArgument: '' }, ready: { operation: '' }, events: { connected: '', restored: '', lost: '', disconnected: '' } };
+  const empty: ClientLifecycle = { login: { operation: '', tokenArgument: '' }, ready: { operation: '' }, events: { connected: '', restored: '', lost: '', disconnected: '' }, policy: undefined };
   // Optional: only the client emitters need it, and they fail without it.
   if (!rawLifecycle) return undefined;
-  const lifecycle: ClientLifecycle = { ...empty, ...rawLifecycle, events: { ...empty.events, ...rawLifecycle.events } } as ClientLifecycle;
+  const lifecycle: ClientLifecycle = {
+    ...empty,
+    ...rawLifecycle,
+    events: { ...empty.events, ...rawLifecycle.events },
+    policy: readPolicy(rawLifecycle.policy, appendPointer(pointer, 'policy'), problems),
+  } as ClientLifecycle;
   for (const step of ['login', 'ready'] as const) {
     const request = requests.find((r) => r.id === lifecycle[step]?.operation);
     if (!request) {

@@ -87,6 +87,15 @@ export interface ClientLifecycle {
   /** Request sent next; its result is the payload of the connected / restored events. */
   ready: { operation: string };
   events: { connected: string; restored: string; lost: string; disconnected: string };
+  /** How a client waits and retries (`policy`); undefined when the document leaves it to the client. */
+  policy: ClientPolicy | undefined;
+}
+
+/** Timing policy of the client (`x-client-lifecycle.policy`), in milliseconds. */
+export interface ClientPolicy {
+  requestTimeoutMs: number;
+  handshakeTimeoutMs: number;
+  reconnect: { initialDelayMs: number; maxDelayMs: number; factor: number; jitter: number; minUptimeForResetMs: number };
 }
 
 /** The header fields with a fixed value (`const`) for each kind of wire frame: how frames are told apart. */

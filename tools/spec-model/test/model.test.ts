@@ -107,6 +107,7 @@ describe('the model of spec/asyncapi.yaml', () => {
       login: { operation: 'login', tokenArgument: 'token' },
       ready: { operation: 'getChatsSummary' },
       events: { connected: 'connected', restored: 'connection_restored', lost: 'connection_lost', disconnected: 'disconnected' },
+      policy: expect.objectContaining({ requestTimeoutMs: expect.any(Number) }),
     });
     expect(spec.catalogueSchemas).toEqual({ errorType: 'ErrorType', clientErrorCode: 'ClientErrorCode', disconnectionReason: 'DisconnectionReason' });
     for (const type of spec.errorTypes) expect(spec.clientErrorCodes.map((c) => c.value)).toContain(type.clientCode);

@@ -185,6 +185,37 @@ function disconnectionReasons(context: PageContext): Block[] {
   ];
 }
 
+/** The client's timing policy (`x-client-lifecycle.policy`): what every client should wait and retry by. */
+function timingPolicy(context: PageContext): Block[] {
+  const policy = context.model.lifecycle?.policy;
+  if (policy === undefined) return [];
+  const { reconnect } = policy;
+  const ms = (value: number) => `${value.toLocaleString('en-US')} ms`;
+  const rows: Array<[string, string, string]> = [
+    ['requestTimeoutMs', ms(policy.requestTimeoutMs), 'how long a request waits for its response'],
+    ['handshakeTimeoutMs', ms(policy.handshakeTimeoutMs), 'how long one connection attempt (socket open, login, ready request) may take before it is abandoned and retried'],
+    ['reconnect.initialDelayMs', ms(reconnect.initialDelayMs), 'the first retry\u2019s delay'],
+    ['reconnect.factor', String(reconnect.factor), 'each next delay is this many times longer\u2026'],
+    ['reconnect.maxDelayMs', ms(reconnect.maxDelayMs), '\u2026up to this'],
+    ['reconnect.jitter', String(reconnect.jitter), 'the share of each delay that is random (scaled by a factor in [1 \u2212 jitter, 1]), so clients dropped together do not come back in step'],
+    ['reconnect.minUptimeForResetMs', ms(reconnect.minUptimeForResetMs), 'how long a session must have lasted for the delays to start over when it ends: a server that accepts and drops at once gets growing delays'],
+  ];
+  return [
+    { kind: 'heading', level: 2, id: 'timing-policy', content: ['Timing policy'] },
+    {
+      kind: 'paragraph',
+      content: ['How a client waits and retries, so every client of the protocol behaves alike towards a server (', { code: 'x-client-lifecycle.policy' }, '). The SDK takes these as its defaults; each is an option there.'],
+    },
+    {
+      kind: 'table',
+      className: 'catalogue',
+      label: 'Timing policy',
+      head: ['policy', 'value', 'meaning'],
+      rows: rows.map(([name, value, meaning]): TableRow => ({ id: `policy-${name}`, cells: [{ content: [name], code: true }, { content: [value] }, { content: [meaning] }] })),
+    },
+  ];
+}
+
 export function protocolPage(context: PageContext): Page {
   const { model } = context;
   const { sections } = descriptionSections(context);
@@ -204,6 +235,7 @@ export function protocolPage(context: PageContext): Page {
       ...errorCatalogue(context),
       ...clientErrorCodes(context),
       ...disconnectionReasons(context),
+      ...timingPolicy(context),
       { kind: 'heading', level: 2, id: 'handling-errors', content: ['Handling errors'] },
       {
         kind: 'paragraph',

@@ -125,6 +125,7 @@ export const protocol: ProtocolDescription = {
     login: { operation: 'login', tokenArgument: 'token' },
     ready: { operation: 'getChatsSummary' },
     events: { connected: 'connected', restored: 'connection_restored', lost: 'connection_lost', disconnected: 'disconnected' },
+    policy: { requestTimeoutMs: 15000, handshakeTimeoutMs: 10000, reconnect: { initialDelayMs: 500, maxDelayMs: 30000, factor: 2, jitter: 0.5, minUptimeForResetMs: 5000 } },
   },
   socketUrl(base, query) {
     const url = new URL('v1/customer', base.endsWith('/') ? base : `${base}/`);

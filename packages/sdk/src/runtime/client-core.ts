@@ -25,6 +25,11 @@ function notSent(why: string, details?: unknown): SDKError {
   return new SDKError(RuntimeErrorCodes.CONNECTION_LOST, `not sent: ${why}`, { details: { ...(details as object | undefined), sent: false } });
 }
 
+/** The entries of `options` that are not undefined (an option left undefined takes its default). */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 /** An option's value, or INVALID_ARGS when it is not `ok`. */
 function option<T>(name: string, value: T, ok: boolean): T {
   if (!ok) throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid ${name}: ${String(value)}`);
@@ -46,18 +51,19 @@ export interface ClientOptions {
   getToken: () => string | Promise<string>;
   /** A WebSocket class (browser-native or `ws`); default `globalThis.WebSocket`. */
   WebSocket?: WebSocketConstructor | undefined;
-  /** How long a request waits for its response, in ms (default 15 000). */
+  /** How long a request waits for its response, in ms (default: the protocol's policy, `requestTimeoutMs`). */
   requestTimeout?: number | undefined;
-  /** Reconnection back-off (defaults: 500 ms doubling up to 30 s, jitter 0.5), or `false` for none. */
+  /** Reconnection back-off (defaults: the protocol's policy, `reconnect`), or `false` for none. */
   reconnect?: boolean | ReconnectOptions | undefined;
   /**
-   * How long one connection attempt (socket open, login, ready request) may take, in ms (default
-   * 10 000); past it the attempt is abandoned and retried with back-off.
+   * How long one connection attempt (socket open, login, ready request) may take, in ms (default:
+   * the protocol's policy, `handshakeTimeoutMs`); past it the attempt is abandoned and retried with back-off.
    */
   handshakeTimeout?: number | undefined;
   /**
    * How long a session must have lasted for the back-off to start over when it ends, in ms
-   * (default 5 000): a server that accepts and drops at once gets growing delays.
+   * (default: the protocol's policy, `reconnect.minUptimeForResetMs`): a server that accepts and
+   * drops at once gets growing delays.
    */
   minUptimeForBackoffReset?: number | undefined;
   /**
@@ -110,12 +116,14 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     if (typeof options.getToken !== 'function') {
       throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, '`getToken` must be a function giving the access token');
     }
-    const requestTimeout = options.requestTimeout ?? 15_000;
+    // The protocol's policy gives the defaults; these are the runtime's own when it gives none.
+    const policy = protocol.lifecycle.policy;
+    const requestTimeout = options.requestTimeout ?? policy?.requestTimeoutMs ?? 15_000;
     option('requestTimeout', requestTimeout, requestTimeout > 0);
     // At most 2^31 - 1 ms, the longest delay setTimeout takes.
-    const handshakeTimeout = options.handshakeTimeout ?? 10_000;
+    const handshakeTimeout = options.handshakeTimeout ?? policy?.handshakeTimeoutMs ?? 10_000;
     option('handshakeTimeout', handshakeTimeout, handshakeTimeout > 0 && handshakeTimeout < 2 ** 31);
-    const minUptimeForBackoffReset = options.minUptimeForBackoffReset ?? 5_000;
+    const minUptimeForBackoffReset = options.minUptimeForBackoffReset ?? policy?.reconnect.minUptimeForResetMs ?? 5_000;
     option('minUptimeForBackoffReset', minUptimeForBackoffReset, minUptimeForBackoffReset >= 0 && minUptimeForBackoffReset < Infinity);
     const max = options.offlineQueue?.max as number;
     this.#offlineQueue = options.offlineQueue && { max: option('offlineQueue.max', max, Number.isInteger(max) && max >= 1) };
@@ -125,7 +133,9 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     this.#checks = new Checks(protocol, options.validate ?? true);
     this.#loginArguments = options.loginArguments ?? {};
     const reconnect = options.reconnect ?? true;
-    const backoff = reconnect === false ? undefined : createBackoff(reconnect === true ? {} : reconnect);
+    const retry = policy?.reconnect;
+    const defaults = retry === undefined ? {} : { initialDelay: retry.initialDelayMs, maxDelay: retry.maxDelayMs, factor: retry.factor, jitter: retry.jitter };
+    const backoff = reconnect === false ? undefined : createBackoff(reconnect === true ? defaults : { ...defaults, ...definedOnly(reconnect) });
     this.#emitter = new Emitter({
       onListenerError: (error, name) => {
         // A throwing `error` listener has nowhere left to report to: dropped, never looped.

@@ -70,6 +70,12 @@ export interface ProtocolDescription {
     login: { operation: string; tokenArgument: string };
     ready: { operation: string };
     events: { connected: string; restored: string; lost: string; disconnected: string };
+    /** The protocol's timing policy: the client's defaults (each an option of the client). */
+    policy?: {
+      requestTimeoutMs: number;
+      handshakeTimeoutMs: number;
+      reconnect: { initialDelayMs: number; maxDelayMs: number; factor: number; jitter: number; minUptimeForResetMs: number };
+    };
   };
   /** The socket address for a server base URL and the connection options (adds path and query). */
   socketUrl(base: string, query: Readonly<Record<string, string>>): string;

@@ -481,3 +481,39 @@ describe('ClientCore disconnect, destroy and streams', () => {
     expect(names).toEqual(['note', 'up']);
   });
 });
+
+describe("the protocol's timing policy", () => {
+  const policy = { requestTimeoutMs: 50, handshakeTimeoutMs: 5000, reconnect: { initialDelayMs: 30, maxDelayMs: 1000, factor: 3, jitter: 0, minUptimeForResetMs: 0 } };
+  const withPolicy = { ...toyProtocol, lifecycle: { ...toyProtocol.lifecycle, policy } };
+  const clients: ClientCore<ToyEvents, ToyRequests>[] = [];
+  const make = (options: Partial<ClientOptions> = {}) => {
+    const client = new ClientCore<ToyEvents, ToyRequests>(withPolicy, {
+      url: toy.server.url,
+      getToken: () => 'secret',
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      ...options,
+    });
+    clients.push(client);
+    return client;
+  };
+  const rejection = (promise: Promise<unknown>) => promise.then(() => expect.unreachable('resolved'), (error: unknown) => error as SDKError);
+
+  it('gives the defaults: the request timeout, and the back-off of the reconnection', async () => {
+    const delays: Array<[number, number]> = [];
+    const client = make({ reconnect: { onRetryScheduled: (ms, attempt) => delays.push([ms, attempt]) } });
+    await client.connect();
+    expect(await rejection(client.request('slow', { ms: 150 }))).toMatchObject({ code: 'REQUEST_TIMEOUT', message: 'no response within 50 ms' });
+    toy.server.sockets.at(-1)!.terminate();
+    await until(() => delays.length > 0);
+    // initialDelayMs, jitter 0: exactly 30 ms for the first retry.
+    expect(delays[0]).toEqual([30, 1]);
+    for (const c of clients.splice(0)) c.destroy();
+  });
+
+  it('gives way to an option', async () => {
+    const client = make({ requestTimeout: 90 });
+    await client.connect();
+    expect(await rejection(client.request('slow', { ms: 200 }))).toMatchObject({ code: 'REQUEST_TIMEOUT', message: 'no response within 90 ms' });
+    for (const c of clients.splice(0)) c.destroy();
+  });
+});

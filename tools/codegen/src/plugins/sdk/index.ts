@@ -91,6 +91,11 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
       file.print('ready: { operation: ', literal(lifecycle.ready.operation), ' },');
       const e = lifecycle.events;
       file.print('events: { connected: ', literal(e.connected), ', restored: ', literal(e.restored), ', lost: ', literal(e.lost), ', disconnected: ', literal(e.disconnected), ' },');
+      const policy = lifecycle.policy;
+      if (policy !== undefined) {
+        const r = policy.reconnect;
+        file.print('policy: { requestTimeoutMs: ', String(policy.requestTimeoutMs), ', handshakeTimeoutMs: ', String(policy.handshakeTimeoutMs), ', reconnect: { initialDelayMs: ', String(r.initialDelayMs), ', maxDelayMs: ', String(r.maxDelayMs), ', factor: ', String(r.factor), ', jitter: ', String(r.jitter), ', minUptimeForResetMs: ', String(r.minUptimeForResetMs), ' } },');
+      }
     }, '},');
     file.block('socketUrl(base, query) {', () => {
       file.print('const url = new URL(', literal(model.channel.address.replace(/^\//, '')), ", base.endsWith('/') ? base : `${base}/`);");

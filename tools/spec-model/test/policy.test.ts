@@ -1,0 +1,48 @@
+// The client's timing policy (`x-client-lifecycle.policy`): read from the spec, every value checked,
+// a wrong one reported at its pointer and line.
+import { readFile } from 'node:fs/promises';
+import { SpecError } from '@customer-chat/spec-loader';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokenCopies, position, replaceOnce, type BrokenCopies } from '../src/testing/broken-copies.js';
+import { loadModel, SPEC_FILE } from '../src/index.js';
+
+const SPEC = await readFile(SPEC_FILE, 'utf8');
+let copies: BrokenCopies;
+beforeAll(async () => {
+  copies = await brokenCopies('spec-model-policy-');
+});
+afterAll(() => copies.dispose());
+
+describe('the timing policy', () => {
+  it('is read from the real spec', async () => {
+    expect((await loadModel()).lifecycle?.policy).toEqual({
+      requestTimeoutMs: 15000,
+      handshakeTimeoutMs: 10000,
+      reconnect: { initialDelayMs: 500, maxDelayMs: 30000, factor: 2, jitter: 0.5, minUptimeForResetMs: 5000 },
+    });
+  });
+
+  it('is undefined when the document leaves it out', async () => {
+    const start = SPEC.indexOf('  # How a client waits and retries');
+    const end = SPEC.indexOf('\nservers:');
+    const file = await copies.write(`${SPEC.slice(0, start)}${SPEC.slice(end + 1)}`);
+    expect((await loadModel(file)).lifecycle?.policy).toBeUndefined();
+  });
+
+  it.each([
+    ['a jitter above 1', '      jitter: 0.5\n', '      jitter: 1.5\n', '/x-client-lifecycle/policy/reconnect/jitter', 'jitter: 1.5', /must be a number from 0 to 1, not 1\.5/],
+    ['a fractional timeout', '    requestTimeoutMs: 15000\n', '    requestTimeoutMs: 1.5\n', '/x-client-lifecycle/policy/requestTimeoutMs', 'requestTimeoutMs: 1.5', /must be a whole number from 1/],
+    ['a policy the model does not know', '    handshakeTimeoutMs: 10000\n', '    handshakeTimeoutMs: 10000\n    pingIntervalMs: 5\n', '/x-client-lifecycle/policy/pingIntervalMs', 'pingIntervalMs: 5', /unknown policy "pingIntervalMs"/],
+    ['a missing value', '      factor: 2\n', '', '/x-client-lifecycle/policy/reconnect/factor', 'reconnect:', /must be a number from 1 to 100, not undefined/],
+  ])('%s is a problem at its pointer and line', async (_, from, to, pointer, at, message) => {
+    const broken = replaceOnce(SPEC, from, to);
+    const file = await copies.write(broken);
+    const error = await loadModel(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SpecError);
+    const problem = (error as SpecError).problems.find((p) => p.pointer === pointer);
+    expect(problem, JSON.stringify((error as SpecError).problems)).toBeDefined();
+    expect(problem!.message).toMatch(message);
+    // A value that is there is reported at its own line; a missing one at the nearest node there is.
+    if (to !== '') expect(problem!.line).toBe(position(broken, at).line);
+  });
+});
