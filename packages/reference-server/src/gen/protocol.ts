@@ -8,7 +8,7 @@ export interface RequestHandlers<Session> {
   /**
    * Authenticate the socket; the first frame of every connection.
    *
-   * Errors: authentication, customer_banned, validation, group_not_found, service_unavailable, internal.
+   * Errors: authentication, customer_banned, validation, group_not_found, service_unavailable, pending_requests_limit_reached, internal.
    */
   login(args: LoginArguments, session: Session): LoginResult | Promise<LoginResult>;
   /**
@@ -44,37 +44,37 @@ export interface RequestHandlers<Session> {
   /**
    * Show agents what the customer is typing before it is sent.
    *
-   * Errors: authorization, validation, not_found, chat_inactive, internal.
+   * Errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, internal.
    */
   sendSneakPeek(args: SendSneakPeekArguments, session: Session): Acknowledgement | Promise<Acknowledgement>;
   /**
    * Close the active thread of a chat; every user of the chat gets `thread_closed`.
    *
-   * Errors: authorization, validation, not_found, chat_inactive, internal.
+   * Errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, internal.
    */
   closeThread(args: CloseThreadArguments, session: Session): Acknowledgement | Promise<Acknowledgement>;
   /**
    * Merge properties into a chat; every user of the chat gets `chat_properties_updated`.
    *
-   * Errors: authorization, validation, not_found, internal.
+   * Errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
    */
   updateChatProperties(args: UpdateChatPropertiesArguments, session: Session): Acknowledgement | Promise<Acknowledgement>;
   /**
    * Merge properties into a thread; every user of the chat gets `chat_thread_properties_updated`.
    *
-   * Errors: authorization, validation, not_found, internal.
+   * Errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
    */
   updateChatThreadProperties(args: UpdateChatThreadPropertiesArguments, session: Session): Acknowledgement | Promise<Acknowledgement>;
   /**
    * Change the customer's name, email or custom fields.
    *
-   * Errors: authorization, validation, internal.
+   * Errors: authorization, validation, pending_requests_limit_reached, internal.
    */
   updateCustomer(args: CustomerUpdate, session: Session): UpdateCustomerResult | Promise<UpdateCustomerResult>;
   /**
    * Mark a chat as read up to a moment (now when `timestamp` is left out).
    *
-   * Errors: authorization, validation, not_found, internal.
+   * Errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
    */
   updateLastSeenTimestamp(args: UpdateLastSeenTimestampArguments, session: Session): UpdateLastSeenTimestampResult | Promise<UpdateLastSeenTimestampResult>;
 }
@@ -111,7 +111,7 @@ export const requests = {
     operation: 'login' as const,
     validateFrame: validateLoginFrame,
     validateResult: validateLoginResponse,
-    errors: ['authentication', 'customer_banned', 'validation', 'group_not_found', 'service_unavailable', 'internal'] as readonly ErrorType[],
+    errors: ['authentication', 'customer_banned', 'validation', 'group_not_found', 'service_unavailable', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   get_chats_summary: {
@@ -153,42 +153,42 @@ export const requests = {
     operation: 'sendSneakPeek' as const,
     validateFrame: validateSendSneakPeekFrame,
     validateResult: validateSendSneakPeekResponse,
-    errors: ['authorization', 'validation', 'not_found', 'chat_inactive', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'not_found', 'chat_inactive', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   close_thread: {
     operation: 'closeThread' as const,
     validateFrame: validateCloseThreadFrame,
     validateResult: validateCloseThreadResponse,
-    errors: ['authorization', 'validation', 'not_found', 'chat_inactive', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'not_found', 'chat_inactive', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   update_chat_properties: {
     operation: 'updateChatProperties' as const,
     validateFrame: validateUpdateChatPropertiesFrame,
     validateResult: validateUpdateChatPropertiesResponse,
-    errors: ['authorization', 'validation', 'not_found', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   update_chat_thread_properties: {
     operation: 'updateChatThreadProperties' as const,
     validateFrame: validateUpdateChatThreadPropertiesFrame,
     validateResult: validateUpdateChatThreadPropertiesResponse,
-    errors: ['authorization', 'validation', 'not_found', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   update_customer: {
     operation: 'updateCustomer' as const,
     validateFrame: validateUpdateCustomerFrame,
     validateResult: validateUpdateCustomerResponse,
-    errors: ['authorization', 'validation', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   update_last_seen_timestamp: {
     operation: 'updateLastSeenTimestamp' as const,
     validateFrame: validateUpdateLastSeenTimestampFrame,
     validateResult: validateUpdateLastSeenTimestampResponse,
-    errors: ['authorization', 'validation', 'not_found', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
 } as const;

@@ -71,7 +71,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    *
    * The SDK throttles sneak peeks (one per 2 seconds per chat) and sends them only for active chats.
    *
-   * Fails with the server errors: authorization, validation, not_found, chat_inactive, internal.
+   * Fails with the server errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#sendSneakPeek
    */
@@ -82,7 +82,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
   /**
    * Close the thread: Close the active thread of a chat; every user of the chat gets `thread_closed`.
    *
-   * Fails with the server errors: authorization, validation, not_found, chat_inactive, internal.
+   * Fails with the server errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#closeThread
    */
@@ -93,7 +93,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
   /**
    * Update chat properties: Merge properties into a chat; every user of the chat gets `chat_properties_updated`.
    *
-   * Fails with the server errors: authorization, validation, not_found, internal.
+   * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateChatProperties
    */
@@ -104,7 +104,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
   /**
    * Update thread properties: Merge properties into a thread; every user of the chat gets `chat_thread_properties_updated`.
    *
-   * Fails with the server errors: authorization, validation, not_found, internal.
+   * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateChatThreadProperties
    */
@@ -115,7 +115,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
   /**
    * Update the customer: Change the customer's name, email or custom fields.
    *
-   * Fails with the server errors: authorization, validation, internal.
+   * Fails with the server errors: authorization, validation, pending_requests_limit_reached, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateCustomer
    */
@@ -129,7 +129,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    * The server stores the later of the given and the stored timestamp, answers with the stored
    * one and pushes `last_seen_timestamp_updated` to the other users of the chat.
    *
-   * Fails with the server errors: authorization, validation, not_found, internal.
+   * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateLastSeenTimestamp
    */
