@@ -17,7 +17,7 @@ export interface TableOptions {
   none?: string;
   /** The sentence for an object without fields. */
   empty?: string;
-  /** Row ids: `prefix.field` (schemas page), so search results can point at a field. */
+  /** Row ids: `prefix.field` (and `prefix.field.nested`), so search results and links can point at a field. */
   rowIdPrefix?: string;
   /** Accessible name of the table. */
   label: string;
@@ -35,14 +35,19 @@ export function shapeBlocks(shape: Shape, options: TableOptions): Block[] {
           className: 'fields argument',
           label: options.label,
           head: ['argument', 'type', 'description'],
-          rows: [{ cells: [{ content: [shape.argument], code: true }, { content: [shape.type], code: true }, { content: shape.description }] }],
+          rows: [
+            {
+              cells: [{ content: [shape.argument], code: true }, { content: [shape.type], code: true }, { content: shape.description }],
+              ...(options.rowIdPrefix === undefined ? {} : { id: `${options.rowIdPrefix}.${shape.argument}` }),
+            },
+          ],
         },
       ];
     case 'object': {
       if (shape.rows.length === 0 && shape.open === undefined) return [{ kind: 'paragraph', content: [options.empty ?? 'An empty object.'] }];
       const rows: TableRow[] = shape.rows.map((row): TableRow => {
         const name = row.path[row.path.length - 1]!;
-        const id = options.rowIdPrefix === undefined || row.path.length > 1 ? undefined : `${options.rowIdPrefix}.${name}`;
+        const id = options.rowIdPrefix === undefined ? undefined : `${options.rowIdPrefix}.${row.path.join('.')}`;
         const cells = shape.nested
           ? row.path.length === 1
             ? [{ content: [name], code: true }, { content: [row.type], code: true }, { content: [] }, { content: [] }, { content: description(row) }]

@@ -124,7 +124,65 @@ function describe(context: ShapeContext, field: JsonSchema): Inline[] {
   if ('default' in direct.schema) out.push(out.length > 0 ? ' Default ' : 'Default ', { code: JSON.stringify(direct.schema['default']) }, '.');
   const named = [direct, items].find((r): r is Resolved => r?.name !== undefined && isLinkWorthy(r.schema));
   if (named?.name !== undefined) out.push(out.length > 0 ? ' See ' : 'See ', { link: [{ code: named.name }], to: { page: 'schemas', id: named.name } }, '.');
+  const rules = fieldRules(model, field);
+  if (rules.length > 0) out.push(...(out.length > 0 ? [' '] : []), ...rules);
   return out;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
+
+/** `1 to 16,384 characters`, `at least 1 item`, `at most 25 items`: a bound pair as words. */
+function bounds(min: unknown, max: unknown, word: string): string | undefined {
+  const low = typeof min === 'number' ? min : undefined;
+  const high = typeof max === 'number' ? max : undefined;
+  if (low !== undefined && high !== undefined) return low === high ? `exactly ${plural(high, word)}` : `${count(low)} to ${plural(high, word)}`;
+  if (low !== undefined) return `at least ${plural(low, word)}`;
+  if (high !== undefined) return `at most ${plural(high, word)}`;
+  return undefined;
+}
+
+/**
+ * The rules a field's value must keep, from its schema and the named schemas it refers to (a
+ * keyword beside a `$ref` first): nullable, whole number, lengths (in code points) and item counts,
+ * ranges, constants and allowed values, format and pattern, closed objects. Empty when it has none.
+ */
+export function fieldRules(model: ProtocolModel, field: JsonSchema): Inline[] {
+  const chain: JsonSchema[] = [];
+  for (let current: JsonSchema | undefined = field; current !== undefined && chain.length < 16; ) {
+    chain.push(current);
+    const ref = refName(current);
+    current = ref === undefined ? undefined : schemaByName(model, ref).schema;
+  }
+  const pick = (keyword: string): unknown => chain.find((schema) => schema[keyword] !== undefined)?.[keyword];
+  const type = pick('type');
+  const types = Array.isArray(type) ? (type as string[]) : typeof type === 'string' ? [type] : [];
+  const rules: Inline[][] = [];
+  if (types.includes('null') && types.length > 1) rules.push(['may be ', { code: 'null' }]);
+  if (types.includes('integer')) rules.push(['a whole number']);
+  const minimum = pick('minimum');
+  const maximum = pick('maximum');
+  if (typeof minimum === 'number' && typeof maximum === 'number') rules.push([`from ${count(minimum)} to ${count(maximum)}`]);
+  else if (typeof minimum === 'number') rules.push([`at least ${count(minimum)}`]);
+  else if (typeof maximum === 'number') rules.push([`at most ${count(maximum)}`]);
+  const length = bounds(pick('minLength'), pick('maxLength'), 'character');
+  if (length !== undefined) rules.push([length]);
+  const items = bounds(pick('minItems'), pick('maxItems'), 'item');
+  if (items !== undefined) rules.push([items]);
+  if (pick('uniqueItems') === true) rules.push(['no item twice']);
+  const properties = bounds(pick('minProperties'), pick('maxProperties'), 'property');
+  if (properties !== undefined) rules.push([properties.replace(/propertys\b/, 'properties')]);
+  const constant = chain.find((schema) => 'const' in schema)?.['const'];
+  if (constant !== undefined) rules.push(['always ', { code: JSON.stringify(constant) }]);
+  const values = pick('enum');
+  if (Array.isArray(values) && values.length > 6) rules.push([`one of ${values.length} values`]);
+  const format = pick('format');
+  if (typeof format === 'string') rules.push(['format ', { code: format }]);
+  const pattern = pick('pattern');
+  if (typeof pattern === 'string') rules.push(['matches ', { code: pattern }]);
+  if (pick('additionalProperties') === false && types.includes('object')) rules.push(['no other fields']);
+  if (rules.length === 0) return [];
+  return [{ em: ['Rules: ', ...rules.flatMap((rule, index) => [...(index > 0 ? ['; '] : []), ...rule]), '.'] }];
 }
 
 function objectRows(context: ShapeContext, schema: JsonSchema, depth: number): { rows: FieldRow[]; open: Inline[] | undefined; discriminator: string | undefined } {
@@ -233,5 +291,7 @@ export function payloadShape(context: ShapeContext, schemaName: string | undefin
   }
   const description: Inline[] = inlineDescription(named.description === undefined ? undefined : firstSentence(named.description), context.linker);
   if (isLinkWorthy(schema)) description.push(' See ', { link: [{ code: schemaName }], to: { page: 'schemas', id: schemaName } }, '.');
+  const rules = fieldRules(context.model, named.schema);
+  if (rules.length > 0) description.push(...(description.length > 0 ? [' '] : []), ...rules);
   return { kind: 'value', argument: argumentName(schemaName), type: seedType(context.model, schema), description };
 }

@@ -16,12 +16,16 @@ export interface SearchEntry {
 
 const HEADING_KIND: Record<Page['name'], string> = { index: 'overview', events: 'event', methods: 'method', protocol: 'protocol', schemas: 'schema' };
 
-function rowKind(id: string): string {
+/** A field of an event's payload or of a method's arguments or result is found before a schema's. */
+const FIELD_KIND: Partial<Record<Page['name'], string>> = { events: 'event field', methods: 'method field' };
+
+function rowKind(id: string, page: Page['name']): string {
   if (id.startsWith('error-')) return 'error type';
   if (id.startsWith('code-')) return 'error code';
   if (id.startsWith('reason-')) return 'disconnection';
   if (id.startsWith('server-')) return 'server';
-  return 'field';
+  if (id.startsWith('policy-')) return 'policy';
+  return FIELD_KIND[page] ?? 'field';
 }
 
 /** Text without the labels (`push`, `optional`): they are shown as the entry's kind. */
@@ -49,11 +53,13 @@ export function searchEntries(pages: Page[]): SearchEntry[] {
           const owner = [...blocks.slice(0, index)].reverse().find((b) => b.kind === 'heading');
           for (const row of block.rows) {
             if (row.id === undefined) continue;
-            const cells = row.cells.map((c) => text(c.content));
+            // A nested field's row leaves its parent's columns empty: the filled ones are name, type, description.
+            const cells = row.cells.map((c) => text(c.content)).filter((cell, i) => i === 0 || cell !== '');
             const title = row.id.includes('.') ? row.id : cells[0] ?? row.id;
-            const kind = rowKind(row.id);
-            const context = kind === 'field' ? `${cells[1] ?? ''} \u00b7 ` : owner && owner.kind === 'heading' ? `${plainText(owner.content)} \u00b7 ` : '';
-            entries.push({ t: title, k: kind, h: `${page.name}.html#${row.id}`, d: clip(`${context}${cells.slice(kind === 'field' ? 2 : 1).join(' ')}`) });
+            const kind = rowKind(row.id, page.name);
+            const isField = kind.endsWith('field');
+            const context = isField ? `${cells[1] ?? ''} \u00b7 ` : owner && owner.kind === 'heading' ? `${plainText(owner.content)} \u00b7 ` : '';
+            entries.push({ t: title, k: kind, h: `${page.name}.html#${row.id}`, d: clip(`${context}${cells.slice(isField ? 2 : 1).join(' ')}`) });
           }
         }
       });

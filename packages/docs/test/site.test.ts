@@ -144,7 +144,9 @@ describe('the site', () => {
     const typing = entries.filter((e) => `${e.t} ${e.d}`.toLowerCase().includes('typing')).map((e) => e.h);
     expect(typing).toContain('events.html#user_is_typing');
     expect(typing).toContain('events.html#user_stopped_typing');
-    expect(new Set(entries.map((e) => e.k))).toEqual(new Set(['section', 'server', 'event', 'method', 'schema', 'field', 'error type', 'error code', 'disconnection']));
+    expect(new Set(entries.map((e) => e.k))).toEqual(
+      new Set(['section', 'server', 'event', 'method', 'schema', 'field', 'event field', 'method field', 'error type', 'error code', 'disconnection', 'policy']),
+    );
     expect(entries.find((e) => e.h === 'schemas.html#ChatSummary.lastEvent')?.k).toBe('field');
   });
 

@@ -4,7 +4,8 @@
   'use strict';
 
   // ---- search -------------------------------------------------------------------------------
-  var KIND_ORDER = ['event', 'method', 'schema', 'field', 'error type', 'error code', 'disconnection', 'section', 'protocol', 'server', 'overview'];
+  // A field search lists the events carrying the field first, then the methods, then the schemas.
+  var KIND_ORDER = ['event', 'method', 'schema', 'event field', 'method field', 'field', 'error type', 'error code', 'disconnection', 'policy', 'section', 'protocol', 'server', 'overview'];
   var MAX_RESULTS = 20;
   var input = document.getElementById('search');
   var list = document.getElementById('search-results');

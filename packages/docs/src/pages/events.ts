@@ -21,7 +21,7 @@ function eventSection(context: PageContext, event: MessageModel): Block {
     { kind: 'paragraph', content: meta, className: 'meta' },
     exampleBlock(context, eventExample(model, event, shape)),
     ...(shape.kind === 'none' ? [] : [label('Payload:')]),
-    ...shapeBlocks(shape, { label: `Payload of ${event.name}` }),
+    ...shapeBlocks(shape, { label: `Payload of ${event.name}`, rowIdPrefix: event.name }),
     ...describeBlocks(context, event.description),
   ];
   if (model.lifecycle?.events.disconnected === event.name) {

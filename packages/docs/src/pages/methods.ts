@@ -76,12 +76,12 @@ function methodSection(context: PageContext, request: RequestModel): Block {
       : []),
     exampleBlock(context, example),
     label('Arguments:'),
-    ...shapeBlocks(args, { label: `Arguments of ${request.id}`, none: 'No arguments.', empty: 'No arguments.' }),
+    ...shapeBlocks(args, { label: `Arguments of ${request.id}`, none: 'No arguments.', empty: 'No arguments.', rowIdPrefix: request.id }),
     ...(allOptional && !login
       ? [{ kind: 'paragraph', content: ['Every argument is optional: ', { code: `api.${request.id}()` }, ' works.'] } satisfies Block]
       : []),
     label('Result:'),
-    ...shapeBlocks(result, { label: `Result of ${request.id}`, none: 'Nothing.', empty: 'An empty object: the request succeeded.' }),
+    ...shapeBlocks(result, { label: `Result of ${request.id}`, none: 'Nothing.', empty: 'An empty object: the request succeeded.', rowIdPrefix: `${request.id}.result` }),
     ...errorsTable(context, request),
   ];
   return { kind: 'section', className: 'method', blocks, ...(request.action === request.id ? {} : { id: request.action }) };

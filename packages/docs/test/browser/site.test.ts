@@ -226,6 +226,26 @@ describe('docs site in Chromium', () => {
     expect(await page.locator('#search-results').isHidden()).toBe(true);
   });
 
+  it('finds a payload field by its name: the events carrying it first, each result opening the field\u2019s row', async () => {
+    const page = await open('index.html');
+    await page.locator('#search').click();
+    await page.keyboard.type('totalChats', { delay: 10 });
+    const results = page.locator('#search-results a');
+    await expect.poll(() => results.count()).toBeGreaterThan(2);
+    const hrefs = await results.evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
+    // `connected` and `connection_restored` carry it; then the methods, then the schema.
+    const fieldOf = (href: string) => /#(.+)$/.exec(href)?.[1] ?? '';
+    const kinds = hrefs.filter((href) => fieldOf(href).endsWith('.totalChats')).map((href) => href.split('.html')[0]);
+    expect(kinds.slice(0, 2)).toEqual(['events', 'events']);
+    expect(kinds.indexOf('schemas')).toBeGreaterThan(kinds.lastIndexOf('events'));
+    expect(hrefs[0]).toMatch(/^events\.html#connect(ed|ion_restored)\.totalChats$/);
+    await results.first().click();
+    await page.waitForURL(`${server.origin}/${hrefs[0]}`);
+    const row = page.locator(`[id="${fieldOf(hrefs[0]!)}"]`);
+    expect(await row.evaluate((el) => el.tagName)).toBe('TR');
+    await expect.poll(() => row.evaluate((el) => el.getBoundingClientRect().top)).toBeLessThan(400);
+  });
+
   it('resolves every internal link of every page to a page and an element that exist', async () => {
     const ids = new Map<string, Set<string>>();
     const links: { from: string; href: string; url: URL }[] = [];
