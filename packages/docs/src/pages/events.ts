@@ -5,6 +5,7 @@ import { eventExample } from '../examples.js';
 import { shapeBlocks } from '../field-table.js';
 import { payloadShape } from '../fields.js';
 import { eventsInSeedOrder, type MessageModel } from '../spec-model.js';
+import { eventWireBlocks } from '../wire-examples.js';
 import { describeBlocks, describeInline, exampleBlock, label, shapeContext, type PageContext } from './context.js';
 
 export const CLIENT_BADGE = 'emitted by the client';
@@ -20,6 +21,7 @@ function eventSection(context: PageContext, event: MessageModel): Block {
     { kind: 'heading', level: 2, id: event.name, content: [event.name] },
     { kind: 'paragraph', content: meta, className: 'meta' },
     exampleBlock(context, eventExample(model, event, shape)),
+    ...eventWireBlocks(model, event),
     ...(shape.kind === 'none' ? [] : [label('Payload:')]),
     ...shapeBlocks(shape, { label: `Payload of ${event.name}`, rowIdPrefix: event.name }),
     ...describeBlocks(context, event.description),

@@ -5,6 +5,7 @@ import { loginExample, methodExample } from '../examples.js';
 import { shapeBlocks } from '../field-table.js';
 import { payloadShape } from '../fields.js';
 import { isLoginOperation, schemaByName, type RequestModel } from '../spec-model.js';
+import { methodWireBlocks } from '../wire-examples.js';
 import { describeBlocks, describeInline, exampleBlock, label, shapeContext, type PageContext } from './context.js';
 
 /** The client error codes a request can reject with besides the server's (not those reported as `error` events). */
@@ -75,6 +76,7 @@ function methodSection(context: PageContext, request: RequestModel): Block {
         ]
       : []),
     exampleBlock(context, example),
+    ...methodWireBlocks(model, request),
     label('Arguments:'),
     ...shapeBlocks(args, { label: `Arguments of ${request.id}`, none: 'No arguments.', empty: 'No arguments.', rowIdPrefix: request.id }),
     ...(allOptional && !login

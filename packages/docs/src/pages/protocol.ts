@@ -7,6 +7,7 @@ import { shapeBlocks } from '../field-table.js';
 import { payloadShape } from '../fields.js';
 import { parseMarkdown } from '../spec-markdown.js';
 import { schemaByName, type MessageModel, type ProtocolModel } from '../spec-model.js';
+import { firstExampleFrame } from '../wire-examples.js';
 import { describeInline, exampleBlock, label, shapeContext, type PageContext } from './context.js';
 
 type Reaction = ProtocolModel['disconnectionReasons'][number]['reaction'];
@@ -22,16 +23,6 @@ export function descriptionSections(context: PageContext): { intro: Block[]; sec
   const blocks = parseMarkdown(context.model.info.description ?? '', { linker: context.linker });
   const first = blocks.findIndex((b) => b.kind === 'heading');
   return first === -1 ? { intro: blocks, sections: [] } : { intro: blocks.slice(0, first), sections: blocks.slice(first) };
-}
-
-function exampleFrame(model: ProtocolModel, message: MessageModel, action: string): string {
-  const payload = message.examples[0]?.payload ?? {};
-  const kind = message.kind === 'request' || message.kind === 'response' || message.kind === 'error' || message.kind === 'push' ? message.kind : 'push';
-  const frame: Record<string, unknown> =
-    kind === 'push'
-      ? { action, ...model.frameConstants.push, payload }
-      : { [model.correlationField]: '1', action, ...model.frameConstants[kind], payload };
-  return `${JSON.stringify(frame, null, 2)}\n`;
 }
 
 /** The request an error example belongs to: the one with the field its `error.pointer` names. */
@@ -89,7 +80,7 @@ function frameHeaders(context: PageContext): Block[] {
         ? [label('Payload:'), ...shapeBlocks(payloadShape(shapeContext(context, false), sample.payload.ref), { label: `${title} payload` })]
         : []),
       label(`Example (${sample.name}):`),
-      { kind: 'code', language: 'json', code: exampleFrame(model, sample, action) },
+      { kind: 'code', language: 'json', code: firstExampleFrame(model, sample, action) },
     );
   }
   return blocks;
@@ -180,7 +171,7 @@ function disconnectionReasons(context: PageContext): Block[] {
         { kind: 'paragraph', content: describeInline(context, push.description ?? push.summary) },
         ...(push.payload ? shapeBlocks(payloadShape(shapeContext(context, false), push.payload.ref), { label: `${push.name} payload` }) : []),
         label(`Example (${push.name}):`),
-        { kind: 'code', language: 'json', code: exampleFrame(model, push, push.action ?? push.name) },
+        { kind: 'code', language: 'json', code: firstExampleFrame(model, push, push.action ?? push.name) },
       ]),
   ];
 }

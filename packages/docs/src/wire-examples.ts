@@ -1,0 +1,63 @@
+// The spec's examples as the frames that travel on the socket: a push as `{ action, type: "push",
+// payload }`, a request, its response and an error with the correlation field, from the header
+// constants of the spec. A client author or a server author copies these as they are.
+import type { Block } from './doc.js';
+import type { MessageModel, ProtocolModel, RequestModel } from './spec-model.js';
+
+/** The request id the examples use. */
+export const EXAMPLE_REQUEST_ID = 'req-1';
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** One example payload of a message as its whole wire frame (`action` given for requests, responses and errors). */
+export function wireFrame(model: ProtocolModel, message: MessageModel, payload: unknown, action: string): Record<string, unknown> {
+  const kind = message.kind === 'request' || message.kind === 'response' || message.kind === 'error' || message.kind === 'push' ? message.kind : 'push';
+  const frame: Record<string, unknown> =
+    kind === 'push' ? { action, ...model.frameConstants.push } : { [model.correlationField]: EXAMPLE_REQUEST_ID, action, ...model.frameConstants[kind] };
+  if (payload !== undefined) frame.payload = payload;
+  return frame;
+}
+
+/** The frame of a message's first example (for the protocol page's frame layouts). */
+export function firstExampleFrame(model: ProtocolModel, message: MessageModel, action: string): string {
+  return json(wireFrame(model, message, message.examples[0]?.payload ?? {}, action));
+}
+
+function titled(what: string, name: string | undefined, count: number): Block {
+  return { kind: 'paragraph', className: 'label', content: [count > 1 && name !== undefined ? `${what} (${name}):` : `${what}:`] };
+}
+
+/**
+ * Every example of an event: a push as its whole frame, a client event (no frame: the client emits
+ * it) as the payload its listener gets.
+ */
+export function eventWireBlocks(model: ProtocolModel, event: MessageModel): Block[] {
+  const examples = event.examples.length > 0 ? event.examples : [{ name: undefined, summary: undefined, payload: undefined }];
+  if (event.kind === 'client') {
+    if (event.payload === undefined) return [];
+    return examples.flatMap((example) => [titled('Payload the listener gets', example.name, examples.length), { kind: 'code', language: 'json', code: json(example.payload ?? null) } satisfies Block]);
+  }
+  return examples.flatMap((example) => [
+    titled('On the wire', example.name, examples.length),
+    { kind: 'code', language: 'json', code: json(wireFrame(model, event, example.payload, event.action ?? event.name)) } satisfies Block,
+  ]);
+}
+
+/** The error example of a request: one whose error type the request lists (`x-errors`), else the first. */
+export function errorExample(request: RequestModel): MessageModel['examples'][number] | undefined {
+  const examples = request.error.examples;
+  const typeOf = (payload: unknown) => ((payload as { error?: { type?: unknown } } | undefined)?.error?.type as string | undefined) ?? '';
+  return examples.find((e) => request.errors.includes(typeOf(e.payload))) ?? examples[0];
+}
+
+/** A request's exchange on the wire: every request example, every response example, one error. */
+export function methodWireBlocks(model: ProtocolModel, request: RequestModel): Block[] {
+  const blocks: Block[] = [];
+  const requests = request.request.examples.length > 0 ? request.request.examples : [{ name: undefined, summary: undefined, payload: {} }];
+  for (const example of requests) blocks.push(titled('Request frame', example.name, requests.length), { kind: 'code', language: 'json', code: json(wireFrame(model, request.request, example.payload ?? {}, request.action)) });
+  const responses = request.response.examples;
+  for (const example of responses) blocks.push(titled('Response frame', example.name, responses.length), { kind: 'code', language: 'json', code: json(wireFrame(model, request.response, example.payload ?? {}, request.action)) });
+  const error = errorExample(request);
+  if (error !== undefined) blocks.push(titled('Error frame', undefined, 1), { kind: 'code', language: 'json', code: json(wireFrame(model, request.error, error.payload, request.action)) });
+  return blocks;
+}
