@@ -4,7 +4,9 @@
 // meta-test against a degraded server variant, each run earning its own coverage through the
 // assertion helpers of `Contract`.
 import type { MessageModel, RequestOperationModel } from '@customer-chat/spec-model';
-import { renderSite } from '@customer-chat/docs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { markdownDirectory, pages } from '@customer-chat/docs';
 import type { ReferenceAgent } from '@customer-chat/reference-server';
 import type { CustomerSDK } from '@customer-chat/sdk';
 import { validate, type MessageName } from '@customer-chat/validators';
@@ -342,14 +344,9 @@ const scenarioCases: ContractCase[] = [
 // ---- docs --------------------------------------------------------------------------------------
 
 let markdown: Promise<string> | undefined;
-/** The rendered site's markdown pages, rendered once. */
+/** The Markdown pages the docs package ships (its build runs before these tests), read once. */
 const docsMarkdown = (): Promise<string> =>
-  (markdown ??= renderSite().then(({ files }) =>
-    files
-      .filter((f) => f.path.startsWith('markdown/'))
-      .map((f) => f.content)
-      .join('\n'),
-  ));
+  (markdown ??= Promise.all(pages.map((page) => readFile(join(markdownDirectory, `${page}.md`), 'utf8'))).then((texts) => texts.join('\n')));
 
 /** The text of the section whose heading is exactly `title`, up to the next heading of its level or above. */
 function section(text: string, title: string): string | undefined {

@@ -119,9 +119,9 @@ describe('seed-style types', () => {
   });
 });
 
-describe('serve.mjs', () => {
+describe('bin/customer-chat-docs.mjs', () => {
   it('serves the site on 127.0.0.1 and nothing outside it', async () => {
-    const { serve } = (await import(join(PACKAGE_DIR, 'src', 'serve.mjs'))) as { serve: (o: { root: string; port: number }) => Promise<import('node:http').Server> };
+    const { serve } = (await import(join(PACKAGE_DIR, 'bin', 'customer-chat-docs.mjs'))) as { serve: (o: { root: string; port: number }) => Promise<import('node:http').Server> };
     mkdirSync(join(PACKAGE_DIR, '.tmp'), { recursive: true });
     const root = mkdtempSync(join(PACKAGE_DIR, '.tmp', 'serve-'));
     mkdirSync(join(root, 'site'));

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 
 const REPOSITORY = 'https://github.com/customer-chat/customer-chat-protocol';
 /** Packages that must be found as publishable, so that the checks below cannot pass on nothing. */
-const KNOWN_PUBLISHABLE = ['@customer-chat/reference-server', '@customer-chat/sdk', '@customer-chat/spec', '@customer-chat/validators'];
+const KNOWN_PUBLISHABLE = ['@customer-chat/docs', '@customer-chat/reference-server', '@customer-chat/sdk', '@customer-chat/spec', '@customer-chat/validators'];
 
 interface PackageJson {
   name?: string;

@@ -1,5 +1,7 @@
-// Serves the built site (dist/site) on 127.0.0.1: `node src/serve.mjs [--port 8790]` or PORT=8790.
-// A tiny static server for local reading and the browser tests; nothing else.
+#!/usr/bin/env node
+// `customer-chat-docs [--port 8790]` (or PORT=8790): serves the documentation site this package
+// ships (dist/site) on 127.0.0.1. A tiny static server for reading the docs locally and for the
+// browser tests; nothing else.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -71,7 +73,7 @@ export function serve({ root, port = 8790, host = '127.0.0.1' }) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = fileURLToPath(new URL('../dist/site/', import.meta.url));
   const built = await stat(join(root, 'index.html')).catch(() => undefined);
-  if (!built) console.error('docs: dist/site is not built yet; run `pnpm --filter @customer-chat/docs build`');
+  if (!built) console.error('customer-chat-docs: dist/site is not built yet; in the repository, run `pnpm --filter @customer-chat/docs build`');
   try {
     const server = await serve({ root, port: portFromArguments(process.argv.slice(2)) });
     const address = server.address();
@@ -80,7 +82,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   } catch (error) {
-    console.error(`docs: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`customer-chat-docs: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
 }
