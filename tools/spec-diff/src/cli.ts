@@ -3,7 +3,7 @@
 // The base defaults to the last released spec: the newest `@customer-chat/spec@<version>` tag.
 // With --gate it fails when a breaking change comes without a major changeset for every package
 // it affects (CI runs it in the test command).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,9 +12,9 @@ import { buildModel, REPOSITORY_ROOT } from '@customer-chat/spec-model';
 import { loadCleanSpec, SpecError, type SpecProblem } from '@customer-chat/spec-loader';
 import { missingMajors, readChangesets } from './changesets.js';
 import { classifyChanges, type Change } from './classify.js';
+import { latestReleaseTag, TAG_PREFIX } from './releases.js';
 
 const SPEC_PATH = 'spec/asyncapi.yaml';
-const TAG_PREFIX = '@customer-chat/spec@';
 
 const HELP = `usage: spec:diff [base] [--gate] [--head FILE] [--changesets DIR]
 
@@ -37,10 +37,6 @@ exit codes:
 /** Bad usage or unreadable input: one message, exit 2. */
 class InputError extends Error {}
 
-export function latestReleaseTag(root: string): string | undefined {
-  const tags = execFileSync('git', ['tag', '--list', `${TAG_PREFIX}*`, '--sort=-v:refname'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
-  return tags[0];
-}
 
 /** A document to compare, shown under the name the caller knows it by, never a scratch path. */
 interface Input {
