@@ -4,4 +4,4 @@ const path = require('node:path');
 
 exports.siteDirectory = path.join(__dirname, '..', 'dist', 'site') + path.sep;
 exports.markdownDirectory = path.join(__dirname, '..', 'dist', 'markdown') + path.sep;
-exports.pages = Object.freeze(['index', 'events', 'methods', 'protocol', 'schemas']);
+exports.pages = Object.freeze(['index', 'events', 'methods', 'protocol', 'schemas', 'changelog', 'console']);

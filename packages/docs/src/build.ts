@@ -6,6 +6,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { releaseHistory } from '@customer-chat/spec-diff';
 import { GENERATED_NOTICE, type Page } from './doc.js';
 import { exampleModule, type Example } from './examples.js';
 import { ASSETS, renderHtmlPage } from './render-html.js';
@@ -17,6 +19,8 @@ import { eventsPage } from './pages/events.js';
 import { indexPage } from './pages/index.js';
 import { methodsPage } from './pages/methods.js';
 import { protocolPage } from './pages/protocol.js';
+import { changelogPage, type ReleaseHistory } from './pages/changelog.js';
+import { consolePage } from './pages/console.js';
 import { schemasPage } from './pages/schemas.js';
 
 export interface OutputFile {
@@ -30,6 +34,8 @@ export interface BuildOptions {
   specFile?: string;
   /** The repository root (for the model's source path); found from this file by default. */
   repositoryRoot?: string;
+  /** The releases for the changelog page; by default read from the repository's spec tags by the spec-diff engine. */
+  history?: ReleaseHistory;
 }
 
 export interface BuildResult {
@@ -65,6 +71,25 @@ export function findRepositoryRoot(from = PACKAGE_DIR): string {
   }
 }
 
+/**
+ * The console's checks: @customer-chat/validators (guards, then the explainer) bundled for the
+ * browser, as `window.customerChatValidators = { validate, validateFrame }`.
+ */
+async function validatorsBundle(): Promise<string> {
+  const output = await build({
+    stdin: { contents: "import { validate, validateFrame } from '@customer-chat/validators';\nwindow.customerChatValidators = { validate, validateFrame };\n", resolveDir: PACKAGE_DIR, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2020',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+    legalComments: 'none',
+  });
+  return output.outputFiles[0]!.text;
+}
+
 async function asset(name: string): Promise<string> {
   return readFile(join(PACKAGE_DIR, 'src', 'assets', name), 'utf8');
 }
@@ -74,7 +99,8 @@ export async function renderSite(options: BuildOptions = {}): Promise<BuildResul
   const root = options.repositoryRoot ?? findRepositoryRoot();
   const model = await loadModel(options.specFile ?? join(root, 'spec', 'asyncapi.yaml'), root);
   const context = createContext(model);
-  const pages = [indexPage(context), eventsPage(context), methodsPage(context), protocolPage(context), schemasPage(context)];
+  const history = options.history ?? (await releaseHistory(root, model));
+  const pages = [indexPage(context), eventsPage(context), methodsPage(context), protocolPage(context), schemasPage(context), changelogPage(context, history), consolePage(context)];
   const site = { title: model.info.title, version: model.info.version };
   const anchors = markdownAnchors(pages);
 
@@ -85,6 +111,8 @@ export async function renderSite(options: BuildOptions = {}): Promise<BuildResul
   }
   files.push({ path: `site/${ASSETS.css}`, content: `/* ${GENERATED_NOTICE}. */\n${await asset('site.css')}` });
   files.push({ path: `site/${ASSETS.js}`, content: `// ${GENERATED_NOTICE}.\n${await asset('site.js')}` });
+  files.push({ path: `site/${ASSETS.console}`, content: `// ${GENERATED_NOTICE}.\n${await asset('console.js')}` });
+  files.push({ path: `site/${ASSETS.validators}`, content: `// ${GENERATED_NOTICE}.\n${await validatorsBundle()}` });
   const entries = searchEntries(pages).map((entry) => JSON.stringify(entry));
   files.push({ path: `site/${ASSETS.searchIndex}`, content: `// ${GENERATED_NOTICE}.\n// The search index: title, kind, link and description of every event, method, schema and field.\nwindow.customerChatDocsIndex = [\n${entries.join(',\n')}\n];\n` });
   for (const example of context.examples) files.push({ path: `examples/${example.id}.ts`, content: exampleModule(example) });

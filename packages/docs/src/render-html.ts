@@ -12,7 +12,13 @@ export interface SiteInfo {
 }
 
 /** Where the site's assets live, relative to the pages. */
-export const ASSETS = { css: 'assets/site.css', js: 'assets/site.js', searchIndex: 'assets/search-index.js' } as const;
+export const ASSETS = {
+  css: 'assets/site.css',
+  js: 'assets/site.js',
+  searchIndex: 'assets/search-index.js',
+  console: 'assets/console.js',
+  validators: 'assets/validators.js',
+} as const;
 
 export function href(target: Target, from: Page['name']): string {
   return target.page === from ? `#${target.id}` : `${target.page}.html#${target.id}`;
@@ -79,7 +85,39 @@ function block(b: Block, page: Page['name']): Html {
       return h(b.ordered ? 'ol' : 'ul', { class: b.className }, b.items.map((item) => h('li', {}, inline(item, page))));
     case 'section':
       return h('section', { class: b.className, id: b.id }, '\n', lines(b.blocks.map((inner) => block(inner, page))), '\n');
+    case 'console':
+      return consoleBlock(b.data);
   }
+}
+
+/** The console's controls; its script (assets/console.js) reads the protocol from the JSON beside them. */
+function consoleBlock(data: unknown): Html {
+  const field = (id: string, text: string, input: Html) => h('div', { class: 'console-field' }, h('label', { for: id }, text), input);
+  return h(
+    'div',
+    { class: 'console', id: 'console' },
+    // `<` escaped so that no text in the data can end the script element.
+    trusted(`<script type="application/json" id="console-data">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>`),
+    h(
+      'div',
+      { class: 'console-connection' },
+      field('console-server', 'Server (socket URL)', h('input', { id: 'console-server', type: 'url', spellcheck: 'false', autocomplete: 'off' })),
+      field('console-token-url', 'Token URL (POST)', h('input', { id: 'console-token-url', type: 'url', spellcheck: 'false', autocomplete: 'off' })),
+      h('button', { type: 'button', id: 'console-connect' }, 'Connect'),
+      h('p', { id: 'console-status', class: 'console-status', role: 'status', 'aria-live': 'polite' }, 'Not connected.'),
+    ),
+    h(
+      'div',
+      { class: 'console-request' },
+      field('console-request', 'Request', h('select', { id: 'console-request' })),
+      field('console-payload', 'Payload (JSON)', h('textarea', { id: 'console-payload', rows: '10', spellcheck: 'false' })),
+      h('button', { type: 'button', id: 'console-validate' }, 'Validate'),
+      h('button', { type: 'button', id: 'console-send' }, 'Send'),
+      h('ul', { id: 'console-issues', class: 'console-issues', 'aria-live': 'polite' }),
+    ),
+    h('h2', { id: 'console-log-title' }, h('a', { class: 'anchor', href: '#console-log-title' }, 'Frames')),
+    h('ol', { id: 'console-log', class: 'console-log', 'aria-labelledby': 'console-log-title' }),
+  );
 }
 
 function sidebar(page: Page): Html {
@@ -119,6 +157,7 @@ export function renderHtmlPage(page: Page, site: SiteInfo): string {
       h('link', { rel: 'stylesheet', href: ASSETS.css }),
       h('script', { src: ASSETS.searchIndex, defer: true }),
       h('script', { src: ASSETS.js, defer: true }),
+      ...(page.name === 'console' ? [h('script', { src: ASSETS.validators, defer: true }), h('script', { src: ASSETS.console, defer: true })] : []),
     ),
     trusted('<body>'),
     h('a', { class: 'skip-link', href: '#main' }, 'Skip to content'),

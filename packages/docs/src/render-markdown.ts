@@ -4,7 +4,7 @@
 import { GENERATED_NOTICE, PAGE_LABELS, PAGE_ORDER, plainText, type Block, type Inline, type Page, type Target } from './doc.js';
 
 /** Front-matter weights (the seed's events page has 40). */
-const WEIGHTS: Record<Page['name'], number> = { index: 10, protocol: 20, methods: 30, events: 40, schemas: 50 };
+const WEIGHTS: Record<Page['name'], number> = { index: 10, protocol: 20, methods: 30, events: 40, schemas: 50, changelog: 55, console: 60 };
 
 /** A heading's anchor as GitHub computes it: lower case, punctuation dropped, spaces to `-`. */
 export function headingSlug(text: string): string {
@@ -104,6 +104,8 @@ function block(b: Block, page: Page['name'], anchors: AnchorMap): string {
       return b.items.map((item, i) => `${b.ordered ? `${i + 1}.` : '-'} ${inline(item, page, anchors)}`).join('\n');
     case 'section':
       return b.blocks.map((inner) => block(inner, page, anchors)).join('\n\n');
+    case 'console':
+      return '_The console runs in the HTML site (console.html): it needs a browser to open a socket._';
   }
 }
 

@@ -14,7 +14,7 @@ export interface SearchEntry {
   d: string;
 }
 
-const HEADING_KIND: Record<Page['name'], string> = { index: 'overview', events: 'event', methods: 'method', protocol: 'protocol', schemas: 'schema' };
+const HEADING_KIND: Record<Page['name'], string> = { index: 'overview', events: 'event', methods: 'method', protocol: 'protocol', schemas: 'schema', changelog: 'change', console: 'console' };
 
 /** A field of an event's payload or of a method's arguments or result is found before a schema's. */
 const FIELD_KIND: Partial<Record<Page['name'], string>> = { events: 'event field', methods: 'method field' };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_DIR } from './helpers.js';
 
-const PAGES = ['index', 'events', 'methods', 'protocol', 'schemas'];
+const PAGES = ['index', 'events', 'methods', 'protocol', 'schemas', 'changelog', 'console'];
 
 describe('the published package', () => {
   let packed: string[] = [];

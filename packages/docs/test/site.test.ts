@@ -8,7 +8,7 @@ import { CLIENT_BADGE } from '../src/pages/events.js';
 import { NO_PAYLOAD } from '../src/field-table.js';
 import { attributeValues, buildIntoTemporaryDirectory, sections, tables, textOf, type Built } from './helpers.js';
 
-const PAGES = ['index', 'events', 'methods', 'protocol', 'schemas'];
+const PAGES = ['index', 'events', 'methods', 'protocol', 'schemas', 'changelog', 'console'];
 
 let built: Built;
 beforeAll(async () => {
@@ -19,11 +19,13 @@ afterAll(() => built?.remove());
 const html = (page: string) => built.read(`site/${page}.html`);
 
 describe('the site', () => {
-  it('has the five pages, one style sheet, one script and the search index', () => {
+  it('has the seven pages, one style sheet, the scripts (site, console, validators) and the search index', () => {
     expect(built.list().filter((f) => f.startsWith('site/'))).toEqual([
+      'site/assets/console.js',
       'site/assets/search-index.js',
       'site/assets/site.css',
       'site/assets/site.js',
+      'site/assets/validators.js',
       ...PAGES.map((p) => `site/${p}.html`).sort(),
     ]);
     expect(built.list().filter((f) => f.startsWith('markdown/'))).toEqual(PAGES.map((p) => `markdown/${p}.md`).sort());
@@ -169,7 +171,7 @@ describe('the site', () => {
   it('weighs well under 150 KB gzip, all assets included', () => {
     const size = siteSize(built.result.files);
     console.log(`docs site: ${size.files} files, ${(size.raw / 1024).toFixed(1)} KB, ${(size.gzip / 1024).toFixed(1)} KB gzip`);
-    expect(size.files).toBe(8);
+    expect(size.files).toBe(12);
     expect(size.gzip).toBeLessThan(150 * 1024);
   });
 });

@@ -19,7 +19,7 @@ const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-fir
 const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const RESULTS_DIR = join(PACKAGE_DIR, 'test-results');
-const PAGES = ['index', 'events', 'methods', 'protocol', 'schemas'] as const;
+const PAGES = ['index', 'events', 'methods', 'protocol', 'schemas', 'changelog', 'console'] as const;
 const NO_PAYLOAD = /doesn.t carry any additional payload/i;
 
 interface SeedEvent {
@@ -110,7 +110,7 @@ describe('docs site in Chromium', () => {
     expect(server.missing.splice(0)).toEqual(['/missing.css']);
   });
 
-  it('has the five pages, and each loads with no console error, failed request or request off 127.0.0.1', async () => {
+  it('has the seven pages, and each loads with no console error, failed request or request off 127.0.0.1', async () => {
     expect(sitePages()).toEqual(PAGES.map((name) => `${name}.html`).sort());
     for (const path of ['', ...sitePages()]) {
       const page = await open(path);
