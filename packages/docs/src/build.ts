@@ -13,7 +13,8 @@ import { exampleModule, type Example } from './examples.js';
 import { ASSETS, renderHtmlPage } from './render-html.js';
 import { markdownAnchors, renderMarkdownPage } from './render-markdown.js';
 import { searchEntries } from './search-index.js';
-import { loadModel, type ProtocolModel } from './spec-model.js';
+import { cachedModel } from './model-cache.js';
+import { type ProtocolModel } from './spec-model.js';
 import { createContext } from './pages/context.js';
 import { eventsPage } from './pages/events.js';
 import { indexPage } from './pages/index.js';
@@ -97,7 +98,7 @@ async function asset(name: string): Promise<string> {
 /** Builds every output file in memory. */
 export async function renderSite(options: BuildOptions = {}): Promise<BuildResult> {
   const root = options.repositoryRoot ?? findRepositoryRoot();
-  const model = await loadModel(options.specFile ?? join(root, 'spec', 'asyncapi.yaml'), root);
+  const model = await cachedModel(options.specFile ?? join(root, 'spec', 'asyncapi.yaml'), root);
   const context = createContext(model);
   const history = options.history ?? (await releaseHistory(root, model));
   const pages = [indexPage(context), eventsPage(context), methodsPage(context), protocolPage(context), schemasPage(context), changelogPage(context, history), consolePage(context)];
