@@ -13,6 +13,7 @@ import { exampleModule, type Example } from './examples.js';
 import { ASSETS, renderHtmlPage } from './render-html.js';
 import { markdownAnchors, renderMarkdownPage } from './render-markdown.js';
 import { searchEntries } from './search-index.js';
+import { checkExamples } from './example-check.js';
 import { cachedModel } from './model-cache.js';
 import { type ProtocolModel } from './spec-model.js';
 import { createContext } from './pages/context.js';
@@ -99,6 +100,7 @@ async function asset(name: string): Promise<string> {
 export async function renderSite(options: BuildOptions = {}): Promise<BuildResult> {
   const root = options.repositoryRoot ?? findRepositoryRoot();
   const model = await cachedModel(options.specFile ?? join(root, 'spec', 'asyncapi.yaml'), root);
+  checkExamples(model);
   const context = createContext(model);
   const history = options.history ?? (await releaseHistory(root, model));
   const pages = [indexPage(context), eventsPage(context), methodsPage(context), protocolPage(context), schemasPage(context), changelogPage(context, history), consolePage(context)];

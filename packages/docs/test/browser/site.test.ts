@@ -246,6 +246,24 @@ describe('docs site in Chromium', () => {
     await expect.poll(() => row.evaluate((el) => el.getBoundingClientRect().top)).toBeLessThan(400);
   });
 
+  it('shows the wire frames and the field rules on the page, where a reader looks for them', async () => {
+    const page = await open('events.html#user_is_typing');
+    const section = page.locator('section:has(#user_is_typing)');
+    const frame = section.locator('.code-block:has(.code-lang:text("JSON")) pre').first();
+    expect(await frame.isVisible()).toBe(true);
+    expect(JSON.parse((await frame.textContent()) ?? '')).toMatchObject({ action: 'user_is_typing', type: 'push', payload: expect.any(Object) });
+    const methods = await open('methods.html#sendEvent');
+    const method = methods.locator('section:has(#sendEvent)');
+    const frames = await method.locator('.code-block:has(.code-lang:text("JSON")) pre').allTextContents();
+    const parsed = frames.map((text) => JSON.parse(text) as { type?: string; success?: boolean });
+    expect(parsed.some((f) => f.type === undefined)).toBe(true); // the request
+    expect(parsed.some((f) => f.success === true)).toBe(true); // the response
+    expect(parsed.some((f) => f.success === false)).toBe(true); // an error
+    const rule = methods.locator('tr[id^="sendEvent.event"]', { hasText: '1 to 16,384 characters' });
+    expect(await rule.count()).toBeGreaterThan(0);
+    expect(await rule.first().isVisible()).toBe(true);
+  });
+
   it('resolves every internal link of every page to a page and an element that exist', async () => {
     const ids = new Map<string, Set<string>>();
     const links: { from: string; href: string; url: URL }[] = [];
