@@ -142,6 +142,16 @@ function bounds(min: unknown, max: unknown, word: string): string | undefined {
   return undefined;
 }
 
+/** The protocol page's section of the catalogue a schema chain ends in, if it is one. */
+function catalogueSection(model: ProtocolModel, chain: JsonSchema[]): { id: string; label: string } | undefined {
+  const names = chain.map((schema) => refName(schema)).filter((name): name is string => name !== undefined);
+  const { errorType, clientErrorCode, disconnectionReason } = model.catalogueSchemas;
+  if (names.includes(errorType)) return { id: 'error-catalogue', label: 'error types' };
+  if (names.includes(clientErrorCode)) return { id: 'client-error-codes', label: 'client error codes' };
+  if (names.includes(disconnectionReason)) return { id: 'disconnection-reasons', label: 'disconnection reasons' };
+  return undefined;
+}
+
 /**
  * The rules a field's value must keep, from its schema and the named schemas it refers to (a
  * keyword beside a `$ref` first): nullable, whole number, lengths (in code points) and item counts,
@@ -175,7 +185,11 @@ export function fieldRules(model: ProtocolModel, field: JsonSchema): Inline[] {
   const constant = chain.find((schema) => 'const' in schema)?.['const'];
   if (constant !== undefined) rules.push(['always ', { code: JSON.stringify(constant) }]);
   const values = pick('enum');
-  if (Array.isArray(values) && values.length > 6) rules.push([`one of ${values.length} values`]);
+  // The catalogues (error types, client error codes, disconnection reasons): each value is described on the protocol page.
+  const catalogue = catalogueSection(model, chain);
+  if (Array.isArray(values) && catalogue !== undefined) {
+    rules.push([`one of the ${values.length} `, { link: [catalogue.label], to: { page: 'protocol', id: catalogue.id } }, ', each described there']);
+  } else if (Array.isArray(values) && values.length > 6) rules.push([`one of ${values.length} values`]);
   const format = pick('format');
   if (typeof format === 'string') rules.push(['format ', { code: format }]);
   const pattern = pick('pattern');
@@ -291,7 +305,7 @@ export function payloadShape(context: ShapeContext, schemaName: string | undefin
   }
   const description: Inline[] = inlineDescription(named.description === undefined ? undefined : firstSentence(named.description), context.linker);
   if (isLinkWorthy(schema)) description.push(' See ', { link: [{ code: schemaName }], to: { page: 'schemas', id: schemaName } }, '.');
-  const rules = fieldRules(context.model, named.schema);
+  const rules = fieldRules(context.model, { $ref: `#/definitions/${schemaName}` });
   if (rules.length > 0) description.push(...(description.length > 0 ? [' '] : []), ...rules);
   return { kind: 'value', argument: argumentName(schemaName), type: seedType(context.model, schema), description };
 }

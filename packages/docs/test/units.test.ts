@@ -81,6 +81,7 @@ describe('seed-style types', () => {
   const model = {
     source: 'test.yaml',
     discriminators: [],
+    catalogueSchemas: { errorType: 'ErrorType', clientErrorCode: 'ClientErrorCode', disconnectionReason: 'DisconnectionReason' },
     schemas: [
       { name: 'Id', pointer: '', description: 'An id.', schema: { type: 'string' } },
       { name: 'Count', pointer: '', description: undefined, schema: { type: 'integer' } },
