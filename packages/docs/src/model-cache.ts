@@ -1,7 +1,7 @@
 // A cold start that does not parse an unchanged spec again: the model (plain data) is kept on disk,
-// keyed by the document's text and by the sources of the code that reads it (spec-model and
-// spec-loader), so a change to either builds it afresh. Outside the repository (no sources to key
-// on) nothing is cached.
+// keyed by the document's text, the sources of the code that reads it (spec-model and
+// spec-loader) and the lockfile (the parser's version), so a change to any builds it afresh.
+// Outside the repository (no sources to key on) nothing is cached.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -22,7 +22,10 @@ async function cacheKey(specFile: string, root: string): Promise<string | undefi
   const readers = [join(root, 'tools', 'spec-model', 'src'), join(root, 'tools', 'spec-loader', 'src')];
   if (!readers.every((directory) => existsSync(directory))) return undefined;
   const hash = createHash('sha256').update(specFile).update('\0').update(await readFile(specFile));
-  for (const file of readers.flatMap(sourcesOf)) hash.update('\0').update(file.slice(root.length)).update('\0').update(await readFile(file));
+  const lockfile = join(root, 'pnpm-lock.yaml');
+  for (const file of [...readers.flatMap(sourcesOf), ...(existsSync(lockfile) ? [lockfile] : [])]) {
+    hash.update('\0').update(file.slice(root.length)).update('\0').update(await readFile(file));
+  }
   return hash.digest('hex').slice(0, 32);
 }
 
