@@ -14,7 +14,8 @@ describe('the published package', () => {
   beforeAll(() => {
     // The built site must be there (the package's build runs before its tests).
     expect(existsSync(join(PACKAGE_DIR, 'dist/site/index.html')), 'dist/site is not built').toBe(true);
-    const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PACKAGE_DIR, encoding: 'utf8' });
+    // stderr kept: npm warns about pnpm's settings in the environment, which says nothing about the package.
+    const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PACKAGE_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     packed = (JSON.parse(output) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
   });
 
