@@ -8,38 +8,8 @@
 // or a map entry the value checked first, the own-property lookup made only when the value is wrong
 // (a wrong inherited value does not count). hand-written-own-first.ts is the same guard in the order
 // most would write first. test/guards-differential.test.ts holds both to ajv's verdicts.
-import { readFileSync } from 'node:fs';
-import formatsModule from 'ajv-formats/dist/formats.js';
+import { hasOwn, HTTP_URL, isCount, isCustomId, isId, isRecord, isUri, type Json } from './hand-written-leaves.js';
 
-const { fullFormats } = formatsModule as unknown as { fullFormats: { uri: (value: string) => boolean } };
-const isUri = fullFormats.uri;
-/** The spec's `pattern` for http(s) URLs (FileEvent.url), from the exported schema, with the `u` flag as JSON Schema tools compile it. */
-const HTTP_URL = new RegExp(
-  (JSON.parse(readFileSync(new URL('../schemas/bundle.json', import.meta.url), 'utf8')) as { definitions: { FileEvent: { properties: { url: { pattern: string } } } } }).definitions.FileEvent.properties.url.pattern,
-  'u',
-);
-const hasOwn = Object.prototype.hasOwnProperty;
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** String length as JSON Schema counts it: a surrogate pair is one code point. */
-function codePoints(text: string): number {
-  let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
-    count++;
-  }
-  return count;
-}
-
-const isId = (value: unknown): boolean => typeof value === 'string' && value.length > 0;
-const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isInteger(value) && value >= 0;
-const isCustomId = (value: unknown): boolean => typeof value === 'string' && value.length > 0 && (value.length <= 256 || codePoints(value) <= 256);
 const isNullableCount = (value: unknown): boolean => value === null || isCount(value);
 const isPrimitive = (value: unknown): boolean => typeof value === 'string' || typeof value === 'boolean' || value === null || (typeof value === 'number' && Number.isFinite(value));
 

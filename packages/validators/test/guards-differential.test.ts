@@ -17,6 +17,7 @@
 // Every case the guard rejects is also explained: the explainer (src/runtime/explain.ts walking
 // src/gen/schema-set.ts) must list exactly ajv's errors (instance path, keyword, message, params, in
 // ajv's order) for the validators' schema set, which must itself give the exported schemas' verdict.
+// The wire frames' guards (header fields and payload) are held to schemas/frames/<message>.json the same way.
 // The last tests sabotage copies of the generated module and show the harness catches each one.
 // GUARD_RUNS=<n> scales the random runs (default 1).
 import { readFileSync } from 'node:fs';
@@ -44,6 +45,8 @@ const GENERATED_RUNS = Math.round(700 * SCALE);
 const MUTANT_RUNS = Math.round(1800 * SCALE);
 /** Per named schema, besides the messages. */
 const NAMED_RUNS = Math.round(300 * SCALE);
+/** Per wire frame (its payload is drawn and mutated with the messages already). */
+const FRAME_RUNS = Math.round(300 * SCALE);
 
 const { model } = await loadProtocol();
 const definitions = loadBundle().definitions;
@@ -707,12 +710,39 @@ function runSubject(guards: GuardModule, subject: Subject, runs: { generated: nu
 
 // ---- the tests -------------------------------------------------------------------------------------
 
+/** A spec example as its whole frame: the header constants, a request id where the header takes one, the payload. */
+function exampleFrame(message: Message, payload: unknown): Record<string, unknown> {
+  const properties = propertiesOf(definitions[`frame.${message.name}`]!);
+  const frame: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(properties)) {
+    if (name === 'payload') continue;
+    frame[name] = 'const' in property ? property.const : 'req-1';
+  }
+  if (message.payload !== undefined) frame.payload = payload;
+  return frame;
+}
+
+/** Every wire frame (header fields and payload), by its frame guard. */
+const frameSubjects: Subject[] = model.messages
+  .filter((message) => message.kind !== 'client')
+  .map((message) => ({
+    id: `frame of ${message.name}`,
+    schema: definitions[`frame.${message.name}`]!,
+    pointer: message.pointer,
+    validate: ajv.compile(readJson(`schemas/frames/${message.name}.json`) as object),
+    guardName: `is${pascalCase(message.name)}Frame`,
+    examples: message.examples.map((e, i) => ({ name: exampleName(message, i), value: exampleFrame(message, e.payload ?? null) })),
+    definition: `frame.${message.name}`,
+  }));
+
 describe('the subjects', () => {
   it('are every message and every named schema, each with its guard', () => {
     expect(messageSubjects).toHaveLength(model.messages.length);
     expect(namedSubjects).toHaveLength(model.schemas.length);
-    for (const subject of [...messageSubjects, ...namedSubjects]) expect(typeof (generated as GuardModule)[subject.guardName], subject.guardName).toBe('function');
+    expect(frameSubjects).toHaveLength(model.messages.filter((m) => m.kind !== 'client').length);
+    for (const subject of [...messageSubjects, ...namedSubjects, ...frameSubjects]) expect(typeof (generated as GuardModule)[subject.guardName], subject.guardName).toBe('function');
     expect(Object.keys(generated.payloadGuards)).toEqual(model.messages.map((m) => m.name));
+    expect(Object.keys(generated.frameGuards)).toEqual(frameSubjects.map((s) => s.id.replace('frame of ', '')));
   });
 
   it('every spec example is valid to ajv and to its guard', () => {
@@ -731,6 +761,13 @@ describe('guards against ajv: message payloads (spec examples, drawn values, mut
   });
 });
 
+describe('guards against ajv: whole wire frames (spec examples as frames, drawn frames, mutants)', () => {
+  it.each(frameSubjects.map((subject) => ({ id: subject.id, subject })))('$id', ({ subject }) => {
+    for (const example of subject.examples) expect([subject.id, example.name, ajvVerdict(subject.validate, example.value)]).toEqual([subject.id, example.name, true]);
+    runSubject(generated, subject, { generated: Math.ceil(FRAME_RUNS / 3), mutants: FRAME_RUNS });
+  });
+});
+
 describe('guards against ajv: named schemas (values inside the examples, drawn values, mutants)', () => {
   it.each(namedSubjects.map((subject) => ({ id: subject.id, subject })))('$id', ({ subject }) => {
     runSubject(generated, subject, { generated: Math.ceil(NAMED_RUNS / 3), mutants: NAMED_RUNS });
@@ -740,8 +777,10 @@ describe('guards against ajv: named schemas (values inside the examples, drawn v
 describe('the number of cases', () => {
   it('is at least 100,000 over the messages', () => {
     const overMessages = messageSubjects.reduce((sum, s) => sum + (perSubject.get(s.id) ?? 0), 0);
+    const overFrames = frameSubjects.reduce((sum, s) => sum + (perSubject.get(s.id) ?? 0), 0);
+    expect(overFrames).toBeGreaterThan(frameSubjects.length * 100);
     console.log(
-      `guards-differential: ${cases} cases (${overMessages} over the ${messageSubjects.length} message payloads, ${cases - overMessages} over the ${namedSubjects.length} named schemas); ` +
+      `guards-differential: ${cases} cases (${overMessages} over the ${messageSubjects.length} message payloads, ${overFrames} over the ${frameSubjects.length} wire frames, ${cases - overMessages - overFrames} over the ${namedSubjects.length} named schemas); ` +
         `${validCases} valid to ajv, ${cases - validCases - ajvThrew} invalid, ${ajvThrew} where ajv threw (the guard said false)`,
     );
     console.log(`guards-differential: ${explainedCases} invalid cases explained with exactly ajv's errors`);
