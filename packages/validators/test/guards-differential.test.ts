@@ -825,7 +825,15 @@ function brokenCopy(find: string | RegExp, replace: string): GuardModule {
   return exports;
 }
 
-const SABOTAGES: Array<{ bug: string; message: string; find: string | RegExp; replace: string; where: string }> = [
+const SABOTAGES: Array<{ bug: string; message: string; find: string | RegExp; replace: string; where: string; frame?: boolean }> = [
+  {
+    bug: 'a frame guard that does not pin its action',
+    message: 'user_is_typing',
+    find: "if (_frame.action !== 'user_is_typing') return false;",
+    replace: '',
+    where: '/components/messages/userIsTyping',
+    frame: true,
+  },
   {
     bug: 'maxLength counted in UTF-16 units, not code points',
     message: 'send_event',
@@ -878,9 +886,9 @@ const SABOTAGES: Array<{ bug: string; message: string; find: string | RegExp; re
 ];
 
 describe('the harness catches a broken guard', () => {
-  it.each(SABOTAGES)('$bug ($message)', ({ message, find, replace, where }) => {
+  it.each(SABOTAGES)('$bug ($message)', ({ message, find, replace, where, frame }) => {
     const broken = brokenCopy(find, replace);
-    const subject = messageSubjects.find((s) => s.id === `payload of ${message}`)!;
+    const subject = frame === true ? frameSubjects.find((s) => s.id === `frame of ${message}`)! : messageSubjects.find((s) => s.id === `payload of ${message}`)!;
     let report = '';
     const run = (arbitrary: fc.Arbitrary<Case>, numRuns: number) => {
       // A fixed seed: whether a search of this size meets the bug must not change from run to run.

@@ -990,8 +990,8 @@ export function isDisconnectionReason(value: unknown): value is DisconnectionRea
   return value === 'access_token_expired' || value === 'connection_lost' || value === 'customer_banned' || value === 'customer_temporarily_blocked' || value === 'identity_mismatch' || value === 'inactivity_timeout' || value === 'internal_error' || value === 'license_expired' || value === 'license_not_found' || value === 'misdirected_connection' || value === 'too_many_connections' || value === 'too_many_unauthorized_connections' || value === 'unsupported_version' || value === 'users_limit_reached';
 }
 
-/** Whether `value` is a whole `login` request frame (its header fields and its payload). */
-export function isLoginFrame(value: unknown): value is LoginFrame {
+/** The header fields of a frame with the headers of `/components/schemas/RequestHeaders` (any action, any payload): what the frame guards share. */
+function isRequestHeadersFields(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   const _requestId = _object.requestId;
@@ -999,18 +999,15 @@ export function isLoginFrame(value: unknown): value is LoginFrame {
   if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
   const _action = _object.action;
   if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'login') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isLoginArguments(_payload)) return false;
+  if (typeof _action !== 'string') return false;
   for (const _key in _object) {
     if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
   }
   return true;
 }
 
-/** Whether `value` is a whole `login_response` response frame (its header fields and its payload). */
-export function isLoginResponseFrame(value: unknown): value is LoginResponseFrame {
+/** The header fields of a frame with the headers of `/components/schemas/ResponseHeaders` (any action, any payload): what the frame guards share. */
+function isResponseHeadersFields(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   const _requestId = _object.requestId;
@@ -1018,472 +1015,18 @@ export function isLoginResponseFrame(value: unknown): value is LoginResponseFram
   if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
   const _action = _object.action;
   if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'login') return false;
+  if (typeof _action !== 'string') return false;
   const _type = _object.type;
   if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
   if (_type !== 'response') return false;
   const _success = _object.success;
   if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
   if (_success !== true) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isLoginResult(_payload)) return false;
   return true;
 }
 
-/** Whether `value` is a whole `get_chats_summary` request frame (its header fields and its payload). */
-export function isGetChatsSummaryFrame(value: unknown): value is GetChatsSummaryFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'get_chats_summary') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isGetChatsSummaryArguments(_payload)) return false;
-  for (const _key in _object) {
-    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
-  }
-  return true;
-}
-
-/** Whether `value` is a whole `get_chats_summary_response` response frame (its header fields and its payload). */
-export function isGetChatsSummaryResponseFrame(value: unknown): value is GetChatsSummaryResponseFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'get_chats_summary') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'response') return false;
-  const _success = _object.success;
-  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
-  if (_success !== true) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isChatsSummaryPage(_payload)) return false;
-  return true;
-}
-
-/** Whether `value` is a whole `get_chat_threads` request frame (its header fields and its payload). */
-export function isGetChatThreadsFrame(value: unknown): value is GetChatThreadsFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'get_chat_threads') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isGetChatThreadsArguments(_payload)) return false;
-  for (const _key in _object) {
-    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
-  }
-  return true;
-}
-
-/** Whether `value` is a whole `get_chat_threads_response` response frame (its header fields and its payload). */
-export function isGetChatThreadsResponseFrame(value: unknown): value is GetChatThreadsResponseFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'get_chat_threads') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'response') return false;
-  const _success = _object.success;
-  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
-  if (_success !== true) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isGetChatThreadsResult(_payload)) return false;
-  return true;
-}
-
-/** Whether `value` is a whole `get_chat_threads_summary` request frame (its header fields and its payload). */
-export function isGetChatThreadsSummaryFrame(value: unknown): value is GetChatThreadsSummaryFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'get_chat_threads_summary') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isGetChatThreadsSummaryArguments(_payload)) return false;
-  for (const _key in _object) {
-    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
-  }
-  return true;
-}
-
-/** Whether `value` is a whole `get_chat_threads_summary_response` response frame (its header fields and its payload). */
-export function isGetChatThreadsSummaryResponseFrame(value: unknown): value is GetChatThreadsSummaryResponseFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'get_chat_threads_summary') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'response') return false;
-  const _success = _object.success;
-  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
-  if (_success !== true) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isGetChatThreadsSummaryResult(_payload)) return false;
-  return true;
-}
-
-/** Whether `value` is a whole `start_chat` request frame (its header fields and its payload). */
-export function isStartChatFrame(value: unknown): value is StartChatFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'start_chat') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isStartChatArguments(_payload)) return false;
-  for (const _key in _object) {
-    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
-  }
-  return true;
-}
-
-/** Whether `value` is a whole `start_chat_response` response frame (its header fields and its payload). */
-export function isStartChatResponseFrame(value: unknown): value is StartChatResponseFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'start_chat') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'response') return false;
-  const _success = _object.success;
-  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
-  if (_success !== true) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isStartChatResult(_payload)) return false;
-  return true;
-}
-
-/** Whether `value` is a whole `send_event` request frame (its header fields and its payload). */
-export function isSendEventFrame(value: unknown): value is SendEventFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'send_event') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isSendEventArguments(_payload)) return false;
-  for (const _key in _object) {
-    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
-  }
-  return true;
-}
-
-/** Whether `value` is a whole `send_event_response` response frame (its header fields and its payload). */
-export function isSendEventResponseFrame(value: unknown): value is SendEventResponseFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'send_event') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'response') return false;
-  const _success = _object.success;
-  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
-  if (_success !== true) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isSendEventResult(_payload)) return false;
-  return true;
-}
-
-/** Whether `value` is a whole `send_sneak_peek` request frame (its header fields and its payload). */
-export function isSendSneakPeekFrame(value: unknown): value is SendSneakPeekFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'send_sneak_peek') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isSendSneakPeekArguments(_payload)) return false;
-  for (const _key in _object) {
-    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
-  }
-  return true;
-}
-
-/** Whether `value` is a whole `send_sneak_peek_response` response frame (its header fields and its payload). */
-export function isSendSneakPeekResponseFrame(value: unknown): value is SendSneakPeekResponseFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'send_sneak_peek') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'response') return false;
-  const _success = _object.success;
-  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
-  if (_success !== true) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (typeof _payload !== 'object' || _payload === null || Array.isArray(_payload)) return false;
-  return true;
-}
-
-/** Whether `value` is a whole `close_thread` request frame (its header fields and its payload). */
-export function isCloseThreadFrame(value: unknown): value is CloseThreadFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'close_thread') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isCloseThreadArguments(_payload)) return false;
-  for (const _key in _object) {
-    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
-  }
-  return true;
-}
-
-/** Whether `value` is a whole `close_thread_response` response frame (its header fields and its payload). */
-export function isCloseThreadResponseFrame(value: unknown): value is CloseThreadResponseFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'close_thread') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'response') return false;
-  const _success = _object.success;
-  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
-  if (_success !== true) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (typeof _payload !== 'object' || _payload === null || Array.isArray(_payload)) return false;
-  return true;
-}
-
-/** Whether `value` is a whole `update_chat_properties` request frame (its header fields and its payload). */
-export function isUpdateChatPropertiesFrame(value: unknown): value is UpdateChatPropertiesFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'update_chat_properties') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isUpdateChatPropertiesArguments(_payload)) return false;
-  for (const _key in _object) {
-    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
-  }
-  return true;
-}
-
-/** Whether `value` is a whole `update_chat_properties_response` response frame (its header fields and its payload). */
-export function isUpdateChatPropertiesResponseFrame(value: unknown): value is UpdateChatPropertiesResponseFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'update_chat_properties') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'response') return false;
-  const _success = _object.success;
-  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
-  if (_success !== true) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (typeof _payload !== 'object' || _payload === null || Array.isArray(_payload)) return false;
-  return true;
-}
-
-/** Whether `value` is a whole `update_chat_thread_properties` request frame (its header fields and its payload). */
-export function isUpdateChatThreadPropertiesFrame(value: unknown): value is UpdateChatThreadPropertiesFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'update_chat_thread_properties') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isUpdateChatThreadPropertiesArguments(_payload)) return false;
-  for (const _key in _object) {
-    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
-  }
-  return true;
-}
-
-/** Whether `value` is a whole `update_chat_thread_properties_response` response frame (its header fields and its payload). */
-export function isUpdateChatThreadPropertiesResponseFrame(value: unknown): value is UpdateChatThreadPropertiesResponseFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'update_chat_thread_properties') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'response') return false;
-  const _success = _object.success;
-  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
-  if (_success !== true) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (typeof _payload !== 'object' || _payload === null || Array.isArray(_payload)) return false;
-  return true;
-}
-
-/** Whether `value` is a whole `update_customer` request frame (its header fields and its payload). */
-export function isUpdateCustomerFrame(value: unknown): value is UpdateCustomerFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'update_customer') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isCustomerUpdate(_payload)) return false;
-  for (const _key in _object) {
-    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
-  }
-  return true;
-}
-
-/** Whether `value` is a whole `update_customer_response` response frame (its header fields and its payload). */
-export function isUpdateCustomerResponseFrame(value: unknown): value is UpdateCustomerResponseFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'update_customer') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'response') return false;
-  const _success = _object.success;
-  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
-  if (_success !== true) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isUpdateCustomerResult(_payload)) return false;
-  return true;
-}
-
-/** Whether `value` is a whole `update_last_seen_timestamp` request frame (its header fields and its payload). */
-export function isUpdateLastSeenTimestampFrame(value: unknown): value is UpdateLastSeenTimestampFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'update_last_seen_timestamp') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isUpdateLastSeenTimestampArguments(_payload)) return false;
-  for (const _key in _object) {
-    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
-  }
-  return true;
-}
-
-/** Whether `value` is a whole `update_last_seen_timestamp_response` response frame (its header fields and its payload). */
-export function isUpdateLastSeenTimestampResponseFrame(value: unknown): value is UpdateLastSeenTimestampResponseFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string' || _requestId.length < 1 || (_requestId.length > 64 && (_requestId.length > 128 || ucs2length(_requestId) > 64))) return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'update_last_seen_timestamp') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'response') return false;
-  const _success = _object.success;
-  if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
-  if (_success !== true) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isUpdateLastSeenTimestampResult(_payload)) return false;
-  return true;
-}
-
-/** Whether `value` is a whole `error_response` error frame (its header fields and its payload). */
-export function isErrorResponseFrame(value: unknown): value is ErrorResponseFrame {
+/** The header fields of a frame with the headers of `/components/schemas/ErrorResponseHeaders` (any action, any payload): what the frame guards share. */
+function isErrorResponseHeadersFields(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   const _requestId = _object.requestId;
@@ -1498,218 +1041,399 @@ export function isErrorResponseFrame(value: unknown): value is ErrorResponseFram
   const _success = _object.success;
   if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
   if (_success !== false) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isErrorResult(_payload)) return false;
   return true;
+}
+
+/** The header fields of a frame with the headers of `/components/schemas/PushHeaders` (any action, any payload): what the frame guards share. */
+function isPushHeadersFields(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (typeof _action !== 'string') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  return true;
+}
+
+/** Whether `value` is a whole `login` request frame (its header fields and its payload). */
+export function isLoginFrame(value: unknown): value is LoginFrame {
+  if (!isRequestHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'login') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isLoginArguments(_payload);
+}
+
+/** Whether `value` is a whole `login_response` response frame (its header fields and its payload). */
+export function isLoginResponseFrame(value: unknown): value is LoginResponseFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'login') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isLoginResult(_payload);
+}
+
+/** Whether `value` is a whole `get_chats_summary` request frame (its header fields and its payload). */
+export function isGetChatsSummaryFrame(value: unknown): value is GetChatsSummaryFrame {
+  if (!isRequestHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'get_chats_summary') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isGetChatsSummaryArguments(_payload);
+}
+
+/** Whether `value` is a whole `get_chats_summary_response` response frame (its header fields and its payload). */
+export function isGetChatsSummaryResponseFrame(value: unknown): value is GetChatsSummaryResponseFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'get_chats_summary') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isChatsSummaryPage(_payload);
+}
+
+/** Whether `value` is a whole `get_chat_threads` request frame (its header fields and its payload). */
+export function isGetChatThreadsFrame(value: unknown): value is GetChatThreadsFrame {
+  if (!isRequestHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'get_chat_threads') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isGetChatThreadsArguments(_payload);
+}
+
+/** Whether `value` is a whole `get_chat_threads_response` response frame (its header fields and its payload). */
+export function isGetChatThreadsResponseFrame(value: unknown): value is GetChatThreadsResponseFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'get_chat_threads') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isGetChatThreadsResult(_payload);
+}
+
+/** Whether `value` is a whole `get_chat_threads_summary` request frame (its header fields and its payload). */
+export function isGetChatThreadsSummaryFrame(value: unknown): value is GetChatThreadsSummaryFrame {
+  if (!isRequestHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'get_chat_threads_summary') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isGetChatThreadsSummaryArguments(_payload);
+}
+
+/** Whether `value` is a whole `get_chat_threads_summary_response` response frame (its header fields and its payload). */
+export function isGetChatThreadsSummaryResponseFrame(value: unknown): value is GetChatThreadsSummaryResponseFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'get_chat_threads_summary') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isGetChatThreadsSummaryResult(_payload);
+}
+
+/** Whether `value` is a whole `start_chat` request frame (its header fields and its payload). */
+export function isStartChatFrame(value: unknown): value is StartChatFrame {
+  if (!isRequestHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'start_chat') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isStartChatArguments(_payload);
+}
+
+/** Whether `value` is a whole `start_chat_response` response frame (its header fields and its payload). */
+export function isStartChatResponseFrame(value: unknown): value is StartChatResponseFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'start_chat') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isStartChatResult(_payload);
+}
+
+/** Whether `value` is a whole `send_event` request frame (its header fields and its payload). */
+export function isSendEventFrame(value: unknown): value is SendEventFrame {
+  if (!isRequestHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'send_event') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isSendEventArguments(_payload);
+}
+
+/** Whether `value` is a whole `send_event_response` response frame (its header fields and its payload). */
+export function isSendEventResponseFrame(value: unknown): value is SendEventResponseFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'send_event') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isSendEventResult(_payload);
+}
+
+/** Whether `value` is a whole `send_sneak_peek` request frame (its header fields and its payload). */
+export function isSendSneakPeekFrame(value: unknown): value is SendSneakPeekFrame {
+  if (!isRequestHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'send_sneak_peek') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isSendSneakPeekArguments(_payload);
+}
+
+/** Whether `value` is a whole `send_sneak_peek_response` response frame (its header fields and its payload). */
+export function isSendSneakPeekResponseFrame(value: unknown): value is SendSneakPeekResponseFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'send_sneak_peek') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isAcknowledgement(_payload);
+}
+
+/** Whether `value` is a whole `close_thread` request frame (its header fields and its payload). */
+export function isCloseThreadFrame(value: unknown): value is CloseThreadFrame {
+  if (!isRequestHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'close_thread') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isCloseThreadArguments(_payload);
+}
+
+/** Whether `value` is a whole `close_thread_response` response frame (its header fields and its payload). */
+export function isCloseThreadResponseFrame(value: unknown): value is CloseThreadResponseFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'close_thread') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isAcknowledgement(_payload);
+}
+
+/** Whether `value` is a whole `update_chat_properties` request frame (its header fields and its payload). */
+export function isUpdateChatPropertiesFrame(value: unknown): value is UpdateChatPropertiesFrame {
+  if (!isRequestHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'update_chat_properties') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isUpdateChatPropertiesArguments(_payload);
+}
+
+/** Whether `value` is a whole `update_chat_properties_response` response frame (its header fields and its payload). */
+export function isUpdateChatPropertiesResponseFrame(value: unknown): value is UpdateChatPropertiesResponseFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'update_chat_properties') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isAcknowledgement(_payload);
+}
+
+/** Whether `value` is a whole `update_chat_thread_properties` request frame (its header fields and its payload). */
+export function isUpdateChatThreadPropertiesFrame(value: unknown): value is UpdateChatThreadPropertiesFrame {
+  if (!isRequestHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'update_chat_thread_properties') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isUpdateChatThreadPropertiesArguments(_payload);
+}
+
+/** Whether `value` is a whole `update_chat_thread_properties_response` response frame (its header fields and its payload). */
+export function isUpdateChatThreadPropertiesResponseFrame(value: unknown): value is UpdateChatThreadPropertiesResponseFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'update_chat_thread_properties') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isAcknowledgement(_payload);
+}
+
+/** Whether `value` is a whole `update_customer` request frame (its header fields and its payload). */
+export function isUpdateCustomerFrame(value: unknown): value is UpdateCustomerFrame {
+  if (!isRequestHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'update_customer') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isCustomerUpdate(_payload);
+}
+
+/** Whether `value` is a whole `update_customer_response` response frame (its header fields and its payload). */
+export function isUpdateCustomerResponseFrame(value: unknown): value is UpdateCustomerResponseFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'update_customer') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isUpdateCustomerResult(_payload);
+}
+
+/** Whether `value` is a whole `update_last_seen_timestamp` request frame (its header fields and its payload). */
+export function isUpdateLastSeenTimestampFrame(value: unknown): value is UpdateLastSeenTimestampFrame {
+  if (!isRequestHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'update_last_seen_timestamp') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isUpdateLastSeenTimestampArguments(_payload);
+}
+
+/** Whether `value` is a whole `update_last_seen_timestamp_response` response frame (its header fields and its payload). */
+export function isUpdateLastSeenTimestampResponseFrame(value: unknown): value is UpdateLastSeenTimestampResponseFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'update_last_seen_timestamp') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isUpdateLastSeenTimestampResult(_payload);
+}
+
+/** Whether `value` is a whole `error_response` error frame (its header fields and its payload). */
+export function isErrorResponseFrame(value: unknown): value is ErrorResponseFrame {
+  if (!isErrorResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isErrorResult(_payload);
 }
 
 /** Whether `value` is a whole `customer_id` push frame (its header fields and its payload). */
 export function isCustomerIdFrame(value: unknown): value is CustomerIdFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'customer_id') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (typeof _payload !== 'string' || _payload.length < 1) return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'customer_id') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isUserId(_payload);
 }
 
 /** Whether `value` is a whole `user_data` push frame (its header fields and its payload). */
 export function isUserDataFrame(value: unknown): value is UserDataFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'user_data') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isUser(_payload)) return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'user_data') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isUser(_payload);
 }
 
 /** Whether `value` is a whole `new_event` push frame (its header fields and its payload). */
 export function isNewEventFrame(value: unknown): value is NewEventFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'new_event') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isEvent(_payload)) return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'new_event') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isEvent(_payload);
 }
 
 /** Whether `value` is a whole `user_is_typing` push frame (its header fields and its payload). */
 export function isUserIsTypingFrame(value: unknown): value is UserIsTypingFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'user_is_typing') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isTypingIndicator(_payload)) return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'user_is_typing') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isTypingIndicator(_payload);
 }
 
 /** Whether `value` is a whole `user_stopped_typing` push frame (its header fields and its payload). */
 export function isUserStoppedTypingFrame(value: unknown): value is UserStoppedTypingFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'user_stopped_typing') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isTypingIndicator(_payload)) return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'user_stopped_typing') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isTypingIndicator(_payload);
 }
 
 /** Whether `value` is a whole `last_seen_timestamp_updated` push frame (its header fields and its payload). */
 export function isLastSeenTimestampUpdatedFrame(value: unknown): value is LastSeenTimestampUpdatedFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'last_seen_timestamp_updated') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isLastSeenTimestampUpdate(_payload)) return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'last_seen_timestamp_updated') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isLastSeenTimestampUpdate(_payload);
 }
 
 /** Whether `value` is a whole `thread_closed` push frame (its header fields and its payload). */
 export function isThreadClosedFrame(value: unknown): value is ThreadClosedFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'thread_closed') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isThreadClosure(_payload)) return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'thread_closed') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isThreadClosure(_payload);
 }
 
 /** Whether `value` is a whole `thread_metada` push frame (its header fields and its payload). */
 export function isThreadMetadaFrame(value: unknown): value is ThreadMetadaFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'thread_metada') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isThreadSummary(_payload)) return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'thread_metada') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isThreadSummary(_payload);
 }
 
 /** Whether `value` is a whole `chat_properties_updated` push frame (its header fields and its payload). */
 export function isChatPropertiesUpdatedFrame(value: unknown): value is ChatPropertiesUpdatedFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'chat_properties_updated') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isChatPropertiesUpdate(_payload)) return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'chat_properties_updated') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isChatPropertiesUpdate(_payload);
 }
 
 /** Whether `value` is a whole `chat_thread_properties_updated` push frame (its header fields and its payload). */
 export function isChatThreadPropertiesUpdatedFrame(value: unknown): value is ChatThreadPropertiesUpdatedFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'chat_thread_properties_updated') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isChatThreadPropertiesUpdate(_payload)) return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'chat_thread_properties_updated') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isChatThreadPropertiesUpdate(_payload);
 }
 
 /** Whether `value` is a whole `user_joined_chat` push frame (its header fields and its payload). */
 export function isUserJoinedChatFrame(value: unknown): value is UserJoinedChatFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'user_joined_chat') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isChatMembership(_payload)) return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'user_joined_chat') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isChatMembership(_payload);
 }
 
 /** Whether `value` is a whole `user_left_chat` push frame (its header fields and its payload). */
 export function isUserLeftChatFrame(value: unknown): value is UserLeftChatFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'user_left_chat') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isChatMembership(_payload)) return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'user_left_chat') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isChatMembership(_payload);
 }
 
 /** Whether `value` is a whole `customer_disconnected` push frame (its header fields and its payload). */
 export function isCustomerDisconnectedFrame(value: unknown): value is CustomerDisconnectedFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'customer_disconnected') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isDisconnection(_payload)) return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'customer_disconnected') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isDisconnection(_payload);
 }
 
 /** Whether `value` is a valid `connected` payload (`ChatsSummaryPage`). */

@@ -8,7 +8,7 @@ import { definePlugin, type EmitContext, type PluginFile } from '../../plugin.js
 import { GuardCompiler, GuardGenerationError, guardName, type CompiledGuards, type Stmt } from './compile.js';
 import { frameDefinition, frameRoot, payloadDefinition } from '../../common/message-schemas.js';
 import { messageTypeNames } from '../../common/queries.js';
-import type { NamedSchema, ProtocolModel } from '@customer-chat/spec-model';
+import type { JsonSchema, NamedSchema, ProtocolModel } from '@customer-chat/spec-model';
 
 const MODELS = '../models.js';
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -94,11 +94,29 @@ function emitGuards(model: ProtocolModel, context: EmitContext): PluginFile[] {
     'JSON Schemas as ajv gives it (own properties only), written as early-exit code that allocates nothing',
     'on the valid path. They say whether a value is valid, not why: the validators explain a failure.',
   ]);
-  // Each wire frame (its headers' fields and the payload) is compiled as one more schema.
+  // The wire frames: the header fields are the same for every message with the same headers schema
+  // but for the pinned action, so each headers schema is compiled once as a private check (action any
+  // string, payload any value); a frame guard adds its action and its payload's guard.
   const wire = model.messages.filter((m) => m.kind !== 'client');
-  const frames: NamedSchema[] = wire.map((m) => ({ name: messageTypeNames(m).frame, pointer: m.pointer, description: undefined, schema: frameRoot(m) }));
-  const compiled = new GuardCompiler(model, file, source).compile([...model.schemas, ...frames]);
-  const frameNames = new Set(frames.map((f) => f.name));
+  const headerChecks = new Map<string, NamedSchema>();
+  const headerCheckOf = (message: (typeof wire)[number]): NamedSchema => {
+    const key = message.headersSchema ?? `${message.kind} frame`;
+    let check = headerChecks.get(key);
+    if (check === undefined) {
+      const root = frameRoot(message);
+      const properties = { ...(root.properties as Record<string, JsonSchema>) };
+      const action = (message.headers?.properties as Record<string, JsonSchema> | undefined)?.action;
+      if (action !== undefined) properties.action = action;
+      properties.payload = {};
+      const schema: JsonSchema = { ...root, properties, required: ((root.required as string[]) ?? []).filter((name) => name !== 'payload') };
+      check = { name: `${pascalCase(key.replace(/\W+/g, '_'))}Fields`, pointer: message.headers === undefined ? message.pointer : `/components/schemas/${message.headersSchema ?? ''}`, description: undefined, schema };
+      headerChecks.set(key, check);
+    }
+    return check;
+  };
+  for (const message of wire) headerCheckOf(message);
+  const compiled = new GuardCompiler(model, file, source).compile([...model.schemas, ...headerChecks.values()]);
+  const frameNames = new Set([...headerChecks.values()].map((f) => f.name));
 
   // Every name the module declares must be unique: a clash would bind two guards to one function.
   const tables: Array<[string, string]> = [['payloadGuards', 'the table of payload guards'], ['frameGuards', 'the table of frame guards'], ['definitionGuards', 'the table of definition guards']];
@@ -108,7 +126,8 @@ function emitGuards(model: ProtocolModel, context: EmitContext): PluginFile[] {
     if (earlier !== undefined) throw new GuardGenerationError(source, pointer, `${owner} would declare ${name}, already declared by ${earlier}; rename one of them`);
     declared.set(name, owner);
   };
-  for (const { schema } of compiled.guards) claim(guardName(schema.name), frameNames.has(schema.name) ? `the frame ${schema.name}` : `schema ${schema.name}`, schema.pointer);
+  for (const { schema } of compiled.guards) claim(guardName(schema.name), frameNames.has(schema.name) ? `the frame fields ${schema.name}` : `schema ${schema.name}`, schema.pointer);
+  for (const message of wire) claim(guardName(messageTypeNames(message).frame), `the frame of ${message.name}`, message.pointer);
   for (const helper of compiled.helpers) claim(helper.name, `the check of ${helper.pointer}`, helper.pointer);
   const schemaNames = new Set(model.schemas.map((s) => s.name));
   const messageGuard = (name: string) => `is${pascalCase(name)}`;
@@ -122,11 +141,32 @@ function emitGuards(model: ProtocolModel, context: EmitContext): PluginFile[] {
   for (const line of compiled.declarations) file.print(line);
   file.blank();
   for (const { schema, body } of compiled.guards) {
-    const frame = wire.find((m) => messageTypeNames(m).frame === schema.name);
+    if (frameNames.has(schema.name)) {
+      file.jsDoc(`The header fields of a frame with the headers of \`${schema.pointer}\` (any action, any payload): what the frame guards share.`);
+      file.block(['function ', guardName(schema.name), '(value: unknown): boolean {'], () => printStmts(file, body));
+    } else {
+      file.jsDoc(`Whether \`value\` is valid under \`${schema.pointer}\`.`);
+      file.block(['export function ', guardName(schema.name), '(value: unknown): value is ', importSymbol(schema.name, MODELS, true), ' {'], () => printStmts(file, body));
+    }
+    file.blank();
+  }
+  for (const message of wire) {
+    const names = messageTypeNames(message);
+    const action = message.action !== undefined && (message.headers?.properties as Record<string, unknown> | undefined)?.action !== undefined ? message.action : undefined;
     // A frame's type is declared beside its message's validators (a type-only import, no cycle at run time).
-    const type = frame === undefined ? importSymbol(schema.name, MODELS, true) : importSymbol(schema.name, `../messages/${frame.name}.js`, true);
-    file.jsDoc(frame === undefined ? `Whether \`value\` is valid under \`${schema.pointer}\`.` : `Whether \`value\` is a whole \`${frame.name}\` ${frame.kind} frame (its header fields and its payload).`);
-    file.block(['export function ', guardName(schema.name), '(value: unknown): value is ', type, ' {'], () => printStmts(file, body));
+    file.jsDoc(`Whether \`value\` is a whole \`${message.name}\` ${message.kind} frame (its header fields and its payload).`);
+    file.block(['export function ', guardName(names.frame), '(value: unknown): value is ', importSymbol(names.frame, `../messages/${message.name}.js`, true), ' {'], () => {
+      file.print('if (!', guardName(headerCheckOf(message).name), '(value)) return false;');
+      file.print('const _frame = value as Record<string, unknown>;');
+      if (action !== undefined) file.print('if (_frame.action !== ', literal(action), ') return false;');
+      file.print('const _payload = _frame.payload;');
+      // A payload is absent when it is undefined or inherited, as ajv reads a frame.
+      if (message.payload === undefined) file.print("return _payload === undefined || _payload === null || !hasOwn.call(_frame, 'payload');");
+      else {
+        file.print("if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;");
+        file.print('return ', guardName(message.payload.ref), '(_payload);');
+      }
+    });
     file.blank();
   }
   for (const message of model.messages) {

@@ -195,8 +195,8 @@ export function isDisconnectionReason(value: unknown): value is DisconnectionRea
   return value === 'server_restart' || value === 'kicked_out';
 }
 
-/** Whether `value` is a whole `post_note` request frame (its header fields and its payload). */
-export function isPostNoteFrame(value: unknown): value is PostNoteFrame {
+/** The header fields of a frame with the headers of `/components/schemas/RequestHeaders` (any action, any payload): what the frame guards share. */
+function isRequestHeadersFields(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   const _requestId = _object.requestId;
@@ -204,18 +204,15 @@ export function isPostNoteFrame(value: unknown): value is PostNoteFrame {
   if (typeof _requestId !== 'string' || _requestId.length < 1) return false;
   const _action = _object.action;
   if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'post_note') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isPostNoteArguments(_payload)) return false;
+  if (typeof _action !== 'string') return false;
   for (const _key in _object) {
     if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
   }
   return true;
 }
 
-/** Whether `value` is a whole `post_note_response` response frame (its header fields and its payload). */
-export function isPostNoteResponseFrame(value: unknown): value is PostNoteResponseFrame {
+/** The header fields of a frame with the headers of `/components/schemas/ResponseHeaders` (any action, any payload): what the frame guards share. */
+function isResponseHeadersFields(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   const _requestId = _object.requestId;
@@ -223,21 +220,18 @@ export function isPostNoteResponseFrame(value: unknown): value is PostNoteRespon
   if (typeof _requestId !== 'string') return false;
   const _action = _object.action;
   if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'post_note') return false;
+  if (typeof _action !== 'string') return false;
   const _type = _object.type;
   if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
   if (_type !== 'response') return false;
   const _success = _object.success;
   if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
   if (_success !== true) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isNote(_payload)) return false;
   return true;
 }
 
-/** Whether `value` is a whole `error_response` error frame (its header fields and its payload). */
-export function isErrorResponseFrame(value: unknown): value is ErrorResponseFrame {
+/** The header fields of a frame with the headers of `/components/schemas/ErrorResponseHeaders` (any action, any payload): what the frame guards share. */
+function isErrorResponseHeadersFields(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   const _requestId = _object.requestId;
@@ -252,42 +246,69 @@ export function isErrorResponseFrame(value: unknown): value is ErrorResponseFram
   const _success = _object.success;
   if (_success === undefined || !hasOwn.call(_object, 'success')) return false;
   if (_success !== false) return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isErrorResult(_payload)) return false;
   return true;
+}
+
+/** The header fields of a frame with the headers of `/components/schemas/PushHeaders` (any action, any payload): what the frame guards share. */
+function isPushHeadersFields(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (typeof _action !== 'string') return false;
+  const _type = _object.type;
+  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
+  if (_type !== 'push') return false;
+  return true;
+}
+
+/** Whether `value` is a whole `post_note` request frame (its header fields and its payload). */
+export function isPostNoteFrame(value: unknown): value is PostNoteFrame {
+  if (!isRequestHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'post_note') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isPostNoteArguments(_payload);
+}
+
+/** Whether `value` is a whole `post_note_response` response frame (its header fields and its payload). */
+export function isPostNoteResponseFrame(value: unknown): value is PostNoteResponseFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'post_note') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isNote(_payload);
+}
+
+/** Whether `value` is a whole `error_response` error frame (its header fields and its payload). */
+export function isErrorResponseFrame(value: unknown): value is ErrorResponseFrame {
+  if (!isErrorResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isErrorResult(_payload);
 }
 
 /** Whether `value` is a whole `note_posted` push frame (its header fields and its payload). */
 export function isNotePostedFrame(value: unknown): value is NotePostedFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'note_posted') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isNote(_payload)) return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'note_posted') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isNote(_payload);
 }
 
 /** Whether `value` is a whole `kicked` push frame (its header fields and its payload). */
 export function isKickedFrame(value: unknown): value is KickedFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'kicked') return false;
-  const _type = _object.type;
-  if (_type === undefined || !hasOwn.call(_object, 'type')) return false;
-  if (_type !== 'push') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (_payload !== 'server_restart' && _payload !== 'kicked_out') return false;
-  return true;
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'kicked') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isDisconnectionReason(_payload);
 }
 
 /** Whether `value` is a valid `post_note` payload (`PostNoteArguments`). */

@@ -94,43 +94,8 @@ export function isDisconnectionReason(value: unknown): value is DisconnectionRea
   return value === 'bye';
 }
 
-/** Whether `value` is a whole `ping` request frame (its header fields and its payload). */
-export function isPingFrame(value: unknown): value is PingFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string') return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'ping') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isPingArguments(_payload)) return false;
-  for (const _key in _object) {
-    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
-  }
-  return true;
-}
-
-/** Whether `value` is a whole `pong` response frame (its header fields and its payload). */
-export function isPongFrame(value: unknown): value is PongFrame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  const _requestId = _object.requestId;
-  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
-  if (typeof _requestId !== 'string') return false;
-  const _action = _object.action;
-  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'ping') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (typeof _payload !== 'object' || _payload === null || Array.isArray(_payload)) return false;
-  return true;
-}
-
-/** Whether `value` is a whole `error_response` error frame (its header fields and its payload). */
-export function isErrorResponseFrame(value: unknown): value is ErrorResponseFrame {
+/** The header fields of a frame with the headers of `/components/schemas/RequestHeaders` (any action, any payload): what the frame guards share. */
+function isRequestHeadersFields(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   const _requestId = _object.requestId;
@@ -139,22 +104,71 @@ export function isErrorResponseFrame(value: unknown): value is ErrorResponseFram
   const _action = _object.action;
   if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
   if (typeof _action !== 'string') return false;
-  const _payload = _object.payload;
-  if (_payload === undefined || !hasOwn.call(_object, 'payload')) return false;
-  if (!isErrorResult(_payload)) return false;
+  for (const _key in _object) {
+    if (_key !== 'requestId' && _key !== 'action' && _key !== 'payload' && hasOwn.call(_object, _key)) return false;
+  }
   return true;
 }
 
-/** Whether `value` is a whole `heartbeat` push frame (its header fields and its payload). */
-export function isHeartbeatFrame(value: unknown): value is HeartbeatFrame {
+/** The header fields of a frame with the headers of `/components/schemas/ResponseHeaders` (any action, any payload): what the frame guards share. */
+function isResponseHeadersFields(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _requestId = _object.requestId;
+  if (_requestId === undefined || !hasOwn.call(_object, 'requestId')) return false;
+  if (typeof _requestId !== 'string') return false;
+  const _action = _object.action;
+  if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
+  if (typeof _action !== 'string') return false;
+  return true;
+}
+
+/** The header fields of a frame with the headers of `/components/schemas/PushHeaders` (any action, any payload): what the frame guards share. */
+function isPushHeadersFields(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   const _action = _object.action;
   if (_action === undefined || !hasOwn.call(_object, 'action')) return false;
-  if (_action !== 'heartbeat') return false;
-  const _payload = _object.payload;
-  if (_payload !== undefined && _payload !== null && hasOwn.call(_object, 'payload')) return false;
+  if (typeof _action !== 'string') return false;
   return true;
+}
+
+/** Whether `value` is a whole `ping` request frame (its header fields and its payload). */
+export function isPingFrame(value: unknown): value is PingFrame {
+  if (!isRequestHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'ping') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isPingArguments(_payload);
+}
+
+/** Whether `value` is a whole `pong` response frame (its header fields and its payload). */
+export function isPongFrame(value: unknown): value is PongFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'ping') return false;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isAcknowledgement(_payload);
+}
+
+/** Whether `value` is a whole `error_response` error frame (its header fields and its payload). */
+export function isErrorResponseFrame(value: unknown): value is ErrorResponseFrame {
+  if (!isResponseHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  const _payload = _frame.payload;
+  if (_payload === undefined || !hasOwn.call(_frame, 'payload')) return false;
+  return isErrorResult(_payload);
+}
+
+/** Whether `value` is a whole `heartbeat` push frame (its header fields and its payload). */
+export function isHeartbeatFrame(value: unknown): value is HeartbeatFrame {
+  if (!isPushHeadersFields(value)) return false;
+  const _frame = value as Record<string, unknown>;
+  if (_frame.action !== 'heartbeat') return false;
+  const _payload = _frame.payload;
+  return _payload === undefined || _payload === null || !hasOwn.call(_frame, 'payload');
 }
 
 /** Whether `value` is a valid `ping` payload (`PingArguments`). */
