@@ -10,7 +10,7 @@ const REQUESTS = [
   'send_sneak_peek', 'close_thread', 'update_chat_properties', 'update_chat_thread_properties', 'update_customer',
   'update_last_seen_timestamp',
 ];
-const CLIENT_EVENTS = ['connected', 'connection_lost', 'connection_restored', 'disconnected'];
+const CLIENT_EVENTS = ['connected', 'connection_lost', 'connection_restored', 'connection_unstable', 'connection_recovered', 'disconnected'];
 const REACTIONS = ['reconnect', 'stay_disconnected', 'destroy'];
 
 const schema = (name: string) => schemaByName(model, name).schema as Record<string, any>;
@@ -43,7 +43,7 @@ describe('requests', () => {
 });
 
 describe('pushes and client events', () => {
-  it('marks exactly the four lifecycle events as emitted by the client, on the wire-less channel', () => {
+  it('marks exactly the six lifecycle events as emitted by the client, on the wire-less channel', () => {
     expect(model.messages.filter((m) => m.kind === 'client').map((m) => m.name).sort()).toEqual([...CLIENT_EVENTS].sort());
     expect(document.channels().get('client')!.extensions().get('x-emitted-by')?.value()).toBe('client');
     for (const receive of model.receives.filter((r) => r.emittedBy === 'client')) {

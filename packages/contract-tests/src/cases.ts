@@ -339,6 +339,24 @@ const scenarioCases: ContractCase[] = [
       ctx.contract.expectServerSends(push('customer_disconnected'), await tap.nextPush('customer_disconnected', beforeEnd), { payloadLike: { reason: 'inactivity_timeout' } });
     },
   },
+  {
+    suite: scenarioSuite,
+    name: 'a reply slower than unstableAfter => connection_unstable; its answer => connection_recovered',
+    async run(ctx) {
+      const { server, url } = await ctx.referenceServer();
+      const { token } = server.issueToken();
+      const api = ctx.sdk(url, token, { unstableAfter: 100 });
+      await ctx.next(api, events.connected);
+      const unstable = ctx.next(api, events.unstable!);
+      const recovered = ctx.next(api, events.recovered!);
+      server.faults.setReplyDelay(400);
+      const reply = api.startChat({});
+      ctx.contract.expectSdkEmits(messageByName(events.unstable!), await unstable, undefined);
+      server.faults.setReplyDelay(0);
+      await reply;
+      ctx.contract.expectSdkEmits(messageByName(events.recovered!), await recovered, undefined);
+    },
+  },
 ];
 
 // ---- docs --------------------------------------------------------------------------------------

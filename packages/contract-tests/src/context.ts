@@ -60,8 +60,8 @@ export class CaseContext {
     return responder;
   }
 
-  sdk(url: string, token: string, options: { reconnect?: { initialDelay: number; maxDelay: number } } = {}): CustomerSDK {
-    const api = createCustomerSDK({ url, licenseId: 'contract', getToken: () => token, reconnect: options.reconnect ?? { initialDelay: 20, maxDelay: 100 } });
+  sdk(url: string, token: string, options: { reconnect?: { initialDelay: number; maxDelay: number }; unstableAfter?: number } = {}): CustomerSDK {
+    const api = createCustomerSDK({ url, licenseId: 'contract', getToken: () => token, reconnect: options.reconnect ?? { initialDelay: 20, maxDelay: 100 }, unstableAfter: options.unstableAfter });
     this.#cleanups.unshift(() => api.destroy());
     return api;
   }

@@ -6,9 +6,10 @@ import type { ProblemCollector } from './problems.js';
 import type { ClientLifecycle, ClientPolicy, FrameConstants, JsonSchema, MessageModel, RequestOperationModel } from './types.js';
 
 /** Each policy value: where it is, and the range it must be in. */
-const POLICY_FIELDS: Array<{ path: string[]; min: number; max: number; whole: boolean }> = [
+const POLICY_FIELDS: Array<{ path: string[]; min: number; max: number; whole: boolean; optional?: boolean }> = [
   { path: ['requestTimeoutMs'], min: 1, max: 2 ** 31 - 1, whole: true },
   { path: ['handshakeTimeoutMs'], min: 1, max: 2 ** 31 - 1, whole: true },
+  { path: ['unstableAfterMs'], min: 1, max: 2 ** 31 - 1, whole: true, optional: true },
   { path: ['reconnect', 'initialDelayMs'], min: 0, max: 2 ** 31 - 1, whole: true },
   { path: ['reconnect', 'maxDelayMs'], min: 0, max: 2 ** 31 - 1, whole: true },
   { path: ['reconnect', 'factor'], min: 1, max: 100, whole: false },
@@ -24,7 +25,7 @@ function readPolicy(raw: unknown, pointer: string, problems: ProblemCollector): 
     problems.add(pointer, 'policy must be an object');
     return undefined;
   }
-  const known = new Set(['requestTimeoutMs', 'handshakeTimeoutMs', 'reconnect']);
+  const known = new Set(['requestTimeoutMs', 'handshakeTimeoutMs', 'unstableAfterMs', 'reconnect']);
   for (const key of Object.keys(raw)) if (!known.has(key)) problems.add(appendPointer(pointer, key), `unknown policy "${key}" (known: ${[...known].join(', ')})`);
   const reconnectKeys = new Set(POLICY_FIELDS.filter((f) => f.path.length === 2).map((f) => f.path[1]!));
   if (isObject(raw.reconnect)) {
@@ -32,6 +33,7 @@ function readPolicy(raw: unknown, pointer: string, problems: ProblemCollector): 
   } else problems.add(appendPointer(pointer, 'reconnect'), 'reconnect must be an object');
   for (const field of POLICY_FIELDS) {
     const value = field.path.reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), raw);
+    if (value === undefined && field.optional) continue;
     const ok = typeof value === 'number' && Number.isFinite(value) && value >= field.min && value <= field.max && (!field.whole || Number.isInteger(value));
     if (!ok) problems.add(appendPointer(pointer, ...field.path), `must be a ${field.whole ? 'whole ' : ''}number from ${field.min} to ${field.max}, not ${JSON.stringify(value)}`);
   }
@@ -72,6 +74,13 @@ export function readLifecycle(
   }
   for (const [key, name] of Object.entries(lifecycle.events)) {
     if (!messages.some((m) => m.name === name && m.kind === 'client')) problems.add(appendPointer(pointer, 'events', key), `"${name}" must be a client event (a message on an x-emitted-by: client channel)`);
+  }
+  // A poor link is told by request latency: the two events come together, with their threshold.
+  const { unstable, recovered } = lifecycle.events;
+  if ((unstable === undefined) !== (recovered === undefined)) {
+    problems.add(appendPointer(pointer, 'events', unstable === undefined ? 'unstable' : 'recovered'), 'events.unstable and events.recovered go together: give both or neither');
+  } else if (unstable !== undefined && lifecycle.policy?.unstableAfterMs === undefined) {
+    problems.add(appendPointer(pointer, 'policy', 'unstableAfterMs'), 'events.unstable needs policy.unstableAfterMs (how long a request may wait before the link counts as unstable)');
   }
   return lifecycle;
 }

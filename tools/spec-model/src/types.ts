@@ -86,7 +86,11 @@ export interface ClientLifecycle {
   login: { operation: string; tokenArgument: string };
   /** Request sent next; its result is the payload of the connected / restored events. */
   ready: { operation: string };
-  events: { connected: string; restored: string; lost: string; disconnected: string };
+  /**
+   * `unstable` and `recovered` (both or neither): emitted while connected when a request waits
+   * longer than the policy's `unstableAfterMs`, and when none does any more.
+   */
+  events: { connected: string; restored: string; lost: string; disconnected: string; unstable?: string; recovered?: string };
   /** How a client waits and retries (`policy`); undefined when the document leaves it to the client. */
   policy: ClientPolicy | undefined;
 }
@@ -95,6 +99,8 @@ export interface ClientLifecycle {
 export interface ClientPolicy {
   requestTimeoutMs: number;
   handshakeTimeoutMs: number;
+  /** How long a request may wait for its response before the link counts as unstable; required with the `unstable` event. */
+  unstableAfterMs?: number;
   reconnect: { initialDelayMs: number; maxDelayMs: number; factor: number; jitter: number; minUptimeForResetMs: number };
 }
 

@@ -89,7 +89,7 @@ describe('the model of spec/asyncapi.yaml', () => {
       expect(receive.message.kind).toBe(receive.emittedBy === 'client' ? 'client' : 'push');
       if (receive.emittedBy === 'server') expect(receive.message.action).toBe(receive.message.name);
     }
-    expect(spec.receives.filter((r) => r.emittedBy === 'client').map((r) => r.message.name).sort()).toEqual(['connected', 'connection_lost', 'connection_restored', 'disconnected']);
+    expect(spec.receives.filter((r) => r.emittedBy === 'client').map((r) => r.message.name).sort()).toEqual(['connected', 'connection_lost', 'connection_recovered', 'connection_restored', 'connection_unstable', 'disconnected']);
     expect(messageByName(spec, 'customer_disconnected').clientEvent).toEqual({ event: 'disconnected', payload: '/reason' });
     expect(spec.frameConstants.push).toEqual({ type: 'push' });
     expect(spec.frameConstants.error).toEqual({ type: 'response', success: false });
@@ -106,7 +106,7 @@ describe('the model of spec/asyncapi.yaml', () => {
     expect(spec.lifecycle).toEqual({
       login: { operation: 'login', tokenArgument: 'token' },
       ready: { operation: 'getChatsSummary' },
-      events: { connected: 'connected', restored: 'connection_restored', lost: 'connection_lost', disconnected: 'disconnected' },
+      events: { connected: 'connected', restored: 'connection_restored', lost: 'connection_lost', disconnected: 'disconnected', unstable: 'connection_unstable', recovered: 'connection_recovered' },
       policy: expect.objectContaining({ requestTimeoutMs: expect.any(Number) }),
     });
     expect(spec.catalogueSchemas).toEqual({ errorType: 'ErrorType', clientErrorCode: 'ClientErrorCode', disconnectionReason: 'DisconnectionReason' });

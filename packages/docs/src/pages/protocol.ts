@@ -185,6 +185,9 @@ function timingPolicy(context: PageContext): Block[] {
   const rows: Array<[string, string, string]> = [
     ['requestTimeoutMs', ms(policy.requestTimeoutMs), 'how long a request waits for its response'],
     ['handshakeTimeoutMs', ms(policy.handshakeTimeoutMs), 'how long one connection attempt (socket open, login, ready request) may take before it is abandoned and retried'],
+    ...(policy.unstableAfterMs === undefined
+      ? []
+      : [['unstableAfterMs', ms(policy.unstableAfterMs), `how long a request may wait for its response before the link counts as unstable (the client emits ${context.model.lifecycle?.events.unstable ?? 'its unstable event'}, then ${context.model.lifecycle?.events.recovered ?? 'its recovered event'} once no request waits that long)`] as [string, string, string]]),
     ['reconnect.initialDelayMs', ms(reconnect.initialDelayMs), 'the first retry\u2019s delay'],
     ['reconnect.factor', String(reconnect.factor), 'each next delay is this many times longer\u2026'],
     ['reconnect.maxDelayMs', ms(reconnect.maxDelayMs), '\u2026up to this'],

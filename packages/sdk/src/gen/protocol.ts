@@ -12,6 +12,10 @@ export interface CustomerEvents {
   connection_lost: undefined;
   /** Emitted by the client after it reconnected and logged in again. (Emitted by the client itself.) */
   connection_restored: ChatsSummaryPage;
+  /** Emitted by the client when replies are slow; it carries no payload. (Emitted by the client itself.) */
+  connection_unstable: undefined;
+  /** Emitted by the client when replies are timely again after connection_unstable; no payload. (Emitted by the client itself.) */
+  connection_recovered: undefined;
   /** Emitted by the client when the server ended the session; carries the reason. (Emitted by the client itself.) */
   disconnected: DisconnectionReason;
   /** The id of the logged-in customer. */
@@ -91,7 +95,7 @@ export const protocol: ProtocolDescription = {
     user_left_chat: { event: 'user_left_chat', message: 'user_left_chat' },
     customer_disconnected: { event: 'disconnected', message: 'customer_disconnected', endsSession: { payload: '/reason' } },
   },
-  clientEvents: ['connected', 'connection_lost', 'connection_restored', 'disconnected'],
+  clientEvents: ['connected', 'connection_lost', 'connection_restored', 'connection_unstable', 'connection_recovered', 'disconnected'],
   errorMessage: 'error_response',
   errorCodes: {
     authentication: 'AUTHENTICATION',
@@ -124,8 +128,8 @@ export const protocol: ProtocolDescription = {
   lifecycle: {
     login: { operation: 'login', tokenArgument: 'token' },
     ready: { operation: 'getChatsSummary' },
-    events: { connected: 'connected', restored: 'connection_restored', lost: 'connection_lost', disconnected: 'disconnected' },
-    policy: { requestTimeoutMs: 15000, handshakeTimeoutMs: 10000, reconnect: { initialDelayMs: 500, maxDelayMs: 30000, factor: 2, jitter: 0.5, minUptimeForResetMs: 5000 } },
+    events: { connected: 'connected', restored: 'connection_restored', lost: 'connection_lost', disconnected: 'disconnected', unstable: 'connection_unstable', recovered: 'connection_recovered' },
+    policy: { requestTimeoutMs: 15000, handshakeTimeoutMs: 10000, unstableAfterMs: 5000, reconnect: { initialDelayMs: 500, maxDelayMs: 30000, factor: 2, jitter: 0.5, minUptimeForResetMs: 5000 } },
   },
   socketUrl(base, query) {
     const url = new URL('v1/customer', base.endsWith('/') ? base : `${base}/`);

@@ -10,6 +10,7 @@ import { Emitter, type EventTuple, type Handler, type Unsubscribe, type Wildcard
 import { type ClientErrorEvent, RuntimeErrorCodes, SDKError, isSDKError } from './errors.js';
 import { Checks } from './checks.js';
 import { FrameRouter } from './frame-router.js';
+import { LinkWatch } from './link-watch.js';
 import { describe, own, summarize } from './helpers.js';
 import { readPointer } from './json-pointer.js';
 import { type InteropObservable, defineObservable } from './observable.js';
@@ -72,6 +73,12 @@ export interface ClientOptions {
    * still runs); more fail at once.
    */
   offlineQueue?: { max: number } | undefined;
+  /**
+   * How long a request may wait for its response before the client emits the protocol's
+   * `unstable` event (and its `recovered` event once none waits that long), in ms (default: the
+   * protocol's policy, `unstableAfterMs`), or `false` for neither.
+   */
+  unstableAfter?: number | false | undefined;
   /** Validate every incoming payload (and outgoing arguments) with the protocol's validators (default true). */
   validate?: boolean | undefined;
   /** Extra login arguments sent besides the token. */
@@ -99,6 +106,8 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
   readonly #connection: Connection;
   readonly #router: FrameRouter;
   readonly #offlineQueue: { max: number } | undefined;
+  /** Undefined when the protocol has no unstable-link events or the option turns them off. */
+  readonly #linkWatch: LinkWatch | undefined;
   /** Between construction and the autoConnect microtask: requests made then wait for that connection. */
   #autoConnectPending = false;
 
@@ -127,6 +136,13 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     option('minUptimeForBackoffReset', minUptimeForBackoffReset, minUptimeForBackoffReset >= 0 && minUptimeForBackoffReset < Infinity);
     const max = options.offlineQueue?.max as number;
     this.#offlineQueue = options.offlineQueue && { max: option('offlineQueue.max', max, Number.isInteger(max) && max >= 1) };
+    const { unstable, recovered } = protocol.lifecycle.events;
+    const unstableAfter = options.unstableAfter ?? policy?.unstableAfterMs ?? 5_000;
+    option('unstableAfter', unstableAfter, unstableAfter === false || (typeof unstableAfter === 'number' && unstableAfter > 0 && unstableAfter < 2 ** 31));
+    this.#linkWatch =
+      unstableAfter === false || unstable === undefined || recovered === undefined
+        ? undefined
+        : new LinkWatch(unstableAfter, { unstable: () => this.#emit(unstable, undefined), recovered: () => this.#emit(recovered, undefined) });
     this.#getToken = options.getToken;
     // Computed now so a bad URL or a missing query option fails at construction, not later.
     const url = protocol.socketUrl(options.url, options.query ?? {});
@@ -149,6 +165,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     });
     this.#pending = new PendingRequests<Call>({
       timeout: requestTimeout,
+      onSettled: (id) => this.#linkWatch?.settled(id),
       onUnknown: (id) =>
         this.#emitError({ code: RuntimeErrorCodes.INVALID_FRAME, message: `a response to an unknown request "${id}"` }),
       timeoutError: (call, timeout) =>
@@ -165,6 +182,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
         opened: (generation) => void this.#handshake(generation),
         message: (data) => this.#router.route(data),
         socketGone: (makeError) => {
+          this.#linkWatch?.reset();
           for (const [id, call] of this.#pending.list()) {
             if (call.sent) this.#pending.reject(id, makeError());
             // Held for the attempt that just failed: it joins the offline queue if there is one
@@ -174,6 +192,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
           }
         },
         stopped: (makeError) => {
+          this.#linkWatch?.reset();
           const calls = new Map(this.#pending.list());
           this.#pending.rejectAll((id) => {
             const error = makeError();
@@ -350,6 +369,8 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     try {
       this.#connection.send(call.text);
       call.sent = true;
+      // Only a session's own requests tell how the link is: the handshake has its deadline.
+      if (this.#connection.state === 'connected') this.#linkWatch?.sent(id);
     } catch (error) {
       this.#pending.reject(id, new SDKError(RuntimeErrorCodes.CONNECTION_LOST, `could not send "${call.operation}": ${describe(error)}`, { cause: error }));
     }

@@ -69,11 +69,13 @@ export interface ProtocolDescription {
   lifecycle: {
     login: { operation: string; tokenArgument: string };
     ready: { operation: string };
-    events: { connected: string; restored: string; lost: string; disconnected: string };
+    /** `unstable`/`recovered`: a request waited longer than `policy.unstableAfterMs`, and none does any more. */
+    events: { connected: string; restored: string; lost: string; disconnected: string; unstable?: string; recovered?: string };
     /** The protocol's timing policy: the client's defaults (each an option of the client). */
     policy?: {
       requestTimeoutMs: number;
       handshakeTimeoutMs: number;
+      unstableAfterMs?: number;
       reconnect: { initialDelayMs: number; maxDelayMs: number; factor: number; jitter: number; minUptimeForResetMs: number };
     };
   };

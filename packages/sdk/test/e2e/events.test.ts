@@ -32,6 +32,8 @@ const EVENTS = {
   connected: 'lifecycle',
   connection_lost: 'lifecycle',
   connection_restored: 'lifecycle',
+  connection_unstable: 'lifecycle',
+  connection_recovered: 'lifecycle',
   disconnected: 'lifecycle',
   customer_id: 'login',
   user_data: 'login and agents',
@@ -104,6 +106,66 @@ describe('lifecycle events', () => {
     expect(events.log[names.indexOf('connection_lost')]).toEqual(['connection_lost', undefined]);
     covered.add('connection_lost');
     covered.add('connection_restored');
+  });
+
+  it('connection_unstable (no payload) while a reply is slower than unstableAfter, then connection_recovered once it came', async () => {
+    const { api, events } = await h.connect({ unstableAfter: 150 });
+    const { chat } = await api.startChat();
+    expect(events.of('connection_unstable')).toEqual([]);
+    // The server's delay fault holds every reply back longer than the threshold.
+    h.server.faults.setReplyDelay(600);
+    const unstable = events.next('connection_unstable');
+    const recovered = events.next('connection_recovered');
+    let answered = false;
+    const sending = api.sendMessage(chat.id, 'anyone there?').then((result) => {
+      answered = true;
+      return result;
+    });
+    expect(await unstable).toBeUndefined();
+    // The hint comes while the request still waits, and the link is still up.
+    expect(answered).toBe(false);
+    expect(api.state).toBe('connected');
+    h.server.faults.setReplyDelay(0);
+    expect((await sending).event).toMatchObject({ type: 'message', text: 'anyone there?' });
+    expect(await recovered).toBeUndefined();
+    const names = events.names();
+    expect(names.filter((name) => name === 'connection_unstable' || name === 'connection_recovered')).toEqual(['connection_unstable', 'connection_recovered']);
+    expect(events.log[names.indexOf('connection_unstable')]).toEqual(['connection_unstable', undefined]);
+    // A fast link afterwards says nothing more.
+    await api.getChatsSummary();
+    expect(events.of('connection_unstable')).toHaveLength(1);
+    covered.add('connection_unstable');
+    covered.add('connection_recovered');
+  });
+
+  it('an unstable link that drops gives connection_lost, not connection_recovered, and the next session starts stable', async () => {
+    const { api, customerId, events } = await h.connect({ unstableAfter: 100 });
+    const { chat } = await api.startChat();
+    h.server.faults.setReplyDelay(5_000);
+    const unstable = events.next('connection_unstable');
+    const failing = api.sendMessage(chat.id, 'lost in transit').catch((error: unknown) => error);
+    await unstable;
+    const restored = events.next('connection_restored');
+    h.server.faults.setReplyDelay(0);
+    h.server.faults.dropConnections(customerId);
+    expect(await failing).toMatchObject({ code: 'CONNECTION_LOST' });
+    await restored;
+    // One more slow reply on the new session: unstable again (it started stable), then recovered.
+    h.server.faults.setReplyDelay(300);
+    const again = events.next('connection_unstable');
+    const recovered = events.next('connection_recovered');
+    const reply = api.getChatsSummary();
+    await again;
+    h.server.faults.setReplyDelay(0);
+    await reply;
+    await recovered;
+    expect(events.names().filter((name) => /^connection_(unstable|recovered|lost|restored)$/.test(name))).toEqual([
+      'connection_unstable',
+      'connection_lost',
+      'connection_restored',
+      'connection_unstable',
+      'connection_recovered',
+    ]);
   });
 
   it('disconnected carries the bare reason the server ended the session with', async () => {

@@ -28,6 +28,16 @@ describe('events', () => {
     // @ts-expect-error a listener for another payload type does not compile
     api.on('connection_restored', (payload: symbol) => payload);
   });
+  it('connection_unstable hands its listener exactly its payload', () => {
+    api.on('connection_unstable', (payload) => {
+      expectTypeOf(payload).toEqualTypeOf<undefined>();
+    });
+  });
+  it('connection_recovered hands its listener exactly its payload', () => {
+    api.on('connection_recovered', (payload) => {
+      expectTypeOf(payload).toEqualTypeOf<undefined>();
+    });
+  });
   it('disconnected hands its listener exactly its payload', () => {
     api.on('disconnected', (payload) => {
       expectTypeOf(payload).toEqualTypeOf<DisconnectionReason>();
@@ -126,6 +136,10 @@ describe('events', () => {
     api.on('connection_lost_', () => undefined);
     // @ts-expect-error not an event of the spec
     api.on('connection_restored_', () => undefined);
+    // @ts-expect-error not an event of the spec
+    api.on('connection_unstable_', () => undefined);
+    // @ts-expect-error not an event of the spec
+    api.on('connection_recovered_', () => undefined);
     // @ts-expect-error not an event of the spec
     api.on('disconnected_', () => undefined);
     // @ts-expect-error not an event of the spec

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { type ClientErrorEvent, ClientCore, type ClientOptions } from '../../src/runtime/client-core.js';
 import { SDKError } from '../../src/runtime/errors.js';
+import type { ProtocolDescription } from '../../src/runtime/protocol.js';
 import { observableKey } from '../../src/runtime/observable.js';
 import type { WebSocketConstructor } from '../../src/runtime/socket.js';
 import { type ToyEvents, type ToyRequests, delay, next, record, toyProtocol, until, useToyClients } from './fixtures.js';
@@ -515,5 +516,56 @@ describe("the protocol's timing policy", () => {
     await client.connect();
     expect(await rejection(client.request('slow', { ms: 200 }))).toMatchObject({ code: 'REQUEST_TIMEOUT', message: 'no response within 90 ms' });
     for (const c of clients.splice(0)) c.destroy();
+  });
+});
+
+describe('the unstable link (the protocol’s unstable and recovered events)', () => {
+  const policy = { requestTimeoutMs: 2000, handshakeTimeoutMs: 5000, unstableAfterMs: 60, reconnect: { initialDelayMs: 30, maxDelayMs: 1000, factor: 3, jitter: 0, minUptimeForResetMs: 0 } };
+  const withLinkEvents = { ...toyProtocol, lifecycle: { ...toyProtocol.lifecycle, policy, events: { ...toyProtocol.lifecycle.events, unstable: 'shaky', recovered: 'steady' } } };
+  const clients: ClientCore<ToyEvents, ToyRequests>[] = [];
+  const make = (options: Partial<ClientOptions> = {}, protocol: ProtocolDescription = withLinkEvents) => {
+    const client = new ClientCore<ToyEvents, ToyRequests>(protocol, { url: toy.server.url, getToken: () => 'secret', WebSocket: WebSocket as unknown as WebSocketConstructor, ...options });
+    clients.push(client);
+    return client;
+  };
+  const linkEvents = (seen: Array<[string, unknown]>) => seen.filter(([name]) => name === 'shaky' || name === 'steady');
+
+  it("takes the policy's threshold: a slower reply makes the link unstable while it waits, its answer recovers it", async () => {
+    const client = make();
+    const seen = record(client);
+    await client.connect();
+    await client.request('slow', { ms: 20 });
+    expect(linkEvents(seen)).toEqual([]);
+    const slow = client.request('slow', { ms: 200 });
+    await until(() => linkEvents(seen).length === 1);
+    expect(linkEvents(seen)).toEqual([['shaky', undefined]]);
+    await slow;
+    expect(linkEvents(seen)).toEqual([['shaky', undefined], ['steady', undefined]]);
+    for (const c of clients.splice(0)) c.destroy();
+  });
+
+  it('an option overrides the threshold, and false turns the events off', async () => {
+    const patient = make({ unstableAfter: 1000 });
+    const off = make({ unstableAfter: false });
+    const seenPatient = record(patient);
+    const seenOff = record(off);
+    await Promise.all([patient.connect(), off.connect()]);
+    await Promise.all([patient.request('slow', { ms: 150 }), off.request('slow', { ms: 150 })]);
+    expect(linkEvents(seenPatient)).toEqual([]);
+    expect(linkEvents(seenOff)).toEqual([]);
+    for (const c of clients.splice(0)) c.destroy();
+  });
+
+  it('a protocol without the events emits none', async () => {
+    const client = make({}, { ...withLinkEvents, lifecycle: { ...withLinkEvents.lifecycle, events: toyProtocol.lifecycle.events } });
+    const seen = record(client);
+    await client.connect();
+    await client.request('slow', { ms: 150 });
+    expect(linkEvents(seen)).toEqual([]);
+    for (const c of clients.splice(0)) c.destroy();
+  });
+
+  it.each([0, -1, 2 ** 31, Number.NaN, true])('refuses unstableAfter %s with INVALID_ARGS', (value) => {
+    expect(() => make({ unstableAfter: value as number })).toThrow(expect.objectContaining({ code: 'INVALID_ARGS', message: `invalid unstableAfter: ${String(value)}` }));
   });
 });

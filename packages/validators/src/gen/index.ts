@@ -9,7 +9,9 @@ import { type CloseThread, type CloseThreadFrame, validateCloseThread, validateC
 import { type CloseThreadResponse, type CloseThreadResponseFrame, validateCloseThreadResponse, validateCloseThreadResponseFrame } from './messages/close_thread_response.js';
 import { type Connected, validateConnected } from './messages/connected.js';
 import { type ConnectionLost, validateConnectionLost } from './messages/connection_lost.js';
+import { type ConnectionRecovered, validateConnectionRecovered } from './messages/connection_recovered.js';
 import { type ConnectionRestored, validateConnectionRestored } from './messages/connection_restored.js';
+import { type ConnectionUnstable, validateConnectionUnstable } from './messages/connection_unstable.js';
 import { type CustomerDisconnected, type CustomerDisconnectedFrame, validateCustomerDisconnected, validateCustomerDisconnectedFrame } from './messages/customer_disconnected.js';
 import { type CustomerId, type CustomerIdFrame, validateCustomerId, validateCustomerIdFrame } from './messages/customer_id.js';
 import { type Disconnected, validateDisconnected } from './messages/disconnected.js';
@@ -49,6 +51,8 @@ import { type UserStoppedTyping, type UserStoppedTypingFrame, validateUserStoppe
 export * from './messages/connected.js';
 export * from './messages/connection_lost.js';
 export * from './messages/connection_restored.js';
+export * from './messages/connection_unstable.js';
+export * from './messages/connection_recovered.js';
 export * from './messages/disconnected.js';
 export * from './messages/login.js';
 export * from './messages/login_response.js';
@@ -94,6 +98,8 @@ export interface MessagePayloads {
   connected: Connected;
   connection_lost: ConnectionLost;
   connection_restored: ConnectionRestored;
+  connection_unstable: ConnectionUnstable;
+  connection_recovered: ConnectionRecovered;
   disconnected: Disconnected;
   login: Login;
   login_response: LoginResponse;
@@ -184,6 +190,8 @@ const payloadValidators: { readonly [N in MessageName]: (data: unknown) => Valid
   connected: validateConnected,
   connection_lost: validateConnectionLost,
   connection_restored: validateConnectionRestored,
+  connection_unstable: validateConnectionUnstable,
+  connection_recovered: validateConnectionRecovered,
   disconnected: validateDisconnected,
   login: validateLogin,
   login_response: validateLoginResponse,
@@ -267,7 +275,7 @@ const frameValidators: { readonly [N in FrameName]: (frame: unknown) => Validati
 };
 
 /** The names of every message, in the order of the spec. */
-export const messageNames: readonly MessageName[] = /*#__PURE__*/ Object.freeze(['connected', 'connection_lost', 'connection_restored', 'disconnected', 'login', 'login_response', 'get_chats_summary', 'get_chats_summary_response', 'get_chat_threads', 'get_chat_threads_response', 'get_chat_threads_summary', 'get_chat_threads_summary_response', 'start_chat', 'start_chat_response', 'send_event', 'send_event_response', 'send_sneak_peek', 'send_sneak_peek_response', 'close_thread', 'close_thread_response', 'update_chat_properties', 'update_chat_properties_response', 'update_chat_thread_properties', 'update_chat_thread_properties_response', 'update_customer', 'update_customer_response', 'update_last_seen_timestamp', 'update_last_seen_timestamp_response', 'error_response', 'customer_id', 'user_data', 'new_event', 'user_is_typing', 'user_stopped_typing', 'last_seen_timestamp_updated', 'thread_closed', 'thread_metada', 'chat_properties_updated', 'chat_thread_properties_updated', 'user_joined_chat', 'user_left_chat', 'customer_disconnected'] as const);
+export const messageNames: readonly MessageName[] = /*#__PURE__*/ Object.freeze(['connected', 'connection_lost', 'connection_restored', 'connection_unstable', 'connection_recovered', 'disconnected', 'login', 'login_response', 'get_chats_summary', 'get_chats_summary_response', 'get_chat_threads', 'get_chat_threads_response', 'get_chat_threads_summary', 'get_chat_threads_summary_response', 'start_chat', 'start_chat_response', 'send_event', 'send_event_response', 'send_sneak_peek', 'send_sneak_peek_response', 'close_thread', 'close_thread_response', 'update_chat_properties', 'update_chat_properties_response', 'update_chat_thread_properties', 'update_chat_thread_properties_response', 'update_customer', 'update_customer_response', 'update_last_seen_timestamp', 'update_last_seen_timestamp_response', 'error_response', 'customer_id', 'user_data', 'new_event', 'user_is_typing', 'user_stopped_typing', 'last_seen_timestamp_updated', 'thread_closed', 'thread_metada', 'chat_properties_updated', 'chat_thread_properties_updated', 'user_joined_chat', 'user_left_chat', 'customer_disconnected'] as const);
 /** The names of every message that travels on the wire. */
 export const frameNames: readonly FrameName[] = /*#__PURE__*/ Object.freeze(['login', 'login_response', 'get_chats_summary', 'get_chats_summary_response', 'get_chat_threads', 'get_chat_threads_response', 'get_chat_threads_summary', 'get_chat_threads_summary_response', 'start_chat', 'start_chat_response', 'send_event', 'send_event_response', 'send_sneak_peek', 'send_sneak_peek_response', 'close_thread', 'close_thread_response', 'update_chat_properties', 'update_chat_properties_response', 'update_chat_thread_properties', 'update_chat_thread_properties_response', 'update_customer', 'update_customer_response', 'update_last_seen_timestamp', 'update_last_seen_timestamp_response', 'error_response', 'customer_id', 'user_data', 'new_event', 'user_is_typing', 'user_stopped_typing', 'last_seen_timestamp_updated', 'thread_closed', 'thread_metada', 'chat_properties_updated', 'chat_thread_properties_updated', 'user_joined_chat', 'user_left_chat', 'customer_disconnected'] as const);
 

@@ -1451,6 +1451,16 @@ export function isConnectionRestored(value: unknown): value is ChatsSummaryPage 
   return isChatsSummaryPage(value);
 }
 
+/** Whether `value` is a valid `connection_unstable` payload (the message carries nothing: `undefined`, or `null` in JSON). */
+export function isConnectionUnstable(value: unknown): value is undefined | null {
+  return value === undefined || value === null;
+}
+
+/** Whether `value` is a valid `connection_recovered` payload (the message carries nothing: `undefined`, or `null` in JSON). */
+export function isConnectionRecovered(value: unknown): value is undefined | null {
+  return value === undefined || value === null;
+}
+
 /** Whether `value` is a valid `disconnected` payload (`DisconnectionReason`). */
 export function isDisconnected(value: unknown): value is DisconnectionReason {
   return isDisconnectionReason(value);
@@ -1651,6 +1661,8 @@ export const payloadGuards = {
   connected: isConnected,
   connection_lost: isConnectionLost,
   connection_restored: isConnectionRestored,
+  connection_unstable: isConnectionUnstable,
+  connection_recovered: isConnectionRecovered,
   disconnected: isDisconnected,
   login: isLogin,
   login_response: isLoginResponse,

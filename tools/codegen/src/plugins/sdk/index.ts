@@ -90,11 +90,13 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
       file.print('login: { operation: ', literal(lifecycle.login.operation), ', tokenArgument: ', literal(lifecycle.login.tokenArgument), ' },');
       file.print('ready: { operation: ', literal(lifecycle.ready.operation), ' },');
       const e = lifecycle.events;
-      file.print('events: { connected: ', literal(e.connected), ', restored: ', literal(e.restored), ', lost: ', literal(e.lost), ', disconnected: ', literal(e.disconnected), ' },');
+      const linkEvents = e.unstable !== undefined && e.recovered !== undefined ? [', unstable: ', literal(e.unstable), ', recovered: ', literal(e.recovered)] : [];
+      file.print('events: { connected: ', literal(e.connected), ', restored: ', literal(e.restored), ', lost: ', literal(e.lost), ', disconnected: ', literal(e.disconnected), ...linkEvents, ' },');
       const policy = lifecycle.policy;
       if (policy !== undefined) {
         const r = policy.reconnect;
-        file.print('policy: { requestTimeoutMs: ', String(policy.requestTimeoutMs), ', handshakeTimeoutMs: ', String(policy.handshakeTimeoutMs), ', reconnect: { initialDelayMs: ', String(r.initialDelayMs), ', maxDelayMs: ', String(r.maxDelayMs), ', factor: ', String(r.factor), ', jitter: ', String(r.jitter), ', minUptimeForResetMs: ', String(r.minUptimeForResetMs), ' } },');
+        const unstable = policy.unstableAfterMs === undefined ? [] : [', unstableAfterMs: ', String(policy.unstableAfterMs)];
+        file.print('policy: { requestTimeoutMs: ', String(policy.requestTimeoutMs), ', handshakeTimeoutMs: ', String(policy.handshakeTimeoutMs), ...unstable, ', reconnect: { initialDelayMs: ', String(r.initialDelayMs), ', maxDelayMs: ', String(r.maxDelayMs), ', factor: ', String(r.factor), ', jitter: ', String(r.jitter), ', minUptimeForResetMs: ', String(r.minUptimeForResetMs), ' } },');
       }
     }, '},');
     file.block('socketUrl(base, query) {', () => {
