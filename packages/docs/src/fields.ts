@@ -91,7 +91,10 @@ function hasFields(schema: JsonSchema): boolean {
 function fieldsHolder(model: ProtocolModel, schema: JsonSchema): Resolved | undefined {
   const direct = resolve(model, schema);
   const target = direct.schema['type'] === 'array' && direct.schema['items'] ? resolve(model, direct.schema['items'] as JsonSchema) : direct;
-  return hasFields(target.schema) ? target : undefined;
+  // A map with some known keys (`Properties` and its `rating`) is still a map: its keys are not the payload's fields.
+  const additional = target.schema['additionalProperties'];
+  const map = typeof additional === 'object' && additional !== null && Object.keys(additional).length > 0;
+  return hasFields(target.schema) && !map ? target : undefined;
 }
 
 function firstSentence(text: string): string {

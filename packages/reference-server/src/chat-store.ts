@@ -15,6 +15,7 @@ import type {
   CustomerUpdate,
   Event,
   Properties,
+  PropertyValue,
   Thread,
   ThreadSummary,
 } from '@customer-chat/validators';
@@ -31,7 +32,6 @@ export type StoredThreadSummary = ThreadSummary & { chat: string };
 export type StoredChatSummary = ChatSummary &
   Required<Pick<ChatSummary, 'lastEventsPerType' | 'lastSeenTimestamps' | 'properties'>> & { lastEvent?: StoredEvent };
 
-type PropertyValue = Properties[string][string];
 type PropertyStore = Map<string, Map<string, PropertyValue>>;
 
 /** An event before the server stamps it: its type and type-specific fields (`text`, `url`, ...). */
@@ -95,7 +95,8 @@ function mergeProperties(into: PropertyStore, update: Properties): void {
   for (const [namespace, values] of Object.entries(update)) {
     let target = into.get(namespace);
     if (target === undefined) into.set(namespace, (target = new Map()));
-    for (const [name, value] of Object.entries(values)) target.set(name, value);
+    // Every namespace (a rating too) holds property values only: the validators checked it.
+    for (const [name, value] of Object.entries(values ?? {})) target.set(name, value as PropertyValue);
   }
 }
 

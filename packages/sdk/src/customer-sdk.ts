@@ -1,10 +1,12 @@
 // The SDK users create: the generated client (one method per request) plus the few conveniences
 // of the SDK family's API (sendMessage, getChatHistory, a throttled setSneakPeek).
 import { CustomerClient } from './gen/client.js';
-import { servers } from './gen/protocol.js';
+import { protocol, servers } from './gen/protocol.js';
 import type { ClientOptions } from './runtime/client-core.js';
-import type { ProtocolDescription } from './runtime/protocol.js';
-import type { DisconnectionReason, ErrorType, SendEventResult, Thread } from '@customer-chat/validators';
+import type { ProtocolDescription, RequestDescription } from './runtime/protocol.js';
+import { isRating, type Acknowledgement, type DisconnectionReason, type ErrorType, type Rating, type SendEventResult, type Thread } from '@customer-chat/validators';
+import { RuntimeErrorCodes, SDKError } from './runtime/errors.js';
+import { summarize } from './runtime/helpers.js';
 
 /**
  * What a server error answered to the handshake (login or the ready request) stands for, as a
@@ -91,6 +93,23 @@ export class CustomerSDK extends CustomerClient {
   /** Sends a text message to a chat; `customId` comes back on the stored event. */
   sendMessage(chat: string, text: string, customId?: string): Promise<SendEventResult> {
     return this.sendEvent({ chat, event: customId === undefined ? { type: 'message', text } : { type: 'message', text, customId } });
+  }
+
+  /**
+   * Rates a chat: sets the `rating` namespace of its properties (the spec's `Rating`: `score` a whole
+   * number from 1 to 5, an optional `comment`) with update_chat_properties; agents get
+   * `chat_properties_updated` with it. A rating outside its schema fails with INVALID_ARGS, the
+   * issues as JSON pointers, before anything is sent, whether or not the client validates.
+   */
+  async rateChat(chat: string, rating: Rating): Promise<Acknowledgement> {
+    const args = { chat, properties: { rating } };
+    if (!isRating(rating)) {
+      // Only a refused rating loads the explainer (a chunk of its own in browser bundles).
+      const { explainPayload } = await import('@customer-chat/validators/explain');
+      const issues = explainPayload((protocol.requests.updateChatProperties as RequestDescription).request, args);
+      throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid rating: ${summarize(issues)}`, { details: issues });
+    }
+    return this.updateChatProperties(args);
   }
 
   /**

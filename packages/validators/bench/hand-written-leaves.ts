@@ -33,3 +33,11 @@ export function codePoints(text: string): number {
 export const isId = (value: unknown): boolean => typeof value === 'string' && value.length > 0;
 export const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 export const isCustomId = (value: unknown): boolean => typeof value === 'string' && value.length > 0 && (value.length <= 256 || codePoints(value) <= 256);
+
+/** The `rating` namespace of Properties besides being a namespace: a whole score from 1 to 5, a comment of at most 1024 code points. */
+export function isRatingFields(value: Json): boolean {
+  const score = value.score;
+  if (typeof score !== 'number' || !Number.isInteger(score) || score < 1 || score > 5 || !hasOwn.call(value, 'score')) return false;
+  const comment = value.comment;
+  return comment === undefined || !hasOwn.call(value, 'comment') || (typeof comment === 'string' && (comment.length <= 1024 || codePoints(comment) <= 1024));
+}

@@ -879,9 +879,9 @@ const SABOTAGES: Array<{ bug: string; message: string; find: string | RegExp; re
   {
     bug: 'a map entry under "__proto__" skipped',
     message: 'update_chat_properties',
-    find: /(function checkPropertiesAdditionalProperties[\s\S]*?for \(const _key in _object\) \{)/,
+    find: /(export function isPropertyNamespace[\s\S]*?for \(const _key in _object\) \{)/,
     replace: "$1\n    if (_key === '__proto__') continue;",
-    where: '/components/schemas/Properties',
+    where: '/components/schemas/PropertyNamespace',
   },
 ];
 

@@ -161,11 +161,18 @@ function normalize(schema: unknown, options: NormalizeOptions, seen: readonly st
   if (types.includes('array')) forms.push({ kind: 'array', items: schema.items === undefined ? { kind: 'any' } : normalize(schema.items, options, seen) });
   if (types.includes('object')) {
     const properties = isObject(schema.properties) ? schema.properties : {};
-    const additional = isObject(schema.additionalProperties) ? normalize(schema.additionalProperties, options, seen) : undefined;
+    const propertyNorms = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, normalize(v, options, seen)]));
+    let additional = isObject(schema.additionalProperties) ? normalize(schema.additionalProperties, options, seen) : undefined;
+    // Beside properties, a TypeScript index signature must hold every property's type too: both
+    // sides are widened the same way (each branch once), so they compare as what a type can say.
+    if (additional !== undefined && additional.kind !== 'any' && Object.keys(propertyNorms).length > 0) {
+      const widened = unionOf([additional, ...Object.values(propertyNorms)]);
+      additional = widened.kind === 'union' ? unionOf([...new Map(widened.branches.map((b) => [summary(b), b])).values()]) : widened;
+    }
     forms.push({
       kind: 'object',
       name: undefined,
-      properties: Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, normalize(v, options, seen)])),
+      properties: propertyNorms,
       required: [...((schema.required ?? []) as string[])].sort(),
       additional: additional?.kind === 'any' ? undefined : additional,
     });
@@ -329,7 +336,7 @@ describe('the comparison can fail', () => {
     expect(mismatchAfter('new_event', (d) => void (d.Event!.oneOf as unknown[]).pop())).toMatch(/^\/: the spec has union of 3/);
   });
   it('reports a map whose value type changed', () => {
-    expect(mismatchAfter('chat_properties_updated', (d) => void (d.Properties!.additionalProperties = { type: 'string' }))).toMatch(/^\/properties\/properties\/additionalProperties: the spec has string, the model object/);
+    expect(mismatchAfter('chat_properties_updated', (d) => void (d.PropertyNamespace!.additionalProperties = { type: 'string' }))).toBe("/properties/properties/additionalProperties/oneOf[PropertyNamespace]/additionalProperties: the spec's type is string, the model's boolean|null|number|string");
   });
   it('reports what typescript-json-schema loses on an unrespelt Record<string, T>', () => {
     const raw = generatorFor(modelsSource, 'models-unrespelt.ts');

@@ -253,7 +253,8 @@ describe('generateModelDeclarations on spec/asyncapi.yaml', () => {
     expect(all).not.toMatch(/AnonymousSchema|anonymSchema/i);
     expect(all).not.toContain('Map<');
     expect(all).not.toContain('additionalProperties');
-    expect(all).not.toContain('| undefined');
+    // Only an index signature (beside properties) may say `undefined`: its optional properties' values.
+    expect(all.split('\n').filter((line) => line.includes('| undefined') && !line.trimStart().startsWith('[key: string]: '))).toEqual([]);
     const types = all
       .split('\n')
       .filter((line) => !/^\s*(\/\*\*|\*)/.test(line))
@@ -267,9 +268,12 @@ describe('generateModelDeclarations on spec/asyncapi.yaml', () => {
     expect(code('Timestamp')).toBe('export type Timestamp = number;');
     expect(code('NullableTimestamp')).toBe('export type NullableTimestamp = number | null;');
     expect(code('CustomerFields')).toBe('export type CustomerFields = Record<string, string>;');
-    expect(code('Properties')).toBe(
-      'export type Properties = Record<string, Record<string, string | number | boolean | null>>;',
-    );
+    expect(code('PropertyNamespace')).toBe('export type PropertyNamespace = Record<string, PropertyValue>;');
+    expect(code('PropertyValue')).toBe('export type PropertyValue = string | number | boolean | null;');
+    // Properties beside a named additionalProperties: the properties, then an index signature that
+    // holds every property's type too (TypeScript requires it).
+    expect(code('Properties')).toMatch(/\n {2}rating\?: Rating;\n {2}\/\*\* Any other key: PropertyNamespace\. \*\/\n {2}\[key: string\]: PropertyNamespace \| Rating \| undefined;\n\}$/);
+    expect(code('Rating')).toMatch(/\n {2}score: number;\n[\s\S]*\n {2}comment\?: string;\n {2}\/\*\* Any other key: PropertyValue\. \*\/\n {2}\[key: string\]: PropertyValue \| number \| string \| undefined;\n\}$/);
     expect(code('Acknowledgement')).toBe('export type Acknowledgement = Record<string, unknown>;');
     expect(code('User')).toBe('export type User = Agent | Customer | UnknownUser;');
     expect(code('EventInput')).toBe('export type EventInput = MessageEventInput | FileEventInput;');
@@ -323,6 +327,7 @@ describe('generateModelDeclarations on unsupported input', () => {
             unions: { type: 'array', items: { oneOf: [{ $ref: '#/definitions/Closed' }, { type: 'string' }] } },
             maps: { type: 'object', additionalProperties: { type: 'array', items: { $ref: '#/definitions/Thing' } } },
             open: { type: 'object', additionalProperties: true, properties: { y: { type: 'boolean' } } },
+            indexed: { type: 'object', required: ['z'], properties: { z: { type: 'integer' } }, additionalProperties: { $ref: '#/definitions/Closed' } },
             anything: {},
           },
         }),
@@ -350,6 +355,11 @@ describe('generateModelDeclarations on unsupported input', () => {
         '  maps?: Record<string, Thing[]>;',
         '  open?: {',
         '    y?: boolean;',
+        '  };',
+        '  indexed?: {',
+        '    z: number;',
+        '    /** Any other key: Closed. */',
+        '    [key: string]: Closed | number;',
         '  };',
         '  anything?: unknown;',
         '}',

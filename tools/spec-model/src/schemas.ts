@@ -37,8 +37,11 @@ function representabilityProblems(node: JsonSchema, at: string, isRoot: boolean,
   }
   const additional = node.additionalProperties;
   const openOrClosed = typeof additional === 'boolean' || (isSchemaObject(additional) && Object.keys(additional).length === 0);
-  if (Object.keys(properties).length > 0 && additional !== undefined && !openOrClosed) {
-    problems.add(appendPointer(at, 'additionalProperties'), 'a schema for additionalProperties next to properties is not supported (use false, true or a map without properties)');
+  // A named schema there is what a type can say: the known properties, and an index signature
+  // whose values are that schema's type or a known property's.
+  const named = isSchemaObject(additional) && definitionName(additional.$ref) !== undefined && Object.keys(additional).every((key) => key === '$ref' || key === 'description');
+  if (Object.keys(properties).length > 0 && additional !== undefined && !openOrClosed && !named) {
+    problems.add(appendPointer(at, 'additionalProperties'), 'next to properties, additionalProperties must be false, true or a reference to a named schema (a map without properties may hold any schema)');
   }
   if (node.pattern !== undefined) {
     // Checked by ajv with the `u` flag and by other languages' validators (Python's `re`): a pattern

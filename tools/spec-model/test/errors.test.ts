@@ -204,11 +204,11 @@ const CASES: BrokenCase[] = [
     message: /required names properties that are not declared: notes/,
   },
   {
-    name: 'an additionalProperties schema next to properties',
+    name: 'an inline additionalProperties schema next to properties',
     edits: [['      required: [note]\n      additionalProperties: false\n', '      required: [note]\n      additionalProperties: { type: string }\n']],
     pointer: '/components/schemas/PostNoteArguments/additionalProperties',
     at: '{ type: string }',
-    message: /a schema for additionalProperties next to properties is not supported/,
+    message: /next to properties, additionalProperties must be false, true or a reference to a named schema/,
   },
   {
     name: 'an object const',

@@ -203,10 +203,50 @@ export interface CustomerUpdate {
 
 /**
  * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
+ * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
  *
  * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#Properties
  */
-export type Properties = Record<string, Record<string, string | number | boolean | null>>;
+export interface Properties {
+  /**
+   * The customer's rating of a chat: the `rating` namespace of its properties, set with
+   * `update_chat_properties` (the SDK's `rateChat`). A score from 1 (poor) to 5 (great) and an
+   * optional comment; like any namespace, it holds only property values.
+   */
+  rating?: Rating;
+  /** Any other key: PropertyNamespace. */
+  [key: string]: PropertyNamespace | Rating | undefined;
+}
+
+/**
+ * One namespace of properties, name to value.
+ *
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#PropertyNamespace
+ */
+export type PropertyNamespace = Record<string, PropertyValue>;
+
+/**
+ * A property value.
+ *
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#PropertyValue
+ */
+export type PropertyValue = string | number | boolean | null;
+
+/**
+ * The customer's rating of a chat: the `rating` namespace of its properties, set with
+ * `update_chat_properties` (the SDK's `rateChat`). A score from 1 (poor) to 5 (great) and an
+ * optional comment; like any namespace, it holds only property values.
+ *
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#Rating
+ */
+export interface Rating {
+  /** From 1 (poor) to 5 (great). */
+  score: number;
+  /** What the customer adds in words. */
+  comment?: string;
+  /** Any other key: PropertyValue. */
+  [key: string]: PropertyValue | number | string | undefined;
+}
 
 /**
  * A user's membership of a chat.
@@ -232,7 +272,10 @@ export interface Chat {
   users: ChatUser[];
   /** Ids of the chat's threads, oldest first. */
   threads: ThreadId[];
-  /** Properties of a chat or thread, grouped by namespace (namespace, then name, then value). */
+  /**
+   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
+   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   */
   properties: Properties;
 }
 
@@ -257,7 +300,10 @@ export interface ChatSummary {
   lastEventsPerType?: Record<string, Event>;
   /** For each user id, the moment that user last read the chat (`null` if never). */
   lastSeenTimestamps?: Record<string, NullableTimestamp>;
-  /** Properties of a chat or thread, grouped by namespace (namespace, then name, then value). */
+  /**
+   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
+   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   */
   properties?: Properties;
 }
 
@@ -291,7 +337,10 @@ export interface Thread {
   users: UserId[];
   /** The events of the thread, oldest first. */
   events: Event[];
-  /** Properties of a chat or thread, grouped by namespace (namespace, then name, then value). */
+  /**
+   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
+   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   */
   properties: Properties;
 }
 
@@ -529,7 +578,10 @@ export interface ThreadClosure {
 export interface ChatPropertiesUpdate {
   /** A chat's id. */
   chat: ChatId;
-  /** Properties of a chat or thread, grouped by namespace (namespace, then name, then value). */
+  /**
+   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
+   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   */
   properties: Properties;
 }
 
@@ -543,7 +595,10 @@ export interface ChatThreadPropertiesUpdate {
   chat: ChatId;
   /** A thread's id. */
   thread: ThreadId;
-  /** Properties of a chat or thread, grouped by namespace (namespace, then name, then value). */
+  /**
+   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
+   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   */
   properties: Properties;
 }
 
@@ -668,7 +723,10 @@ export interface StartChatArguments {
   };
   /** Events to open the chat with (a pre-chat message, a file). */
   events?: EventInput[];
-  /** Properties of a chat or thread, grouped by namespace (namespace, then name, then value). */
+  /**
+   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
+   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   */
   properties?: Properties;
 }
 
@@ -741,7 +799,10 @@ export interface CloseThreadArguments {
 export interface UpdateChatPropertiesArguments {
   /** A chat's id. */
   chat: ChatId;
-  /** Properties of a chat or thread, grouped by namespace (namespace, then name, then value). */
+  /**
+   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
+   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   */
   properties: Properties;
 }
 
@@ -755,7 +816,10 @@ export interface UpdateChatThreadPropertiesArguments {
   chat: ChatId;
   /** A thread's id. */
   thread: ThreadId;
-  /** Properties of a chat or thread, grouped by namespace (namespace, then name, then value). */
+  /**
+   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
+   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   */
   properties: Properties;
 }
 

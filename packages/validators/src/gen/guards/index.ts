@@ -43,7 +43,7 @@ import type { UserIsTypingFrame } from '../messages/user_is_typing.js';
 import type { UserJoinedChatFrame } from '../messages/user_joined_chat.js';
 import type { UserLeftChatFrame } from '../messages/user_left_chat.js';
 import type { UserStoppedTypingFrame } from '../messages/user_stopped_typing.js';
-import type { Acknowledgement, Agent, Chat, ChatId, ChatMembership, ChatPropertiesUpdate, ChatSummary, ChatThreadPropertiesUpdate, ChatUser, ChatsSummaryPage, ClientErrorCode, CloseThreadArguments, CustomId, Customer, CustomerFields, CustomerUpdate, Disconnection, DisconnectionReason, ErrorResponseHeaders, ErrorResult, ErrorType, Event, EventId, EventInput, FileEvent, FileEventInput, GetChatThreadsArguments, GetChatThreadsResult, GetChatThreadsSummaryArguments, GetChatThreadsSummaryResult, GetChatsSummaryArguments, LastSeenTimestampUpdate, LoginArguments, LoginResult, MessageEvent, MessageEventInput, NullableTimestamp, Properties, PushHeaders, RequestHeaders, RequestId, ResponseHeaders, SendEventArguments, SendEventResult, SendSneakPeekArguments, ServerError, StartChatArguments, StartChatResult, SystemMessageEvent, Thread, ThreadClosure, ThreadId, ThreadSummary, Timestamp, TypingIndicator, UnknownEvent, UnknownUser, UpdateChatPropertiesArguments, UpdateChatThreadPropertiesArguments, UpdateCustomerResult, UpdateLastSeenTimestampArguments, UpdateLastSeenTimestampResult, User, UserId } from '../models.js';
+import type { Acknowledgement, Agent, Chat, ChatId, ChatMembership, ChatPropertiesUpdate, ChatSummary, ChatThreadPropertiesUpdate, ChatUser, ChatsSummaryPage, ClientErrorCode, CloseThreadArguments, CustomId, Customer, CustomerFields, CustomerUpdate, Disconnection, DisconnectionReason, ErrorResponseHeaders, ErrorResult, ErrorType, Event, EventId, EventInput, FileEvent, FileEventInput, GetChatThreadsArguments, GetChatThreadsResult, GetChatThreadsSummaryArguments, GetChatThreadsSummaryResult, GetChatsSummaryArguments, LastSeenTimestampUpdate, LoginArguments, LoginResult, MessageEvent, MessageEventInput, NullableTimestamp, Properties, PropertyNamespace, PropertyValue, PushHeaders, Rating, RequestHeaders, RequestId, ResponseHeaders, SendEventArguments, SendEventResult, SendSneakPeekArguments, ServerError, StartChatArguments, StartChatResult, SystemMessageEvent, Thread, ThreadClosure, ThreadId, ThreadSummary, Timestamp, TypingIndicator, UnknownEvent, UnknownUser, UpdateChatPropertiesArguments, UpdateChatThreadPropertiesArguments, UpdateCustomerResult, UpdateLastSeenTimestampArguments, UpdateLastSeenTimestampResult, User, UserId } from '../models.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 const PATTERN = /*#__PURE__*/ new RegExp('^[A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+(?:[.][A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?[.])+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?![\\s\\S])', 'u');
@@ -252,9 +252,45 @@ export function isCustomerUpdate(value: unknown): value is CustomerUpdate {
 export function isProperties(value: unknown): value is Properties {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
+  const _rating = _object.rating;
+  if (_rating !== undefined && !isRating(_rating) && hasOwn.call(_object, 'rating')) return false;
+  for (const _key in _object) {
+    if (_key === 'rating') continue;
+    const _item = _object[_key];
+    if (!isPropertyNamespace(_item) && hasOwn.call(_object, _key)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is valid under `/components/schemas/PropertyNamespace`. */
+export function isPropertyNamespace(value: unknown): value is PropertyNamespace {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
   for (const _key in _object) {
     const _item = _object[_key];
-    if (!checkPropertiesAdditionalProperties(_item) && hasOwn.call(_object, _key)) return false;
+    if (typeof _item !== 'string' && (typeof _item !== 'number' || !Number.isFinite(_item)) && typeof _item !== 'boolean' && _item !== null && hasOwn.call(_object, _key)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is valid under `/components/schemas/PropertyValue`. */
+export function isPropertyValue(value: unknown): value is PropertyValue {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean' || value === null;
+}
+
+/** Whether `value` is valid under `/components/schemas/Rating`. */
+export function isRating(value: unknown): value is Rating {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _score = _object.score;
+  if (_score === undefined || !hasOwn.call(_object, 'score')) return false;
+  if (typeof _score !== 'number' || !Number.isInteger(_score) || _score < 1 || _score > 5) return false;
+  const _comment = _object.comment;
+  if (_comment !== undefined && (typeof _comment !== 'string' || (_comment.length > 1024 && (_comment.length > 2048 || ucs2length(_comment) > 1024))) && hasOwn.call(_object, 'comment')) return false;
+  for (const _key in _object) {
+    if (_key === 'score' || _key === 'comment') continue;
+    const _item = _object[_key];
+    if (typeof _item !== 'string' && (typeof _item !== 'number' || !Number.isFinite(_item)) && typeof _item !== 'boolean' && _item !== null && hasOwn.call(_object, _key)) return false;
   }
   return true;
 }
@@ -1767,6 +1803,9 @@ export const definitionGuards: Readonly<Record<string, (value: unknown) => boole
   CustomerFields: isCustomerFields,
   CustomerUpdate: isCustomerUpdate,
   Properties: isProperties,
+  PropertyNamespace: isPropertyNamespace,
+  PropertyValue: isPropertyValue,
+  Rating: isRating,
   ChatUser: isChatUser,
   Chat: isChat,
   ChatSummary: isChatSummary,
@@ -1904,17 +1943,6 @@ function checkCustomerUpdateFields(value: unknown): boolean {
   let _count = 0;
   for (const _key2 in _object) {
     if (hasOwn.call(_object, _key2) && ++_count > 100) return false;
-  }
-  return true;
-}
-
-/** `/components/schemas/Properties/additionalProperties`, for a place where the value may be absent or inherited (an optional property, a map entry). */
-function checkPropertiesAdditionalProperties(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const _object = value as Record<string, unknown>;
-  for (const _key in _object) {
-    const _item = _object[_key];
-    if (typeof _item !== 'string' && (typeof _item !== 'number' || !Number.isFinite(_item)) && typeof _item !== 'boolean' && _item !== null && hasOwn.call(_object, _key)) return false;
   }
   return true;
 }

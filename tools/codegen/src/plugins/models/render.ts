@@ -59,6 +59,8 @@ export interface ModelDeclaration {
 const REF_KEY = 'x-codegen-ref';
 /** JSON pointer of the original schema a prepared (sub)schema comes from, for error messages. */
 const POINTER_KEY = 'x-codegen-pointer';
+/** On an object with properties whose additionalProperties names a schema: that schema's name (for the index signature). */
+const INDEX_KEY = 'x-codegen-index';
 
 /** Keywords that shape the type: the only ones handed to modelina (the rest only annotate or constrain values). */
 const SHAPE_KEYWORDS = new Set([
@@ -182,8 +184,12 @@ function prepare(schema: JsonSchema, pointer: string, context: PrepareContext): 
     // an interface is open already.
     const hasProperties = isObject(node.properties) && Object.keys(node.properties).length > 0;
     const additional = node.additionalProperties;
-    if (hasProperties) delete prepared.additionalProperties;
-    else if (isObject(additional) && Object.keys(additional).length === 0) prepared.additionalProperties = true;
+    if (hasProperties) {
+      delete prepared.additionalProperties;
+      // The model allows only a named schema there (by now its stub); modelina would make it a Map member.
+      const indexed = isObject(additional) ? additional[REF_KEY] : undefined;
+      if (typeof indexed === 'string') prepared[INDEX_KEY] = indexed;
+    } else if (isObject(additional) && Object.keys(additional).length === 0) prepared.additionalProperties = true;
     return prepared;
   }) as SchemaObject;
 }
@@ -313,13 +319,31 @@ function renderMember(property: ConstrainedObjectPropertyModel, owner: Constrain
 }
 
 function members(model: ConstrainedObjectModel, context: RenderContext): string[] {
-  return Object.values(model.properties).map((property) => {
+  const rendered = Object.values(model.properties).map((property) => {
     if (property.property instanceof ConstrainedDictionaryModel && property.property.serializationType === 'unwrap') {
-      // The model rules out a schema next to properties; modelina's `additionalProperties?: Map<...>` member never renders.
+      // The model rules out an inline schema next to properties; modelina's `additionalProperties?: Map<...>` member never renders.
       throw new ModelsError(pointerOf(model, context.root.pointer), 'internal: additionalProperties member next to properties');
     }
     return renderMember(property, model, context);
   });
+  const signature = indexSignature(model, context);
+  return signature === undefined ? rendered : [...rendered, signature];
+}
+
+/**
+ * The index signature of an object whose additionalProperties names a schema next to its
+ * properties: TypeScript wants every property's type within it, so its value is that schema or
+ * any property's type (and undefined, for the optional ones).
+ */
+function indexSignature(model: ConstrainedObjectModel, context: RenderContext): string | undefined {
+  const input: unknown = model.originalInput;
+  const indexed = isObject(input) && typeof input[INDEX_KEY] === 'string' ? input[INDEX_KEY] : undefined;
+  if (indexed === undefined) return undefined;
+  const properties = Object.values(model.properties);
+  const types = [indexed, ...properties.map((property) => fullType(property.property, context))];
+  if (properties.some((property) => !property.required)) types.push('undefined');
+  const union = [...new Set(types)].join(' | ');
+  return [...jsDoc(`Any other key: ${indexed}.`), `[key: string]: ${union};`].join('\n');
 }
 
 function objectLiteral(model: ConstrainedObjectModel, context: RenderContext): string {
@@ -363,7 +387,9 @@ function createGenerator(context: RenderContext): InlineTypeScriptGenerator {
         if (stubName(model) !== undefined || isNullable(model) || Object.keys(model.properties).length === 0) {
           return `type ${name} = ${model.type};`;
         }
-        return content;
+        // The index signature goes last, without the blank line modelina's additionalContent would leave.
+        const signature = indexSignature(model, context);
+        return signature === undefined ? content : content.replace(/\n\}$/, `\n${indent(signature)}\n}`);
       },
       property({ property, model }) {
         return renderMember(property, model, context);
