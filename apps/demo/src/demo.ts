@@ -11,7 +11,7 @@ const SEED_EVENTS = seedFacts.events.map((fact) => fact.event);
 
 const server = await createReferenceServer({ port: 0, validateOutgoing: true });
 const { token, customerId } = server.issueToken();
-const api = createCustomerSDK({ url: server.url, licenseId: 'demo-license', getToken: () => token, reconnect: { initialDelay: 50, maxDelay: 200 } });
+const api = createCustomerSDK({ url: server.url, licenseId: 'demo-license', getToken: () => token, reconnect: { initialDelay: 50, maxDelay: 200 }, unstableAfter: 100 });
 
 const seen = new Set<string>();
 const started = Date.now();
@@ -57,6 +57,24 @@ try {
   await next('thread_closed');
   agent.startThread(chat.id);
   await next('thread_metada');
+
+  step('the customer sends a file (uploaded, then sent as a file event) and rates the chat');
+  const { event: file } = await api.sendFile(chat.id, new Blob(['order 1234: damaged box'], { type: 'text/plain' }), {
+    name: 'complaint.txt',
+    onProgress: (sent, total) => console.log(`        upload ${sent}/${total} bytes`),
+  });
+  console.log(`        the file is served at ${(file as { url: string }).url}`);
+  await api.rateChat(chat.id, { score: 5, comment: 'Quick and kind' });
+
+  step('replies slow down (the server delays them): the SDK says the link is unstable, then recovered');
+  server.faults.setReplyDelay(300);
+  const unstable = next('connection_unstable');
+  const recovered = next('connection_recovered');
+  const slow = api.getChatsSummary();
+  await unstable;
+  server.faults.setReplyDelay(0);
+  await slow;
+  await recovered;
 
   step('the link drops; the SDK reconnects by itself');
   server.faults.dropConnections(customerId);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { markdownDirectory, pages } from '@customer-chat/docs';
 import type { ReferenceAgent } from '@customer-chat/reference-server';
 import type { CustomerSDK } from '@customer-chat/sdk';
-import { validate, type MessageName } from '@customer-chat/validators';
+import { definitionGuards, validate, type MessageName } from '@customer-chat/validators';
 import { expect } from 'vitest';
 import { CaseContext, type ServerUnderTest, type Variant } from './context.js';
 import { Contract, type EmittedPush, type PayloadExpectation } from './contract.js';
@@ -357,7 +357,129 @@ const scenarioCases: ContractCase[] = [
       ctx.contract.expectSdkEmits(messageByName(events.recovered!), await recovered, undefined);
     },
   },
+  {
+    suite: scenarioSuite,
+    name: 'sendFile => the upload, then send_event with a file event => new_event on the customer\'s other connection',
+    async run(ctx) {
+      const { server, url, tap } = await ctx.referenceServer();
+      const { token } = server.issueToken();
+      const api = ctx.sdk(url, token);
+      const other = ctx.sdk(url, token);
+      await Promise.all([ctx.next(api, events.connected), ctx.next(other, events.connected)]);
+      const { chat } = await api.startChat({});
+      const arrived = ctx.next(other, 'new_event');
+      const before = tap.mark();
+      const { event } = await api.sendFile(chat.id, new Blob(['contract file'], { type: 'text/plain' }), { name: 'contract.txt' });
+      expect(event).toMatchObject({ type: 'file', name: 'contract.txt', contentType: 'text/plain', size: 13 });
+      ctx.contract.expectSdkEmits(push('new_event'), await arrived, event, 'equal');
+      ctx.contract.expectServerSends(push('new_event'), await tap.nextPush('new_event', before), { payload: event });
+      expect(await (await fetch((event as { url: string }).url)).text()).toBe('contract file');
+    },
+  },
+  {
+    suite: scenarioSuite,
+    name: 'rateChat => update_chat_properties with a Rating => chat_properties_updated carrying it',
+    async run(ctx) {
+      const { server, url, tap } = await ctx.referenceServer();
+      const { token } = server.issueToken();
+      const api = ctx.sdk(url, token);
+      const other = ctx.sdk(url, token);
+      await Promise.all([ctx.next(api, events.connected), ctx.next(other, events.connected)]);
+      const { chat } = await api.startChat({});
+      const updated = ctx.next(other, 'chat_properties_updated');
+      const before = tap.mark();
+      await api.rateChat(chat.id, { score: 4, comment: 'contract' });
+      const expected = { chat: chat.id, properties: { rating: { score: 4, comment: 'contract' } } };
+      ctx.contract.expectSdkEmits(push('chat_properties_updated'), await updated, expected, 'equal');
+      ctx.contract.expectServerSends(push('chat_properties_updated'), await tap.nextPush('chat_properties_updated', before), { payload: expected });
+      expect(validUnder('Rating', expected.properties.rating)).toBe(true);
+    },
+  },
 ];
+
+// ---- HTTP operations (x-http) ---------------------------------------------------------------------
+
+type HttpOperation = (typeof model.http)[number];
+
+/** Whether `body` is valid under the named schema (the validators' guard of that definition). */
+function validUnder(schema: string, body: unknown): boolean {
+  const guard = (definitionGuards as Record<string, ((value: unknown) => boolean) | undefined>)[schema];
+  expect(guard, `the validators have no guard for ${schema}`).toBeTypeOf('function');
+  return guard!(body);
+}
+
+/** Ways to make the operation fail, each from what the spec says of it, and the status it must get. */
+function refusalsOf(operation: HttpOperation): Array<{ name: string; status: number; query?: URLSearchParams; headers?: Record<string, string>; body?: Uint8Array<ArrayBuffer> }> {
+  const refusals: Array<{ name: string; status: number; query?: URLSearchParams; headers?: Record<string, string>; body?: Uint8Array<ArrayBuffer> }> = [];
+  if (operation.auth === 'bearer') refusals.push({ name: 'no token', status: 401, headers: { authorization: '' } });
+  for (const q of operation.query.filter((p) => p.required)) {
+    refusals.push({ name: `no ${q.name}`, status: 400, query: new URLSearchParams([...validQuery(operation)].filter(([name]) => name !== q.name)) });
+  }
+  if (operation.body !== undefined) {
+    refusals.push({ name: 'a content type it does not list', status: 415, headers: { 'content-type': 'application/x-not-listed' } });
+    refusals.push({ name: 'a body one byte over maxBytes', status: 413, body: new Uint8Array(operation.body.maxBytes + 1) });
+  }
+  return refusals;
+}
+
+function validQuery(operation: HttpOperation): URLSearchParams {
+  return new URLSearchParams(operation.query.filter((q) => q.required).map((q) => [q.name, 'contract']));
+}
+
+async function callHttp(base: string, operation: HttpOperation, token: string, change: { query?: URLSearchParams; headers?: Record<string, string>; body?: Uint8Array<ArrayBuffer> } = {}): Promise<{ status: number; body: unknown }> {
+  const query = change.query ?? validQuery(operation);
+  const headers: Record<string, string> = { ...(operation.auth === 'bearer' ? { authorization: `Bearer ${token}` } : {}), ...(operation.body === undefined ? {} : { 'content-type': operation.body.contentTypes[0]! }), ...change.headers };
+  const body = operation.body === undefined ? undefined : (change.body ?? new Uint8Array([1, 2, 3]));
+  const response = await fetch(`${base}${operation.path}?${query.toString()}`, { method: operation.method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = text;
+  }
+  return { status: response.status, body: parsed };
+}
+
+const httpCases: ContractCase[] = model.http.flatMap((operation): ContractCase[] => [
+  {
+    suite: 'every HTTP operation: the reference server answers as the spec says',
+    name: `${operation.id}: ${operation.response.status} with a ${operation.response.schema}`,
+    async run(ctx) {
+      // Straight to the server (the tap relays HTTP too, but a refusal that cuts an upload short is the server's to make).
+      const { server } = await ctx.referenceServer();
+      const { token } = server.issueToken();
+      const answer = await callHttp(server.url.replace(/^ws/, 'http'), operation, token);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(operation.response.status);
+      expect(validUnder(operation.response.schema, answer.body), `${operation.response.schema}: ${JSON.stringify(answer.body)}`).toBe(true);
+    },
+  },
+  ...refusalsOf(operation).map((refusal): ContractCase => ({
+    suite: 'every HTTP operation: the reference server answers as the spec says',
+    name: `${operation.id}: ${refusal.name} => ${refusal.status} with a ${operation.errors.schema}`,
+    async run(ctx) {
+      // Straight to the server (the tap relays HTTP too, but a refusal that cuts an upload short is the server's to make).
+      const { server } = await ctx.referenceServer();
+      const { token } = server.issueToken();
+      const answer = await callHttp(server.url.replace(/^ws/, 'http'), operation, token, refusal);
+      expect(operation.errors.statuses.map((s) => s.status), `the spec lists ${refusal.status} for ${operation.id}`).toContain(refusal.status);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(refusal.status);
+      expect(validUnder(operation.errors.schema, answer.body), `${operation.errors.schema}: ${JSON.stringify(answer.body)}`).toBe(true);
+    },
+  })),
+  {
+    suite: 'the docs show every HTTP operation with its query, body and statuses',
+    name: operation.id,
+    async run() {
+      const text = section(await docsMarkdown(), operation.id);
+      expect(text, `the docs have no section ${operation.id}`).toBeDefined();
+      expect(text).toContain(`${operation.method} ${operation.path}`);
+      for (const q of operation.query) expect(text).toContain(`query \`${q.name}\``);
+      for (const type of operation.body?.contentTypes ?? []) expect(text).toContain(`\`${type}\``);
+      for (const s of operation.errors.statuses) expect(text).toMatch(new RegExp(`\\| \`${s.status}\` +\\|`));
+    },
+  },
+]);
 
 // ---- docs --------------------------------------------------------------------------------------
 
@@ -396,7 +518,7 @@ const docsCases: ContractCase[] = model.messages.map((message) => ({
 
 /** Every case of the contract, in suite order. */
 export function contractCases(): ContractCase[] {
-  return [...validatorCases, ...sdkPushCases, ...sdkRequestCases, ...serverRequestCases, serverErrorCase, ...serverPushCases, ...scenarioCases, ...docsCases];
+  return [...validatorCases, ...sdkPushCases, ...sdkRequestCases, ...serverRequestCases, serverErrorCase, ...serverPushCases, ...scenarioCases, ...httpCases, ...docsCases];
 }
 
 /** Runs one case against a variant; whatever it earns goes to `contract`. Cleans up, and rethrows the case's failure first. */

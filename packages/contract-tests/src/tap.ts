@@ -2,6 +2,8 @@
 // forwards every frame unchanged, in order, and records them, so a case can assert the frames the
 // server actually sent. Told to drop some pushes, it plays a degraded server that never sends them
 // (without touching the reference server): what the coverage meta-test runs the cases against.
+// Plain HTTP requests (the spec's x-http operations) are relayed to the server's HTTP origin as they are.
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import { isPushOf, model } from './model.js';
@@ -48,8 +50,18 @@ interface Waiter {
 
 export async function startTap(upstream: string, options: TapOptions): Promise<Tap> {
   const dropPushes = options.dropPushes ?? [];
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((resolve) => server.once('listening', resolve));
+  const upstreamHttp = new URL(upstream.replace(/^ws/, 'http'));
+  const http = createServer((incoming, outgoing) => {
+    const relay = httpRequest({ host: upstreamHttp.hostname, port: upstreamHttp.port, method: incoming.method, path: incoming.url, headers: incoming.headers }, (answer) => {
+      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(outgoing);
+    });
+    relay.on('error', () => outgoing.destroy());
+    incoming.on('error', () => relay.destroy());
+    incoming.pipe(relay);
+  });
+  const server = new WebSocketServer({ server: http });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const received: TappedFrame[] = [];
   const sent: TappedFrame[] = [];
   const dropped: TappedFrame[] = [];
@@ -123,7 +135,7 @@ export async function startTap(upstream: string, options: TapOptions): Promise<T
     client.on('error', () => target.terminate());
   });
 
-  const { port } = server.address() as AddressInfo;
+  const { port } = http.address() as AddressInfo;
   return {
     url: `ws://127.0.0.1:${port}`,
     received,
@@ -143,6 +155,8 @@ export async function startTap(upstream: string, options: TapOptions): Promise<T
       waiters.clear();
       for (const socket of sockets) socket.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
 }

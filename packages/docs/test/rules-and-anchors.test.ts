@@ -100,6 +100,7 @@ function roots(model: ProtocolModel): Map<string, string> {
     if (request.request.payload !== undefined) map.set(request.id, request.request.payload.ref);
     if (request.response.payload !== undefined) map.set(`${request.id}.result`, request.response.payload.ref);
   }
+  for (const operation of model.http) map.set(`${operation.id}.result`, operation.response.schema);
   return map;
 }
 
@@ -117,6 +118,13 @@ describe('field rules and anchors', () => {
     expect(methods.get('sendEvent.chat')).toBeDefined();
     expect(methods.get('startChat.result.chat')).toBeDefined();
     expect(events.get('connected.totalChats')).toBeDefined();
+    // The HTTP operations: each query parameter, the body, each error status and each answer field.
+    for (const operation of model.http) {
+      for (const q of operation.query) expect(methods.get(`${operation.id}.${q.name}`), `${operation.id}.${q.name}`).toBeDefined();
+      if (operation.body !== undefined) expect(methods.get(`${operation.id}.body`)).toMatch(/10,485,760 bytes/);
+      for (const s of operation.errors.statuses) expect(methods.get(`${operation.id}.${s.status}`), `${operation.id}.${s.status}`).toBeDefined();
+      expect([...methods.keys()].filter((id) => id.startsWith(`${operation.id}.result.`)).length).toBeGreaterThan(0);
+    }
   });
 
   it("shows the spec's rules in each row: lengths, limits, ranges, patterns, formats, constants", () => {

@@ -10,13 +10,14 @@ import { createAgent, type AgentDetails, type ReferenceAgent } from './agent.js'
 import { createDispatch } from './dispatch.js';
 import { ProtocolError, type OutgoingViolation } from './errors.js';
 import { createFaults, type Faults } from './faults.js';
-import { channel, type DisconnectionReason } from './gen/protocol.js';
+import { channel, httpOperations, type DisconnectionReason } from './gen/protocol.js';
 import { createHandlers } from './handlers.js';
 import { startHeartbeat } from './heartbeat.js';
 import { FairScheduler } from './scheduler.js';
 import { SessionRegistry, type Session } from './sessions.js';
 import { ChatStore } from './chat-store.js';
 import { TokenRegistry } from './tokens.js';
+import { createUploads } from './uploads.js';
 
 export interface ReferenceServerOptions {
   /** Interface of the WebSocket endpoint. Default `127.0.0.1`. */
@@ -57,6 +58,8 @@ export interface ReferenceServerOptions {
   adminOrigins?: readonly string[];
   /** Largest admin request body in bytes; a larger one is answered 413. Default 1 MiB. */
   adminMaxBodyBytes?: number;
+  /** The most bytes all uploaded files (`x-http` uploadFile, kept in memory) may take; an upload past it is answered 503. Default 256 MiB. */
+  maxStoredFileBytes?: number;
   /** Check every outgoing frame against the spec; a violation is recorded, logged and thrown. Default false. */
   validateOutgoing?: boolean;
   /** The customer a login token belongs to (undefined: `authentication` error). Default: tokens from `issueToken`. */
@@ -89,6 +92,8 @@ export interface ReferenceServer {
   /** How many connections are open (of one customer, or in all). */
   connections(customerId?: string): number;
   readonly faults: Faults;
+  /** How many uploaded files the server keeps (in memory), and their bytes. */
+  storedFiles(): { files: number; bytes: number };
   /** The in-memory state (read it in tests; change it through requests and agents). */
   readonly store: ChatStore;
   /** Outgoing frames that broke the spec (with `validateOutgoing`); empty when all is well. */
@@ -111,6 +116,7 @@ export const DEFAULT_LIMITS = {
   heartbeatIntervalMs: 30_000,
   loginTimeoutMs: 30_000,
   adminMaxBodyBytes: 1024 * 1024,
+  maxStoredFileBytes: 256 * 1024 * 1024,
 } as const;
 export type LimitName = keyof typeof DEFAULT_LIMITS;
 /** Limits that 0 turns off (time limits); the others are at least 1. */
@@ -194,6 +200,7 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   const heartbeatIntervalMs = limitOf(options, 'heartbeatIntervalMs');
   const loginTimeoutMs = limitOf(options, 'loginTimeoutMs');
   const adminMaxBodyBytes = limitOf(options, 'adminMaxBodyBytes');
+  const maxStoredFileBytes = limitOf(options, 'maxStoredFileBytes');
   if (options.adminToken !== undefined && (typeof options.adminToken !== 'string' || options.adminToken === '')) {
     throw new TypeError('adminToken must be a non-empty string');
   }
@@ -239,7 +246,15 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   // `closeTimeout` (ws 8.19+) is not in @types/ws yet: an object, not a literal, passes it through.
   const wssOptions = { noServer: true, maxPayload: maxFrameBytes, perMessageDeflate: false, closeTimeout: CLOSE_TIMEOUT_MS };
   const wss = new WebSocketServer(wssOptions);
+  const uploads = createUploads({
+    operation: httpOperations.uploadFile,
+    authenticate,
+    licenseAccepted: (licenseId) => licenseIds === undefined || licenseIds.has(licenseId),
+    origin: () => url.replace(/^ws/, 'http'),
+    maxStoredBytes: maxStoredFileBytes,
+  });
   const http = createServer((request, response) => {
+    if (uploads.handle(request, response)) return;
     const body = `This is the WebSocket endpoint of the customer chat reference server: connect to ${channel.address}?${channel.query.map((q) => `${q}=...`).join('&')}\n`;
     response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket', connection: 'Upgrade' }).end(body);
   });
@@ -359,6 +374,7 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
     disconnectCustomer,
     connections: (customerId) => sessions.count(customerId),
     faults,
+    storedFiles: () => uploads.stats(),
     store,
     violations,
     close: () => (closing ??= close()),

@@ -1,10 +1,12 @@
 // The SDK users create: the generated client (one method per request) plus the few conveniences
 // of the SDK family's API (sendMessage, getChatHistory, a throttled setSneakPeek).
 import { CustomerClient } from './gen/client.js';
-import { protocol, servers } from './gen/protocol.js';
+import { httpOperations, protocol, servers } from './gen/protocol.js';
+import { type FileSource, prepareFile } from './file-source.js';
+import { upload } from './runtime/upload.js';
 import type { ClientOptions } from './runtime/client-core.js';
 import type { ProtocolDescription, RequestDescription } from './runtime/protocol.js';
-import { isRating, type Acknowledgement, type DisconnectionReason, type ErrorType, type Rating, type SendEventResult, type Thread } from '@customer-chat/validators';
+import { isErrorResult, isRating, isUploadedFile, type Acknowledgement, type DisconnectionReason, type ErrorType, type Rating, type SendEventResult, type Thread } from '@customer-chat/validators';
 import { RuntimeErrorCodes, SDKError } from './runtime/errors.js';
 import { summarize } from './runtime/helpers.js';
 
@@ -40,12 +42,30 @@ export interface CustomerSDKOptions extends Omit<ClientOptions, 'url' | 'query'>
   historyPageSize?: number;
 }
 
+export interface SendFileOptions {
+  /** The file's name (default: a File's own name); it travels in the `file` event. */
+  name?: string | undefined;
+  /** The file's media type (default: a Blob's `type`); one of the upload's content types. */
+  contentType?: string | undefined;
+  /** Comes back on the stored event, as with sendMessage. */
+  customId?: string | undefined;
+  /** Bytes sent so far and the total, while the file uploads. */
+  onProgress?: ((sent: number, total: number) => void) | undefined;
+  /** Aborting it cancels the upload (CANCELLED); once the file is up, the event is sent regardless. */
+  signal?: AbortSignal | undefined;
+}
+
+export { type FileSource } from './file-source.js';
+
 export class CustomerSDK extends CustomerClient {
   /** Chats whose thread was closed (no sneak peeks there until a new thread starts). */
   private readonly inactiveChats = new Set<string>();
   private readonly sneakPeeks = new Map<string, { last: number; timer: ReturnType<typeof setTimeout> | undefined; text: string }>();
   private readonly sneakPeekInterval: number;
   private readonly historyPageSize: number;
+  private readonly httpBase: string;
+  private readonly licenseId: string;
+  private readonly tokenSource: () => string | Promise<string>;
 
   /**
    * `description` is the generated protocol, with validators (`createCustomerSDK` of the main
@@ -56,6 +76,10 @@ export class CustomerSDK extends CustomerClient {
     super({ ...description, refusals: handshakeRefusals }, { ...rest, url: url ?? servers.local, query: { licenseId } });
     this.sneakPeekInterval = sneakPeekInterval;
     this.historyPageSize = historyPageSize;
+    // The HTTP operations live on the socket's host: http for ws, https for wss.
+    this.httpBase = (url ?? servers.local).replace(/^ws/i, 'http');
+    this.licenseId = licenseId;
+    this.tokenSource = rest.getToken;
     this.trackChatActivity();
   }
 
@@ -110,6 +134,44 @@ export class CustomerSDK extends CustomerClient {
       throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid rating: ${summarize(issues)}`, { details: issues });
     }
     return this.updateChatProperties(args);
+  }
+
+  /**
+   * Sends a file to a chat: uploads it (the spec's `uploadFile`, with the customer's token), then
+   * sends a `file` event with the URL the upload answered. A file that is empty, over the upload's
+   * size limit or of a type it does not take fails with INVALID_ARGS before anything is sent; a
+   * cancelled upload (CANCELLED) or a failed one (UPLOAD_FAILED, or the server's error) sends no event.
+   */
+  async sendFile(chat: string, file: FileSource, options: SendFileOptions = {}): Promise<SendEventResult> {
+    const operation = httpOperations.uploadFile;
+    const prepared = await prepareFile(file, operation, options);
+    const nameLimit = operation.query.find((q) => q.name === 'name')?.maxLength;
+    if (prepared.name !== undefined && nameLimit !== undefined && [...prepared.name].length > nameLimit) {
+      throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid file: its name is longer than ${nameLimit} characters`);
+    }
+    const target = new URL(operation.path, this.httpBase.endsWith('/') ? this.httpBase : `${this.httpBase}/`);
+    target.searchParams.set('licenseId', this.licenseId);
+    if (prepared.name !== undefined) target.searchParams.set('name', prepared.name);
+    const token = await this.tokenSource();
+    const answer = await upload({
+      url: target.toString(),
+      method: operation.method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': prepared.contentType },
+      body: prepared.blob,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
+    if (answer.status !== operation.status) {
+      const error = isErrorResult(answer.body) ? answer.body.error : undefined;
+      const code = (error && protocol.errorCodes[error.type]) ?? RuntimeErrorCodes.UPLOAD_FAILED;
+      throw new SDKError(code, `the upload was refused (HTTP ${answer.status}): ${error?.message ?? 'no error body'}`, { type: error?.type, details: { status: answer.status } });
+    }
+    if (!isUploadedFile(answer.body)) {
+      throw new SDKError(RuntimeErrorCodes.INVALID_RESPONSE, 'the upload answered something that is not an UploadedFile', { details: { body: answer.body } });
+    }
+    const { url, contentType, size, name } = answer.body;
+    const event = { type: 'file' as const, url, contentType, size, ...(name === undefined ? {} : { name }), ...(options.customId === undefined ? {} : { customId: options.customId }) };
+    return this.sendEvent({ chat, event });
   }
 
   /**

@@ -2,7 +2,7 @@
 import { CustomerSDK, type CustomerSDKOptions } from './customer-sdk.js';
 import { validatedProtocol } from './validated.js';
 
-export { CustomerSDK, type CustomerSDKOptions } from './customer-sdk.js';
+export { CustomerSDK, type CustomerSDKOptions, type FileSource, type SendFileOptions } from './customer-sdk.js';
 export type { CustomerEvents, CustomerRequests } from './gen/protocol.js';
 export { servers } from './gen/protocol.js';
 export { SDKError, isSDKError, type SDKErrorOptions } from './errors.js';

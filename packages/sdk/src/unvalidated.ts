@@ -3,7 +3,7 @@
 import { CustomerSDK, type CustomerSDKOptions } from './customer-sdk.js';
 import { protocol } from './gen/protocol.js';
 
-export { CustomerSDK, type CustomerSDKOptions } from './customer-sdk.js';
+export { CustomerSDK, type CustomerSDKOptions, type FileSource, type SendFileOptions } from './customer-sdk.js';
 export type { CustomerEvents, CustomerRequests } from './gen/protocol.js';
 export { servers } from './gen/protocol.js';
 export { SDKError, isSDKError, type SDKErrorOptions } from './errors.js';

@@ -3,6 +3,7 @@
 // acceptable to the new server (a narrowing breaks old clients), what the server sends (and the
 // SDK emits) must stay acceptable to old clients (a widening breaks them).
 import { definitionName, definitionRef, type JsonSchema, type MessageModel, type ProtocolModel } from '@customer-chat/spec-model';
+import { classifyHttpChanges } from './http-changes.js';
 import { diffSchemas, type Effect } from './schema-diff.js';
 
 export type Direction = 'client-to-server' | 'server-to-client' | 'sdk-to-application' | 'protocol';
@@ -102,5 +103,6 @@ export function classifyChanges(base: ProtocolModel, head: ProtocolModel): Chang
   for (const q of head.channel.query.filter((q) => q.required && !base.channel.query.some((b) => b.name === q.name && b.required))) {
     changes.push({ subject: 'channel', direction: 'client-to-server', path: `/query/${q.name}`, what: `required query parameter ${q.name} added`, breaking: true, packages: [SPEC, SDK, SERVER] });
   }
+  changes.push(...classifyHttpChanges(base, head, resolveBase, resolveHead));
   return changes;
 }

@@ -161,3 +161,33 @@ describe('the changeset gate', () => {
     expect(missingMajors(changes, new Map([['a', 'major'], ['b', 'minor']]))).toEqual(['b']);
   });
 });
+
+describe('the HTTP operations (x-http)', () => {
+  type Http = { 'x-http': Record<string, any> };
+  const upload = (d: Doc) => (d as unknown as Http)['x-http'].uploadFile;
+  it('a removed operation, a smaller size limit, a removed content type and a new required query parameter break old clients', async () => {
+    const changes = await changesFor((d) => {
+      upload(d).body.maxBytes = 1024;
+      upload(d).body.contentTypes = upload(d).body.contentTypes.filter((t: string) => t !== 'application/pdf');
+      upload(d).query.visitor = { required: true, description: 'Who.' };
+    });
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'uploadFile', path: '/body/maxBytes', breaking: true }));
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'uploadFile', path: '/body/contentTypes', what: 'content type application/pdf removed', breaking: true }));
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'uploadFile', path: '/query/visitor', breaking: true }));
+    const removed = await changesFor((d) => delete (d as unknown as Http)['x-http'].uploadFile);
+    expect(removed).toContainEqual(expect.objectContaining({ subject: 'uploadFile', what: 'HTTP operation uploadFile removed', breaking: true }));
+  });
+  it('a larger limit, a new content type and a new optional answer field are safe', async () => {
+    const changes = await changesFor((d) => {
+      upload(d).body.maxBytes = 20 * 1024 * 1024;
+      upload(d).body.contentTypes.push('audio/ogg');
+      d.components.schemas.UploadedFile.properties.checksum = described('A digest.');
+    });
+    expect(changes.filter((c) => c.subject === 'uploadFile').length).toBeGreaterThanOrEqual(3);
+    expect(changes.filter((c) => c.subject === 'uploadFile' && c.breaking)).toEqual([]);
+  });
+  it('an answer that may now lack a field old clients read breaks them', async () => {
+    const changes = await changesFor((d) => (d.components.schemas.UploadedFile.required = ['url', 'contentType']));
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'uploadFile', direction: 'server-to-client', breaking: true }));
+  });
+});

@@ -9,6 +9,7 @@ import { appendPointer } from '@customer-chat/spec-loader/json-pointer';
 import { readCatalogues } from './catalogues.js';
 import { readServers, readWireChannel } from './channel.js';
 import { readDiscriminators } from './discriminators.js';
+import { readHttpOperations } from './http.js';
 import { readFrameConstants, readLifecycle } from './lifecycle.js';
 import { readMessages } from './messages.js';
 import { pascalCase } from './naming.js';
@@ -83,6 +84,7 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string): ProtocolMo
     }
   }
   const channel = readWireChannel(document, problems);
+  const http = readHttpOperations(document, schemas, new Set(catalogues.clientErrorCodes.map((c) => c.value)), problems);
   const errorShape = readErrorShape(messages, schemas, catalogues.catalogueSchemas.errorType);
   const errorMessage = messages.find((m) => m.kind === 'error');
   if (lifecycle !== undefined && errorShape === undefined && errorMessage !== undefined) {
@@ -98,6 +100,7 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string): ProtocolMo
     frameConstants,
     correlationField: [...correlationFields][0] ?? '',
     errorShape,
+    http,
     source: relative(repositoryRoot, spec.file).split('\\').join('/'),
     info: { title: info.title(), version: info.version(), description: info.description(), docsUrl: info.externalDocs()?.url() },
     schemas,

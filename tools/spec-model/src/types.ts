@@ -113,6 +113,30 @@ export interface WireChannel {
   query: Array<{ name: string; required: boolean; description: string | undefined }>;
 }
 
+/** An operation a client makes over plain HTTP beside the socket (`x-http`), e.g. a file upload. */
+export interface HttpOperationModel {
+  /** The key under `x-http`, e.g. `uploadFile`. */
+  id: string;
+  pointer: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Absolute path on the server's HTTP origin (the socket's host, `http`/`https` for `ws`/`wss`). */
+  path: string;
+  title: string | undefined;
+  summary: string | undefined;
+  description: string | undefined;
+  /** `bearer`: the customer's access token as `Authorization: Bearer <token>`. */
+  auth: 'bearer' | undefined;
+  query: Array<{ name: string; required: boolean; maxLength: number | undefined; description: string | undefined }>;
+  /** A raw body: its `Content-Type` one of `contentTypes`, at most `maxBytes` long. */
+  body: { contentTypes: string[]; maxBytes: number } | undefined;
+  /** The success status and the named schema of its JSON body. */
+  response: { status: number; schema: string };
+  /** Client error codes (`ClientErrorCode`) only this operation raises, e.g. a cancelled upload. */
+  clientCodes: string[];
+  /** The named schema of every error's JSON body, and the statuses the operation answers with. */
+  errors: { schema: string; statuses: Array<{ status: number; description: string }> };
+}
+
 export interface ProtocolModel {
   /** Path of the document relative to the repository root, for headers and doc links. */
   source: string;
@@ -139,6 +163,8 @@ export interface ProtocolModel {
   correlationField: string;
   /** Where an error response carries the server's error; always there when `lifecycle` is. */
   errorShape: ErrorShape | undefined;
+  /** The HTTP operations beside the socket (`x-http`), in document order. */
+  http: HttpOperationModel[];
 }
 
 /** The error response's payload is `{ [property]: { [typeField], [messageField] } }`. */

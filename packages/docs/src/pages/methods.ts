@@ -7,11 +7,14 @@ import { payloadShape } from '../fields.js';
 import { isLoginOperation, schemaByName, type RequestModel } from '../spec-model.js';
 import { methodWireBlocks } from '../wire-examples.js';
 import { describeBlocks, describeInline, exampleBlock, label, shapeContext, type PageContext } from './context.js';
+import { httpOperationsBlocks } from './http-operations.js';
 
 /** The client error codes a request can reject with besides the server's (not those reported as `error` events). */
 export function clientSideCodes(context: PageContext): string[] {
   const serverCodes = new Set(context.model.errorTypes.map((e) => e.clientCode));
-  return context.model.clientErrorCodes.filter((c) => !serverCodes.has(c.value) && !/`error` event/.test(c.description)).map((c) => c.value);
+  // Codes an HTTP operation claims as its own (a cancelled upload) are not a socket request's.
+  const httpOnly = new Set(context.model.http.flatMap((operation) => operation.clientCodes));
+  return context.model.clientErrorCodes.filter((c) => !serverCodes.has(c.value) && !httpOnly.has(c.value) && !/`error` event/.test(c.description)).map((c) => c.value);
 }
 
 function errorsTable(context: PageContext, request: RequestModel): Block[] {
@@ -113,6 +116,7 @@ export function methodsPage(context: PageContext): Page {
         ],
       },
       ...model.requests.map((request) => methodSection(context, request)),
+      ...httpOperationsBlocks(context),
     ],
   };
 }

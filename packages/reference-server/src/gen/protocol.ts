@@ -252,6 +252,25 @@ export const channel = { address: '/v1/customer', query: ['licenseId'] } as cons
 /** The header field correlating a response with its request. */
 export const correlationField = 'requestId';
 
+/**
+ * The HTTP operations beside the socket (`x-http`), by id: method and path on the socket's host,
+ *
+ * whether the access token goes in `Authorization: Bearer`, the query parameters, the raw body's
+ *
+ * content types and size limit, and the success status.
+ */
+export const httpOperations = {
+  uploadFile: {
+    method: 'POST',
+    path: '/v1/files',
+    bearer: true,
+    query: [{ name: 'licenseId', required: true, maxLength: undefined }, { name: 'name', required: false, maxLength: 256 }],
+    contentTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'],
+    maxBytes: 10485760,
+    status: 201,
+  },
+} as const;
+
 /** Frame encoders: the layout of each kind of frame, from the headers in the spec. */
 export const frames = {
   response(id: string, action: string, payload: unknown) {

@@ -181,3 +181,22 @@ export const servers = {
    */
   production: 'wss://{host}',
 } as const;
+
+/**
+ * The HTTP operations beside the socket (`x-http`), by id: method and path on the socket's host,
+ *
+ * whether the access token goes in `Authorization: Bearer`, the query parameters, the raw body's
+ *
+ * content types and size limit, and the success status.
+ */
+export const httpOperations = {
+  uploadFile: {
+    method: 'POST',
+    path: '/v1/files',
+    bearer: true,
+    query: [{ name: 'licenseId', required: true, maxLength: undefined }, { name: 'name', required: false, maxLength: 256 }],
+    contentTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'],
+    maxBytes: 10485760,
+    status: 201,
+  },
+} as const;

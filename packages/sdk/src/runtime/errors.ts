@@ -28,6 +28,10 @@ export const RuntimeErrorCodes = {
   AUTHENTICATION: 'AUTHENTICATION',
   /** An event listener threw; reported through the `error` event only (never a rejection). */
   LISTENER_ERROR: 'LISTENER_ERROR',
+  /** The caller's AbortSignal aborted the operation (an upload). */
+  CANCELLED: 'CANCELLED',
+  /** An HTTP upload got no answer (a network failure). */
+  UPLOAD_FAILED: 'UPLOAD_FAILED',
 } as const;
 
 export type RuntimeErrorCode = (typeof RuntimeErrorCodes)[keyof typeof RuntimeErrorCodes];

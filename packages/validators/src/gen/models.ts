@@ -507,6 +507,22 @@ export interface MessageEventInput {
 }
 
 /**
+ * A stored file, as `uploadFile` answers it (HTTP 201), with the fields of the `file` event that sends it.
+ *
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#UploadedFile
+ */
+export interface UploadedFile {
+  /** Where the file is served; the `url` of the `file` event. */
+  url: string;
+  /** The file's media type, as uploaded. */
+  contentType: string;
+  /** The file's size in bytes. */
+  size: number;
+  /** The file's name, when the upload gave one. */
+  name?: string;
+}
+
+/**
  * A file to send, uploaded beforehand.
  *
  * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#FileEventInput
@@ -903,7 +919,7 @@ export type ErrorType = 'authentication' | 'authorization' | 'validation' | 'not
  *
  * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ClientErrorCode
  */
-export type ClientErrorCode = 'AUTHENTICATION' | 'AUTHORIZATION' | 'VALIDATION' | 'NOT_FOUND' | 'CHAT_INACTIVE' | 'CUSTOMER_BANNED' | 'GROUP_NOT_FOUND' | 'PENDING_REQUESTS_LIMIT_REACHED' | 'SERVICE_UNAVAILABLE' | 'INTERNAL' | 'CONNECTION_LOST' | 'REQUEST_TIMEOUT' | 'INVALID_ARGS' | 'INVALID_FRAME' | 'INVALID_RESPONSE' | 'LISTENER_ERROR' | 'DESTROYED';
+export type ClientErrorCode = 'AUTHENTICATION' | 'AUTHORIZATION' | 'VALIDATION' | 'NOT_FOUND' | 'CHAT_INACTIVE' | 'CUSTOMER_BANNED' | 'GROUP_NOT_FOUND' | 'PENDING_REQUESTS_LIMIT_REACHED' | 'SERVICE_UNAVAILABLE' | 'INTERNAL' | 'CONNECTION_LOST' | 'REQUEST_TIMEOUT' | 'INVALID_ARGS' | 'INVALID_FRAME' | 'INVALID_RESPONSE' | 'LISTENER_ERROR' | 'DESTROYED' | 'CANCELLED' | 'UPLOAD_FAILED';
 
 /**
  * The closed list of reasons a server ends a session for. `x-reactions` gives the client's

@@ -43,7 +43,7 @@ import type { UserIsTypingFrame } from '../messages/user_is_typing.js';
 import type { UserJoinedChatFrame } from '../messages/user_joined_chat.js';
 import type { UserLeftChatFrame } from '../messages/user_left_chat.js';
 import type { UserStoppedTypingFrame } from '../messages/user_stopped_typing.js';
-import type { Acknowledgement, Agent, Chat, ChatId, ChatMembership, ChatPropertiesUpdate, ChatSummary, ChatThreadPropertiesUpdate, ChatUser, ChatsSummaryPage, ClientErrorCode, CloseThreadArguments, CustomId, Customer, CustomerFields, CustomerUpdate, Disconnection, DisconnectionReason, ErrorResponseHeaders, ErrorResult, ErrorType, Event, EventId, EventInput, FileEvent, FileEventInput, GetChatThreadsArguments, GetChatThreadsResult, GetChatThreadsSummaryArguments, GetChatThreadsSummaryResult, GetChatsSummaryArguments, LastSeenTimestampUpdate, LoginArguments, LoginResult, MessageEvent, MessageEventInput, NullableTimestamp, Properties, PropertyNamespace, PropertyValue, PushHeaders, Rating, RequestHeaders, RequestId, ResponseHeaders, SendEventArguments, SendEventResult, SendSneakPeekArguments, ServerError, StartChatArguments, StartChatResult, SystemMessageEvent, Thread, ThreadClosure, ThreadId, ThreadSummary, Timestamp, TypingIndicator, UnknownEvent, UnknownUser, UpdateChatPropertiesArguments, UpdateChatThreadPropertiesArguments, UpdateCustomerResult, UpdateLastSeenTimestampArguments, UpdateLastSeenTimestampResult, User, UserId } from '../models.js';
+import type { Acknowledgement, Agent, Chat, ChatId, ChatMembership, ChatPropertiesUpdate, ChatSummary, ChatThreadPropertiesUpdate, ChatUser, ChatsSummaryPage, ClientErrorCode, CloseThreadArguments, CustomId, Customer, CustomerFields, CustomerUpdate, Disconnection, DisconnectionReason, ErrorResponseHeaders, ErrorResult, ErrorType, Event, EventId, EventInput, FileEvent, FileEventInput, GetChatThreadsArguments, GetChatThreadsResult, GetChatThreadsSummaryArguments, GetChatThreadsSummaryResult, GetChatsSummaryArguments, LastSeenTimestampUpdate, LoginArguments, LoginResult, MessageEvent, MessageEventInput, NullableTimestamp, Properties, PropertyNamespace, PropertyValue, PushHeaders, Rating, RequestHeaders, RequestId, ResponseHeaders, SendEventArguments, SendEventResult, SendSneakPeekArguments, ServerError, StartChatArguments, StartChatResult, SystemMessageEvent, Thread, ThreadClosure, ThreadId, ThreadSummary, Timestamp, TypingIndicator, UnknownEvent, UnknownUser, UpdateChatPropertiesArguments, UpdateChatThreadPropertiesArguments, UpdateCustomerResult, UpdateLastSeenTimestampArguments, UpdateLastSeenTimestampResult, UploadedFile, User, UserId } from '../models.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 const PATTERN = /*#__PURE__*/ new RegExp('^[A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+(?:[.][A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?[.])+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?![\\s\\S])', 'u');
@@ -585,6 +585,24 @@ export function isMessageEventInput(value: unknown): value is MessageEventInput 
   return true;
 }
 
+/** Whether `value` is valid under `/components/schemas/UploadedFile`. */
+export function isUploadedFile(value: unknown): value is UploadedFile {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _url = _object.url;
+  if (_url === undefined || !hasOwn.call(_object, 'url')) return false;
+  if (typeof _url !== 'string' || !PATTERN_2.test(_url) || !FORMAT_URI.test(_url)) return false;
+  const _contentType = _object.contentType;
+  if (_contentType === undefined || !hasOwn.call(_object, 'contentType')) return false;
+  if (typeof _contentType !== 'string' || _contentType.length < 1) return false;
+  const _size = _object.size;
+  if (_size === undefined || !hasOwn.call(_object, 'size')) return false;
+  if (typeof _size !== 'number' || !Number.isInteger(_size) || _size < 1 || _size > 10485760) return false;
+  const _name = _object.name;
+  if (_name !== undefined && (typeof _name !== 'string' || (_name.length > 256 && (_name.length > 512 || ucs2length(_name) > 256))) && hasOwn.call(_object, 'name')) return false;
+  return true;
+}
+
 /** Whether `value` is valid under `/components/schemas/FileEventInput`. */
 export function isFileEventInput(value: unknown): value is FileEventInput {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -1018,7 +1036,7 @@ export function isErrorType(value: unknown): value is ErrorType {
 
 /** Whether `value` is valid under `/components/schemas/ClientErrorCode`. */
 export function isClientErrorCode(value: unknown): value is ClientErrorCode {
-  return value === 'AUTHENTICATION' || value === 'AUTHORIZATION' || value === 'VALIDATION' || value === 'NOT_FOUND' || value === 'CHAT_INACTIVE' || value === 'CUSTOMER_BANNED' || value === 'GROUP_NOT_FOUND' || value === 'PENDING_REQUESTS_LIMIT_REACHED' || value === 'SERVICE_UNAVAILABLE' || value === 'INTERNAL' || value === 'CONNECTION_LOST' || value === 'REQUEST_TIMEOUT' || value === 'INVALID_ARGS' || value === 'INVALID_FRAME' || value === 'INVALID_RESPONSE' || value === 'LISTENER_ERROR' || value === 'DESTROYED';
+  return value === 'AUTHENTICATION' || value === 'AUTHORIZATION' || value === 'VALIDATION' || value === 'NOT_FOUND' || value === 'CHAT_INACTIVE' || value === 'CUSTOMER_BANNED' || value === 'GROUP_NOT_FOUND' || value === 'PENDING_REQUESTS_LIMIT_REACHED' || value === 'SERVICE_UNAVAILABLE' || value === 'INTERNAL' || value === 'CONNECTION_LOST' || value === 'REQUEST_TIMEOUT' || value === 'INVALID_ARGS' || value === 'INVALID_FRAME' || value === 'INVALID_RESPONSE' || value === 'LISTENER_ERROR' || value === 'DESTROYED' || value === 'CANCELLED' || value === 'UPLOAD_FAILED';
 }
 
 /** Whether `value` is valid under `/components/schemas/DisconnectionReason`. */
@@ -1819,6 +1837,7 @@ export const definitionGuards: Readonly<Record<string, (value: unknown) => boole
   UnknownEvent: isUnknownEvent,
   EventInput: isEventInput,
   MessageEventInput: isMessageEventInput,
+  UploadedFile: isUploadedFile,
   FileEventInput: isFileEventInput,
   TypingIndicator: isTypingIndicator,
   LastSeenTimestampUpdate: isLastSeenTimestampUpdate,

@@ -4,6 +4,7 @@
 import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File, type Printable } from '../../printer/generated-file.js';
 import { operationDocsLink } from '@customer-chat/spec-model';
 import { definePlugin } from '../../plugin.js';
+import { printHttpOperations } from '../../common/http-operations.js';
 import { emittedEvents, requiresNoArguments } from '../../common/queries.js';
 import type { ClientLifecycle, MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 
@@ -194,7 +195,7 @@ export const sdkPlugin = definePlugin({
   name: 'sdk',
   description: "@customer-chat/sdk's protocol layer: event and request maps, the protocol description and the typed client (operations, messages, x-client-lifecycle).",
   output: { dir: 'packages/sdk/src/gen', owns: true },
-  reads: ['messages', 'requests', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'lifecycle', 'frameConstants', 'channel', 'servers', 'correlationField', 'source', 'info', 'schemas', 'errorShape'],
+  reads: ['messages', 'requests', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'lifecycle', 'frameConstants', 'channel', 'servers', 'correlationField', 'source', 'info', 'schemas', 'errorShape', 'http'],
   dependsOn: ['models'],
   emit(model, context) {
     const lifecycle = requireLifecycle(model);
@@ -204,6 +205,8 @@ export const sdkPlugin = definePlugin({
     printProtocol(protocol, model, lifecycle);
     protocol.blank();
     printServers(protocol, model);
+    protocol.blank();
+    printHttpOperations(protocol, model);
     const client = new GeneratedFile('client.ts', context.generator);
     printClient(client, model, lifecycle);
     const errors = new GeneratedFile('errors.ts', context.generator);

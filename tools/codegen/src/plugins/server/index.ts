@@ -3,6 +3,7 @@
 // push payloads, and the frame encoders, all read from the spec.
 import { GeneratedFile, importSymbol, literal, type GeneratedFile as File } from '../../printer/generated-file.js';
 import { definePlugin } from '../../plugin.js';
+import { printHttpOperations } from '../../common/http-operations.js';
 import { messageTypeNames } from '../../common/queries.js';
 import type { MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 
@@ -82,6 +83,8 @@ function printServerProtocol(file: File, model: ProtocolModel): void {
   file.blank();
   const constants = (kind: 'response' | 'error' | 'push') =>
     Object.entries(model.frameConstants[kind]).map(([field, value]) => `${field}: ${typeof value === 'string' ? literal(value) : String(value)} as const`).join(', ');
+  printHttpOperations(file, model);
+  file.blank();
   file.jsDoc('Frame encoders: the layout of each kind of frame, from the headers in the spec.');
   file.block('export const frames = {', () => {
     file.block('response(id: string, action: string, payload: unknown) {', () => {
@@ -104,7 +107,7 @@ export const serverPlugin = definePlugin({
   name: 'server',
   description: "@customer-chat/reference-server's protocol layer: request handlers, dispatch table, push payloads, frame encoders (operations, messages, frame headers).",
   output: { dir: 'packages/reference-server/src/gen', owns: true },
-  reads: ['messages', 'requests', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'frameConstants', 'correlationField', 'schemas', 'lifecycle', 'channel', 'errorShape'],
+  reads: ['messages', 'requests', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'frameConstants', 'correlationField', 'schemas', 'lifecycle', 'channel', 'errorShape', 'http'],
   dependsOn: ['validators'],
   emit(model, context) {
     const file = new GeneratedFile('protocol.ts', context.generator);

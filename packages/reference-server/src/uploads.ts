@@ -1,0 +1,151 @@
+// The file upload the spec describes under `x-http` (uploadFile): a raw body of one of the
+// operation's content types and at most its maxBytes, from a customer with a valid token, kept in
+// memory and served back from the URL the answer carries (the URL a `file` event points at).
+// Every refusal is the spec's error body (`{ error: { type, message } }`) with a status the
+// operation lists, and stores nothing.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorType, UploadedFile } from '@customer-chat/validators';
+
+/** What the generated table says of the upload operation (`src/gen/http.ts`). */
+export interface UploadOperation {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly contentTypes: readonly string[];
+  readonly maxBytes: number;
+  readonly query: ReadonlyArray<{ readonly name: string; readonly required: boolean; readonly maxLength: number | undefined }>;
+}
+
+interface StoredFile {
+  readonly contentType: string;
+  readonly name: string | undefined;
+  readonly bytes: Buffer;
+}
+
+export interface UploadsOptions {
+  readonly operation: UploadOperation;
+  /** The customer a token belongs to, or undefined. */
+  readonly authenticate: (token: string) => string | undefined | Promise<string | undefined>;
+  /** Whether a license id is served (the socket's rule). */
+  readonly licenseAccepted: (licenseId: string) => boolean;
+  /** The server's HTTP origin, e.g. `http://127.0.0.1:8787`, for the answered URLs. */
+  readonly origin: () => string;
+  /** The most bytes all stored files may take; an upload past it is answered 503. */
+  readonly maxStoredBytes: number;
+}
+
+export interface Uploads {
+  /** Answers the request if it is for the upload or a stored file; false when it is for neither. */
+  handle(request: IncomingMessage, response: ServerResponse): boolean;
+  /** How many files are stored, and their bytes. */
+  stats(): { files: number; bytes: number };
+}
+
+class UploadRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: ErrorType,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Browsers upload from other origins with a bearer token (no cookies): any origin may. */
+const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-length' };
+
+export function createUploads(options: UploadsOptions): Uploads {
+  const { operation } = options;
+  const files = new Map<string, StoredFile>();
+  let storedBytes = 0;
+  const filePrefix = `${operation.path}/`;
+
+  function send(response: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+    const text = JSON.stringify(body);
+    response.writeHead(status, { ...CORS, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...extra }).end(text);
+  }
+
+  function refuse(request: IncomingMessage, response: ServerResponse, error: UploadRefused): void {
+    // A body still on its way is not read: the connection closes once the answer is out.
+    const unread = !request.complete;
+    send(response, error.status, { error: { type: error.type, message: error.message } }, unread ? { connection: 'close' } : {});
+    if (unread) response.on('finish', () => request.destroy());
+  }
+
+  async function upload(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const authorization = request.headers.authorization ?? '';
+    const token = /^Bearer (.+)$/i.exec(authorization)?.[1];
+    if (token === undefined) throw new UploadRefused(401, 'authentication', 'the upload needs the access token: Authorization: Bearer <token>');
+    for (const parameter of operation.query) {
+      const value = url.searchParams.get(parameter.name);
+      if (parameter.required && (value === null || value === '')) throw new UploadRefused(400, 'validation', `the query parameter ${parameter.name} is required`);
+      if (value !== null && parameter.maxLength !== undefined && [...value].length > parameter.maxLength) {
+        throw new UploadRefused(400, 'validation', `the query parameter ${parameter.name} is longer than ${parameter.maxLength} characters`);
+      }
+    }
+    const licenseId = url.searchParams.get('licenseId') ?? '';
+    if (!options.licenseAccepted(licenseId)) throw new UploadRefused(401, 'authentication', `the license ${licenseId} is not served here`);
+    if ((await options.authenticate(token)) === undefined) throw new UploadRefused(401, 'authentication', 'the access token is not valid');
+    const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!operation.contentTypes.includes(contentType)) {
+      throw new UploadRefused(415, 'validation', `the content type ${contentType === '' ? '(none)' : contentType} is not accepted; send one of ${operation.contentTypes.join(', ')}`);
+    }
+    const tooLarge = () => new UploadRefused(413, 'validation', `the file is larger than ${operation.maxBytes} bytes, the most an upload may carry`);
+    const declared = Number(request.headers['content-length'] ?? Number.NaN);
+    if (declared > operation.maxBytes) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > operation.maxBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+    if (size === 0) throw new UploadRefused(400, 'validation', 'the body is empty: send the file as the request body');
+    if (storedBytes + size > options.maxStoredBytes) throw new UploadRefused(503, 'service_unavailable', 'the server stores no more files now');
+    const id = randomUUID();
+    const name = url.searchParams.get('name') ?? undefined;
+    files.set(id, { contentType, name, bytes: Buffer.concat(chunks, size) });
+    storedBytes += size;
+    const answer: UploadedFile = { url: `${options.origin()}${filePrefix}${id}`, contentType, size, ...(name === undefined ? {} : { name }) };
+    send(response, operation.status, answer);
+  }
+
+  function download(response: ServerResponse, id: string): void {
+    const file = files.get(id);
+    if (file === undefined) {
+      send(response, 404, { error: { type: 'not_found', message: `no file ${id}` } });
+      return;
+    }
+    const disposition = file.name === undefined ? 'inline' : `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`;
+    response
+      .writeHead(200, { ...CORS, 'content-type': file.contentType, 'content-length': String(file.bytes.length), 'content-disposition': disposition, 'x-content-type-options': 'nosniff', 'cache-control': 'private, max-age=3600' })
+      .end(file.bytes);
+  }
+
+  return {
+    handle(request, response) {
+      const url = URL.canParse(request.url ?? '/', 'http://localhost') ? new URL(request.url ?? '/', 'http://localhost') : undefined;
+      if (url === undefined) return false;
+      if (url.pathname === operation.path) {
+        if (request.method === 'OPTIONS') {
+          response.writeHead(204, { ...CORS, 'access-control-allow-methods': operation.method, 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' }).end();
+        } else if (request.method !== operation.method) {
+          send(response, 405, { error: { type: 'validation', message: `${request.method ?? '?'} is not allowed here; upload with ${operation.method}` } }, { allow: operation.method });
+        } else {
+          upload(request, response, url).catch((error: unknown) => {
+            if (error instanceof UploadRefused) refuse(request, response, error);
+            else if (!response.headersSent) refuse(request, response, new UploadRefused(500, 'internal', 'the upload failed'));
+          });
+        }
+        return true;
+      }
+      if (url.pathname.startsWith(filePrefix) && (request.method === 'GET' || request.method === 'HEAD')) {
+        download(response, url.pathname.slice(filePrefix.length));
+        return true;
+      }
+      return false;
+    },
+    stats: () => ({ files: files.size, bytes: storedBytes }),
+  };
+}

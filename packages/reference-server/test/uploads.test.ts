@@ -1,0 +1,141 @@
+// The upload the spec describes under `x-http` (uploadFile), over real HTTP on 127.0.0.1: stored
+// and served back; every refusal a status the operation lists, with the spec's error body, and
+// nothing stored.
+import { request as httpRequest } from 'node:http';
+import { isErrorResult, isUploadedFile } from '@customer-chat/validators';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { httpOperations } from '../src/gen/protocol.js';
+import { createReferenceServer, type ReferenceServer } from '../src/index.js';
+
+const operation = httpOperations.uploadFile;
+let server: ReferenceServer;
+let token: string;
+let base: string;
+beforeEach(async () => {
+  server = await createReferenceServer({ port: 0, log: () => undefined, licenseIds: ['L1'] });
+  ({ token } = server.issueToken());
+  base = server.url.replace(/^ws/, 'http');
+});
+afterEach(() => server.close());
+
+function uploadUrl(query = 'licenseId=L1&name=cat.png'): string {
+  return `${base}${operation.path}?${query}`;
+}
+
+async function post(body: Uint8Array<ArrayBuffer>, headers: Record<string, string>, query?: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(uploadUrl(query), { method: 'POST', headers, body });
+  return { status: response.status, body: await response.json() };
+}
+
+const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+
+describe('uploadFile', () => {
+  it('stores the body and answers an UploadedFile (201) whose URL serves the same bytes', async () => {
+    const answer = await post(png, { authorization: `Bearer ${token}`, 'content-type': 'image/png' });
+    expect(answer.status).toBe(operation.status);
+    expect(isUploadedFile(answer.body)).toBe(true);
+    expect(answer.body).toEqual({ url: expect.stringMatching(new RegExp(`^${base}${operation.path}/[0-9a-f-]{36}$`)), contentType: 'image/png', size: png.length, name: 'cat.png' });
+    const served = await fetch((answer.body as { url: string }).url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(served.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(served.headers.get('content-disposition')).toBe("inline; filename*=UTF-8''cat.png");
+    expect(new Uint8Array(await served.arrayBuffer())).toEqual(png);
+    expect(server.storedFiles()).toEqual({ files: 1, bytes: png.length });
+  });
+
+  it('takes every content type of the spec, a parameter after the media type, and no name', async () => {
+    for (const type of operation.contentTypes) {
+      const answer = await post(png, { authorization: `Bearer ${token}`, 'content-type': `${type}; charset=utf-8` }, 'licenseId=L1');
+      expect(answer).toEqual({ status: 201, body: { url: expect.any(String), contentType: type, size: png.length } });
+    }
+  });
+
+  it('a body of exactly maxBytes is stored; one byte more is 413 with the limit in the message, and nothing is stored', async () => {
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/pdf' };
+    expect((await post(new Uint8Array(operation.maxBytes), headers)).status).toBe(201);
+    const over = await post(new Uint8Array(operation.maxBytes + 1), headers);
+    expect(over.status).toBe(413);
+    expect(isErrorResult(over.body)).toBe(true);
+    expect(over.body).toEqual({ error: { type: 'validation', message: `the file is larger than ${operation.maxBytes} bytes, the most an upload may carry` } });
+    expect(server.storedFiles()).toEqual({ files: 1, bytes: operation.maxBytes });
+  });
+
+  it('a chunked body that grows past the limit is 413 too, without a Content-Length to go by', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(uploadUrl(), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain', 'transfer-encoding': 'chunked' } }, (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      request.on('error', reject);
+      const chunk = Buffer.alloc(1024 * 1024, 0x61);
+      let written = 0;
+      const write = () => {
+        while (written <= operation.maxBytes) {
+          written += chunk.length;
+          if (!request.write(chunk)) return void request.once('drain', write);
+        }
+        request.end();
+      };
+      write();
+    }).catch((error: unknown) => ({ status: -1, body: String(error) }));
+    // The server answers as soon as the limit is passed and closes the connection; the client may
+    // see the answer or, still writing, a reset: either way nothing is stored.
+    if (answer.status !== -1) {
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body)).toEqual({ error: { type: 'validation', message: expect.stringContaining(String(operation.maxBytes)) } });
+    }
+    expect(server.storedFiles()).toEqual({ files: 0, bytes: 0 });
+  });
+
+  it.each([
+    ['a content type the spec does not list', { 'content-type': 'application/x-msdownload' }, 'licenseId=L1', 415, 'validation', /the content type application\/x-msdownload is not accepted; send one of image\/png, /],
+    ['no content type', {}, 'licenseId=L1', 415, 'validation', /the content type \(none\) is not accepted/],
+    ['no token', { 'content-type': 'image/png', authorization: '' }, 'licenseId=L1', 401, 'authentication', /needs the access token/],
+    ['a token the server did not issue', { 'content-type': 'image/png', authorization: 'Bearer forged' }, 'licenseId=L1', 401, 'authentication', /not valid/],
+    ['a license the server does not serve', { 'content-type': 'image/png' }, 'licenseId=L2', 401, 'authentication', /license L2/],
+    ['no licenseId', { 'content-type': 'image/png' }, 'name=a.png', 400, 'validation', /licenseId is required/],
+    ['a name over 256 characters', { 'content-type': 'image/png' }, `licenseId=L1&name=${'n'.repeat(257)}`, 400, 'validation', /name is longer than 256/],
+  ])('%s: %s', async (_, headers, query, status, type, message) => {
+    const answer = await post(png, { authorization: `Bearer ${token}`, ...headers }, query);
+    expect(answer.status).toBe(status);
+    expect(isErrorResult(answer.body)).toBe(true);
+    expect((answer.body as { error: { type: string } }).error.type).toBe(type);
+    expect((answer.body as { error: { message: string } }).error.message).toMatch(message);
+    expect(server.storedFiles()).toEqual({ files: 0, bytes: 0 });
+  });
+
+  it('an empty body is 400', async () => {
+    const answer = await post(new Uint8Array(0), { authorization: `Bearer ${token}`, 'content-type': 'image/png' });
+    expect(answer).toEqual({ status: 400, body: { error: { type: 'validation', message: expect.stringContaining('empty') } } });
+  });
+
+  it('a store past maxStoredFileBytes answers 503 service_unavailable', async () => {
+    await server.close();
+    server = await createReferenceServer({ port: 0, log: () => undefined, maxStoredFileBytes: 20 });
+    ({ token } = server.issueToken());
+    base = server.url.replace(/^ws/, 'http');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'image/png' };
+    expect((await post(png, headers)).status).toBe(201);
+    expect(await post(png, headers)).toEqual({ status: 503, body: { error: { type: 'service_unavailable', message: expect.any(String) } } });
+    expect(server.storedFiles()).toEqual({ files: 1, bytes: png.length });
+  });
+
+  it('answers a browser preflight, refuses another method, and 404s an unknown file', async () => {
+    const preflight = await fetch(uploadUrl(), { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
+    const put = await fetch(uploadUrl(), { method: 'PUT', body: png });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('POST');
+    const missing = await fetch(`${base}${operation.path}/00000000-0000-0000-0000-000000000000`);
+    expect(missing.status).toBe(404);
+    expect(isErrorResult(await missing.json())).toBe(true);
+  });
+
+  it('leaves the WebSocket endpoint as it was: other paths still answer 426', async () => {
+    expect((await fetch(`${base}/v1/customer`)).status).toBe(426);
+  });
+});
