@@ -6,7 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-export const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM } from './chromium.mjs';
+
+export { CHROMIUM };
 
 /** Runs a command with inherited stdio; returns its exit status (1 when it could not start). */
 function run(command, args, env = process.env) {

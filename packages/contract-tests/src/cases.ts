@@ -231,6 +231,17 @@ const serverPushCases: ContractCase[] = pushes.map((message) => ({
 // ---- scenarios ---------------------------------------------------------------------------------
 
 const scenarioSuite = 'scenario flows across messages';
+
+/** One customer on two connected SDKs (what one does, the other is told), with a chat started by the first. */
+async function customerTwiceWithChat(ctx: CaseContext) {
+  const { server, url, tap } = await ctx.referenceServer();
+  const { token } = server.issueToken();
+  const api = ctx.sdk(url, token);
+  const other = ctx.sdk(url, token);
+  await Promise.all([ctx.next(api, events.connected), ctx.next(other, events.connected)]);
+  const { chat } = await api.startChat({});
+  return { tap, api, other, chat };
+}
 const push = (name: string): MessageModel => messageByName(name);
 
 const scenarioCases: ContractCase[] = [
@@ -361,12 +372,7 @@ const scenarioCases: ContractCase[] = [
     suite: scenarioSuite,
     name: 'sendFile => the upload, then send_event with a file event => new_event on the customer\'s other connection',
     async run(ctx) {
-      const { server, url, tap } = await ctx.referenceServer();
-      const { token } = server.issueToken();
-      const api = ctx.sdk(url, token);
-      const other = ctx.sdk(url, token);
-      await Promise.all([ctx.next(api, events.connected), ctx.next(other, events.connected)]);
-      const { chat } = await api.startChat({});
+      const { tap, api, other, chat } = await customerTwiceWithChat(ctx);
       const arrived = ctx.next(other, 'new_event');
       const before = tap.mark();
       const { event } = await api.sendFile(chat.id, new Blob(['contract file'], { type: 'text/plain' }), { name: 'contract.txt' });
@@ -380,12 +386,7 @@ const scenarioCases: ContractCase[] = [
     suite: scenarioSuite,
     name: 'rateChat => update_chat_properties with a Rating => chat_properties_updated carrying it',
     async run(ctx) {
-      const { server, url, tap } = await ctx.referenceServer();
-      const { token } = server.issueToken();
-      const api = ctx.sdk(url, token);
-      const other = ctx.sdk(url, token);
-      await Promise.all([ctx.next(api, events.connected), ctx.next(other, events.connected)]);
-      const { chat } = await api.startChat({});
+      const { tap, api, other, chat } = await customerTwiceWithChat(ctx);
       const updated = ctx.next(other, 'chat_properties_updated');
       const before = tap.mark();
       await api.rateChat(chat.id, { score: 4, comment: 'contract' });

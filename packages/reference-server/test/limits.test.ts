@@ -239,11 +239,13 @@ describe('limit options', () => {
       heartbeatIntervalMs: 30_000,
       loginTimeoutMs: 30_000,
       adminMaxBodyBytes: 1_048_576,
+      maxStoredFileBytes: 268_435_456,
     });
   });
 
   it.each([
     [{ maxPendingRequests: 0 }],
+    [{ maxStoredFileBytes: 0 }],
     [{ maxUnsentBytes: -1 }],
     [{ maxTotalUnsentBytes: 0 }],
     [{ maxConnectionsPerCustomer: 1.5 }],

@@ -2,13 +2,13 @@
 // of the SDK family's API (sendMessage, getChatHistory, a throttled setSneakPeek).
 import { CustomerClient } from './gen/client.js';
 import { httpOperations, protocol, servers } from './gen/protocol.js';
-import { type FileSource, prepareFile } from './file-source.js';
-import { upload } from './runtime/upload.js';
+import type { FileSource } from './file-source.js';
 import type { ClientOptions } from './runtime/client-core.js';
 import type { ProtocolDescription, RequestDescription } from './runtime/protocol.js';
-import { isErrorResult, isRating, isUploadedFile, type Acknowledgement, type DisconnectionReason, type ErrorType, type Rating, type SendEventResult, type Thread } from '@customer-chat/validators';
 import { RuntimeErrorCodes, SDKError } from './runtime/errors.js';
 import { summarize } from './runtime/helpers.js';
+import type { SendFileOptions } from './send-file.js';
+import type { Acknowledgement, DisconnectionReason, ErrorType, Rating, SendEventResult, Thread } from '@customer-chat/validators';
 
 /**
  * What a server error answered to the handshake (login or the ready request) stands for, as a
@@ -42,20 +42,8 @@ export interface CustomerSDKOptions extends Omit<ClientOptions, 'url' | 'query'>
   historyPageSize?: number;
 }
 
-export interface SendFileOptions {
-  /** The file's name (default: a File's own name); it travels in the `file` event. */
-  name?: string | undefined;
-  /** The file's media type (default: a Blob's `type`); one of the upload's content types. */
-  contentType?: string | undefined;
-  /** Comes back on the stored event, as with sendMessage. */
-  customId?: string | undefined;
-  /** Bytes sent so far and the total, while the file uploads. */
-  onProgress?: ((sent: number, total: number) => void) | undefined;
-  /** Aborting it cancels the upload (CANCELLED); once the file is up, the event is sent regardless. */
-  signal?: AbortSignal | undefined;
-}
-
-export { type FileSource } from './file-source.js';
+export type { SendFileOptions } from './send-file.js';
+export type { FileSource } from './file-source.js';
 
 export class CustomerSDK extends CustomerClient {
   /** Chats whose thread was closed (no sneak peeks there until a new thread starts). */
@@ -127,12 +115,10 @@ export class CustomerSDK extends CustomerClient {
    */
   async rateChat(chat: string, rating: Rating): Promise<Acknowledgement> {
     const args = { chat, properties: { rating } };
-    if (!isRating(rating)) {
-      // Only a refused rating loads the explainer (a chunk of its own in browser bundles).
-      const { explainPayload } = await import('@customer-chat/validators/explain');
-      const issues = explainPayload((protocol.requests.updateChatProperties as RequestDescription).request, args);
-      throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid rating: ${summarize(issues)}`, { details: issues });
-    }
+    // Loaded on first use (a chunk of its own in browser bundles): an app that never rates pays nothing.
+    const { ratingIssues } = await import('./rating.js');
+    const issues = await ratingIssues((protocol.requests.updateChatProperties as RequestDescription).request, args);
+    if (issues.length > 0) throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid rating: ${summarize(issues)}`, { details: issues });
     return this.updateChatProperties(args);
   }
 
@@ -143,34 +129,15 @@ export class CustomerSDK extends CustomerClient {
    * cancelled upload (CANCELLED) or a failed one (UPLOAD_FAILED, or the server's error) sends no event.
    */
   async sendFile(chat: string, file: FileSource, options: SendFileOptions = {}): Promise<SendEventResult> {
-    const operation = httpOperations.uploadFile;
-    const prepared = await prepareFile(file, operation, options);
-    const nameLimit = operation.query.find((q) => q.name === 'name')?.maxLength;
-    if (prepared.name !== undefined && nameLimit !== undefined && [...prepared.name].length > nameLimit) {
-      throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid file: its name is longer than ${nameLimit} characters`);
+    // Loaded on first use, like rateChat's check: the upload machinery stays out of apps that send no file.
+    const { uploadFile } = await import('./send-file.js');
+    const result = await uploadFile({ operation: httpOperations.uploadFile, httpBase: this.httpBase, licenseId: this.licenseId, getToken: this.tokenSource }, file, options);
+    if (!result.ok) {
+      // A server error type gets the protocol's client code, as a request's would.
+      const code = result.code ?? protocol.errorCodes[result.type ?? ''] ?? RuntimeErrorCodes.UPLOAD_FAILED;
+      throw new SDKError(code, result.message, { type: result.type, details: result.details, cause: result.cause });
     }
-    const target = new URL(operation.path, this.httpBase.endsWith('/') ? this.httpBase : `${this.httpBase}/`);
-    target.searchParams.set('licenseId', this.licenseId);
-    if (prepared.name !== undefined) target.searchParams.set('name', prepared.name);
-    const token = await this.tokenSource();
-    const answer = await upload({
-      url: target.toString(),
-      method: operation.method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': prepared.contentType },
-      body: prepared.blob,
-      onProgress: options.onProgress,
-      signal: options.signal,
-    });
-    if (answer.status !== operation.status) {
-      const error = isErrorResult(answer.body) ? answer.body.error : undefined;
-      const code = (error && protocol.errorCodes[error.type]) ?? RuntimeErrorCodes.UPLOAD_FAILED;
-      throw new SDKError(code, `the upload was refused (HTTP ${answer.status}): ${error?.message ?? 'no error body'}`, { type: error?.type, details: { status: answer.status } });
-    }
-    if (!isUploadedFile(answer.body)) {
-      throw new SDKError(RuntimeErrorCodes.INVALID_RESPONSE, 'the upload answered something that is not an UploadedFile', { details: { body: answer.body } });
-    }
-    const { url, contentType, size, name } = answer.body;
-    const event = { type: 'file' as const, url, contentType, size, ...(name === undefined ? {} : { name }), ...(options.customId === undefined ? {} : { customId: options.customId }) };
+    const event = { type: 'file' as const, ...result.file, ...(options.customId === undefined ? {} : { customId: options.customId }) };
     return this.sendEvent({ chat, event });
   }
 

@@ -1,23 +1,18 @@
 // What `sendFile` takes as a file, made into one Blob with its name and media type: a browser's
 // File or Blob, or under Node.js a Blob, a Buffer (any Uint8Array) or a stream of bytes. A stream
 // is read into memory up to the upload's limit, so a file too large fails before anything is sent.
-import { RuntimeErrorCodes, SDKError } from './runtime/errors.js';
+// Loaded lazily with the upload: it reports a refusal as a value, the client makes the error.
 
 /** A file to upload. */
 export type FileSource = Blob | Uint8Array | AsyncIterable<Uint8Array>;
 
-export interface PreparedFile {
-  readonly blob: Blob;
-  readonly name: string | undefined;
-  readonly contentType: string;
-}
+export type PreparedFile =
+  | { readonly ok: true; readonly blob: Blob; readonly name: string | undefined; readonly contentType: string }
+  /** Why the file cannot be uploaded (the message of an INVALID_ARGS). */
+  | { readonly ok: false; readonly problem: string };
 
-function invalid(message: string): SDKError {
-  return new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid file: ${message}`);
-}
-
-/** A Blob of at most `maxBytes` bytes; INVALID_ARGS for anything else. */
-async function toBlob(file: FileSource, maxBytes: number): Promise<Blob> {
+/** A Blob of at most `maxBytes` bytes, or why not. */
+async function toBlob(file: FileSource, maxBytes: number): Promise<Blob | string> {
   if (typeof Blob === 'function' && file instanceof Blob) return file;
   // A copy, so a Buffer from a pool holds only its own bytes.
   if (file instanceof Uint8Array) return new Blob([file.slice()]);
@@ -25,34 +20,38 @@ async function toBlob(file: FileSource, maxBytes: number): Promise<Blob> {
     const chunks: Uint8Array[] = [];
     let size = 0;
     for await (const chunk of file) {
-      if (!(chunk instanceof Uint8Array)) throw invalid('a stream must give bytes (Uint8Array or Buffer chunks)');
+      if (!(chunk instanceof Uint8Array)) return 'a stream must give bytes (Uint8Array or Buffer chunks)';
       size += chunk.byteLength;
-      if (size > maxBytes) throw invalid(`the stream is larger than ${maxBytes} bytes, the most an upload may carry`);
+      if (size > maxBytes) return `the stream is larger than ${maxBytes} bytes, the most an upload may carry`;
       chunks.push(chunk);
     }
     // Chunks of a SharedArrayBuffer would be copied by Blob as well; the type just cannot say it.
     return new Blob(chunks as BlobPart[]);
   }
-  throw invalid('expected a File, a Blob, a Uint8Array (Buffer) or an async iterable of bytes');
+  return 'expected a File, a Blob, a Uint8Array (Buffer) or an async iterable of bytes';
 }
 
 /**
  * The file, its name and its media type (`options` first, then what a File says), checked
- * against the operation: not empty, at most `maxBytes`, of one of `contentTypes`.
+ * against the operation: not empty, at most `maxBytes`, of one of `contentTypes`, a name within
+ * `nameMaxLength` characters.
  */
 export async function prepareFile(
   file: FileSource,
-  limits: { readonly maxBytes: number; readonly contentTypes: readonly string[] },
+  limits: { readonly maxBytes: number; readonly contentTypes: readonly string[]; readonly nameMaxLength: number | undefined },
   options: { readonly name?: string | undefined; readonly contentType?: string | undefined },
 ): Promise<PreparedFile> {
   const blob = await toBlob(file, limits.maxBytes);
-  if (blob.size === 0) throw invalid('the file is empty');
-  if (blob.size > limits.maxBytes) throw invalid(`the file has ${blob.size} bytes, more than ${limits.maxBytes}, the most an upload may carry`);
+  const problem = (text: string): PreparedFile => ({ ok: false, problem: `invalid file: ${text}` });
+  if (typeof blob === 'string') return problem(blob);
+  if (blob.size === 0) return problem('the file is empty');
+  if (blob.size > limits.maxBytes) return problem(`the file has ${blob.size} bytes, more than ${limits.maxBytes}, the most an upload may carry`);
   const contentType = (options.contentType ?? blob.type).split(';')[0]!.trim().toLowerCase();
   if (!limits.contentTypes.includes(contentType)) {
-    throw invalid(`the content type ${contentType === '' ? '(none; give options.contentType)' : contentType} is not accepted; one of ${limits.contentTypes.join(', ')}`);
+    return problem(`the content type ${contentType === '' ? '(none; give options.contentType)' : contentType} is not accepted; one of ${limits.contentTypes.join(', ')}`);
   }
   const fileName = (blob as Blob & { name?: unknown }).name;
   const name = options.name ?? (typeof fileName === 'string' && fileName !== '' ? fileName : undefined);
-  return { blob, name, contentType };
+  if (name !== undefined && limits.nameMaxLength !== undefined && [...name].length > limits.nameMaxLength) return problem(`its name is longer than ${limits.nameMaxLength} characters`);
+  return { ok: true, blob, name, contentType };
 }

@@ -1,17 +1,11 @@
 // `x-http`: the HTTP operations beside the socket, read into the model; each mistake a problem at
 // its pointer and line, nothing built.
-import { readFile } from 'node:fs/promises';
-import { SpecError } from '@customer-chat/spec-loader';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokenCopies, position, replaceOnce, type BrokenCopies } from '../src/testing/broken-copies.js';
-import { loadModel, SPEC_FILE } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { replaceOnce } from '../src/testing/broken-copies.js';
+import { loadModel } from '../src/index.js';
+import { SPEC, useSpecEdits } from './spec-edits.js';
 
-const SPEC = await readFile(SPEC_FILE, 'utf8');
-let copies: BrokenCopies;
-beforeAll(async () => {
-  copies = await brokenCopies('spec-model-http-');
-});
-afterAll(() => copies.dispose());
+const copies = useSpecEdits('spec-model-http-');
 
 describe('x-http', () => {
   it('is read from the real spec: the upload, its limits, its bodies by named schema and its error statuses', async () => {
@@ -54,14 +48,5 @@ describe('x-http', () => {
     ['an unknown key', '    auth: bearer\n', '    auth: bearer\n    retries: 3\n', '/x-http/uploadFile/retries', 'retries: 3', /unknown key "retries"/],
     ['a client code the catalogue does not have', '[CANCELLED, UPLOAD_FAILED]', '[CANCELLED, UPLOAD_LOST]', '/x-http/uploadFile/clientCodes/1', 'UPLOAD_LOST', /"UPLOAD_LOST" is not a client error code/],
     ['another kind of auth', '    auth: bearer\n', '    auth: cookie\n', '/x-http/uploadFile/auth', 'auth: cookie', /auth must be "bearer"/],
-  ])('%s is a problem at its pointer and line', async (_, from, to, pointer, at, message) => {
-    const broken = replaceOnce(SPEC, from, to);
-    const file = await copies.write(broken);
-    const error = await loadModel(file).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SpecError);
-    const problem = (error as SpecError).problems.find((p) => p.pointer === pointer);
-    expect(problem, JSON.stringify((error as SpecError).problems)).toBeDefined();
-    expect(problem!.message).toMatch(message);
-    expect(problem!.line).toBe(position(broken, at).line);
-  });
+  ])('%s is a problem at its pointer and line', (_, from, to, pointer, at, message) => copies.expectProblem(from, to, pointer, at, message));
 });

@@ -1,17 +1,11 @@
 // The client's timing policy (`x-client-lifecycle.policy`): read from the spec, every value checked,
 // a wrong one reported at its pointer and line.
-import { readFile } from 'node:fs/promises';
-import { SpecError } from '@customer-chat/spec-loader';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokenCopies, position, replaceOnce, type BrokenCopies } from '../src/testing/broken-copies.js';
-import { loadModel, SPEC_FILE } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { replaceOnce } from '../src/testing/broken-copies.js';
+import { loadModel } from '../src/index.js';
+import { SPEC, useSpecEdits } from './spec-edits.js';
 
-const SPEC = await readFile(SPEC_FILE, 'utf8');
-let copies: BrokenCopies;
-beforeAll(async () => {
-  copies = await brokenCopies('spec-model-policy-');
-});
-afterAll(() => copies.dispose());
+const copies = useSpecEdits('spec-model-policy-');
 
 describe('the timing policy', () => {
   it('is read from the real spec', async () => {
@@ -41,15 +35,5 @@ describe('the timing policy', () => {
     ['an unstable event without its threshold', '    unstableAfterMs: 5000\n', '', '/x-client-lifecycle/policy/unstableAfterMs', 'policy:', /events\.unstable needs policy\.unstableAfterMs/],
     ['an unstable event without a recovered one', '    recovered: connection_recovered\n', '', '/x-client-lifecycle/events/recovered', 'events:', /give both or neither/],
     ['an unstable event that is not a client event', '    unstable: connection_unstable\n', '    unstable: new_event\n', '/x-client-lifecycle/events/unstable', 'unstable: new_event', /must be a client event/],
-  ])('%s is a problem at its pointer and line', async (_, from, to, pointer, at, message) => {
-    const broken = replaceOnce(SPEC, from, to);
-    const file = await copies.write(broken);
-    const error = await loadModel(file).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SpecError);
-    const problem = (error as SpecError).problems.find((p) => p.pointer === pointer);
-    expect(problem, JSON.stringify((error as SpecError).problems)).toBeDefined();
-    expect(problem!.message).toMatch(message);
-    // A value that is there is reported at its own line; a missing one at the nearest node there is.
-    if (to !== '') expect(problem!.line).toBe(position(broken, at).line);
-  });
+  ])('%s is a problem at its pointer and line', (_, from, to, pointer, at, message) => copies.expectProblem(from, to, pointer, at, message));
 });

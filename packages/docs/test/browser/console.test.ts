@@ -11,9 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReferenceServer, type ReferenceServer } from '@customer-chat/reference-server';
 import { buildSite } from '../../src/build.js';
 import { serveStatic, type StaticServer } from './static-server.js';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../../../../tools/scripts/chromium.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let work: string;
 let site: StaticServer;
@@ -32,7 +31,7 @@ beforeAll(async () => {
   writeFileSync(script, readFileSync(script, 'utf8').replace("var validators = window.customerChatValidators;", 'var validators = { validate: function () { return { ok: true }; }, validateFrame: function () { return { ok: true }; } };'));
   broken = await serveStatic(join(work, 'broken', 'site'));
   reference = await createReferenceServer({ port: 0, adminPort: 0, log: () => undefined });
-  context = await chromium.launchPersistentContext(join(work, 'profile'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 900 } });
+  context = await chromium.launchPersistentContext(join(work, 'profile'), { executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS], viewport: { width: 1280, height: 900 } });
 }, 60_000);
 
 afterAll(async () => {

@@ -1,9 +1,8 @@
 // One HTTP upload with progress and cancel. A browser's XMLHttpRequest is the only API there that
 // reports upload progress, so it is used where it exists; elsewhere (Node.js) fetch sends the body
-// as a stream whose reads are the progress. Protocol-agnostic: the caller gives the URL, the
-// headers and the body, and reads the answer.
-import { RuntimeErrorCodes, SDKError } from './errors.js';
-import { describe } from './helpers.js';
+// as a stream whose reads are the progress. Protocol-agnostic, and loaded lazily: it imports
+// nothing of the client and settles with an outcome (never throws) that the caller turns into its
+// own error.
 
 export interface UploadRequest {
   readonly url: string;
@@ -12,23 +11,16 @@ export interface UploadRequest {
   readonly body: Blob;
   /** Bytes sent so far and the total; last called with both equal once the body is out. */
   readonly onProgress?: ((sent: number, total: number) => void) | undefined;
-  /** Aborting it cancels the upload (the promise rejects with CANCELLED). */
+  /** Aborting it cancels the upload (outcome `cancelled`). */
   readonly signal?: AbortSignal | undefined;
 }
 
-export interface UploadAnswer {
-  readonly status: number;
-  /** The answer's body parsed as JSON; undefined when it is not JSON. */
-  readonly body: unknown;
-}
-
-export function cancelledError(): SDKError {
-  return new SDKError(RuntimeErrorCodes.CANCELLED, 'cancelled: the signal was aborted');
-}
-
-function failed(cause: unknown): SDKError {
-  return new SDKError(RuntimeErrorCodes.UPLOAD_FAILED, `the upload got no answer: ${describe(cause)}`, { cause });
-}
+export type UploadOutcome =
+  /** The server answered; `body` is the answer parsed as JSON, undefined when it is not JSON. */
+  | { readonly kind: 'answered'; readonly status: number; readonly body: unknown }
+  | { readonly kind: 'cancelled' }
+  /** No answer: the network failed. */
+  | { readonly kind: 'failed'; readonly cause: unknown };
 
 function parse(text: string): unknown {
   try {
@@ -38,38 +30,32 @@ function parse(text: string): unknown {
   }
 }
 
-export function upload(request: UploadRequest): Promise<UploadAnswer> {
-  if (request.signal?.aborted === true) return Promise.reject(cancelledError());
+export function upload(request: UploadRequest): Promise<UploadOutcome> {
+  if (request.signal?.aborted === true) return Promise.resolve({ kind: 'cancelled' });
   return typeof XMLHttpRequest === 'function' ? viaXhr(request) : viaFetch(request);
 }
 
-function viaXhr(request: UploadRequest): Promise<UploadAnswer> {
-  return new Promise((resolve, reject) => {
+function viaXhr(request: UploadRequest): Promise<UploadOutcome> {
+  return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     const abort = () => xhr.abort();
-    const done = () => request.signal?.removeEventListener('abort', abort);
+    const settle = (outcome: UploadOutcome) => {
+      request.signal?.removeEventListener('abort', abort);
+      resolve(outcome);
+    };
     xhr.open(request.method, request.url);
     for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (event) => request.onProgress?.(event.loaded, event.lengthComputable ? event.total : request.body.size);
     xhr.upload.onload = () => request.onProgress?.(request.body.size, request.body.size);
-    xhr.onload = () => {
-      done();
-      resolve({ status: xhr.status, body: parse(xhr.responseText) });
-    };
-    xhr.onerror = () => {
-      done();
-      reject(failed(new Error(`network error (${request.method} ${request.url})`)));
-    };
-    xhr.onabort = () => {
-      done();
-      reject(cancelledError());
-    };
+    xhr.onload = () => settle({ kind: 'answered', status: xhr.status, body: parse(xhr.responseText) });
+    xhr.onerror = () => settle({ kind: 'failed', cause: new Error(`network error (${request.method} ${request.url})`) });
+    xhr.onabort = () => settle({ kind: 'cancelled' });
     request.signal?.addEventListener('abort', abort, { once: true });
     xhr.send(request.body);
   });
 }
 
-async function viaFetch(request: UploadRequest): Promise<UploadAnswer> {
+async function viaFetch(request: UploadRequest): Promise<UploadOutcome> {
   const total = request.body.size;
   let sent = 0;
   const reader = request.body.stream().getReader();
@@ -88,20 +74,11 @@ async function viaFetch(request: UploadRequest): Promise<UploadAnswer> {
     },
     cancel: (reason) => reader.cancel(reason),
   });
-  let response: Response;
   try {
     // `duplex: 'half'`: a streamed request body (Node's fetch requires the option).
-    response = await fetch(request.url, { method: request.method, headers: { ...request.headers, 'content-length': String(total) }, body, signal: request.signal, duplex: 'half' } as RequestInit);
-  } catch (error) {
-    if (request.signal?.aborted === true) throw cancelledError();
-    throw failed(error);
+    const response = await fetch(request.url, { method: request.method, headers: { ...request.headers, 'content-length': String(total) }, body, signal: request.signal, duplex: 'half' } as RequestInit);
+    return { kind: 'answered', status: response.status, body: parse(await response.text()) };
+  } catch (cause) {
+    return request.signal?.aborted === true ? { kind: 'cancelled' } : { kind: 'failed', cause };
   }
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    if (request.signal?.aborted === true) throw cancelledError();
-    throw failed(error);
-  }
-  return { status: response.status, body: parse(text) };
 }

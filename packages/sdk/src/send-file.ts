@@ -1,0 +1,74 @@
+// sendFile's upload, loaded on first use: the file checked against the spec's `uploadFile`
+// (content types, size, name length), uploaded with the customer's token, and the answer checked
+// as an `UploadedFile`, whose fields make the `file` event. It imports nothing of the client (what
+// it needs comes as arguments, so a bundle keeps the client in one chunk) and reports a failure as
+// a value the client turns into its SDKError.
+import { isErrorResult, isUploadedFile, type UploadedFile } from '@customer-chat/validators';
+import { type FileSource, prepareFile } from './file-source.js';
+import { upload } from './runtime/upload.js';
+
+export interface SendFileOptions {
+  /** The file's name (default: a File's own name); it travels in the `file` event. */
+  name?: string | undefined;
+  /** The file's media type (default: a Blob's `type`); one of the upload's content types. */
+  contentType?: string | undefined;
+  /** Comes back on the stored event, as with sendMessage. */
+  customId?: string | undefined;
+  /** Bytes sent so far and the total, while the file uploads. */
+  onProgress?: ((sent: number, total: number) => void) | undefined;
+  /** Aborting it cancels the upload (CANCELLED); once the file is up, the event is sent regardless. */
+  signal?: AbortSignal | undefined;
+}
+
+/** The spec's upload operation (the generated `httpOperations.uploadFile`). */
+export interface UploadOperation {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly contentTypes: readonly string[];
+  readonly maxBytes: number;
+  readonly query: ReadonlyArray<{ readonly name: string; readonly maxLength: number | undefined }>;
+}
+
+export interface UploadTarget {
+  readonly operation: UploadOperation;
+  /** The server's HTTP origin: the socket's base URL with http for ws, https for wss. */
+  readonly httpBase: string;
+  readonly licenseId: string;
+  readonly getToken: () => string | Promise<string>;
+}
+
+export type UploadResult =
+  | { readonly ok: true; readonly file: UploadedFile }
+  /** `code` a client error code, or `type` the server's error type (its client code is the protocol's to give). */
+  | { readonly ok: false; readonly code?: 'INVALID_ARGS' | 'CANCELLED' | 'UPLOAD_FAILED' | 'INVALID_RESPONSE'; readonly type?: string; readonly message: string; readonly details?: unknown; readonly cause?: unknown };
+
+/** Uploads the file; what the `file` event carries (the server's `UploadedFile`), or why not. */
+export async function uploadFile(target: UploadTarget, file: FileSource, options: SendFileOptions): Promise<UploadResult> {
+  const { operation } = target;
+  const nameMaxLength = operation.query.find((q) => q.name === 'name')?.maxLength;
+  const prepared = await prepareFile(file, { maxBytes: operation.maxBytes, contentTypes: operation.contentTypes, nameMaxLength }, options);
+  if (!prepared.ok) return { ok: false, code: 'INVALID_ARGS', message: prepared.problem };
+  const url = new URL(operation.path, target.httpBase.endsWith('/') ? target.httpBase : `${target.httpBase}/`);
+  url.searchParams.set('licenseId', target.licenseId);
+  if (prepared.name !== undefined) url.searchParams.set('name', prepared.name);
+  const token = await target.getToken();
+  const outcome = await upload({
+    url: url.toString(),
+    method: operation.method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': prepared.contentType },
+    body: prepared.blob,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  if (outcome.kind === 'cancelled') return { ok: false, code: 'CANCELLED', message: 'cancelled: the signal was aborted' };
+  if (outcome.kind === 'failed') return { ok: false, code: 'UPLOAD_FAILED', message: `the upload got no answer: ${outcome.cause instanceof Error ? outcome.cause.message : String(outcome.cause)}`, cause: outcome.cause };
+  if (outcome.status !== operation.status) {
+    const error = isErrorResult(outcome.body) ? outcome.body.error : undefined;
+    const message = `the upload was refused (HTTP ${outcome.status}): ${error?.message ?? 'no error body'}`;
+    return error === undefined ? { ok: false, code: 'UPLOAD_FAILED', message, details: { status: outcome.status } } : { ok: false, type: error.type, message, details: { status: outcome.status } };
+  }
+  if (!isUploadedFile(outcome.body)) return { ok: false, code: 'INVALID_RESPONSE', message: 'the upload answered something that is not an UploadedFile', details: { body: outcome.body } };
+  const { url: fileUrl, contentType, size, name } = outcome.body;
+  return { ok: true, file: { url: fileUrl, contentType, size, ...(name === undefined ? {} : { name }) } };
+}
