@@ -2,7 +2,7 @@
 // property, is it there (own, not undefined), and only then is it right. Same checks, same verdicts
 // (test/guards-differential.test.ts holds it to ajv's); it makes an own-property lookup for every
 // property present, where hand-written.ts (and the generated guard) look only when a value is wrong.
-import { hasOwn, HTTP_URL, isCount, isCustomId, isId, isRatingFields, isRecord, isUri, type Json } from './hand-written-leaves.js';
+import { hasOwn, HTTP_URL, isCount, isCustomId, isId, isRatingNamespace, isRecord, isUri, type Json } from './hand-written-leaves.js';
 
 const isString = (value: unknown): boolean => typeof value === 'string';
 
@@ -65,15 +65,17 @@ function isProperties(value: unknown): boolean {
   for (const namespace in value) {
     if (!hasOwn.call(value, namespace)) continue;
     const entries = value[namespace];
-    // An absent rating is no rating (ajv's `properties` skips undefined).
-    if (namespace === 'rating' && entries === undefined) continue;
+    if (namespace === 'rating') {
+      // An absent rating is no rating (ajv's `properties` skips undefined).
+      if (entries !== undefined && !isRatingNamespace(entries)) return false;
+      continue;
+    }
     if (!isRecord(entries)) return false;
     for (const key in entries) {
       if (!hasOwn.call(entries, key)) continue;
       const entry = entries[key];
       if (!(typeof entry === 'string' || typeof entry === 'boolean' || entry === null || (typeof entry === 'number' && Number.isFinite(entry)))) return false;
     }
-    if (namespace === 'rating' && !isRatingFields(entries)) return false;
   }
   return true;
 }

@@ -8,7 +8,7 @@
 // or a map entry the value checked first, the own-property lookup made only when the value is wrong
 // (a wrong inherited value does not count). hand-written-own-first.ts is the same guard in the order
 // most would write first. test/guards-differential.test.ts holds both to ajv's verdicts.
-import { hasOwn, HTTP_URL, isCount, isCustomId, isId, isRatingFields, isRecord, isUri, type Json } from './hand-written-leaves.js';
+import { hasOwn, HTTP_URL, isCount, isCustomId, isId, isRatingNamespace, isRecord, isUri, type Json } from './hand-written-leaves.js';
 
 const isNullableCount = (value: unknown): boolean => value === null || isCount(value);
 const isPrimitive = (value: unknown): boolean => typeof value === 'string' || typeof value === 'boolean' || value === null || (typeof value === 'number' && Number.isFinite(value));
@@ -77,7 +77,7 @@ function isProperties(value: unknown): boolean {
   if (!isRecord(value)) return false;
   for (const namespace in value) if (namespace !== 'rating' && !isPrimitiveMap(value[namespace]) && hasOwn.call(value, namespace)) return false;
   const rating = value.rating;
-  return rating === undefined || !hasOwn.call(value, 'rating') || (isPrimitiveMap(rating) && isRatingFields(rating as Json));
+  return rating === undefined || !hasOwn.call(value, 'rating') || isRatingNamespace(rating);
 }
 
 function isEventMap(value: unknown): boolean {
