@@ -1,3 +1,4 @@
 // @customer-chat/spec-diff as a library: the change classification and the release history.
 export { classifyChanges, type Change, type Direction } from './classify.js';
 export { latestReleaseTag, releaseHistory, releaseTags, TAG_PREFIX, type Release } from './releases.js';
+export { missingMajors, readChangesets, type Bump } from './changesets.js';
