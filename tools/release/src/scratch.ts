@@ -3,7 +3,7 @@
 // install is needed. The root node_modules is linked; each package's node_modules (pnpm's links,
 // relative) is copied, so a package resolves its workspace siblings inside the copy.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,6 +31,8 @@ export function scratchCopy(root: string): Scratch {
   execFileSync('git', ['clone', '--quiet', '--no-hardlinks', root, copy], { stdio: 'pipe' });
   // The tags come along with the clone (the gate and the changelog read them); so does HEAD.
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  // `.gitignore` says `node_modules/`, which a symlink does not match: the clone ignores the link itself.
+  appendFileSync(join(copy, '.git', 'info', 'exclude'), '\n/node_modules\n');
   for (const dir of packageDirs(root)) {
     const modules = join(root, dir, 'node_modules');
     if (existsSync(modules) && existsSync(join(copy, dir))) cpSync(modules, join(copy, dir, 'node_modules'), { recursive: true, verbatimSymlinks: true });
