@@ -105,6 +105,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
   const before = new Map(publishablePackages(options.root).map((p) => [p.name, p.version]));
   const scratch = options.dryRun ? scratchCopy(options.root) : undefined;
   const dir = scratch?.root ?? options.root;
+  let committed = false;
   try {
     log(`versioning${options.dryRun ? ' (dry run, in a scratch copy)' : ''}`);
     step('changeset version', join(dir, 'node_modules/.bin/changeset'), ['version'], dir);
@@ -125,12 +126,21 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
 
     git(dir, ['add', '-A']);
     git(dir, ['commit', '--quiet', '-m', `release: ${released.map((p) => `${p.name}@${p.to}`).join(', ')}`]);
+    committed = true;
     const tagsBefore = new Set(git(dir, ['tag', '--list']).split('\n').filter(Boolean));
     const env = options.registry === undefined ? process.env : { ...process.env, npm_config_registry: options.registry };
     log('publishing');
     step('changeset publish', join(dir, 'node_modules/.bin/changeset'), ['publish'], dir, env);
     const tags = git(dir, ['tag', '--list']).split('\n').filter((tag) => tag !== '' && !tagsBefore.has(tag));
     return { dryRun: false, packages: released, tags };
+  } catch (error) {
+    // Refused in place before the release commit: the tree goes back to the clean one it was
+    // (the preflight insisted on it), so nothing of the attempt stays behind.
+    if (scratch === undefined && !committed) {
+      git(dir, ['reset', '--hard', '--quiet']);
+      git(dir, ['clean', '-fdq']);
+    }
+    throw error;
   } finally {
     scratch?.dispose();
   }

@@ -54,10 +54,14 @@ export function changelogPage(context: PageContext, history: ReleaseHistory): Pa
     },
   ];
   if (history.releases.length === 0) {
-    blocks.push({ kind: 'paragraph', content: [`No version of the spec has been released yet: ${model.info.version} is the first one to come, and there is nothing to compare it with.`] });
+    // Also what the docs of the first release say (they are built before its tag is made).
+    blocks.push({ kind: 'paragraph', content: [`No version of the spec before ${model.info.version} has been released: there is nothing to compare it with.`] });
   }
   if (history.unreleased !== undefined) {
-    blocks.push({ kind: 'heading', level: 2, id: 'unreleased', content: [`Since ${history.releases[0]?.version ?? 'the last release'} (not released yet)`] });
+    // This document's changes: those of the release being built (its docs are built before its tag), or of the next one.
+    const newest = history.releases[0]?.version;
+    const heading = newest === model.info.version ? `Since ${newest} (not released yet)` : `${model.info.version}: since ${newest ?? 'the last release'}`;
+    blocks.push({ kind: 'heading', level: 2, id: 'unreleased', content: [heading] });
     blocks.push(...changesTable('unreleased', history.unreleased));
   }
   for (const release of history.releases) {

@@ -1,0 +1,108 @@
+// `pnpm release` for real, to a local registry (verdaccio on 127.0.0.1), from a scratch clone:
+// every package versioned, published and tagged, the spec's versions in step; then the SDK, the
+// validators, the spec and the docs installed from that registry into a fresh project and used,
+// and `pnpm spec:diff` comparing against the new tag. Nothing is published anywhere else.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Scratch } from '../src/scratch.js';
+import { readSpecVersions } from '../src/version-story.js';
+import { publishablePackages } from '../src/workspace.js';
+import { clone, git, REPOSITORY_ROOT, runRelease } from './helpers.js';
+import { startRegistry, type LocalRegistry } from './registry.js';
+
+let registry: LocalRegistry;
+let scratch: Scratch;
+let release: { code: number; stdout: string; stderr: string };
+let project: string;
+const before = new Map(publishablePackages(REPOSITORY_ROOT).map((p) => [p.name, p.version]));
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  scratch = clone();
+  release = runRelease(scratch.root, ['--registry', `${registry.url}/`], { NPM_CONFIG_USERCONFIG: registry.npmrc });
+  project = mkdtempSync(join(tmpdir(), 'customer-chat-consumer-'));
+});
+
+afterAll(async () => {
+  await registry?.close();
+  scratch?.dispose();
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+const released = () => publishablePackages(scratch.root).filter((p) => before.get(p.name) !== p.version);
+
+describe('pnpm release to a local registry', () => {
+  it('versions, publishes and tags every package with changes, and says so', async () => {
+    expect(release.code, `${release.stdout}\n${release.stderr}`).toBe(0);
+    const packages = released();
+    expect(packages.map((p) => p.name)).toEqual(expect.arrayContaining(['@customer-chat/docs', '@customer-chat/sdk', '@customer-chat/spec', '@customer-chat/validators']));
+    const tags = git(scratch.root, ['tag', '--list']).split('\n');
+    for (const pkg of packages) {
+      expect(tags).toContain(`${pkg.name}@${pkg.version}`);
+      expect(release.stdout).toContain(`${pkg.name} ${before.get(pkg.name)} -> ${pkg.version}`);
+      const meta = (await (await fetch(`${registry.url}/${pkg.name.replace('/', '%2f')}`)).json()) as { 'dist-tags': { latest: string } };
+      expect(meta['dist-tags'].latest).toBe(pkg.version);
+    }
+    // The release commit holds the bumped versions, the changelogs, and no pending changeset.
+    expect(git(scratch.root, ['log', '-1', '--format=%s'])).toMatch(/^release: @customer-chat\//);
+    expect(git(scratch.root, ['status', '--porcelain'])).toBe('');
+    expect(existsSync(join(scratch.root, 'packages/sdk/CHANGELOG.md'))).toBe(true);
+  });
+
+  it('keeps the version story: the spec package, info.version and the spec tag say the same', () => {
+    const versions = readSpecVersions(scratch.root);
+    expect(versions.document).toBe(versions.package);
+    expect(versions.package).not.toBe(before.get('@customer-chat/spec'));
+    expect(git(scratch.root, ['tag', '--list', '@customer-chat/spec@*']).trim()).toBe(`@customer-chat/spec@${versions.package}`);
+  });
+
+  it('installs the SDK, the validators, the spec and the docs from the registry into a fresh project, and each works', () => {
+    const version = (name: string) => publishablePackages(scratch.root).find((p) => p.name === name)!.version;
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    // Our scope from the local registry only; other dependencies (ws) from the default one.
+    writeFileSync(join(project, '.npmrc'), `@customer-chat:registry=${registry.url}/\n`);
+    const wanted = ['@customer-chat/sdk', '@customer-chat/validators', '@customer-chat/spec', '@customer-chat/docs'].map((name) => `${name}@${version(name)}`);
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...wanted], { cwd: project, encoding: 'utf8', env: { ...process.env, NPM_CONFIG_USERCONFIG: join(project, '.npmrc') } });
+    expect(install.status, install.stderr).toBe(0);
+    const specVersion = version('@customer-chat/spec');
+    writeFileSync(
+      join(project, 'use.mjs'),
+      [
+        "import { readFileSync, existsSync } from 'node:fs';",
+        "import { createRequire } from 'node:module';",
+        "import { join } from 'node:path';",
+        "import { validate } from '@customer-chat/validators';",
+        "import { createCustomerSDK } from '@customer-chat/sdk';",
+        "import { siteDirectory, markdownDirectory, pages } from '@customer-chat/docs';",
+        'const require = createRequire(import.meta.url);',
+        "const ok = validate('user_is_typing', { chat: 'PJ0MRSHTDG', user: 'agent@example.com' });",
+        "const bad = validate('user_is_typing', { chat: 'PJ0MRSHTDG' });",
+        "const api = createCustomerSDK({ licenseId: 'consumer', getToken: () => 'token', autoConnect: false });",
+        "const spec = readFileSync(require.resolve('@customer-chat/spec/asyncapi.yaml'), 'utf8');",
+        "const index = readFileSync(join(siteDirectory, 'index.html'), 'utf8');",
+        'console.log(JSON.stringify({',
+        '  valid: ok.ok, invalid: bad.ok, issue: bad.ok ? null : bad.errors[0].path,',
+        "  sdk: typeof api.sendFile, state: api.state,",
+        "  specVersion: /\\n  version: (\\S+)/.exec(spec)[1],",
+        "  docsVersion: /class=\"version\">v([^<]+)</.exec(index)[1],",
+        "  pages, markdown: existsSync(join(markdownDirectory, 'events.md')),",
+        '}));',
+        'api.destroy();',
+      ].join('\n'),
+    );
+    const used = JSON.parse(execFileSync(process.execPath, ['use.mjs'], { cwd: project, encoding: 'utf8' })) as Record<string, unknown>;
+    expect(used).toMatchObject({ valid: true, invalid: false, issue: '/user', sdk: 'function', state: 'idle', specVersion, docsVersion: specVersion, markdown: true });
+    expect(used.pages).toEqual(expect.arrayContaining(['index', 'events', 'methods', 'changelog']));
+  });
+
+  it('pnpm spec:diff (no argument) now compares against the new spec tag, and the gate passes', () => {
+    const { package: version } = readSpecVersions(scratch.root);
+    const diff = spawnSync('npx', ['--yes', 'pnpm@10.34.8', '-s', 'spec:diff', '--gate'], { cwd: scratch.root, encoding: 'utf8' });
+    expect(diff.status, diff.stderr).toBe(0);
+    expect(`${diff.stdout}${diff.stderr}`).toContain(`@customer-chat/spec@${version}`);
+    expect(diff.stdout.trim().split('\n').at(-1)).toBe('0 breaking, 0 safe');
+  });
+});
