@@ -19,10 +19,20 @@ import { latestChangelogEntry, pnpmArgs, pnpmCommand, publishablePackages, type 
 /** The release will not go on: one line saying why; nothing was published or tagged. */
 export class ReleaseRefused extends Error {}
 
+/**
+ * `full`: version, build, check, commit, publish and tag in one go (or all but the last three in a
+ * dry run); `version`: only the versions, changelogs and the spec's info.version, left uncommitted
+ * (a CI's version pull request); `publish`: build, check, publish and tag the versions not
+ * published yet (after that pull request is merged).
+ */
+export type ReleaseMode = 'full' | 'version' | 'publish';
+
 export interface ReleaseOptions {
   /** The repository's root. */
   root: string;
   dryRun: boolean;
+  /** Default `full`. */
+  mode?: ReleaseMode | undefined;
   /** Where to publish (default: the npm configuration's registry). */
   registry?: string | undefined;
   /** Progress lines. */
@@ -95,10 +105,27 @@ function checkPackages(dir: string, packages: PublishablePackage[], log: (line: 
   }
 }
 
+/** `changeset version`, then the spec's info.version from its package. */
+function version(dir: string, log: (line: string) => void): void {
+  step('changeset version', join(dir, 'node_modules/.bin/changeset'), ['version'], dir);
+  const specVersion = readSpecVersions(dir).package;
+  writeDocumentVersion(dir, specVersion);
+  log(`spec ${specVersion}: info.version written`);
+}
+
 export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
   const log = options.log ?? (() => undefined);
+  const mode = options.mode ?? 'full';
   await preflight(options.root);
-  if (readdirSync(join(options.root, '.changeset')).every((file) => !file.endsWith('.md') || file === 'README.md')) {
+  const pending = readdirSync(join(options.root, '.changeset')).some((file) => file.endsWith('.md') && file !== 'README.md');
+  if (mode === 'version') {
+    if (!pending) return { dryRun: false, packages: [], tags: [] };
+    const before = new Map(publishablePackages(options.root).map((p) => [p.name, p.version]));
+    version(options.root, log);
+    const packages = publishablePackages(options.root).filter((p) => before.get(p.name) !== p.version);
+    return { dryRun: false, packages: packages.map((p) => ({ name: p.name, from: before.get(p.name) ?? '-', to: p.version, changelog: latestChangelogEntry(options.root, p.dir) })), tags: [] };
+  }
+  if (mode === 'full' && !pending) {
     log('nothing to release: no pending changeset');
     return { dryRun: options.dryRun, packages: [], tags: [] };
   }
@@ -107,11 +134,10 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
   const dir = scratch?.root ?? options.root;
   let committed = false;
   try {
-    log(`versioning${options.dryRun ? ' (dry run, in a scratch copy)' : ''}`);
-    step('changeset version', join(dir, 'node_modules/.bin/changeset'), ['version'], dir);
-    const specVersion = readSpecVersions(dir).package;
-    writeDocumentVersion(dir, specVersion);
-    log(`spec ${specVersion}: info.version written`);
+    if (mode === 'full') {
+      log(`versioning${options.dryRun ? ' (dry run, in a scratch copy)' : ''}`);
+      version(dir, log);
+    }
     for (const [name, args] of [['generating', ['generate']], ['building', ['build']]] as const) {
       log(name);
       const [command, rest] = pnpm([...args]);
@@ -119,20 +145,25 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
     }
     const packages = publishablePackages(dir);
     checkPackages(dir, packages, log);
+    // In publish mode the versions were bumped by an earlier commit: every package is a candidate,
+    // and changeset publish skips those already on the registry.
     const released = packages
-      .filter((p) => before.get(p.name) !== p.version)
+      .filter((p) => mode === 'publish' || before.get(p.name) !== p.version)
       .map((p) => ({ name: p.name, from: before.get(p.name) ?? '-', to: p.version, changelog: latestChangelogEntry(dir, p.dir) }));
     if (options.dryRun) return { dryRun: true, packages: released, tags: [] };
 
-    git(dir, ['add', '-A']);
-    git(dir, ['commit', '--quiet', '-m', `release: ${released.map((p) => `${p.name}@${p.to}`).join(', ')}`]);
+    if (mode === 'full') {
+      git(dir, ['add', '-A']);
+      git(dir, ['commit', '--quiet', '-m', `release: ${released.map((p) => `${p.name}@${p.to}`).join(', ')}`]);
+    }
     committed = true;
     const tagsBefore = new Set(git(dir, ['tag', '--list']).split('\n').filter(Boolean));
     const env = options.registry === undefined ? process.env : { ...process.env, npm_config_registry: options.registry };
     log('publishing');
     step('changeset publish', join(dir, 'node_modules/.bin/changeset'), ['publish'], dir, env);
     const tags = git(dir, ['tag', '--list']).split('\n').filter((tag) => tag !== '' && !tagsBefore.has(tag));
-    return { dryRun: false, packages: released, tags };
+    // What changeset publish published is what it tagged.
+    return { dryRun: false, packages: mode === 'publish' ? released.filter((p) => tags.includes(`${p.name}@${p.to}`)) : released, tags };
   } catch (error) {
     // Refused in place before the release commit: the tree goes back to the clean one it was
     // (the preflight insisted on it), so nothing of the attempt stays behind.

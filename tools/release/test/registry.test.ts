@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scratch } from '../src/scratch.js';
 import { readSpecVersions } from '../src/version-story.js';
 import { publishablePackages } from '../src/workspace.js';
-import { clone, git, REPOSITORY_ROOT, runRelease } from './helpers.js';
-import { startRegistry, type LocalRegistry } from './registry.js';
+import { clone, commitAll, git, REPOSITORY_ROOT, runRelease } from './helpers.js';
+import { httpJson, startRegistry, type LocalRegistry } from './registry.js';
 
 let registry: LocalRegistry;
 let scratch: Scratch;
@@ -43,7 +43,7 @@ describe('pnpm release to a local registry', () => {
     for (const pkg of packages) {
       expect(tags).toContain(`${pkg.name}@${pkg.version}`);
       expect(release.stdout).toContain(`${pkg.name} ${before.get(pkg.name)} -> ${pkg.version}`);
-      const meta = (await (await fetch(`${registry.url}/${pkg.name.replace('/', '%2f')}`)).json()) as { 'dist-tags': { latest: string } };
+      const meta = (await httpJson(`${registry.url}/${pkg.name.replace('/', '%2f')}`)).json as { 'dist-tags': { latest: string } };
       expect(meta['dist-tags'].latest).toBe(pkg.version);
     }
     // The release commit holds the bumped versions, the changelogs, and no pending changeset.
@@ -104,5 +104,41 @@ describe('pnpm release to a local registry', () => {
     expect(diff.status, diff.stderr).toBe(0);
     expect(`${diff.stdout}${diff.stderr}`).toContain(`@customer-chat/spec@${version}`);
     expect(diff.stdout.trim().split('\n').at(-1)).toBe('0 breaking, 0 safe');
+  });
+});
+
+describe('the hosted CI’s two steps: release --version-only (the version pull request), then release --publish-only', () => {
+  let two: Scratch;
+  let registry2: LocalRegistry;
+  beforeAll(async () => {
+    registry2 = await startRegistry();
+    two = clone();
+  });
+  afterAll(async () => {
+    await registry2?.close();
+    two?.dispose();
+  });
+
+  it('versions without committing, then publishes and tags what the merged versions say', async () => {
+    const versioned = runRelease(two.root, ['--version-only']);
+    expect(versioned.code, `${versioned.stdout}\n${versioned.stderr}`).toBe(0);
+    expect(versioned.stdout).toContain('release: versioned (not published)');
+    const versions = readSpecVersions(two.root);
+    expect(versions.document).toBe(versions.package);
+    expect(versions.package).not.toBe(before.get('@customer-chat/spec'));
+    // Left for the pull request to commit: changed files, no tag.
+    expect(git(two.root, ['status', '--porcelain'])).not.toBe('');
+    expect(git(two.root, ['tag', '--list'])).toBe('');
+    commitAll(two.root, 'release: version packages');
+
+    const published = runRelease(two.root, ['--publish-only', '--registry', `${registry2.url}/`], { NPM_CONFIG_USERCONFIG: registry2.npmrc });
+    expect(published.code, `${published.stdout}\n${published.stderr}`).toBe(0);
+    expect(git(two.root, ['tag', '--list', '@customer-chat/spec@*']).trim()).toBe(`@customer-chat/spec@${versions.package}`);
+    const meta = (await httpJson(`${registry2.url}/@customer-chat%2fvalidators`)).json as { 'dist-tags': { latest: string } };
+    expect(meta['dist-tags'].latest).toBe(publishablePackages(two.root).find((p) => p.name === '@customer-chat/validators')!.version);
+    // Run again, there is nothing left to publish: no new tag, no failure.
+    const again = runRelease(two.root, ['--publish-only', '--registry', `${registry2.url}/`], { NPM_CONFIG_USERCONFIG: registry2.npmrc });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('nothing to release');
   });
 });

@@ -2,6 +2,7 @@
 // temporary folder, a user whose token publishes, and an npmrc that points the @customer-chat
 // scope (and publishing) at it. Nothing in the tests ever reaches another registry for our scope.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,30 @@ export interface LocalRegistry {
   /** An npmrc (for NPM_CONFIG_USERCONFIG) that publishes to it with a token. */
   readonly npmrc: string;
   close(): Promise<void>;
+}
+
+/**
+ * One HTTP request on a connection of its own: verdaccio closes idle keep-alive connections, which
+ * a pooled client (fetch) may pick up again just then ("other side closed").
+ */
+export function httpJson(url: string, method = 'GET', body?: unknown): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(url, { method, agent: false, headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => {
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = text;
+        }
+        resolve({ status: res.statusCode ?? 0, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 function freePort(): Promise<number> {
@@ -56,7 +81,7 @@ export async function startRegistry(): Promise<LocalRegistry> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`verdaccio exited (${child.exitCode}): ${output}`);
     try {
-      if ((await fetch(`${url}/-/ping`)).ok) break;
+      if ((await httpJson(`${url}/-/ping`)).status === 200) break;
     } catch {
       // not listening yet
     }
@@ -64,12 +89,8 @@ export async function startRegistry(): Promise<LocalRegistry> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   // A user (htpasswd adds it on first login) and its token.
-  const user = await fetch(`${url}/-/user/org.couchdb.user:release`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'release', password: 'release-test-password' }),
-  });
-  const { token } = (await user.json()) as { token?: string };
+  const user = await httpJson(`${url}/-/user/org.couchdb.user:release`, 'PUT', { name: 'release', password: 'release-test-password' });
+  const { token } = user.json as { token?: string };
   if (token === undefined) throw new Error(`verdaccio gave no token (HTTP ${user.status})`);
   const npmrc = join(dir, 'npmrc');
   writeFileSync(npmrc, [`@customer-chat:registry=${url}/`, `//127.0.0.1:${port}/:_authToken=${token}`, ''].join('\n'));
