@@ -6,16 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorType, UploadedFile } from '@customer-chat/validators';
+import type { httpOperations } from './gen/protocol.js';
 
-/** What the generated table says of the upload operation (`src/gen/http.ts`). */
-export interface UploadOperation {
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly contentTypes: readonly string[];
-  readonly maxBytes: number;
-  readonly query: ReadonlyArray<{ readonly name: string; readonly required: boolean; readonly maxLength: number | undefined }>;
-}
+/** What the generated table says of the upload operation. */
+export type UploadOperation = (typeof httpOperations)['uploadFile'];
 
 interface StoredFile {
   readonly contentType: string;
@@ -88,7 +82,7 @@ export function createUploads(options: UploadsOptions): Uploads {
     if (!options.licenseAccepted(licenseId)) throw new UploadRefused(401, 'authentication', `the license ${licenseId} is not served here`);
     if ((await options.authenticate(token)) === undefined) throw new UploadRefused(401, 'authentication', 'the access token is not valid');
     const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!operation.contentTypes.includes(contentType)) {
+    if (!(operation.contentTypes as readonly string[]).includes(contentType)) {
       throw new UploadRefused(415, 'validation', `the content type ${contentType === '' ? '(none)' : contentType} is not accepted; send one of ${operation.contentTypes.join(', ')}`);
     }
     const tooLarge = () => new UploadRefused(413, 'validation', `the file is larger than ${operation.maxBytes} bytes, the most an upload may carry`);

@@ -5,6 +5,7 @@
 // a value the client turns into its SDKError.
 import { isErrorResult, isUploadedFile, type UploadedFile } from '@customer-chat/validators';
 import { type FileSource, prepareFile } from './file-source.js';
+import type { httpOperations } from './gen/protocol.js';
 import { upload } from './runtime/upload.js';
 
 export interface SendFileOptions {
@@ -20,15 +21,8 @@ export interface SendFileOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** The spec's upload operation (the generated `httpOperations.uploadFile`). */
-export interface UploadOperation {
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly contentTypes: readonly string[];
-  readonly maxBytes: number;
-  readonly query: ReadonlyArray<{ readonly name: string; readonly maxLength: number | undefined }>;
-}
+/** The spec's upload operation (the generated table; a type only, so nothing of the client is loaded). */
+export type UploadOperation = (typeof httpOperations)['uploadFile'];
 
 export interface UploadTarget {
   readonly operation: UploadOperation;
