@@ -58,6 +58,11 @@ function git(root: string, args: string[]): string {
   return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** The paths `git status` lists (`XY path` lines: the path starts at the fourth character). */
+function changedPaths(root: string): string[] {
+  return git(root, ['status', '--porcelain']).split('\n').filter((line) => line.length > 3).map((line) => line.slice(3));
+}
+
 /** Runs a step; a failure refuses the release with the step's name and the last lines of its output. */
 function step(name: string, command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });
@@ -73,8 +78,8 @@ const pnpm = (args: readonly string[]): [string, string[]] => [pnpmCommand(), [.
 
 /** The checks made before anything is written. */
 async function preflight(root: string): Promise<void> {
-  const dirty = git(root, ['status', '--porcelain']).trim();
-  if (dirty !== '') throw new ReleaseRefused(`the working tree has uncommitted changes (${dirty.split('\n').length} path(s), e.g. ${dirty.split('\n')[0]!.slice(3)}); commit or stash them first`);
+  const dirty = changedPaths(root);
+  if (dirty.length > 0) throw new ReleaseRefused(`the working tree has uncommitted changes (${dirty.length} path(s), e.g. ${dirty[0]}); commit or stash them first`);
   const mismatch = versionMismatch(readSpecVersions(root));
   if (mismatch !== undefined) throw new ReleaseRefused(mismatch);
   const tag = latestReleaseTag(root);
@@ -105,12 +110,14 @@ function checkPackages(dir: string, packages: PublishablePackage[], log: (line: 
   }
 }
 
-/** `changeset version`, then the spec's info.version from its package. */
+/** `changeset version`, then the spec's info.version from its package, then what is generated from the spec. */
 function version(dir: string, log: (line: string) => void): void {
   step('changeset version', join(dir, 'node_modules/.bin/changeset'), ['version'], dir);
   const specVersion = readSpecVersions(dir).package;
   writeDocumentVersion(dir, specVersion);
-  log(`spec ${specVersion}: info.version written`);
+  log(`spec ${specVersion}: info.version written; generating`);
+  const [command, args] = pnpm(['generate']);
+  step('generating', command, args, dir);
 }
 
 export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
@@ -138,10 +145,14 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
       log(`versioning${options.dryRun ? ' (dry run, in a scratch copy)' : ''}`);
       version(dir, log);
     }
-    for (const [name, args] of [['generating', ['generate']], ['building', ['build']]] as const) {
-      log(name);
-      const [command, rest] = pnpm([...args]);
-      step(name, command, rest, dir);
+    log('building');
+    const [command, args] = pnpm(['build']);
+    step('building', command, args, dir);
+    // What is published must be what is committed: a build that changes a tracked file (generated
+    // code out of step with the spec) stops the release here.
+    if (mode === 'publish') {
+      const changed = changedPaths(dir);
+      if (changed.length > 0) throw new ReleaseRefused(`the build changed committed files (${changed.join(', ')}): run pnpm generate and commit its output first`);
     }
     const packages = publishablePackages(dir);
     checkPackages(dir, packages, log);
