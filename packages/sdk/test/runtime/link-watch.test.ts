@@ -39,6 +39,32 @@ describe('LinkWatch', () => {
     expect(seen).toEqual(['unstable']);
   });
 
+  it('arms one check, due exactly when the oldest request reaches the threshold (no polling)', () => {
+    const start = Date.now();
+    watch.sent('a');
+    vi.advanceTimersByTime(30);
+    watch.sent('b');
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersToNextTimer();
+    expect(Date.now() - start).toBe(100);
+    expect(seen).toEqual(['unstable']);
+    // Unstable, it waits for answers: no timer runs meanwhile.
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('after recovering, a new slow request makes the link unstable again', () => {
+    watch.sent('a');
+    vi.advanceTimersByTime(100);
+    watch.settled('a');
+    expect(seen).toEqual(['unstable', 'recovered']);
+    expect(watch.unstable).toBe(false);
+    watch.sent('b');
+    vi.advanceTimersByTime(99);
+    expect(seen).toEqual(['unstable', 'recovered']);
+    vi.advanceTimersByTime(1);
+    expect(seen).toEqual(['unstable', 'recovered', 'unstable']);
+  });
+
   it('recovers only when no request has waited the threshold any more', () => {
     watch.sent('a');
     vi.advanceTimersByTime(60);
