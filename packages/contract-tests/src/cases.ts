@@ -232,6 +232,28 @@ const serverPushCases: ContractCase[] = pushes.map((message) => ({
 
 const scenarioSuite = 'scenario flows across messages';
 
+/**
+ * Does `cause`; `listener` must then emit the push `name` with the payload `expected` gives for
+ * the cause's result (equal, or `like`), and the server must have sent it as a push (the tap saw it).
+ */
+async function expectPushFromCause<T>(
+  ctx: CaseContext,
+  tap: ServerUnderTest['tap'],
+  listener: CustomerSDK,
+  name: string,
+  cause: () => T | Promise<T>,
+  expected: (result: T) => Record<string, unknown>,
+  compare: 'equal' | 'like' = 'equal',
+): Promise<T> {
+  const emitted = ctx.next(listener, name);
+  const from = tap.mark();
+  const result = await cause();
+  const payload = expected(result);
+  ctx.contract.expectSdkEmits(push(name), await emitted, payload, compare);
+  ctx.contract.expectServerSends(push(name), await tap.nextPush(name, from), compare === 'equal' ? { payload } : { payloadLike: payload });
+  return result;
+}
+
 /** One customer on two connected SDKs (what one does, the other is told), with a chat started by the first. */
 async function customerTwiceWithChat(ctx: CaseContext) {
   const { server, url, tap } = await ctx.referenceServer();
@@ -314,14 +336,7 @@ const scenarioCases: ContractCase[] = [
       const { chat, thread } = await api.startChat({});
       const agent = server.agent('agent@contract.example');
       agent.joinChat(chat.id);
-      /** Does `cause`; the SDK must emit `expected` (equal, or `like`) and the server must have sent it as a push. */
-      const step = async (name: string, cause: () => unknown, expected: Record<string, unknown>, compare: 'equal' | 'like'): Promise<void> => {
-        const emitted = ctx.next(api, name);
-        const from = tap.mark();
-        await cause();
-        ctx.contract.expectSdkEmits(push(name), await emitted, expected, compare);
-        ctx.contract.expectServerSends(push(name), await tap.nextPush(name, from), compare === 'equal' ? { payload: expected } : { payloadLike: expected });
-      };
+      const step = (name: string, cause: () => unknown, expected: Record<string, unknown>, compare: 'equal' | 'like') => expectPushFromCause(ctx, tap, api, name, cause, () => expected, compare);
       await step('thread_closed', () => api.closeThread({ chat: chat.id }), { chat: chat.id, thread: thread.id }, 'like');
       await step('chat_properties_updated', () => agent.updateChatProperties(chat.id, { rating: { score: 5 } }), { chat: chat.id, properties: { rating: { score: 5 } } }, 'equal');
       await step('chat_thread_properties_updated', () => agent.updateThreadProperties(chat.id, thread.id, { routing: { topic: 'billing' } }), { chat: chat.id, thread: thread.id, properties: { routing: { topic: 'billing' } } }, 'equal');
@@ -373,12 +388,9 @@ const scenarioCases: ContractCase[] = [
     name: 'sendFile => the upload, then send_event with a file event => new_event on the customer\'s other connection',
     async run(ctx) {
       const { tap, api, other, chat } = await customerTwiceWithChat(ctx);
-      const arrived = ctx.next(other, 'new_event');
-      const before = tap.mark();
-      const { event } = await api.sendFile(chat.id, new Blob(['contract file'], { type: 'text/plain' }), { name: 'contract.txt' });
+      const sendFile = () => api.sendFile(chat.id, new Blob(['contract file'], { type: 'text/plain' }), { name: 'contract.txt' });
+      const { event } = await expectPushFromCause(ctx, tap, other, 'new_event', sendFile, (result) => result.event as unknown as Record<string, unknown>);
       expect(event).toMatchObject({ type: 'file', name: 'contract.txt', contentType: 'text/plain', size: 13 });
-      ctx.contract.expectSdkEmits(push('new_event'), await arrived, event, 'equal');
-      ctx.contract.expectServerSends(push('new_event'), await tap.nextPush('new_event', before), { payload: event });
       expect(await (await fetch((event as { url: string }).url)).text()).toBe('contract file');
     },
   },
@@ -387,13 +399,9 @@ const scenarioCases: ContractCase[] = [
     name: 'rateChat => update_chat_properties with a Rating => chat_properties_updated carrying it',
     async run(ctx) {
       const { tap, api, other, chat } = await customerTwiceWithChat(ctx);
-      const updated = ctx.next(other, 'chat_properties_updated');
-      const before = tap.mark();
-      await api.rateChat(chat.id, { score: 4, comment: 'contract' });
-      const expected = { chat: chat.id, properties: { rating: { score: 4, comment: 'contract' } } };
-      ctx.contract.expectSdkEmits(push('chat_properties_updated'), await updated, expected, 'equal');
-      ctx.contract.expectServerSends(push('chat_properties_updated'), await tap.nextPush('chat_properties_updated', before), { payload: expected });
-      expect(validUnder('Rating', expected.properties.rating)).toBe(true);
+      const rating = { score: 4, comment: 'contract' };
+      await expectPushFromCause(ctx, tap, other, 'chat_properties_updated', () => api.rateChat(chat.id, rating), () => ({ chat: chat.id, properties: { rating } }));
+      expect(validUnder('Rating', rating)).toBe(true);
     },
   },
 ];

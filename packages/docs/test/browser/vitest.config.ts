@@ -1,15 +1,4 @@
-// The browser suite (headless Debian Chromium through playwright-core), run on its own:
-// `vitest run --config test/browser/vitest.config.ts` from packages/docs.
-import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+// The browser suite: `vitest run --config test/browser/vitest.config.ts` from packages/docs.
+import { browserSuiteConfig } from '../../../../tools/scripts/browser-suite.mjs';
 
-export default defineConfig({
-  root: fileURLToPath(new URL('../..', import.meta.url)),
-  test: {
-    include: ['test/browser/**/*.test.ts'],
-    // One browser for the whole file; its tests share it and run one after another.
-    fileParallelism: false,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
-});
+export default browserSuiteConfig(new URL('../..', import.meta.url));

@@ -1,14 +1,4 @@
-// The browser suite (headless Debian Chromium through playwright-core), run on its own:
-// `vitest run --config test/browser/vitest.config.ts` from packages/sdk.
-import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+// The browser suite: `vitest run --config test/browser/vitest.config.ts` from packages/sdk.
+import { browserSuiteConfig } from '../../../../tools/scripts/browser-suite.mjs';
 
-export default defineConfig({
-  root: fileURLToPath(new URL('../..', import.meta.url)),
-  test: {
-    include: ['test/browser/**/*.test.ts'],
-    fileParallelism: false,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
-});
+export default browserSuiteConfig(new URL('../..', import.meta.url));
