@@ -17,6 +17,8 @@ export interface DispatchContext {
   replyDelayMs(): number;
   /** Where unexpected failures (handler bugs) are reported. */
   log(message: string, error?: unknown): void;
+  /** Test-only protocol break: logs a connection in as a fresh customer instead of refusing a request before login. */
+  loginAnonymously?(session: Session): void;
 }
 
 export interface Dispatch {
@@ -83,16 +85,24 @@ export function createDispatch(ctx: DispatchContext): Dispatch {
       return;
     }
 
+    // The spec's order of reading a frame ("Reading a frame"): the request id, then the login,
+    // then the payload, so nothing about a request is checked before login.
+    if (requestId === null) {
+      const message = `the frame needs a ${correlationField}: a string of 1 to 64 characters, echoed in the response`;
+      sessions.fail(session, null, action, { type: 'validation', message, pointer: `/${correlationField}` });
+      return;
+    }
+    if (action !== LOGIN && session.customerId === undefined && ctx.loginAnonymously !== undefined) ctx.loginAnonymously(session);
+    if (action !== LOGIN && session.customerId === undefined) {
+      sessions.fail(session, requestId, action, { type: 'authorization', message: `log in first: send \`${LOGIN}\` (and wait for its response) before \`${action}\`` });
+      return;
+    }
     const checked = requests[action].validateFrame(frame);
     if (!checked.ok) {
       sessions.fail(session, requestId, action, { type: 'validation', message: describeIssues(checked.errors), pointer: checked.errors[0]?.path ?? '' });
       return;
     }
     const { [correlationField]: id, payload } = checked.value;
-    if (action !== LOGIN && session.customerId === undefined) {
-      sessions.fail(session, id, action, { type: 'authorization', message: `log in first: send \`${LOGIN}\` (and wait for its response) before \`${action}\`` });
-      return;
-    }
     // A connection logs in once: a second `login` changes nothing (not even the customer details it
     // carries) and is answered `validation` (one of login's errors in the spec).
     if (action === LOGIN && session.customerId !== undefined) {

@@ -8,3 +8,4 @@ export { ProtocolError, OutgoingFrameError, type OutgoingViolation } from './err
 export { ChatStore, type ChatStoreOptions, type EventDraft } from './chat-store.js';
 export { DISCONNECT_CLOSE_CODE, SLOW_CONSUMER_CLOSE_CODE } from './sessions.js';
 export { channel, disconnectionReasons, errorTypes, type DisconnectionReason, type ErrorType } from './gen/protocol.js';
+export type { ProtocolBreaks } from './protocol-breaks.js';

@@ -18,6 +18,7 @@ import { SessionRegistry, type Session } from './sessions.js';
 import { ChatStore } from './chat-store.js';
 import { TokenRegistry } from './tokens.js';
 import { createUploads } from './uploads.js';
+import type { ProtocolBreaks } from './protocol-breaks.js';
 
 export interface ReferenceServerOptions {
   /** Interface of the WebSocket endpoint. Default `127.0.0.1`. */
@@ -70,6 +71,11 @@ export interface ReferenceServerOptions {
   groups?: readonly number[];
   /** When given, a connection with another `licenseId` is ended with `customer_disconnected` (`license_not_found`). */
   licenseIds?: readonly string[];
+  /**
+   * Breaks the protocol on purpose, one rule per option (test-only: for proving that conformance
+   * tools catch each violation). Outgoing frames are broken after `validateOutgoing` checked them.
+   */
+  protocolBreaks?: ProtocolBreaks;
   /** Where unexpected failures and spec violations are reported. Default `console.error`. */
   log?: (message: string, error?: unknown) => void;
 }
@@ -213,6 +219,7 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   const sessions = new SessionRegistry(store, {
     maxUnsentBytes,
     maxTotalUnsentBytes,
+    breaks: options.protocolBreaks,
     validateOutgoing: options.validateOutgoing ?? false,
     onViolation(violation) {
       violations.push(violation);
@@ -222,7 +229,24 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   const faults = createFaults(sessions, options.replyDelayMs ?? 0);
   const authenticate = options.authenticate ?? ((token: string) => tokens.resolve(token));
   const handlers = createHandlers({ store, sessions, authenticate, groups: new Set(options.groups ?? [0]), maxConnectionsPerCustomer });
-  const dispatch = createDispatch({ handlers, sessions, replyDelayMs: () => faults.replyDelayMs, log });
+  const unknownPush = options.protocolBreaks?.unknownPushAfterLogin;
+  if (unknownPush !== undefined) {
+    // protocolBreaks.unknownPushAfterLogin: right after the login's response, a push the spec does not have.
+    const login = handlers.login.bind(handlers);
+    handlers.login = async (args, session) => {
+      const result = await login(args, session);
+      setImmediate(() => sessions.sendRawTo(session, JSON.stringify({ action: unknownPush, type: 'push', payload: {} })));
+      return result;
+    };
+  }
+  const dispatch = createDispatch({
+    handlers,
+    sessions,
+    replyDelayMs: () => faults.replyDelayMs,
+    log,
+    // protocolBreaks.loginNotRequired: a request before login is served as from a fresh customer.
+    ...(options.protocolBreaks?.loginNotRequired === true ? { loginAnonymously: (session: Session) => sessions.bind(session, store.ensureCustomer().id) } : {}),
+  });
   const scheduler = new FairScheduler(dispatch.handle);
 
   function disconnectCustomer(customerId: string, reason: DisconnectionReason): number {

@@ -14,12 +14,14 @@ import {
   type PushAction,
   type PushPayloads,
   type RequestAction,
+  disconnectCloseCode,
 } from './gen/protocol.js';
 import { OutgoingFrameError, ProtocolError, type OutgoingViolation } from './errors.js';
+import { breakFrame, type ProtocolBreaks } from './protocol-breaks.js';
 import type { ChatStore } from './chat-store.js';
 
-/** Close code sent after `customer_disconnected` (the reason text is the disconnection reason). */
-export const DISCONNECT_CLOSE_CODE = 4000;
+/** Close code sent after `customer_disconnected` (the spec's `x-close-code`; the reason text is the disconnection reason). */
+export const DISCONNECT_CLOSE_CODE = disconnectCloseCode;
 /**
  * Close code of a connection that reads too slowly (more than `maxUnsentBytes` waiting to be sent):
  * 1008, policy violation. No `DisconnectionReason` of the spec fits, and a `customer_disconnected`
@@ -63,6 +65,8 @@ export interface SessionRegistryOptions {
   maxUnsentBytes: number;
   /** The most bytes all connections together may have waiting; past it the ones holding the most are cut off. */
   maxTotalUnsentBytes: number;
+  /** Deliberate protocol violations (test-only): applied to each frame after the outgoing check. */
+  breaks?: ProtocolBreaks | undefined;
 }
 
 type OutgoingKey = keyof typeof outgoingFrameValidators;
@@ -263,9 +267,13 @@ export class SessionRegistry {
   /** Sends text as is, unchecked (fault injection: malformed frames); returns to how many connections. */
   sendRaw(customerId: string, text: string): number {
     let sent = 0;
-    const bytes = Buffer.from(text, 'utf8');
-    for (const session of this.ofCustomer(customerId)) if (this.#send(session, bytes)) sent += 1;
+    for (const session of this.ofCustomer(customerId)) if (this.sendRawTo(session, text)) sent += 1;
     return sent;
+  }
+
+  /** Sends text as is, unchecked, to one connection; false when it is closed. */
+  sendRawTo(session: Session, text: string): boolean {
+    return session.open && this.#send(session, Buffer.from(text, 'utf8'));
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -298,7 +306,8 @@ export class SessionRegistry {
         throw new OutgoingFrameError(violation);
       }
     }
-    return Buffer.from(JSON.stringify(frame), 'utf8');
+    const breaks = this.#options.breaks;
+    return Buffer.from(JSON.stringify(breaks === undefined ? frame : breakFrame(frame as Record<string, unknown>, breaks)), 'utf8');
   }
 
   /**

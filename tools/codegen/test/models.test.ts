@@ -287,7 +287,7 @@ describe('generateModelDeclarations on spec/asyncapi.yaml', () => {
     expect(code('ResponseHeaders')).toContain('  success: true;\n');
     expect(code('MessageEvent')).toContain("  /** Always `message`. */\n  type: 'message';\n");
     expect(code('StartChatArguments')).toContain(
-      '  scope?: {\n    /** Ids of the agent groups that may take the chat. */\n    groups?: number[];\n  };\n',
+      '  scope?: {\n    /**\n     * Ids of the agent groups that may take the chat: the license\'s groups, which the operator\n     * configures and the widget knows from its own configuration (no request lists them).\n     * Group 0, the license\'s default group, always exists; a group that does not is\n     * answered `group_not_found`.\n     */\n    groups?: number[];\n  };\n',
     );
     expect(code('UnknownEvent')).toContain('  type: UnknownEventType;\n');
     expect(code('UnknownEvent')).toMatch(/\ndeclare enum UnknownEventType \{\n {2}Unknown = '.*',\n\}$/);

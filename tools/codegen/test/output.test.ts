@@ -203,7 +203,7 @@ describe('determinism', () => {
 
   it('rejects an unknown plugin by name', async () => {
     await expect(generate(join(REPOSITORY_ROOT, 'spec/asyncapi.yaml'), REPOSITORY_ROOT, ['models', 'docs'])).rejects.toThrow(
-      'unknown plugin "docs" (known: models, json-schemas, validators, guards, sdk, server, sdk-type-tests)',
+      'unknown plugin "docs" (known: models, json-schemas, validators, guards, sdk, server, sdk-type-tests, conformance)',
     );
   }, 30_000);
 });

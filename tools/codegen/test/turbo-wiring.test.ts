@@ -42,6 +42,7 @@ describe('wiring derived from the registered plugins', () => {
       'packages/sdk/src/gen',
       'packages/reference-server/src/gen',
       'packages/sdk/test/gen',
+      'packages/conformance/src/gen',
     ]);
   });
 });

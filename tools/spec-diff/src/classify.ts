@@ -4,6 +4,7 @@
 // SDK emits) must stay acceptable to old clients (a widening breaks them).
 import { definitionName, definitionRef, type JsonSchema, type MessageModel, type ProtocolModel } from '@customer-chat/spec-model';
 import { classifyHttpChanges } from './http-changes.js';
+import { classifyRequestChanges } from './request-changes.js';
 import { diffSchemas, type Effect } from './schema-diff.js';
 
 export type Direction = 'client-to-server' | 'server-to-client' | 'sdk-to-application' | 'protocol';
@@ -104,5 +105,6 @@ export function classifyChanges(base: ProtocolModel, head: ProtocolModel): Chang
     changes.push({ subject: 'channel', direction: 'client-to-server', path: `/query/${q.name}`, what: `required query parameter ${q.name} added`, breaking: true, packages: [SPEC, SDK, SERVER] });
   }
   changes.push(...classifyHttpChanges(base, head, resolveBase, resolveHead));
+  changes.push(...classifyRequestChanges(base, head));
   return changes;
 }

@@ -191,3 +191,23 @@ describe('the HTTP operations (x-http)', () => {
     expect(changes).toContainEqual(expect.objectContaining({ subject: 'uploadFile', direction: 'server-to-client', breaking: true }));
   });
 });
+
+describe('what a request may be answered with and causes', () => {
+  it('a push a request no longer causes breaks old clients; a new one is safe', async () => {
+    const removed = await changesFor((d) => delete d.operations.sendEvent['x-pushes']);
+    expect(removed).toContainEqual(expect.objectContaining({ subject: 'send_event', path: '/x-pushes', what: 'no longer pushes new_event', breaking: true }));
+    const narrowed = await changesFor((d) => (d.operations.closeThread['x-pushes'] = [{ push: 'thread_closed', to: 'others' }]));
+    expect(narrowed).toContainEqual(expect.objectContaining({ subject: 'close_thread', what: 'pushes thread_closed to others, not all', breaking: true }));
+    const added = await changesFor((d) => (d.operations.sendSneakPeek['x-pushes'] = [{ push: 'new_event', to: 'others' }]));
+    expect(added).toContainEqual(expect.objectContaining({ subject: 'send_sneak_peek', what: 'now pushes new_event to others', breaking: false }));
+  });
+
+  it('an error type more or less in a request\'s list is safe; a changed close code breaks old clients', async () => {
+    const changes = await changesFor((d) => {
+      d.operations.updateCustomer['x-errors'] = ['authorization', 'customer_banned'];
+      d.components.schemas.DisconnectionReason['x-close-code'] = 4001;
+    });
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'update_customer', what: 'may now be answered customer_banned', breaking: false }));
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'DisconnectionReason', what: 'close code 4000 -> 4001', breaking: true }));
+  });
+});

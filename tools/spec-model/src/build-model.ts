@@ -33,7 +33,7 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string): ProtocolMo
   const read = readMessages(document, schemas, new NamedSchemaFinder(parsed), problems);
   const messages = read.map((m) => m.model);
   const byJson = new Map(read.map((m) => [m.json, m.model]));
-  const { requests, receives } = readOperations(document, (json) => byJson.get(json), new Set(catalogues.errorTypes.map((e) => e.value)), problems);
+  const { requests, receives, commonErrors } = readOperations(document, (json) => byJson.get(json), new Set(catalogues.errorTypes.map((e) => e.value)), problems);
 
   const roles = new Set<MessageModel>();
   const assign = (message: MessageModel, kind: MessageKind, action: string | undefined, pointer: string) => {
@@ -51,6 +51,12 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string): ProtocolMo
   for (const receive of receives) {
     const client = receive.emittedBy === 'client';
     assign(receive.message, client ? 'client' : 'push', client ? undefined : receive.message.name, appendPointer('/operations', receive.id));
+  }
+  const pushNames = new Set(receives.filter((r) => r.emittedBy === 'server').map((r) => r.message.name));
+  for (const request of requests) {
+    for (const [i, push] of request.pushes.entries()) {
+      if (!pushNames.has(push.push)) problems.add(appendPointer('/operations', request.id, 'x-pushes', i, 'push'), `"${push.push}" is not a push message (one of ${[...pushNames].join(', ')})`);
+    }
   }
   for (const m of messages) {
     if (!roles.has(m)) problems.add(m.pointer, 'message is not used by any operation');
@@ -108,6 +114,7 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string): ProtocolMo
     messages,
     requests,
     receives,
+    commonErrors,
     ...catalogues,
   };
 }

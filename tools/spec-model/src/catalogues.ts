@@ -33,12 +33,12 @@ function entries([name, schema]: [string, Record<string, unknown>], problems: Pr
 export function readCatalogues(
   parsed: ReadonlyMap<string, unknown>,
   problems: ProblemCollector,
-): Pick<ProtocolModel, 'errorTypes' | 'clientErrorCodes' | 'disconnectionReasons' | 'catalogueSchemas'> {
+): Pick<ProtocolModel, 'errorTypes' | 'clientErrorCodes' | 'disconnectionReasons' | 'catalogueSchemas' | 'disconnectCloseCode'> {
   const schemas: RawSchemas = Object.fromEntries([...parsed].filter((entry): entry is [string, Record<string, unknown>] => isSchemaObject(entry[1])));
   const errorSchema = single(schemas, (s) => s['x-client-codes'] !== undefined, 'x-client-codes (the error catalogue)', problems);
   const reasonSchema = single(schemas, (s) => s['x-reactions'] !== undefined, 'x-reactions (the disconnection reasons)', problems);
   if (!errorSchema || !reasonSchema) {
-    return { errorTypes: [], clientErrorCodes: [], disconnectionReasons: [], catalogueSchemas: { errorType: '', clientErrorCode: '', disconnectionReason: '' } };
+    return { errorTypes: [], clientErrorCodes: [], disconnectionReasons: [], catalogueSchemas: { errorType: '', clientErrorCode: '', disconnectionReason: '' }, disconnectCloseCode: undefined };
   }
 
   const codes = (errorSchema[1]['x-client-codes'] ?? {}) as Record<string, string>;
@@ -58,7 +58,13 @@ export function readCatalogues(
     if (!REACTIONS.has(reaction)) problems.add(schemaPointer(reasonSchema[0], 'x-reactions'), `reason "${e.value}" needs a reaction: ${[...REACTIONS].join(', ')}`);
     return { ...e, reaction: reaction as 'reconnect' | 'stay_disconnected' | 'destroy' };
   });
+  // WebSocket close codes 4000-4999 are the application's own (RFC 6455, 7.4.2).
+  // Optional (documents before it had none); when given, one of the application's codes.
+  const closeCode: unknown = reasonSchema[1]['x-close-code'];
+  const disconnectCloseCode = Number.isInteger(closeCode) && (closeCode as number) >= 4000 && (closeCode as number) <= 4999 ? (closeCode as number) : undefined;
+  if (closeCode !== undefined && disconnectCloseCode === undefined) problems.add(schemaPointer(reasonSchema[0], 'x-close-code'), 'x-close-code must be the WebSocket close code (4000 to 4999) a server closes with after a disconnection');
   return {
+    disconnectCloseCode,
     errorTypes,
     clientErrorCodes: codeSchema ? entries(codeSchema, problems) : [],
     disconnectionReasons,

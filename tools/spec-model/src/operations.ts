@@ -4,11 +4,49 @@
 import type { AsyncAPIDocumentInterface, MessageInterface, OperationInterface } from '@asyncapi/parser';
 import { appendPointer } from '@customer-chat/spec-loader/json-pointer';
 import type { ProblemCollector } from './problems.js';
-import type { MessageModel, ReceiveOperationModel, RequestOperationModel } from './types.js';
+import type { MessageModel, ReceiveOperationModel, RequestOperationModel, RequestPushModel } from './types.js';
 
 export interface ReadOperations {
   requests: RequestOperationModel[];
   receives: ReceiveOperationModel[];
+  /** Error types every request may get (the error response's `x-errors`), in catalogue order. */
+  commonErrors: string[];
+}
+
+const PUSH_TARGETS = { requester: [true, false], others: [false, true], all: [true, true] } as const;
+
+/** `x-pushes`: `[{ push, to: requester | others | all, when? }]`; the push names are checked once the pushes are known. */
+function readPushes(declared: unknown, pointer: string, problems: ProblemCollector): RequestPushModel[] {
+  if (declared === undefined) return [];
+  if (!Array.isArray(declared)) {
+    problems.add(pointer, 'x-pushes must list the pushes the request causes: [{ push: <push message name>, to: requester | others | all, when?: <condition> }]');
+    return [];
+  }
+  return declared.flatMap((entry: unknown, i) => {
+    const at = appendPointer(pointer, i);
+    const { push, to, when, ...rest } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    const targets = typeof to === 'string' && Object.hasOwn(PUSH_TARGETS, to) ? PUSH_TARGETS[to as keyof typeof PUSH_TARGETS] : undefined;
+    if (typeof push !== 'string' || targets === undefined || (when !== undefined && typeof when !== 'string') || Object.keys(rest).length > 0) {
+      problems.add(at, 'an x-pushes entry is { push: <push message name>, to: requester | others | all, when?: <condition> }');
+      return [];
+    }
+    return [{ push, requester: targets[0], others: targets[1], when: when as string | undefined }];
+  });
+}
+
+/** `x-errors` of the error response: the errors any request may get, which every operation inherits. */
+function readCommonErrors(errorMessage: MessageInterface | undefined, errorTypes: ReadonlySet<string>, problems: ProblemCollector): string[] {
+  const declared: unknown = errorMessage?.json<Record<string, unknown>>()['x-errors'];
+  if (declared === undefined) return [];
+  const pointer = appendPointer('/components/messages', errorMessage?.id() ?? '', 'x-errors');
+  if (!Array.isArray(declared)) {
+    problems.add(pointer, 'x-errors of the error response lists the error types any request may get');
+    return [];
+  }
+  for (const [i, type] of declared.entries()) {
+    if (!errorTypes.has(type as string)) problems.add(appendPointer(pointer, i), `"${String(type)}" is not an error type of the catalogue`);
+  }
+  return declared as string[];
 }
 
 function isClientChannel(operation: OperationInterface): boolean {
@@ -23,10 +61,14 @@ export function readOperations(
 ): ReadOperations {
   const requests: RequestOperationModel[] = [];
   const receives: ReceiveOperationModel[] = [];
+  // Every request shares one error response (the model checks it); its `x-errors` apply to all.
+  const errorMessage = document.operations().all().find((o) => o.action() === 'send')?.reply()?.messages().all()[1];
+  const commonErrors = readCommonErrors(errorMessage, errorTypes, problems);
+  const catalogueOrder = [...errorTypes];
   for (const operation of document.operations().all()) {
     const id = operation.id() ?? '';
     const pointer = appendPointer('/operations', id);
-    const json = operation.json<{ messages?: unknown; title?: string; 'x-errors'?: unknown }>();
+    const json = operation.json<{ messages?: unknown; title?: string; 'x-errors'?: unknown; 'x-pushes'?: unknown }>();
     // Each message is one of components.messages, reached through the operation's channel.
     const toModels = (messages: MessageInterface[], at: string) =>
       messages.map((message, i) => {
@@ -51,10 +93,13 @@ export function readOperations(
       if (!Array.isArray(declared)) problems.add(pointer, 'a request must list the error types it can fail with in x-errors');
       for (const [i, type] of errors.entries()) {
         if (!errorTypes.has(type)) problems.add(appendPointer(pointer, 'x-errors', i), `"${type}" is not an error type of the catalogue`);
+        else if (commonErrors.includes(type)) problems.add(appendPointer(pointer, 'x-errors', i), `"${type}" is one of the errors every request may get (the error response's x-errors): list it there only`);
       }
+      const effective = catalogueOrder.filter((type) => errors.includes(type) || commonErrors.includes(type));
+      const pushes = readPushes(json['x-pushes'], appendPointer(pointer, 'x-pushes'), problems);
       const [request, response, error] = [sent[0], replies[0], replies[1]];
       if (request === undefined || response === undefined || error === undefined) continue;
-      requests.push({ id, action: request.name, title: json.title, summary: operation.summary(), description: operation.description(), request, response, error, errors });
+      requests.push({ id, action: request.name, title: json.title, summary: operation.summary(), description: operation.description(), request, response, error, errors: effective, pushes });
     } else if (operation.action() === 'receive') {
       const message = sent[0];
       if (message !== undefined) receives.push({ id, message, emittedBy: isClientChannel(operation) ? 'client' : 'server' });
@@ -62,5 +107,5 @@ export function readOperations(
       problems.add(appendPointer(pointer, 'action'), 'action must be send or receive');
     }
   }
-  return { requests, receives };
+  return { requests, receives, commonErrors: catalogueOrder.filter((type) => commonErrors.includes(type)) };
 }

@@ -65,8 +65,27 @@ export interface RequestOperationModel {
   response: MessageModel;
   /** The error response (shared by every request). */
   error: MessageModel;
-  /** Error types of the catalogue this request may fail with. */
+  /**
+   * Error types of the catalogue this request may fail with: its own (`x-errors`) and those every
+   * request may get (the error response's `x-errors`), in catalogue order.
+   */
   errors: string[];
+  /** The pushes this request makes the server send (`x-pushes`), and to which connections. */
+  pushes: RequestPushModel[];
+}
+
+/**
+ * A push a request causes (`x-pushes`). `requester`: the connection that sent the request gets it,
+ * before the request's response; `others`: the customer's other connections (and the chat's other
+ * users) get it, in no set order with the response.
+ */
+export interface RequestPushModel {
+  /** The push message's name (its wire action). */
+  push: string;
+  requester: boolean;
+  others: boolean;
+  /** When the push is conditional, the condition in words (e.g. only when the stored value changes). */
+  when: string | undefined;
 }
 
 export interface ReceiveOperationModel {
@@ -153,6 +172,10 @@ export interface ProtocolModel {
   /** The names of the schemas the catalogues are read from (generated type names). */
   catalogueSchemas: { errorType: string; clientErrorCode: string; disconnectionReason: string };
   disconnectionReasons: Array<EnumEntry & { reaction: 'reconnect' | 'stay_disconnected' | 'destroy' }>;
+  /** The WebSocket close code a server closes with after a disconnection push (`x-close-code` of the reasons); undefined when the document does not say. */
+  disconnectCloseCode: number | undefined;
+  /** Error types any request may get (the error response's `x-errors`), in catalogue order. */
+  commonErrors: string[];
   /** Undefined when the document has no `x-client-lifecycle` (then no client can be generated). */
   lifecycle: ClientLifecycle | undefined;
   frameConstants: FrameConstants;

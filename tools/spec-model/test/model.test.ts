@@ -118,6 +118,21 @@ describe('the model of spec/asyncapi.yaml', () => {
     expect(spec.servers.map((s) => s.url)).toEqual(['ws://127.0.0.1:8787', 'wss://{host}']);
   });
 
+  it('gives every request the errors all requests inherit, and the pushes it causes', () => {
+    expect(spec.commonErrors).toEqual(['validation', 'pending_requests_limit_reached', 'service_unavailable', 'internal']);
+    for (const request of spec.requests) for (const type of spec.commonErrors) expect(request.errors).toContain(type);
+    const byAction = (action: string) => spec.requests.find((r) => r.action === action)!;
+    // Own errors first listed in the operation, merged in catalogue order.
+    expect(byAction('login').errors).toEqual(['authentication', 'validation', 'customer_banned', 'pending_requests_limit_reached', 'service_unavailable', 'internal']);
+    expect(byAction('login').pushes).toEqual([
+      { push: 'customer_id', requester: true, others: false, when: undefined },
+      { push: 'user_data', requester: true, others: false, when: undefined },
+    ]);
+    expect(byAction('close_thread').pushes).toEqual([{ push: 'thread_closed', requester: true, others: true, when: undefined }]);
+    expect(byAction('send_sneak_peek').pushes).toEqual([]);
+    expect(spec.disconnectCloseCode).toBe(4000);
+  });
+
   it('has the unions with their branches and the fallback', () => {
     const event = spec.discriminators.find((d) => d.union === 'Event')!;
     expect(event).toEqual({

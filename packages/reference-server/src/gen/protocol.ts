@@ -8,73 +8,73 @@ export interface RequestHandlers<Session> {
   /**
    * Authenticate the socket; the first frame of every connection.
    *
-   * Errors: authentication, customer_banned, validation, group_not_found, service_unavailable, pending_requests_limit_reached, internal.
+   * Errors: authentication, validation, customer_banned, pending_requests_limit_reached, service_unavailable, internal.
    */
   login(args: LoginArguments, session: Session): LoginResult | Promise<LoginResult>;
   /**
    * One page of the customer's chats, most recent activity first.
    *
-   * Errors: authorization, validation, pending_requests_limit_reached, internal.
+   * Errors: authorization, validation, pending_requests_limit_reached, service_unavailable, internal.
    */
   getChatsSummary(args: GetChatsSummaryArguments, session: Session): ChatsSummaryPage | Promise<ChatsSummaryPage>;
   /**
    * The named threads of a chat, with their events.
    *
-   * Errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
+   * Errors: authorization, validation, not_found, pending_requests_limit_reached, service_unavailable, internal.
    */
   getChatThreads(args: GetChatThreadsArguments, session: Session): GetChatThreadsResult | Promise<GetChatThreadsResult>;
   /**
    * One page of a chat's thread summaries, newest thread first.
    *
-   * Errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
+   * Errors: authorization, validation, not_found, pending_requests_limit_reached, service_unavailable, internal.
    */
   getChatThreadsSummary(args: GetChatThreadsSummaryArguments, session: Session): GetChatThreadsSummaryResult | Promise<GetChatThreadsSummaryResult>;
   /**
    * Open a new chat, optionally with first events and properties.
    *
-   * Errors: authorization, validation, group_not_found, customer_banned, pending_requests_limit_reached, internal.
+   * Errors: authorization, validation, customer_banned, group_not_found, pending_requests_limit_reached, service_unavailable, internal.
    */
   startChat(args: StartChatArguments, session: Session): StartChatResult | Promise<StartChatResult>;
   /**
    * Add an event (a message, a file) to the active thread of a chat.
    *
-   * Errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, internal.
+   * Errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, service_unavailable, internal.
    */
   sendEvent(args: SendEventArguments, session: Session): SendEventResult | Promise<SendEventResult>;
   /**
    * Show agents what the customer is typing before it is sent.
    *
-   * Errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, internal.
+   * Errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, service_unavailable, internal.
    */
   sendSneakPeek(args: SendSneakPeekArguments, session: Session): Acknowledgement | Promise<Acknowledgement>;
   /**
    * Close the active thread of a chat; every user of the chat gets `thread_closed`.
    *
-   * Errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, internal.
+   * Errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, service_unavailable, internal.
    */
   closeThread(args: CloseThreadArguments, session: Session): Acknowledgement | Promise<Acknowledgement>;
   /**
    * Merge properties into a chat; every user of the chat gets `chat_properties_updated`.
    *
-   * Errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
+   * Errors: authorization, validation, not_found, pending_requests_limit_reached, service_unavailable, internal.
    */
   updateChatProperties(args: UpdateChatPropertiesArguments, session: Session): Acknowledgement | Promise<Acknowledgement>;
   /**
    * Merge properties into a thread; every user of the chat gets `chat_thread_properties_updated`.
    *
-   * Errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
+   * Errors: authorization, validation, not_found, pending_requests_limit_reached, service_unavailable, internal.
    */
   updateChatThreadProperties(args: UpdateChatThreadPropertiesArguments, session: Session): Acknowledgement | Promise<Acknowledgement>;
   /**
    * Change the customer's name, email or custom fields.
    *
-   * Errors: authorization, validation, pending_requests_limit_reached, internal.
+   * Errors: authorization, validation, pending_requests_limit_reached, service_unavailable, internal.
    */
   updateCustomer(args: CustomerUpdate, session: Session): UpdateCustomerResult | Promise<UpdateCustomerResult>;
   /**
    * Mark a chat as read up to a moment (now when `timestamp` is left out).
    *
-   * Errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
+   * Errors: authorization, validation, not_found, pending_requests_limit_reached, service_unavailable, internal.
    */
   updateLastSeenTimestamp(args: UpdateLastSeenTimestampArguments, session: Session): UpdateLastSeenTimestampResult | Promise<UpdateLastSeenTimestampResult>;
 }
@@ -111,84 +111,84 @@ export const requests = {
     operation: 'login' as const,
     validateFrame: validateLoginFrame,
     validateResult: validateLoginResponse,
-    errors: ['authentication', 'customer_banned', 'validation', 'group_not_found', 'service_unavailable', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    errors: ['authentication', 'validation', 'customer_banned', 'pending_requests_limit_reached', 'service_unavailable', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   get_chats_summary: {
     operation: 'getChatsSummary' as const,
     validateFrame: validateGetChatsSummaryFrame,
     validateResult: validateGetChatsSummaryResponse,
-    errors: ['authorization', 'validation', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'pending_requests_limit_reached', 'service_unavailable', 'internal'] as readonly ErrorType[],
     defaults: { offset: 0, limit: 10 },
   },
   get_chat_threads: {
     operation: 'getChatThreads' as const,
     validateFrame: validateGetChatThreadsFrame,
     validateResult: validateGetChatThreadsResponse,
-    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'service_unavailable', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   get_chat_threads_summary: {
     operation: 'getChatThreadsSummary' as const,
     validateFrame: validateGetChatThreadsSummaryFrame,
     validateResult: validateGetChatThreadsSummaryResponse,
-    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'service_unavailable', 'internal'] as readonly ErrorType[],
     defaults: { offset: 0, limit: 25 },
   },
   start_chat: {
     operation: 'startChat' as const,
     validateFrame: validateStartChatFrame,
     validateResult: validateStartChatResponse,
-    errors: ['authorization', 'validation', 'group_not_found', 'customer_banned', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'customer_banned', 'group_not_found', 'pending_requests_limit_reached', 'service_unavailable', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   send_event: {
     operation: 'sendEvent' as const,
     validateFrame: validateSendEventFrame,
     validateResult: validateSendEventResponse,
-    errors: ['authorization', 'validation', 'not_found', 'chat_inactive', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'not_found', 'chat_inactive', 'pending_requests_limit_reached', 'service_unavailable', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   send_sneak_peek: {
     operation: 'sendSneakPeek' as const,
     validateFrame: validateSendSneakPeekFrame,
     validateResult: validateSendSneakPeekResponse,
-    errors: ['authorization', 'validation', 'not_found', 'chat_inactive', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'not_found', 'chat_inactive', 'pending_requests_limit_reached', 'service_unavailable', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   close_thread: {
     operation: 'closeThread' as const,
     validateFrame: validateCloseThreadFrame,
     validateResult: validateCloseThreadResponse,
-    errors: ['authorization', 'validation', 'not_found', 'chat_inactive', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'not_found', 'chat_inactive', 'pending_requests_limit_reached', 'service_unavailable', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   update_chat_properties: {
     operation: 'updateChatProperties' as const,
     validateFrame: validateUpdateChatPropertiesFrame,
     validateResult: validateUpdateChatPropertiesResponse,
-    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'service_unavailable', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   update_chat_thread_properties: {
     operation: 'updateChatThreadProperties' as const,
     validateFrame: validateUpdateChatThreadPropertiesFrame,
     validateResult: validateUpdateChatThreadPropertiesResponse,
-    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'service_unavailable', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   update_customer: {
     operation: 'updateCustomer' as const,
     validateFrame: validateUpdateCustomerFrame,
     validateResult: validateUpdateCustomerResponse,
-    errors: ['authorization', 'validation', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'pending_requests_limit_reached', 'service_unavailable', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
   update_last_seen_timestamp: {
     operation: 'updateLastSeenTimestamp' as const,
     validateFrame: validateUpdateLastSeenTimestampFrame,
     validateResult: validateUpdateLastSeenTimestampResponse,
-    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'internal'] as readonly ErrorType[],
+    errors: ['authorization', 'validation', 'not_found', 'pending_requests_limit_reached', 'service_unavailable', 'internal'] as readonly ErrorType[],
     defaults: {  },
   },
 } as const;
@@ -251,6 +251,8 @@ export const disconnectionReasons: readonly DisconnectionReason[] = ['access_tok
 export const channel = { address: '/v1/customer', query: ['licenseId'] } as const;
 /** The header field correlating a response with its request. */
 export const correlationField = 'requestId';
+/** The WebSocket close code right after `customer_disconnected` (`x-close-code` of the disconnection reasons); the close reason is the disconnection reason. */
+export const disconnectCloseCode = 4000;
 
 /**
  * The HTTP operations beside the socket (`x-http`), by id: method and path on the socket's host,

@@ -10,7 +10,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
   /**
    * Get chats summary: One page of the customer's chats, most recent activity first.
    *
-   * Fails with the server errors: authorization, validation, pending_requests_limit_reached, internal.
+   * Fails with the server errors: authorization, validation, pending_requests_limit_reached, service_unavailable, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#getChatsSummary
    */
@@ -21,7 +21,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
   /**
    * Get chat threads: The named threads of a chat, with their events.
    *
-   * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
+   * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, service_unavailable, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#getChatThreads
    */
@@ -32,7 +32,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
   /**
    * Get chat threads summary: One page of a chat's thread summaries, newest thread first.
    *
-   * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
+   * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, service_unavailable, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#getChatThreadsSummary
    */
@@ -43,7 +43,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
   /**
    * Start a chat: Open a new chat, optionally with first events and properties.
    *
-   * Fails with the server errors: authorization, validation, group_not_found, customer_banned, pending_requests_limit_reached, internal.
+   * Fails with the server errors: authorization, validation, customer_banned, group_not_found, pending_requests_limit_reached, service_unavailable, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#startChat
    */
@@ -58,7 +58,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    * `new_event` to every other user of the chat. `customId` is echoed back unchanged, so an
    * optimistic UI can match its own message.
    *
-   * Fails with the server errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, internal.
+   * Fails with the server errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, service_unavailable, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#sendEvent
    */
@@ -71,7 +71,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    *
    * The SDK throttles sneak peeks (one per 2 seconds per chat) and sends them only for active chats.
    *
-   * Fails with the server errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, internal.
+   * Fails with the server errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, service_unavailable, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#sendSneakPeek
    */
@@ -82,7 +82,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
   /**
    * Close the thread: Close the active thread of a chat; every user of the chat gets `thread_closed`.
    *
-   * Fails with the server errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, internal.
+   * Fails with the server errors: authorization, validation, not_found, chat_inactive, pending_requests_limit_reached, service_unavailable, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#closeThread
    */
@@ -93,7 +93,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
   /**
    * Update chat properties: Merge properties into a chat; every user of the chat gets `chat_properties_updated`.
    *
-   * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
+   * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, service_unavailable, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateChatProperties
    */
@@ -104,7 +104,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
   /**
    * Update thread properties: Merge properties into a thread; every user of the chat gets `chat_thread_properties_updated`.
    *
-   * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
+   * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, service_unavailable, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateChatThreadProperties
    */
@@ -115,7 +115,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
   /**
    * Update the customer: Change the customer's name, email or custom fields.
    *
-   * Fails with the server errors: authorization, validation, pending_requests_limit_reached, internal.
+   * Fails with the server errors: authorization, validation, pending_requests_limit_reached, service_unavailable, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateCustomer
    */
@@ -129,7 +129,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    * The server stores the later of the given and the stored timestamp, answers with the stored
    * one and pushes `last_seen_timestamp_updated` to the other users of the chat.
    *
-   * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, internal.
+   * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, service_unavailable, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateLastSeenTimestamp
    */

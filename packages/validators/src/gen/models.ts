@@ -22,7 +22,7 @@ export interface RequestHeaders {
 export interface ResponseHeaders {
   /** Chosen by the client, unique among its pending requests; echoed in the response. */
   requestId: RequestId;
-  /** The action of the request this answers. */
+  /** The action of the request this answers; each response message's frame schema fixes it (`login_response` has `login`). */
   action: string;
   /** Always `response`. */
   type: 'response';
@@ -36,9 +36,9 @@ export interface ResponseHeaders {
  * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#ErrorResponseHeaders
  */
 export interface ErrorResponseHeaders {
-  /** The `requestId` of the failed request; `null` when the frame was too broken to read one. */
+  /** The `requestId` of the failed request; `null` when the frame was not a JSON object or its `requestId` was missing or invalid. */
   requestId: string | null;
-  /** The action of the failed request (as sent, even when unknown). */
+  /** The action of the failed request, as sent even when unknown; `""` when the frame was not a JSON object or its `action` was not a string. */
   action: string;
   /** Always `response`. */
   type: 'response';
@@ -686,7 +686,7 @@ export interface GetChatsSummaryArguments {
 export interface GetChatThreadsArguments {
   /** A chat's id. */
   chat: ChatId;
-  /** Ids of the threads to return. */
+  /** Ids of the threads to return; one that is not a thread of the chat fails the whole request with `not_found` (`pointer` at that id), nothing is left out. */
   threads: ThreadId[];
 }
 
@@ -727,14 +727,21 @@ export interface GetChatThreadsSummaryResult {
 }
 
 /**
- * Arguments of `start_chat`.
+ * Arguments of `start_chat`. `properties` are the new chat's properties (those
+ * `update_chat_properties` merges into and `chat_properties_updated` reports); the first
+ * thread's properties start empty.
  *
  * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#StartChatArguments
  */
 export interface StartChatArguments {
   /** Where the chat should be routed. */
   scope?: {
-    /** Ids of the agent groups that may take the chat. */
+    /**
+     * Ids of the agent groups that may take the chat: the license's groups, which the operator
+     * configures and the widget knows from its own configuration (no request lists them).
+     * Group 0, the license's default group, always exists; a group that does not is
+     * answered `group_not_found`.
+     */
     groups?: number[];
   };
   /** Events to open the chat with (a pre-chat message, a file). */

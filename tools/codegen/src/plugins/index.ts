@@ -1,5 +1,6 @@
 // The registered plugins: one line each. Adding an artifact is a folder under plugins/ and a line
 // here; the runner derives the rest (order, `generate --check` folders, .gitattributes, turbo).
+import { conformancePlugin } from './conformance/index.js';
 import { guardsPlugin } from './guards/index.js';
 import { jsonSchemasPlugin } from './json-schemas/index.js';
 import { modelsPlugin } from './models/index.js';
@@ -17,4 +18,5 @@ export const plugins: readonly Plugin[] = [
   sdkPlugin,
   serverPlugin,
   sdkTypeTestsPlugin,
+  conformancePlugin,
 ];

@@ -10,7 +10,9 @@ import { schemaSet } from '../schema-set.js';
  * Payload of `error_response`: The request failed; the payload says why.
  *
  * The reply to any request that failed. Its `error.type` is one of the error catalogue
- * (`ErrorType`); `error.pointer` names the offending field of the request when there is one.
+ * (`ErrorType`) that the request's operation lists in `x-errors`, or one of this message's
+ * `x-errors`, which every request may get; `error.pointer` names the offending field of the
+ * request when there is one.
  *
  * @see https://customer-chat.github.io/customer-chat-protocol/protocol.html#error-frame
  */

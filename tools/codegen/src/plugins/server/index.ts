@@ -80,6 +80,9 @@ function printServerProtocol(file: File, model: ProtocolModel): void {
   file.print('export const channel = { address: ', literal(model.channel.address), ', query: [', model.channel.query.filter((q) => q.required).map((q) => literal(q.name)).join(', '), '] } as const;');
   file.print('/** The header field correlating a response with its request. */');
   file.print('export const correlationField = ', literal(model.correlationField), ';');
+  file.jsDoc('The WebSocket close code right after `customer_disconnected` (`x-close-code` of the disconnection reasons); the close reason is the disconnection reason.');
+  if (model.disconnectCloseCode === undefined) throw new Error('the reference server needs x-close-code on the disconnection reasons');
+  file.print('export const disconnectCloseCode = ', String(model.disconnectCloseCode), ';');
   file.blank();
   const constants = (kind: 'response' | 'error' | 'push') =>
     Object.entries(model.frameConstants[kind]).map(([field, value]) => `${field}: ${typeof value === 'string' ? literal(value) : String(value)} as const`).join(', ');
@@ -107,7 +110,7 @@ export const serverPlugin = definePlugin({
   name: 'server',
   description: "@customer-chat/reference-server's protocol layer: request handlers, dispatch table, push payloads, frame encoders (operations, messages, frame headers).",
   output: { dir: 'packages/reference-server/src/gen', owns: true },
-  reads: ['messages', 'requests', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'frameConstants', 'correlationField', 'schemas', 'lifecycle', 'channel', 'errorShape', 'http'],
+  reads: ['messages', 'requests', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'disconnectCloseCode', 'frameConstants', 'correlationField', 'schemas', 'lifecycle', 'channel', 'errorShape', 'http'],
   dependsOn: ['validators'],
   emit(model, context) {
     const file = new GeneratedFile('protocol.ts', context.generator);

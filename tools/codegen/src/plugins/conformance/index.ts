@@ -1,0 +1,220 @@
+// Emits @customer-chat/conformance's protocol table: what the conformance kit and the validating
+// proxy check, read from the spec. Per request: its messages, errors (own and common), the pushes
+// it causes, its examples with the ids to replace by real ones, and invalid payloads computed from
+// its schema (a missing required field, a field of the wrong type, an unknown field of a closed
+// object). The kit's scenarios are computed from this table, none written per message.
+import { GeneratedFile, importSymbol } from '../../printer/generated-file.js';
+import { definePlugin } from '../../plugin.js';
+import type { JsonSchema, MessageModel, ProtocolModel } from '@customer-chat/spec-model';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type IdKind = 'chat' | 'thread';
+
+/** The named schemas of the ids a conformance run must get from the server (the spec's example ids exist nowhere). */
+const ID_SCHEMAS: Record<string, IdKind> = { ChatId: 'chat', ThreadId: 'thread' };
+/** The named schema of a user's id (the customer's, in the login's result). */
+const USER_ID_SCHEMA = 'UserId';
+/**
+ * The error type the spec's rules give each situation the kit provokes (ErrorType's descriptions and
+ * "Reading a frame" in the document's description); generation fails when the catalogue lacks one.
+ */
+const RULES = {
+  /** `login` with a token the server does not accept. */
+  refusedToken: 'authentication',
+  /** Any other request before login succeeded, whatever its payload. */
+  beforeLogin: 'authorization',
+  /** A frame that is not a valid request. */
+  invalidFrame: 'validation',
+  /** A request naming a chat or thread that does not exist. */
+  unknownId: 'not_found',
+  /** A request sent to a chat whose thread was closed. */
+  closedThread: 'chat_inactive',
+} as const;
+
+/** The field an unknown-field payload adds: a name no version of a closed object will define. */
+export const UNKNOWN_FIELD = 'conformanceUnknownField';
+
+const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+
+function refName(schema: JsonSchema): string | undefined {
+  const ref = schema.$ref;
+  return typeof ref === 'string' && ref.startsWith('#/definitions/') ? ref.slice('#/definitions/'.length) : undefined;
+}
+
+class SchemaWalker {
+  constructor(private readonly schemas: ReadonlyMap<string, JsonSchema>) {}
+
+  /** The schema itself, references followed (to an id schema's reference only when `intoIds`). */
+  resolve(schema: JsonSchema, intoIds = false): JsonSchema {
+    let current = schema;
+    for (let name = refName(current); name !== undefined && (intoIds || !Object.hasOwn(ID_SCHEMAS, name)); name = refName(current)) {
+      current = this.schemas.get(name) ?? {};
+    }
+    return current;
+  }
+
+  /** Every place in `value` whose schema is an id schema, with its kind. */
+  idSlots(schema: JsonSchema, value: unknown, pointer = ''): Array<{ pointer: string; id: IdKind }> {
+    const name = refName(schema);
+    if (name !== undefined && Object.hasOwn(ID_SCHEMAS, name)) return typeof value === 'string' ? [{ pointer, id: ID_SCHEMAS[name]! }] : [];
+    const resolved = this.resolve(schema);
+    if (resolved !== schema) return this.idSlots(resolved, value, pointer);
+    if (Array.isArray(value) && typeof resolved.items === 'object' && resolved.items !== null) {
+      return value.flatMap((item, i) => this.idSlots(resolved.items as JsonSchema, item, `${pointer}/${i}`));
+    }
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const properties = (resolved.properties ?? {}) as Record<string, JsonSchema>;
+      return Object.entries(value).flatMap(([key, item]) => (Object.hasOwn(properties, key) ? this.idSlots(properties[key]!, item, `${pointer}/${escape(key)}`) : []));
+    }
+    return [];
+  }
+
+  /** Pointers (within values of `schema`) of the first property typed with each of `kinds`' schemas, two levels deep at most. */
+  idPointers<K extends string>(schema: JsonSchema, kinds: Record<string, K>, depth = 0, pointer = ''): Partial<Record<K, string>> {
+    const found: Partial<Record<K, string>> = {};
+    const properties = (this.resolve(schema).properties ?? {}) as Record<string, JsonSchema>;
+    for (const [key, property] of Object.entries(properties)) {
+      const name = refName(property);
+      const at = `${pointer}/${escape(key)}`;
+      if (name !== undefined && Object.hasOwn(kinds, name)) found[kinds[name]!] ??= at;
+      else if (depth < 1) for (const [kind, inner] of Object.entries(this.idPointers(property, kinds, depth + 1, at)) as Array<[K, string]>) found[kind] ??= inner;
+    }
+    return found;
+  }
+}
+
+/** A value of another JSON type than the schema allows. */
+function wrongValueFor(schema: JsonSchema): Json | undefined {
+  const type = schema.type;
+  if (type === 'string' || schema.enum !== undefined || schema.const !== undefined) return 12345;
+  if (type === 'integer' || type === 'number') return 'not a number';
+  if (type === 'boolean') return 'not a boolean';
+  if (type === 'object') return 'not an object';
+  if (type === 'array') return 'not an array';
+  return undefined;
+}
+
+function invalidPayloads(walker: SchemaWalker, payloadSchema: JsonSchema, example: Json): Array<{ name: string; payload: Json; pointer: string }> {
+  const schema = walker.resolve(payloadSchema);
+  const base = (typeof example === 'object' && example !== null && !Array.isArray(example) ? example : {}) as Record<string, Json>;
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const cases: Array<{ name: string; payload: Json; pointer: string }> = [];
+  const required = (schema.required ?? []) as string[];
+  const missing = required.find((key) => Object.hasOwn(base, key));
+  if (missing !== undefined) {
+    const { [missing]: _left, ...rest } = base;
+    cases.push({ name: `missing field ${missing}`, payload: rest, pointer: `/payload/${escape(missing)}` });
+  }
+  for (const [key, property] of Object.entries(properties)) {
+    const wrong = wrongValueFor(walker.resolve(property, true));
+    if (wrong === undefined) continue;
+    cases.push({ name: `wrong type of ${key}`, payload: { ...base, [key]: wrong }, pointer: `/payload/${escape(key)}` });
+    break;
+  }
+  if (schema.additionalProperties === false) {
+    cases.push({ name: `unknown field ${UNKNOWN_FIELD}`, payload: { ...base, [UNKNOWN_FIELD]: true }, pointer: `/payload/${UNKNOWN_FIELD}` });
+  }
+  return cases;
+}
+
+/**
+ * The payload with every array of ids cut to its first id: a run has one chat and one thread to
+ * put in, and the same id twice would break `uniqueItems`.
+ */
+function oneIdPerArray(walker: SchemaWalker, schema: JsonSchema, payload: Json): Json {
+  const copy = structuredClone(payload);
+  for (const slot of walker.idSlots(schema, payload).reverse()) {
+    const match = /^(.*)\/(\d+)$/.exec(slot.pointer);
+    if (match === null || match[2] === '0') continue;
+    const parent = match[1]!.split('/').slice(1).reduce<Json>((node, key) => (node as Record<string, Json>)[key.replace(/~1/g, '/').replace(/~0/g, '~')]!, copy);
+    if (Array.isArray(parent)) parent.splice(Number(match[2]), 1);
+  }
+  return copy;
+}
+
+export function conformanceTable(model: ProtocolModel) {
+  const schemas = new Map(model.schemas.map((s) => [s.name, s.schema] as const));
+  const walker = new SchemaWalker(schemas);
+  const payloadSchema = (m: MessageModel): JsonSchema => (m.payload === undefined ? {} : { $ref: `#/definitions/${m.payload.ref}` });
+  const lifecycle = model.lifecycle;
+  const errorShape = model.errorShape;
+  if (lifecycle === undefined || errorShape === undefined) throw new Error('the conformance kit needs x-client-lifecycle and an error response shape');
+  const login = model.requests.find((r) => r.id === lifecycle.login.operation)!;
+  const errorMessage = model.messages.find((m) => m.kind === 'error')!;
+
+  const requests = model.requests.map((r) => {
+    const schema = payloadSchema(r.request);
+    const examples = r.request.examples.map((e, i) => {
+      const payload = oneIdPerArray(walker, schema, (e.payload ?? {}) as Json);
+      return { name: e.name ?? `example ${i + 1}`, payload, ids: walker.idSlots(schema, payload) };
+    });
+    const first = examples[0]?.payload ?? {};
+    const invalid = invalidPayloads(walker, schema, first).map((c) => ({ ...c, ids: walker.idSlots(schema, c.payload) }));
+    return {
+      action: r.action,
+      request: r.request.name,
+      response: r.response.name,
+      errors: r.errors,
+      pushes: r.pushes.map((p) => ({ push: p.push, requester: p.requester, others: p.others, when: p.when ?? null })),
+      examples,
+      invalid,
+    };
+  });
+
+  // The request that starts a chat: it names no chat, and its result holds a chat id and a thread id.
+  const chatStart = model.requests
+    .map((r) => ({ r, ids: walker.idPointers(payloadSchema(r.response), ID_SCHEMAS) }))
+    .find(({ r, ids }) => ids.chat !== undefined && ids.thread !== undefined && walker.idPointers(payloadSchema(r.request), ID_SCHEMAS).chat === undefined);
+  if (chatStart === undefined) throw new Error('the conformance kit needs a request that starts a chat (a result with a ChatId and a ThreadId)');
+  // The request that closes a chat's thread: it may meet a closed thread, and its push goes to everyone.
+  const threadEnd = model.requests.find((r) => r.errors.includes(RULES.closedThread) && r.pushes.some((p) => p.requester && p.others));
+  if (threadEnd === undefined) throw new Error(`the conformance kit needs a request that closes a thread (${RULES.closedThread} among its errors, a push to all)`);
+  const customerId = walker.idPointers(payloadSchema(login.response), { [USER_ID_SCHEMA]: 'user' }).user;
+  if (customerId === undefined) throw new Error(`the conformance kit needs the customer's id (${USER_ID_SCHEMA}) in the result of ${login.action}`);
+  const ready = model.requests.find((r) => r.id === lifecycle.ready.operation)!;
+  for (const type of Object.values(RULES)) {
+    if (!model.errorTypes.some((e) => e.value === type)) throw new Error(`the conformance kit's rules need the error type ${type}, which the catalogue does not have`);
+  }
+
+  // The push that ends a session: its payload holds a disconnection reason.
+  const reasonSchema = model.catalogueSchemas.disconnectionReason;
+  const disconnection = model.messages.find(
+    (m) => m.kind === 'push' && Object.values((walker.resolve(payloadSchema(m)).properties ?? {}) as Record<string, JsonSchema>).some((p) => refName(p) === reasonSchema),
+  );
+  if (disconnection === undefined) throw new Error('the conformance kit needs a push carrying a disconnection reason');
+  if (model.disconnectCloseCode === undefined) throw new Error('the conformance kit needs x-close-code on the disconnection reasons');
+
+  return {
+    title: model.info.title,
+    version: model.info.version,
+    channel: { address: model.channel.address, query: model.channel.query.filter((q) => q.required).map((q) => q.name) },
+    correlationField: model.correlationField,
+    login: { action: login.action, tokenArgument: lifecycle.login.tokenArgument, customerId },
+    ready: ready.action,
+    rules: RULES,
+    error: { message: errorMessage.name, property: errorShape.property, typeField: errorShape.typeField },
+    frameConstants: model.frameConstants,
+    requests,
+    pushes: model.messages.filter((m) => m.kind === 'push').map((m) => m.name),
+    commonErrors: model.commonErrors,
+    errorTypes: model.errorTypes.map((e) => e.value),
+    disconnection: { push: disconnection.name, closeCode: model.disconnectCloseCode, reasons: model.disconnectionReasons.map((r) => r.value) },
+    chatStart: { action: chatStart.r.action, chat: chatStart.ids.chat!, thread: chatStart.ids.thread! },
+    threadEnd: threadEnd.action,
+  };
+}
+
+export const conformancePlugin = definePlugin({
+  name: 'conformance',
+  description: "@customer-chat/conformance's protocol table: requests with examples, computed invalid payloads, errors and pushes; push names; disconnection (operations, messages, schemas, x-errors, x-pushes, x-close-code).",
+  output: { dir: 'packages/conformance/src/gen', owns: true },
+  reads: ['info', 'schemas', 'messages', 'requests', 'lifecycle', 'errorShape', 'channel', 'correlationField', 'frameConstants', 'commonErrors', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'disconnectCloseCode'],
+  dependsOn: [],
+  emit(model, context) {
+    const file = new GeneratedFile('protocol.ts', context.generator);
+    const type = importSymbol('ProtocolTable', '#runtime/protocol-table', true);
+    file.jsDoc('The protocol as the conformance kit and the validating proxy check it, read from the spec.');
+    file.print('export const protocol: ', type, ' = ', JSON.stringify(conformanceTable(model), null, 2).replace(/\n/g, '\n'), ';');
+    return [{ path: file.path, content: file.toString() }];
+  },
+});
