@@ -76,7 +76,19 @@ describe('the site', () => {
       expect(text).toContain('Arguments:');
       expect(text).toContain('Result:');
       for (const error of request.errors) expect(section).toContain(`href="protocol.html#error-${error}"`);
+      // The pushes it causes (x-pushes), each linked to its event, with who gets it.
+      const pushes = tables(section!).find((t) => t.className === 'pushes');
+      if (request.pushes.length === 0) expect(pushes).toBeUndefined();
+      else expect(pushes?.rows.map((row) => row[0])).toEqual(request.pushes.map((p) => p.push));
+      for (const push of request.pushes) expect(section).toContain(`href="events.html#${push.push}"`);
     }
+  });
+
+  it('tells how to check an implementation, with the commands of the conformance kit and the proxy', () => {
+    const section = textOf(html('protocol'));
+    expect(section).toContain('Checking an implementation');
+    expect(section).toMatch(/npx customer-chat-conformance --url 'ws:\/\/127\.0\.0\.1:8787\/v1\/customer\?licenseId=demo' --token-url http:\/\/127\.0\.0\.1:8788\/tokens/);
+    expect(section).toContain('npx customer-chat-proxy --listen 127.0.0.1:9000 --upstream ws://127.0.0.1:8787');
   });
 
   it('resolves every internal link to an id of the site', () => {

@@ -118,6 +118,17 @@ describe('login', () => {
     await stillWorks(client);
   });
 
+  it('a request before login with an invalid payload: authorization still (the spec reads the login before the payload)', async () => {
+    const client = await h.connect();
+    for (const [payload, id] of [[{ chat: 5 }, 'i1'], [{ colour: 'red' }, 'i2'], [undefined, 'i3']] as const) {
+      const reply = await replyTo(client, JSON.stringify({ requestId: id, action: 'close_thread', ...(payload === undefined ? {} : { payload }) }));
+      expect(reply).toMatchObject({ requestId: id, action: 'close_thread', success: false, payload: { error: { type: 'authorization' } } });
+    }
+    // An unreadable request id is still read first: validation at /requestId.
+    expectValidation(await replyTo(client, JSON.stringify({ requestId: '', action: 'close_thread', payload: {} })), null, 'close_thread', '/requestId');
+    await stillWorks(client);
+  });
+
   it('a bad token: authentication, and the connection stays logged out', async () => {
     const client = await h.connect();
     expect((await client.request('login', { token: 'nope' })).payload.error.type).toBe('authentication');

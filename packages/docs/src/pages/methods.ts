@@ -45,6 +45,21 @@ function errorsTable(context: PageContext, request: RequestModel): Block[] {
   ];
 }
 
+const PUSH_TARGETS = { requester: 'the connection that sent it, before the response', others: "the customer's other connections and the chat's other users", all: 'every connection of the chat, the requester before the response' };
+
+/** The pushes a request causes (`x-pushes`), and who gets them. */
+function pushesTable(request: RequestModel): Block[] {
+  if (request.pushes.length === 0) return [];
+  const rows = request.pushes.map((push): TableRow => ({
+    cells: [
+      { content: [{ link: [{ code: push.push }], to: { page: 'events', id: push.push } }] },
+      { content: [PUSH_TARGETS[push.requester && push.others ? 'all' : push.requester ? 'requester' : 'others']] },
+      { content: [push.when ?? 'always'] },
+    ],
+  }));
+  return [label('Pushes it causes:'), { kind: 'table', className: 'pushes', label: `Pushes caused by ${request.id}`, head: ['push', 'sent to', 'when'], rows }];
+}
+
 function methodSection(context: PageContext, request: RequestModel): Block {
   const { model } = context;
   const login = isLoginOperation(model, request);
@@ -87,6 +102,7 @@ function methodSection(context: PageContext, request: RequestModel): Block {
       : []),
     label('Result:'),
     ...shapeBlocks(result, { label: `Result of ${request.id}`, none: 'Nothing.', empty: 'An empty object: the request succeeded.', rowIdPrefix: `${request.id}.result` }),
+    ...pushesTable(request),
     ...errorsTable(context, request),
   ];
   return { kind: 'section', className: 'method', blocks, ...(request.action === request.id ? {} : { id: request.action }) };

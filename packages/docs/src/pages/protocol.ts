@@ -210,6 +210,33 @@ function timingPolicy(context: PageContext): Block[] {
   ];
 }
 
+/** How to check an implementation against this document: the conformance kit and the validating proxy. */
+function checkingAnImplementation(context: PageContext): Block[] {
+  const { model } = context;
+  const query = model.channel.query.filter((q) => q.required).map((q) => `${q.name}=demo`).join('&');
+  const socket = `ws://127.0.0.1:8787${model.channel.address}?${query}`;
+  return [
+    { kind: 'heading', level: 2, id: 'checking-an-implementation', content: ['Checking an implementation'] },
+    {
+      kind: 'paragraph',
+      content: [
+        { code: '@customer-chat/conformance' },
+        ' runs scenarios computed from this document against any server of the protocol (every request with its examples and with invalid payloads, the login rule, unreadable frames, unknown ids, the pushes each request causes, every push validated) and reports each as passed, failed (with the JSON pointer and the frame) or not run. Pushes only the agent side causes need a driver; the reference server\u2019s admin API is built in. Exit code 0 only when everything that ran passed, 1 when something failed, 2 when the run could not start.',
+      ],
+    },
+    { kind: 'code', language: 'sh', code: `npx customer-chat-conformance --url '${socket}' --token-url http://127.0.0.1:8788/tokens \\\n  --driver reference --admin-url http://127.0.0.1:8788 --junit conformance.xml\n` },
+    {
+      kind: 'paragraph',
+      content: [
+        'The validating proxy sits between any client and server, relays every frame both ways, checks each against this document by direction (what a client may send, what a server may answer or push) and logs each violation with its direction, action and JSON pointer; ',
+        { code: '--enforce' },
+        ' also stops invalid frames.',
+      ],
+    },
+    { kind: 'code', language: 'sh', code: 'npx customer-chat-proxy --listen 127.0.0.1:9000 --upstream ws://127.0.0.1:8787\n' },
+  ];
+}
+
 export function protocolPage(context: PageContext): Page {
   const { model } = context;
   const { sections } = descriptionSections(context);
@@ -230,6 +257,7 @@ export function protocolPage(context: PageContext): Page {
       ...clientErrorCodes(context),
       ...disconnectionReasons(context),
       ...timingPolicy(context),
+      ...checkingAnImplementation(context),
       { kind: 'heading', level: 2, id: 'handling-errors', content: ['Handling errors'] },
       {
         kind: 'paragraph',

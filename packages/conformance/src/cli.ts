@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+// customer-chat-conformance: runs the kit against a server and reports. Exit codes: 0 when every
+// scenario that ran passed, 1 when one failed, 2 when the run could not start or an argument is
+// wrong (one line on stderr, never a stack trace, never a pass).
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ConformanceDriver } from './driver.js';
+import { protocol } from './gen/protocol.js';
+import { referenceDriver } from './reference-driver.js';
+import { formatJson, formatJunit, formatText } from './report.js';
+import { checkSocketUrl, RunAborted, runConformance } from './run.js';
+
+const NAME = 'customer-chat-conformance';
+
+const USAGE = `Usage: ${NAME} --url ws://HOST:PORT${protocol.channel.address}?${protocol.channel.query.map((q) => `${q}=...`).join('&')} (--token-url URL | --token-command "CMD" | --token TOKEN) [options]
+
+Runs the conformance scenarios of ${protocol.title} ${protocol.version}, computed from its spec, against the server at --url.
+
+Token (one of; every connection of the run logs in with it, as one customer):
+  --token-url URL        POST to URL; the answer is JSON with a "token" field, or the token as text
+  --token-command "CMD"  run CMD in a shell; its standard output is the token
+  --token TOKEN          the token itself
+
+Options:
+  --driver NAME          the agent side: "reference" (the reference server's admin API, needs --admin-url)
+  --driver-module PATH   the agent side from a module exporting a ConformanceDriver (default export, or a function returning one)
+  --admin-url URL        the reference server's admin API, e.g. http://127.0.0.1:8788
+  --admin-token TOKEN    its admin token, when it has one
+  --junit FILE           write a JUnit XML report
+  --json FILE            write a JSON report
+  --timeout MS           the longest wait for a reply, a push or a connection (default 5000)
+  --only TEXT            run only scenarios whose name contains TEXT (repeatable)
+  --quiet                print only the summary line
+  --help                 print this help
+
+Exit codes: 0 every scenario that ran passed; 1 a scenario failed; 2 the run could not start (bad argument,
+unreachable server, refused token, a server that closes at once or does not speak JSON frames).`;
+
+class UsageError extends Error {}
+
+function fail(message: string): never {
+  process.stderr.write(`${NAME}: ${message}\n`);
+  process.exit(2);
+}
+
+function runCommand(command: string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    execFile('/bin/sh', ['-c', command], { timeout: 30_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error !== null) reject(new RunAborted(`--token-command failed (${error.code ?? error.message}): ${stderr.trim().split('\n')[0] ?? ''}`.trim()));
+      else resolvePromise(stdout.trim());
+    });
+  });
+}
+
+async function tokenFromUrl(url: string): Promise<string> {
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--token-url ${JSON.stringify(url)} is not an http: or https: URL`);
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST' });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new RunAborted(`cannot reach the token URL ${url}: ${cause?.code ?? cause?.message ?? String(error)}`);
+  }
+  const text = await response.text();
+  if (!response.ok) throw new RunAborted(`the token URL ${url} answered HTTP ${response.status}: ${text.slice(0, 200)}`);
+  try {
+    const body = JSON.parse(text) as { token?: unknown };
+    if (typeof body.token === 'string' && body.token !== '') return body.token;
+    throw new RunAborted(`the token URL ${url} answered JSON without a "token" string`);
+  } catch (error) {
+    if (error instanceof RunAborted) throw error;
+    return text.trim();
+  }
+}
+
+async function driverFromModule(path: string): Promise<ConformanceDriver> {
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new UsageError(`--driver-module ${path} cannot be loaded: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+  const exported = loaded.default ?? loaded.driver;
+  const driver = (typeof exported === 'function' ? await (exported as () => unknown)() : exported) as Partial<ConformanceDriver> | undefined;
+  if (driver === undefined || typeof driver.cause !== 'function' || !Array.isArray(driver.pushes) || typeof driver.name !== 'string') {
+    throw new UsageError(`--driver-module ${path} exports no ConformanceDriver ({ name, pushes, cause }) as its default export or "driver"`);
+  }
+  return driver as ConformanceDriver;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        url: { type: 'string' },
+        'token-url': { type: 'string' },
+        'token-command': { type: 'string' },
+        token: { type: 'string' },
+        driver: { type: 'string' },
+        'driver-module': { type: 'string' },
+        'admin-url': { type: 'string' },
+        'admin-token': { type: 'string' },
+        junit: { type: 'string' },
+        json: { type: 'string' },
+        timeout: { type: 'string' },
+        only: { type: 'string', multiple: true },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.url === undefined) throw new UsageError('--url is required: the server\'s WebSocket URL');
+  checkSocketUrl(values.url);
+  const tokenSources = [values['token-url'], values['token-command'], values.token].filter((v) => v !== undefined);
+  if (tokenSources.length !== 1) throw new UsageError('give exactly one of --token-url, --token-command, --token');
+  const timeoutMs = values.timeout === undefined ? 5000 : Number(values.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) throw new UsageError(`--timeout must be a whole number of milliseconds from 1 to 600000, not ${values.timeout ?? ''}`);
+  if (values.driver !== undefined && values['driver-module'] !== undefined) throw new UsageError('give --driver or --driver-module, not both');
+  if (values.driver !== undefined && values.driver !== 'reference') throw new UsageError(`--driver ${values.driver} is not a built-in driver; the one built in is "reference" (or load one with --driver-module)`);
+  if (values.driver === 'reference' && values['admin-url'] === undefined) throw new UsageError('--driver reference needs --admin-url (the reference server\'s admin API)');
+  if (values['admin-url'] !== undefined && (!URL.canParse(values['admin-url']) || !/^https?:$/.test(new URL(values['admin-url']).protocol))) {
+    throw new UsageError(`--admin-url ${JSON.stringify(values['admin-url'])} is not an http: or https: URL`);
+  }
+
+  const driver =
+    values['driver-module'] !== undefined
+      ? await driverFromModule(values['driver-module'])
+      : values.driver === 'reference'
+        ? referenceDriver({ adminUrl: values['admin-url']!, adminToken: values['admin-token'] })
+        : undefined;
+  const token =
+    values.token !== undefined ? values.token : values['token-url'] !== undefined ? await tokenFromUrl(values['token-url']) : await runCommand(values['token-command']!);
+  if (token === '') throw new RunAborted('the token is empty');
+
+  const report = await runConformance({ url: values.url, token, driver, timeoutMs, only: values.only ?? [] });
+  const text = formatText(report);
+  process.stdout.write(values.quiet ? `${text.trimEnd().split('\n').at(-1) ?? ''}\n` : text);
+  try {
+    if (values.junit !== undefined) writeFileSync(values.junit, formatJunit(report));
+    if (values.json !== undefined) writeFileSync(values.json, formatJson(report));
+  } catch (error) {
+    throw new RunAborted(`cannot write the report: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return report.totals.failed === 0 ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) fail(`${error.message}; see --help`);
+    if (error instanceof RunAborted) fail(error.message);
+    fail(`unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+  },
+);

@@ -1,0 +1,195 @@
+// One WebSocket connection of the kit to the server under test: sends frames, keeps every frame the
+// server sent with the verdict of the spec on it, and waits for replies, pushes and the close.
+import WebSocket, { type RawData } from 'ws';
+import { checkServerFrame, parseFrame, type FrameVerdict } from './frame-check.js';
+import { protocol } from './gen/protocol.js';
+
+/** A frame the server sent, as received, with the spec's verdict on it. */
+export interface ReceivedFrame {
+  /** The parsed frame, or the text (or `<binary n bytes>`) when it is not JSON. */
+  frame: unknown;
+  verdict: FrameVerdict;
+}
+
+/** Why a connection could not be opened, in one line. */
+export class ConnectError extends Error {
+  constructor(
+    message: string,
+    /** The HTTP status of a refused upgrade, when there was one. */
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ConnectError';
+  }
+}
+
+/** A wait that ran out: what was waited for, in words. */
+export class WaitTimeout extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} did not come within ${ms} ms`);
+    this.name = 'WaitTimeout';
+  }
+}
+
+interface Waiter {
+  matches(entry: ReceivedFrame): boolean;
+  resolve(entry: ReceivedFrame): void;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export class KitConnection {
+  /** Every frame the server sent on this connection, in order. */
+  readonly frames: ReceivedFrame[] = [];
+  /** The close, once it happened. */
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly #socket: WebSocket;
+  readonly #pending = new Map<string, string>();
+  readonly #waiters = new Set<Waiter>();
+  #nextId = 1;
+  #isClosed = false;
+
+  private constructor(
+    socket: WebSocket,
+    readonly timeoutMs: number,
+    onFrame: (entry: ReceivedFrame) => void,
+  ) {
+    this.#socket = socket;
+    this.closed = new Promise((resolve) => {
+      socket.on('close', (code, reason) => {
+        this.#isClosed = true;
+        resolve({ code, reason: reason.toString('utf8') });
+      });
+    });
+    socket.on('error', () => {});
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      const parsed = parseFrame(bytes, isBinary);
+      const entry: ReceivedFrame =
+        'issue' in parsed
+          ? { frame: isBinary ? `<binary ${bytes.length} bytes>` : bytes.toString('utf8'), verdict: { kind: 'unknown', action: '', requestId: undefined, issues: [parsed.issue] } }
+          : { frame: parsed.frame, verdict: checkServerFrame(parsed.frame, (id) => this.#pending.get(id)) };
+      if (entry.verdict.kind === 'response' || entry.verdict.kind === 'error') {
+        if (entry.verdict.requestId !== undefined) this.#pending.delete(entry.verdict.requestId);
+      }
+      this.frames.push(entry);
+      onFrame(entry);
+      for (const waiter of this.#waiters) {
+        if (waiter.matches(entry)) {
+          this.#waiters.delete(waiter);
+          waiter.resolve(entry);
+        }
+      }
+    });
+  }
+
+  /** Opens a connection; rejects with a ConnectError saying why it could not. */
+  static open(url: string, timeoutMs: number, onFrame: (entry: ReceivedFrame) => void = () => {}): Promise<KitConnection> {
+    return new Promise((resolve, reject) => {
+      let socket: WebSocket;
+      try {
+        socket = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
+      } catch (error) {
+        reject(new ConnectError(`cannot open ${url}: ${error instanceof Error ? error.message : String(error)}`));
+        return;
+      }
+      socket.once('unexpected-response', (_request, response) => {
+        socket.removeAllListeners('error');
+        socket.on('error', () => {});
+        reject(new ConnectError(`${url} refused the WebSocket upgrade with HTTP ${response.statusCode ?? '?'}`, response.statusCode));
+        response.resume();
+        socket.terminate();
+      });
+      socket.once('error', (error: Error & { code?: string }) => {
+        reject(new ConnectError(`cannot reach ${url}: ${error.code ?? error.message}`));
+      });
+      socket.once('open', () => resolve(new KitConnection(socket, timeoutMs, onFrame)));
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  /** Sends a frame: an object as JSON, a string as is, a Buffer as a binary message. */
+  send(frame: unknown): void {
+    if (Buffer.isBuffer(frame)) this.#socket.send(frame, { binary: true });
+    else this.#socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** A fresh request id. */
+  newRequestId(): string {
+    return `c${this.#nextId++}`;
+  }
+
+  /**
+   * Sends a request frame and waits for the next reply (response or error) on the connection: the
+   * kit has one request in flight per connection, so that reply answers it whatever request id it
+   * carries (a wrong one is a violation in its verdict).
+   */
+  async request(action: string, payload: unknown, frame: Record<string, unknown> = {}): Promise<ReceivedFrame & { requestId: string }> {
+    const requestId = typeof frame[protocol.correlationField] === 'string' ? (frame[protocol.correlationField] as string) : this.newRequestId();
+    const from = this.frames.length;
+    this.#pending.set(requestId, action);
+    const reply = this.next((entry) => entry.verdict.kind === 'response' || entry.verdict.kind === 'error', `the reply to ${action} (${protocol.correlationField} ${requestId})`, from);
+    this.send({ [protocol.correlationField]: requestId, action, payload, ...frame });
+    return { ...(await reply), requestId };
+  }
+
+  /** Sends a frame (not necessarily a request) and waits for the next reply to anything. */
+  async sendAndReply(frame: unknown, what: string, pendingAs?: { requestId: string; action: string }): Promise<ReceivedFrame> {
+    const from = this.frames.length;
+    if (pendingAs !== undefined) this.#pending.set(pendingAs.requestId, pendingAs.action);
+    const reply = this.next((entry) => entry.verdict.kind === 'response' || entry.verdict.kind === 'error', what, from);
+    this.send(frame);
+    return reply;
+  }
+
+  /** The first frame at or after `from` that matches, waiting for it when needed. */
+  next(matches: (entry: ReceivedFrame) => boolean, what: string, from = this.frames.length): Promise<ReceivedFrame> {
+    const found = this.frames.slice(from).find(matches);
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        matches,
+        resolve: (entry) => {
+          clearTimeout(timer);
+          resolve(entry);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(waiter);
+        reject(new WaitTimeout(what, this.timeoutMs));
+      }, this.timeoutMs);
+      this.#waiters.add(waiter);
+      void this.closed.then(({ code, reason }) => {
+        if (!this.#waiters.delete(waiter)) return;
+        clearTimeout(timer);
+        reject(new Error(`${what} did not come: the server closed the connection (${code}${reason === '' ? '' : ` ${reason}`})`));
+      });
+    });
+  }
+
+  /** The first push of `action` at or after `from`. */
+  nextPush(action: string, from = this.frames.length): Promise<ReceivedFrame> {
+    return this.next((entry) => entry.verdict.kind === 'push' && entry.verdict.action === action, `a ${action} push`, from);
+  }
+
+  /** The pushes of `action` received before position `to` and at or after `from`. */
+  pushesOf(action: string, from = 0, to = this.frames.length): ReceivedFrame[] {
+    return this.frames.slice(from, to).filter((entry) => entry.verdict.kind === 'push' && entry.verdict.action === action);
+  }
+
+  close(): void {
+    if (this.#socket.readyState === WebSocket.OPEN || this.#socket.readyState === WebSocket.CONNECTING) this.#socket.close(1000, 'conformance run done');
+    // A server that never answers the close: do not wait for it.
+    setTimeout(() => this.#socket.terminate(), 1000).unref();
+  }
+}
+
+/** The payload of a frame (undefined when it has none). */
+export function payloadOf(frame: unknown): unknown {
+  return isObject(frame) ? frame.payload : undefined;
+}

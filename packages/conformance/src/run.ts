@@ -1,0 +1,115 @@
+// Runs the computed scenarios against a server, one after the other, each on its own connections.
+// Before the first, a preflight checks that a run can mean anything (the server answers a login
+// with the token); when it cannot, the run ends with a RunAborted error and no report.
+import { ConnectError, KitConnection, type ReceivedFrame } from './connection.js';
+import type { ConformanceDriver } from './driver.js';
+import { errorTypeOf } from './frame-check.js';
+import { protocol } from './gen/protocol.js';
+import type { ConformanceReport, ScenarioResult } from './report.js';
+import { computeScenarios, type PushLog } from './scenarios.js';
+import { ScenarioFailure, ScenarioNotRun, ScenarioSession } from './session.js';
+
+export interface ConformanceOptions {
+  /** The socket URL with its query, e.g. `ws://127.0.0.1:8787/v1/customer?licenseId=demo`. */
+  url: string;
+  /** A token the server accepts in `login`; every connection of the run uses it (one customer). */
+  token: string;
+  /** The agent side; without it, pushes that need one are reported as not run. */
+  driver?: ConformanceDriver | undefined;
+  /** How long any one wait (a reply, a push, a connection) may take. Default 5000 ms. */
+  timeoutMs?: number;
+  /** Only the scenarios whose name includes one of these (all when empty). */
+  only?: readonly string[];
+  /** Told about each result as it comes. */
+  onResult?: (result: ScenarioResult) => void;
+}
+
+/** The run could not start: the server cannot be reached, refuses the token, or does not speak frames. */
+export class RunAborted extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunAborted';
+  }
+}
+
+/** Checks that the URL is a WebSocket URL; the message says what is wrong. */
+export function checkSocketUrl(url: string): URL {
+  if (!URL.canParse(url)) throw new RunAborted(`--url ${JSON.stringify(url)} is not a URL; expected ws://host:port${protocol.channel.address}?${protocol.channel.query.map((q) => `${q}=...`).join('&')}`);
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new RunAborted(`--url ${url} is not a WebSocket URL (ws: or wss:), it is ${parsed.protocol}`);
+  return parsed;
+}
+
+async function preflight(url: string, token: string, timeoutMs: number): Promise<void> {
+  let connection: KitConnection;
+  try {
+    connection = await KitConnection.open(url, timeoutMs);
+  } catch (error) {
+    throw new RunAborted(error instanceof ConnectError ? error.message : `cannot reach ${url}: ${String(error)}`);
+  }
+  try {
+    const reply = await connection.request(protocol.login.action, { [protocol.login.tokenArgument]: token }).catch((error: unknown) => {
+      const first = connection.frames[0];
+      if (first !== undefined && first.verdict.kind === 'unknown') throw new RunAborted(`${url} does not speak the protocol: its first message was ${first.verdict.issues[0]?.message ?? 'not a frame'}`);
+      throw new RunAborted(`${url} did not answer ${protocol.login.action}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    if (reply.verdict.kind === 'error') {
+      throw new RunAborted(`${url} refused the token: ${protocol.login.action} was answered ${errorTypeOf(reply.frame) ?? 'with an error'} (${JSON.stringify((reply.frame as { payload?: unknown }).payload).slice(0, 200)})`);
+    }
+    if (reply.verdict.kind !== 'response') throw new RunAborted(`${url} answered ${protocol.login.action} with a ${reply.verdict.kind} frame: ${JSON.stringify(reply.frame).slice(0, 200)}`);
+  } finally {
+    connection.close();
+  }
+}
+
+export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
+  checkSocketUrl(options.url);
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const only = options.only ?? [];
+  const scenarios = computeScenarios().filter((s) => only.length === 0 || only.some((part) => s.name.includes(part)));
+  if (scenarios.length === 0) throw new RunAborted(`--only ${only.map((o) => JSON.stringify(o)).join(', ')} matches no scenario`);
+  const startedAt = new Date();
+  await preflight(options.url, options.token, timeoutMs);
+
+  const byAction = new Map<string, ReceivedFrame[]>();
+  const pushes: PushLog = { byAction };
+  const onFrame = (entry: ReceivedFrame) => {
+    if (entry.verdict.kind !== 'push') return;
+    const list = byAction.get(entry.verdict.action) ?? [];
+    list.push(entry);
+    byAction.set(entry.verdict.action, list);
+  };
+  const results: ScenarioResult[] = [];
+  for (const scenario of scenarios) {
+    const session = new ScenarioSession({ url: options.url, token: options.token, timeoutMs, onFrame });
+    const started = performance.now();
+    let result: ScenarioResult;
+    try {
+      await scenario.run({ session, driver: options.driver, pushes });
+      result = { name: scenario.name, group: scenario.group, status: 'passed', durationMs: 0 };
+    } catch (error) {
+      if (error instanceof ScenarioNotRun) result = { name: scenario.name, group: scenario.group, status: 'not_run', message: error.message, durationMs: 0 };
+      else if (error instanceof ScenarioFailure) {
+        result = { name: scenario.name, group: scenario.group, status: 'failed', message: error.message, durationMs: 0 };
+        if (error.pointer !== undefined) result.pointer = error.pointer;
+        if (error.frame !== undefined) result.frame = error.frame;
+      } else result = { name: scenario.name, group: scenario.group, status: 'failed', message: error instanceof Error ? error.message : String(error), durationMs: 0 };
+    } finally {
+      await session.close();
+    }
+    result.durationMs = Math.round(performance.now() - started);
+    results.push(result);
+    options.onResult?.(result);
+  }
+  const totals = { passed: 0, failed: 0, not_run: 0 };
+  for (const r of results) totals[r.status] += 1;
+  return {
+    spec: { title: protocol.title, version: protocol.version },
+    url: options.url,
+    driver: options.driver?.name,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(Date.now() - startedAt.getTime()),
+    results,
+    totals,
+  };
+}

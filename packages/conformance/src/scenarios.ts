@@ -1,0 +1,376 @@
+// The scenarios, computed from the protocol table (none is written for one message): per request,
+// its examples, invalid payloads, the login rule, unknown ids, a closed thread and the pushes it
+// causes; unreadable frames; a missing query parameter; and every push, validated wherever it
+// came from, caused through the driver when the run did not see it.
+import type { KitConnection, ReceivedFrame } from './connection.js';
+import type { ConformanceDriver } from './driver.js';
+import { errorTypeOf } from './frame-check.js';
+import { protocol } from './gen/protocol.js';
+import { atPointer, ScenarioFailure, ScenarioNotRun, withValues, type Chat, type ScenarioSession } from './session.js';
+import type { IdSlot, Json, RequestEntry } from '#runtime/protocol-table';
+
+/** What the run knows when the push scenarios come: every push any connection received. */
+export interface PushLog {
+  /** Pushes by action (unknown actions included). */
+  readonly byAction: ReadonlyMap<string, readonly ReceivedFrame[]>;
+}
+
+export interface ScenarioContext {
+  session: ScenarioSession;
+  driver: ConformanceDriver | undefined;
+  pushes: PushLog;
+}
+
+export interface Scenario {
+  name: string;
+  group: string;
+  run(context: ScenarioContext): Promise<void>;
+}
+
+const { correlationField, rules } = protocol;
+/** An id no server gave out: what a request about a chat or thread that does not exist names. */
+const UNKNOWN_ID = 'conformance-unknown-id';
+
+// ---- checks ----------------------------------------------------------------------------------
+
+function describe(entry: ReceivedFrame): string {
+  const type = errorTypeOf(entry.frame);
+  return entry.verdict.kind === 'error' ? `error ${type ?? '(no type)'}` : entry.verdict.kind === 'response' ? 'a success response' : `a ${entry.verdict.kind} frame`;
+}
+
+/** Fails with the first issue of the frame's verdict, if any. */
+function expectValid(entry: ReceivedFrame, what: string): void {
+  const [issue] = entry.verdict.issues;
+  if (issue !== undefined) throw new ScenarioFailure(`${what} breaks the spec: ${issue.message}`, issue.path, entry.frame);
+}
+
+function expectRequestId(entry: ReceivedFrame, requestId: string | null): void {
+  const seen = (entry.frame as Record<string, unknown>)[correlationField];
+  if (seen !== requestId) throw new ScenarioFailure(`the reply carries ${correlationField} ${JSON.stringify(seen)}, not ${JSON.stringify(requestId)}`, `/${correlationField}`, entry.frame);
+}
+
+/** The reply is a valid success response to `request`, with its request id. */
+function expectResponse(entry: ReceivedFrame & { requestId: string }, request: RequestEntry): void {
+  if (entry.verdict.kind !== 'response') {
+    const message = entry.verdict.kind === 'error' ? `answered error ${errorTypeOf(entry.frame) ?? ''} instead of ${request.response}` : `answered ${describe(entry)} instead of ${request.response}`;
+    throw new ScenarioFailure(message, undefined, entry.frame);
+  }
+  expectRequestId(entry, entry.requestId);
+  expectValid(entry, request.response);
+}
+
+/**
+ * The reply is a valid error response of `type` with the request's id, the type one the request
+ * may be answered with; `pointer`, when the server gives one, must name `pointer`.
+ */
+function expectError(entry: ReceivedFrame, request: RequestEntry | undefined, type: string, requestId: string | null, pointer?: string): void {
+  if (entry.verdict.kind !== 'error') throw new ScenarioFailure(`answered ${describe(entry)}, expected error ${type}`, undefined, entry.frame);
+  expectRequestId(entry, requestId);
+  expectValid(entry, protocol.error.message);
+  const seen = errorTypeOf(entry.frame);
+  if (request !== undefined && seen !== undefined && !request.errors.includes(seen)) {
+    throw new ScenarioFailure(`error ${seen} is not one ${request.action} may answer (${request.errors.join(', ')})`, `/payload/${protocol.error.property}/${protocol.error.typeField}`, entry.frame);
+  }
+  if (seen !== type) throw new ScenarioFailure(`answered error ${seen ?? '(none)'}, expected ${type}`, `/payload/${protocol.error.property}/${protocol.error.typeField}`, entry.frame);
+  const given = atPointer(entry.frame, `/payload/${protocol.error.property}/pointer`);
+  if (pointer !== undefined && given !== undefined && given !== pointer) {
+    throw new ScenarioFailure(`the error's pointer is ${JSON.stringify(given)}, the offending field is ${pointer}`, `/payload/${protocol.error.property}/pointer`, entry.frame);
+  }
+}
+
+function expectAction(entry: ReceivedFrame, action: string): void {
+  const seen = (entry.frame as Record<string, unknown>).action;
+  if (seen !== action) throw new ScenarioFailure(`the reply's action is ${JSON.stringify(seen)}, expected ${JSON.stringify(action)}`, '/action', entry.frame);
+}
+
+// ---- payloads --------------------------------------------------------------------------------
+
+function fill(payload: Json, ids: readonly IdSlot[], chat: Chat | undefined, replace?: IdSlot['id']): Json {
+  if (ids.length === 0) return payload;
+  if (chat === undefined) return payload;
+  return withValues(
+    payload,
+    ids.map((slot) => ({ pointer: slot.pointer, value: slot.id === replace ? UNKNOWN_ID : slot.id === 'chat' ? chat.chatId : chat.threadId })),
+  );
+}
+
+/** A logged-in connection, a chat when the payload names one, and the payload filled in. */
+async function prepared(session: ScenarioSession, payload: Json, ids: readonly IdSlot[], replace?: IdSlot['id']) {
+  const { connection, customerId } = await session.loggedIn();
+  const chat = ids.length > 0 ? await session.chat(connection) : undefined;
+  return { connection, customerId, chat, payload: fill(payload, ids, chat, replace) };
+}
+
+function withToken(request: RequestEntry, payload: Json, token: string): Json {
+  return request.action === protocol.login.action ? withValues(payload, [{ pointer: `/${protocol.login.tokenArgument}`, value: token }]) : payload;
+}
+
+// ---- scenarios per request ----------------------------------------------------------------------
+
+function requestScenarios(request: RequestEntry): Scenario[] {
+  const group = request.action;
+  const isLogin = request.action === protocol.login.action;
+  const scenarios: Scenario[] = [];
+  const first = request.examples[0];
+
+  if (isLogin) {
+    scenarios.push({
+      name: `${group}: a refused token answered ${rules.refusedToken}`,
+      group,
+      async run({ session }) {
+        const connection = await session.connect();
+        const reply = await connection.request(request.action, withValues(first?.payload ?? {}, [{ pointer: `/${protocol.login.tokenArgument}`, value: 'conformance-refused-token' }]));
+        expectError(reply, request, rules.refusedToken, reply.requestId);
+      },
+    });
+  } else if (first !== undefined) {
+    scenarios.push({
+      name: `${group}: before login answered ${rules.beforeLogin}, valid payload or not`,
+      group,
+      async run({ session }) {
+        const connection = await session.connect();
+        const valid = await connection.request(request.action, first.payload);
+        expectError(valid, request, rules.beforeLogin, valid.requestId);
+        const invalid = request.invalid[0];
+        if (invalid === undefined) return;
+        const reply = await connection.request(request.action, invalid.payload);
+        expectError(reply, request, rules.beforeLogin, reply.requestId);
+      },
+    });
+  }
+
+  for (const example of request.examples) {
+    scenarios.push({
+      name: `${group}: example ${example.name} answered ${request.response}`,
+      group,
+      async run({ session }) {
+        if (isLogin) {
+          const connection = await session.connect();
+          const reply = await connection.request(request.action, withToken(request, example.payload, session.options.token));
+          expectResponse(reply, request);
+          return;
+        }
+        const { connection, payload } = await prepared(session, example.payload, example.ids);
+        const reply = await connection.request(request.action, payload);
+        expectResponse(reply, request);
+      },
+    });
+  }
+
+  for (const invalid of request.invalid) {
+    scenarios.push({
+      name: `${group}: ${invalid.name} answered ${rules.invalidFrame}`,
+      group,
+      async run({ session }) {
+        const { connection, payload } = isLogin
+          ? { connection: await session.connect(), payload: invalid.payload }
+          : await prepared(session, invalid.payload, invalid.ids);
+        const reply = await connection.request(request.action, payload);
+        expectError(reply, request, rules.invalidFrame, reply.requestId, invalid.pointer);
+      },
+    });
+  }
+
+  if (first !== undefined && request.errors.includes(rules.unknownId)) {
+    for (const kind of [...new Set(first.ids.map((slot) => slot.id))]) {
+      scenarios.push({
+        name: `${group}: an unknown ${kind} answered ${rules.unknownId}`,
+        group,
+        async run({ session }) {
+          const { connection, payload } = await prepared(session, first.payload, first.ids, kind);
+          const reply = await connection.request(request.action, payload);
+          expectError(reply, request, rules.unknownId, reply.requestId);
+        },
+      });
+    }
+  }
+
+  if (first !== undefined && request.errors.includes(rules.closedThread)) {
+    scenarios.push({
+      name: `${group}: on a closed thread answered ${rules.closedThread}`,
+      group,
+      async run({ session }) {
+        const { connection, chat, payload } = await prepared(session, first.payload, first.ids);
+        const end = protocol.requests.find((r) => r.action === protocol.threadEnd)!;
+        const endExample = end.examples[0];
+        const closed = await connection.request(end.action, fill(endExample?.payload ?? {}, endExample?.ids ?? [], chat));
+        if (closed.verdict.kind !== 'response') throw new ScenarioNotRun(`needs a closed thread, and ${end.action} was answered ${describe(closed)}`);
+        const reply = await connection.request(request.action, payload);
+        expectError(reply, request, rules.closedThread, reply.requestId);
+      },
+    });
+  }
+
+  for (const push of request.pushes) {
+    const to = push.requester && push.others ? 'all' : push.requester ? 'the requester' : 'the other connections';
+    scenarios.push({
+      name: `${group}: pushes ${push.push} to ${to}`,
+      group,
+      async run({ session }) {
+        // `other` is a second connection of the same customer, in the chat when there is one.
+        const { connection: other } = await session.loggedIn();
+        const { connection, payload } = isLogin
+          ? { connection: await session.connect(), payload: withToken(request, first?.payload ?? {}, session.options.token) }
+          : await prepared(session, first?.payload ?? {}, first?.ids ?? []);
+        // A later timestamp than any stored one, for pushes that come only when something changes.
+        if (push.when !== null) await new Promise((resolve) => setTimeout(resolve, 5));
+        const mark = connection.frames.length;
+        const otherMark = other.frames.length;
+        const reply = await connection.request(request.action, payload);
+        if (reply.verdict.kind !== 'response') throw new ScenarioFailure(`${request.action} was answered ${describe(reply)}, so it caused no push`, undefined, reply.frame);
+        const replyAt = connection.frames.indexOf(reply);
+        const before = connection.pushesOf(push.push, mark, replyAt);
+        if (push.requester) {
+          const [received] = before;
+          if (received === undefined) {
+            const late = connection.pushesOf(push.push, replyAt)[0];
+            throw new ScenarioFailure(late === undefined ? `the requester got no ${push.push} before the response` : `the requester got ${push.push} after the response, not before it`, undefined, late?.frame);
+          }
+          expectValid(received, push.push);
+        } else if (before.length > 0) {
+          throw new ScenarioFailure(`the requester got ${push.push}, which goes to the other connections only`, undefined, before[0]!.frame);
+        }
+        if (push.others) {
+          const received = await other.nextPush(push.push, otherMark).catch(() => {
+            throw new ScenarioFailure(`the customer's other connection got no ${push.push}`);
+          });
+          expectValid(received, push.push);
+        } else {
+          await session.sync(other);
+          const leaked = other.pushesOf(push.push, otherMark)[0];
+          if (leaked !== undefined) throw new ScenarioFailure(`another connection of the customer got ${push.push}, which goes to the requester only`, undefined, leaked.frame);
+        }
+        if (!push.requester) {
+          await session.sync(connection);
+          const leaked = connection.pushesOf(push.push, mark)[0];
+          if (leaked !== undefined) throw new ScenarioFailure(`the requester got ${push.push}, which goes to the other connections only`, undefined, leaked.frame);
+        }
+      },
+    });
+  }
+  return scenarios;
+}
+
+// ---- frames a server cannot read ---------------------------------------------------------------
+
+function frameScenarios(): Scenario[] {
+  const group = 'frames';
+  const ready = protocol.requests.find((r) => r.action === protocol.ready)!;
+  /** A frame the server cannot read as a request: answered with no request id and action "". */
+  const unreadable = (name: string, frame: unknown): Scenario => ({
+    name: `${group}: ${name} answered ${rules.invalidFrame} with ${correlationField} null and action ""`,
+    group,
+    async run({ session }) {
+      const { connection } = await session.loggedIn();
+      const reply = await connection.sendAndReply(frame, `the reply to ${name}`);
+      expectError(reply, undefined, rules.invalidFrame, null);
+      expectAction(reply, '');
+    },
+  });
+  return [
+    unreadable('text that is not JSON', '{"requestId": "c1", "action": '),
+    unreadable('a binary message', Buffer.from(JSON.stringify({ [correlationField]: 'c1', action: protocol.ready, payload: {} }))),
+    unreadable('JSON that is not an object', JSON.stringify([correlationField, protocol.ready])),
+    {
+      name: `${group}: an unknown action answered ${rules.invalidFrame} at /action, echoing ${correlationField} and action`,
+      group,
+      async run({ session }) {
+        const { connection } = await session.loggedIn();
+        const action = 'conformance_unknown_action';
+        const reply = await connection.sendAndReply({ [correlationField]: 'u1', action, payload: {} }, 'the reply to an unknown action', { requestId: 'u1', action });
+        expectError(reply, undefined, rules.invalidFrame, 'u1', '/action');
+        expectAction(reply, action);
+      },
+    },
+    {
+      name: `${group}: an invalid ${correlationField} answered ${rules.invalidFrame} at /${correlationField} with ${correlationField} null`,
+      group,
+      async run({ session }) {
+        const { connection } = await session.loggedIn();
+        const reply = await connection.sendAndReply({ [correlationField]: '', action: ready.action, payload: {} }, `the reply to an empty ${correlationField}`);
+        expectError(reply, ready, rules.invalidFrame, null, `/${correlationField}`);
+        expectAction(reply, ready.action);
+      },
+    },
+    {
+      name: `${group}: a request without payload answered ${rules.invalidFrame} at /payload`,
+      group,
+      async run({ session }) {
+        const { connection } = await session.loggedIn();
+        const reply = await connection.sendAndReply({ [correlationField]: 'p1', action: ready.action }, 'the reply to a request without payload', { requestId: 'p1', action: ready.action });
+        expectError(reply, ready, rules.invalidFrame, 'p1', '/payload');
+        expectAction(reply, ready.action);
+      },
+    },
+  ];
+}
+
+function connectScenarios(): Scenario[] {
+  return protocol.channel.query.map((name) => ({
+    name: `connect: without ${name} refused with HTTP 400`,
+    group: 'connect',
+    async run({ session }) {
+      const url = new URL(session.options.url);
+      url.searchParams.delete(name);
+      const connection = await session.connect(url.toString()).catch((error: unknown) => error);
+      if (!(connection instanceof ScenarioNotRun)) throw new ScenarioFailure(`the server accepted a connection without ${name}`);
+      if (!connection.message.includes('HTTP 400')) throw new ScenarioFailure(`expected the upgrade refused with HTTP 400: ${connection.message}`);
+    },
+  }));
+}
+
+// ---- pushes --------------------------------------------------------------------------------------
+
+function pushScenarios(): Scenario[] {
+  const known = new Set(protocol.pushes);
+  const perPush = protocol.pushes.map(
+    (push): Scenario => ({
+      name: `push ${push}: valid wherever it came`,
+      group: push,
+      async run({ session, driver, pushes }) {
+        const seen = pushes.byAction.get(push) ?? [];
+        const invalid = seen.find((entry) => entry.verdict.issues.length > 0);
+        if (invalid !== undefined) expectValid(invalid, push);
+        const isDisconnection = push === protocol.disconnection.push;
+        if (seen.length > 0 && !isDisconnection) return;
+        if (driver === undefined) throw new ScenarioNotRun(`${push} did not come during the run by itself; run with a driver (--driver) to cause it`);
+        if (!driver.pushes.includes(push)) throw new ScenarioNotRun(`${push} did not come during the run, and the driver (${driver.name}) cannot cause it`);
+        const { connection, customerId } = await session.loggedIn();
+        const chat = await session.chat(connection);
+        const mark = connection.frames.length;
+        await driver.cause(push, { customerId, ...chat });
+        const received = await connection.nextPush(push, mark).catch((error: unknown) => {
+          throw new ScenarioFailure(`the driver caused ${push}, but it did not come: ${error instanceof Error ? error.message : String(error)}`);
+        });
+        expectValid(received, push);
+        if (isDisconnection) await expectDisconnectionClose(connection, received);
+      },
+    }),
+  );
+  return [
+    ...perPush,
+    {
+      name: 'pushes: every push action is one of the spec',
+      group: 'pushes',
+      async run({ pushes }) {
+        for (const [action, entries] of pushes.byAction) {
+          if (!known.has(action)) throw new ScenarioFailure(`the server pushed "${action}", which is not a push of the spec (${protocol.pushes.join(', ')})`, '/action', entries[0]?.frame);
+        }
+      },
+    },
+  ];
+}
+
+/** After the disconnection push, the server closes with the spec's code and the reason as close reason. */
+async function expectDisconnectionClose(connection: KitConnection, push: ReceivedFrame): Promise<void> {
+  const reason = Object.values((push.frame as { payload?: Record<string, unknown> }).payload ?? {}).find((v) => typeof v === 'string' && protocol.disconnection.reasons.includes(v));
+  const closed = await Promise.race([connection.closed, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), connection.timeoutMs).unref())]);
+  if (closed === undefined) throw new ScenarioFailure(`the server did not close the connection after ${protocol.disconnection.push}`);
+  if (closed.code !== protocol.disconnection.closeCode) throw new ScenarioFailure(`the server closed with code ${closed.code} after ${protocol.disconnection.push}, the spec says ${protocol.disconnection.closeCode}`);
+  if (closed.reason !== reason) throw new ScenarioFailure(`the close reason is ${JSON.stringify(closed.reason)}, the spec says the disconnection reason (${JSON.stringify(reason)})`);
+}
+
+/** Every scenario, in the order they run: the push scenarios last, when the run's pushes are known. */
+export function computeScenarios(): Scenario[] {
+  return [...connectScenarios(), ...frameScenarios(), ...protocol.requests.flatMap(requestScenarios), ...pushScenarios()];
+}

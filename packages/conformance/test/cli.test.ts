@@ -1,0 +1,141 @@
+// The CLI as a user runs it (the built bin in a child process): a passing run, a failing run, the
+// report files, and every way a run cannot start ending with one line and exit code 2.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createReferenceServer, type ReferenceServer } from '@customer-chat/reference-server';
+import { WebSocketServer } from 'ws';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../bin/customer-chat-conformance.js', import.meta.url));
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function reference(options: Parameters<typeof createReferenceServer>[0] = {}): Promise<ReferenceServer> {
+  const server = await createReferenceServer({ port: 0, log: () => {}, ...options });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+/** A WebSocket server that does `onConnection` to every connection, on a free port. */
+async function oddServer(onConnection: (socket: import('ws').WebSocket) => void): Promise<string> {
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http });
+  wss.on('connection', onConnection);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => { wss.close(); http.closeAllConnections(); http.close(resolve); }));
+  return `ws://127.0.0.1:${(http.address() as AddressInfo).port}/v1/customer?licenseId=x`;
+}
+
+describe('customer-chat-conformance', () => {
+  it('passes against the reference server with its driver, and writes JUnit and JSON reports', async () => {
+    const server = await reference();
+    const dir = mkdtempSync(join(tmpdir(), 'conformance-'));
+    const { code, stdout, stderr } = await cli([
+      '--url', server.socketUrl('demo'), '--token-url', `${server.adminUrl}/tokens`,
+      '--driver', 'reference', '--admin-url', server.adminUrl,
+      '--junit', join(dir, 'junit.xml'), '--json', join(dir, 'report.json'),
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Conformance of ws:\/\/127\.0\.0\.1:\d+\/v1\/customer\?licenseId=demo to Customer Chat Protocol /);
+    expect(stdout).toMatch(/\n\d+ passed, 0 failed, 0 not run \(/);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { totals: { passed: number; failed: number } };
+    expect(report.totals.failed).toBe(0);
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain(`tests="${report.totals.passed}" failures="0" skipped="0"`);
+  });
+
+  it('exits 1 when a scenario fails, naming it, and takes the token from a command', async () => {
+    const server = await reference({ protocolBreaks: { wrongTypeInResponse: 'update_customer' } });
+    const { token } = server.issueToken();
+    const { code, stdout } = await cli(['--url', server.socketUrl('demo'), '--token-command', `printf %s ${token}`, '--only', 'update_customer: example']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('  FAIL    update_customer: example nameAndField answered update_customer_response\n');
+    expect(stdout).toContain('          at /payload/customer\n');
+    expect(stdout).toMatch(/\n0 passed, 1 failed, 0 not run/);
+  });
+
+  it('reports what needs an agent as not run without a driver, and exits 0 when nothing that ran failed', async () => {
+    const server = await reference();
+    const { code, stdout } = await cli(['--url', server.socketUrl('demo'), '--token', server.issueToken().token, '--only', 'push user_is_typing']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('  NOT RUN push user_is_typing: valid wherever it came\n');
+    expect(stdout).toMatch(/\n0 passed, 0 failed, 1 not run/);
+  });
+
+  describe('ends with one line and exit code 2, never a pass', () => {
+    const oneLine = (stderr: string) => {
+      expect(stderr.endsWith('\n')).toBe(true);
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    };
+
+    it.each([
+      [['--url', 'http://127.0.0.1:1/v1/customer', '--token', 't'], /--url http:\/\/127\.0\.0\.1:1\/v1\/customer is not a WebSocket URL \(ws: or wss:\), it is http:/],
+      [['--url', 'not a url', '--token', 't'], /--url "not a url" is not a URL/],
+      [['--token', 't'], /--url is required/],
+      [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x'], /give exactly one of --token-url, --token-command, --token/],
+      [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't', '--driver', 'reference'], /--driver reference needs --admin-url/],
+      [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't', '--timeout', 'soon'], /--timeout must be a whole number/],
+      [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't', '--colour'], /Unknown option '--colour'/],
+      [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't'], /cannot reach ws:\/\/127\.0\.0\.1:1\/v1\/customer\?licenseId=x: ECONNREFUSED/],
+      [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token-command', 'exit 3'], /--token-command failed \(3\)/],
+      [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't', '--only', 'no such scenario'], /--only "no such scenario" matches no scenario/],
+    ])('%j', async (args, message) => {
+      const { code, stdout, stderr } = await cli(args);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(message);
+      oneLine(stderr);
+    });
+
+    it('a refused token', async () => {
+      const server = await reference();
+      const { code, stderr } = await cli(['--url', server.socketUrl('demo'), '--token', 'not-a-token-of-this-server']);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/refused the token: login was answered authentication/);
+      oneLine(stderr);
+    });
+
+    it('a server that closes at once', async () => {
+      const url = await oddServer((socket) => socket.close(1011, 'no'));
+      const { code, stderr } = await cli(['--url', url, '--token', 't']);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/did not answer login: .*closed the connection \(1011 no\)/);
+      oneLine(stderr);
+    });
+
+    it('a server that sends binary', async () => {
+      const url = await oddServer((socket) => socket.on('message', () => socket.send(Buffer.from([1, 2, 3]), { binary: true })));
+      const { code, stderr } = await cli(['--url', url, '--token', 't', '--timeout', '500']);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/does not speak the protocol: its first message was a binary message/);
+      oneLine(stderr);
+    });
+
+    it('a server that refuses the upgrade', async () => {
+      const server = await reference();
+      const { code, stderr } = await cli(['--url', `${server.url}/elsewhere?licenseId=x`, '--token', 't']);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/refused the WebSocket upgrade with HTTP 404/);
+      oneLine(stderr);
+    });
+  });
+});

@@ -1,0 +1,127 @@
+// The kit against the reference server (everything passes) and against servers broken on purpose,
+// one rule each (each fails exactly the scenarios it breaks, by name).
+import { createReferenceServer, type ProtocolBreaks, type ReferenceServer } from '@customer-chat/reference-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { computeScenarios, formatJson, formatJunit, formatText, protocol, referenceDriver, runConformance, type ConformanceReport } from '../src/index.js';
+
+const servers: ReferenceServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function run(options: { protocolBreaks?: ProtocolBreaks; driver?: boolean } = {}): Promise<ConformanceReport> {
+  const server = await createReferenceServer({ port: 0, log: () => {}, validateOutgoing: options.protocolBreaks === undefined, ...(options.protocolBreaks ? { protocolBreaks: options.protocolBreaks } : {}) });
+  servers.push(server);
+  const { token } = server.issueToken();
+  const report = await runConformance({
+    url: server.socketUrl('conformance'),
+    token,
+    driver: options.driver === false ? undefined : referenceDriver({ adminUrl: server.adminUrl }),
+    timeoutMs: 2000,
+  });
+  if (options.protocolBreaks === undefined) expect(server.violations).toEqual([]);
+  return report;
+}
+
+const failedNames = (report: ConformanceReport) => report.results.filter((r) => r.status === 'failed').map((r) => r.name).sort();
+
+describe('against the reference server', () => {
+  it('passes every computed scenario, with the built-in driver', async () => {
+    const report = await run();
+    expect(report.results.filter((r) => r.status !== 'passed')).toEqual([]);
+    expect(report.results.map((r) => r.name)).toEqual(computeScenarios().map((s) => s.name));
+    expect(report.totals).toEqual({ passed: computeScenarios().length, failed: 0, not_run: 0 });
+    // Every request, every push and the unreadable frames have scenarios.
+    const groups = new Set(report.results.map((r) => r.group));
+    for (const name of [...protocol.requests.map((r) => r.action), ...protocol.pushes, 'frames', 'connect', 'pushes']) expect(groups).toContain(name);
+  });
+
+  it('reports what needs the agent side as not run without a driver, never as passed', async () => {
+    const report = await run({ driver: false });
+    const notRun = report.results.filter((r) => r.status === 'not_run');
+    expect(report.totals.failed).toBe(0);
+    // The pushes customer requests cause (login's, the x-pushes) pass on their own; the others need a driver.
+    const causedByRequests = new Set(protocol.requests.flatMap((r) => r.pushes.map((p) => p.push)));
+    expect(notRun.map((r) => r.group).sort()).toEqual(protocol.pushes.filter((p) => !causedByRequests.has(p) || p === protocol.disconnection.push).sort());
+    for (const r of notRun) expect(r.message).toMatch(/run with a driver/);
+  });
+});
+
+describe('against broken servers, each failing exactly the scenarios it breaks', () => {
+  const scenarioNames = computeScenarios().map((s) => s.name);
+  const named = (predicate: (name: string) => boolean) => scenarioNames.filter(predicate).sort();
+
+  it.each<[string, ProtocolBreaks, string[]]>([
+    ['a field of the wrong type in one response', { wrongTypeInResponse: 'update_customer' }, ['update_customer: example nameAndField answered update_customer_response']],
+    ['a missing required field in one push', { missingFieldInPush: 'thread_closed' }, ['close_thread: pushes thread_closed to all', 'push thread_closed: valid wherever it came']],
+    ['an error type not in the operation\'s list', { foreignErrorType: { action: 'get_chat_threads', type: 'customer_banned' } }, named((n) => n.startsWith('get_chat_threads: ') && !n.includes('example'))],
+    ['a reply with another requestId', { wrongRequestId: 'send_sneak_peek' }, named((n) => n.startsWith('send_sneak_peek: '))],
+    ['a push with an unknown action', { unknownPushAfterLogin: 'conformance_surprise' }, ['pushes: every push action is one of the spec']],
+    ['a login that is not required', { loginNotRequired: true }, named((n) => n.includes(': before login answered'))],
+  ])('%s', async (_label, protocolBreaks, expected) => {
+    expect(expected.length).toBeGreaterThan(0);
+    const report = await run({ protocolBreaks });
+    expect(failedNames(report)).toEqual([...expected].sort());
+    expect(report.totals.not_run).toBe(0);
+    for (const failed of report.results.filter((r) => r.status === 'failed')) expect(failed.message).not.toBe('');
+  });
+
+  it('names the pointer and the frame at fault', async () => {
+    const report = await run({ protocolBreaks: { missingFieldInPush: 'thread_closed' } });
+    const failed = report.results.find((r) => r.name === 'push thread_closed: valid wherever it came')!;
+    expect(failed.pointer).toBe('/payload/chat');
+    expect(failed.frame).toMatchObject({ action: 'thread_closed', type: 'push' });
+    expect(failed.message).toMatch(/must have required property 'chat'/);
+  });
+});
+
+describe('reports', () => {
+  const report: ConformanceReport = {
+    spec: { title: 'T', version: '1' },
+    url: 'ws://x',
+    driver: undefined,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 1500,
+    results: [
+      { name: 'a: ok', group: 'a', status: 'passed', durationMs: 3 },
+      { name: 'a: <bad> & "worse"', group: 'a', status: 'failed', message: 'answered error x', pointer: '/payload/y', frame: { action: 'a' }, durationMs: 4 },
+      { name: 'b: later', group: 'b', status: 'not_run', message: 'needs a driver', durationMs: 0 },
+    ],
+    totals: { passed: 1, failed: 1, not_run: 1 },
+  };
+
+  it('text: per group, why each one failed or did not run, and the totals', () => {
+    expect(formatText(report)).toBe(
+      [
+        'Conformance of ws://x to T 1 (no driver)',
+        '',
+        'a',
+        '  PASS    a: ok',
+        '  FAIL    a: <bad> & "worse"',
+        '          answered error x',
+        '          at /payload/y',
+        '          frame: {"action":"a"}',
+        '',
+        'b',
+        '  NOT RUN b: later',
+        '          needs a driver',
+        '',
+        '1 passed, 1 failed, 1 not run (1.5 s)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('JUnit: a suite per group, failures and skips, escaped', () => {
+    const xml = formatJunit(report);
+    expect(xml).toContain('<testsuites name="T 1 conformance" tests="3" failures="1" skipped="1" time="1.500">');
+    expect(xml).toContain('<testsuite name="a" tests="2" failures="1" skipped="0" time="0.007">');
+    expect(xml).toContain('<testcase classname="a" name="a: &lt;bad&gt; &amp; &quot;worse&quot;" time="0.004">');
+    expect(xml).toContain('<failure message="answered error x">at /payload/y\nframe: {&quot;action&quot;:&quot;a&quot;}</failure>');
+    expect(xml).toContain('<skipped message="needs a driver"/>');
+  });
+
+  it('JSON: the report as it is', () => {
+    expect(JSON.parse(formatJson(report))).toEqual(report);
+  });
+});

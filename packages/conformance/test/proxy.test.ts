@@ -1,0 +1,590 @@
+// The validating proxy over real sockets on 127.0.0.1: the reference server upstream (broken on
+// purpose where a case needs a bad server), raw `ws` clients, and a scripted upstream where a case
+// must see the exact bytes a server receives. Then the CLI, built (dist/proxy-cli.js), as a process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '@customer-chat/reference-server';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { checkServerFrame } from '../src/frame-check.js';
+import { startValidatingProxy, type ProxyViolation, type ValidatingProxy } from '../src/proxy.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Frame = Record<string, any>;
+
+/** How long a wait may take before the case fails (a guard against hanging, not an assertion on time). */
+const WAIT_MS = 5000;
+
+/** A raw WebSocket client that keeps everything it receives. */
+class Peer {
+  readonly texts: string[] = [];
+  readonly frames: Frame[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  #listeners = new Set<() => void>();
+
+  constructor(readonly socket: WebSocket) {
+    this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    socket.on('error', () => {});
+    socket.on('message', (data) => {
+      const text = String(data);
+      this.texts.push(text);
+      try {
+        this.frames.push(JSON.parse(text) as Frame);
+      } catch {
+        this.frames.push({ notJson: text });
+      }
+      for (const listener of [...this.#listeners]) listener();
+    });
+  }
+
+  /** Opens a socket; `first` frames are sent as soon as it opens (before the proxy reached the upstream). */
+  static open(url: string, first: unknown[] = []): Promise<Peer> {
+    const socket = new WebSocket(url);
+    const peer = new Peer(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => {
+        for (const frame of first) peer.send(frame);
+        resolve(peer);
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  send(frame: unknown): void {
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** The first frame from index `since` on matching `predicate`, waiting for it. */
+  waitFor(predicate: (frame: Frame) => boolean, label: string, since = 0): Promise<Frame> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const found = this.frames.slice(since).find(predicate);
+        if (found === undefined) return false;
+        this.#listeners.delete(listener);
+        clearTimeout(timer);
+        resolve(found);
+        return true;
+      };
+      const listener = (): void => void check();
+      const timer = setTimeout(() => {
+        this.#listeners.delete(listener);
+        reject(new Error(`no ${label}; got ${JSON.stringify(this.frames.slice(since)).slice(0, 1000)}`));
+      }, WAIT_MS);
+      this.#listeners.add(listener);
+      check();
+    });
+  }
+
+  reply(requestId: string): Promise<Frame> {
+    return this.waitFor((f) => f.type === 'response' && f.requestId === requestId, `reply to ${requestId}`);
+  }
+
+  async request(action: string, payload: unknown, requestId: string): Promise<Frame> {
+    this.send({ requestId, action, payload });
+    return this.reply(requestId);
+  }
+
+  close(): void {
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) this.socket.terminate();
+  }
+}
+
+/** Resolves once `condition` holds (checked every few milliseconds). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function referenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+  const server = await createReferenceServer({ port: 0, adminPort: 0, log: () => {}, heartbeatIntervalMs: 0, loginTimeoutMs: 0, ...options });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+async function proxyTo(upstream: string, enforce = false): Promise<{ proxy: ValidatingProxy; violations: ProxyViolation[] }> {
+  const violations: ProxyViolation[] = [];
+  const proxy = await startValidatingProxy({ listen: { host: '127.0.0.1', port: 0 }, upstream, enforce, onViolation: (v) => violations.push(v) });
+  cleanups.push(() => proxy.close());
+  return { proxy, violations };
+}
+
+/** A client of the reference server through the proxy, logged in, with a chat started. */
+async function session(server: ReferenceServer, proxy: ValidatingProxy): Promise<{ peer: Peer; chat: string; thread: string; customerId: string }> {
+  const { token, customerId } = server.issueToken();
+  const peer = await Peer.open(server.socketUrl().replace(server.url, proxy.url), [{ requestId: 'login', action: 'login', payload: { token } }]);
+  cleanups.push(() => peer.close());
+  expect((await peer.reply('login')).success).toBe(true);
+  const started = await peer.request('start_chat', {}, 'start');
+  expect(started.success).toBe(true);
+  return { peer, chat: started.payload.chat.id as string, thread: started.payload.thread.id as string, customerId };
+}
+
+const summaryOf = (frames: Frame[]): string[] => frames.map((f) => (f.type === 'push' ? `push:${f.action}` : `${f.success === true ? 'ok' : 'error'}:${f.action}:${f.requestId}`));
+
+describe('validating proxy, reference server upstream', () => {
+  it('relays a valid session in order both ways, with no violation', async () => {
+    const server = await referenceServer();
+    const { proxy, violations } = await proxyTo(server.url);
+    const { token, customerId } = server.issueToken();
+    // Sent the moment the client's socket opens: the proxy holds them until the upstream is open.
+    const peer = await Peer.open(server.socketUrl().replace(server.url, proxy.url), [
+      { requestId: 'r1', action: 'login', payload: { token } },
+      { requestId: 'r2', action: 'get_chats_summary', payload: {} },
+      { requestId: 'r3', action: 'start_chat', payload: {} },
+    ]);
+    cleanups.push(() => peer.close());
+    const chat = (await peer.reply('r3')).payload.chat.id as string;
+    peer.send({ requestId: 'r4', action: 'send_sneak_peek', payload: { chat, text: 'Hel' } });
+    peer.send({ requestId: 'r5', action: 'send_event', payload: { chat, event: { type: 'message', text: 'Hello' } } });
+    peer.send({ requestId: 'r6', action: 'update_last_seen_timestamp', payload: { chat } });
+    peer.send({ requestId: 'r7', action: 'close_thread', payload: { chat } });
+    await peer.reply('r7');
+
+    expect(summaryOf(peer.frames)).toEqual([
+      'push:customer_id',
+      'push:user_data',
+      'ok:login:r1',
+      'ok:get_chats_summary:r2',
+      'ok:start_chat:r3',
+      'ok:send_sneak_peek:r4',
+      'ok:send_event:r5',
+      'ok:update_last_seen_timestamp:r6',
+      'push:thread_closed',
+      'ok:close_thread:r7',
+    ]);
+    expect(peer.frames[0]).toEqual({ action: 'customer_id', type: 'push', payload: customerId });
+    expect(server.store.chatUsers(chat)).toEqual([customerId]);
+    expect(violations).toEqual([]);
+    expect(proxy.summary()).toEqual({
+      connections: 1,
+      frames: { client: 7, server: 10 },
+      invalidFrames: { client: 0, server: 0 },
+      violations: { client: 0, server: 0 },
+      violationsByAction: { client: {}, server: {} },
+      rejected: { client: 0, server: 0 },
+    });
+  });
+
+  it('a closed object with an extra field from the client: one violation, relayed, and the server answers validation', async () => {
+    const server = await referenceServer();
+    const { proxy, violations } = await proxyTo(server.url);
+    const { peer, chat } = await session(server, proxy);
+    const frame = { requestId: 'x1', action: 'send_sneak_peek', payload: { chat, text: 'Hi', extra: true } };
+    const answer = await peer.request('send_sneak_peek', frame.payload, 'x1');
+    expect(answer).toEqual({ requestId: 'x1', action: 'send_sneak_peek', type: 'response', success: false, payload: { error: { type: 'validation', message: expect.any(String), pointer: '/payload/extra' } } });
+    expect(violations).toEqual([{ direction: 'client', connection: 0, action: 'send_sneak_peek', pointer: '/payload/extra', message: 'must NOT have additional properties', frame, rejected: false }]);
+    expect(proxy.summary()).toEqual({
+      connections: 1,
+      frames: { client: 3, server: 5 },
+      invalidFrames: { client: 1, server: 0 },
+      violations: { client: 1, server: 0 },
+      violationsByAction: { client: { send_sneak_peek: 1 }, server: {} },
+      rejected: { client: 0, server: 0 },
+    });
+  });
+
+  it('with enforce, that frame never reaches the server: the proxy answers it with a validation error at its pointer', async () => {
+    const server = await referenceServer();
+    const { proxy, violations } = await proxyTo(server.url, true);
+    const { peer, chat } = await session(server, proxy);
+    const frame = { requestId: 'x1', action: 'send_sneak_peek', payload: { chat, text: 'Hi', extra: true } };
+    const answer = await peer.request('send_sneak_peek', frame.payload, 'x1');
+    expect(answer).toEqual({
+      requestId: 'x1',
+      action: 'send_sneak_peek',
+      type: 'response',
+      success: false,
+      payload: { error: { type: 'validation', message: 'must NOT have additional properties (rejected by the validating proxy)', pointer: '/payload/extra' } },
+    });
+    // The proxy's answer is itself a valid error response to that request.
+    expect(checkServerFrame(answer, (id) => (id === 'x1' ? 'send_sneak_peek' : undefined)).issues).toEqual([]);
+    expect(violations).toEqual([{ direction: 'client', connection: 0, action: 'send_sneak_peek', pointer: '/payload/extra', message: 'must NOT have additional properties', frame, rejected: true }]);
+    // The connection goes on; the server saw login and start_chat, then this one.
+    expect((await peer.request('send_sneak_peek', { chat, text: 'Hi' }, 'x2')).success).toBe(true);
+    expect(proxy.summary()).toMatchObject({ frames: { client: 3, server: 5 }, violations: { client: 1, server: 0 }, rejected: { client: 1, server: 0 } });
+  });
+
+  it('a bad push from the server (thread_closed without chat): a server violation, passed on to the client', async () => {
+    const server = await referenceServer({ protocolBreaks: { missingFieldInPush: 'thread_closed' } });
+    const { proxy, violations } = await proxyTo(server.url);
+    const { peer, chat, thread, customerId } = await session(server, proxy);
+    await peer.request('close_thread', { chat }, 'c1');
+    const push = { action: 'thread_closed', type: 'push', payload: { thread, user: customerId } };
+    expect(summaryOf(peer.frames.slice(4))).toEqual(['push:thread_closed', 'ok:close_thread:c1']);
+    expect(peer.frames[4]).toEqual(push);
+    expect(violations).toEqual([{ direction: 'server', connection: 0, action: 'thread_closed', pointer: '/payload/chat', message: "must have required property 'chat'", frame: push, rejected: false }]);
+    expect(proxy.summary()).toMatchObject({ frames: { client: 3, server: 6 }, violations: { client: 0, server: 1 }, violationsByAction: { client: {}, server: { thread_closed: 1 } }, rejected: { client: 0, server: 0 } });
+  });
+
+  it('with enforce, the bad push is dropped', async () => {
+    const server = await referenceServer({ protocolBreaks: { missingFieldInPush: 'thread_closed' } });
+    const { proxy, violations } = await proxyTo(server.url, true);
+    const { peer, chat } = await session(server, proxy);
+    await peer.request('close_thread', { chat }, 'c1');
+    expect(summaryOf(peer.frames.slice(4))).toEqual(['ok:close_thread:c1']);
+    expect(violations.map((v) => [v.direction, v.action, v.pointer, v.rejected])).toEqual([['server', 'thread_closed', '/payload/chat', true]]);
+    expect(proxy.summary()).toMatchObject({ frames: { client: 3, server: 5 }, rejected: { client: 0, server: 1 } });
+  });
+
+  it('a push the server sends raw (new_event with an empty payload): one violation per pointer', async () => {
+    const server = await referenceServer();
+    const { proxy, violations } = await proxyTo(server.url);
+    const { peer, customerId } = await session(server, proxy);
+    const raw = '{"action":"new_event","type":"push","payload":{}}';
+    expect(server.faults.sendRaw(customerId, raw)).toBe(1);
+    await peer.request('get_chats_summary', {}, 'g1');
+    expect(peer.texts).toContain(raw);
+    expect(violations).toEqual([{ direction: 'server', connection: 0, action: 'new_event', pointer: '/payload/type', message: "must have required property 'type'", frame: JSON.parse(raw), rejected: false }]);
+  });
+
+  it('a reply with a requestId nobody waits for is a violation', async () => {
+    const server = await referenceServer({ protocolBreaks: { wrongRequestId: 'get_chats_summary' } });
+    const { proxy, violations } = await proxyTo(server.url);
+    const { peer } = await session(server, proxy);
+    peer.send({ requestId: 'g1', action: 'get_chats_summary', payload: {} });
+    const reply = await peer.reply('g1-other');
+    expect(violations).toEqual([
+      { direction: 'server', connection: 0, action: 'get_chats_summary', pointer: '/requestId', message: 'answers no request waiting on this connection (requestId "g1-other")', frame: reply, rejected: false },
+    ]);
+  });
+
+  it('a message from the client that is not JSON, or binary, is a violation, relayed (the server answers validation)', async () => {
+    const server = await referenceServer();
+    const { proxy, violations } = await proxyTo(server.url);
+    const { peer } = await session(server, proxy);
+    peer.send('hello?');
+    peer.socket.send(Buffer.from('{"requestId":"b1","action":"get_chats_summary","payload":{}}'), { binary: true });
+    // Answered in order: once this reply is in, so are the answers to both.
+    await peer.request('get_chats_summary', {}, 'g1');
+    expect(summaryOf(peer.frames.slice(4))).toEqual(['error::null', 'error::null', 'ok:get_chats_summary:g1']);
+    expect(violations.map((v) => [v.direction, v.action, v.pointer, v.message.replace(/:.*/, ''), v.frame, v.rejected])).toEqual([
+      ['client', '', '', 'not JSON', 'hello?', false],
+      ['client', '', '', 'a binary message', '{"requestId":"b1","action":"get_chats_summary","payload":{}}', false],
+    ]);
+    expect(proxy.summary()).toMatchObject({ frames: { client: 5, server: 7 }, violationsByAction: { client: { '': 2 }, server: {} } });
+  });
+
+  it('with enforce, the proxy answers a message that is not JSON itself (requestId null, action "")', async () => {
+    const server = await referenceServer();
+    const { proxy } = await proxyTo(server.url, true);
+    const { peer } = await session(server, proxy);
+    peer.send('hello?');
+    const answer = await peer.waitFor((f) => f.requestId === null, 'the proxy answer');
+    expect(answer).toEqual({ requestId: null, action: '', type: 'response', success: false, payload: { error: { type: 'validation', message: expect.stringMatching(/^not JSON: /), pointer: '' } } });
+    expect(proxy.summary()).toMatchObject({ frames: { client: 2 }, rejected: { client: 1, server: 0 } });
+  });
+
+  it("passes the server's close code and reason on to the client", async () => {
+    const server = await referenceServer();
+    const { proxy } = await proxyTo(server.url);
+    const { peer, customerId } = await session(server, proxy);
+    expect(server.disconnectCustomer(customerId, 'customer_banned')).toBe(1);
+    expect(await peer.closed).toEqual({ code: 4000, reason: 'customer_banned' });
+    expect(peer.frames.at(-1)).toEqual({ action: 'customer_disconnected', type: 'push', payload: { reason: 'customer_banned' } });
+  });
+
+  it('relays plain HTTP (the upload) to the server', async () => {
+    const server = await referenceServer();
+    const { proxy } = await proxyTo(server.url);
+    const { token } = server.issueToken();
+    const response = await fetch(`${proxy.url.replace(/^ws/, 'http')}/v1/files?licenseId=local&name=a.png`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png' }, body: new Uint8Array([0x89, 0x50, 0x4e, 0x47]) });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ contentType: 'image/png', size: 4, name: 'a.png' });
+    expect(server.storedFiles()).toEqual({ files: 1, bytes: 4 });
+  });
+
+  it('an upgrade the server refuses (no licenseId) closes the client with 1011 naming the upstream', async () => {
+    const server = await referenceServer();
+    const { proxy } = await proxyTo(server.url);
+    const peer = await Peer.open(`${proxy.url}/v1/customer`);
+    expect(await peer.closed).toEqual({ code: 1011, reason: `upstream ${server.url} unreachable: Unexpected server response: 400` });
+  });
+});
+
+/** A WebSocket server that records what it receives and answers as the case says. */
+async function scriptedUpstream(answer: (socket: WebSocket, text: string) => void = () => {}) {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const received: string[] = [];
+  const urls: string[] = [];
+  const sockets: WebSocket[] = [];
+  const closes: Array<{ code: number; reason: string }> = [];
+  let connected: (socket: WebSocket) => void = () => {};
+  const first = new Promise<WebSocket>((resolve) => (connected = resolve));
+  wss.on('connection', (socket, request) => {
+    urls.push(request.url ?? '');
+    sockets.push(socket);
+    socket.on('message', (data) => {
+      received.push(String(data));
+      answer(socket, String(data));
+    });
+    socket.on('close', (code, reason) => closes.push({ code, reason: reason.toString() }));
+    connected(socket);
+  });
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of wss.clients) socket.terminate();
+        wss.close(() => resolve());
+      }),
+  );
+  const { port } = wss.address() as AddressInfo;
+  return { url: `ws://127.0.0.1:${port}`, received, urls, sockets, closes, first };
+}
+
+const loginResponse = (requestId: string): string => `{ "requestId" : "${requestId}", "action":"login","type":"response","success":true,"payload":{"customerId":"c1"} }`;
+
+describe('validating proxy, scripted upstream', () => {
+  it('relays the very bytes in order both ways, the path and query appended to the upstream URL', async () => {
+    const upstream = await scriptedUpstream((socket, text) => {
+      const { requestId } = JSON.parse(text) as { requestId: string };
+      socket.send('{"action":"customer_id","type":"push","payload":"c1"}');
+      socket.send(loginResponse(requestId));
+    });
+    const { proxy, violations } = await proxyTo(`${upstream.url}/base?tenant=1`);
+    const sent = Array.from({ length: 50 }, (_, i) => `{"requestId":"r${i}",  "action":"login","payload":{ "token":"t${i}" }}`);
+    const peer = await Peer.open(`${proxy.url}/v1/customer?licenseId=L1`, sent);
+    cleanups.push(() => peer.close());
+    await peer.reply('r49');
+    expect(upstream.urls).toEqual(['/base/v1/customer?tenant=1&licenseId=L1']);
+    expect(upstream.received).toEqual(sent);
+    expect(peer.texts).toEqual(sent.flatMap((_, i) => ['{"action":"customer_id","type":"push","payload":"c1"}', loginResponse(`r${i}`)]));
+    expect(violations).toEqual([]);
+    expect(proxy.summary()).toMatchObject({ frames: { client: 50, server: 100 } });
+  });
+
+  it('with enforce, the server never sees an invalid frame, and valid ones go on in order', async () => {
+    const upstream = await scriptedUpstream((socket, text) => socket.send(loginResponse((JSON.parse(text) as { requestId: string }).requestId)));
+    const { proxy } = await proxyTo(upstream.url, true);
+    const peer = await Peer.open(`${proxy.url}/v1/customer?licenseId=L1`, [
+      { requestId: 'a', action: 'login', payload: { token: 't' } },
+      { requestId: 'b', action: 'login', payload: { token: 't', extra: 1 } },
+      { requestId: 'c', action: 'login', payload: { token: 't' } },
+    ]);
+    cleanups.push(() => peer.close());
+    await peer.reply('c');
+    expect(upstream.received.map((t) => (JSON.parse(t) as { requestId: string }).requestId)).toEqual(['a', 'c']);
+    expect(peer.frames.map((f) => [f.requestId, f.success])).toEqual([
+      ['b', false],
+      ['a', true],
+      ['c', true],
+    ]);
+  });
+
+  it('passes close codes and reasons both ways; an upstream that vanishes closes the client with 1011', async () => {
+    const upstream = await scriptedUpstream();
+    const { proxy } = await proxyTo(upstream.url);
+    const first = await Peer.open(`${proxy.url}/`);
+    await upstream.first;
+    first.socket.close(4001, 'bye');
+    expect(await first.closed).toEqual({ code: 4001, reason: 'bye' });
+    await new Promise<void>((resolve) => upstream.sockets[0]!.once('close', () => resolve()));
+    expect(upstream.closes[0]).toEqual({ code: 4001, reason: 'bye' });
+
+    const second = await Peer.open(`${proxy.url}/`);
+    await until(() => upstream.sockets.length === 2);
+    upstream.sockets[1]!.close(4000, 'license_not_found');
+    expect(await second.closed).toEqual({ code: 4000, reason: 'license_not_found' });
+
+    const third = await Peer.open(`${proxy.url}/`);
+    await until(() => upstream.sockets.length === 3);
+    upstream.sockets[2]!.terminate();
+    expect(await third.closed).toEqual({ code: 1011, reason: 'upstream connection lost' });
+  });
+
+  it('passes pings on end to end: the server answers them, and its pings reach the client', async () => {
+    const upstream = await scriptedUpstream();
+    const { proxy } = await proxyTo(upstream.url);
+    const peer = await Peer.open(`${proxy.url}/`);
+    cleanups.push(() => peer.close());
+    const server = await upstream.first;
+    const pingAtServer = new Promise<string>((resolve) => server.once('ping', (data) => resolve(String(data))));
+    const pongAtClient = new Promise<string>((resolve) => peer.socket.once('pong', (data) => resolve(String(data))));
+    peer.socket.ping('from-client');
+    expect(await pingAtServer).toBe('from-client');
+    expect(await pongAtClient).toBe('from-client');
+    const pingAtClient = new Promise<string>((resolve) => peer.socket.once('ping', (data) => resolve(String(data))));
+    const pongAtServer = new Promise<string>((resolve) => server.once('pong', (data) => resolve(String(data))));
+    server.ping('from-server');
+    expect(await pingAtClient).toBe('from-server');
+    expect(await pongAtServer).toBe('from-server');
+  });
+
+  it('an unreachable upstream closes the client with 1011 and a reason naming it', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createNetServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const { proxy, violations } = await proxyTo(`ws://127.0.0.1:${port}`);
+    const peer = await Peer.open(`${proxy.url}/v1/customer?licenseId=L1`, [{ requestId: 'a', action: 'login', payload: { token: 't' } }]);
+    expect(await peer.closed).toEqual({ code: 1011, reason: `upstream ws://127.0.0.1:${port} unreachable: ECONNREFUSED` });
+    expect(violations).toEqual([]);
+    expect(proxy.summary()).toMatchObject({ connections: 1, frames: { client: 0, server: 0 } });
+  });
+
+  it('refuses an upstream that is not a ws: or wss: URL', async () => {
+    await expect(startValidatingProxy({ listen: { host: '127.0.0.1', port: 0 }, upstream: 'http://127.0.0.1:1' })).rejects.toThrow('the upstream must be a ws:// or wss:// URL, not "http://127.0.0.1:1"');
+  });
+});
+
+// The CLI, as a process.
+const cli = fileURLToPath(new URL('../dist/proxy-cli.js', import.meta.url));
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves once `stream` holds `lines` complete lines. */
+  lines(stream: 'stdout' | 'stderr', lines: number): Promise<string[]>;
+  exit: Promise<number | null>;
+}
+
+function run(args: string[]): Run {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const text = { stdout: '', stderr: '' };
+  const waiters = new Set<() => void>();
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream].setEncoding('utf8');
+    child[stream].on('data', (chunk: string) => {
+      text[stream] += chunk;
+      for (const waiter of [...waiters]) waiter();
+    });
+  }
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  cleanups.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return {
+    child,
+    stdout: () => text.stdout,
+    stderr: () => text.stderr,
+    exit,
+    lines: (stream, count) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          const lines = text[stream].split('\n').slice(0, -1);
+          if (lines.length < count) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(lines);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`${stream} has no ${count} lines: ${JSON.stringify(text)}`));
+        }, WAIT_MS);
+        waiters.add(check);
+        check();
+      }),
+  };
+}
+
+describe('customer-chat-proxy', () => {
+  beforeAll(() => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: build the package first (pnpm --filter @customer-chat/conformance build)`);
+  });
+
+  it.each([
+    [['--upstream', 'http://127.0.0.1:8787'], '--upstream must be a ws:// or wss:// URL, not "http://127.0.0.1:8787"'],
+    [['--upstream', 'localhost:8787'], '--upstream must be a ws:// or wss:// URL, not "localhost:8787"'],
+    [['--upstream', 'nonsense'], '--upstream must be a ws:// or wss:// URL, not "nonsense"'],
+    [[], '--upstream <ws://host:port> is required'],
+    [['--upstream'], '--upstream needs a value'],
+    [['--listen', '9000', '--upstream', 'ws://127.0.0.1:8787'], '--listen must be HOST:PORT (e.g. 127.0.0.1:9000), not "9000"'],
+    [['--listen', '127.0.0.1:70000', '--upstream', 'ws://127.0.0.1:8787'], '--listen port must be from 0 to 65535, not 70000'],
+    [['--upstream', 'ws://127.0.0.1:8787', '--verbose'], 'unknown option --verbose'],
+    [['--upstream', 'ws://127.0.0.1:8787', '--enforce=yes'], '--enforce takes no value'],
+    [['--upstream', 'ws://127.0.0.1:8787', 'extra'], 'unexpected argument "extra" (every argument is a --flag)'],
+  ])('%j: exit code 2 and one line on stderr', async (args, message) => {
+    const cliRun = run(args);
+    expect(await cliRun.exit).toBe(2);
+    expect(cliRun.stderr()).toBe(`customer-chat-proxy: ${message}; see --help\n`);
+    expect(cliRun.stdout()).toBe('');
+  });
+
+  it('an address in use: exit code 2 and one line on stderr', async () => {
+    const busy = createNetServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+    const { port } = busy.address() as AddressInfo;
+    const cliRun = run(['--listen', `127.0.0.1:${port}`, '--upstream', 'ws://127.0.0.1:8787']);
+    expect(await cliRun.exit).toBe(2);
+    expect(cliRun.stderr()).toBe(`customer-chat-proxy: cannot listen on 127.0.0.1:${port}: the address is in use\n`);
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const cliRun = run(['--help']);
+    expect(await cliRun.exit).toBe(0);
+    expect(cliRun.stdout()).toMatch(/^usage: customer-chat-proxy --upstream <ws:\/\/host:port>/);
+    expect(cliRun.stderr()).toBe('');
+  });
+
+  it('relays, logs each violation as one line, and prints the summary on SIGTERM (exit code 0)', async () => {
+    const server = await referenceServer();
+    const cliRun = run(['--listen', '127.0.0.1:0', '--upstream', server.url]);
+    const [listening] = await cliRun.lines('stdout', 1);
+    const url = /listening on (ws:\/\/127\.0\.0\.1:\d+),/.exec(listening!)?.[1];
+    expect(listening).toBe(`customer-chat-proxy: listening on ${url}, relaying to ${server.url} (checking: invalid frames are passed on)`);
+    const { peer, chat } = await session(server, { url: url! } as ValidatingProxy);
+    await peer.request('send_sneak_peek', { chat, text: 'Hi', extra: true }, 'x1');
+    const [line] = await cliRun.lines('stderr', 1);
+    expect(line).toBe(`client→server send_sneak_peek /payload/extra: must NOT have additional properties {"requestId":"x1","action":"send_sneak_peek","payload":{"chat":"${chat}","text":"Hi","extra":true}}`);
+    cliRun.child.kill('SIGTERM');
+    expect(await cliRun.exit).toBe(0);
+    expect(cliRun.stdout()).toBe(
+      [
+        listening,
+        'customer-chat-proxy summary: 1 connection',
+        '  frames relayed: client→server 3, server→client 5',
+        '  invalid frames: client→server 1, server→client 0',
+        '  violations: client→server 1, server→client 0',
+        '    client→server send_sneak_peek: 1',
+        '  rejected: client→server 0, server→client 0',
+        '',
+      ].join('\n'),
+    );
+    expect(cliRun.stderr()).toBe(`${line}\n`);
+  });
+
+  it('--json --enforce: each violation as a JSON line, the summary as JSON', async () => {
+    const server = await referenceServer();
+    const cliRun = run(['--listen', '127.0.0.1:0', '--upstream', server.url, '--json', '--enforce']);
+    const [listening] = await cliRun.lines('stdout', 1);
+    const { listening: url } = JSON.parse(listening!) as { listening: string };
+    expect(JSON.parse(listening!)).toEqual({ listening: url, upstream: server.url, enforce: true });
+    const { peer, chat } = await session(server, { url } as ValidatingProxy);
+    const answer = await peer.request('send_sneak_peek', { chat, text: 'Hi', extra: true }, 'x1');
+    expect(answer.payload.error.pointer).toBe('/payload/extra');
+    const [line] = await cliRun.lines('stderr', 1);
+    expect(JSON.parse(line!)).toEqual({
+      direction: 'client',
+      connection: 0,
+      action: 'send_sneak_peek',
+      pointer: '/payload/extra',
+      message: 'must NOT have additional properties',
+      frame: { requestId: 'x1', action: 'send_sneak_peek', payload: { chat, text: 'Hi', extra: true } },
+      rejected: true,
+    });
+    cliRun.child.kill('SIGINT');
+    expect(await cliRun.exit).toBe(0);
+    const lines = cliRun.stdout().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(JSON.parse(lines[1]!)).toEqual({
+      summary: {
+        connections: 1,
+        frames: { client: 2, server: 4 },
+        invalidFrames: { client: 1, server: 0 },
+        violations: { client: 1, server: 0 },
+        violationsByAction: { client: { send_sneak_peek: 1 }, server: {} },
+        rejected: { client: 1, server: 0 },
+      },
+    });
+  });
+});
