@@ -30,6 +30,8 @@ export interface Scenario {
 const { correlationField, rules } = protocol;
 /** An id no server gave out: what a request about a chat or thread that does not exist names. */
 const UNKNOWN_ID = 'conformance-unknown-id';
+/** An agent group no license has (the largest 32-bit id; group 0 always exists). */
+const UNKNOWN_GROUP = 2_147_483_647;
 
 // ---- checks ----------------------------------------------------------------------------------
 
@@ -197,6 +199,20 @@ function requestScenarios(request: RequestEntry): Scenario[] {
         if (closed.verdict.kind !== 'response') throw new ScenarioNotRun(`needs a closed thread, and ${end.action} was answered ${describe(closed)}`);
         const reply = await connection.request(request.action, payload);
         expectError(reply, request, rules.closedThread, reply.requestId);
+      },
+    });
+  }
+
+  if (request.unknownGroup !== null) {
+    const { example: index, pointer } = request.unknownGroup;
+    const example = request.examples[index]!;
+    scenarios.push({
+      name: `${group}: an unknown agent group answered ${rules.unknownGroup}`,
+      group,
+      async run({ session }) {
+        const { connection, payload } = await prepared(session, withValues(example.payload, [{ pointer, value: UNKNOWN_GROUP }]), example.ids);
+        const reply = await connection.request(request.action, payload);
+        expectError(reply, request, rules.unknownGroup, reply.requestId);
       },
     });
   }

@@ -25,7 +25,8 @@ export const protocol: ProtocolTable = {
     "beforeLogin": "authorization",
     "invalidFrame": "validation",
     "unknownId": "not_found",
-    "closedThread": "chat_inactive"
+    "closedThread": "chat_inactive",
+    "unknownGroup": "group_not_found"
   },
   "error": {
     "message": "error_response",
@@ -50,6 +51,7 @@ export const protocol: ProtocolTable = {
     {
       "action": "login",
       "request": "login",
+      "unknownGroup": null,
       "response": "login_response",
       "errors": [
         "authentication",
@@ -125,6 +127,7 @@ export const protocol: ProtocolTable = {
     {
       "action": "get_chats_summary",
       "request": "get_chats_summary",
+      "unknownGroup": null,
       "response": "get_chats_summary_response",
       "errors": [
         "authorization",
@@ -174,6 +177,7 @@ export const protocol: ProtocolTable = {
     {
       "action": "get_chat_threads",
       "request": "get_chat_threads",
+      "unknownGroup": null,
       "response": "get_chat_threads_response",
       "errors": [
         "authorization",
@@ -263,6 +267,7 @@ export const protocol: ProtocolTable = {
     {
       "action": "get_chat_threads_summary",
       "request": "get_chat_threads_summary",
+      "unknownGroup": null,
       "response": "get_chat_threads_summary_response",
       "errors": [
         "authorization",
@@ -330,6 +335,10 @@ export const protocol: ProtocolTable = {
     {
       "action": "start_chat",
       "request": "start_chat",
+      "unknownGroup": {
+        "example": 1,
+        "pointer": "/scope/groups/0"
+      },
       "response": "start_chat_response",
       "errors": [
         "authorization",
@@ -400,6 +409,7 @@ export const protocol: ProtocolTable = {
     {
       "action": "send_event",
       "request": "send_event",
+      "unknownGroup": null,
       "response": "send_event_response",
       "errors": [
         "authorization",
@@ -508,6 +518,7 @@ export const protocol: ProtocolTable = {
     {
       "action": "send_sneak_peek",
       "request": "send_sneak_peek",
+      "unknownGroup": null,
       "response": "send_sneak_peek_response",
       "errors": [
         "authorization",
@@ -572,6 +583,7 @@ export const protocol: ProtocolTable = {
     {
       "action": "close_thread",
       "request": "close_thread",
+      "unknownGroup": null,
       "response": "close_thread_response",
       "errors": [
         "authorization",
@@ -638,6 +650,7 @@ export const protocol: ProtocolTable = {
     {
       "action": "update_chat_properties",
       "request": "update_chat_properties",
+      "unknownGroup": null,
       "response": "update_chat_properties_response",
       "errors": [
         "authorization",
@@ -728,6 +741,7 @@ export const protocol: ProtocolTable = {
     {
       "action": "update_chat_thread_properties",
       "request": "update_chat_thread_properties",
+      "unknownGroup": null,
       "response": "update_chat_thread_properties_response",
       "errors": [
         "authorization",
@@ -836,6 +850,7 @@ export const protocol: ProtocolTable = {
     {
       "action": "update_customer",
       "request": "update_customer",
+      "unknownGroup": null,
       "response": "update_customer_response",
       "errors": [
         "authorization",
@@ -893,6 +908,7 @@ export const protocol: ProtocolTable = {
     {
       "action": "update_last_seen_timestamp",
       "request": "update_last_seen_timestamp",
+      "unknownGroup": null,
       "response": "update_last_seen_timestamp_response",
       "errors": [
         "authorization",

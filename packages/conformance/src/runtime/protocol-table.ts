@@ -39,6 +39,8 @@ export interface RequestEntry {
   pushes: Array<{ push: string; requester: boolean; others: boolean; when: string | null }>;
   examples: RequestExample[];
   invalid: InvalidRequest[];
+  /** Where one of its examples names an agent group (the kit puts one that does not exist there), when it may fail with the rules' `unknownGroup`. */
+  unknownGroup: { example: number; pointer: string } | null;
 }
 
 export interface ProtocolTable {
@@ -52,7 +54,7 @@ export interface ProtocolTable {
   /** A request any logged-in connection may send, without side effects (the SDK's first after login). */
   ready: string;
   /** The error type each situation the kit provokes must be answered with (the spec's rules). */
-  rules: { refusedToken: string; beforeLogin: string; invalidFrame: string; unknownId: string; closedThread: string };
+  rules: { refusedToken: string; beforeLogin: string; invalidFrame: string; unknownId: string; closedThread: string; unknownGroup: string };
   /** The error response's message name and where it holds the error type. */
   error: { message: string; property: string; typeField: string };
   /** Header fields with fixed values that tell a frame's kind. */

@@ -686,7 +686,7 @@ export interface GetChatsSummaryArguments {
 export interface GetChatThreadsArguments {
   /** A chat's id. */
   chat: ChatId;
-  /** Ids of the threads to return; one that is not a thread of the chat fails the whole request with `not_found` (`pointer` at that id), nothing is left out. */
+  /** Ids of the threads to return; one that is not a thread of the chat fails the whole request with `not_found` (nothing is left out). */
   threads: ThreadId[];
 }
 

@@ -29,6 +29,8 @@ const RULES = {
   unknownId: 'not_found',
   /** A request sent to a chat whose thread was closed. */
   closedThread: 'chat_inactive',
+  /** A request naming an agent group the license does not have. */
+  unknownGroup: 'group_not_found',
 } as const;
 
 /** The field an unknown-field payload adds: a name no version of a closed object will define. */
@@ -67,6 +69,23 @@ class SchemaWalker {
       return Object.entries(value).flatMap(([key, item]) => (Object.hasOwn(properties, key) ? this.idSlots(properties[key]!, item, `${pointer}/${escape(key)}`) : []));
     }
     return [];
+  }
+
+  /** The pointer of the first element of a non-empty array of integers in `value` (an id list, e.g. agent groups). */
+  integerListElement(schema: JsonSchema, value: unknown, pointer = ''): string | undefined {
+    const resolved = this.resolve(schema, true);
+    if (Array.isArray(value)) {
+      const items = typeof resolved.items === 'object' && resolved.items !== null ? this.resolve(resolved.items as JsonSchema, true) : {};
+      return items.type === 'integer' && value.length > 0 ? `${pointer}/0` : undefined;
+    }
+    if (typeof value !== 'object' || value === null) return undefined;
+    const properties = (resolved.properties ?? {}) as Record<string, JsonSchema>;
+    for (const [key, item] of Object.entries(value)) {
+      if (!Object.hasOwn(properties, key)) continue;
+      const found = this.integerListElement(properties[key]!, item, `${pointer}/${escape(key)}`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
 
   /** Pointers (within values of `schema`) of the first property typed with each of `kinds`' schemas, two levels deep at most. */
@@ -150,9 +169,14 @@ export function conformanceTable(model: ProtocolModel) {
     });
     const first = examples[0]?.payload ?? {};
     const invalid = invalidPayloads(walker, schema, first).map((c) => ({ ...c, ids: walker.idSlots(schema, c.payload) }));
+    // Where an example names an agent group: the kit puts a group no license has there.
+    const groups = r.errors.includes(RULES.unknownGroup)
+      ? examples.map((e, index) => ({ example: index, pointer: walker.integerListElement(schema, e.payload) })).find((g) => g.pointer !== undefined)
+      : undefined;
     return {
       action: r.action,
       request: r.request.name,
+      unknownGroup: groups === undefined ? null : { example: groups.example, pointer: groups.pointer! },
       response: r.response.name,
       errors: r.errors,
       pushes: r.pushes.map((p) => ({ push: p.push, requester: p.requester, others: p.others, when: p.when ?? null })),
