@@ -3,8 +3,8 @@
 // scenario that ran passed, 1 when one failed, 2 when the run could not start or an argument is
 // wrong (one line on stderr, never a stack trace, never a pass).
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ConformanceDriver } from './driver.js';
@@ -36,8 +36,9 @@ Options:
   --quiet                print only the summary line
   --help                 print this help
 
-Exit codes: 0 every scenario that ran passed; 1 a scenario failed; 2 the run could not start (bad argument,
-unreachable server, refused token, a server that closes at once or does not speak JSON frames).`;
+Exit codes: 0 every scenario that ran passed (and one did); 1 a scenario failed, or none ran; 2 the run could
+not start (bad argument, unreachable server, refused token, a server that closes at once or does not speak
+JSON frames).`;
 
 class UsageError extends Error {}
 
@@ -49,31 +50,50 @@ function fail(message: string): never {
 function runCommand(command: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     execFile('/bin/sh', ['-c', command], { timeout: 30_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error !== null) reject(new RunAborted(`--token-command failed (${error.code ?? error.message}): ${stderr.trim().split('\n')[0] ?? ''}`.trim()));
+      const said = stderr.trim().split('\n')[0] ?? '';
+      if (error !== null) reject(new RunAborted(`--token-command failed (${error.code ?? error.message}): ${said === '' ? 'nothing on stderr' : said}`));
       else resolvePromise(stdout.trim());
     });
   });
 }
 
-async function tokenFromUrl(url: string): Promise<string> {
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--token-url ${JSON.stringify(url)} is not an http: or https: URL`);
+async function tokenFromUrl(url: string, timeoutMs: number): Promise<string> {
   let response: Response;
+  let text: string;
   try {
-    response = await fetch(url, { method: 'POST' });
+    response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(timeoutMs) });
+    text = await response.text();
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new RunAborted(`cannot reach the token URL ${url}: ${cause?.code ?? cause?.message ?? String(error)}`);
+    const why = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? String(error));
+    throw new RunAborted(`cannot get a token from ${url}: ${why}`);
   }
-  const text = await response.text();
   if (!response.ok) throw new RunAborted(`the token URL ${url} answered HTTP ${response.status}: ${text.slice(0, 200)}`);
-  try {
-    const body = JSON.parse(text) as { token?: unknown };
+  // JSON with a "token" field, or the token as plain text; anything else (an HTML page) is not a token.
+  const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/json' || type.endsWith('+json')) {
+    let body: { token?: unknown };
+    try {
+      body = JSON.parse(text) as { token?: unknown };
+    } catch {
+      throw new RunAborted(`the token URL ${url} answered ${type} that is not JSON`);
+    }
     if (typeof body.token === 'string' && body.token !== '') return body.token;
     throw new RunAborted(`the token URL ${url} answered JSON without a "token" string`);
-  } catch (error) {
-    if (error instanceof RunAborted) throw error;
-    return text.trim();
   }
+  if (type === 'text/plain' || type === '') return text.trim();
+  throw new RunAborted(`the token URL ${url} answered ${type}; expected JSON with a "token" field or the token as text/plain`);
+}
+
+/** Checks before the run that a report file can be written (its folder exists and is writable, it is not a folder). */
+function checkWritable(option: string, path: string): void {
+  const folder = dirname(resolve(path));
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new UsageError(`${option} ${path}: the folder ${folder} does not exist or is not writable`);
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`${option} ${path} is a folder, not a file`);
 }
 
 async function driverFromModule(path: string): Promise<ConformanceDriver> {
@@ -84,7 +104,12 @@ async function driverFromModule(path: string): Promise<ConformanceDriver> {
     throw new UsageError(`--driver-module ${path} cannot be loaded: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
   const exported = loaded.default ?? loaded.driver;
-  const driver = (typeof exported === 'function' ? await (exported as () => unknown)() : exported) as Partial<ConformanceDriver> | undefined;
+  let driver: Partial<ConformanceDriver> | undefined;
+  try {
+    driver = (typeof exported === 'function' ? await (exported as () => unknown)() : exported) as Partial<ConformanceDriver> | undefined;
+  } catch (error) {
+    throw new UsageError(`--driver-module ${path}: its driver function failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
   if (driver === undefined || typeof driver.cause !== 'function' || !Array.isArray(driver.pushes) || typeof driver.name !== 'string') {
     throw new UsageError(`--driver-module ${path} exports no ConformanceDriver ({ name, pushes, cause }) as its default export or "driver"`);
   }
@@ -134,27 +159,38 @@ async function main(argv: string[]): Promise<number> {
   if (values['admin-url'] !== undefined && (!URL.canParse(values['admin-url']) || !/^https?:$/.test(new URL(values['admin-url']).protocol))) {
     throw new UsageError(`--admin-url ${JSON.stringify(values['admin-url'])} is not an http: or https: URL`);
   }
+  const tokenUrl = values['token-url'];
+  if (tokenUrl !== undefined && (!URL.canParse(tokenUrl) || !/^https?:$/.test(new URL(tokenUrl).protocol))) throw new UsageError(`--token-url ${JSON.stringify(tokenUrl)} is not an http: or https: URL`);
+  if (values.junit !== undefined) checkWritable('--junit', values.junit);
+  if (values.json !== undefined) checkWritable('--json', values.json);
 
   const driver =
     values['driver-module'] !== undefined
       ? await driverFromModule(values['driver-module'])
       : values.driver === 'reference'
-        ? referenceDriver({ adminUrl: values['admin-url']!, adminToken: values['admin-token'] })
+        ? referenceDriver({ adminUrl: values['admin-url']!, adminToken: values['admin-token'], timeoutMs })
         : undefined;
   const token =
-    values.token !== undefined ? values.token : values['token-url'] !== undefined ? await tokenFromUrl(values['token-url']) : await runCommand(values['token-command']!);
+    values.token !== undefined ? values.token : tokenUrl !== undefined ? await tokenFromUrl(tokenUrl, timeoutMs) : await runCommand(values['token-command']!);
   if (token === '') throw new RunAborted('the token is empty');
 
   const report = await runConformance({ url: values.url, token, driver, timeoutMs, only: values.only ?? [] });
   const text = formatText(report);
   process.stdout.write(values.quiet ? `${text.trimEnd().split('\n').at(-1) ?? ''}\n` : text);
-  try {
-    if (values.junit !== undefined) writeFileSync(values.junit, formatJunit(report));
-    if (values.json !== undefined) writeFileSync(values.json, formatJson(report));
-  } catch (error) {
-    throw new RunAborted(`cannot write the report: ${error instanceof Error ? error.message : String(error)}`);
+  // Each file on its own: one that cannot be written does not keep the other from being written.
+  const unwritten: string[] = [];
+  for (const [path, content] of [[values.junit, formatJunit], [values.json, formatJson]] as const) {
+    if (path === undefined) continue;
+    try {
+      writeFileSync(path, content(report));
+    } catch (error) {
+      unwritten.push(`${path} (${error instanceof Error ? error.message : String(error)})`);
+    }
   }
-  return report.totals.failed === 0 ? 0 : 1;
+  if (unwritten.length > 0) process.stderr.write(`${NAME}: could not write ${unwritten.join(', ')}\n`);
+  // Nothing that ran failed, and something ran: a run where nothing was checked is no pass.
+  if (report.totals.passed === 0 && report.totals.failed === 0) process.stderr.write(`${NAME}: nothing was checked: every scenario was not run\n`);
+  return report.totals.failed === 0 && report.totals.passed > 0 && unwritten.length === 0 ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(

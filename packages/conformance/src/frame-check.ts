@@ -32,6 +32,11 @@ function own(frame: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(frame, key) ? frame[key] : undefined;
 }
 
+/** Whether the frame has every fixed header value of a kind of frame (`type: "push"`, ...). */
+function hasConstants(frame: Record<string, unknown>, constants: Record<string, unknown>): boolean {
+  return Object.entries(constants).every(([key, value]) => own(frame, key) === value);
+}
+
 function issue(path: string, message: string, keyword = 'protocol'): ValidationIssue {
   return { path, message, keyword };
 }
@@ -73,16 +78,14 @@ export function checkServerFrame(frame: unknown, requestActionOf?: (requestId: s
   const action = typeof own(frame, 'action') === 'string' ? (own(frame, 'action') as string) : '';
   const id = own(frame, correlationField);
   const requestId = typeof id === 'string' ? id : undefined;
-  const type = own(frame, 'type');
-  if (type === protocol.frameConstants.push.type) {
+  const [isPush, isError, isResponse] = (['push', 'error', 'response'] as const).map((kind) => hasConstants(frame, protocol.frameConstants[kind]));
+  if (isPush) {
     if (!pushes.has(action)) return { kind: 'push', action, requestId, issues: [issue('/action', `"${action}" is not a push of the spec`)] };
     return { kind: 'push', action, requestId, issues: validated(action, frame) };
   }
-  const success = own(frame, 'success');
-  const isError = type === protocol.frameConstants.error.type && success === protocol.frameConstants.error.success;
-  const isResponse = type === protocol.frameConstants.response.type && success === protocol.frameConstants.response.success;
   if (!isError && !isResponse) {
-    return { kind: 'unknown', action, requestId, issues: [issue('/type', `neither a push nor a response (type ${JSON.stringify(type)}, success ${JSON.stringify(success)})`)] };
+    const fields = [...new Set(Object.values(protocol.frameConstants).flatMap((c) => Object.keys(c)))].map((key) => `${key} ${JSON.stringify(own(frame, key))}`).join(', ');
+    return { kind: 'unknown', action, requestId, issues: [issue('', `neither a push nor a response (${fields})`)] };
   }
   const kind: FrameKind = isError ? 'error' : 'response';
   const issues: ValidationIssue[] = [];
@@ -104,6 +107,13 @@ export function errorTypeOf(frame: unknown): string | undefined {
   if (!isObject(error)) return undefined;
   const type = own(error, protocol.error.typeField);
   return typeof type === 'string' ? type : undefined;
+}
+
+/** The JSON pointer an error response frame names (undefined when it names none). */
+export function errorPointerOf(frame: unknown): unknown {
+  if (!isObject(frame) || !isObject(frame.payload)) return undefined;
+  const error = own(frame.payload, protocol.error.property);
+  return isObject(error) ? own(error, protocol.error.pointerField) : undefined;
 }
 
 /** The error types a request action may be answered with (undefined for an action the spec does not have). */

@@ -11,6 +11,8 @@ export interface ReferenceDriverOptions {
   adminUrl: string;
   /** Its admin token, when the server was started with one. */
   adminToken?: string | undefined;
+  /** How long one admin request may take. Default 10000 ms. */
+  timeoutMs?: number | undefined;
 }
 
 export function referenceDriver(options: ReferenceDriverOptions): ConformanceDriver {
@@ -22,7 +24,10 @@ export function referenceDriver(options: ReferenceDriverOptions): ConformanceDri
   async function call([method, path, body]: Call): Promise<unknown> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (options.adminToken !== undefined) headers.authorization = `Bearer ${options.adminToken}`;
-    const response = await fetch(`${base}${path}`, { method, headers, body: JSON.stringify(body ?? {}) });
+    const response = await fetch(`${base}${path}`, { method, headers, body: JSON.stringify(body ?? {}), signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) }).catch((error: unknown) => {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      throw new Error(`the admin API did not answer ${method} ${path}: ${cause?.code ?? (error instanceof Error ? error.message : String(error))}`);
+    });
     const text = await response.text();
     if (!response.ok) throw new Error(`the admin API answered ${method} ${path} with ${response.status}: ${text.slice(0, 300)}`);
     return text === '' ? undefined : (JSON.parse(text) as unknown);

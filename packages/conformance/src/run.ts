@@ -48,11 +48,18 @@ async function preflight(url: string, token: string, timeoutMs: number): Promise
     throw new RunAborted(error instanceof ConnectError ? error.message : `cannot reach ${url}: ${String(error)}`);
   }
   try {
-    const reply = await connection.request(protocol.login.action, { [protocol.login.tokenArgument]: token }).catch((error: unknown) => {
+    const notSpoken = (entry: ReceivedFrame) => new RunAborted(`${url} does not speak the protocol: its first message was ${entry.verdict.issues[0]?.message ?? 'not a frame'}`);
+    // A message that is not a frame at all ends the preflight at once, not after the timeout.
+    const unreadable = connection.next((entry) => entry.verdict.kind === 'unknown', 'an unreadable message').then(
+      (entry) => Promise.reject(notSpoken(entry)),
+      () => new Promise<never>(() => {}),
+    );
+    const answered = connection.request(protocol.login.action, { [protocol.login.tokenArgument]: token }).catch((error: unknown) => {
       const first = connection.frames[0];
-      if (first !== undefined && first.verdict.kind === 'unknown') throw new RunAborted(`${url} does not speak the protocol: its first message was ${first.verdict.issues[0]?.message ?? 'not a frame'}`);
+      if (first !== undefined && first.verdict.kind === 'unknown') throw notSpoken(first);
       throw new RunAborted(`${url} did not answer ${protocol.login.action}: ${error instanceof Error ? error.message : String(error)}`);
     });
+    const reply = await Promise.race([answered, unreadable]);
     if (reply.verdict.kind === 'error') {
       throw new RunAborted(`${url} refused the token: ${protocol.login.action} was answered ${errorTypeOf(reply.frame) ?? 'with an error'} (${JSON.stringify((reply.frame as { payload?: unknown }).payload).slice(0, 200)})`);
     }
@@ -72,8 +79,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   await preflight(options.url, options.token, timeoutMs);
 
   const byAction = new Map<string, ReceivedFrame[]>();
-  const pushes: PushLog = { byAction };
+  const all: ReceivedFrame[] = [];
+  const pushes: PushLog = { byAction, all };
   const onFrame = (entry: ReceivedFrame) => {
+    all.push(entry);
     if (entry.verdict.kind !== 'push') return;
     const list = byAction.get(entry.verdict.action) ?? [];
     list.push(entry);

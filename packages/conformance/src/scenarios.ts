@@ -3,8 +3,8 @@
 // causes; unreadable frames; a missing query parameter; and every push, validated wherever it
 // came from, caused through the driver when the run did not see it.
 import type { KitConnection, ReceivedFrame } from './connection.js';
-import type { ConformanceDriver } from './driver.js';
-import { errorTypeOf } from './frame-check.js';
+import type { ConformanceDriver, DriverTarget } from './driver.js';
+import { errorPointerOf, errorTypeOf } from './frame-check.js';
 import { protocol } from './gen/protocol.js';
 import { atPointer, ScenarioFailure, ScenarioNotRun, withValues, type Chat, type ScenarioSession } from './session.js';
 import type { IdSlot, Json, RequestEntry } from '#runtime/protocol-table';
@@ -13,6 +13,8 @@ import type { IdSlot, Json, RequestEntry } from '#runtime/protocol-table';
 export interface PushLog {
   /** Pushes by action (unknown actions included). */
   readonly byAction: ReadonlyMap<string, readonly ReceivedFrame[]>;
+  /** Every frame any connection of the run received, in order. */
+  readonly all: readonly ReceivedFrame[];
 }
 
 export interface ScenarioContext {
@@ -63,7 +65,8 @@ function expectResponse(entry: ReceivedFrame & { requestId: string }, request: R
 
 /**
  * The reply is a valid error response of `type` with the request's id, the type one the request
- * may be answered with; `pointer`, when the server gives one, must name `pointer`.
+ * may be answered with; when `pointer` is given, the error must name it (the spec: every
+ * `validation` error points at the offending value, except for a frame that is not JSON text).
  */
 function expectError(entry: ReceivedFrame, request: RequestEntry | undefined, type: string, requestId: string | null, pointer?: string): void {
   if (entry.verdict.kind !== 'error') throw new ScenarioFailure(`answered ${describe(entry)}, expected error ${type}`, undefined, entry.frame);
@@ -74,10 +77,10 @@ function expectError(entry: ReceivedFrame, request: RequestEntry | undefined, ty
     throw new ScenarioFailure(`error ${seen} is not one ${request.action} may answer (${request.errors.join(', ')})`, `/payload/${protocol.error.property}/${protocol.error.typeField}`, entry.frame);
   }
   if (seen !== type) throw new ScenarioFailure(`answered error ${seen ?? '(none)'}, expected ${type}`, `/payload/${protocol.error.property}/${protocol.error.typeField}`, entry.frame);
-  const given = atPointer(entry.frame, `/payload/${protocol.error.property}/pointer`);
-  if (pointer !== undefined && given !== undefined && given !== pointer) {
-    throw new ScenarioFailure(`the error's pointer is ${JSON.stringify(given)}, the offending field is ${pointer}`, `/payload/${protocol.error.property}/pointer`, entry.frame);
-  }
+  const given = errorPointerOf(entry.frame);
+  const at = `/payload/${protocol.error.property}/${protocol.error.pointerField}`;
+  if (pointer !== undefined && given === undefined) throw new ScenarioFailure(`the error names no ${protocol.error.pointerField}; the offending value is at ${JSON.stringify(pointer)}`, at, entry.frame);
+  if (pointer !== undefined && given !== pointer) throw new ScenarioFailure(`the error's ${protocol.error.pointerField} is ${JSON.stringify(given)}, the offending value is at ${JSON.stringify(pointer)}`, at, entry.frame);
 }
 
 function expectAction(entry: ReceivedFrame, action: string): void {
@@ -134,9 +137,13 @@ function requestScenarios(request: RequestEntry): Scenario[] {
         const valid = await connection.request(request.action, first.payload);
         expectError(valid, request, rules.beforeLogin, valid.requestId);
         const invalid = request.invalid[0];
-        if (invalid === undefined) return;
-        const reply = await connection.request(request.action, invalid.payload);
-        expectError(reply, request, rules.beforeLogin, reply.requestId);
+        if (invalid !== undefined) {
+          const reply = await connection.request(request.action, invalid.payload);
+          expectError(reply, request, rules.beforeLogin, reply.requestId);
+        }
+        // Nothing is served before login, pushes included.
+        const push = connection.frames.find((entry) => entry.verdict.kind === 'push');
+        if (push !== undefined) throw new ScenarioFailure(`the server pushed ${push.verdict.action} to a connection that has not logged in`, undefined, push.frame);
       },
     });
   }
@@ -273,20 +280,20 @@ function frameScenarios(): Scenario[] {
   const group = 'frames';
   const ready = protocol.requests.find((r) => r.action === protocol.ready)!;
   /** A frame the server cannot read as a request: answered with no request id and action "". */
-  const unreadable = (name: string, frame: unknown): Scenario => ({
+  const unreadable = (name: string, frame: unknown, pointer?: string): Scenario => ({
     name: `${group}: ${name} answered ${rules.invalidFrame} with ${correlationField} null and action ""`,
     group,
     async run({ session }) {
       const { connection } = await session.loggedIn();
       const reply = await connection.sendAndReply(frame, `the reply to ${name}`);
-      expectError(reply, undefined, rules.invalidFrame, null);
+      expectError(reply, undefined, rules.invalidFrame, null, pointer);
       expectAction(reply, '');
     },
   });
   return [
     unreadable('text that is not JSON', '{"requestId": "c1", "action": '),
     unreadable('a binary message', Buffer.from(JSON.stringify({ [correlationField]: 'c1', action: protocol.ready, payload: {} }))),
-    unreadable('JSON that is not an object', JSON.stringify([correlationField, protocol.ready])),
+    unreadable('JSON that is not an object', JSON.stringify([correlationField, protocol.ready]), ''),
     {
       name: `${group}: an unknown action answered ${rules.invalidFrame} at /action, echoing ${correlationField} and action`,
       group,
@@ -354,7 +361,7 @@ function pushScenarios(): Scenario[] {
         const { connection, customerId } = await session.loggedIn();
         const chat = await session.chat(connection);
         const mark = connection.frames.length;
-        await driver.cause(push, { customerId, ...chat });
+        await causeThroughDriver(driver, push, { customerId, ...chat }, connection.timeoutMs);
         const received = await connection.nextPush(push, mark).catch((error: unknown) => {
           throw new ScenarioFailure(`the driver caused ${push}, but it did not come: ${error instanceof Error ? error.message : String(error)}`);
         });
@@ -366,20 +373,42 @@ function pushScenarios(): Scenario[] {
   return [
     ...perPush,
     {
-      name: 'pushes: every push action is one of the spec',
-      group: 'pushes',
+      // Last, so that it sees every frame of the run: the pushes after their own scenario ran, and
+      // frames no scenario waited for (neither a push nor a reply, a reply nobody waited for).
+      name: 'server frames: every frame the server sent in the run was a valid push or a valid reply to a waiting request',
+      group: 'server frames',
       async run({ pushes }) {
-        for (const [action, entries] of pushes.byAction) {
-          if (!known.has(action)) throw new ScenarioFailure(`the server pushed "${action}", which is not a push of the spec (${protocol.pushes.join(', ')})`, '/action', entries[0]?.frame);
-        }
+        if (pushes.all.length === 0) throw new ScenarioNotRun('no frame came from the server in this run');
+        const unknown = pushes.all.find((entry) => entry.verdict.kind === 'push' && !known.has(entry.verdict.action));
+        if (unknown !== undefined) throw new ScenarioFailure(`the server pushed "${unknown.verdict.action}", which is not a push of the spec (${protocol.pushes.join(', ')})`, '/action', unknown.frame);
+        const invalid = pushes.all.find((entry) => entry.verdict.issues.length > 0);
+        if (invalid !== undefined) expectValid(invalid, invalid.verdict.action === '' ? `a ${invalid.verdict.kind} frame` : `a ${invalid.verdict.kind} frame of ${invalid.verdict.action}`);
       },
     },
   ];
 }
 
+/**
+ * Asks the driver for a push. A driver that fails or does not finish in time makes the scenario
+ * not run: the kit cannot tell whether the server would have sent it.
+ */
+async function causeThroughDriver(driver: ConformanceDriver, push: string, target: DriverTarget, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`it did not finish within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([driver.cause(push, target), timeout]);
+  } catch (error) {
+    throw new ScenarioNotRun(`the driver (${driver.name}) failed to cause ${push}: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** After the disconnection push, the server closes with the spec's code and the reason as close reason. */
 async function expectDisconnectionClose(connection: KitConnection, push: ReceivedFrame): Promise<void> {
-  const reason = Object.values((push.frame as { payload?: Record<string, unknown> }).payload ?? {}).find((v) => typeof v === 'string' && protocol.disconnection.reasons.includes(v));
+  const reason = atPointer((push.frame as { payload?: unknown }).payload, protocol.disconnection.reason);
   const closed = await Promise.race([connection.closed, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), connection.timeoutMs).unref())]);
   if (closed === undefined) throw new ScenarioFailure(`the server did not close the connection after ${protocol.disconnection.push}`);
   if (closed.code !== protocol.disconnection.closeCode) throw new ScenarioFailure(`the server closed with code ${closed.code} after ${protocol.disconnection.push}, the spec says ${protocol.disconnection.closeCode}`);

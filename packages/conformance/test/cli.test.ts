@@ -72,12 +72,17 @@ describe('customer-chat-conformance', () => {
     expect(stdout).toMatch(/\n0 passed, 1 failed, 0 not run/);
   });
 
-  it('reports what needs an agent as not run without a driver, and exits 0 when nothing that ran failed', async () => {
+  it('reports what needs an agent as not run without a driver; a run where nothing was checked is no pass (exit 1)', async () => {
     const server = await reference();
-    const { code, stdout } = await cli(['--url', server.socketUrl('demo'), '--token', server.issueToken().token, '--only', 'push user_is_typing']);
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = await cli(['--url', server.socketUrl('demo'), '--token', server.issueToken().token, '--only', 'push user_is_typing']);
+    expect(code).toBe(1);
     expect(stdout).toContain('  NOT RUN push user_is_typing: valid wherever it came\n');
     expect(stdout).toMatch(/\n0 passed, 0 failed, 1 not run/);
+    expect(stderr).toBe('customer-chat-conformance: nothing was checked: every scenario was not run\n');
+    // With something that ran and passed beside it, not run is no failure: exit 0.
+    const mixed = await cli(['--url', server.socketUrl('demo'), '--token', server.issueToken().token, '--only', 'push user_is_typing', '--only', 'connect:']);
+    expect(mixed.code).toBe(0);
+    expect(mixed.stdout).toMatch(/\n1 passed, 0 failed, 1 not run/);
   });
 
   describe('ends with one line and exit code 2, never a pass', () => {
@@ -100,6 +105,30 @@ describe('customer-chat-conformance', () => {
       [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't', '--only', 'no such scenario'], /--only "no such scenario" matches no scenario/],
     ])('%j', async (args, message) => {
       const { code, stdout, stderr } = await cli(args);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(message);
+      oneLine(stderr);
+    });
+
+    it('a report file that cannot be written, before anything runs', async () => {
+      const server = await reference();
+      const { code, stdout, stderr } = await cli(['--url', server.socketUrl('demo'), '--token', server.issueToken().token, '--junit', '/nonexistent-folder/junit.xml']);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/--junit \/nonexistent-folder\/junit\.xml: the folder \/nonexistent-folder does not exist or is not writable; see --help/);
+      oneLine(stderr);
+    });
+
+    it.each([
+      ['an HTML page', (response: import('node:http').ServerResponse) => response.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>'), /the token URL .* answered text\/html; expected JSON with a "token" field or the token as text\/plain/],
+      ['no answer', () => {}, /cannot get a token from .*: no answer within 500 ms/],
+    ])('a token URL that gives %s', async (_label, answer, message) => {
+      const http = createServer((_request, response) => answer(response));
+      await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => new Promise((resolve) => { http.closeAllConnections(); http.close(resolve); }));
+      const server = await reference();
+      const { code, stdout, stderr } = await cli(['--url', server.socketUrl('demo'), '--token-url', `http://127.0.0.1:${(http.address() as AddressInfo).port}/token`, '--timeout', '500']);
       expect(code).toBe(2);
       expect(stdout).toBe('');
       expect(stderr).toMatch(message);

@@ -23,6 +23,7 @@ async function run(options: { protocolBreaks?: ProtocolBreaks; driver?: boolean 
   return report;
 }
 
+const EVERY_FRAME_NAME = computeScenarios().at(-1)!.name;
 const failedNames = (report: ConformanceReport) => report.results.filter((r) => r.status === 'failed').map((r) => r.name).sort();
 
 describe('against the reference server', () => {
@@ -33,7 +34,7 @@ describe('against the reference server', () => {
     expect(report.totals).toEqual({ passed: computeScenarios().length, failed: 0, not_run: 0 });
     // Every request, every push and the unreadable frames have scenarios.
     const groups = new Set(report.results.map((r) => r.group));
-    for (const name of [...protocol.requests.map((r) => r.action), ...protocol.pushes, 'frames', 'connect', 'pushes']) expect(groups).toContain(name);
+    for (const name of [...protocol.requests.map((r) => r.action), ...protocol.pushes, 'frames', 'connect', 'server frames']) expect(groups).toContain(name);
   });
 
   it('reports what needs the agent side as not run without a driver, never as passed', async () => {
@@ -50,13 +51,15 @@ describe('against the reference server', () => {
 describe('against broken servers, each failing exactly the scenarios it breaks', () => {
   const scenarioNames = computeScenarios().map((s) => s.name);
   const named = (predicate: (name: string) => boolean) => scenarioNames.filter(predicate).sort();
+  /** The last scenario, which checks every frame of the run. */
+  const EVERY_FRAME = scenarioNames.at(-1)!;
 
   it.each<[string, ProtocolBreaks, string[]]>([
-    ['a field of the wrong type in one response', { wrongTypeInResponse: 'update_customer' }, ['update_customer: example nameAndField answered update_customer_response']],
-    ['a missing required field in one push', { missingFieldInPush: 'thread_closed' }, ['close_thread: pushes thread_closed to all', 'push thread_closed: valid wherever it came']],
+    ['a field of the wrong type in one response', { wrongTypeInResponse: 'update_customer' }, ['update_customer: example nameAndField answered update_customer_response', EVERY_FRAME]],
+    ['a missing required field in one push', { missingFieldInPush: 'thread_closed' }, ['close_thread: pushes thread_closed to all', 'push thread_closed: valid wherever it came', EVERY_FRAME]],
     ['an error type not in the operation\'s list', { foreignErrorType: { action: 'get_chat_threads', type: 'customer_banned' } }, named((n) => n.startsWith('get_chat_threads: ') && !n.includes('example'))],
-    ['a reply with another requestId', { wrongRequestId: 'send_sneak_peek' }, named((n) => n.startsWith('send_sneak_peek: '))],
-    ['a push with an unknown action', { unknownPushAfterLogin: 'conformance_surprise' }, ['pushes: every push action is one of the spec']],
+    ['a reply with another requestId', { wrongRequestId: 'send_sneak_peek' }, [...named((n) => n.startsWith('send_sneak_peek: ')), EVERY_FRAME]],
+    ['a push with an unknown action', { unknownPushAfterLogin: 'conformance_surprise' }, [EVERY_FRAME]],
     ['a login that is not required', { loginNotRequired: true }, named((n) => n.includes(': before login answered'))],
   ])('%s', async (_label, protocolBreaks, expected) => {
     expect(expected.length).toBeGreaterThan(0);
@@ -64,6 +67,44 @@ describe('against broken servers, each failing exactly the scenarios it breaks',
     expect(failedNames(report)).toEqual([...expected].sort());
     expect(report.totals.not_run).toBe(0);
     for (const failed of report.results.filter((r) => r.status === 'failed')) expect(failed.message).not.toBe('');
+  });
+
+  it('checks every frame of the run at the end, also those that came after their own scenario or that no scenario waited for', async () => {
+    const server = await createReferenceServer({ port: 0, log: () => {} });
+    servers.push(server);
+    const { token } = server.issueToken();
+    const reference = referenceDriver({ adminUrl: server.adminUrl });
+    // A driver that, asked for the last pushes, also makes the server send a user_data push without
+    // payload fields (after "push user_data" ran) and a frame that is neither a push nor a reply.
+    const driver = {
+      ...reference,
+      async cause(push: string, target: Parameters<typeof reference.cause>[1]) {
+        if (push === 'user_left_chat') {
+          server.faults.sendRaw(target.customerId, JSON.stringify({ action: 'user_data', type: 'push', payload: {} }));
+          server.faults.sendRaw(target.customerId, '{"action":"new_event","type":"pushh"}');
+        }
+        await reference.cause(push, target);
+      },
+    };
+    const report = await runConformance({ url: server.socketUrl('conformance'), token, driver, timeoutMs: 2000 });
+    expect(failedNames(report)).toEqual([EVERY_FRAME_NAME]);
+    expect(report.results.find((r) => r.name === 'push user_data: valid wherever it came')?.status).toBe('passed');
+  });
+
+  it('reports a driver that fails or hangs as not run, never as a failure of the server', async () => {
+    const server = await createReferenceServer({ port: 0, log: () => {} });
+    servers.push(server);
+    const { token } = server.issueToken();
+    const driver = {
+      name: 'broken driver',
+      pushes: ['user_is_typing', 'user_joined_chat'],
+      cause: (push: string) => (push === 'user_is_typing' ? Promise.reject(new Error('no agent today')) : new Promise<void>(() => {})),
+    };
+    const report = await runConformance({ url: server.socketUrl('conformance'), token, driver, timeoutMs: 500, only: ['push user_is_typing', 'push user_joined_chat'] });
+    expect(report.results.map((r) => [r.name, r.status, r.message])).toEqual([
+      ['push user_is_typing: valid wherever it came', 'not_run', 'the driver (broken driver) failed to cause user_is_typing: no agent today'],
+      ['push user_joined_chat: valid wherever it came', 'not_run', 'the driver (broken driver) failed to cause user_joined_chat: it did not finish within 500 ms'],
+    ]);
   });
 
   it('names the pointer and the frame at fault', async () => {

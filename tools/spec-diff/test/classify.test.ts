@@ -202,11 +202,13 @@ describe('what a request may be answered with and causes', () => {
     expect(added).toContainEqual(expect.objectContaining({ subject: 'send_sneak_peek', what: 'now pushes new_event to others', breaking: false }));
   });
 
-  it('an error type more or less in a request\'s list is safe; a changed close code breaks old clients', async () => {
+  it('an error type more or less in a request\'s list is safe; a changed close code or situation\'s error breaks old clients', async () => {
     const changes = await changesFor((d) => {
       d.operations.updateCustomer['x-errors'] = ['authorization', 'customer_banned'];
       d.components.schemas.DisconnectionReason['x-close-code'] = 4001;
+      d.components.schemas.ErrorType['x-answers'].before_login = 'validation';
     });
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'ErrorType', path: '/x-answers/before_login', what: 'before_login answered validation, was authorization', breaking: true }));
     expect(changes).toContainEqual(expect.objectContaining({ subject: 'update_customer', what: 'may now be answered customer_banned', breaking: false }));
     expect(changes).toContainEqual(expect.objectContaining({ subject: 'DisconnectionReason', what: 'close code 4000 -> 4001', breaking: true }));
   });

@@ -33,12 +33,12 @@ function entries([name, schema]: [string, Record<string, unknown>], problems: Pr
 export function readCatalogues(
   parsed: ReadonlyMap<string, unknown>,
   problems: ProblemCollector,
-): Pick<ProtocolModel, 'errorTypes' | 'clientErrorCodes' | 'disconnectionReasons' | 'catalogueSchemas' | 'disconnectCloseCode'> {
+): Pick<ProtocolModel, 'errorTypes' | 'clientErrorCodes' | 'disconnectionReasons' | 'catalogueSchemas' | 'disconnectCloseCode' | 'errorAnswers'> {
   const schemas: RawSchemas = Object.fromEntries([...parsed].filter((entry): entry is [string, Record<string, unknown>] => isSchemaObject(entry[1])));
   const errorSchema = single(schemas, (s) => s['x-client-codes'] !== undefined, 'x-client-codes (the error catalogue)', problems);
   const reasonSchema = single(schemas, (s) => s['x-reactions'] !== undefined, 'x-reactions (the disconnection reasons)', problems);
   if (!errorSchema || !reasonSchema) {
-    return { errorTypes: [], clientErrorCodes: [], disconnectionReasons: [], catalogueSchemas: { errorType: '', clientErrorCode: '', disconnectionReason: '' }, disconnectCloseCode: undefined };
+    return { errorTypes: [], clientErrorCodes: [], disconnectionReasons: [], catalogueSchemas: { errorType: '', clientErrorCode: '', disconnectionReason: '' }, disconnectCloseCode: undefined, errorAnswers: {} };
   }
 
   const codes = (errorSchema[1]['x-client-codes'] ?? {}) as Record<string, string>;
@@ -63,7 +63,19 @@ export function readCatalogues(
   const closeCode: unknown = reasonSchema[1]['x-close-code'];
   const disconnectCloseCode = Number.isInteger(closeCode) && (closeCode as number) >= 4000 && (closeCode as number) <= 4999 ? (closeCode as number) : undefined;
   if (closeCode !== undefined && disconnectCloseCode === undefined) problems.add(schemaPointer(reasonSchema[0], 'x-close-code'), 'x-close-code must be the WebSocket close code (4000 to 4999) a server closes with after a disconnection');
+  // Optional: the error type each situation gets (`x-answers`), each one of the catalogue.
+  const answers: unknown = errorSchema[1]['x-answers'];
+  const errorAnswers: Record<string, string> = {};
+  if (answers !== undefined && (typeof answers !== 'object' || answers === null || Array.isArray(answers))) {
+    problems.add(schemaPointer(errorSchema[0], 'x-answers'), 'x-answers maps situations (refused_token, before_login, ...) to error types of the catalogue');
+  } else {
+    for (const [situation, type] of Object.entries((answers ?? {}) as Record<string, unknown>)) {
+      if (typeof type === 'string' && errorTypes.some((e) => e.value === type)) errorAnswers[situation] = type;
+      else problems.add(schemaPointer(errorSchema[0], 'x-answers', situation), `${JSON.stringify(type)} is not an error type of the catalogue`);
+    }
+  }
   return {
+    errorAnswers,
     disconnectCloseCode,
     errorTypes,
     clientErrorCodes: codeSchema ? entries(codeSchema, problems) : [],

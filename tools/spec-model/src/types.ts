@@ -176,6 +176,11 @@ export interface ProtocolModel {
   disconnectCloseCode: number | undefined;
   /** Error types any request may get (the error response's `x-errors`), in catalogue order. */
   commonErrors: string[];
+  /**
+   * The error type each situation gets (`x-answers` of the error catalogue), by situation:
+   * `refused_token`, `before_login`, `invalid_frame`, `unknown_id`, `closed_thread`, `unknown_group`.
+   */
+  errorAnswers: Record<string, string>;
   /** Undefined when the document has no `x-client-lifecycle` (then no client can be generated). */
   lifecycle: ClientLifecycle | undefined;
   frameConstants: FrameConstants;

@@ -203,6 +203,13 @@ const CASES: BrokenCase[] = [
     message: /x-close-code must be the WebSocket close code \(4000 to 4999\)/,
   },
   {
+    name: 'x-answers naming an error type the catalogue does not have',
+    edits: [['      x-client-codes:\n        validation: VALIDATION\n', '      x-answers: { invalid_frame: validation, unknown_id: not_found }\n      x-client-codes:\n        validation: VALIDATION\n']],
+    pointer: '/components/schemas/ErrorType/x-answers/unknown_id',
+    at: 'not_found }',
+    message: /"not_found" is not an error type of the catalogue/,
+  },
+  {
     name: 'a disconnection reason without reaction',
     edits: [['        kicked_out: stay_disconnected\n', '']],
     pointer: '/components/schemas/DisconnectionReason/x-reactions',

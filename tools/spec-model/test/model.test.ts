@@ -131,6 +131,7 @@ describe('the model of spec/asyncapi.yaml', () => {
     expect(byAction('close_thread').pushes).toEqual([{ push: 'thread_closed', requester: true, others: true, when: undefined }]);
     expect(byAction('send_sneak_peek').pushes).toEqual([]);
     expect(spec.disconnectCloseCode).toBe(4000);
+    expect(spec.errorAnswers).toEqual({ refused_token: 'authentication', before_login: 'authorization', invalid_frame: 'validation', unknown_id: 'not_found', closed_thread: 'chat_inactive', unknown_group: 'group_not_found' });
   });
 
   it('has the unions with their branches and the fallback', () => {

@@ -31,7 +31,9 @@ export const protocol: ProtocolTable = {
   "error": {
     "message": "error_response",
     "property": "error",
-    "typeField": "type"
+    "typeField": "type",
+    "messageField": "message",
+    "pointerField": "pointer"
   },
   "frameConstants": {
     "request": {},
@@ -1020,6 +1022,7 @@ export const protocol: ProtocolTable = {
   ],
   "disconnection": {
     "push": "customer_disconnected",
+    "reason": "/reason",
     "closeCode": 4000,
     "reasons": [
       "access_token_expired",

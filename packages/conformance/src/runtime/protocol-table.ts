@@ -53,10 +53,10 @@ export interface ProtocolTable {
   login: { action: string; tokenArgument: string; customerId: string };
   /** A request any logged-in connection may send, without side effects (the SDK's first after login). */
   ready: string;
-  /** The error type each situation the kit provokes must be answered with (the spec's rules). */
+  /** The error type each situation the kit provokes must be answered with (the spec's `x-answers`). */
   rules: { refusedToken: string; beforeLogin: string; invalidFrame: string; unknownId: string; closedThread: string; unknownGroup: string };
-  /** The error response's message name and where it holds the error type. */
-  error: { message: string; property: string; typeField: string };
+  /** The error response's message name, the payload property holding the error, and the error's fields. */
+  error: { message: string; property: string; typeField: string; messageField: string; pointerField: string };
   /** Header fields with fixed values that tell a frame's kind. */
   frameConstants: Record<'request' | 'response' | 'error' | 'push', Record<string, string | boolean | number>>;
   requests: RequestEntry[];
@@ -65,7 +65,8 @@ export interface ProtocolTable {
   /** Error types any request may get. */
   commonErrors: string[];
   errorTypes: string[];
-  disconnection: { push: string; closeCode: number; reasons: string[] };
+  /** The push that ends a session, the pointer of its reason in the payload, the close code after it, the reasons. */
+  disconnection: { push: string; reason: string; closeCode: number; reasons: string[] };
   /** Where the chat and thread ids are in the response of the request that starts a chat. */
   chatStart: { action: string; chat: string; thread: string };
   /** The request that closes a chat's thread (with the chat's id as its payload's only id). */

@@ -908,7 +908,13 @@ export interface ServerError {
   type: ErrorType;
   /** A human-readable explanation, in English. */
   message: string;
-  /** JSON pointer (RFC 6901) into the request frame to the offending field, for `validation` errors. */
+  /**
+   * JSON pointer (RFC 6901) into the request frame to the offending value. Every `validation`
+   * error has one, except for a frame that is not JSON text (nothing to point into): `""` for
+   * JSON that is not an object, the property itself for a missing or an unknown property
+   * (`/payload/chat`, not its parent), the failing value otherwise (`/payload/limit`).
+   * Other error types may leave it out.
+   */
   pointer?: string;
 }
 

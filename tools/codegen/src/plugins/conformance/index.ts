@@ -14,24 +14,16 @@ type IdKind = 'chat' | 'thread';
 const ID_SCHEMAS: Record<string, IdKind> = { ChatId: 'chat', ThreadId: 'thread' };
 /** The named schema of a user's id (the customer's, in the login's result). */
 const USER_ID_SCHEMA = 'UserId';
-/**
- * The error type the spec's rules give each situation the kit provokes (ErrorType's descriptions and
- * "Reading a frame" in the document's description); generation fails when the catalogue lacks one.
- */
-const RULES = {
-  /** `login` with a token the server does not accept. */
-  refusedToken: 'authentication',
-  /** Any other request before login succeeded, whatever its payload. */
-  beforeLogin: 'authorization',
-  /** A frame that is not a valid request. */
-  invalidFrame: 'validation',
-  /** A request naming a chat or thread that does not exist. */
-  unknownId: 'not_found',
-  /** A request sent to a chat whose thread was closed. */
-  closedThread: 'chat_inactive',
-  /** A request naming an agent group the license does not have. */
-  unknownGroup: 'group_not_found',
+/** The situations the kit provokes, by their key in the table, with their name in the spec's `x-answers` (ErrorType). */
+const SITUATIONS = {
+  refusedToken: 'refused_token',
+  beforeLogin: 'before_login',
+  invalidFrame: 'invalid_frame',
+  unknownId: 'unknown_id',
+  closedThread: 'closed_thread',
+  unknownGroup: 'unknown_group',
 } as const;
+type Rules = Record<keyof typeof SITUATIONS, string>;
 
 /** The field an unknown-field payload adds: a name no version of a closed object will define. */
 export const UNKNOWN_FIELD = 'conformanceUnknownField';
@@ -155,11 +147,23 @@ export function conformanceTable(model: ProtocolModel) {
   const schemas = new Map(model.schemas.map((s) => [s.name, s.schema] as const));
   const walker = new SchemaWalker(schemas);
   const payloadSchema = (m: MessageModel): JsonSchema => (m.payload === undefined ? {} : { $ref: `#/definitions/${m.payload.ref}` });
+  // The error each provoked situation gets: the spec's rule (`x-answers`), never the kit's guess.
+  const rules = Object.fromEntries(
+    Object.entries(SITUATIONS).map(([key, situation]) => {
+      const type = model.errorAnswers[situation];
+      if (type === undefined) throw new Error(`the conformance kit needs the error of "${situation}" in x-answers of the error catalogue (${model.catalogueSchemas.errorType})`);
+      return [key, type];
+    }),
+  ) as Rules;
   const lifecycle = model.lifecycle;
   const errorShape = model.errorShape;
   if (lifecycle === undefined || errorShape === undefined) throw new Error('the conformance kit needs x-client-lifecycle and an error response shape');
   const login = model.requests.find((r) => r.id === lifecycle.login.operation)!;
   const errorMessage = model.messages.find((m) => m.kind === 'error')!;
+  // The error object's field holding the JSON pointer of the offending value.
+  const errorObject = walker.resolve(((walker.resolve(payloadSchema(errorMessage)).properties ?? {}) as Record<string, JsonSchema>)[errorShape.property] ?? {});
+  const pointerField = Object.hasOwn((errorObject.properties ?? {}) as object, 'pointer') ? 'pointer' : undefined;
+  if (pointerField === undefined) throw new Error(`the conformance kit needs the error's JSON pointer field ("pointer" in ${errorShape.payloadSchema}'s ${errorShape.property})`);
 
   const requests = model.requests.map((r) => {
     const schema = payloadSchema(r.request);
@@ -170,7 +174,7 @@ export function conformanceTable(model: ProtocolModel) {
     const first = examples[0]?.payload ?? {};
     const invalid = invalidPayloads(walker, schema, first).map((c) => ({ ...c, ids: walker.idSlots(schema, c.payload) }));
     // Where an example names an agent group: the kit puts a group no license has there.
-    const groups = r.errors.includes(RULES.unknownGroup)
+    const groups = r.errors.includes(rules.unknownGroup)
       ? examples.map((e, index) => ({ example: index, pointer: walker.integerListElement(schema, e.payload) })).find((g) => g.pointer !== undefined)
       : undefined;
     return {
@@ -191,20 +195,16 @@ export function conformanceTable(model: ProtocolModel) {
     .find(({ r, ids }) => ids.chat !== undefined && ids.thread !== undefined && walker.idPointers(payloadSchema(r.request), ID_SCHEMAS).chat === undefined);
   if (chatStart === undefined) throw new Error('the conformance kit needs a request that starts a chat (a result with a ChatId and a ThreadId)');
   // The request that closes a chat's thread: it may meet a closed thread, and its push goes to everyone.
-  const threadEnd = model.requests.find((r) => r.errors.includes(RULES.closedThread) && r.pushes.some((p) => p.requester && p.others));
-  if (threadEnd === undefined) throw new Error(`the conformance kit needs a request that closes a thread (${RULES.closedThread} among its errors, a push to all)`);
+  const threadEnd = model.requests.find((r) => r.errors.includes(rules.closedThread) && r.pushes.some((p) => p.requester && p.others));
+  if (threadEnd === undefined) throw new Error(`the conformance kit needs a request that closes a thread (${rules.closedThread} among its errors, a push to all)`);
   const customerId = walker.idPointers(payloadSchema(login.response), { [USER_ID_SCHEMA]: 'user' }).user;
   if (customerId === undefined) throw new Error(`the conformance kit needs the customer's id (${USER_ID_SCHEMA}) in the result of ${login.action}`);
   const ready = model.requests.find((r) => r.id === lifecycle.ready.operation)!;
-  for (const type of Object.values(RULES)) {
-    if (!model.errorTypes.some((e) => e.value === type)) throw new Error(`the conformance kit's rules need the error type ${type}, which the catalogue does not have`);
-  }
 
   // The push that ends a session: its payload holds a disconnection reason.
   const reasonSchema = model.catalogueSchemas.disconnectionReason;
-  const disconnection = model.messages.find(
-    (m) => m.kind === 'push' && Object.values((walker.resolve(payloadSchema(m)).properties ?? {}) as Record<string, JsonSchema>).some((p) => refName(p) === reasonSchema),
-  );
+  const reasonField = (m: MessageModel) => Object.entries((walker.resolve(payloadSchema(m)).properties ?? {}) as Record<string, JsonSchema>).find(([, p]) => refName(p) === reasonSchema)?.[0];
+  const disconnection = model.messages.find((m) => m.kind === 'push' && reasonField(m) !== undefined);
   if (disconnection === undefined) throw new Error('the conformance kit needs a push carrying a disconnection reason');
   if (model.disconnectCloseCode === undefined) throw new Error('the conformance kit needs x-close-code on the disconnection reasons');
 
@@ -215,14 +215,14 @@ export function conformanceTable(model: ProtocolModel) {
     correlationField: model.correlationField,
     login: { action: login.action, tokenArgument: lifecycle.login.tokenArgument, customerId },
     ready: ready.action,
-    rules: RULES,
-    error: { message: errorMessage.name, property: errorShape.property, typeField: errorShape.typeField },
+    rules,
+    error: { message: errorMessage.name, property: errorShape.property, typeField: errorShape.typeField, messageField: errorShape.messageField, pointerField },
     frameConstants: model.frameConstants,
     requests,
     pushes: model.messages.filter((m) => m.kind === 'push').map((m) => m.name),
     commonErrors: model.commonErrors,
     errorTypes: model.errorTypes.map((e) => e.value),
-    disconnection: { push: disconnection.name, closeCode: model.disconnectCloseCode, reasons: model.disconnectionReasons.map((r) => r.value) },
+    disconnection: { push: disconnection.name, reason: `/${escape(reasonField(disconnection)!)}`, closeCode: model.disconnectCloseCode, reasons: model.disconnectionReasons.map((r) => r.value) },
     chatStart: { action: chatStart.r.action, chat: chatStart.ids.chat!, thread: chatStart.ids.thread! },
     threadEnd: threadEnd.action,
   };
@@ -230,9 +230,9 @@ export function conformanceTable(model: ProtocolModel) {
 
 export const conformancePlugin = definePlugin({
   name: 'conformance',
-  description: "@customer-chat/conformance's protocol table: requests with examples, computed invalid payloads, errors and pushes; push names; disconnection (operations, messages, schemas, x-errors, x-pushes, x-close-code).",
+  description: "@customer-chat/conformance's protocol table: requests with examples, computed invalid payloads, errors and pushes; push names; disconnection (operations, messages, schemas, x-errors, x-pushes, x-answers, x-close-code).",
   output: { dir: 'packages/conformance/src/gen', owns: true },
-  reads: ['info', 'schemas', 'messages', 'requests', 'lifecycle', 'errorShape', 'channel', 'correlationField', 'frameConstants', 'commonErrors', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'disconnectCloseCode'],
+  reads: ['info', 'schemas', 'messages', 'requests', 'lifecycle', 'errorShape', 'channel', 'correlationField', 'frameConstants', 'commonErrors', 'errorTypes', 'errorAnswers', 'catalogueSchemas', 'disconnectionReasons', 'disconnectCloseCode'],
   dependsOn: [],
   emit(model, context) {
     const file = new GeneratedFile('protocol.ts', context.generator);
