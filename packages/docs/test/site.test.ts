@@ -84,6 +84,12 @@ describe('the site', () => {
     }
   });
 
+  it('lists the error each situation gets (x-answers), linked to the catalogue', () => {
+    const answers = tables(html('protocol')).find((t) => t.className === 'answers');
+    expect(answers?.rows).toEqual(Object.entries(built.result.model.errorAnswers).map(([situation, type]) => [situation.replace(/_/g, ' '), type]));
+    expect(answers?.rows).toContainEqual(['before login', 'authorization']);
+  });
+
   it('tells how to check an implementation, with the commands of the conformance kit and the proxy', () => {
     const section = textOf(html('protocol'));
     expect(section).toContain('Checking an implementation');

@@ -125,6 +125,28 @@ function errorCatalogue(context: PageContext): Block[] {
       ] as Inline[],
     },
     { kind: 'table', className: 'catalogue', label: 'Error catalogue', head: ['type', 'meaning', 'SDK code'], rows },
+    ...errorAnswers(context),
+  ];
+}
+
+/** The error each situation gets (`x-answers`): the same from every server. */
+function errorAnswers(context: PageContext): Block[] {
+  const entries = Object.entries(context.model.errorAnswers);
+  if (entries.length === 0) return [];
+  return [
+    {
+      kind: 'paragraph',
+      content: ['Some situations get the same error from every server (', { code: 'x-answers' }, '; the conformance kit provokes each one):'],
+    },
+    {
+      kind: 'table',
+      className: 'answers',
+      label: 'The error of each situation',
+      head: ['situation', 'error type'],
+      rows: entries.map(([situation, type]): TableRow => ({
+        cells: [{ content: [situation.replace(/_/g, ' ')] }, { content: [{ link: [{ code: type }], to: { page: 'protocol', id: `error-${type}` } }] }],
+      })),
+    },
   ];
 }
 
