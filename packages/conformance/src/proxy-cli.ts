@@ -13,14 +13,19 @@ const DEFAULT_LISTEN = '127.0.0.1:9000';
 const USAGE = `usage: ${NAME} --upstream <ws://host:port> [--listen <host:port>] [--enforce] [--quiet] [--json]
 
 Relays every WebSocket frame between clients and the upstream server, unchanged and in order, and
-checks each against the customer chat protocol by the direction it travels. Plain HTTP requests
-are relayed to the upstream's HTTP origin.
+checks each against the customer chat protocol by the direction it travels. A client's upgrade is
+completed once the upstream accepted the proxy's own: an upgrade the upstream refuses is answered
+with its status line and body, one it cannot reach with 502 Bad Gateway. Plain HTTP requests are
+relayed to the upstream's HTTP origin.
 
-  --upstream <url>     the server's ws:// or wss:// base URL; a client's path and query are
-                       appended to it (required)
+  --upstream <url>     the server's ws:// or wss:// base URL; a client's path and query (socket or
+                       plain HTTP request alike) are appended to it (required)
   --listen <host:port> where clients connect (default ${DEFAULT_LISTEN}; port 0 picks a free one)
   --enforce            do not pass invalid frames on: an invalid request is answered by the proxy
-                       with a "validation" error response, an invalid server frame is dropped
+                       with a "validation" error response, an invalid server frame is dropped;
+                       before login, a request the server can read (a JSON object, a known action,
+                       a valid requestId) goes on whatever its payload: the server answers it
+                       "authorization"
   --quiet              do not log violations (the summary still counts them)
   --json               log each violation as one JSON line, and the summary as JSON
   -h, --help           show this help

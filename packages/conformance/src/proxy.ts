@@ -3,11 +3,16 @@
 // spec by the direction it travels (frame-check.ts): what a client sends must be a valid request,
 // what a server sends a valid push or the valid reply to a request waiting on that connection.
 // Each violation is reported; with `enforce`, an invalid frame is not passed on (the proxy answers
-// an invalid request itself with a `validation` error response, and drops an invalid server frame).
-// Plain HTTP requests (the spec's x-http operations) are relayed to the upstream's HTTP origin.
+// an invalid request itself with a `validation` error response, and drops an invalid server frame),
+// except a request before login whose frame the server can read (a JSON object with a known action
+// and a valid request id): the server answers it `authorization` whatever its payload, so it goes on.
+// A client's upgrade is completed only once the upstream accepted the proxy's own; an upgrade the
+// upstream refuses is refused with its status line and body. Plain HTTP requests (the spec's x-http
+// operations) are relayed to the upstream's HTTP origin, their path mapped as a socket's is.
 import { createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import { checkClientFrame, checkServerFrame, parseFrame, type Direction, type FrameVerdict } from './frame-check.js';
 import { protocol } from './gen/protocol.js';
@@ -15,9 +20,14 @@ import { protocol } from './gen/protocol.js';
 export interface ValidatingProxyOptions {
   /** Where the proxy listens (port 0 picks a free one). */
   listen: { host: string; port: number };
-  /** The server's WebSocket base URL (`ws:` or `wss:`); a client's path and query are appended to it. */
+  /** The server's WebSocket base URL (`ws:` or `wss:`); a client's path and query (socket or plain HTTP) are appended to it. */
   upstream: string;
-  /** Do not pass invalid frames on: answer an invalid request with a `validation` error, drop an invalid server frame. */
+  /**
+   * Do not pass invalid frames on: answer an invalid request with a `validation` error, drop an
+   * invalid server frame. Before the connection's login succeeded, only a frame the server cannot
+   * read (not a JSON object, an unknown action, an invalid request id) is answered by the proxy; a
+   * request with only payload problems goes on, so that the server answers it `authorization`.
+   */
   enforce?: boolean | undefined;
   /** Called for every violation, as it is found. */
   onViolation?: ((violation: ProxyViolation) => void) | undefined;
@@ -35,7 +45,7 @@ export interface ProxyViolation {
   message: string;
   /** The parsed frame, or its text when it is not JSON (a binary message: its bytes as UTF-8). */
   frame: unknown;
-  /** Whether the proxy kept the frame from its recipient (`enforce`). */
+  /** Whether the proxy kept the frame from its recipient (`enforce`; a request before login whose frame the server can read is passed on). */
   rejected: boolean;
 }
 
@@ -43,7 +53,7 @@ export interface ProxyViolation {
 export type PerDirection<T> = Record<Direction, T>;
 
 export interface ProxySummary {
-  /** Client connections accepted. */
+  /** Client connections accepted (upgrades the upstream accepted too). */
   connections: number;
   /** Frames passed on, by who sent them. */
   frames: PerDirection<number>;
@@ -68,7 +78,6 @@ export interface ValidatingProxy {
 
 const TEXT = { binary: false } as const;
 const BINARY = { binary: true } as const;
-const VALIDATION = 'validation';
 /** Headers of a client's upgrade request passed on to the upstream (the rest belongs to the hop). */
 const FORWARDED_HEADERS = ['origin', 'cookie', 'authorization', 'user-agent', 'accept-language'] as const;
 /** How long `close()` waits for the close handshakes before cutting the sockets. */
@@ -87,8 +96,11 @@ export function parseUpstream(upstream: string): URL {
   return url;
 }
 
-/** The upstream URL for a client's request target: its path appended to the upstream's, its query after the upstream's. */
-function upstreamUrlFor(base: URL, target: string): string {
+/**
+ * The upstream URL for a client's request target, a socket's or a plain HTTP request's alike: its
+ * path appended to the upstream's, its query after the upstream's.
+ */
+function upstreamUrlFor(base: URL, target: string): URL {
   const q = target.indexOf('?');
   const path = q === -1 ? target : target.slice(0, q);
   const query = q === -1 ? '' : target.slice(q + 1);
@@ -96,7 +108,7 @@ function upstreamUrlFor(base: URL, target: string): string {
   if (path !== '/' && path !== '') url.pathname = base.pathname.replace(/\/$/, '') + path;
   const queries = [base.search.slice(1), query].filter((part) => part !== '');
   url.search = queries.length === 0 ? '' : `?${queries.join('&')}`;
-  return url.href;
+  return url;
 }
 
 /** A close code `ws` may send: reserved ones (1005 no status, 1006 abnormal, 1015 TLS, ...) become 1000 or 1011. */
@@ -106,16 +118,41 @@ function sendableClose(code: number, reason: Buffer, lost: string): { code: numb
   return { code: 1011, reason: reason.length > 0 ? reason : lost };
 }
 
-/** A close reason of at most 123 bytes of UTF-8 (the most a close frame carries). */
-function clipReason(reason: string): string {
-  if (Buffer.byteLength(reason) <= 123) return reason;
-  let clipped = reason.slice(0, 120);
-  while (Buffer.byteLength(`${clipped}...`) > 123) clipped = clipped.slice(0, -1);
-  return `${clipped}...`;
-}
-
 function isValidRequestId(value: unknown): value is string {
   return typeof value === 'string' && value.length >= 1 && value.length <= 64;
+}
+
+/** What a proxy that cannot reach the upstream answers: one line naming it. */
+function unreachable(base: URL, error: Error & { code?: string }): string {
+  return `the validating proxy cannot reach the upstream ${base.origin}: ${(error.code ?? error.message).replace(/\s+/g, ' ')}\n`;
+}
+
+/** Whether `ws` would take the upgrade request (its own checks, in its order); when not, it answers it itself. */
+function isWebSocketUpgrade(request: IncomingMessage): boolean {
+  const version = Number(request.headers['sec-websocket-version']);
+  return (
+    request.method === 'GET' &&
+    request.headers.upgrade?.toLowerCase() === 'websocket' &&
+    /^[+/0-9A-Za-z]{22}==$/.test(request.headers['sec-websocket-key'] ?? '') &&
+    (version === 13 || version === 8)
+  );
+}
+
+/** Headers of a refusal that belong to the hop (the proxy sets its own framing). */
+const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'upgrade', 'proxy-connection', 'te', 'trailer']);
+/** The most of an upstream's refusal body passed on. */
+const REFUSAL_BODY_MAX = 64 * 1024;
+
+/** Answers an upgrade request with an HTTP response and no WebSocket, then closes the client's connection. */
+function refuseUpgrade(socket: Duplex, status: number, statusMessage: string, body: Buffer | string, headers: Array<[string, string]> = [['content-type', 'text/plain; charset=utf-8']]): void {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  const lines = [`HTTP/1.1 ${status} ${statusMessage}`, ...headers.map(([name, value]) => `${name}: ${value}`), 'connection: close', `content-length: ${bytes.length}`];
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.once('finish', () => socket.destroy());
+  socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), bytes]));
 }
 
 function textOf(data: RawData): string {
@@ -130,6 +167,9 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
   const onViolation = options.onViolation;
   const { correlationField } = protocol;
   const errorFrame = protocol.frameConstants.error;
+  const errorFields = protocol.error;
+  const invalidFrame = protocol.rules.invalidFrame;
+  const loginAction = protocol.login.action;
 
   const counts = {
     connections: 0,
@@ -158,30 +198,42 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
   };
 
   /** The verdict on a message and its frame (the text when it is not JSON). */
-  const judge = (direction: Direction, data: RawData, isBinary: boolean, requestActionOf?: (requestId: string) => string | undefined): { verdict: FrameVerdict; frame: unknown } => {
+  /** The verdict on a message; `json` is false for a binary message or text that is not JSON. */
+  const judge = (direction: Direction, data: RawData, isBinary: boolean, requestActionOf?: (requestId: string) => string | undefined): { verdict: FrameVerdict; frame: unknown; json: boolean } => {
     const parsed = parseFrame(data as Buffer, isBinary);
-    if ('issue' in parsed) return { verdict: { kind: 'unknown', action: '', requestId: undefined, issues: [parsed.issue] }, frame: textOf(data) };
+    if ('issue' in parsed) return { verdict: { kind: 'unknown', action: '', requestId: undefined, issues: [parsed.issue] }, frame: textOf(data), json: false };
     const verdict = direction === 'client' ? checkClientFrame(parsed.frame) : checkServerFrame(parsed.frame, requestActionOf);
-    return { verdict, frame: parsed.frame };
+    return { verdict, frame: parsed.frame, json: true };
   };
 
   const http = createServer((incoming, outgoing) => relayHttp(base, incoming, outgoing));
-  const wss = new WebSocketServer({ server: http, perMessageDeflate: false, autoPong: false, clientTracking: false });
-  // The WebSocket server repeats the HTTP server's errors; listening failures are reported below.
-  wss.on('error', () => {});
+  /** The subprotocol the upstream chose, by the client's upgrade request: the client is answered the same. */
+  const chosenProtocol = new WeakMap<IncomingMessage, string>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    autoPong: false,
+    clientTracking: false,
+    handleProtocols: (_offered, request) => chosenProtocol.get(request) || false,
+  });
   const pairs = new Set<{ client: WebSocket; upstream: WebSocket }>();
+  /** Upgrades waiting on the upstream's answer: the client's connection and the proxy's own. */
+  const opening = new Set<{ socket: Duplex; upstream: WebSocket }>();
+  let closing = false;
 
-  wss.on('connection', (client, request) => {
-    const connection = counts.connections++;
-    /** Actions of the requests passed on and not answered yet, by request id. */
-    const pending = new Map<string, string>();
-    const requestActionOf = (requestId: string): string | undefined => pending.get(requestId);
-    /** Client messages that arrived before the upstream connection opened. */
-    const queued: Array<{ data: RawData; isBinary: boolean }> = [];
-    let upstreamOpened = false;
-    let upstreamError = '';
-    let clientClose: { code: number; reason: Buffer } | undefined;
-
+  // The upstream first: the client's upgrade is completed only once the upstream accepted the
+  // proxy's, so that a refusal (an HTTP status instead of a WebSocket) reaches the client as it is.
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    if (closing) {
+      refuseUpgrade(socket, 503, 'Service Unavailable', 'the validating proxy is shutting down\n');
+      return;
+    }
+    if (!isWebSocketUpgrade(request)) {
+      // Not a WebSocket handshake: `ws` answers it (405 or 400) and never calls back.
+      wss.handleUpgrade(request, socket, head, (client) => client.terminate());
+      return;
+    }
     const target = upstreamUrlFor(base, request.url ?? '/');
     const headers: Record<string, string> = {};
     for (const name of FORWARDED_HEADERS) {
@@ -192,22 +244,86 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     const protocols = offered === undefined ? [] : offered.split(',').map((p) => p.trim()).filter((p) => p !== '');
     let upstream: WebSocket;
     try {
-      upstream = new WebSocket(target, protocols, { perMessageDeflate: false, autoPong: false, headers });
+      upstream = new WebSocket(target.href, protocols, { perMessageDeflate: false, autoPong: false, headers });
     } catch (error) {
-      client.on('error', () => {});
-      client.close(1011, clipReason(`upstream ${base.origin} unreachable: ${error instanceof Error ? error.message : String(error)}`));
+      // Only the client's request can make it throw (its subprotocols: invalid or repeated).
+      refuseUpgrade(socket, 400, 'Bad Request', `the validating proxy cannot pass this upgrade on: ${error instanceof Error ? error.message : String(error)}\n`);
       return;
     }
+    const entry = { socket, upstream };
+    opening.add(entry);
+    /** Until the client's upgrade is completed: the upstream is closed when the client's connection goes. */
+    let wired = false;
+    let refused = false;
+    const abandoned = (): void => {
+      opening.delete(entry);
+      if (wired || refused) return;
+      refused = true;
+      socket.destroy();
+      if (upstream.readyState === WebSocket.CONNECTING) upstream.terminate();
+      else if (upstream.readyState === WebSocket.OPEN) {
+        const close = sendableClose(1006, Buffer.alloc(0), 'client connection lost');
+        upstream.close(close.code, close.reason);
+      }
+    };
+    // The HTTP server's sockets are half-open: a client that leaves shows as the end of its side.
+    socket.once('end', abandoned);
+    socket.once('close', abandoned);
+
+    upstream.on('error', (error: Error & { code?: string }) => {
+      if (wired || refused) return;
+      refused = true;
+      opening.delete(entry);
+      refuseUpgrade(socket, 502, 'Bad Gateway', unreachable(base, error));
+    });
+    upstream.once('unexpected-response', (_request, response) => {
+      refused = true;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        if (size < REFUSAL_BODY_MAX) chunks.push(chunk.subarray(0, REFUSAL_BODY_MAX - size));
+        size += chunk.length;
+      });
+      const answer = (): void => {
+        opening.delete(entry);
+        const passed: Array<[string, string]> = [];
+        const raw = response.rawHeaders;
+        for (let i = 0; i + 1 < raw.length; i += 2) if (!HOP_HEADERS.has(raw[i]!.toLowerCase())) passed.push([raw[i]!, raw[i + 1]!]);
+        refuseUpgrade(socket, response.statusCode ?? 502, response.statusMessage ?? '', Buffer.concat(chunks), passed);
+        upstream.terminate();
+      };
+      response.once('end', answer);
+      response.once('error', answer);
+    });
+    upstream.once('open', () => {
+      if (refused) return;
+      chosenProtocol.set(request, upstream.protocol);
+      wss.handleUpgrade(request, socket, head, (client) => {
+        wired = true;
+        opening.delete(entry);
+        socket.off('end', abandoned);
+        socket.off('close', abandoned);
+        relay(client, upstream);
+      });
+      // When `ws` refused the client's request after all, it closed the socket: `abandoned` closes the upstream.
+    });
+  });
+
+  /** Relays between a client and its upstream, both open, and checks every frame. */
+  const relay = (client: WebSocket, upstream: WebSocket): void => {
+    const connection = counts.connections++;
     const pair = { client, upstream };
     pairs.add(pair);
+    /** Actions of the requests passed on and not answered yet, by request id. */
+    const pending = new Map<string, string>();
+    const requestActionOf = (requestId: string): string | undefined => pending.get(requestId);
+    /** Whether a login request was answered with success on this connection. */
+    let loggedIn = false;
 
     const toUpstream = (data: RawData, isBinary: boolean): void => {
-      if (upstream.readyState === WebSocket.OPEN) {
-        upstream.send(data, isBinary ? BINARY : TEXT);
-        counts.frames.client++;
-      } else if (upstream.readyState === WebSocket.CONNECTING) {
-        queued.push({ data, isBinary });
-      }
+      if (upstream.readyState !== WebSocket.OPEN) return;
+      upstream.send(data, isBinary ? BINARY : TEXT);
+      counts.frames.client++;
     };
 
     /** Remembers a request passed on, so that its reply is checked against it. */
@@ -218,26 +334,54 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
       pending.set(requestId, verdict.action);
     };
 
+    /** Forgets the request a server frame answers; a success response to a login request logs the connection in. */
+    const settle = (verdict: FrameVerdict): void => {
+      const { requestId } = verdict;
+      if (requestId === undefined || verdict.kind === 'push') return;
+      if (verdict.kind === 'response' && pending.get(requestId) === loginAction) loggedIn = true;
+      pending.delete(requestId);
+    };
+
+    /**
+     * Whether, with `enforce`, the proxy keeps an invalid request from the server. Before login the
+     * server reads a frame, its action and its request id, then answers any request but login
+     * `authorization` whatever its payload: a request the server can read goes on to get that answer.
+     */
+    const rejects = (verdict: FrameVerdict): boolean =>
+      loggedIn || verdict.kind !== 'request' || verdict.action === loginAction || verdict.issues.some((issue) => issue.path === `/${correlationField}`);
+
     /** A validation error response from the proxy for an invalid request it keeps from the server. */
-    const rejectRequest = (verdict: FrameVerdict, frame: unknown): void => {
-      const issue = verdict.issues[0]!;
+    const rejectRequest = (verdict: FrameVerdict, frame: unknown, json: boolean): void => {
+      // The first failure in the order a server reads a frame: the request id comes before the rest of it.
+      const badId = verdict.issues.find((i) => i.path === `/${correlationField}`);
+      const issue = badId ?? verdict.issues[0]!;
       const id = typeof frame === 'object' && frame !== null && !Array.isArray(frame) ? (frame as Record<string, unknown>)[correlationField] : undefined;
       const answer = {
-        [correlationField]: isValidRequestId(id) && !verdict.issues.some((i) => i.path === `/${correlationField}`) ? id : null,
+        [correlationField]: isValidRequestId(id) && badId === undefined ? id : null,
         action: verdict.action,
         ...errorFrame,
-        payload: { [protocol.error.property]: { [protocol.error.typeField]: VALIDATION, message: `${issue.message} (rejected by the validating proxy)`, pointer: issue.path } },
+        payload: {
+          [errorFields.property]: {
+            [errorFields.typeField]: invalidFrame,
+            [errorFields.messageField]: `${issue.message} (rejected by the validating proxy)`,
+            // As a server answers: a pointer into the frame, none for a message that is not JSON text.
+            ...(json ? { [errorFields.pointerField]: issue.path } : {}),
+          },
+        },
       };
       if (client.readyState === WebSocket.OPEN) client.send(JSON.stringify(answer));
     };
 
     client.on('message', (data, isBinary) => {
       if (enforce) {
-        const { verdict, frame } = judge('client', data, isBinary);
+        const { verdict, frame, json } = judge('client', data, isBinary);
         if (verdict.issues.length > 0) {
-          report('client', connection, verdict, frame, true);
-          rejectRequest(verdict, frame);
-          return;
+          const rejected = rejects(verdict);
+          report('client', connection, verdict, frame, rejected);
+          if (rejected) {
+            rejectRequest(verdict, frame, json);
+            return;
+          }
         }
         track(verdict);
         toUpstream(data, isBinary);
@@ -253,7 +397,7 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     upstream.on('message', (data, isBinary) => {
       if (enforce) {
         const { verdict, frame } = judge('server', data, isBinary, requestActionOf);
-        if (verdict.requestId !== undefined && verdict.kind !== 'push') pending.delete(verdict.requestId);
+        settle(verdict);
         if (verdict.issues.length > 0) {
           report('server', connection, verdict, frame, true);
           return;
@@ -269,7 +413,7 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
         counts.frames.server++;
       }
       const { verdict, frame } = judge('server', data, isBinary, requestActionOf);
-      if (verdict.requestId !== undefined && verdict.kind !== 'push') pending.delete(verdict.requestId);
+      settle(verdict);
       if (verdict.issues.length > 0) report('server', connection, verdict, frame, false);
     });
 
@@ -288,42 +432,19 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
       if (client.readyState === WebSocket.OPEN) client.pong(data);
     });
 
-    upstream.on('open', () => {
-      upstreamOpened = true;
-      for (const { data, isBinary } of queued.splice(0)) {
-        upstream.send(data, isBinary ? BINARY : TEXT);
-        counts.frames.client++;
-      }
-      if (clientClose !== undefined) {
-        const close = sendableClose(clientClose.code, clientClose.reason, 'client connection lost');
-        upstream.close(close.code, close.reason);
-      }
-    });
-    upstream.on('error', (error: Error & { code?: string }) => {
-      upstreamError = error.code ?? error.message;
-    });
     client.on('error', () => {});
-
     upstream.on('close', (code, reason) => {
       pairs.delete(pair);
       if (client.readyState !== WebSocket.OPEN) return;
-      if (!upstreamOpened) {
-        client.close(1011, clipReason(`upstream ${base.origin} unreachable${upstreamError === '' ? '' : `: ${upstreamError}`}`));
-        return;
-      }
       const close = sendableClose(code, reason, 'upstream connection lost');
       client.close(close.code, close.reason);
     });
     client.on('close', (code, reason) => {
-      if (upstream.readyState === WebSocket.OPEN) {
-        const close = sendableClose(code, reason, 'client connection lost');
-        upstream.close(close.code, close.reason);
-      } else if (upstream.readyState === WebSocket.CONNECTING) {
-        // Sent once the upstream opens, after the frames the client sent before it closed.
-        clientClose = { code, reason };
-      }
+      if (upstream.readyState !== WebSocket.OPEN) return;
+      const close = sendableClose(code, reason, 'client connection lost');
+      upstream.close(close.code, close.reason);
     });
-  });
+  };
 
   await new Promise<void>((resolve, reject) => {
     const failed = (error: Error): void => reject(error);
@@ -349,6 +470,12 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
       };
     },
     async close() {
+      closing = true;
+      for (const { socket, upstream } of opening) {
+        socket.destroy();
+        upstream.terminate();
+      }
+      opening.clear();
       const sockets = [...pairs].flatMap(({ client, upstream }) => [client, upstream]);
       pairs.clear();
       const closed = sockets.map((socket) => {
@@ -406,13 +533,17 @@ export function formatSummary(summary: ProxySummary): string {
   return lines.join('\n');
 }
 
-/** Relays a plain HTTP request to the upstream's HTTP origin as it is (only `Host` names the upstream). */
+/**
+ * Relays a plain HTTP request to the upstream's HTTP origin as it is (only `Host` names the
+ * upstream), its path and query mapped as a socket's are.
+ */
 function relayHttp(base: URL, incoming: IncomingMessage, outgoing: ServerResponse): void {
   const secure = base.protocol === 'wss:';
   const headers: OutgoingHttpHeaders = { ...incoming.headers, host: base.host };
   const send = secure ? httpsRequest : httpRequest;
+  const target = upstreamUrlFor(base, incoming.url ?? '/');
   const relay = send(
-    { protocol: secure ? 'https:' : 'http:', hostname: base.hostname.replace(/^\[(.*)\]$/, '$1'), port: base.port, method: incoming.method, path: incoming.url, headers },
+    { protocol: secure ? 'https:' : 'http:', hostname: base.hostname.replace(/^\[(.*)\]$/, '$1'), port: base.port, method: incoming.method, path: `${target.pathname}${target.search}`, headers },
     (answer) => {
       outgoing.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.headers);
       answer.pipe(outgoing);
@@ -425,7 +556,7 @@ function relayHttp(base: URL, incoming: IncomingMessage, outgoing: ServerRespons
       return;
     }
     outgoing.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
-    outgoing.end(`the validating proxy cannot reach the upstream ${base.origin}: ${error.code ?? error.message}\n`);
+    outgoing.end(unreachable(base, error));
   });
   incoming.on('error', () => relay.destroy());
   incoming.pipe(relay);

@@ -3,11 +3,12 @@
 // must see the exact bytes a server receives. Then the CLI, built (dist/proxy-cli.js), as a process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '@customer-chat/reference-server';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket, { WebSocketServer, type ServerOptions } from 'ws';
 import { checkServerFrame } from '../src/frame-check.js';
 import { startValidatingProxy, type ProxyViolation, type ValidatingProxy } from '../src/proxy.js';
 
@@ -39,9 +40,9 @@ class Peer {
     });
   }
 
-  /** Opens a socket; `first` frames are sent as soon as it opens (before the proxy reached the upstream). */
-  static open(url: string, first: unknown[] = []): Promise<Peer> {
-    const socket = new WebSocket(url);
+  /** Opens a socket; `first` frames are sent as soon as it opens (the proxy's upstream connection is open by then). */
+  static open(url: string, first: unknown[] = [], protocols: string[] = []): Promise<Peer> {
+    const socket = new WebSocket(url, protocols);
     const peer = new Peer(socket);
     return new Promise((resolve, reject) => {
       socket.once('open', () => {
@@ -91,6 +92,34 @@ class Peer {
   }
 }
 
+/** What an upgrade request to `url` is answered when it is refused: the status line, headers and body (rejects when a WebSocket opens). */
+function refusal(url: string): Promise<{ status: number; statusMessage: string; headers: IncomingHttpHeaders; body: string }> {
+  const socket = new WebSocket(url);
+  return new Promise((resolve, reject) => {
+    socket.on('error', reject);
+    socket.once('open', () => {
+      socket.terminate();
+      reject(new Error(`the upgrade to ${url} was accepted`));
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => {
+        resolve({ status: response.statusCode!, statusMessage: response.statusMessage!, headers: response.headers, body });
+        socket.terminate();
+      });
+    });
+  });
+}
+
+/** `promise`, or a failure naming `label` when it has not settled after WAIT_MS. */
+function guarded<T>(promise: Promise<T>, label: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${label}`)), WAIT_MS)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Resolves once `condition` holds (checked every few milliseconds). */
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -132,7 +161,7 @@ describe('validating proxy, reference server upstream', () => {
     const server = await referenceServer();
     const { proxy, violations } = await proxyTo(server.url);
     const { token, customerId } = server.issueToken();
-    // Sent the moment the client's socket opens: the proxy holds them until the upstream is open.
+    // Sent the moment the client's socket opens: the proxy completes the client's upgrade only once the upstream's is.
     const peer = await Peer.open(server.socketUrl().replace(server.url, proxy.url), [
       { requestId: 'r1', action: 'login', payload: { token } },
       { requestId: 'r2', action: 'get_chats_summary', payload: {} },
@@ -276,7 +305,7 @@ describe('validating proxy, reference server upstream', () => {
     const { peer } = await session(server, proxy);
     peer.send('hello?');
     const answer = await peer.waitFor((f) => f.requestId === null, 'the proxy answer');
-    expect(answer).toEqual({ requestId: null, action: '', type: 'response', success: false, payload: { error: { type: 'validation', message: expect.stringMatching(/^not JSON: /), pointer: '' } } });
+    expect(answer).toEqual({ requestId: null, action: '', type: 'response', success: false, payload: { error: { type: 'validation', message: expect.stringMatching(/^not JSON: /) } } });
     expect(proxy.summary()).toMatchObject({ frames: { client: 2 }, rejected: { client: 1, server: 0 } });
   });
 
@@ -299,17 +328,97 @@ describe('validating proxy, reference server upstream', () => {
     expect(server.storedFiles()).toEqual({ files: 1, bytes: 4 });
   });
 
-  it('an upgrade the server refuses (no licenseId) closes the client with 1011 naming the upstream', async () => {
+  it('an upgrade the server refuses (no licenseId) is refused alike through the proxy: its status line and body, no WebSocket', async () => {
     const server = await referenceServer();
-    const { proxy } = await proxyTo(server.url);
-    const peer = await Peer.open(`${proxy.url}/v1/customer`);
-    expect(await peer.closed).toEqual({ code: 1011, reason: `upstream ${server.url} unreachable: Unexpected server response: 400` });
+    const { proxy, violations } = await proxyTo(server.url);
+    const direct = await refusal(`${server.url}/v1/customer`);
+    expect(direct).toMatchObject({ status: 400, statusMessage: 'Bad Request', body: expect.stringMatching(/^missing query parameter licenseId/) });
+    const proxied = await refusal(`${proxy.url}/v1/customer`);
+    expect(proxied).toMatchObject({ status: direct.status, statusMessage: direct.statusMessage, body: direct.body });
+    expect(proxied.headers['content-type']).toBe(direct.headers['content-type']);
+    expect(violations).toEqual([]);
+    expect(proxy.summary()).toMatchObject({ connections: 0, frames: { client: 0, server: 0 } });
+  });
+
+  it('with enforce, before login: a request the server can read goes on whatever its payload, and the server answers it authorization', async () => {
+    const server = await referenceServer();
+    const { proxy, violations } = await proxyTo(server.url, true);
+    const peer = await Peer.open(server.socketUrl().replace(server.url, proxy.url));
+    cleanups.push(() => peer.close());
+    const payloadOnly = { chat: 'no-such-chat', text: 'Hi', extra: true };
+    const early = await peer.request('send_sneak_peek', payloadOnly, 'p1');
+    expect(early).toMatchObject({ requestId: 'p1', action: 'send_sneak_peek', success: false, payload: { error: { type: 'authorization' } } });
+    // A failed login logs nobody in: the next such request still goes to the server.
+    expect(await peer.request('login', { token: 'not-a-token' }, 'l1')).toMatchObject({ success: false, payload: { error: { type: 'authentication' } } });
+    expect(await peer.request('send_sneak_peek', payloadOnly, 'p2')).toMatchObject({ success: false, payload: { error: { type: 'authorization' } } });
+    // After a login's success response, the proxy answers it itself, as it always did.
+    expect((await peer.request('login', { token: server.issueToken().token }, 'l2')).success).toBe(true);
+    const late = await peer.request('send_sneak_peek', payloadOnly, 'p3');
+    expect(late.payload.error).toEqual({ type: 'validation', message: 'must NOT have additional properties (rejected by the validating proxy)', pointer: '/payload/extra' });
+    expect(violations.map((v) => [v.action, v.pointer, (v.frame as Frame).requestId, v.rejected])).toEqual([
+      ['send_sneak_peek', '/payload/extra', 'p1', false],
+      ['send_sneak_peek', '/payload/extra', 'p2', false],
+      ['send_sneak_peek', '/payload/extra', 'p3', true],
+    ]);
+    expect(proxy.summary()).toMatchObject({ frames: { client: 4 }, invalidFrames: { client: 3, server: 0 }, rejected: { client: 1, server: 0 } });
+  });
+
+  it('with enforce, a request sent right after login, before its answer, goes on: the server, logged in by then, answers validation', async () => {
+    const server = await referenceServer();
+    const { proxy } = await proxyTo(server.url, true);
+    const { token } = server.issueToken();
+    const peer = await Peer.open(server.socketUrl().replace(server.url, proxy.url), [
+      { requestId: 'l1', action: 'login', payload: { token } },
+      { requestId: 'g1', action: 'get_chats_summary', payload: { extra: true } },
+    ]);
+    cleanups.push(() => peer.close());
+    const answer = await peer.reply('g1');
+    expect(answer.payload.error).toMatchObject({ type: 'validation', pointer: '/payload/extra' });
+    expect(answer.payload.error.message).not.toMatch(/validating proxy/);
+    expect(proxy.summary()).toMatchObject({ frames: { client: 2 }, invalidFrames: { client: 1 }, rejected: { client: 0, server: 0 } });
+  });
+
+  it('with enforce, before login: what the server cannot read (not an object, an unknown action, a bad requestId, a bad login) the proxy answers validation', async () => {
+    const server = await referenceServer();
+    const { proxy, violations } = await proxyTo(server.url, true);
+    const peer = await Peer.open(server.socketUrl().replace(server.url, proxy.url));
+    cleanups.push(() => peer.close());
+    const errorOf = (frame: Frame) => [frame.requestId, frame.action, frame.payload.error.type, frame.payload.error.pointer];
+    peer.send('[1]');
+    expect(errorOf(await peer.waitFor((f) => f.requestId === null && f.payload.error.pointer === '', 'the answer to [1]'))).toEqual([null, '', 'validation', '']);
+    expect(errorOf(await peer.request('no_such_action', {}, 'u1'))).toEqual(['u1', 'no_such_action', 'validation', '/action']);
+    peer.send({ requestId: 'x'.repeat(65), action: 'send_sneak_peek', payload: { extra: true } });
+    expect(errorOf(await peer.waitFor((f) => f.payload.error.pointer === '/requestId', 'the answer to a bad requestId'))).toEqual([null, 'send_sneak_peek', 'validation', '/requestId']);
+    expect(errorOf(await peer.request('login', { token: 't', extra: true }, 'l1'))).toEqual(['l1', 'login', 'validation', '/payload/extra']);
+    expect(violations.every((v) => v.rejected)).toBe(true);
+    expect(proxy.summary()).toMatchObject({ frames: { client: 0, server: 0 }, rejected: { client: 4, server: 0 } });
+  });
+
+  it('plain HTTP and sockets map the path alike: the upstream base path, then the client path and query', async () => {
+    // An upstream that answers plain requests and refuses every upgrade (404 with its own reason phrase, a header, a body).
+    const seen: string[] = [];
+    const upstream = createHttpServer((request, response) => {
+      seen.push(`http ${request.url}`);
+      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+    upstream.on('upgrade', (request, socket) => {
+      seen.push(`upgrade ${request.url}`);
+      socket.end('HTTP/1.1 404 Nothing Here\r\nx-upstream: yes\r\ncontent-type: text/plain\r\ncontent-length: 8\r\nconnection: close\r\n\r\nnot here');
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => upstream.close(() => resolve())));
+    const { port } = upstream.address() as AddressInfo;
+    const { proxy } = await proxyTo(`ws://127.0.0.1:${port}/base?tenant=1`);
+    const response = await fetch(`${proxy.url.replace(/^ws/, 'http')}/v1/files?name=a.png`);
+    expect([response.status, await response.text()]).toEqual([200, 'ok']);
+    expect(await refusal(`${proxy.url}/v1/customer?licenseId=L1`)).toMatchObject({ status: 404, statusMessage: 'Nothing Here', headers: { 'x-upstream': 'yes' }, body: 'not here' });
+    expect(seen).toEqual(['http /base/v1/files?tenant=1&name=a.png', 'upgrade /base/v1/customer?tenant=1&licenseId=L1']);
   });
 });
 
 /** A WebSocket server that records what it receives and answers as the case says. */
-async function scriptedUpstream(answer: (socket: WebSocket, text: string) => void = () => {}) {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+async function scriptedUpstream(answer: (socket: WebSocket, text: string) => void = () => {}, options: ServerOptions = {}) {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, ...options });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const received: string[] = [];
   const urls: string[] = [];
@@ -416,7 +525,7 @@ describe('validating proxy, scripted upstream', () => {
     expect(await pongAtServer).toBe('from-server');
   });
 
-  it('an unreachable upstream closes the client with 1011 and a reason naming it', async () => {
+  it('an unreachable upstream: the upgrade is answered 502 Bad Gateway, one line naming it, and no WebSocket', async () => {
     const port = await new Promise<number>((resolve) => {
       const probe = createNetServer().listen(0, '127.0.0.1', () => {
         const { port: free } = probe.address() as AddressInfo;
@@ -424,10 +533,49 @@ describe('validating proxy, scripted upstream', () => {
       });
     });
     const { proxy, violations } = await proxyTo(`ws://127.0.0.1:${port}`);
-    const peer = await Peer.open(`${proxy.url}/v1/customer?licenseId=L1`, [{ requestId: 'a', action: 'login', payload: { token: 't' } }]);
-    expect(await peer.closed).toEqual({ code: 1011, reason: `upstream ws://127.0.0.1:${port} unreachable: ECONNREFUSED` });
+    expect(await refusal(`${proxy.url}/v1/customer?licenseId=L1`)).toMatchObject({
+      status: 502,
+      statusMessage: 'Bad Gateway',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: `the validating proxy cannot reach the upstream ws://127.0.0.1:${port}: ECONNREFUSED\n`,
+    });
     expect(violations).toEqual([]);
-    expect(proxy.summary()).toMatchObject({ connections: 1, frames: { client: 0, server: 0 } });
+    expect(proxy.summary()).toMatchObject({ connections: 0, frames: { client: 0, server: 0 } });
+  });
+
+  it('a client that leaves before the upstream answered its upgrade: the proxy drops its own upgrade too', async () => {
+    // An upstream that takes connections, reads them and never answers.
+    const held: Array<{ closed: Promise<void> }> = [];
+    const silent = createNetServer((socket) => {
+      held.push({ closed: new Promise((resolve) => socket.on('close', () => resolve())) });
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+    const { port } = silent.address() as AddressInfo;
+    const { proxy } = await proxyTo(`ws://127.0.0.1:${port}`);
+    const socket = new WebSocket(`${proxy.url}/v1/customer?licenseId=L1`);
+    socket.on('error', () => {});
+    await until(() => held.length === 1);
+    socket.terminate();
+    await guarded(held[0]!.closed, "close of the proxy's upstream connection after the client left");
+    // And one still waiting when the proxy closes is dropped with it.
+    const waiting = new WebSocket(`${proxy.url}/v1/customer?licenseId=L1`);
+    const ended = new Promise<void>((resolve) => waiting.on('error', () => resolve()));
+    await until(() => held.length === 2);
+    await proxy.close();
+    await guarded(Promise.all([held[1]!.closed, ended]), 'end of the waiting upgrade when the proxy closed');
+    expect(proxy.summary().connections).toBe(0);
+  });
+
+  it("the client's socket opens only once the upstream's has, with the subprotocol the upstream chose", async () => {
+    const upstream = await scriptedUpstream(() => {}, { handleProtocols: (offered) => (offered.has('v2') ? 'v2' : false) });
+    const { proxy } = await proxyTo(upstream.url);
+    const peer = await Peer.open(`${proxy.url}/v1/customer?licenseId=L1`, [], ['v1', 'v2']);
+    cleanups.push(() => peer.close());
+    expect(upstream.urls).toEqual(['/v1/customer?licenseId=L1']);
+    expect([peer.socket.protocol, (await upstream.first).protocol]).toEqual(['v2', 'v2']);
+    expect(proxy.summary().connections).toBe(1);
   });
 
   it('refuses an upstream that is not a ws: or wss: URL', async () => {
