@@ -59,12 +59,12 @@ describe('pnpm release to a local registry', () => {
     expect(git(scratch.root, ['tag', '--list', '@customer-chat/spec@*']).trim()).toBe(`@customer-chat/spec@${versions.package}`);
   });
 
-  it('installs the SDK, the validators, the spec and the docs from the registry into a fresh project, and each works', () => {
+  it('installs the SDK, the validators, the spec, the docs and the conformance kit from the registry into a fresh project, and each works', () => {
     const version = (name: string) => publishablePackages(scratch.root).find((p) => p.name === name)!.version;
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     // Our scope from the local registry only; other dependencies (ws) from the default one.
     writeFileSync(join(project, '.npmrc'), `@customer-chat:registry=${registry.url}/\n`);
-    const wanted = ['@customer-chat/sdk', '@customer-chat/validators', '@customer-chat/spec', '@customer-chat/docs'].map((name) => `${name}@${version(name)}`);
+    const wanted = ['@customer-chat/sdk', '@customer-chat/validators', '@customer-chat/spec', '@customer-chat/docs', '@customer-chat/conformance'].map((name) => `${name}@${version(name)}`);
     const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...wanted], { cwd: project, encoding: 'utf8', env: { ...process.env, NPM_CONFIG_USERCONFIG: join(project, '.npmrc') } });
     expect(install.status, install.stderr).toBe(0);
     const specVersion = version('@customer-chat/spec');
@@ -77,6 +77,7 @@ describe('pnpm release to a local registry', () => {
         "import { validate } from '@customer-chat/validators';",
         "import { createCustomerSDK } from '@customer-chat/sdk';",
         "import { siteDirectory, markdownDirectory, pages } from '@customer-chat/docs';",
+        "import { computeScenarios, checkClientFrame } from '@customer-chat/conformance';",
         'const require = createRequire(import.meta.url);',
         "const ok = validate('user_is_typing', { chat: 'PJ0MRSHTDG', user: 'agent@example.com' });",
         "const bad = validate('user_is_typing', { chat: 'PJ0MRSHTDG' });",
@@ -89,6 +90,7 @@ describe('pnpm release to a local registry', () => {
         "  specVersion: /\\n  version: (\\S+)/.exec(spec)[1],",
         "  docsVersion: /class=\"version\">v([^<]+)</.exec(index)[1],",
         "  pages, markdown: existsSync(join(markdownDirectory, 'events.md')),",
+        "  scenarios: computeScenarios().length, frame: checkClientFrame({ requestId: '1', action: 'get_chats_summary', payload: { page: 1 } }).issues[0]?.path,",
         '}));',
         'api.destroy();',
       ].join('\n'),
@@ -96,6 +98,19 @@ describe('pnpm release to a local registry', () => {
     const used = JSON.parse(execFileSync(process.execPath, ['use.mjs'], { cwd: project, encoding: 'utf8' })) as Record<string, unknown>;
     expect(used).toMatchObject({ valid: true, invalid: false, issue: '/user', sdk: 'function', state: 'idle', specVersion, docsVersion: specVersion, markdown: true });
     expect(used.pages).toEqual(expect.arrayContaining(['index', 'events', 'methods', 'changelog']));
+    expect(used).toMatchObject({ frame: '/payload/page' });
+    expect(used.scenarios).toBeGreaterThan(100);
+    // The installed bins: a wrong --url ends with one line and exit code 2.
+    const bins: Array<[string, string[], RegExp]> = [
+      ['customer-chat-conformance', ['--url', 'http://127.0.0.1:1/v1/customer', '--token', 't'], /is not a WebSocket URL/],
+      ['customer-chat-proxy', ['--upstream', 'http://127.0.0.1:1'], /ws:\/\/ or wss:\/\//],
+    ];
+    for (const [bin, args, message] of bins) {
+      const run = spawnSync(join(project, 'node_modules', '.bin', bin), args, { encoding: 'utf8' });
+      expect(run.status, `${bin}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr.trim().split('\n'), bin).toHaveLength(1);
+    }
   });
 
   it('pnpm spec:diff (no argument) now compares against the new spec tag, and the gate passes', () => {
