@@ -197,8 +197,7 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     }
   };
 
-  /** The verdict on a message and its frame (the text when it is not JSON). */
-  /** The verdict on a message; `json` is false for a binary message or text that is not JSON. */
+  /** The verdict on a message and its frame (the text when it is not JSON); `json` is false for a binary message or text that is not JSON. */
   const judge = (direction: Direction, data: RawData, isBinary: boolean, requestActionOf?: (requestId: string) => string | undefined): { verdict: FrameVerdict; frame: unknown; json: boolean } => {
     const parsed = parseFrame(data as Buffer, isBinary);
     if ('issue' in parsed) return { verdict: { kind: 'unknown', action: '', requestId: undefined, issues: [parsed.issue] }, frame: textOf(data), json: false };
