@@ -86,7 +86,11 @@ describe('customer-chat-conformance', () => {
   });
 
   describe('ends with one line and exit code 2, never a pass', () => {
-    const oneLine = (stderr: string) => {
+    /** The run did not start: exit 2, no report, one line on stderr saying why (no stack trace). */
+    const expectAborted = ({ code, stdout, stderr }: { code: number | null; stdout: string; stderr: string }, message: RegExp) => {
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(message);
       expect(stderr.endsWith('\n')).toBe(true);
       expect(stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(stderr).not.toMatch(/\n\s+at /);
@@ -104,20 +108,12 @@ describe('customer-chat-conformance', () => {
       [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token-command', 'exit 3'], /--token-command failed \(3\)/],
       [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't', '--only', 'no such scenario'], /--only "no such scenario" matches no scenario/],
     ])('%j', async (args, message) => {
-      const { code, stdout, stderr } = await cli(args);
-      expect(code).toBe(2);
-      expect(stdout).toBe('');
-      expect(stderr).toMatch(message);
-      oneLine(stderr);
+      expectAborted(await cli(args), message);
     });
 
     it('a report file that cannot be written, before anything runs', async () => {
       const server = await reference();
-      const { code, stdout, stderr } = await cli(['--url', server.socketUrl('demo'), '--token', server.issueToken().token, '--junit', '/nonexistent-folder/junit.xml']);
-      expect(code).toBe(2);
-      expect(stdout).toBe('');
-      expect(stderr).toMatch(/--junit \/nonexistent-folder\/junit\.xml: the folder \/nonexistent-folder does not exist or is not writable; see --help/);
-      oneLine(stderr);
+      expectAborted(await cli(['--url', server.socketUrl('demo'), '--token', server.issueToken().token, '--junit', '/nonexistent-folder/junit.xml']), /--junit \/nonexistent-folder\/junit\.xml: the folder \/nonexistent-folder does not exist or is not writable; see --help/);
     });
 
     it.each([
@@ -128,43 +124,27 @@ describe('customer-chat-conformance', () => {
       await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
       cleanups.push(() => new Promise((resolve) => { http.closeAllConnections(); http.close(resolve); }));
       const server = await reference();
-      const { code, stdout, stderr } = await cli(['--url', server.socketUrl('demo'), '--token-url', `http://127.0.0.1:${(http.address() as AddressInfo).port}/token`, '--timeout', '500']);
-      expect(code).toBe(2);
-      expect(stdout).toBe('');
-      expect(stderr).toMatch(message);
-      oneLine(stderr);
+      expectAborted(await cli(['--url', server.socketUrl('demo'), '--token-url', `http://127.0.0.1:${(http.address() as AddressInfo).port}/token`, '--timeout', '500']), message);
     });
 
     it('a refused token', async () => {
       const server = await reference();
-      const { code, stderr } = await cli(['--url', server.socketUrl('demo'), '--token', 'not-a-token-of-this-server']);
-      expect(code).toBe(2);
-      expect(stderr).toMatch(/refused the token: login was answered authentication/);
-      oneLine(stderr);
+      expectAborted(await cli(['--url', server.socketUrl('demo'), '--token', 'not-a-token-of-this-server']), /refused the token: login was answered authentication/);
     });
 
     it('a server that closes at once', async () => {
       const url = await oddServer((socket) => socket.close(1011, 'no'));
-      const { code, stderr } = await cli(['--url', url, '--token', 't']);
-      expect(code).toBe(2);
-      expect(stderr).toMatch(/did not answer login: .*closed the connection \(1011 no\)/);
-      oneLine(stderr);
+      expectAborted(await cli(['--url', url, '--token', 't']), /did not answer login: .*closed the connection \(1011 no\)/);
     });
 
     it('a server that sends binary', async () => {
       const url = await oddServer((socket) => socket.on('message', () => socket.send(Buffer.from([1, 2, 3]), { binary: true })));
-      const { code, stderr } = await cli(['--url', url, '--token', 't', '--timeout', '500']);
-      expect(code).toBe(2);
-      expect(stderr).toMatch(/does not speak the protocol: its first message was a binary message/);
-      oneLine(stderr);
+      expectAborted(await cli(['--url', url, '--token', 't', '--timeout', '500']), /does not speak the protocol: its first message was a binary message/);
     });
 
     it('a server that refuses the upgrade', async () => {
       const server = await reference();
-      const { code, stderr } = await cli(['--url', `${server.url}/elsewhere?licenseId=x`, '--token', 't']);
-      expect(code).toBe(2);
-      expect(stderr).toMatch(/refused the WebSocket upgrade with HTTP 404/);
-      oneLine(stderr);
+      expectAborted(await cli(['--url', `${server.url}/elsewhere?licenseId=x`, '--token', 't']), /refused the WebSocket upgrade with HTTP 404/);
     });
   });
 });
