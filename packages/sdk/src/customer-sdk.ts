@@ -1,12 +1,12 @@
 // The SDK users create: the generated client (one method per request) plus the few conveniences
 // of the SDK family's API (sendMessage, getChatHistory, a throttled setSneakPeek).
 import { CustomerClient } from './gen/client.js';
-import { httpOperations, protocol, servers } from './gen/protocol.js';
+import { protocol, servers } from './gen/protocol.js';
 import type { FileSource } from './file-source.js';
 import type { ClientOptions } from './runtime/client-core.js';
 import type { ProtocolDescription, RequestDescription } from './runtime/protocol.js';
 import { RuntimeErrorCodes, SDKError } from './runtime/errors.js';
-import { summarize } from './runtime/helpers.js';
+import { errorCode, summarize } from './runtime/helpers.js';
 import type { SendFileOptions } from './send-file.js';
 import type { Acknowledgement, DisconnectionReason, ErrorType, Rating, SendEventResult, Thread } from '@customer-chat/validators';
 
@@ -117,7 +117,8 @@ export class CustomerSDK extends CustomerClient {
     const args = { chat, properties: { rating } };
     // Loaded on first use (a chunk of its own in browser bundles): an app that never rates pays nothing.
     const { ratingIssues } = await import('./rating.js');
-    const issues = await ratingIssues((protocol.requests.updateChatProperties as RequestDescription).request, args);
+    const { action, request = action } = protocol.requests.updateChatProperties as RequestDescription;
+    const issues = await ratingIssues(request, args);
     if (issues.length > 0) throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid rating: ${summarize(issues)}`, { details: issues });
     return this.updateChatProperties(args);
   }
@@ -131,10 +132,10 @@ export class CustomerSDK extends CustomerClient {
   async sendFile(chat: string, file: FileSource, options: SendFileOptions = {}): Promise<SendEventResult> {
     // Loaded on first use, like rateChat's check: the upload machinery stays out of apps that send no file.
     const { uploadFile } = await import('./send-file.js');
-    const result = await uploadFile({ operation: httpOperations.uploadFile, httpBase: this.httpBase, licenseId: this.licenseId, getToken: this.tokenSource }, file, options);
+    const result = await uploadFile({ httpBase: this.httpBase, licenseId: this.licenseId, getToken: this.tokenSource }, file, options);
     if (!result.ok) {
       // A server error type gets the protocol's client code, as a request's would.
-      const code = result.code ?? protocol.errorCodes[result.type ?? ''] ?? RuntimeErrorCodes.UPLOAD_FAILED;
+      const code = result.code ?? (result.type === undefined ? RuntimeErrorCodes.UPLOAD_FAILED : errorCode(protocol, result.type));
       throw new SDKError(code, result.message, { type: result.type, details: result.details, cause: result.cause });
     }
     const event = { type: 'file' as const, ...result.file, ...(options.customId === undefined ? {} : { customId: options.customId }) };

@@ -1,11 +1,11 @@
 // sendFile's upload, loaded on first use: the file checked against the spec's `uploadFile`
 // (content types, size, name length), uploaded with the customer's token, and the answer checked
-// as an `UploadedFile`, whose fields make the `file` event. It imports nothing of the client (what
-// it needs comes as arguments, so a bundle keeps the client in one chunk) and reports a failure as
-// a value the client turns into its SDKError.
+// as an `UploadedFile`, whose fields make the `file` event. Of the client it imports only the
+// upload's table (what else it needs comes as arguments, so a bundle keeps the client in one chunk
+// and the table in this one) and reports a failure as a value the client turns into its SDKError.
 import { isErrorResult, isUploadedFile, type UploadedFile } from '@customer-chat/validators';
 import { type FileSource, prepareFile } from './file-source.js';
-import type { httpOperations } from './gen/protocol.js';
+import { httpOperations } from './gen/http-operations.js';
 import { upload } from './runtime/upload.js';
 
 export interface SendFileOptions {
@@ -21,11 +21,12 @@ export interface SendFileOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** The spec's upload operation (the generated table; a type only, so nothing of the client is loaded). */
+/** The spec's upload operation (the generated table). */
 export type UploadOperation = (typeof httpOperations)['uploadFile'];
 
 export interface UploadTarget {
-  readonly operation: UploadOperation;
+  /** The spec's by default. */
+  readonly operation?: UploadOperation;
   /** The server's HTTP origin: the socket's base URL with http for ws, https for wss. */
   readonly httpBase: string;
   readonly licenseId: string;
@@ -39,7 +40,7 @@ export type UploadResult =
 
 /** Uploads the file; what the `file` event carries (the server's `UploadedFile`), or why not. */
 export async function uploadFile(target: UploadTarget, file: FileSource, options: SendFileOptions): Promise<UploadResult> {
-  const { operation } = target;
+  const { operation = httpOperations.uploadFile } = target;
   const nameMaxLength = operation.query.find((q) => q.name === 'name')?.maxLength;
   const prepared = await prepareFile(file, { maxBytes: operation.maxBytes, contentTypes: operation.contentTypes, nameMaxLength }, options);
   if (!prepared.ok) return { ok: false, code: 'INVALID_ARGS', message: prepared.problem };

@@ -67,48 +67,37 @@ export interface CustomerRequests {
  */
 export const protocol: ProtocolDescription = {
   requests: {
-    login: { action: 'login', request: 'login', response: 'login_response' },
-    getChatsSummary: { action: 'get_chats_summary', request: 'get_chats_summary', response: 'get_chats_summary_response' },
-    getChatThreads: { action: 'get_chat_threads', request: 'get_chat_threads', response: 'get_chat_threads_response' },
-    getChatThreadsSummary: { action: 'get_chat_threads_summary', request: 'get_chat_threads_summary', response: 'get_chat_threads_summary_response' },
-    startChat: { action: 'start_chat', request: 'start_chat', response: 'start_chat_response' },
-    sendEvent: { action: 'send_event', request: 'send_event', response: 'send_event_response' },
-    sendSneakPeek: { action: 'send_sneak_peek', request: 'send_sneak_peek', response: 'send_sneak_peek_response' },
-    closeThread: { action: 'close_thread', request: 'close_thread', response: 'close_thread_response' },
-    updateChatProperties: { action: 'update_chat_properties', request: 'update_chat_properties', response: 'update_chat_properties_response' },
-    updateChatThreadProperties: { action: 'update_chat_thread_properties', request: 'update_chat_thread_properties', response: 'update_chat_thread_properties_response' },
-    updateCustomer: { action: 'update_customer', request: 'update_customer', response: 'update_customer_response' },
-    updateLastSeenTimestamp: { action: 'update_last_seen_timestamp', request: 'update_last_seen_timestamp', response: 'update_last_seen_timestamp_response' },
+    login: { action: 'login', response: 'login_response' },
+    getChatsSummary: { action: 'get_chats_summary', response: 'get_chats_summary_response' },
+    getChatThreads: { action: 'get_chat_threads', response: 'get_chat_threads_response' },
+    getChatThreadsSummary: { action: 'get_chat_threads_summary', response: 'get_chat_threads_summary_response' },
+    startChat: { action: 'start_chat', response: 'start_chat_response' },
+    sendEvent: { action: 'send_event', response: 'send_event_response' },
+    sendSneakPeek: { action: 'send_sneak_peek', response: 'send_sneak_peek_response' },
+    closeThread: { action: 'close_thread', response: 'close_thread_response' },
+    updateChatProperties: { action: 'update_chat_properties', response: 'update_chat_properties_response' },
+    updateChatThreadProperties: { action: 'update_chat_thread_properties', response: 'update_chat_thread_properties_response' },
+    updateCustomer: { action: 'update_customer', response: 'update_customer_response' },
+    updateLastSeenTimestamp: { action: 'update_last_seen_timestamp', response: 'update_last_seen_timestamp_response' },
   },
   pushes: {
-    customer_id: { event: 'customer_id', message: 'customer_id' },
-    user_data: { event: 'user_data', message: 'user_data' },
-    new_event: { event: 'new_event', message: 'new_event' },
-    user_is_typing: { event: 'user_is_typing', message: 'user_is_typing' },
-    user_stopped_typing: { event: 'user_stopped_typing', message: 'user_stopped_typing' },
-    last_seen_timestamp_updated: { event: 'last_seen_timestamp_updated', message: 'last_seen_timestamp_updated' },
-    thread_closed: { event: 'thread_closed', message: 'thread_closed' },
-    thread_metada: { event: 'thread_metada', message: 'thread_metada' },
-    chat_properties_updated: { event: 'chat_properties_updated', message: 'chat_properties_updated' },
-    chat_thread_properties_updated: { event: 'chat_thread_properties_updated', message: 'chat_thread_properties_updated' },
-    user_joined_chat: { event: 'user_joined_chat', message: 'user_joined_chat' },
-    user_left_chat: { event: 'user_left_chat', message: 'user_left_chat' },
-    customer_disconnected: { event: 'disconnected', message: 'customer_disconnected', endsSession: { payload: '/reason' } },
+    customer_id: {},
+    user_data: {},
+    new_event: {},
+    user_is_typing: {},
+    user_stopped_typing: {},
+    last_seen_timestamp_updated: {},
+    thread_closed: {},
+    thread_metada: {},
+    chat_properties_updated: {},
+    chat_thread_properties_updated: {},
+    user_joined_chat: {},
+    user_left_chat: {},
+    customer_disconnected: { event: 'disconnected', endsSession: { payload: '/reason' } },
   },
-  clientEvents: ['connected', 'connection_lost', 'connection_restored', 'connection_unstable', 'connection_recovered', 'disconnected'],
   errorMessage: 'error_response',
   errorCodes: {
-    authentication: 'AUTHENTICATION',
-    authorization: 'AUTHORIZATION',
-    validation: 'VALIDATION',
-    not_found: 'NOT_FOUND',
-    chat_inactive: 'CHAT_INACTIVE',
-    customer_banned: 'CUSTOMER_BANNED',
-    group_not_found: 'GROUP_NOT_FOUND',
-    pending_requests_limit_reached: 'PENDING_REQUESTS_LIMIT_REACHED',
-    service_unavailable: 'SERVICE_UNAVAILABLE',
-    internal: 'INTERNAL',
-  } satisfies Record<ErrorType, ClientErrorCode>,
+  } satisfies Partial<Record<ErrorType, ClientErrorCode>>,
   reactions: {
     access_token_expired: 'reconnect',
     connection_lost: 'reconnect',
@@ -166,6 +155,23 @@ export const protocol: ProtocolDescription = {
   },
 };
 
+/** The events the client emits itself (no wire frame). */
+export const clientEvents = ['connected', 'connection_lost', 'connection_restored', 'connection_unstable', 'connection_recovered', 'disconnected'] as const;
+
+/** Every server error type with the `code` of the error the client rejects it with. */
+export const errorCodes = {
+  authentication: 'AUTHENTICATION',
+  authorization: 'AUTHORIZATION',
+  validation: 'VALIDATION',
+  not_found: 'NOT_FOUND',
+  chat_inactive: 'CHAT_INACTIVE',
+  customer_banned: 'CUSTOMER_BANNED',
+  group_not_found: 'GROUP_NOT_FOUND',
+  pending_requests_limit_reached: 'PENDING_REQUESTS_LIMIT_REACHED',
+  service_unavailable: 'SERVICE_UNAVAILABLE',
+  internal: 'INTERNAL',
+} as const satisfies Record<ErrorType, ClientErrorCode>;
+
 /** The servers of the spec, as WebSocket base URLs; `local` is the reference server the SDK connects to by default. */
 export const servers = {
   /**
@@ -180,23 +186,4 @@ export const servers = {
    * Replace `host` with the address of your deployment.
    */
   production: 'wss://{host}',
-} as const;
-
-/**
- * The HTTP operations beside the socket (`x-http`), by id: method and path on the socket's host,
- *
- * whether the access token goes in `Authorization: Bearer`, the query parameters, the raw body's
- *
- * content types and size limit, and the success status.
- */
-export const httpOperations = {
-  uploadFile: {
-    method: 'POST',
-    path: '/v1/files',
-    bearer: true,
-    query: [{ name: 'licenseId', required: true, maxLength: undefined }, { name: 'name', required: false, maxLength: 256 }],
-    contentTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'],
-    maxBytes: 10485760,
-    status: 201,
-  },
 } as const;

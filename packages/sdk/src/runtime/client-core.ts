@@ -320,9 +320,10 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     if (description === undefined) {
       return Promise.reject(new SDKError(RuntimeErrorCodes.INVALID_ARGS, `unknown request "${operation}"`));
     }
-    if (!this.#checks.passes(description.request, args)) {
+    const message = description.request ?? description.action;
+    if (!this.#checks.passes(message, args)) {
       return new Promise((_, reject) =>
-        this.#checks.explain(description.request, args, (issues) =>
+        this.#checks.explain(message, args, (issues) =>
           reject(new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid arguments of "${operation}": ${summarize(issues)}`, { details: issues })),
         ),
       );

@@ -2,7 +2,7 @@
 
 import type { Checks } from './checks.js';
 import { type ClientErrorEvent, RuntimeErrorCodes, SDKError } from './errors.js';
-import { own, summarize } from './helpers.js';
+import { errorCode, summarize } from './helpers.js';
 import type { Call, PendingRequests } from './pending-requests.js';
 import type { FrameFields, FrameKind, Guard, ProtocolDescription, PushDescription, ValidationIssue } from './protocol.js';
 import { messageText } from './socket.js';
@@ -23,9 +23,11 @@ function excerpt(text: string): string {
   return text.length > FRAME_EXCERPT ? `${text.slice(0, FRAME_EXCERPT)}… (${text.length} characters)` : text;
 }
 
-/** A push action as the router dispatches it: its description and its payload's guard, looked up once. */
+/** A push action as the router dispatches it: its event, message and payload's guard, looked up once. */
 interface PushRoute {
-  push: PushDescription;
+  event: string;
+  message: string;
+  endsSession: PushDescription['endsSession'];
   guard: Guard | undefined;
 }
 
@@ -44,9 +46,8 @@ export class FrameRouter {
     this.#pending = pending;
     this.#checks = checks;
     this.#targets = targets;
-    for (const action of Object.keys(protocol.pushes)) {
-      const push = protocol.pushes[action]!;
-      this.#pushes.set(action, { push, guard: checks.guard(push.message) });
+    for (const [action, { event = action, message = action, endsSession }] of Object.entries(protocol.pushes)) {
+      this.#pushes.set(action, { event, message, endsSession, guard: checks.guard(message) });
     }
     this.#errorGuard = checks.guard(protocol.errorMessage);
   }
@@ -103,13 +104,13 @@ export class FrameRouter {
       this.#invalidFrame(`an unknown push "${action}"`, text);
       return;
     }
-    const { push, guard } = route;
+    const { guard, endsSession } = route;
     if (guard !== undefined && !guard(payload)) {
-      this.#checks.explain(push.message, payload, (errors) => this.#invalidFrame(`an invalid "${action}" push: ${summarize(errors)}`, text, errors));
+      this.#checks.explain(route.message, payload, (errors) => this.#invalidFrame(`an invalid "${action}" push: ${summarize(errors)}`, text, errors));
       return;
     }
-    if (push.endsSession !== undefined) this.#targets.endSession(push.endsSession.payload, payload);
-    else this.#targets.emit(push.event, payload);
+    if (endsSession !== undefined) this.#targets.endSession(endsSession.payload, payload);
+    else this.#targets.emit(route.event, payload);
   }
 
   #onResponse(id: string, payload: unknown, text: string): void {
@@ -149,7 +150,7 @@ export class FrameRouter {
     const server = this.#protocol.readError(payload);
     let error: SDKError;
     if (server !== undefined) {
-      const code = own(this.#protocol.errorCodes, server.type) ?? server.type.toUpperCase();
+      const code = errorCode(this.#protocol, server.type);
       error = new SDKError(code, server.message === '' ? server.type : server.message, { type: server.type, details: payload });
     } else {
       error = new SDKError(RuntimeErrorCodes.INVALID_RESPONSE, 'invalid error response', { details: payload });

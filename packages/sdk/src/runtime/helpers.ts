@@ -1,6 +1,6 @@
 // Small helpers the client's parts share: error and issue text, own-key lookups.
 
-import type { ValidationIssue } from './protocol.js';
+import type { ProtocolDescription, ValidationIssue } from './protocol.js';
 
 export function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -13,4 +13,9 @@ export function summarize(issues: readonly ValidationIssue[]): string {
 export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
   // Own keys only, so an action named `constructor` or `__proto__` is just unknown.
   return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
+/** The client `code` of a server error type: the protocol's entry, else the type in upper case. */
+export function errorCode(protocol: Pick<ProtocolDescription, 'errorCodes'>, type: string): string {
+  return own(protocol.errorCodes, type) ?? type.toUpperCase();
 }

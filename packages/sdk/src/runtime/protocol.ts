@@ -32,16 +32,18 @@ export interface FrameFields {
 export interface RequestDescription {
   /** The wire action, e.g. `send_event`. */
   action: string;
-  /** The names of the request's message and of its response's, for `validate`. */
-  request: string;
+  /** The name of the request's message, for `validate`; the action when left out. */
+  request?: string;
+  /** The name of its response's message, for `validate`. */
   response: string;
 }
 
+/** A push, by its wire action; what is left out is named after that action. */
 export interface PushDescription {
-  /** The event the client emits for this push. */
-  event: string;
-  /** The push's message name, for `validate`. */
-  message: string;
+  /** The event the client emits for this push; the action when left out. */
+  event?: string;
+  /** The push's message name, for `validate`; the action when left out. */
+  message?: string;
   /**
    * For a push the client turns into a lifecycle event (the server ending the session): the JSON
    * pointer of the event's payload (the disconnection reason) inside the push's payload.
@@ -54,9 +56,10 @@ export interface ProtocolDescription {
   requests: Readonly<Record<string, RequestDescription>>;
   /** Pushes by wire action. */
   pushes: Readonly<Record<string, PushDescription>>;
-  /** The events the client emits itself (no wire frame). */
-  clientEvents: readonly string[];
-  /** Server error type -> the `code` of the error the client rejects with. */
+  /**
+   * Server error type -> the `code` of the error the client rejects with, for the types whose code
+   * is not the type in upper case (`not_found` -> `NOT_FOUND` needs no entry).
+   */
   errorCodes: Readonly<Record<string, string>>;
   /** Disconnection reason -> the client's reaction. */
   reactions: Readonly<Record<string, Reaction>>;

@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReferenceServer, type ReferenceServer } from '@customer-chat/reference-server';
-import { httpOperations } from '../../src/gen/protocol.js';
+import { httpOperations } from '../../src/gen/http-operations.js';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../../../../tools/scripts/chromium.mjs';
 
 const operation = httpOperations.uploadFile;

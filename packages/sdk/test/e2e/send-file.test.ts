@@ -3,7 +3,7 @@
 // before anything is sent; a cancelled or failed upload sends no event.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { httpOperations } from '../../src/gen/protocol.js';
+import { httpOperations } from '../../src/gen/http-operations.js';
 import { actionsOf, recordingWebSocket, useHarness } from './harness.js';
 
 const h = useHarness();

@@ -201,6 +201,18 @@ describe('ClientCore requests', () => {
     expect(toy.server.received.map((r) => r.op)).toEqual(['HELLO', 'SYNC', 'HELLO', 'SYNC']);
   });
 
+  it('a push whose description names nothing is emitted and checked under its action', async () => {
+    const client = makeClient();
+    await client.connect();
+    const errors: ClientErrorEvent[] = [];
+    client.on('error', (e) => errors.push(e));
+    const ticks = next(client, 'tick');
+    toy.server.push('tick', { n: 5 });
+    toy.server.push('tick', { n: 'one' });
+    expect(await ticks).toEqual({ n: 'one' });
+    expect(errors).toMatchObject([{ code: 'INVALID_FRAME', message: 'dropped an invalid "tick" push: /n must be string' }]);
+  });
+
   it('validate: false skips validation both ways', async () => {
     const client = makeClient({ validate: false });
     await client.connect();

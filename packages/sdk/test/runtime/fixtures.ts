@@ -22,6 +22,8 @@ export interface ToyEvents {
   down: undefined;
   ended: string;
   note: { text: string };
+  /** A push whose description names nothing: event and message are its action's. */
+  tick: { n: string };
 }
 
 export interface ToyRequests {
@@ -77,6 +79,7 @@ const toyValidators: Record<string, Validate> = {
   broken: strings(),
   broken_ok: strings('text'),
   note: strings('text'),
+  tick: strings('n'),
   bye: strings('why'),
   oops: (data) =>
     isObject(data) && typeof data['kind'] === 'string' && typeof data['text'] === 'string' ? { ok: true, value: data } : issue('/kind', 'must be string'),
@@ -93,9 +96,9 @@ export const toyProtocol: ProtocolDescription = {
   },
   pushes: {
     NOTE: { event: 'note', message: 'note' },
+    tick: {},
     BYE: { event: 'ended', message: 'bye', endsSession: { payload: '/why' } },
   },
-  clientEvents: ['up', 'back', 'down', 'ended'],
   errorMessage: 'oops',
   guards: Object.fromEntries(Object.entries(toyValidators).map(([message, check]) => [message, (data: unknown) => check(data).ok])),
   loadExplainer: () =>

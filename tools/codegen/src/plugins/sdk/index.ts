@@ -68,22 +68,30 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
   file.block(['export const protocol: ', protocolType, ' = {'], () => {
     file.block('requests: {', () => {
       for (const r of model.requests) {
-        file.print(key(r.id), ': { action: ', literal(r.action), ', request: ', literal(r.request.name), ', response: ', literal(r.response.name), ' },');
+        // The request's message is named after its action unless it says otherwise (RequestDescription).
+        const request = r.request.name === r.action ? [] : [', request: ', literal(r.request.name)];
+        file.print(key(r.id), ': { action: ', literal(r.action), ...request, ', response: ', literal(r.response.name), ' },');
       }
     }, '},');
     file.block('pushes: {', () => {
       for (const m of model.messages.filter((p) => p.kind === 'push')) {
-        const ends = m.clientEvent ? [', endsSession: { payload: ', literal(m.clientEvent.payload), ' }'] : [];
-        file.print(key(m.action!), ': { event: ', literal(m.clientEvent?.event ?? m.name), ', message: ', literal(m.name), ...ends, ' },');
+        // Event and message are named after the action unless they say otherwise (PushDescription).
+        const event = m.clientEvent?.event ?? m.name;
+        const fields = [
+          ...(event === m.action ? [] : [`event: ${literal(event)}`]),
+          ...(m.name === m.action ? [] : [`message: ${literal(m.name)}`]),
+          ...(m.clientEvent ? [`endsSession: { payload: ${literal(m.clientEvent.payload)} }`] : []),
+        ];
+        file.print(key(m.action!), ': ', fields.length === 0 ? '{}' : `{ ${fields.join(', ')} }`, ',');
       }
     }, '},');
-    file.print('clientEvents: [', model.messages.filter((c) => c.kind === 'client').map((m) => literal(m.name)).join(', '), '],');
     file.print('errorMessage: ', literal(model.messages.find((m) => m.kind === 'error')!.name), ',');
     const { errorType, clientErrorCode } = model.catalogueSchemas;
-    // `satisfies`: a client code that is not in the spec's list does not compile.
+    // Only the types whose client code is not the type in upper case (the runtime's rule for the
+    // rest); `satisfies`: a client code that is not in the spec's list does not compile.
     file.block('errorCodes: {', () => {
-      for (const e of model.errorTypes) file.print(key(e.value), ': ', literal(e.clientCode), ',');
-    }, ['} satisfies Record<', importSymbol(errorType, VALIDATORS, true), ', ', importSymbol(clientErrorCode, VALIDATORS, true), '>,']);
+      for (const e of model.errorTypes) if (e.clientCode !== e.value.toUpperCase()) file.print(key(e.value), ': ', literal(e.clientCode), ',');
+    }, ['} satisfies Partial<Record<', importSymbol(errorType, VALIDATORS, true), ', ', importSymbol(clientErrorCode, VALIDATORS, true), '>>,']);
     file.block('reactions: {', () => {
       for (const r of model.disconnectionReasons) file.print(key(r.value), ': ', literal(r.reaction), ',');
     }, '},');
@@ -140,6 +148,21 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
       file.print('return error && typeof error.', typeField, " === 'string' ? { type: error.", typeField, ', message: String(error.', messageField, " ?? '') } : undefined;");
     }, '},');
   }, '};');
+}
+
+/** The events the client emits itself (no wire frame); apart from `protocol`, which the runtime does not need them in. */
+function printClientEvents(file: File, model: ProtocolModel): void {
+  file.jsDoc('The events the client emits itself (no wire frame).');
+  file.print('export const clientEvents = [', model.messages.filter((c) => c.kind === 'client').map((m) => literal(m.name)).join(', '), '] as const;');
+}
+
+/** Every server error type with the `code` of the error the client rejects it with (the spec's list). */
+function printErrorCodeList(file: File, model: ProtocolModel): void {
+  const { errorType, clientErrorCode } = model.catalogueSchemas;
+  file.jsDoc('Every server error type with the `code` of the error the client rejects it with.');
+  file.block('export const errorCodes = {', () => {
+    for (const e of model.errorTypes) file.print(key(e.value), ': ', literal(e.clientCode), ',');
+  }, ['} as const satisfies Record<', importSymbol(errorType, VALIDATORS, true), ', ', importSymbol(clientErrorCode, VALIDATORS, true), '>;']);
 }
 
 function printServers(file: File, model: ProtocolModel): void {
@@ -204,15 +227,21 @@ export const sdkPlugin = definePlugin({
     protocol.blank();
     printProtocol(protocol, model, lifecycle);
     protocol.blank();
-    printServers(protocol, model);
+    printClientEvents(protocol, model);
     protocol.blank();
-    printHttpOperations(protocol, model);
+    printErrorCodeList(protocol, model);
+    protocol.blank();
+    printServers(protocol, model);
+    // A module of its own: only sendFile's chunk, loaded on first use, reads it.
+    const http = new GeneratedFile('http-operations.ts', context.generator);
+    printHttpOperations(http, model);
     const client = new GeneratedFile('client.ts', context.generator);
     printClient(client, model, lifecycle);
     const errors = new GeneratedFile('errors.ts', context.generator);
     printErrorCodeCheck(errors, model);
     return [
       { path: protocol.path, content: protocol.toString() },
+      { path: http.path, content: http.toString() },
       { path: client.path, content: client.toString() },
       { path: errors.path, content: errors.toString() },
     ];
