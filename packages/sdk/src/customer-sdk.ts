@@ -47,13 +47,13 @@ export type { FileSource } from './file-source.js';
 
 export class CustomerSDK extends CustomerClient {
   /** Chats whose thread was closed (no sneak peeks there until a new thread starts). */
-  private readonly inactiveChats = new Set<string>();
-  private readonly sneakPeeks = new Map<string, { last: number; timer: ReturnType<typeof setTimeout> | undefined; text: string }>();
-  private readonly sneakPeekInterval: number;
-  private readonly historyPageSize: number;
-  private readonly httpBase: string;
-  private readonly licenseId: string;
-  private readonly tokenSource: () => string | Promise<string>;
+  readonly #inactiveChats = new Set<string>();
+  readonly #sneakPeeks = new Map<string, { last: number; timer: ReturnType<typeof setTimeout> | undefined; text: string }>();
+  readonly #sneakPeekInterval: number;
+  readonly #historyPageSize: number;
+  readonly #httpBase: string;
+  readonly #licenseId: string;
+  readonly #tokenSource: () => string | Promise<string>;
 
   /**
    * `description` is the generated protocol, with validators (`createCustomerSDK` of the main
@@ -62,13 +62,13 @@ export class CustomerSDK extends CustomerClient {
   constructor(options: CustomerSDKOptions, description: ProtocolDescription) {
     const { licenseId, url, sneakPeekInterval = 2000, historyPageSize = 10, ...rest } = options;
     super({ ...description, refusals: handshakeRefusals }, { ...rest, url: url ?? servers.local, query: { licenseId } });
-    this.sneakPeekInterval = sneakPeekInterval;
-    this.historyPageSize = historyPageSize;
+    this.#sneakPeekInterval = sneakPeekInterval;
+    this.#historyPageSize = historyPageSize;
     // The HTTP operations live on the socket's host: http for ws, https for wss.
-    this.httpBase = (url ?? servers.local).replace(/^ws/i, 'http');
-    this.licenseId = licenseId;
-    this.tokenSource = rest.getToken;
-    this.trackChatActivity();
+    this.#httpBase = (url ?? servers.local).replace(/^ws/i, 'http');
+    this.#licenseId = licenseId;
+    this.#tokenSource = rest.getToken;
+    this.#trackChatActivity();
   }
 
   /**
@@ -76,15 +76,15 @@ export class CustomerSDK extends CustomerClient {
    * each event that says so (not a wildcard, which every event would pay for), attached again if
    * the application removes every listener of that event.
    */
-  private readonly activity = {
-    thread_closed: (payload: { chat: string }) => this.inactiveChats.add(payload.chat),
-    thread_metada: (payload: { chat: string }) => this.inactiveChats.delete(payload.chat),
+  readonly #activity = {
+    thread_closed: (payload: { chat: string }) => this.#inactiveChats.add(payload.chat),
+    thread_metada: (payload: { chat: string }) => this.#inactiveChats.delete(payload.chat),
     // On every new event: a lookup only while some chat is inactive.
-    new_event: (payload: { chat?: string }) => this.inactiveChats.size > 0 && this.inactiveChats.delete(payload.chat as string),
+    new_event: (payload: { chat?: string }) => this.#inactiveChats.size > 0 && this.#inactiveChats.delete(payload.chat as string),
   };
 
-  private trackChatActivity(name?: string): void {
-    for (const [event, listener] of Object.entries(this.activity)) {
+  #trackChatActivity(name?: string): void {
+    for (const [event, listener] of Object.entries(this.#activity)) {
       if (name === undefined || name === event) (this.on as unknown as (name: string, handler: (payload: never) => void) => void)(event, listener);
     }
   }
@@ -93,12 +93,12 @@ export class CustomerSDK extends CustomerClient {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override off(name: string, handler?: any): void {
     (super.off as (name: string, handler?: unknown) => void)(name, handler);
-    if (handler === undefined && Object.prototype.hasOwnProperty.call(this.activity, name) && this.state !== 'destroyed') this.trackChatActivity(name);
+    if (handler === undefined && Object.prototype.hasOwnProperty.call(this.#activity, name) && this.state !== 'destroyed') this.#trackChatActivity(name);
   }
 
   override async startChat(...args: Parameters<CustomerClient['startChat']>): ReturnType<CustomerClient['startChat']> {
     const result = await super.startChat(...args);
-    this.inactiveChats.delete(result.chat.id);
+    this.#inactiveChats.delete(result.chat.id);
     return result;
   }
 
@@ -132,7 +132,7 @@ export class CustomerSDK extends CustomerClient {
   async sendFile(chat: string, file: FileSource, options: SendFileOptions = {}): Promise<SendEventResult> {
     // Loaded on first use, like rateChat's check: the upload machinery stays out of apps that send no file.
     const { uploadFile } = await import('./send-file.js');
-    const result = await uploadFile({ httpBase: this.httpBase, licenseId: this.licenseId, getToken: this.tokenSource }, file, options);
+    const result = await uploadFile({ httpBase: this.#httpBase, licenseId: this.#licenseId, getToken: this.#tokenSource }, file, options);
     if (!result.ok) {
       // A server error type gets the protocol's client code, as a request's would.
       const code = result.code ?? (result.type === undefined ? RuntimeErrorCodes.UPLOAD_FAILED : errorCode(protocol, result.type));
@@ -149,17 +149,17 @@ export class CustomerSDK extends CustomerClient {
    */
   setSneakPeek(chat: string, text: string): void {
     // Only for chats with an active thread: agents of a closed thread have nothing to peek at.
-    if (this.inactiveChats.has(chat)) return;
+    if (this.#inactiveChats.has(chat)) return;
     const now = Date.now();
-    const entry = this.sneakPeeks.get(chat) ?? { last: -Infinity, timer: undefined, text };
+    const entry = this.#sneakPeeks.get(chat) ?? { last: -Infinity, timer: undefined, text };
     entry.text = text;
-    this.sneakPeeks.set(chat, entry);
+    this.#sneakPeeks.set(chat, entry);
     if (entry.timer !== undefined) return;
-    const wait = entry.last + this.sneakPeekInterval - now;
+    const wait = entry.last + this.#sneakPeekInterval - now;
     const send = () => {
       entry.timer = undefined;
       entry.last = Date.now();
-      if (this.inactiveChats.has(chat)) return;
+      if (this.#inactiveChats.has(chat)) return;
       this.sendSneakPeek({ chat, text: entry.text }).catch(() => undefined);
     };
     if (wait <= 0) send();
@@ -171,8 +171,8 @@ export class CustomerSDK extends CustomerClient {
    * the next older threads and then those threads with their events.
    */
   async *getChatHistory(chat: string): AsyncGenerator<Thread[], void, undefined> {
-    for (let offset = 0; ; offset += this.historyPageSize) {
-      const page = await this.getChatThreadsSummary({ chat, offset, limit: this.historyPageSize });
+    for (let offset = 0; ; offset += this.#historyPageSize) {
+      const page = await this.getChatThreadsSummary({ chat, offset, limit: this.#historyPageSize });
       if (page.threadsSummary.length === 0) return;
       const { threads } = await this.getChatThreads({ chat, threads: page.threadsSummary.map((t) => t.id) });
       yield threads;
@@ -181,8 +181,8 @@ export class CustomerSDK extends CustomerClient {
   }
 
   override destroy(): void {
-    for (const entry of this.sneakPeeks.values()) if (entry.timer !== undefined) clearTimeout(entry.timer);
-    this.sneakPeeks.clear();
+    for (const entry of this.#sneakPeeks.values()) if (entry.timer !== undefined) clearTimeout(entry.timer);
+    this.#sneakPeeks.clear();
     super.destroy();
   }
 }
