@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sdk-size-'));
@@ -56,6 +56,48 @@ async function bundle(name: string, source: string): Promise<Sizes> {
   return { entry: measure(Buffer.concat(loaded.map((f) => f.contents))), lazy };
 }
 
+/** The code the app loads (entry chunk and its static imports), unminified, one module after the other. */
+async function eagerSource(name: string, source: string): Promise<string> {
+  const file = join(scratch, `${name}.js`);
+  writeFileSync(file, source);
+  const output = await build({ entryPoints: [file], bundle: true, minify: false, splitting: true, format: 'esm', platform: 'browser', target: 'es2022', outdir: join(scratch, `${name}-src`), write: false, metafile: true, logLevel: 'silent' });
+  const outputs = output.metafile.outputs;
+  const eager: string[] = [];
+  const visit = (path: string) => {
+    if (eager.includes(path)) return;
+    eager.push(path);
+    for (const imported of outputs[path]!.imports) if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  visit(Object.keys(outputs).find((path) => path.endsWith(`${name}.js`))!);
+  return eager.map((path) => output.outputFiles.find((f) => f.path === resolve(path))!.text).join('\n');
+}
+
+const minifiedGzip = async (code: string) => gzipSync((await transform(code, { minify: true, format: 'esm', target: 'es2022', loader: 'js' })).code, { level: 9 }).byteLength;
+
+/**
+ * Where the gzip bytes of a bundle go: for each source module, how much smaller the minified,
+ * gzipped bundle gets without that module's code (its marginal cost; the sum is not the total,
+ * since gzip shares what modules have in common). Also the whole with every string literal emptied
+ * (error messages, names of the protocol): what the code alone costs.
+ */
+async function breakdown(name: string, source: string) {
+  const code = await eagerSource(name, source);
+  // esbuild starts each module's code with a comment naming its file.
+  const parts = code.split(/^(?=\/\/ \S+\.[cm]?[jt]s$)/m);
+  const whole = await minifiedGzip(code);
+  const modules = [];
+  for (let i = 0; i < parts.length; i += 1) {
+    const label = /^\/\/ (\S+)/.exec(parts[i]!)?.[1];
+    if (label === undefined || label.includes(scratch.split('/').pop()!)) continue;
+    const without = await minifiedGzip(parts.filter((_, j) => j !== i).join(''));
+    modules.push({ module: label.replace(/^(\.\.\/)+/, '').replace(/^.*?packages\//, '../'), marginal: whole - without });
+  }
+  modules.sort((a, b) => b.marginal - a.marginal);
+  const minified = (await transform(code, { minify: true, format: 'esm', target: 'es2022', loader: 'js' })).code;
+  const noStrings = minified.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""');
+  return { whole, modules, withoutStrings: gzipSync(noStrings, { level: 9 }).byteLength };
+}
+
 function importTime(specifier: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(specifier)}); console.log(performance.now() - t);`;
   const runs = Array.from({ length: 10 }, () => Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: PACKAGE_DIR, encoding: 'utf8' })));
@@ -68,6 +110,8 @@ const whole = {
   validated: await bundle('whole-validated', `export * from ${JSON.stringify(join(PACKAGE_DIR, 'dist/index.js'))};`),
   unvalidated: await bundle('whole-unvalidated', `export * from ${JSON.stringify(join(PACKAGE_DIR, 'dist/unvalidated.js'))};`),
 };
+// From the sources (the same code as dist, before tsup joins it into one file), to name the modules.
+const where = await breakdown('where-unvalidated', APP('src/unvalidated.ts'));
 const emptyModule = join(scratch, 'empty.mjs');
 writeFileSync(emptyModule, 'export {};\n');
 const baseline = importTime(emptyModule);
@@ -101,6 +145,14 @@ const table = [
   `| \`@customer-chat/sdk\` browser build (dist/index.js) | ${imports.browser.toFixed(1)} |`,
   '',
   'For comparison, the sizes the hand-written SDKs of this protocol family are reported at (not measured here): v4.0.2 about 53 KB minified, 16.2 KB gzip for an app like the one above (it validates nothing); v0.9.1 about 86 KB minified, 28 KB gzip.',
+  '',
+  '## Where the bytes go',
+  '',
+  `The \`/unvalidated\` app's loaded code, module by module: how much smaller its min+gzip gets without that module (${kb(where.whole)} as measured here, minified from the unminified bundle; gzip shares what modules have in common, so the figures add up to more than that). With every string literal emptied (every error message and protocol name gone) it would still be **${kb(where.withoutStrings)}**: the 5 KB target is not within reach by trimming text: even with no text at all the code would have to lose ${Math.round((1 - 5 * 1024 / where.withoutStrings) * 100)} %.`,
+  '',
+  '| module | marginal min+gzip |',
+  '| --- | ---: |',
+  ...where.modules.filter((m) => m.marginal >= 20).map((m) => `| \`${m.module}\` | ${m.marginal} B |`),
   '',
   'Where the validated entry chunk goes: the payload guards of every message the SDK sends or receives (about 4.3 KB gzip, bench of @customer-chat/validators) and the runtime (connection state machine with back-off and handshake deadline, pending requests and offline queue, frame router, emitter with iterator and Observable interop, error types and messages).',
   '',
