@@ -154,7 +154,7 @@ const table = [
   '| --- | ---: |',
   ...where.modules.filter((m) => m.marginal >= 20).map((m) => `| \`${m.module}\` | ${m.marginal} B |`),
   '',
-  'Where the validated entry chunk goes: the payload guards of every message the SDK sends or receives (about 4.3 KB gzip, bench of @customer-chat/validators) and the runtime (connection state machine with back-off and handshake deadline, pending requests and offline queue, frame router, emitter with iterator and Observable interop, error types and messages).',
+  'Where the validated entry chunk goes: the payload guards of every message the SDK sends or receives (about 4.1 KB gzip, `bench/footprint.md` of @customer-chat/validators) and the runtime (connection state machine with back-off and handshake deadline, pending requests and offline queue, frame router, emitter with iterator and Observable interop, error types and messages).',
   '',
 ].join('\n');
 writeFileSync(new URL('size.md', import.meta.url), table);
