@@ -52,4 +52,21 @@ describe('createBackoff', () => {
     expect(() => createBackoff({ initialDelay: -1 })).toThrow(RangeError);
     expect(() => createBackoff({ maxDelay: Number.NaN })).toThrow(RangeError);
   });
+
+  it('takes the limits themselves: no delay, factor 1, jitter 0 and 1', () => {
+    expect(createBackoff({ initialDelay: 0, random: () => 1 }).next()).toBe(0);
+    expect(createBackoff({ maxDelay: 0, random: () => 0 }).next()).toBe(0);
+    const flat = createBackoff({ initialDelay: 100, factor: 1, jitter: 0, random: () => 1 });
+    expect([flat.next(), flat.next(), flat.next()]).toEqual([100, 100, 100]);
+    expect(createBackoff({ initialDelay: 100, jitter: 1, random: () => 1 }).next()).toBe(0);
+  });
+
+  it('says which option is wrong and its value', () => {
+    expect(() => createBackoff({ initialDelay: -1 })).toThrow('invalid back-off initialDelay: -1');
+    expect(() => createBackoff({ maxDelay: -1 })).toThrow('invalid back-off maxDelay: -1');
+    expect(() => createBackoff({ factor: 0.99 })).toThrow('invalid back-off factor: 0.99');
+    expect(() => createBackoff({ jitter: -0.1 })).toThrow('invalid back-off jitter: -0.1');
+    expect(() => createBackoff({ jitter: 1.01 })).toThrow('invalid back-off jitter: 1.01');
+    expect(() => createBackoff({ initialDelay: Number.POSITIVE_INFINITY })).toThrow('invalid back-off initialDelay: Infinity');
+  });
 });

@@ -113,4 +113,24 @@ describe('Checks', () => {
     await flush();
     expect(seen).toEqual([['note', { text: 5 }]]);
   });
+
+  it('passes: the guard decides; a guard that throws does not pass; with nothing checked everything passes', () => {
+    const throwing = () => {
+      throw new Error('a getter threw');
+    };
+    const checks = new Checks(protocolWith(undefined, { note: isText, broken: throwing }), true);
+    expect(checks.passes('note', 'text')).toBe(true);
+    expect(checks.passes('note', 5)).toBe(false);
+    expect(checks.passes('broken', 'text')).toBe(false);
+    expect(checks.passes('unknown', 5)).toBe(true);
+    expect(new Checks(protocolWith(undefined, null), true).passes('note', 5)).toBe(true);
+  });
+
+  it('without an explainer, a failure is still answered with an issue saying the payload is invalid', async () => {
+    const checks = new Checks(protocolWith(undefined), true);
+    const answers: ValidationIssue[][] = [];
+    checks.explain('note', 5, (issues) => answers.push(issues));
+    await flush();
+    expect(answers).toEqual([[{ path: '', message: 'is invalid', keyword: 'type' }]]);
+  });
 });

@@ -218,4 +218,163 @@ describe('Emitter', () => {
     expect(a).not.toHaveBeenCalled();
     expect(b).not.toHaveBeenCalled();
   });
+
+  describe('removal during an emit (the list walked is the one the emit started with)', () => {
+    it('off(name) from a listener skips the later listeners of that event in the same emit', () => {
+      const emitter = new Emitter<Events>();
+      const later = vi.fn();
+      emitter.on('tick', () => emitter.off('tick'));
+      emitter.on('tick', later);
+      emitter.emit('tick', 1);
+      expect(later).not.toHaveBeenCalled();
+    });
+
+    it('clear() from a listener skips every later listener of the emit, wildcards included', () => {
+      const emitter = new Emitter<Events>();
+      const later = vi.fn();
+      const wildcard = vi.fn();
+      emitter.on('tick', () => emitter.clear());
+      emitter.on('tick', later);
+      emitter.on('*', wildcard);
+      emitter.emit('tick', 1);
+      expect(later).not.toHaveBeenCalled();
+      expect(wildcard).not.toHaveBeenCalled();
+    });
+
+    it('a wildcard listener removed by an earlier one is not called; a once wildcard runs once', () => {
+      const emitter = new Emitter<Events>();
+      const removed = vi.fn();
+      let unsubscribe = () => {};
+      emitter.on('*', () => unsubscribe());
+      unsubscribe = emitter.on('*', removed);
+      const once = vi.fn((name: string, _payload: unknown) => {
+        if (name === 'tick') emitter.emit('greet', { name: 'nested' });
+      });
+      emitter.once('*', once);
+      emitter.emit('tick', 1);
+      emitter.emit('tick', 2);
+      expect(removed).not.toHaveBeenCalled();
+      expect(once).toHaveBeenCalledExactlyOnceWith('tick', 1);
+    });
+
+    it('an observer unsubscribed by another during an emit does not get that event', () => {
+      const emitter = new Emitter<Events>();
+      const second = vi.fn();
+      let subscription: { unsubscribe(): void } | undefined;
+      emitter.observable().subscribe(() => subscription?.unsubscribe());
+      subscription = emitter.observable().subscribe(second);
+      emitter.emit('tick', 1);
+      expect(second).not.toHaveBeenCalled();
+    });
+
+    it('an observer unsubscribed by another one completing is not completed', () => {
+      const emitter = new Emitter<Events>();
+      const complete = vi.fn();
+      let subscription: { unsubscribe(): void } | undefined;
+      emitter.observable().subscribe({ complete: () => subscription?.unsubscribe() });
+      subscription = emitter.observable().subscribe({ complete });
+      emitter.close();
+      expect(complete).not.toHaveBeenCalled();
+    });
+  });
+
+  it('off(name, handler) removes the live registration, not one already unsubscribed', () => {
+    const emitter = new Emitter<Events>();
+    const handler = vi.fn();
+    const other = vi.fn();
+    emitter.on('tick', handler)();
+    emitter.on('tick', other);
+    emitter.on('tick', handler);
+    emitter.off('tick', handler);
+    emitter.emit('tick', 1);
+    expect(handler).not.toHaveBeenCalled();
+    expect(other).toHaveBeenCalledExactlyOnceWith(1);
+  });
+
+  it('off(name, handler) removes one registration of that handler only, and nothing for an unknown handler or event', () => {
+    const emitter = new Emitter<Events>();
+    const first = vi.fn();
+    const second = vi.fn();
+    emitter.on('tick', first);
+    emitter.on('tick', second);
+    emitter.off('tick', second);
+    emitter.off('tick', vi.fn());
+    expect(() => emitter.off('greet', first)).not.toThrow();
+    expect(() => emitter.off('greet')).not.toThrow();
+    emitter.emit('tick', 1);
+    expect(first).toHaveBeenCalledExactlyOnceWith(1);
+    expect(second).not.toHaveBeenCalled();
+  });
+
+  it('reports the errors of wildcard listeners and observers, each with the event name, and every later one too', () => {
+    const reported: [unknown, string][] = [];
+    const emitter = new Emitter<Events>({ onListenerError: (error, name) => reported.push([error, name]) });
+    const wildcardError = new Error('wildcard');
+    const observerError = new Error('observer');
+    const after = vi.fn();
+    emitter.on('*', () => {
+      throw wildcardError;
+    });
+    emitter.observable().subscribe(() => {
+      throw observerError;
+    });
+    emitter.observable().subscribe(after);
+    emitter.emit('tick', 1);
+    emitter.emit('greet', { name: 'Ada' });
+    expect(reported).toEqual([
+      [wildcardError, 'tick'],
+      [observerError, 'tick'],
+      [wildcardError, 'greet'],
+      [observerError, 'greet'],
+    ]);
+    expect(after).toHaveBeenCalledTimes(2);
+  });
+
+  it('after return(), an iterator keeps nothing: later events are not buffered', async () => {
+    const emitter = new Emitter<Events>();
+    const iterator = emitter.events();
+    emitter.emit('tick', 1);
+    await expect(iterator.return!()).resolves.toEqual({ value: undefined, done: true });
+    emitter.emit('tick', 2);
+    await expect(iterator.next()).resolves.toEqual({ value: undefined, done: true });
+  });
+
+  it('close() completes observers that gave only a next function, and a second close() changes nothing', () => {
+    const emitter = new Emitter<Events>();
+    const next = vi.fn();
+    const subscription = emitter.observable().subscribe(next);
+    expect(() => emitter.close()).not.toThrow();
+    expect(subscription.closed).toBe(true);
+    expect(() => emitter.close()).not.toThrow();
+    expect(emitter.closed).toBe(true);
+    emitter.emit('tick', 1);
+    expect(next).not.toHaveBeenCalled();
+  });
+
+  it('a once wildcard listener that ran leaves nothing behind: off removes a later registration of the same handler', () => {
+    const emitter = new Emitter<Events>();
+    const handler = vi.fn();
+    emitter.once('*', handler);
+    emitter.emit('tick', 1);
+    emitter.on('*', handler);
+    emitter.off('*', handler);
+    emitter.emit('tick', 2);
+    expect(handler).toHaveBeenCalledExactlyOnceWith('tick', 1);
+  });
+
+  it('an observer without next receives events silently (nothing is reported)', () => {
+    const reported = vi.fn();
+    const emitter = new Emitter<Events>({ onListenerError: reported });
+    const complete = vi.fn();
+    emitter.observable().subscribe({ complete });
+    emitter.emit('tick', 1);
+    emitter.close();
+    expect(reported).not.toHaveBeenCalled();
+    expect(complete).toHaveBeenCalledTimes(1);
+  });
+
+  it('defines the interop method as a non-enumerable property that a polyfill may replace', () => {
+    const descriptor = Object.getOwnPropertyDescriptor(Emitter.prototype, observableKey);
+    expect(descriptor).toMatchObject({ writable: true, configurable: true, enumerable: false });
+  });
 });

@@ -119,4 +119,34 @@ describe('PendingRequests', () => {
     expect(pending.size).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('without onUnknown, an unknown id is answered false, never thrown; detach of an unknown id gives nothing', () => {
+    const pending = new PendingRequests({ timeout: 100 });
+    expect(pending.resolve('nope', 1)).toBe(false);
+    expect(pending.reject('nope', new Error('x'))).toBe(false);
+    expect(pending.detach('nope')).toBeUndefined();
+  });
+
+  it('detach settles at once: the request is gone, its timeout never fires, the returned function rejects it', async () => {
+    const pending = new PendingRequests({ timeout: 100 });
+    const { id, promise } = pending.create();
+    const reject = pending.detach(id);
+    expect(pending.has(id)).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+    const error = new Error('built later');
+    reject?.(error);
+    await expect(promise).rejects.toBe(error);
+  });
+
+  it('rejectAll copes with an error maker that settles another request meanwhile', async () => {
+    const pending = new PendingRequests({ timeout: 100 });
+    const a = pending.create();
+    const b = pending.create();
+    pending.rejectAll((id) => {
+      if (id === a.id) pending.resolve(b.id, 'answered first');
+      return new Error(`lost ${id}`);
+    });
+    await expect(a.promise).rejects.toThrow(`lost ${a.id}`);
+    await expect(b.promise).resolves.toBe('answered first');
+  });
 });

@@ -1,0 +1,264 @@
+// What the client says when something is wrong, word for word: a bad option at construction, a
+// bad request, a socket that refuses a frame, a token source that misbehaves, a session the server
+// refuses or ends. Each error names what is wrong and keeps the cause and details callers read.
+import { describe, expect, it, vi } from 'vitest';
+import { WebSocket as WsClient } from 'ws';
+import { type ClientErrorEvent, ClientCore, type ClientOptions } from '../../src/runtime/client-core.js';
+import { SDKError } from '../../src/runtime/errors.js';
+import { type ToyClient, type ToyEvents, type ToyRequests, delay, next, record, toyProtocol, until, useToyClients } from './fixtures.js';
+
+const toy = useToyClients({ requestTimeout: 1000 });
+const makeClient = (options: Partial<ClientOptions> = {}): ToyClient => toy.makeClient(options);
+
+async function rejection(promise: Promise<unknown>): Promise<SDKError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(SDKError);
+    return error as SDKError;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** The SDKError a construction throws. */
+function constructionError(options: Partial<ClientOptions>): SDKError {
+  try {
+    new ClientCore<ToyEvents, ToyRequests>(toyProtocol, {
+      url: 'ws://127.0.0.1:1',
+      getToken: () => 't',
+      WebSocket: WsClient as unknown as NonNullable<ClientOptions['WebSocket']>,
+      autoConnect: false,
+      ...options,
+    }).destroy();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SDKError);
+    return error as SDKError;
+  }
+  throw new Error(`expected ${JSON.stringify(options)} to be refused`);
+}
+
+describe('options refused at construction', () => {
+  it('names the missing WebSocket and getToken', () => {
+    expect(constructionError({ WebSocket: undefined })).toMatchObject({
+      code: 'INVALID_ARGS',
+      message: 'No WebSocket implementation: this environment has no global WebSocket. Pass one as the `WebSocket` option, e.g. `import { WebSocket } from "ws"` on Node.js before 22.',
+    });
+    expect(constructionError({ getToken: 'token' as unknown as ClientOptions['getToken'] })).toMatchObject({
+      code: 'INVALID_ARGS',
+      message: '`getToken` must be a function giving the access token',
+    });
+  });
+
+  it.each([
+    [{ requestTimeout: 0 }, 'invalid requestTimeout: 0'],
+    [{ handshakeTimeout: 0 }, 'invalid handshakeTimeout: 0'],
+    [{ handshakeTimeout: 2 ** 31 }, 'invalid handshakeTimeout: 2147483648'],
+    [{ minUptimeForBackoffReset: -1 }, 'invalid minUptimeForBackoffReset: -1'],
+    [{ minUptimeForBackoffReset: Infinity }, 'invalid minUptimeForBackoffReset: Infinity'],
+    [{ offlineQueue: { max: 0 } }, 'invalid offlineQueue.max: 0'],
+    [{ unstableAfter: 0 }, 'invalid unstableAfter: 0'],
+    [{ unstableAfter: 2 ** 31 }, 'invalid unstableAfter: 2147483648'],
+  ] as const)('refuses %j: "%s"', (options, message) => {
+    expect(constructionError(options)).toMatchObject({ code: 'INVALID_ARGS', message });
+  });
+
+  it('takes every limit itself', () => {
+    for (const options of [
+      { requestTimeout: 1 },
+      { handshakeTimeout: 2 ** 31 - 1 },
+      { minUptimeForBackoffReset: 0 },
+      { offlineQueue: { max: 1 } },
+      { unstableAfter: 2 ** 31 - 1 },
+      { unstableAfter: false as const },
+    ]) {
+      expect(() => makeClient({ autoConnect: false, ...options }), JSON.stringify(options)).not.toThrow();
+    }
+  });
+});
+
+describe('requests refused before anything is sent', () => {
+  it('an unknown operation, invalid arguments and arguments that are not JSON, each named', async () => {
+    const client = makeClient();
+    await client.connect();
+    const request = client.request.bind(client) as (operation: string, args: unknown) => Promise<unknown>;
+    expect(await rejection(request('nope', {}))).toMatchObject({ code: 'INVALID_ARGS', message: 'unknown request "nope"' });
+    expect(await rejection(request('echo', { text: 5 }))).toMatchObject({
+      code: 'INVALID_ARGS',
+      message: 'invalid arguments of "echo": /text must be string',
+      details: [{ path: '/text', message: 'must be string', keyword: 'type' }],
+    });
+    // `slow` takes any object: the guard passes it, JSON.stringify does not.
+    const notJson = await rejection(request('slow', { ms: 1n }));
+    expect(notJson.code).toBe('INVALID_ARGS');
+    expect(notJson.message).toMatch(/^arguments of "slow" are not JSON: .*BigInt/);
+    expect(notJson.cause).toBeInstanceOf(TypeError);
+    expect(toy.server.received.map((r) => r.op)).toEqual(['HELLO', 'SYNC']);
+  });
+
+  it('a socket that throws on send fails that request with CONNECTION_LOST, naming it and keeping the cause', async () => {
+    const refusal = new Error('the socket is closing');
+    class RefusingSocket extends WsClient {
+      override send(data: string): void {
+        if (data.includes('"ECHO"')) throw refusal;
+        super.send(data);
+      }
+    }
+    const client = makeClient({ WebSocket: RefusingSocket as unknown as NonNullable<ClientOptions['WebSocket']> });
+    await client.connect();
+    const error = await rejection(client.request('echo', { text: 'x' }));
+    expect(error).toMatchObject({ code: 'CONNECTION_LOST', message: 'could not send "echo": the socket is closing' });
+    expect(error.cause).toBe(refusal);
+    await expect(client.request('slow', { ms: 1 })).resolves.toEqual({ done: true });
+  });
+});
+
+describe('what a stop does to the requests still waiting', () => {
+  it('disconnect(): a request already sent fails as disconnected, with no details', async () => {
+    const client = makeClient();
+    await client.connect();
+    const inFlight = client.request('slow', {});
+    await until(() => toy.server.received.some((r) => r.op === 'SLOW'));
+    client.disconnect();
+    const error = await rejection(inFlight);
+    expect(error).toMatchObject({ code: 'CONNECTION_LOST', message: 'the client was disconnected' });
+    expect(error.details).toBeUndefined();
+  });
+
+  it('a queued request fails unsent when the client is disconnected, and with DESTROYED when destroyed', async () => {
+    const client = makeClient({ offlineQueue: { max: 5 }, autoConnect: false });
+    const disconnected = client.request('echo', { text: 'a' });
+    client.disconnect();
+    expect(await rejection(disconnected)).toMatchObject({
+      code: 'CONNECTION_LOST',
+      message: 'not sent: the client was disconnected',
+      details: { sent: false },
+    });
+    const destroyed = client.request('echo', { text: 'b' });
+    client.destroy();
+    expect(await rejection(destroyed)).toMatchObject({ code: 'DESTROYED', message: 'the client was destroyed' });
+    expect((await rejection(destroyed)).details).toBeUndefined();
+  });
+
+  it('a request held for a failed attempt takes a place in the offline queue', async () => {
+    toy.server.accept = false;
+    const client = makeClient({ autoConnect: false, offlineQueue: { max: 1 }, reconnect: { initialDelay: 50, maxDelay: 50, random: () => 0 } });
+    const connecting = client.connect();
+    const held = client.request('echo', { text: 'held' });
+    await until(() => client.state === 'reconnecting');
+    expect(await rejection(client.request('echo', { text: 'no room' }))).toMatchObject({
+      code: 'CONNECTION_LOST',
+      message: 'not sent: the client is not connected (reconnecting) and the offline queue is full (1)',
+    });
+    toy.server.accept = true;
+    await connecting;
+    await expect(held).resolves.toEqual({ text: 'held' });
+  });
+
+  it('after destroy(), disconnect() and destroy() leave it destroyed', () => {
+    const client = makeClient({ autoConnect: false });
+    client.destroy();
+    client.disconnect();
+    client.destroy();
+    expect(client.state).toBe('destroyed');
+  });
+});
+
+describe('listeners', () => {
+  it('off(name, handler) stops that handler only', async () => {
+    const client = makeClient();
+    const removed = vi.fn();
+    const kept = vi.fn();
+    client.on('note', removed);
+    client.on('note', kept);
+    client.off('note', removed);
+    await client.connect();
+    expect(removed).not.toHaveBeenCalled();
+    expect(kept).toHaveBeenCalledExactlyOnceWith({ text: 'welcome 1' });
+  });
+
+  it('a listener that throws is reported by event name with its error as cause; a throwing error listener is not', async () => {
+    const client = makeClient();
+    const boom = new Error('boom');
+    client.on('note', () => {
+      throw boom;
+    });
+    const errors: ClientErrorEvent[] = [];
+    client.on('error', (event) => {
+      errors.push(event);
+      throw new Error('the error listener fails');
+    });
+    const later: ClientErrorEvent[] = [];
+    client.on('error', (event) => later.push(event));
+    await client.connect();
+    await delay(10);
+    expect(errors).toEqual([{ code: 'LISTENER_ERROR', message: 'a listener of "note" threw: boom', cause: boom }]);
+    expect(later).toEqual(errors);
+  });
+});
+
+describe('the handshake', () => {
+  it('a getToken that throws or gives no string is reported as AUTHENTICATION, with the cause', async () => {
+    const thrown = new Error('token service down');
+    let calls = 0;
+    const client = makeClient({
+      reconnect: false,
+      getToken: () => {
+        calls += 1;
+        if (calls === 1) throw thrown;
+        return 42 as unknown as string;
+      },
+    });
+    const errors: ClientErrorEvent[] = [];
+    client.on('error', (event) => errors.push(event));
+    await rejection(client.connect());
+    await rejection(client.connect());
+    expect(errors.map(({ code, message }) => ({ code, message }))).toEqual([
+      { code: 'AUTHENTICATION', message: 'the connection handshake failed: getToken failed: token service down' },
+      { code: 'AUTHENTICATION', message: 'the connection handshake failed: getToken gave a number, not a string' },
+    ]);
+    expect((errors[0]?.cause as SDKError).cause).toBe(thrown);
+  });
+
+  it('a refusal whose reaction is destroy only stays disconnected on the first connection, and destroys a client that had a session', async () => {
+    toy.server.helloError = 'banned';
+    const client = makeClient({ autoConnect: false });
+    const refused = await rejection(client.connect());
+    expect(refused).toMatchObject({ type: 'banned' });
+    expect(client.state).toBe('disconnected');
+
+    toy.server.helloError = undefined;
+    await client.connect();
+    const seen = record(client);
+    toy.server.helloError = 'banned';
+    toy.server.dropAll();
+    await until(() => client.state === 'destroyed');
+    expect(seen.filter(([name]) => name === 'ended')).toEqual([['ended', 'gone']]);
+  });
+});
+
+describe('a session the server ends', () => {
+  it('fails the requests still waiting with the reason, in the message and the details', async () => {
+    const client = makeClient();
+    await client.connect();
+    const waiting = client.request('slow', {});
+    await until(() => toy.server.received.some((r) => r.op === 'SLOW'));
+    const ended = next(client, 'ended');
+    toy.server.push('BYE', { why: 'wait' });
+    await ended;
+    expect(await rejection(waiting)).toMatchObject({
+      code: 'CONNECTION_LOST',
+      message: 'the server ended the session (wait)',
+      details: { reason: 'wait' },
+    });
+  });
+
+  it('a reason that is not a string (without validation) stays disconnected and is named as it came', async () => {
+    const client = makeClient({ validate: false });
+    await client.connect();
+    const waiting = client.request('slow', {});
+    await until(() => toy.server.received.some((r) => r.op === 'SLOW'));
+    toy.server.push('BYE', { why: 42 });
+    expect(await rejection(waiting)).toMatchObject({ message: 'the server ended the session (42)', details: { reason: 42 } });
+    expect(client.state).toBe('disconnected');
+  });
+});
