@@ -21,6 +21,7 @@ describe('readPointer', () => {
 
   it.each([
     ['reason', 'no leading slash'],
+    ['x', 'no leading slash, though its rest would name the empty key'],
     ['/missing', 'an absent key'],
     ['/list/3', 'past the end'],
     ['/list/01', 'a leading zero'],
@@ -33,6 +34,13 @@ describe('readPointer', () => {
     ['/list/length', 'an array property'],
   ])('%j designates nothing (%s)', (pointer) => {
     expect(readPointer(document, pointer)).toBeUndefined();
+  });
+
+  it('reads indexes of one, two and three digits', () => {
+    const long = Array.from({ length: 120 }, (_, i) => i * 10);
+    expect([readPointer(long, '/5'), readPointer(long, '/11'), readPointer(long, '/119')]).toEqual([50, 110, 1190]);
+    expect(readPointer(long, '/0')).toBe(0);
+    expect(readPointer(long, '/007')).toBeUndefined();
   });
 
   it('decodes ~1 before ~0, as RFC 6901 says (~01 is "~1", not "/")', () => {
