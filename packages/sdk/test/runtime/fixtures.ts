@@ -349,3 +349,56 @@ export function useToyClients(defaults: Partial<ClientOptions> = {}): { readonly
     },
   };
 }
+
+// ---- a scripted stand-in for a WebSocket --------------------------------------------------------
+
+type FakeSocketEvent = 'open' | 'message' | 'close' | 'error';
+
+/**
+ * A socket that does nothing by itself: the test fires its events (`fire`) and reads what the code
+ * did with it (`sent`, `closedWith`, `binaryType`). Listens through `addEventListener` like both
+ * real implementations.
+ */
+export class FakeSocket {
+  readyState = 0;
+  binaryType = 'blob';
+  readonly sent: string[] = [];
+  /** The code of each `close()` call. */
+  readonly closedWith: (number | undefined)[] = [];
+  readonly #listeners = new Map<FakeSocketEvent, ((event: unknown) => void)[]>();
+
+  constructor(readonly url: string) {}
+
+  send(data: string): void {
+    this.sent.push(data);
+  }
+
+  close(code?: number): void {
+    this.closedWith.push(code);
+  }
+
+  addEventListener(type: FakeSocketEvent, listener: (event: unknown) => void): void {
+    this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), listener]);
+  }
+
+  /** How many listeners `type` has. */
+  listenerCount(type: FakeSocketEvent): number {
+    return this.#listeners.get(type)?.length ?? 0;
+  }
+
+  fire(type: FakeSocketEvent, event: Record<string, unknown> = {}): void {
+    for (const listener of this.#listeners.get(type) ?? []) listener(event);
+  }
+}
+
+/** A WebSocket class making FakeSockets, and every socket it made, in order. */
+export function fakeWebSockets(): { WebSocket: new (url: string) => FakeSocket; sockets: FakeSocket[] } {
+  const sockets: FakeSocket[] = [];
+  class WebSocket extends FakeSocket {
+    constructor(url: string) {
+      super(url);
+      sockets.push(this);
+    }
+  }
+  return { WebSocket, sockets };
+}
