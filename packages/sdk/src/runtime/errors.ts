@@ -47,9 +47,11 @@ export interface SDKErrorOptions {
 export class SDKError<Code extends string = string> extends Error {
   /** A `RuntimeErrorCode`, or the code the protocol maps a server error type to. */
   readonly code: Code;
+  // `declare`: no class field, so the two exist only when given (a field would define them as
+  // undefined on every error, and `'type' in error` would no longer tell server errors apart).
   /** The server's error type when the server answered with an error. */
-  readonly type?: string;
-  readonly details?: unknown;
+  declare readonly type?: string;
+  declare readonly details?: unknown;
 
   constructor(code: Code, message: string, options: SDKErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -25,6 +25,10 @@ describe('SDKError', () => {
     const plain = new SDKError(RuntimeErrorCodes.REQUEST_TIMEOUT, 'late');
     expect(plain.type).toBeUndefined();
     expect(plain.details).toBeUndefined();
+    // Absent, not undefined: `'type' in error` tells the server's errors apart.
+    expect('type' in plain).toBe(false);
+    expect('details' in plain).toBe(false);
+    expect(Object.keys(new SDKError('X', 'm', { type: 't' })).sort()).toEqual(['code', 'name', 'type']);
     const server = new SDKError('NOT_FOUND', 'no such thing', { type: 'not_found', details: { id: 3 } });
     expect(server.type).toBe('not_found');
     expect(server.details).toEqual({ id: 3 });
