@@ -154,12 +154,12 @@ describe('what a stop does to the requests still waiting', () => {
     await expect(held).resolves.toEqual({ text: 'held' });
   });
 
-  it('after destroy(), disconnect() and destroy() leave it destroyed', () => {
+  it('after destroy(), disconnect() leaves it destroyed', async () => {
     const client = makeClient({ autoConnect: false });
     client.destroy();
     client.disconnect();
-    client.destroy();
     expect(client.state).toBe('destroyed');
+    expect(await rejection(client.connect())).toMatchObject({ code: 'DESTROYED' });
   });
 });
 
@@ -193,6 +193,11 @@ describe('listeners', () => {
     await delay(10);
     expect(errors).toEqual([{ code: 'LISTENER_ERROR', message: 'a listener of "note" threw: boom', cause: boom }]);
     expect(later).toEqual(errors);
+    // An error of its own (a garbage frame): the error listener's throw is dropped, not reported.
+    toy.server.send('not json');
+    await until(() => later.length === 2);
+    await delay(10);
+    expect(later.map((event) => event.code)).toEqual(['LISTENER_ERROR', 'INVALID_FRAME']);
   });
 });
 
@@ -233,6 +238,51 @@ describe('the handshake', () => {
     toy.server.dropAll();
     await until(() => client.state === 'destroyed');
     expect(seen.filter(([name]) => name === 'ended')).toEqual([['ended', 'gone']]);
+  });
+
+  it('a refusal fails the requests held for the attempt: DESTROYED when it destroys, unsent with the reason when it does not', async () => {
+    const client = makeClient({ offlineQueue: { max: 5 } });
+    await client.connect();
+    toy.server.helloError = 'banned';
+    toy.server.dropAll();
+    await until(() => client.state === 'reconnecting');
+    const held = rejection(client.request('echo', { text: 'held' }));
+    await until(() => client.state === 'destroyed');
+    expect(await held).toMatchObject({ code: 'DESTROYED', message: 'the client was destroyed' });
+
+    const other = makeClient({ offlineQueue: { max: 5 } });
+    toy.server.helloError = 'wait';
+    const first = rejection(other.request('echo', { text: 'first' }));
+    await rejection(other.connect());
+    expect(await first).toMatchObject({
+      code: 'CONNECTION_LOST',
+      message: 'not sent: the server refused the session (wait)',
+      details: { reason: 'wait', sent: false },
+    });
+  });
+});
+
+describe('the moment things happen', () => {
+  it('a token that comes after its socket is gone is not used on the next socket', async () => {
+    const tokens: ((token: string) => void)[] = [];
+    const client = makeClient({ getToken: () => new Promise<string>((resolve) => tokens.push(resolve)) });
+    await until(() => tokens.length === 1);
+    toy.server.dropAll();
+    await until(() => tokens.length === 2);
+    tokens[1]?.('secret');
+    await until(() => client.state === 'connected');
+    tokens[0]?.('secret');
+    await delay(20);
+    const hellos = toy.server.received.filter((r) => r.op === 'HELLO');
+    expect(hellos.map((r) => r.connection)).toEqual([2]);
+  });
+
+  it('disconnect() right after construction keeps autoConnect from connecting', async () => {
+    const client = makeClient();
+    client.disconnect();
+    await delay(30);
+    expect(client.state).toBe('disconnected');
+    expect(toy.server.attempts).toBe(0);
   });
 });
 
