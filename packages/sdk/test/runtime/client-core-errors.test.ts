@@ -5,20 +5,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { WebSocket as WsClient } from 'ws';
 import { type ClientErrorEvent, ClientCore, type ClientOptions } from '../../src/runtime/client-core.js';
 import { SDKError } from '../../src/runtime/errors.js';
-import { type ToyClient, type ToyEvents, type ToyRequests, delay, next, record, toyProtocol, until, useToyClients } from './fixtures.js';
+import { type ToyClient, type ToyEvents, type ToyRequests, delay, next, record, rejection, toyProtocol, until, useToyClients } from './fixtures.js';
 
 const toy = useToyClients({ requestTimeout: 1000 });
 const makeClient = (options: Partial<ClientOptions> = {}): ToyClient => toy.makeClient(options);
-
-async function rejection(promise: Promise<unknown>): Promise<SDKError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(SDKError);
-    return error as SDKError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** The SDKError a construction throws. */
 function constructionError(options: Partial<ClientOptions>): SDKError {

@@ -5,28 +5,16 @@ import { SDKError } from '../../src/runtime/errors.js';
 import type { ProtocolDescription } from '../../src/runtime/protocol.js';
 import { observableKey } from '../../src/runtime/observable.js';
 import type { WebSocketConstructor } from '../../src/runtime/socket.js';
-import { type ToyEvents, type ToyRequests, delay, next, record, toyProtocol, until, useToyClients } from './fixtures.js';
+import { type ToyEvents, type ToyRequests, delay, next, record, rejection, toyProtocol, until, useToyClients } from './fixtures.js';
 
 type Client = ClientCore<ToyEvents, ToyRequests>;
 
 const toy = useToyClients({ query: { room: 'r1' }, requestTimeout: 1000 });
 const makeClient = (options: Partial<ClientOptions> = {}): Client => toy.makeClient(options);
 
-
-
 /** `client[Symbol.observable]()` where `Symbol.observable` may be undefined (plain Node.js). */
 function interop(client: Client): ReturnType<Client[typeof Symbol.observable]> {
   return (client as unknown as Record<PropertyKey, () => ReturnType<Client[typeof Symbol.observable]>>)[observableKey]!();
-}
-
-async function rejection(promise: Promise<unknown>): Promise<SDKError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(SDKError);
-    return error as SDKError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('ClientCore handshake', () => {

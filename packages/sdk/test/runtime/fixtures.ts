@@ -3,9 +3,10 @@
 
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { WebSocket as WsClient } from 'ws';
 import { ClientCore, type ClientErrorEvent, type ClientOptions } from '../../src/runtime/client-core.js';
+import { SDKError } from '../../src/runtime/errors.js';
 import type { ProtocolDescription, ValidationIssue } from '../../src/runtime/protocol.js';
 
 /** A toy check: the result `validate()` of @customer-chat/validators gives; the protocol gets its guard and explainer. */
@@ -286,6 +287,17 @@ export async function startToyServer(): Promise<ToyServer> {
 }
 
 // ---- helpers ------------------------------------------------------------------------------------
+
+/** The SDKError `promise` rejects with (fails the test when it resolves, or rejects with anything else). */
+export async function rejection(promise: Promise<unknown>): Promise<SDKError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(SDKError);
+    return error as SDKError;
+  }
+  throw new Error('expected a rejection');
+}
 
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

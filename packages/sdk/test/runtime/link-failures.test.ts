@@ -4,25 +4,12 @@
 // jittered, and a handshake the server refuses for good ends in the reason's event and reaction.
 import { describe, expect, it } from 'vitest';
 import { type ClientErrorEvent, ClientCore, type ClientOptions } from '../../src/runtime/client-core.js';
-import { SDKError } from '../../src/runtime/errors.js';
-import { type ToyEvents, type ToyRequests, delay, next, record, until, useToyClients } from './fixtures.js';
+import { type ToyEvents, type ToyRequests, delay, next, record, rejection, until, useToyClients } from './fixtures.js';
 
 type Client = ClientCore<ToyEvents, ToyRequests>;
 
 const toy = useToyClients({ requestTimeout: 2000 });
 const makeClient = (options: Partial<ClientOptions> = {}): Client => toy.makeClient(options);
-
-
-
-async function rejection(promise: Promise<unknown>): Promise<SDKError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(SDKError);
-    return error as SDKError;
-  }
-  throw new Error('expected a rejection');
-}
 
 const ops = () => toy.server.received.map((r) => r.op);
 
