@@ -23,16 +23,17 @@ export interface Backoff {
   readonly attempts: number;
 }
 
-function check(name: string, value: number, ok: boolean): number {
+function check(name: string, value: number, ok: boolean): void {
   if (!Number.isFinite(value) || !ok) throw new RangeError(`invalid back-off ${name}: ${value}`);
-  return value;
 }
 
 export function createBackoff(options: BackoffOptions = {}): Backoff {
-  const initialDelay = check('initialDelay', options.initialDelay ?? 500, (options.initialDelay ?? 500) >= 0);
-  const maxDelay = check('maxDelay', options.maxDelay ?? 30_000, (options.maxDelay ?? 30_000) >= 0);
-  const factor = check('factor', options.factor ?? 2, (options.factor ?? 2) >= 1);
-  const jitter = check('jitter', options.jitter ?? 0.5, (options.jitter ?? 0.5) >= 0 && (options.jitter ?? 0.5) <= 1);
+  const { initialDelay = 500, maxDelay = 30_000, factor = 2, jitter = 0.5 } = options;
+  check('initialDelay', initialDelay, initialDelay >= 0);
+  // At most 2^31 - 1 ms, the longest delay setTimeout takes (a longer one fires at once: a storm).
+  check('maxDelay', maxDelay, maxDelay >= 0 && maxDelay < 2 ** 31);
+  check('factor', factor, factor >= 1);
+  check('jitter', jitter, jitter >= 0 && jitter <= 1);
   const random = options.random ?? Math.random;
   let attempts = 0;
 

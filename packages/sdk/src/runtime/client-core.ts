@@ -5,12 +5,13 @@
 // subclasses this class and adds one typed method per request.
 
 import { createBackoff } from './backoff.js';
-import { Connection, type ConnectionState, type ReconnectOptions, destroyedError } from './connection.js';
+import { Connection, type ConnectionState, type ReconnectOptions } from './connection.js';
 import { Emitter, type EventTuple, type Handler, type Unsubscribe, type WildcardHandler } from './emitter.js';
-import { type ClientErrorEvent, RuntimeErrorCodes, SDKError, isSDKError } from './errors.js';
+import { type ClientErrorEvent, RuntimeErrorCodes, SDKError, destroyedError, isSDKError } from './errors.js';
 import { Checks } from './checks.js';
 import { FrameRouter } from './frame-router.js';
 import { LinkWatch } from './link-watch.js';
+import { readToken } from './token.js';
 import { describe, own, summarize } from './helpers.js';
 import { readPointer } from './json-pointer.js';
 import { type InteropObservable, defineObservable } from './observable.js';
@@ -22,8 +23,8 @@ export type { ClientErrorEvent } from './errors.js';
 export type { ConnectionState, ReconnectOptions } from './connection.js';
 
 /** The rejection of a request that never left: CONNECTION_LOST, "not sent: ...", `details.sent` false. */
-function notSent(why: string, details?: unknown): SDKError {
-  return new SDKError(RuntimeErrorCodes.CONNECTION_LOST, `not sent: ${why}`, { details: { ...(details as object | undefined), sent: false } });
+function notSent(why: string, details?: unknown, cause?: unknown): SDKError {
+  return new SDKError(RuntimeErrorCodes.CONNECTION_LOST, `not sent: ${why}`, { details: { ...(details as object | undefined), sent: false }, cause });
 }
 
 /** The entries of `options` that are not undefined (an option left undefined takes its default). */
@@ -128,7 +129,8 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     // The protocol's policy gives the defaults; these are the runtime's own when it gives none.
     const policy = protocol.lifecycle.policy;
     const requestTimeout = options.requestTimeout ?? policy?.requestTimeoutMs ?? 15_000;
-    option('requestTimeout', requestTimeout, requestTimeout > 0);
+    // At most 2^31 - 1 ms, the longest delay setTimeout takes (a longer one fires at once).
+    option('requestTimeout', requestTimeout, requestTimeout > 0 && requestTimeout < 2 ** 31);
     // At most 2^31 - 1 ms, the longest delay setTimeout takes.
     const handshakeTimeout = options.handshakeTimeout ?? policy?.handshakeTimeoutMs ?? 10_000;
     option('handshakeTimeout', handshakeTimeout, handshakeTimeout > 0 && handshakeTimeout < 2 ** 31);
@@ -197,7 +199,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
           this.#pending.rejectAll((id) => {
             const error = makeError();
             return calls.get(id)?.sent === false && error.code === RuntimeErrorCodes.CONNECTION_LOST
-              ? notSent(error.message, error.details)
+              ? notSent(error.message, error.details, error.cause)
               : error;
           });
         },
@@ -409,7 +411,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
       const message = `the server refused the session (${reason})`;
       this.#connection.stop(
         reaction === 'destroy' ? 'destroyed' : 'disconnected',
-        reaction === 'destroy' ? destroyedError : () => new SDKError(RuntimeErrorCodes.CONNECTION_LOST, message, { details: { reason } }),
+        reaction === 'destroy' ? destroyedError : () => new SDKError(RuntimeErrorCodes.CONNECTION_LOST, message, { details: { reason }, cause: error }),
         error,
       );
       this.#announceDisconnected(reason, reaction);
@@ -459,23 +461,18 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
   }
 
   async #token(): Promise<string> {
-    let token: unknown;
-    try {
-      token = await this.#getToken();
-    } catch (error) {
-      throw new SDKError(RuntimeErrorCodes.AUTHENTICATION, `getToken failed: ${describe(error)}`, { cause: error });
-    }
-    if (typeof token !== 'string') {
-      throw new SDKError(RuntimeErrorCodes.AUTHENTICATION, `getToken gave a ${typeof token}, not a string`);
-    }
-    return token;
+    const read = await readToken(this.#getToken);
+    if ('problem' in read) throw new SDKError(RuntimeErrorCodes.AUTHENTICATION, read.problem, { cause: read.cause });
+    return read.token;
   }
 
   /** The server ended the session: report the reason, then react as the protocol says. */
   #endSession(reasonPointer: string, payload: unknown): void {
     const reason = readPointer(payload, reasonPointer);
-    // An unknown reason (only possible without validation) gets the cautious reaction.
-    const reaction: Reaction = (typeof reason === 'string' ? own(this.#protocol.reactions, reason) : undefined) ?? 'stay_disconnected';
+    // An unknown reason (only possible without validation) gets the cautious reaction; a connect()
+    // the application asked for is answered, not destroyed behind its back (as for a refusal).
+    const known = (typeof reason === 'string' ? own(this.#protocol.reactions, reason) : undefined) ?? 'stay_disconnected';
+    const reaction: Reaction = known === 'destroy' && !this.#connection.hadSession ? 'stay_disconnected' : known;
     const message = `the server ended the session (${String(reason)})`;
     const error = () => new SDKError(RuntimeErrorCodes.CONNECTION_LOST, message, { details: { reason } });
     this.#connection.end(reaction, error, () => this.#announceDisconnected(reason, reaction));

@@ -2,7 +2,7 @@
 // between them, the handshake deadline and reconnection with back-off.
 
 import type { Backoff, BackoffOptions } from './backoff.js';
-import { type ClientErrorEvent, RuntimeErrorCodes, SDKError, isSDKError } from './errors.js';
+import { type ClientErrorEvent, RuntimeErrorCodes, SDKError, destroyedError, isSDKError } from './errors.js';
 import { describe } from './helpers.js';
 import type { Reaction } from './protocol.js';
 import { type WebSocketConstructor, type WebSocketLike, listen } from './socket.js';
@@ -63,10 +63,6 @@ function deferred(): Deferred {
   // Nobody may be waiting (autoConnect): a failure must not become an unhandled rejection.
   promise.catch(() => undefined);
   return { promise, resolve, reject };
-}
-
-export function destroyedError(): SDKError {
-  return new SDKError(RuntimeErrorCodes.DESTROYED, 'the client was destroyed');
 }
 
 export class Connection {
@@ -213,9 +209,11 @@ export class Connection {
     try {
       socket = new this.#WebSocket(this.#url);
     } catch (error) {
-      // The constructor refused (a malformed URL...): say why, then treat it like a failed open.
-      this.#hooks.error({ code: RuntimeErrorCodes.CONNECTION_LOST, message: `cannot open the socket: ${describe(error)}`, cause: error });
+      // The constructor refused (a malformed URL, a page that may not open ws://): treated like a
+      // failed open, then reported once the state says what comes next (a listener may disconnect
+      // or destroy, and that must stand).
       this.#linkDown(error);
+      this.#hooks.error({ code: RuntimeErrorCodes.CONNECTION_LOST, message: `cannot open the socket: ${describe(error)}`, cause: error });
       return;
     }
     this.#socket = socket;
@@ -287,14 +285,15 @@ export class Connection {
     this.#generation += 1;
     this.#clearHandshakeTimer();
     this.#sessionOver();
-    this.#hooks.socketGone(() => new SDKError(RuntimeErrorCodes.CONNECTION_LOST, 'the connection was lost'));
+    // One error per request (stacks stay distinct), each keeping the cause when there is one.
+    const lost = (): SDKError => new SDKError(RuntimeErrorCodes.CONNECTION_LOST, 'the connection was lost', cause === undefined ? {} : { cause });
+    this.#hooks.socketGone(lost);
     const announce = (): void => {
       if (wasConnected) this.#hooks.lost();
     };
     if (this.#backoff === undefined) {
-      this.stop('disconnected', () =>
-        isSDKError(cause) ? cause : new SDKError(RuntimeErrorCodes.CONNECTION_LOST, 'the connection was lost', { cause }),
-      );
+      // Giving up: what is left fails with why (the deadline, the server's refusal...).
+      this.stop('disconnected', () => (isSDKError(cause) ? new SDKError(cause.code, cause.message, { type: cause.type, details: cause.details, cause }) : lost()));
       announce();
       return;
     }

@@ -134,7 +134,13 @@ export class Emitter<Events extends object> {
     this.#closed = true;
     const sinks = this.#sinks;
     this.#sinks = [];
-    for (const sink of sinks) sink.end();
+    for (const sink of sinks) {
+      try {
+        sink.end();
+      } catch {
+        // An observer's `complete` threw: the others still end. Nowhere to report it, the emitter is closed.
+      }
+    }
   }
 
   /**

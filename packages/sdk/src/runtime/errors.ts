@@ -63,6 +63,11 @@ export class SDKError<Code extends string = string> extends Error {
   }
 }
 
+/** What every call on a destroyed client fails with. */
+export function destroyedError(): SDKError {
+  return new SDKError(RuntimeErrorCodes.DESTROYED, 'the client was destroyed');
+}
+
 /** Whether `error` is an SDKError, optionally with the given code. */
 export function isSDKError<Code extends string = string>(error: unknown, code?: Code): error is SDKError<Code> {
   return error instanceof SDKError && (code === undefined || error.code === code);

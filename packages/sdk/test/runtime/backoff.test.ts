@@ -64,6 +64,9 @@ describe('createBackoff', () => {
   it('says which option is wrong and its value', () => {
     expect(() => createBackoff({ initialDelay: -1 })).toThrow('invalid back-off initialDelay: -1');
     expect(() => createBackoff({ maxDelay: -1 })).toThrow('invalid back-off maxDelay: -1');
+    // Longer than setTimeout takes: it would fire at once, a reconnection storm.
+    expect(() => createBackoff({ maxDelay: 2 ** 31 })).toThrow('invalid back-off maxDelay: 2147483648');
+    expect(createBackoff({ maxDelay: 2 ** 31 - 1, initialDelay: 2 ** 31 - 1, jitter: 0 }).next()).toBe(2 ** 31 - 1);
     expect(() => createBackoff({ factor: 0.99 })).toThrow('invalid back-off factor: 0.99');
     expect(() => createBackoff({ jitter: -0.1 })).toThrow('invalid back-off jitter: -0.1');
     expect(() => createBackoff({ jitter: 1.01 })).toThrow('invalid back-off jitter: 1.01');

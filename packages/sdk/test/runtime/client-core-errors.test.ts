@@ -41,6 +41,8 @@ describe('options refused at construction', () => {
 
   it.each([
     [{ requestTimeout: 0 }, 'invalid requestTimeout: 0'],
+    [{ requestTimeout: 2 ** 31 }, 'invalid requestTimeout: 2147483648'],
+    [{ requestTimeout: Infinity }, 'invalid requestTimeout: Infinity'],
     [{ handshakeTimeout: 0 }, 'invalid handshakeTimeout: 0'],
     [{ handshakeTimeout: 2 ** 31 }, 'invalid handshakeTimeout: 2147483648'],
     [{ minUptimeForBackoffReset: -1 }, 'invalid minUptimeForBackoffReset: -1'],
@@ -55,6 +57,7 @@ describe('options refused at construction', () => {
   it('takes every limit itself', () => {
     for (const options of [
       { requestTimeout: 1 },
+      { requestTimeout: 2 ** 31 - 1 },
       { handshakeTimeout: 2 ** 31 - 1 },
       { minUptimeForBackoffReset: 0 },
       { offlineQueue: { max: 1 } },
@@ -252,6 +255,47 @@ describe('the handshake', () => {
   });
 });
 
+describe('a socket that cannot even be created', () => {
+  class RefusedSocket {
+    static created = 0;
+    constructor() {
+      RefusedSocket.created += 1;
+      throw new SyntaxError('ws:// is not allowed from this page');
+    }
+  }
+  const refused = RefusedSocket as unknown as NonNullable<ClientOptions['WebSocket']>;
+
+  it('is reported with its cause, and retried with back-off', async () => {
+    RefusedSocket.created = 0;
+    const client = makeClient({ WebSocket: refused, autoConnect: false });
+    const error = next(client, 'error');
+    void client.connect().catch(() => undefined);
+    expect(await error).toMatchObject({ code: 'CONNECTION_LOST', message: 'cannot open the socket: ws:// is not allowed from this page', cause: expect.any(SyntaxError) });
+    expect(client.state).toBe('reconnecting');
+    await until(() => RefusedSocket.created >= 2);
+  });
+
+  it('a listener of that error that destroys or disconnects the client is obeyed: no more attempts', async () => {
+    for (const stop of ['destroy', 'disconnect'] as const) {
+      RefusedSocket.created = 0;
+      const client = makeClient({ WebSocket: refused, autoConnect: false });
+      client.on('error', () => client[stop]());
+      const connecting = rejection(client.connect());
+      await delay(60);
+      expect(client.state, stop).toBe(stop === 'destroy' ? 'destroyed' : 'disconnected');
+      expect(RefusedSocket.created, stop).toBe(1);
+      await connecting;
+    }
+  });
+
+  it('without reconnection, connect() rejects with the cause kept', async () => {
+    const client = makeClient({ WebSocket: refused, autoConnect: false, reconnect: false });
+    const error = await rejection(client.connect());
+    expect(error).toMatchObject({ code: 'CONNECTION_LOST', message: 'the connection was lost', cause: expect.any(SyntaxError) });
+    expect(client.state).toBe('disconnected');
+  });
+});
+
 describe('the moment things happen', () => {
   it('a token that comes after its socket is gone is not used on the next socket', async () => {
     const tokens: ((token: string) => void)[] = [];
@@ -277,6 +321,28 @@ describe('the moment things happen', () => {
 });
 
 describe('a session the server ends', () => {
+  it('before the first session is up, a reason whose reaction is destroy leaves the client disconnected: connect() is answered', async () => {
+    toy.server.silent = true;
+    const client = makeClient({ autoConnect: false });
+    const connecting = rejection(client.connect());
+    await until(() => toy.server.received.some((r) => r.op === 'HELLO'));
+    toy.server.push('BYE', { why: 'gone' });
+    expect(await connecting).toMatchObject({ code: 'CONNECTION_LOST', message: 'the server ended the session (gone)', details: { reason: 'gone' } });
+    expect(client.state).toBe('disconnected');
+    toy.server.silent = false;
+    await client.connect();
+    expect(client.state).toBe('connected');
+  });
+
+  it('requests held for a refused attempt keep the server’s error as their cause', async () => {
+    toy.server.helloError = 'wait';
+    const client = makeClient({ autoConnect: false });
+    const connecting = rejection(client.connect());
+    const held = rejection(client.request('echo', { text: 'held' }));
+    const refusal = await connecting;
+    expect(await held).toMatchObject({ message: 'not sent: the server refused the session (wait)', cause: refusal });
+  });
+
   it('fails the requests still waiting with the reason, in the message and the details', async () => {
     const client = makeClient();
     await client.connect();

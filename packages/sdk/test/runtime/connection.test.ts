@@ -3,8 +3,8 @@
 // their back-off, and what is left scheduled once it settles.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Backoff, createBackoff } from '../../src/runtime/backoff.js';
-import { Connection, type ConnectionHooks, destroyedError } from '../../src/runtime/connection.js';
-import { type ClientErrorEvent, SDKError } from '../../src/runtime/errors.js';
+import { Connection, type ConnectionHooks } from '../../src/runtime/connection.js';
+import { type ClientErrorEvent, SDKError, destroyedError } from '../../src/runtime/errors.js';
 import type { WebSocketConstructor } from '../../src/runtime/socket.js';
 import { fakeWebSockets } from './fixtures.js';
 

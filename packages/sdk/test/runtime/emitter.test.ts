@@ -377,4 +377,22 @@ describe('Emitter', () => {
     const descriptor = Object.getOwnPropertyDescriptor(Emitter.prototype, observableKey);
     expect(descriptor).toMatchObject({ writable: true, configurable: true, enumerable: false });
   });
+
+  it('close() ends every stream even when an observer’s complete throws, and does not throw itself', async () => {
+    const emitter = new Emitter<Events>();
+    const before = vi.fn();
+    const after = vi.fn();
+    emitter.observable().subscribe({ complete: before });
+    emitter.observable().subscribe({
+      complete: () => {
+        throw new Error('complete failed');
+      },
+    });
+    emitter.observable().subscribe({ complete: after });
+    const iterator = emitter.events();
+    expect(() => emitter.close()).not.toThrow();
+    expect(before).toHaveBeenCalledTimes(1);
+    expect(after).toHaveBeenCalledTimes(1);
+    await expect(iterator.next()).resolves.toEqual({ value: undefined, done: true });
+  });
 });
