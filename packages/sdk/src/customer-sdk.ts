@@ -5,7 +5,7 @@ import { protocol, servers } from './gen/protocol.js';
 import type { FileSource } from './file-source.js';
 import type { ClientOptions } from './runtime/client-core.js';
 import type { ProtocolDescription, RequestDescription } from './runtime/protocol.js';
-import { RuntimeErrorCodes, SDKError } from './runtime/errors.js';
+import { RuntimeErrorCodes, SDKError, destroyedError } from './runtime/errors.js';
 import { errorCode, summarize } from './runtime/helpers.js';
 import type { SendFileOptions } from './send-file.js';
 import type { Acknowledgement, DisconnectionReason, ErrorType, Rating, SendEventResult, Thread } from '@customer-chat/validators';
@@ -130,6 +130,8 @@ export class CustomerSDK extends CustomerClient {
    * cancelled upload (CANCELLED) or a failed one (UPLOAD_FAILED, or the server's error) sends no event.
    */
   async sendFile(chat: string, file: FileSource, options: SendFileOptions = {}): Promise<SendEventResult> {
+    // Nothing is uploaded for a client that could not send the event.
+    if (this.state === 'destroyed') throw destroyedError();
     // Loaded on first use, like rateChat's check: the upload machinery stays out of apps that send no file.
     const { uploadFile } = await import('./send-file.js');
     const result = await uploadFile({ httpBase: this.#httpBase, licenseId: this.#licenseId, getToken: this.#tokenSource }, file, options);
@@ -149,7 +151,7 @@ export class CustomerSDK extends CustomerClient {
    */
   setSneakPeek(chat: string, text: string): void {
     // Only for chats with an active thread: agents of a closed thread have nothing to peek at.
-    if (this.#inactiveChats.has(chat)) return;
+    if (this.#inactiveChats.has(chat) || this.state === 'destroyed') return;
     const now = Date.now();
     const entry = this.#sneakPeeks.get(chat) ?? { last: -Infinity, timer: undefined, text };
     entry.text = text;
@@ -159,7 +161,8 @@ export class CustomerSDK extends CustomerClient {
     const send = () => {
       entry.timer = undefined;
       entry.last = Date.now();
-      if (this.#inactiveChats.has(chat)) return;
+      // Also destroyed by the server meanwhile (a ban): the timer ends here, nothing is sent.
+      if (this.#inactiveChats.has(chat) || this.state === 'destroyed') return;
       this.sendSneakPeek({ chat, text: entry.text }).catch(() => undefined);
     };
     if (wait <= 0) send();

@@ -9,25 +9,66 @@ export type FileSource = Blob | Uint8Array | AsyncIterable<Uint8Array>;
 export type PreparedFile =
   | { readonly ok: true; readonly blob: Blob; readonly name: string | undefined; readonly contentType: string }
   /** Why the file cannot be uploaded (the message of an INVALID_ARGS). */
-  | { readonly ok: false; readonly problem: string };
+  | { readonly ok: false; readonly problem: string }
+  /** The signal aborted while the file was being read. */
+  | { readonly ok: false; readonly cancelled: true };
 
-/** A Blob of at most `maxBytes` bytes, or why not. */
-async function toBlob(file: FileSource, maxBytes: number): Promise<Blob | string> {
-  if (typeof Blob === 'function' && file instanceof Blob) return file;
-  // A copy, so a Buffer from a pool holds only its own bytes.
-  if (file instanceof Uint8Array) return new Blob([file.slice()]);
-  if (typeof file === 'object' && file !== null && Symbol.asyncIterator in file) {
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of file) {
+const CANCELLED = Symbol('cancelled');
+
+/** Settles with CANCELLED once `signal` aborts (never without a signal); `stop` forgets the signal. */
+function whenAborted(signal: AbortSignal | undefined): { readonly promise: Promise<typeof CANCELLED>; stop(): void } {
+  if (signal === undefined) return { promise: new Promise(() => undefined), stop: () => undefined };
+  let onAbort = (): void => undefined;
+  const promise = new Promise<typeof CANCELLED>((resolve) => {
+    onAbort = () => resolve(CANCELLED);
+    if (signal.aborted) resolve(CANCELLED);
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return { promise, stop: () => signal.removeEventListener('abort', onAbort) };
+}
+
+/** The bytes of a stream, at most `maxBytes` of them, or why not; CANCELLED as soon as the signal aborts, even while the stream is silent. */
+async function readStream(stream: AsyncIterable<unknown>, maxBytes: number, signal: AbortSignal | undefined): Promise<Blob | string | typeof CANCELLED> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const aborted = whenAborted(signal);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let finished = false;
+  try {
+    for (;;) {
+      let step: IteratorResult<unknown> | typeof CANCELLED;
+      try {
+        step = await Promise.race([iterator.next(), aborted.promise]);
+      } catch (error) {
+        finished = true;
+        return `the stream failed: ${error instanceof Error ? error.message : String(error)}`;
+      }
+      if (step === CANCELLED) return CANCELLED;
+      if (step.done === true) {
+        finished = true;
+        break;
+      }
+      const chunk = step.value;
       if (!(chunk instanceof Uint8Array)) return 'a stream must give bytes (Uint8Array or Buffer chunks)';
       size += chunk.byteLength;
       if (size > maxBytes) return `the stream is larger than ${maxBytes} bytes, the most an upload may carry`;
       chunks.push(chunk);
     }
-    // Chunks of a SharedArrayBuffer would be copied by Blob as well; the type just cannot say it.
-    return new Blob(chunks as BlobPart[]);
+  } finally {
+    aborted.stop();
+    // Left early: the source may release what it holds (not awaited: a silent source may never answer).
+    if (!finished) Promise.resolve(iterator.return?.()).catch(() => undefined);
   }
+  // Chunks of a SharedArrayBuffer would be copied by Blob as well; the type just cannot say it.
+  return new Blob(chunks as BlobPart[]);
+}
+
+/** A Blob of at most `maxBytes` bytes, or why not. */
+async function toBlob(file: FileSource, maxBytes: number, signal: AbortSignal | undefined): Promise<Blob | string | typeof CANCELLED> {
+  if (typeof Blob === 'function' && file instanceof Blob) return file;
+  // A copy, so a Buffer from a pool holds only its own bytes.
+  if (file instanceof Uint8Array) return new Blob([file.slice()]);
+  if (typeof file === 'object' && file !== null && Symbol.asyncIterator in file) return readStream(file, maxBytes, signal);
   return 'expected a File, a Blob, a Uint8Array (Buffer) or an async iterable of bytes';
 }
 
@@ -39,10 +80,11 @@ async function toBlob(file: FileSource, maxBytes: number): Promise<Blob | string
 export async function prepareFile(
   file: FileSource,
   limits: { readonly maxBytes: number; readonly contentTypes: readonly string[]; readonly nameMaxLength: number | undefined },
-  options: { readonly name?: string | undefined; readonly contentType?: string | undefined },
+  options: { readonly name?: string | undefined; readonly contentType?: string | undefined; readonly signal?: AbortSignal | undefined },
 ): Promise<PreparedFile> {
-  const blob = await toBlob(file, limits.maxBytes);
+  const blob = await toBlob(file, limits.maxBytes, options.signal);
   const problem = (text: string): PreparedFile => ({ ok: false, problem: `invalid file: ${text}` });
+  if (blob === CANCELLED) return { ok: false, cancelled: true };
   if (typeof blob === 'string') return problem(blob);
   if (blob.size === 0) return problem('the file is empty');
   if (blob.size > limits.maxBytes) return problem(`the file has ${blob.size} bytes, more than ${limits.maxBytes}, the most an upload may carry`);

@@ -6,6 +6,7 @@
 import { isErrorResult, isUploadedFile, type UploadedFile } from '@customer-chat/validators';
 import { type FileSource, prepareFile } from './file-source.js';
 import { httpOperations } from './gen/http-operations.js';
+import { readToken } from './runtime/token.js';
 import { upload } from './runtime/upload.js';
 
 export interface SendFileOptions {
@@ -36,27 +37,30 @@ export interface UploadTarget {
 export type UploadResult =
   | { readonly ok: true; readonly file: UploadedFile }
   /** `code` a client error code, or `type` the server's error type (its client code is the protocol's to give). */
-  | { readonly ok: false; readonly code?: 'INVALID_ARGS' | 'CANCELLED' | 'UPLOAD_FAILED' | 'INVALID_RESPONSE'; readonly type?: string; readonly message: string; readonly details?: unknown; readonly cause?: unknown };
+  | { readonly ok: false; readonly code?: 'INVALID_ARGS' | 'AUTHENTICATION' | 'CANCELLED' | 'UPLOAD_FAILED' | 'INVALID_RESPONSE'; readonly type?: string; readonly message: string; readonly details?: unknown; readonly cause?: unknown };
+
+const CANCELLED: UploadResult = { ok: false, code: 'CANCELLED', message: 'cancelled: the signal was aborted' };
 
 /** Uploads the file; what the `file` event carries (the server's `UploadedFile`), or why not. */
 export async function uploadFile(target: UploadTarget, file: FileSource, options: SendFileOptions): Promise<UploadResult> {
   const { operation = httpOperations.uploadFile } = target;
   const nameMaxLength = operation.query.find((q) => q.name === 'name')?.maxLength;
   const prepared = await prepareFile(file, { maxBytes: operation.maxBytes, contentTypes: operation.contentTypes, nameMaxLength }, options);
-  if (!prepared.ok) return { ok: false, code: 'INVALID_ARGS', message: prepared.problem };
+  if (!prepared.ok) return 'cancelled' in prepared ? CANCELLED : { ok: false, code: 'INVALID_ARGS', message: prepared.problem };
   const url = new URL(operation.path, target.httpBase.endsWith('/') ? target.httpBase : `${target.httpBase}/`);
   url.searchParams.set('licenseId', target.licenseId);
   if (prepared.name !== undefined) url.searchParams.set('name', prepared.name);
-  const token = await target.getToken();
+  const read = await readToken(target.getToken);
+  if ('problem' in read) return { ok: false, code: 'AUTHENTICATION', message: read.problem, cause: read.cause };
   const outcome = await upload({
     url: url.toString(),
     method: operation.method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': prepared.contentType },
+    headers: { authorization: `Bearer ${read.token}`, 'content-type': prepared.contentType },
     body: prepared.blob,
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  if (outcome.kind === 'cancelled') return { ok: false, code: 'CANCELLED', message: 'cancelled: the signal was aborted' };
+  if (outcome.kind === 'cancelled') return CANCELLED;
   if (outcome.kind === 'failed') return { ok: false, code: 'UPLOAD_FAILED', message: `the upload got no answer: ${outcome.cause instanceof Error ? outcome.cause.message : String(outcome.cause)}`, cause: outcome.cause };
   if (outcome.status !== operation.status) {
     const error = isErrorResult(outcome.body) ? outcome.body.error : undefined;

@@ -2,7 +2,7 @@
 // its result checked against the server's state; the SDK's conveniences (sendMessage,
 // getChatHistory, setSneakPeek); server errors; and arguments refused before anything is sent.
 // The last test derives the requests from the spec and fails when one of them has no test here.
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { protocol } from '../../src/gen/protocol.js';
 import {
   SDKError,
@@ -301,6 +301,23 @@ describe('the SDK conveniences', () => {
     api.setSneakPeek(other.chat.id, 'still too late');
     await api.getChatsSummary();
     expect(peeks()).toHaveLength(before);
+  });
+});
+
+describe('setSneakPeek on a client the server destroys', () => {
+  it('the sneak peek waiting for its interval is dropped, and later calls do nothing', async () => {
+    const interval = 100;
+    const { api, chat, customerId, events } = await customerWithChat({ sneakPeekInterval: interval });
+    const sneakPeeks = vi.spyOn(api, 'sendSneakPeek');
+    api.setSneakPeek(chat.id, 'I');
+    api.setSneakPeek(chat.id, 'I would');
+    expect(sneakPeeks).toHaveBeenCalledTimes(1);
+    h.server.disconnectCustomer(customerId, 'customer_banned');
+    await until('destroyed', () => api.state === 'destroyed');
+    api.setSneakPeek(chat.id, 'after the ban');
+    await sleep(interval * 2);
+    expect(sneakPeeks).toHaveBeenCalledTimes(1);
+    expect(events.of('disconnected')).toEqual(['customer_banned']);
   });
 });
 

@@ -81,6 +81,65 @@ describe('sendFile', () => {
     expect(storedEvents(chat.id).filter((e) => e.type === 'file')).toEqual([]);
   });
 
+  it('a signal aborted while a stream is silent cancels at once (the read does not wait for the stream)', async () => {
+    const { api } = await h.connect();
+    const { chat } = await api.startChat({});
+    async function* silent(): AsyncGenerator<Uint8Array> {
+      yield bytes(10);
+      await new Promise(() => undefined);
+    }
+    const controller = new AbortController();
+    const cancelled = api.sendFile(chat.id, silent(), { contentType: 'text/plain', signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort();
+    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED', message: 'cancelled: the signal was aborted' });
+    expect(h.server.storedFiles().files).toBe(0);
+  });
+
+  it('a stream that fails is refused with INVALID_ARGS naming its error, before anything is uploaded', async () => {
+    const { api } = await h.connect();
+    const { chat } = await api.startChat({});
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield bytes(10);
+      throw new Error('disk unplugged');
+    }
+    await expect(api.sendFile(chat.id, failing(), { contentType: 'text/plain' })).rejects.toMatchObject({
+      code: 'INVALID_ARGS',
+      message: 'invalid file: the stream failed: disk unplugged',
+    });
+    expect(h.server.storedFiles().files).toBe(0);
+  });
+
+  it('a getToken that fails fails the upload with AUTHENTICATION and its cause, and uploads nothing', async () => {
+    const { token, customerId } = h.server.issueToken();
+    const refusal = new Error('token service down');
+    let calls = 0;
+    const { api } = await h.connect({
+      customerId,
+      getToken: () => {
+        calls += 1;
+        if (calls === 1) return token;
+        throw refusal;
+      },
+    });
+    const { chat } = await api.startChat({});
+    const error = await api.sendFile(chat.id, new Blob(['x'], { type: 'text/plain' })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'AUTHENTICATION', message: 'getToken failed: token service down', cause: refusal });
+    expect(h.server.storedFiles().files).toBe(0);
+  });
+
+  it('a destroyed client uploads nothing: DESTROYED at once, without asking for a token', async () => {
+    let tokens = 0;
+    const { token, customerId } = h.server.issueToken();
+    const { api } = await h.connect({ customerId, getToken: () => (tokens += 1, token) });
+    const { chat } = await api.startChat({});
+    api.destroy();
+    const asked = tokens;
+    await expect(api.sendFile(chat.id, new Blob(['x'], { type: 'text/plain' }))).rejects.toMatchObject({ code: 'DESTROYED' });
+    expect(tokens).toBe(asked);
+    expect(h.server.storedFiles().files).toBe(0);
+  });
+
   it('a chat the customer is not in fails with the server’s error after the upload, and no event is stored anywhere', async () => {
     const { api } = await h.connect();
     await expect(api.sendFile('NO_SUCH_CHAT', new Blob(['x'], { type: 'text/plain' }))).rejects.toMatchObject({ code: 'NOT_FOUND' });
