@@ -7,6 +7,7 @@ import type { ClientOptions } from './runtime/client-core.js';
 import type { ProtocolDescription, RequestDescription } from './runtime/protocol.js';
 import { RuntimeErrorCodes, SDKError, destroyedError } from './runtime/errors.js';
 import { errorCode, summarize } from './runtime/helpers.js';
+import { readToken } from './runtime/token.js';
 import type { SendFileOptions } from './send-file.js';
 import type { Acknowledgement, DisconnectionReason, ErrorType, Rating, SendEventResult, Thread } from '@customer-chat/validators';
 
@@ -134,7 +135,7 @@ export class CustomerSDK extends CustomerClient {
     if (this.state === 'destroyed') throw destroyedError();
     // Loaded on first use, like rateChat's check: the upload machinery stays out of apps that send no file.
     const { uploadFile } = await import('./send-file.js');
-    const result = await uploadFile({ httpBase: this.#httpBase, licenseId: this.#licenseId, getToken: this.#tokenSource }, file, options);
+    const result = await uploadFile({ httpBase: this.#httpBase, licenseId: this.#licenseId, token: () => readToken(this.#tokenSource) }, file, options);
     if (!result.ok) {
       // A server error type gets the protocol's client code, as a request's would.
       const code = result.code ?? (result.type === undefined ? RuntimeErrorCodes.UPLOAD_FAILED : errorCode(protocol, result.type));

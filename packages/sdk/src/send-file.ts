@@ -6,7 +6,6 @@
 import { isErrorResult, isUploadedFile, type UploadedFile } from '@customer-chat/validators';
 import { type FileSource, prepareFile } from './file-source.js';
 import { httpOperations } from './gen/http-operations.js';
-import { readToken } from './runtime/token.js';
 import { upload } from './runtime/upload.js';
 
 export interface SendFileOptions {
@@ -31,7 +30,8 @@ export interface UploadTarget {
   /** The server's HTTP origin: the socket's base URL with http for ws, https for wss. */
   readonly httpBase: string;
   readonly licenseId: string;
-  readonly getToken: () => string | Promise<string>;
+  /** The customer's token as the client reads it (`readToken` of the runtime, over the app's getToken). */
+  readonly token: () => Promise<{ readonly token: string } | { readonly problem: string; readonly cause?: unknown }>;
 }
 
 export type UploadResult =
@@ -50,7 +50,7 @@ export async function uploadFile(target: UploadTarget, file: FileSource, options
   const url = new URL(operation.path, target.httpBase.endsWith('/') ? target.httpBase : `${target.httpBase}/`);
   url.searchParams.set('licenseId', target.licenseId);
   if (prepared.name !== undefined) url.searchParams.set('name', prepared.name);
-  const read = await readToken(target.getToken);
+  const read = await target.token();
   if ('problem' in read) return { ok: false, code: 'AUTHENTICATION', message: read.problem, cause: read.cause };
   const outcome = await upload({
     url: url.toString(),
