@@ -69,7 +69,12 @@ async function eagerSource(name: string, source: string): Promise<string> {
     for (const imported of outputs[path]!.imports) if (imported.kind === 'import-statement') visit(imported.path);
   };
   visit(Object.keys(outputs).find((path) => path.endsWith(`${name}.js`))!);
-  return eager.map((path) => output.outputFiles.find((f) => f.path === resolve(path))!.text).join('\n');
+  // One script: the static imports between these chunks and their exports go (each name is then
+  // declared once, by the chunk that defines it); dynamic imports of the lazy chunks stay.
+  return eager
+    .map((path) => output.outputFiles.find((f) => f.path === resolve(path))!.text)
+    .map((text) => text.replace(/^import\s*\{[^}]*\}\s*from\s*"\.\/[^"]+";$/gm, '').replace(/^export\s*\{[^}]*\};$/gm, ''))
+    .join('\n');
 }
 
 const minifiedGzip = async (code: string) => gzipSync((await transform(code, { minify: true, format: 'esm', target: 'es2022', loader: 'js' })).code, { level: 9 }).byteLength;
@@ -98,6 +103,46 @@ async function breakdown(name: string, source: string) {
   return { whole, modules, withoutStrings: gzipSync(noStrings, { level: 9 }).byteLength };
 }
 
+/**
+ * What the conveniences and the two stream views cost the `/unvalidated` app: the same bundle with
+ * each one's method removed (from the unminified code, by its name and indentation), and with all
+ * of them removed: the most an API that left them to separate imports could save. A method not
+ * found stops the bench, so a renamed method cannot make the figure silently wrong.
+ */
+async function features(name: string, source: string) {
+  const code = await eagerSource(name, source);
+  const members: [label: string, method: RegExp][] = [
+    ['`sendMessage`', /^ {2}sendMessage\(/],
+    ['`rateChat`', /^ {2}async rateChat\(/],
+    ['`sendFile`', /^ {2}async sendFile\(/],
+    ['`setSneakPeek`', /^ {2}setSneakPeek\(/],
+    ['`getChatHistory`', /^ {2}async \*getChatHistory\(/],
+    ['`events()` (async iterator)', /^ {2}events\(\) \{$/],
+    ['Observable interop', /^ {2}observable\(\) \{$/],
+  ];
+  const without = (text: string, method: RegExp): string => {
+    const lines = text.split('\n');
+    // Every class that has the method (the client's pass-through and the emitter's own).
+    let found = 0;
+    for (let start = lines.findIndex((line) => method.test(line)); start >= 0; start = lines.findIndex((line) => method.test(line))) {
+      let end = start + 1;
+      while (end < lines.length && lines[end] !== '  }') end += 1;
+      lines.splice(start, end - start + 1);
+      found += 1;
+    }
+    if (found === 0) throw new Error(`bench/size.ts: no method ${method} in the bundle`);
+    return lines.join('\n');
+  };
+  const whole = await minifiedGzip(code);
+  const rows = [];
+  let all = code;
+  for (const [label, method] of members) {
+    rows.push({ label, saved: whole - (await minifiedGzip(without(code, method))) });
+    all = without(all, method);
+  }
+  return { whole, rows, withoutAll: await minifiedGzip(all) };
+}
+
 function importTime(specifier: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(specifier)}); console.log(performance.now() - t);`;
   const runs = Array.from({ length: 10 }, () => Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: PACKAGE_DIR, encoding: 'utf8' })));
@@ -112,6 +157,7 @@ const whole = {
 };
 // From the sources (the same code as dist, before tsup joins it into one file), to name the modules.
 const where = await breakdown('where-unvalidated', APP('src/unvalidated.ts'));
+const optional = await features('features-unvalidated', APP('src/unvalidated.ts'));
 const emptyModule = join(scratch, 'empty.mjs');
 writeFileSync(emptyModule, 'export {};\n');
 const baseline = importTime(emptyModule);
@@ -153,6 +199,13 @@ const table = [
   '| module | marginal min+gzip |',
   '| --- | ---: |',
   ...where.modules.filter((m) => m.marginal >= 20).map((m) => `| \`${m.module}\` | ${m.marginal} B |`),
+  '',
+  `What the conveniences and the streams cost, each alone and all together (the same ${kb(optional.whole)} bundle with their methods removed): an API that left every one of them to a separate import would still load **${kb(optional.withoutAll)}**, so making them opt-in would not reach 5 KB either.`,
+  '',
+  '| left out | min+gzip saved |',
+  '| --- | ---: |',
+  ...optional.rows.map((row) => `| ${row.label} | ${row.saved} B |`),
+  `| all of the above | ${optional.whole - optional.withoutAll} B |`,
   '',
   'Where the validated entry chunk goes: the payload guards of every message the SDK sends or receives (about 4.1 KB gzip, `bench/footprint.md` of @customer-chat/validators) and the runtime (connection state machine with back-off and handshake deadline, pending requests and offline queue, frame router, emitter with iterator and Observable interop, error types and messages).',
   '',
