@@ -5,7 +5,7 @@
 import { ProtocolError, SessionEndedError } from './errors.js';
 import { requests, type RequestHandlers } from './gen/protocol.js';
 import type { Session, SessionRegistry } from './sessions.js';
-import type { ChatStore, StoredEvent, StoredThread } from './chat-store.js';
+import type { ChatStore, StoredChatSummary, StoredEvent, StoredThread } from './chat-store.js';
 
 // Paging defaults: the spec's `default` keywords (the validators check but do not fill them in).
 const CHATS_SUMMARY_DEFAULTS = requests.get_chats_summary.defaults;
@@ -25,6 +25,18 @@ export interface HandlerContext {
 /** Users named by threads (their users and event authors), to introduce before a response names them. */
 function usersOf(threads: readonly StoredThread[]): string[] {
   return threads.flatMap((thread) => [...thread.users, ...thread.events.map((event: StoredEvent) => event.author)]);
+}
+
+/**
+ * Users named by chat summaries: their users and the authors of every event they carry (`lastEvent`
+ * and each of `lastEventsPerType`), who may have left the chat since.
+ */
+function usersOfSummaries(summaries: readonly StoredChatSummary[]): string[] {
+  return summaries.flatMap((chat) => [
+    ...chat.users,
+    ...(chat.lastEvent === undefined ? [] : [chat.lastEvent.author]),
+    ...Object.values(chat.lastEventsPerType).map((event) => (event as StoredEvent).author),
+  ]);
 }
 
 export function createHandlers(ctx: HandlerContext): RequestHandlers<Session> {
@@ -72,7 +84,7 @@ export function createHandlers(ctx: HandlerContext): RequestHandlers<Session> {
     getChatsSummary({ offset = CHATS_SUMMARY_DEFAULTS.offset, limit = CHATS_SUMMARY_DEFAULTS.limit }, session) {
       const ids = store.chatIdsOf(customerOf(session));
       const chatsSummary = ids.slice(offset, offset + limit).map((id) => store.chatSummary(id));
-      sessions.introduce(session, chatsSummary.flatMap((chat) => [...chat.users, ...(chat.lastEvent === undefined ? [] : [chat.lastEvent.author])]));
+      sessions.introduce(session, usersOfSummaries(chatsSummary));
       return { chatsSummary, totalChats: ids.length };
     },
 
