@@ -45,7 +45,6 @@ interface CustomerRecord {
   name: string | undefined;
   email: string | undefined;
   readonly fields: Map<string, string>;
-  banned: boolean;
 }
 
 interface ChatRecord {
@@ -112,6 +111,8 @@ export class ChatStore {
   readonly #chats = new Map<string, ChatRecord>();
   readonly #threads = new Map<string, ThreadRecord>();
   readonly #chatsByUser = new Map<string, Set<string>>();
+  /** Banned customer ids, kept apart from the customers: a ban holds for an id not seen yet. */
+  readonly #banned = new Set<string>();
   #activity = 0;
 
   constructor(options: ChatStoreOptions = {}) {
@@ -124,7 +125,7 @@ export class ChatStore {
   /** Creates the customer unless it exists (a random UUID when no id is given) and returns it. */
   ensureCustomer(id: string = randomUUID()): StoredCustomer {
     if (this.#agents.has(id)) throw new ProtocolError('validation', `"${id}" is an agent's id, not a customer's`);
-    if (!this.#customers.has(id)) this.#customers.set(id, { id, name: undefined, email: undefined, fields: new Map(), banned: false });
+    if (!this.#customers.has(id)) this.#customers.set(id, { id, name: undefined, email: undefined, fields: new Map() });
     return this.customer(id);
   }
 
@@ -155,13 +156,14 @@ export class ChatStore {
     return this.customer(id);
   }
 
+  /** Bans (or lets back) a customer, known yet or not: a ban before the first login holds for it. */
   setBanned(id: string, banned: boolean): void {
-    const record = this.#customers.get(id);
-    if (record !== undefined) record.banned = banned;
+    if (banned) this.#banned.add(id);
+    else this.#banned.delete(id);
   }
 
   isBanned(id: string): boolean {
-    return this.#customers.get(id)?.banned ?? false;
+    return this.#banned.has(id);
   }
 
   /** Creates or replaces an agent; `changed` says whether anything differs from before. */
