@@ -54,6 +54,28 @@ function clip(text: string, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max)}...`;
 }
 
+/**
+ * Waits out the reply delay (fault injection) of a request; false when its connection closed
+ * meanwhile. The timer never keeps the process alive (`ref: false`) and ends when the connection's
+ * socket closes: a connection that dies, or the server closing (which closes every connection), takes
+ * its timer and its session with it instead of holding them until the delay is over.
+ */
+async function replyDelay(session: Session, ms: number): Promise<boolean> {
+  if (!session.open) return false;
+  const closed = new AbortController();
+  const abort = (): void => closed.abort();
+  session.socket.once('close', abort);
+  try {
+    await sleep(ms, undefined, { ref: false, signal: closed.signal });
+    return true;
+  } catch {
+    // Only the abort rejects: the connection closed.
+    return false;
+  } finally {
+    session.socket.off('close', abort);
+  }
+}
+
 export function createDispatch(ctx: DispatchContext): Dispatch {
   const { sessions } = ctx;
 
@@ -112,7 +134,7 @@ export function createDispatch(ctx: DispatchContext): Dispatch {
     }
 
     const delay = ctx.replyDelayMs();
-    if (delay > 0) await sleep(delay);
+    if (delay > 0 && !(await replyDelay(session, delay))) return;
     if (!session.open) return;
     const loggedInBefore = session.customerId;
     try {
