@@ -320,8 +320,12 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
       clearTimeout(loginTimer);
       sessions.remove(session);
     });
+    // ws reports what the peer broke (`WS_ERR_*`: invalid UTF-8, a bad opcode or mask, an oversized
+    // frame) as an error and closes the connection (1007, 1002, 1009) itself: the peer's fault, not
+    // the server's, so not logged (the log is for server failures).
     socket.on('error', (error: Error & { code?: string }) => {
-      if (error.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') log(`connection ${session.id} failed`, error);
+      if (typeof error.code === 'string' && error.code.startsWith('WS_ERR_')) return;
+      log(`connection ${session.id} failed`, error);
     });
     if (licenseIds !== undefined && !licenseIds.has(licenseId)) {
       sessions.disconnectSession(session, 'license_not_found');

@@ -1,5 +1,5 @@
 // Bad input of every kind: each gets an error frame naming what is wrong, the connection stays open
-// (except for an oversized frame) and other connections never notice.
+// (except for an oversized frame and frames that break WebSocket itself) and other connections never notice.
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -167,6 +167,29 @@ describe('oversized frames', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('frames that break WebSocket itself', () => {
+  // ws closes these connections itself, as RFC 6455 requires; the peer broke the protocol, the
+  // server did not fail: nothing is logged (the harness fails a test with an unexpected log line).
+  it('a text frame that is not UTF-8 closes only that connection, with 1007, and logs nothing', async () => {
+    const client = await h.connect();
+    const bystander = await h.connect();
+    client.socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect((await client.closed).code).toBe(1007);
+    expect(h.logs).toEqual([]);
+    await stillWorks(bystander);
+  });
+
+  it('a frame with a reserved opcode closes only that connection, with 1002, and logs nothing', async () => {
+    const client = await h.connect();
+    const bystander = await h.connect();
+    // FIN + opcode 0x3 (reserved), masked, empty payload, written under ws on the raw socket.
+    (client.socket as unknown as { _socket: { write(bytes: Buffer): void } })._socket.write(Buffer.from([0x83, 0x80, 0, 0, 0, 0]));
+    expect((await client.closed).code).toBe(1002);
+    expect(h.logs).toEqual([]);
+    await stillWorks(bystander);
   });
 });
 
