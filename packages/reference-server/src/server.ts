@@ -39,7 +39,11 @@ export interface ReferenceServerOptions {
    * holding the most are cut off (closed with 1008 and terminated) until the rest fits. Default 32 MiB.
    */
   maxTotalUnsentBytes?: number;
-  /** The most requests of one connection waiting for their answer; more are answered `pending_requests_limit_reached`. Default 100. */
+  /**
+   * The most requests of one connection waiting for their answer; more are answered
+   * `pending_requests_limit_reached`. Default 100. Before its login succeeded, a connection may have
+   * at most 2 (the login and one more).
+   */
   maxPendingRequests?: number;
   /** The most connections one customer may have logged in; the next login ends its connection with `too_many_connections`. Default 16. */
   maxConnectionsPerCustomer?: number;
@@ -127,6 +131,11 @@ export const DEFAULT_LIMITS = {
 export type LimitName = keyof typeof DEFAULT_LIMITS;
 /** Limits that 0 turns off (time limits); the others are at least 1. */
 const ZERO_TURNS_OFF: ReadonlySet<LimitName> = new Set(['heartbeatIntervalMs', 'loginTimeoutMs']);
+/**
+ * The most requests a connection that has not logged in may have waiting (the login being handled
+ * and one more); more are answered `pending_requests_limit_reached` at once, as over `maxPendingRequests`.
+ */
+const MAX_PENDING_BEFORE_LOGIN = 2;
 /** setTimeout cannot wait longer than 2^31-1 ms. */
 const MAX_TIMER_MS = 2_147_483_647;
 const GOING_AWAY = 1001;
@@ -309,7 +318,10 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
       // Frames of a connection that is closing (or that the server ended) are not answered.
       if (!session.open || socket.readyState !== WebSocket.OPEN) return;
       const inbound = { data: toBuffer(data), isBinary };
-      if (sessions.pendingRequests(session) >= maxPendingRequests) dispatch.refuse(session, inbound, maxPendingRequests);
+      // Before login a connection may queue only a few frames: 1000 connections not logged in must
+      // not hold maxPendingRequests frames each.
+      const limit = session.customerId === undefined ? Math.min(maxPendingRequests, MAX_PENDING_BEFORE_LOGIN) : maxPendingRequests;
+      if (sessions.pendingRequests(session) >= limit) dispatch.refuse(session, inbound, limit);
       else scheduler.enqueue(session, inbound);
     });
     socket.on('pong', () => {

@@ -21,22 +21,14 @@ const responses = (client: TestClient, since = 0): Frame[] => client.frames.slic
 
 describe('requests in flight per connection', () => {
   it('answers requests over maxPendingRequests with pending_requests_limit_reached at once, and serves the others', async () => {
-    // `authenticate` waits for the test: the first request (a login) stays in flight until released.
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const server = await createReferenceServer({
-      port: 0,
-      adminPort: 0,
-      validateOutgoing: true,
-      maxPendingRequests: 3,
-      authenticate: async (token) => {
-        await gate;
-        return token === 'good' ? 'customer-1' : undefined;
-      },
-    });
+    const server = await createReferenceServer({ port: 0, adminPort: 0, validateOutgoing: true, maxPendingRequests: 3 });
     try {
       const client = await TestClient.open(server.socketUrl());
-      client.send({ requestId: 'r1', action: 'login', payload: { token: 'good' } });
+      expect((await client.login(server.issueToken().token)).success).toBe(true);
+      // A reply delay keeps the first request in flight while the others arrive.
+      server.faults.setReplyDelay(1000);
+      const since = client.mark();
+      client.send({ requestId: 'r1', action: 'get_chats_summary', payload: {} });
       client.send({ requestId: 'r2', action: 'get_chats_summary', payload: {} });
       client.send({ requestId: 'r3', action: 'get_chats_summary', payload: {} });
       client.send({ requestId: 'r4', action: 'start_chat', payload: {} });
@@ -44,23 +36,73 @@ describe('requests in flight per connection', () => {
       client.send({ requestId: 'r5', action: 'get_chats_summary', payload: {} });
 
       // Three are in flight (r1 waiting, r2 and r3 queued): the others are refused, before r1 is answered.
-      await until(() => responses(client).length === 3, 'three refusals');
-      expect(responses(client).map((f) => [f.requestId, f.action, f.payload.error?.type])).toEqual([
+      await until(() => responses(client, since).length === 3, 'three refusals');
+      server.faults.setReplyDelay(0);
+      expect(responses(client, since).map((f) => [f.requestId, f.action, f.payload.error?.type])).toEqual([
         ['r4', 'start_chat', 'pending_requests_limit_reached'],
         [null, '', 'pending_requests_limit_reached'],
         ['r5', 'get_chats_summary', 'pending_requests_limit_reached'],
       ]);
-      expect(responses(client)[0]?.payload.error.message).toMatch(/3 requests waiting/);
+      expect(responses(client, since)[0]?.payload.error.message).toMatch(/3 requests waiting/);
 
-      release();
-      await until(() => responses(client).length === 6, 'the three requests in flight answered');
-      expect(responses(client, 0).slice(3).map((f) => [f.requestId, f.success])).toEqual([
+      await until(() => responses(client, since).length === 6, 'the three requests in flight answered');
+      expect(responses(client, since).slice(3).map((f) => [f.requestId, f.success])).toEqual([
         ['r1', true],
         ['r2', true],
         ['r3', true],
       ]);
       // Once answered, they no longer count.
       expect((await client.request('start_chat', {})).success).toBe(true);
+      expect(client.invalid).toEqual([]);
+      expect(server.violations).toEqual([]);
+      client.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('lets a connection that has not logged in have only its login and one more frame waiting', async () => {
+    // `authenticate` waits for the test: the login stays in flight until released.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const server = await createReferenceServer({
+      port: 0,
+      adminPort: 0,
+      validateOutgoing: true,
+      authenticate: async (token) => {
+        await gate;
+        return token === 'good' ? 'customer-1' : undefined;
+      },
+    });
+    try {
+      expect(DEFAULT_LIMITS.maxPendingRequests).toBeGreaterThan(2);
+      const client = await TestClient.open(server.socketUrl());
+      client.send({ requestId: 'r1', action: 'login', payload: { token: 'good' } });
+      client.send({ requestId: 'r2', action: 'get_chats_summary', payload: {} });
+      client.send({ requestId: 'r3', action: 'start_chat', payload: {} });
+      client.send('not json');
+      client.send({ requestId: 'r4', action: 'get_chats_summary', payload: { limit: 'x'.repeat(1000) } });
+
+      // Not logged in: the login in flight and r2 queued; every frame more is refused at once, before the login is answered.
+      await until(() => responses(client).length === 3, 'three refusals');
+      expect(responses(client).map((f) => [f.requestId, f.action, f.payload.error?.type])).toEqual([
+        ['r3', 'start_chat', 'pending_requests_limit_reached'],
+        [null, '', 'pending_requests_limit_reached'],
+        ['r4', 'get_chats_summary', 'pending_requests_limit_reached'],
+      ]);
+      expect(responses(client)[0]?.payload.error.message).toMatch(/2 requests waiting/);
+
+      release();
+      await until(() => responses(client).length === 5, 'the login and r2 answered');
+      expect(responses(client).slice(3).map((f) => [f.requestId, f.success])).toEqual([
+        ['r1', true],
+        ['r2', true],
+      ]);
+      // Logged in, the connection has maxPendingRequests again.
+      const since = client.mark();
+      for (let i = 0; i < 10; i++) client.send({ requestId: `after${i}`, action: 'get_chats_summary', payload: {} });
+      await until(() => responses(client, since).length === 10, 'ten requests after login answered');
+      expect(responses(client, since).every((f) => f.success === true)).toBe(true);
       expect(client.invalid).toEqual([]);
       expect(server.violations).toEqual([]);
       client.close();
