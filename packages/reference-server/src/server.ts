@@ -2,7 +2,7 @@
 // tokens, agents, fault injection and the admin HTTP endpoint, wired together.
 import type { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIPv6, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { createAdminHttp, DEFAULT_ADMIN_ORIGINS } from './admin-http.js';
@@ -21,7 +21,10 @@ import { createUploads } from './uploads.js';
 import type { ProtocolBreaks } from './protocol-breaks.js';
 
 export interface ReferenceServerOptions {
-  /** Interface of the WebSocket endpoint. Default `127.0.0.1`. */
+  /**
+   * Interface of the WebSocket endpoint (and of the file upload). Default `127.0.0.1`. On a wildcard
+   * address (`0.0.0.0`, `::`) the URL of an uploaded file names the host of the upload's `Host` header.
+   */
   host?: string;
   /** Port of the WebSocket endpoint; 0 picks a free one. Default 8787. */
   port?: number;
@@ -172,9 +175,31 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** An address that listens on every interface: `0.0.0.0`, `::` (or `::0`...), or none. */
+function isWildcard(host: string): boolean {
+  return host === '' || host === '0.0.0.0' || (isIPv6(host) && /^[0:]+$/.test(host));
+}
+
 function hostForUrl(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  if (isWildcard(host)) return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** A DNS name or IPv4 address (`chat.example.test`, `192.168.1.5`), or an IPv6 address in brackets; then an optional port. */
+const HOST_HEADER = /^(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?|\[([0-9A-Fa-f:.]+)\])(?::(\d{1,5}))?$/;
+
+/**
+ * The request's `Host` header when it is a host and an optional port and nothing else (no path,
+ * user info or spaces), else undefined.
+ */
+function validHostHeader(value: string | undefined): string | undefined {
+  if (value === undefined || value.length > 261) return undefined;
+  const match = HOST_HEADER.exec(value);
+  if (match === null) return undefined;
+  const [, ipv6, port] = match;
+  if (ipv6 !== undefined && !isIPv6(ipv6)) return undefined;
+  if (port !== undefined && Number(port) > 65535) return undefined;
+  return value.toLowerCase();
 }
 
 /** Answers a rejected upgrade with a plain HTTP error and drops the socket. */
@@ -283,7 +308,12 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
     operation: httpOperations.uploadFile,
     authenticate,
     licenseAccepted: (licenseId) => licenseIds === undefined || licenseIds.has(licenseId),
-    origin: () => url.replace(/^ws/, 'http'),
+    // On a wildcard address, 127.0.0.1 would be unreachable from the network: the client's own
+    // name of the server (its `Host` header) is, when it is a plain host[:port].
+    origin(request) {
+      const named = isWildcard(host) ? validHostHeader(request.headers.host) : undefined;
+      return named === undefined ? url.replace(/^ws/, 'http') : `http://${named}`;
+    },
     maxStoredBytes: maxStoredFileBytes,
   });
   const http = createServer((request, response) => {

@@ -23,8 +23,8 @@ export interface UploadsOptions {
   readonly authenticate: (token: string) => string | undefined | Promise<string | undefined>;
   /** Whether a license id is served (the socket's rule). */
   readonly licenseAccepted: (licenseId: string) => boolean;
-  /** The server's HTTP origin, e.g. `http://127.0.0.1:8787`, for the answered URLs. */
-  readonly origin: () => string;
+  /** The HTTP origin of the answered URLs for this request, e.g. `http://127.0.0.1:8787`. */
+  readonly origin: (request: IncomingMessage) => string;
   /** The most bytes all stored files may take; an upload past it is answered 503. */
   readonly maxStoredBytes: number;
 }
@@ -101,7 +101,7 @@ export function createUploads(options: UploadsOptions): Uploads {
     const name = url.searchParams.get('name') ?? undefined;
     files.set(id, { contentType, name, bytes: Buffer.concat(chunks, size) });
     storedBytes += size;
-    const answer: UploadedFile = { url: `${options.origin()}${filePrefix}${id}`, contentType, size, ...(name === undefined ? {} : { name }) };
+    const answer: UploadedFile = { url: `${options.origin(request)}${filePrefix}${id}`, contentType, size, ...(name === undefined ? {} : { name }) };
     send(response, operation.status, answer);
   }
 

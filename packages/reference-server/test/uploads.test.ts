@@ -139,3 +139,51 @@ describe('uploadFile', () => {
     expect((await fetch(`${base}/v1/customer`)).status).toBe(426);
   });
 });
+
+describe('the URL of an uploaded file', () => {
+  /** Uploads a small file to 127.0.0.1:port with the given `Host` header; resolves with the answered URL. */
+  function uploadWithHost(target: ReferenceServer, host: string): Promise<string> {
+    const { token: bearer } = target.issueToken();
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(
+        { host: '127.0.0.1', port: target.port, path: `${operation.path}?licenseId=L1`, method: 'POST', headers: { host, authorization: `Bearer ${bearer}`, 'content-type': 'image/png' } },
+        (response) => {
+          let body = '';
+          response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => (response.statusCode === 201 ? resolve((JSON.parse(body) as { url: string }).url) : reject(new Error(`${response.statusCode}: ${body}`))));
+        },
+      );
+      request.on('error', reject);
+      request.end(png);
+    });
+  }
+
+  it('on a wildcard host names the host the client reached (its Host header), and is served there', async () => {
+    const wildcard = await createReferenceServer({ host: '0.0.0.0', port: 0, adminPort: 0, log: () => undefined });
+    try {
+      const id = '[0-9a-f-]{36}';
+      expect(await uploadWithHost(wildcard, 'chat.example.test:8443')).toMatch(new RegExp(`^http://chat\\.example\\.test:8443${operation.path}/${id}$`));
+      expect(await uploadWithHost(wildcard, '192.168.1.5')).toMatch(new RegExp(`^http://192\\.168\\.1\\.5${operation.path}/${id}$`));
+      expect(await uploadWithHost(wildcard, '[::1]:9000')).toMatch(new RegExp(`^http://\\[::1\\]:9000${operation.path}/${id}$`));
+      const reachable = await uploadWithHost(wildcard, `localhost:${wildcard.port}`);
+      expect(reachable).toMatch(new RegExp(`^http://localhost:${wildcard.port}${operation.path}/${id}$`));
+      expect(new Uint8Array(await (await fetch(reachable.replace('localhost', '127.0.0.1'))).arrayBuffer())).toEqual(png);
+      // A Host header that is not a plain host[:port]: the server's own address, as before.
+      const fallback = new RegExp(`^http://127\\.0\\.0\\.1:${wildcard.port}${operation.path}/${id}$`);
+      for (const host of ['evil.test/path', 'user@evil.test', 'evil.test:99999', '[not-ipv6]:80', 'a..b', '-x.test']) {
+        expect(await uploadWithHost(wildcard, host)).toMatch(fallback);
+      }
+    } finally {
+      await wildcard.close();
+    }
+  });
+
+  it('on a given host names that host, whatever the Host header says', async () => {
+    const local = await createReferenceServer({ host: '127.0.0.1', port: 0, adminPort: 0, log: () => undefined });
+    try {
+      expect(await uploadWithHost(local, 'chat.example.test:8443')).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${local.port}${operation.path}/`));
+    } finally {
+      await local.close();
+    }
+  });
+});
