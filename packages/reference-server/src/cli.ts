@@ -18,6 +18,7 @@ const LIMIT_FLAGS: Record<LimitName, string> = {
   loginTimeoutMs: 'login-timeout-ms',
   adminMaxBodyBytes: 'admin-max-body-bytes',
   maxStoredFileBytes: 'max-stored-file-bytes',
+  uploadIdleTimeoutMs: 'upload-idle-timeout-ms',
 };
 
 const USAGE = `usage: customer-chat-reference-server [--port <n>] [--admin-port <n>] [--host <address>] [options]
@@ -35,7 +36,8 @@ Limits (README: "Limits"):
   --max-unauthenticated-connections <n>  connections not logged in; more: too_many_unauthorized_connections (default ${DEFAULT_LIMITS.maxUnauthenticatedConnections})
   --heartbeat-interval-ms <n>            ping interval; a missed pong: connection_lost (default ${DEFAULT_LIMITS.heartbeatIntervalMs}; 0 turns it off)
   --login-timeout-ms <n>                 time to log in; then inactivity_timeout (default ${DEFAULT_LIMITS.loginTimeoutMs}; 0 turns it off)
-  --max-stored-file-bytes <n>            bytes all uploaded files may take in memory; more: 503 (default ${DEFAULT_LIMITS.maxStoredFileBytes})
+  --max-stored-file-bytes <n>            bytes all uploaded files (and uploads arriving) may take in memory; more: 503 (default ${DEFAULT_LIMITS.maxStoredFileBytes})
+  --upload-idle-timeout-ms <n>           an upload body silent this long is cut off (default ${DEFAULT_LIMITS.uploadIdleTimeoutMs}; 0 turns it off)
 
 Admin endpoint:
   --admin-token <token>                  require Authorization: Bearer <token> on every admin request

@@ -66,8 +66,13 @@ export interface ReferenceServerOptions {
   adminOrigins?: readonly string[];
   /** Largest admin request body in bytes; a larger one is answered 413. Default 1 MiB. */
   adminMaxBodyBytes?: number;
-  /** The most bytes all uploaded files (`x-http` uploadFile, kept in memory) may take; an upload past it is answered 503. Default 256 MiB. */
+  /**
+   * The most bytes all uploaded files (`x-http` uploadFile, kept in memory) and the uploads still
+   * arriving (their declared `Content-Length`, or what arrived) may take; an upload past it is answered 503. Default 256 MiB.
+   */
   maxStoredFileBytes?: number;
+  /** An upload whose body sends no byte this long (ms) is cut off (its connection closed, nothing stored). 0: never. Default 30000. */
+  uploadIdleTimeoutMs?: number;
   /** Check every outgoing frame against the spec; a violation is recorded, logged and thrown. Default false. */
   validateOutgoing?: boolean;
   /** The customer a login token belongs to (undefined: `authentication` error). Default: tokens from `issueToken`. */
@@ -130,10 +135,11 @@ export const DEFAULT_LIMITS = {
   loginTimeoutMs: 30_000,
   adminMaxBodyBytes: 1024 * 1024,
   maxStoredFileBytes: 256 * 1024 * 1024,
+  uploadIdleTimeoutMs: 30_000,
 } as const;
 export type LimitName = keyof typeof DEFAULT_LIMITS;
 /** Limits that 0 turns off (time limits); the others are at least 1. */
-const ZERO_TURNS_OFF: ReadonlySet<LimitName> = new Set(['heartbeatIntervalMs', 'loginTimeoutMs']);
+const ZERO_TURNS_OFF: ReadonlySet<LimitName> = new Set(['heartbeatIntervalMs', 'loginTimeoutMs', 'uploadIdleTimeoutMs']);
 /**
  * The most requests a connection that has not logged in may have waiting (the login being handled
  * and one more); more are answered `pending_requests_limit_reached` at once, as over `maxPendingRequests`.
@@ -241,6 +247,7 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   const loginTimeoutMs = limitOf(options, 'loginTimeoutMs');
   const adminMaxBodyBytes = limitOf(options, 'adminMaxBodyBytes');
   const maxStoredFileBytes = limitOf(options, 'maxStoredFileBytes');
+  const uploadIdleTimeoutMs = limitOf(options, 'uploadIdleTimeoutMs');
   if (options.adminToken !== undefined && (typeof options.adminToken !== 'string' || options.adminToken === '')) {
     throw new TypeError('adminToken must be a non-empty string');
   }
@@ -315,6 +322,7 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
       return named === undefined ? url.replace(/^ws/, 'http') : `http://${named}`;
     },
     maxStoredBytes: maxStoredFileBytes,
+    idleTimeoutMs: uploadIdleTimeoutMs,
   });
   const http = createServer((request, response) => {
     if (uploads.handle(request, response)) return;

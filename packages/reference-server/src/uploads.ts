@@ -25,8 +25,13 @@ export interface UploadsOptions {
   readonly licenseAccepted: (licenseId: string) => boolean;
   /** The HTTP origin of the answered URLs for this request, e.g. `http://127.0.0.1:8787`. */
   readonly origin: (request: IncomingMessage) => string;
-  /** The most bytes all stored files may take; an upload past it is answered 503. */
+  /**
+   * The most bytes all stored files and the uploads still arriving may take together; an upload
+   * that would take them past it is answered 503.
+   */
   readonly maxStoredBytes: number;
+  /** An upload whose body sends no byte for this long (ms) is cut off without an answer; 0: never. */
+  readonly idleTimeoutMs: number;
 }
 
 export interface Uploads {
@@ -46,6 +51,11 @@ class UploadRefused extends Error {
   }
 }
 
+/** The answer when stored files and uploads arriving would pass `maxStoredBytes` (the spec's 503). */
+function storageFull(): UploadRefused {
+  return new UploadRefused(503, 'service_unavailable', 'the server stores no more files now');
+}
+
 /** Browsers upload from other origins with a bearer token (no cookies): any origin may. */
 const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-length' };
 
@@ -53,6 +63,12 @@ export function createUploads(options: UploadsOptions): Uploads {
   const { operation } = options;
   const files = new Map<string, StoredFile>();
   let storedBytes = 0;
+  /**
+   * Bytes of the uploads still reading their body: each counts the larger of its declared
+   * `Content-Length` and what arrived so far, until it ends in any way (stored, refused, aborted,
+   * cut off). Stored and arriving bytes together stay within `maxStoredBytes`.
+   */
+  let arrivingBytes = 0;
   const filePrefix = `${operation.path}/`;
 
   function send(response: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
@@ -88,21 +104,40 @@ export function createUploads(options: UploadsOptions): Uploads {
     const tooLarge = () => new UploadRefused(413, 'validation', `the file is larger than ${operation.maxBytes} bytes, the most an upload may carry`);
     const declared = Number(request.headers['content-length'] ?? Number.NaN);
     if (declared > operation.maxBytes) throw tooLarge();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of request as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > operation.maxBytes) throw tooLarge();
-      chunks.push(chunk);
+    // What this upload counts against the budget: its declared length at once, what arrived beyond it.
+    let counted = 0;
+    const count = (bytes: number): void => {
+      if (storedBytes + arrivingBytes - counted + bytes > options.maxStoredBytes) throw storageFull();
+      arrivingBytes += bytes - counted;
+      counted = bytes;
+    };
+    // A body that stops arriving is cut off (the socket destroyed: the read below fails).
+    const idle = options.idleTimeoutMs > 0 ? setTimeout(() => request.destroy(), options.idleTimeoutMs).unref() : undefined;
+    try {
+      count(Number.isSafeInteger(declared) ? declared : 0);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of request as AsyncIterable<Buffer>) {
+        idle?.refresh();
+        size += chunk.length;
+        if (size > operation.maxBytes) throw tooLarge();
+        if (size > counted) count(size);
+        chunks.push(chunk);
+      }
+      // A body cut short (the socket destroyed) stores nothing, even if the read ended without an error.
+      if (!request.complete) throw new Error('the upload body did not arrive whole');
+      if (size === 0) throw new UploadRefused(400, 'validation', 'the body is empty: send the file as the request body');
+      if (storedBytes + size > options.maxStoredBytes) throw storageFull();
+      const id = randomUUID();
+      const name = url.searchParams.get('name') ?? undefined;
+      files.set(id, { contentType, name, bytes: Buffer.concat(chunks, size) });
+      storedBytes += size;
+      const answer: UploadedFile = { url: `${options.origin(request)}${filePrefix}${id}`, contentType, size, ...(name === undefined ? {} : { name }) };
+      send(response, operation.status, answer);
+    } finally {
+      clearTimeout(idle);
+      arrivingBytes -= counted;
     }
-    if (size === 0) throw new UploadRefused(400, 'validation', 'the body is empty: send the file as the request body');
-    if (storedBytes + size > options.maxStoredBytes) throw new UploadRefused(503, 'service_unavailable', 'the server stores no more files now');
-    const id = randomUUID();
-    const name = url.searchParams.get('name') ?? undefined;
-    files.set(id, { contentType, name, bytes: Buffer.concat(chunks, size) });
-    storedBytes += size;
-    const answer: UploadedFile = { url: `${options.origin(request)}${filePrefix}${id}`, contentType, size, ...(name === undefined ? {} : { name }) };
-    send(response, operation.status, answer);
   }
 
   function download(response: ServerResponse, id: string): void {

@@ -282,6 +282,7 @@ describe('limit options', () => {
       loginTimeoutMs: 30_000,
       adminMaxBodyBytes: 1_048_576,
       maxStoredFileBytes: 268_435_456,
+      uploadIdleTimeoutMs: 30_000,
     });
   });
 
@@ -296,6 +297,8 @@ describe('limit options', () => {
     [{ loginTimeoutMs: 2 ** 31 }],
     [{ maxFrameBytes: 0 }],
     [{ adminMaxBodyBytes: 0 }],
+    [{ uploadIdleTimeoutMs: -1 }],
+    [{ uploadIdleTimeoutMs: 2 ** 31 }],
   ])('rejects %j with a RangeError', async (limits) => {
     await expect(createReferenceServer({ port: 0, adminPort: 0, ...limits })).rejects.toThrow(RangeError);
   });

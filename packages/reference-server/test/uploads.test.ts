@@ -1,7 +1,7 @@
 // The upload the spec describes under `x-http` (uploadFile), over real HTTP on 127.0.0.1: stored
 // and served back; every refusal a status the operation lists, with the spec's error body, and
 // nothing stored.
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type ClientRequest } from 'node:http';
 import { isErrorResult, isUploadedFile } from '@customer-chat/validators';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { httpOperations } from '../src/gen/protocol.js';
@@ -137,6 +137,108 @@ describe('uploadFile', () => {
 
   it('leaves the WebSocket endpoint as it was: other paths still answer 426', async () => {
     expect((await fetch(`${base}/v1/customer`)).status).toBe(426);
+  });
+});
+
+/** An answer, or the connection failing without one. */
+type Outcome = { status: number; body: unknown } | { failed: string };
+
+/** An upload over a raw request: the headers and `first` go out at once, the rest only when the test writes it. */
+function startUpload(url: string, headers: Record<string, string>, first: Buffer): { request: ClientRequest; outcome: Promise<Outcome> } {
+  let request!: ClientRequest;
+  const outcome = new Promise<Outcome>((resolve) => {
+    request = httpRequest(url, { method: 'POST', headers }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: body === '' ? undefined : JSON.parse(body) }));
+      response.on('error', (error) => resolve({ failed: String(error) }));
+    });
+    request.on('error', (error) => resolve({ failed: String(error) }));
+    request.write(first);
+  });
+  return { request, outcome };
+}
+
+/** The promise, or a failure naming what never came (a bound on waiting, not a timing check). */
+function within<T>(promise: Promise<T>, label: string, ms = 5000): Promise<T> {
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`never happened: ${label}`)), ms).unref())]);
+}
+
+describe('uploads still arriving count against maxStoredFileBytes', () => {
+  const MiB = 1024 * 1024;
+  let budgeted: ReferenceServer;
+  let auth: Record<string, string>;
+  let target: string;
+  beforeEach(async () => {
+    budgeted = await createReferenceServer({ port: 0, adminPort: 0, log: () => undefined, maxStoredFileBytes: MiB, uploadIdleTimeoutMs: 200 });
+    auth = { authorization: `Bearer ${budgeted.issueToken().token}` };
+    target = `${budgeted.url.replace(/^ws/, 'http')}${operation.path}?licenseId=L1`;
+  });
+  afterEach(() => budgeted.close());
+
+  const postHere = async (bytes: number): Promise<{ status: number; body: unknown }> => {
+    const response = await fetch(target, { method: 'POST', headers: { ...auth, 'content-type': 'application/pdf' }, body: new Uint8Array(bytes) });
+    return { status: response.status, body: await response.json() };
+  };
+  const full = { status: 503, body: { error: { type: 'service_unavailable', message: 'the server stores no more files now' } } };
+
+  it('a declared Content-Length past the budget is 503 at once, before the body arrives, and holds nothing', async () => {
+    // All but the last byte of a 10 MB body would be sent; the answer comes after the first 64 KiB.
+    const upload = startUpload(target, { ...auth, 'content-type': 'application/pdf', 'content-length': String(operation.maxBytes) }, Buffer.alloc(64 * 1024));
+    expect(await within(upload.outcome, 'the 503')).toEqual(full);
+    upload.request.destroy();
+    expect(budgeted.storedFiles()).toEqual({ files: 0, bytes: 0 });
+    // The budget is whole again.
+    expect((await postHere(MiB)).status).toBe(201);
+  });
+
+  it('a chunked body is counted as it arrives: 503 as soon as it passes the budget, not when it ends', async () => {
+    const upload = startUpload(target, { ...auth, 'content-type': 'text/plain', 'transfer-encoding': 'chunked' }, Buffer.alloc(MiB + 1, 0x61));
+    // The body never ends: only counting what arrived can answer it.
+    expect(await within(upload.outcome, 'the 503')).toEqual(full);
+    upload.request.destroy();
+    expect(budgeted.storedFiles()).toEqual({ files: 0, bytes: 0 });
+  });
+
+  it('two uploads arriving together that would pass the budget: one is 503 at once, the other is stored', async () => {
+    const size = 600 * 1024;
+    const headers = { ...auth, 'content-type': 'application/pdf', 'content-length': String(size) };
+    const uploads = [startUpload(target, headers, Buffer.alloc(1024)), startUpload(target, headers, Buffer.alloc(1024))];
+    // Neither body is complete: the first answer is the refusal of the one counted second.
+    const first = await within(Promise.race(uploads.map((upload, index) => upload.outcome.then((outcome) => ({ index, outcome })))), 'a first answer');
+    expect(first.outcome).toEqual(full);
+    const other = uploads[1 - first.index]!;
+    other.request.end(Buffer.alloc(size - 1024));
+    expect(await within(other.outcome, 'the other answer')).toMatchObject({ status: 201, body: { size } });
+    uploads[first.index]!.request.destroy();
+    expect(budgeted.storedFiles()).toEqual({ files: 1, bytes: size });
+  });
+
+  it('an upload that stalls is cut off after uploadIdleTimeoutMs without an answer, and its count is released', async () => {
+    const size = 600 * 1024;
+    const stalled = startUpload(target, { ...auth, 'content-type': 'application/pdf', 'content-length': String(size) }, Buffer.alloc(1024));
+    expect(await within(stalled.outcome, 'the stalled upload cut off')).toEqual({ failed: expect.stringMatching(/socket hang up|ECONNRESET/) });
+    expect(budgeted.storedFiles()).toEqual({ files: 0, bytes: 0 });
+    // Its 600 KiB no longer count: another 600 KiB fits.
+    expect((await postHere(size)).status).toBe(201);
+  });
+
+  it('an upload the client aborts releases its count', async () => {
+    const size = 600 * 1024;
+    const aborted = startUpload(target, { ...auth, 'content-type': 'application/pdf', 'content-length': String(size) }, Buffer.alloc(1024));
+    // While it arrives, another 600 KiB does not fit.
+    expect(await postHere(size)).toEqual(full);
+    aborted.request.destroy();
+    await aborted.outcome;
+    // The server learns of the abort when it reads the socket: try until it did (bounded).
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 201; i++) {
+      status = (await postHere(size)).status;
+      if (status !== 201) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(status).toBe(201);
+    expect(budgeted.storedFiles()).toEqual({ files: 1, bytes: size });
   });
 });
 
