@@ -45,7 +45,7 @@ export interface ReferenceServerOptions {
   /**
    * The most requests of one connection waiting for their answer; more are answered
    * `pending_requests_limit_reached`. Default 100. Before its login succeeded, a connection may have
-   * at most 2 (the login and one more).
+   * at most 4 (the login and three more: a client may pipeline its first requests behind it).
    */
   maxPendingRequests?: number;
   /** The most connections one customer may have logged in; the next login ends its connection with `too_many_connections`. Default 16. */
@@ -142,9 +142,10 @@ export type LimitName = keyof typeof DEFAULT_LIMITS;
 const ZERO_TURNS_OFF: ReadonlySet<LimitName> = new Set(['heartbeatIntervalMs', 'loginTimeoutMs', 'uploadIdleTimeoutMs']);
 /**
  * The most requests a connection that has not logged in may have waiting (the login being handled
- * and one more); more are answered `pending_requests_limit_reached` at once, as over `maxPendingRequests`.
+ * and three more, for a client that pipelines its first requests behind it); more are answered
+ * `pending_requests_limit_reached` at once, as over `maxPendingRequests`.
  */
-const MAX_PENDING_BEFORE_LOGIN = 2;
+const MAX_PENDING_BEFORE_LOGIN = 4;
 /** setTimeout cannot wait longer than 2^31-1 ms. */
 const MAX_TIMER_MS = 2_147_483_647;
 const GOING_AWAY = 1001;

@@ -2,7 +2,7 @@
 // deep nesting, huge strings, `__proto__` / `constructor` keys, valid requests in the wrong order)
 // spread over four connections. The server must answer every frame with exactly one valid response
 // or error frame, in order, never crash, never pollute a prototype, and still serve valid requests
-// correctly afterwards. (A connection not logged in may have only two frames waiting: the frames
+// correctly afterwards. (A connection not logged in may have only four frames waiting: the frames
 // past them are refused with pending_requests_limit_reached at once, ahead of the others.)
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -61,7 +61,7 @@ describe('requests in flight per connection', () => {
     }
   });
 
-  it('lets a connection that has not logged in have only its login and one more frame waiting', async () => {
+  it('lets a connection that has not logged in have only its login and three more frames waiting', async () => {
     // `authenticate` waits for the test: the login stays in flight until released.
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -75,28 +75,32 @@ describe('requests in flight per connection', () => {
       },
     });
     try {
-      expect(DEFAULT_LIMITS.maxPendingRequests).toBeGreaterThan(2);
+      expect(DEFAULT_LIMITS.maxPendingRequests).toBeGreaterThan(4);
       const client = await TestClient.open(server.socketUrl());
       client.send({ requestId: 'r1', action: 'login', payload: { token: 'good' } });
       client.send({ requestId: 'r2', action: 'get_chats_summary', payload: {} });
       client.send({ requestId: 'r3', action: 'start_chat', payload: {} });
+      client.send({ requestId: 'r4', action: 'get_chats_summary', payload: {} });
+      client.send({ requestId: 'r5', action: 'start_chat', payload: {} });
       client.send('not json');
-      client.send({ requestId: 'r4', action: 'get_chats_summary', payload: { limit: 'x'.repeat(1000) } });
+      client.send({ requestId: 'r6', action: 'get_chats_summary', payload: { limit: 'x'.repeat(1000) } });
 
-      // Not logged in: the login in flight and r2 queued; every frame more is refused at once, before the login is answered.
+      // Not logged in: the login in flight and r2 to r4 queued; every frame more is refused at once, before the login is answered.
       await until(() => responses(client).length === 3, 'three refusals');
       expect(responses(client).map((f) => [f.requestId, f.action, f.payload.error?.type])).toEqual([
-        ['r3', 'start_chat', 'pending_requests_limit_reached'],
+        ['r5', 'start_chat', 'pending_requests_limit_reached'],
         [null, '', 'pending_requests_limit_reached'],
-        ['r4', 'get_chats_summary', 'pending_requests_limit_reached'],
+        ['r6', 'get_chats_summary', 'pending_requests_limit_reached'],
       ]);
-      expect(responses(client)[0]?.payload.error.message).toMatch(/2 requests waiting/);
+      expect(responses(client)[0]?.payload.error.message).toMatch(/4 requests waiting/);
 
       release();
-      await until(() => responses(client).length === 5, 'the login and r2 answered');
+      await until(() => responses(client).length === 7, 'the login and r2 to r4 answered');
       expect(responses(client).slice(3).map((f) => [f.requestId, f.success])).toEqual([
         ['r1', true],
         ['r2', true],
+        ['r3', true],
+        ['r4', true],
       ]);
       // Logged in, the connection has maxPendingRequests again.
       const since = client.mark();
