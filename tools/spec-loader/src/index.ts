@@ -1,7 +1,8 @@
 // Loads the AsyncAPI document: parses it once with @asyncapi/parser (AsyncAPI 3 + its Spectral
 // ruleset) and turns every diagnostic into a problem naming the file, line, column and JSON pointer.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Parser, type AsyncAPIDocumentInterface, type Diagnostic } from '@asyncapi/parser';
 import { LineCounter, parseDocument } from 'yaml';
 import { formatPointer, parsePointer } from './json-pointer.js';
@@ -39,8 +40,32 @@ export interface LoadedSpec {
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'information', 'hint'];
 
-export function formatProblem(problem: SpecProblem, cwd = process.cwd()): string {
-  const where = `${relative(cwd, problem.file) || problem.file}:${problem.line}:${problem.column}`;
+/** The nearest folder holding `pnpm-workspace.yaml`, from `from` upwards; undefined outside a workspace. */
+export function findWorkspaceRoot(from = process.cwd()): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * How a file is named to the user: relative to the repository root (the nearest ancestor of the
+ * working directory with `pnpm-workspace.yaml`), whichever package folder a task runs in; a file
+ * outside the repository by its absolute path; outside a workspace, relative to the working
+ * directory when below it, absolute otherwise.
+ */
+export function displayPath(file: string, cwd = process.cwd()): string {
+  const absolute = resolve(cwd, file);
+  const base = findWorkspaceRoot(cwd) ?? resolve(cwd);
+  const path = relative(base, absolute);
+  if (path === '' || path.startsWith('..') || isAbsolute(path)) return absolute;
+  return path.split('\\').join('/');
+}
+
+/** `file:line:column severity code at /pointer: message`; the file as displayPath names it, or relative to `base` when given. */
+export function formatProblem(problem: SpecProblem, base?: string): string {
+  const file = base === undefined ? displayPath(problem.file) : relative(base, problem.file) || problem.file;
+  const where = `${file}:${problem.line}:${problem.column}`;
   return `${where} ${problem.severity} ${problem.code} at ${problem.pointer || '/'}: ${problem.message}`;
 }
 
@@ -68,7 +93,7 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
   const file = resolve(path);
   const source = await readFile(file, 'utf8');
   const lineCounter = new LineCounter();
-  const yaml = parseDocument(source, { prettyErrors: true, lineCounter });
+  const yaml = parseDocument(source, { prettyErrors: true, lineCounter, merge: true });
   const locate = (pointer: string) => {
     const path = parsePointer(pointer);
     for (let length = path.length; length >= 0; length -= 1) {

@@ -31,6 +31,16 @@ describe('loadSpec', () => {
     );
   });
 
+  it('applies YAML merge keys (<<) in raw, as the parser does in the document it validates', async () => {
+    const spec = await loadSpec(fixture('merge-keys.yaml'));
+    expect(spec.problems).toEqual([]);
+    const properties = (spec.raw as { components: { schemas: { Ping: { properties: Record<string, unknown> } } } }).components.schemas.Ping.properties;
+    expect(properties.until).toEqual({ type: 'integer', description: 'Until when.' });
+    expect(JSON.stringify(spec.raw)).not.toContain('<<');
+    const { 'x-parser-schema-id': _id, ...parsed } = spec.document!.components().schemas().get('Ping')!.properties()!.until!.json() as Record<string, unknown>;
+    expect(properties.until).toEqual(parsed);
+  });
+
   it('reports the project lint rules as warnings at the offending node', async () => {
     const spec = await loadSpec(fixture('lint-warnings.yaml'));
     const found = spec.problems.map((p) => [p.code, p.pointer, p.severity]);
