@@ -68,6 +68,15 @@ describe('the issues of a failure', () => {
     });
   });
 
+  it('the explain entry refuses a name without a payload or a frame, as validate does', () => {
+    expect(() => explainPayload('nope', {})).toThrow(TypeError);
+    expect(() => explainPayload('nope', {})).toThrow(/unknown message "nope" \(no payload of that name\); known: .*send_event/);
+    // `connected` is an event of the client: it has a payload, and no frame on the wire.
+    expect(explainPayload('connected', { chatsSummary: [], totalChats: 0 })).toEqual([]);
+    expect(() => explainFrame('connected', {})).toThrow(/unknown message "connected" \(no frame of that name\)/);
+    expect(() => explainPayload('__proto__', {})).toThrow(TypeError);
+  });
+
   it('are what assert throws, and what the explain entry gives alone', () => {
     const bad = { chat: '', event: { type: 'message', text: '' } };
     const result = validate('send_event', bad);
