@@ -4,7 +4,7 @@
 // `--outputs` prints the folders the registered plugins write into, one per line.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatProblem, SpecError } from '@customer-chat/spec-loader';
+import { failureLines, specArgumentProblem } from './cli-errors.js';
 import { generate, outputDirectories, plugins, REPOSITORY_ROOT } from './index.js';
 import { checkOutput, writeOutput } from './output.js';
 
@@ -28,8 +28,15 @@ if (options.outputs) {
   process.exit(0);
 }
 
+const specFile = resolve(REPOSITORY_ROOT, options.spec);
+const specProblem = await specArgumentProblem(options.spec, specFile);
+if (specProblem !== undefined) {
+  console.error(`codegen: ${specProblem}; nothing written.`);
+  process.exit(2);
+}
+
 try {
-  const plan = await generate(resolve(REPOSITORY_ROOT, options.spec));
+  const plan = await generate(specFile);
   if (options.check) {
     const diffs = await checkOutput(REPOSITORY_ROOT, plan);
     if (diffs.length > 0) {
@@ -43,11 +50,7 @@ try {
     console.log(`codegen: ${plan.files.length} files from ${plan.model.source} (${written.length} written, ${removed.length} removed).`);
   }
 } catch (error) {
-  if (error instanceof SpecError) {
-    for (const problem of error.problems) console.error(formatProblem(problem));
-    console.error(`codegen: ${error.problems.length} problem(s) in the spec; nothing written.`);
-  } else {
-    console.error(`codegen: ${(error as Error).stack ?? String(error)}\nnothing written.`);
-  }
+  // A broken spec prints its located problems; anything else one line (its stack with DEBUG=1).
+  for (const line of failureLines(error)) console.error(line);
   process.exit(1);
 }

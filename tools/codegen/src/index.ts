@@ -7,7 +7,8 @@ import { plugins } from './plugins/index.js';
 import { runPlugins, selectPlugins } from './runner.js';
 import type { OutputPlan } from './output.js';
 import type { GeneratorInfo } from './printer/generated-file.js';
-import type { ProtocolModel } from '@customer-chat/spec-model';
+import type { BuildModelOptions, OptionalModelPart, ProtocolModel } from '@customer-chat/spec-model';
+import type { Plugin } from './plugin.js';
 
 export type { ProtocolModel } from '@customer-chat/spec-model';
 export type { Plugin, PluginFile, PluginOutput } from './plugin.js';
@@ -26,10 +27,17 @@ export function generatorInfo(model: Pick<ProtocolModel, 'source'>): GeneratorIn
   return { name: packageJson.name, version: packageJson.version, source: model.source };
 }
 
+/** The optional parts of the model the plugins need, each with the plugins that need it. */
+export function requiredParts(selected: readonly Plugin[]): NonNullable<BuildModelOptions['require']> {
+  const require: Partial<Record<OptionalModelPart, string[]>> = {};
+  for (const plugin of selected) for (const part of plugin.requires ?? []) (require[part] ??= []).push(`the ${plugin.name} plugin`);
+  return require;
+}
+
 /** Parses the document, builds the model and runs the plugins (all, or the named ones and their dependencies), in memory. */
 export async function generate(specFile: string, root = REPOSITORY_ROOT, targets?: readonly string[]): Promise<OutputPlan & { model: ProtocolModel }> {
   const selected = selectPlugins(plugins, targets);
   const spec = await loadCleanSpec(specFile);
-  const model = buildModel(spec, root);
+  const model = buildModel(spec, root, { require: requiredParts(selected) });
   return { ...(await runPlugins(model, { generator: generatorInfo(model) }, selected)), model };
 }

@@ -2,7 +2,7 @@
 // model it reads and which plugins' output its own builds on; the runner derives everything else
 // (what runs, the folders `generate --check` compares, .gitattributes, turbo's outputs).
 import type { GeneratorInfo } from './printer/generated-file.js';
-import type { ProtocolModel } from '@customer-chat/spec-model';
+import type { OptionalModelPart, ProtocolModel } from '@customer-chat/spec-model';
 
 export interface OutputFile {
   /** Path relative to the repository root, with forward slashes. */
@@ -38,6 +38,11 @@ export interface Plugin {
   output: PluginOutput;
   /** The parts of the model it reads. */
   reads: ReadonlyArray<keyof ProtocolModel>;
+  /**
+   * Parts the document may leave out but this plugin cannot do without (`lifecycle`: x-client-lifecycle);
+   * a document without them fails with a located problem before any plugin runs.
+   */
+  requires?: ReadonlyArray<OptionalModelPart>;
   /** Plugins whose files this plugin's files import; they are generated with it. */
   dependsOn: readonly string[];
   emit(model: ProtocolModel, context: EmitContext): PluginFile[] | Promise<PluginFile[]>;

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { SpecError } from '@customer-chat/spec-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokenCopies, position, replaceOnce, type BrokenCopies } from '@customer-chat/spec-model/testing';
+import { failureLines } from '../src/cli-errors.js';
 import { checkOutput } from '../src/output.js';
 import { generate, REPOSITORY_ROOT } from '../src/index.js';
 
@@ -42,6 +43,62 @@ describe('generate() on a broken copy of test/fixtures/chat.yaml', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ code: 'yaml-syntax', file, pointer: '', ...position(source, 'title: Again') });
     expect(problems[0]!.message).toMatch(/Map keys must be unique/);
+  });
+});
+
+// Parts of the model a document may leave out but a plugin needs: a located problem from the model,
+// before any plugin runs (not an Error thrown from inside the plugin, printed with a stack).
+describe('generate() when a plugin needs what the document leaves out', () => {
+  async function problemsOf(file: string, targets: string[]) {
+    const error = await generate(file, REPOSITORY_ROOT, targets).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SpecError);
+    return (error as SpecError).problems;
+  }
+
+  it('reports a missing x-client-lifecycle at /x-client-lifecycle when the sdk plugin runs', async () => {
+    // test/fixtures/chat.yaml has no x-client-lifecycle (its golden targets do not need one).
+    const file = await writeBroken(CHAT);
+    const problems = await problemsOf(file, ['sdk']);
+    expect(problems).toEqual([
+      expect.objectContaining({ code: 'codegen-unsupported', file, pointer: '/x-client-lifecycle', line: 1, column: 1, message: expect.stringMatching(/x-client-lifecycle is missing .*the sdk plugin needs it/) }),
+    ]);
+  });
+
+  it('reports a missing x-close-code on the disconnection reasons when the server plugin runs', async () => {
+    const source = replaceOnce(CHAT, '      x-close-code: 4000\n', '');
+    const file = await writeBroken(source);
+    const problems = await problemsOf(file, ['server']);
+    // Located at the schema where the extension belongs (its first line: the key itself is absent).
+    expect(problems).toEqual([
+      expect.objectContaining({
+        code: 'codegen-unsupported',
+        file,
+        pointer: '/components/schemas/DisconnectionReason/x-close-code',
+        ...position(source, 'type: string\n      description: Why the server ends a session.'),
+        message: expect.stringMatching(/x-close-code is missing on the disconnection reasons .*the server plugin needs it/),
+      }),
+    ]);
+  });
+
+  it('does not ask for them when no plugin needs them', async () => {
+    await expect(generate(await writeBroken(replaceOnce(CHAT, '      x-close-code: 4000\n', '')), REPOSITORY_ROOT, ['models'])).resolves.toBeDefined();
+  });
+});
+
+describe('failureLines (what the CLI prints when generation throws)', () => {
+  it('prints an unexpected error as one line with its message, no stack', () => {
+    const error = new Error('the guards cannot compile this\nsecond line');
+    expect(failureLines(error, false)).toEqual(['codegen: the guards cannot compile this second line; nothing written.']);
+  });
+
+  it('adds the stack only when debugging', () => {
+    const error = new Error('boom');
+    const lines = failureLines(error, true);
+    expect(lines[0]).toBe('codegen: boom; nothing written.');
+    expect(lines[1]).toContain('at ');
   });
 });
 
@@ -82,7 +139,8 @@ async function snapshotGenerated(): Promise<Record<string, string>> {
 
 describe('the CLI', () => {
   let broken: { file: string; source: string };
-  let runs: { broken: Run; unknown: Run; check: Run; missing: Run };
+  let format: { file: string; source: string };
+  let runs: { broken: Run; unknown: Run; check: Run; missing: Run; folder: Run; format: Run };
   let before: Record<string, string>;
   let after: Record<string, string>;
   let expectedCheck: string[];
@@ -90,15 +148,19 @@ describe('the CLI', () => {
   beforeAll(async () => {
     const source = replaceOnce(CHAT, '      description: Free-form tags, name to value.\n', '      description: Free-form tags, name to value.\n      allOf: [{ type: object }]\n');
     broken = { file: await writeBroken(source), source };
+    const formatSource = replaceOnce(CHAT, '          format: uri\n', '          format: date-time\n');
+    format = { file: await writeBroken(formatSource), source: formatSource };
     before = await snapshotGenerated();
     // In parallel: none of these runs may write anything.
-    const [b, u, c, m] = await Promise.all([
+    const [b, u, c, m, d, f] = await Promise.all([
       runCli(['--spec', broken.file]),
       runCli(['--bogus']),
       runCli(['--check']),
       runCli(['--spec', join(directory, 'does-not-exist.yaml')]),
+      runCli(['--spec', directory]),
+      runCli(['--spec', format.file]),
     ]);
-    runs = { broken: b!, unknown: u!, check: c!, missing: m! };
+    runs = { broken: b!, unknown: u!, check: c!, missing: m!, folder: d!, format: f! };
     after = await snapshotGenerated();
     expectedCheck = await checkOutput(REPOSITORY_ROOT, await generate(REAL_SPEC));
   }, 120_000);
@@ -110,7 +172,9 @@ describe('the CLI', () => {
     // would be named from the repository root, whatever folder the CLI runs in).
     const where = `${broken.file}:${line}:${column}`;
     expect(runs.broken.stderr).toContain(`${where} error codegen-unsupported at /components/schemas/Tags/allOf: schema keyword "allOf" is not supported`);
-    expect(runs.broken.stderr).toContain('codegen: 1 problem(s) in the spec; nothing written.');
+    // The CLI runs every plugin: the fixture's missing x-client-lifecycle (the sdk's) is reported with it.
+    expect(runs.broken.stderr).toContain(`${broken.file}:1:1 error codegen-unsupported at /x-client-lifecycle: x-client-lifecycle is missing`);
+    expect(runs.broken.stderr).toContain('codegen: 2 problem(s) in the spec; nothing written.');
     expect(runs.broken.stdout).toBe('');
   });
 
@@ -125,10 +189,26 @@ describe('the CLI', () => {
     expect(runs.unknown.stderr).toContain('usage: customer-chat-codegen [--check] [--spec <asyncapi.yaml>]');
   });
 
-  it('exits 1 and writes nothing when the spec file does not exist', () => {
-    expect(runs.missing.code).toBe(1);
-    expect(runs.missing.stderr).toContain('does-not-exist.yaml');
-    expect(runs.missing.stderr).toContain('nothing written.');
+  it('exits 2 (a wrong argument) with one line naming the path when the spec file does not exist', () => {
+    const path = join(directory, 'does-not-exist.yaml');
+    expect(runs.missing.code).toBe(2);
+    expect(runs.missing.stderr).toBe(`codegen: --spec ${path}: no such file; nothing written.\n`);
+  });
+
+  it('exits 2 with one line naming the path when --spec is a directory', () => {
+    expect(runs.folder.code).toBe(2);
+    expect(runs.folder.stderr).toBe(`codegen: --spec ${directory} is a directory, not an AsyncAPI document; nothing written.\n`);
+  });
+
+  it('reports a format the guards cannot check at its keyword (file:line:col, pointer), with no stack', () => {
+    const { line, column } = position(format.source, 'date-time');
+    expect(runs.format.code).toBe(1);
+    expect(runs.format.stderr).toContain(
+      `${format.file}:${line}:${column} error codegen-unsupported at /components/schemas/LinkNote/properties/url/format: format "date-time" has no regular expression`,
+    );
+    expect(runs.format.stderr).toContain('codegen: 2 problem(s) in the spec; nothing written.');
+    expect(runs.format.stderr).not.toMatch(/^\s+at /m);
+    expect(runs.format.stdout).toBe('');
   });
 
   it('--check agrees with checkOutput on the real spec: exit 0 when in step', () => {

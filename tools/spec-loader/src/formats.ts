@@ -1,6 +1,7 @@
-// String formats for the guards and the explainer: each is written into generated code as a
-// RegExp, so every format the spec uses must have one here; a format missing from the table is a
-// generation error rather than a check silently left out.
+// String formats for the generator's guards and explainer: each is written into generated code as
+// a RegExp, so every format the spec uses must have one here. The model reports a format missing
+// from the table as a problem at the `format` keyword (spec-model's schemas.ts), so generation stops
+// before any plugin runs rather than leave a check out.
 import formatsModule from 'ajv-formats/dist/formats.js';
 
 type FormatTable = Record<string, unknown>;
@@ -9,7 +10,7 @@ const { fullFormats } = formatsModule as unknown as { fullFormats: FormatTable }
 /**
  * ajv-formats checks `uri` with a function: `NOT_URI_FRAGMENT.test(s) && URI.test(s)`. Its URI
  * pattern already requires a scheme followed by `:`, which implies NOT_URI_FRAGMENT (`/|:`), so
- * the pattern alone is equivalent (a property test in test/formats.test.ts checks this).
+ * the pattern alone is equivalent (a property test in tools/codegen checks this).
  */
 export const URI =
   // Copied from ajv-formats 3.0.1 (dist/formats.js, `const URI`).

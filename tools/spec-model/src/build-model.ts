@@ -22,7 +22,29 @@ import type { MessageKind, MessageModel, ProtocolModel } from './types.js';
 /** A loaded document the model can be built from: parsed, with the locations of its nodes. */
 export type ParsedSpec = Pick<LoadedSpec, 'file' | 'locate'> & { document: AsyncAPIDocumentInterface };
 
-export function buildModel(spec: ParsedSpec, repositoryRoot: string): ProtocolModel {
+/**
+ * The parts of the model a document may leave out (a document without them still describes the
+ * protocol), but which some readers cannot do without: the client needs `x-client-lifecycle`, a
+ * server `x-close-code` on the disconnection reasons.
+ */
+export type OptionalModelPart = 'lifecycle' | 'disconnectCloseCode';
+
+export interface BuildModelOptions {
+  /**
+   * Optional parts some readers need, each with who needs them (`the sdk plugin`): a part the
+   * document leaves out is then a problem at the pointer where its extension belongs, reported with
+   * the others before any reader runs.
+   */
+  require?: Partial<Record<OptionalModelPart, readonly string[]>>;
+}
+
+/** `a needs it`, `a and b need it`, `a, b and c need it`. */
+function neededBy(names: readonly string[]): string {
+  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  return `${list} need${names.length === 1 ? 's' : ''} it`;
+}
+
+export function buildModel(spec: ParsedSpec, repositoryRoot: string, options: BuildModelOptions = {}): ProtocolModel {
   const problems = new ProblemCollector(spec);
   const { document } = spec;
 
@@ -95,6 +117,18 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string): ProtocolMo
   const errorMessage = messages.find((m) => m.kind === 'error');
   if (lifecycle !== undefined && errorShape === undefined && errorMessage !== undefined) {
     problems.add(appendPointer(errorMessage.pointer, 'payload'), `a client reads errors as { <property>: { <field typed ${catalogues.catalogueSchemas.errorType}>, <string explaining it> } } (one required property, both fields required)`);
+  }
+  const needs = (part: OptionalModelPart) => options.require?.[part]?.filter((by) => by !== '') ?? [];
+  if (needs('lifecycle').length > 0 && lifecycle === undefined) {
+    problems.add('/x-client-lifecycle', `x-client-lifecycle is missing (which requests log in and make a session ready, and the client's connection events): ${neededBy(needs('lifecycle'))}`);
+  }
+  if (needs('disconnectCloseCode').length > 0 && catalogues.disconnectCloseCode === undefined) {
+    const reasons = catalogues.catalogueSchemas.disconnectionReason;
+    // Where x-close-code belongs: on the disconnection reasons (the schema with x-reactions); a wrong value there is reported already.
+    const pointer = reasons === '' ? '/components/schemas' : appendPointer('/components/schemas', reasons, 'x-close-code');
+    if (!problems.has(pointer)) {
+      problems.add(pointer, `x-close-code is missing on the disconnection reasons (the WebSocket close code, 4000 to 4999, a server closes with after a disconnection): ${neededBy(needs('disconnectCloseCode'))}`);
+    }
   }
   problems.throwIfAny();
 

@@ -1,7 +1,7 @@
 // @customer-chat/spec-model: the one reader of the AsyncAPI document's meaning. The generator, the
 // docs, spec-diff and the tests read this model, never the document.
 export type * from './types.js';
-export { buildModel, type ParsedSpec } from './build-model.js';
+export { buildModel, type BuildModelOptions, type OptionalModelPart, type ParsedSpec } from './build-model.js';
 export { loadModel, REPOSITORY_ROOT, SPEC_FILE } from './repository.js';
 export { emittedEvents, messageByName, schemaByName } from './queries.js';
 export { messageDocsLink, operationDocsLink, schemaDocsLink } from './docs-links.js';

@@ -15,6 +15,11 @@ export class ProblemCollector {
     this.problems.push({ severity: 'error', code: MODEL_PROBLEM_CODE, message, file: this.spec.file, pointer, ...this.spec.locate(pointer) });
   }
 
+  /** Whether a problem is already reported at `pointer`. */
+  has(pointer: string): boolean {
+    return this.problems.some((p) => p.pointer === pointer);
+  }
+
   throwIfAny(): void {
     if (this.problems.length > 0) throw new SpecError(this.problems);
   }

@@ -3,6 +3,7 @@
 // as `#/definitions/<Name>`, and any keyword the generator does not handle reported as an error
 // instead of being skipped.
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
+import { formatRegExp } from '@customer-chat/spec-loader/formats';
 import { appendPointer } from '@customer-chat/spec-loader/json-pointer';
 import { isSchemaObject, mapSchemas } from '@customer-chat/spec-loader/schema-traversal';
 import { RESERVED_TYPE_NAMES, SCHEMA_NAME } from './naming.js';
@@ -52,6 +53,19 @@ function representabilityProblems(node: JsonSchema, at: string, isRoot: boolean,
       if (node.pattern.includes('(?<')) throw new Error('lookbehind and named groups are not portable');
     } catch (error) {
       problems.add(appendPointer(at, 'pattern'), `pattern is not a portable regular expression: ${(error as Error).message}`);
+    }
+  }
+  if (node.format !== undefined) {
+    // The guards inline each format's regular expression: a format without one (date-time, say,
+    // which ajv-formats checks with a function) could not be checked by the generated code.
+    if (typeof node.format !== 'string') problems.add(appendPointer(at, 'format'), 'format must be a string');
+    else {
+      try {
+        const format = formatRegExp(node.format);
+        if (format.global || format.sticky) throw new Error(`the regular expression of format "${node.format}" is stateful (g or y flag)`);
+      } catch (error) {
+        problems.add(appendPointer(at, 'format'), `${(error as Error).message}; supported formats are those ajv-formats checks with a regular expression (email, uri, uuid, ...)`);
+      }
     }
   }
   if (node.const !== undefined && !JSON_PRIMITIVE(node.const)) problems.add(appendPointer(at, 'const'), 'const must be a string, number, boolean or null');

@@ -72,6 +72,22 @@ const CASES: BrokenCase[] = [
     message: /schema keyword "patternProperties" is not supported/,
   },
   {
+    // ajv-formats checks date-time with a function: the generated guards, which inline each
+    // format's regular expression, could not check it (the model stops it before any plugin runs).
+    name: 'a format without a regular expression (date-time)',
+    edits: [['          format: uri\n          description: Where the link goes.\n', '          format: date-time\n          description: Where the link goes.\n']],
+    pointer: '/components/schemas/LinkNote/properties/url/format',
+    at: 'date-time',
+    message: /format "date-time" has no regular expression the precompiled validators can inline/,
+  },
+  {
+    name: 'an unknown format',
+    edits: [['          format: uri\n          description: Where the link goes.\n', '          format: no-such-format\n          description: Where the link goes.\n']],
+    pointer: '/components/schemas/LinkNote/properties/url/format',
+    at: 'no-such-format',
+    message: /format "no-such-format" has no regular expression/,
+  },
+  {
     name: 'an unsupported keyword deep in a property',
     edits: [['          minLength: 1\n          description: The note\'s text.\n', "          minLength: 1\n          contentEncoding: base64\n          description: The note's text.\n"]],
     pointer: '/components/schemas/TextNote/properties/text/contentEncoding',
@@ -291,6 +307,36 @@ describe('the model builder on broken copies of test/fixtures/chat.yaml', () => 
     expect(formatProblem(problem!, directory)).toBe(
       `${relative(directory, file)}:${where.line}:${problem!.column} error codegen-unsupported at ${pointer}: ${problem!.message}`,
     );
+  });
+
+  it('reports an optional extension a reader requires at the pointer where it belongs, once', async () => {
+    const source = replaceOnce(CHAT, '      x-close-code: 4000\n', '');
+    const spec = await parsed(await writeBroken(source));
+    // Optional by default: the fixture has neither x-close-code (now) nor x-client-lifecycle.
+    expect(() => buildModel(spec, REPOSITORY_ROOT)).not.toThrow();
+    const require = { lifecycle: ['the sdk plugin', 'the conformance plugin'], disconnectCloseCode: ['the server plugin'] };
+    const thrown = (from: ParsedSpec): unknown => {
+      try {
+        buildModel(from, REPOSITORY_ROOT, { require });
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    };
+    const error = thrown(spec);
+    expect(error).toBeInstanceOf(SpecError);
+    expect((error as SpecError).problems).toEqual([
+      expect.objectContaining({ pointer: '/x-client-lifecycle', line: 1, column: 1, message: expect.stringMatching(/^x-client-lifecycle is missing .*: the sdk plugin and the conformance plugin need it$/) }),
+      expect.objectContaining({
+        pointer: '/components/schemas/DisconnectionReason/x-close-code',
+        ...position(source, 'type: string\n      description: Why the server ends a session.'),
+        message: expect.stringMatching(/^x-close-code is missing on the disconnection reasons .*: the server plugin needs it$/),
+      }),
+    ]);
+    // A wrong x-close-code is reported as wrong, not also as missing.
+    const wrong = thrown(await parsed(await writeBroken(replaceOnce(CHAT, '      x-close-code: 4000\n', '      x-close-code: 1000\n'))));
+    expect(wrong).toBeInstanceOf(SpecError);
+    expect((wrong as SpecError).problems.filter((p) => p.pointer === '/components/schemas/DisconnectionReason/x-close-code')).toHaveLength(1);
   });
 
   it('reports every problem of a document at once', async () => {

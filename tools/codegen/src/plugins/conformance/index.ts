@@ -232,6 +232,7 @@ export const conformancePlugin = definePlugin({
   name: 'conformance',
   description: "@customer-chat/conformance's protocol table: requests with examples, computed invalid payloads, errors and pushes; push names; disconnection (operations, messages, schemas, x-errors, x-pushes, x-answers, x-close-code).",
   output: { dir: 'packages/conformance/src/gen', owns: true },
+  requires: ['lifecycle', 'disconnectCloseCode'],
   reads: ['info', 'schemas', 'messages', 'requests', 'lifecycle', 'errorShape', 'channel', 'correlationField', 'frameConstants', 'commonErrors', 'errorTypes', 'errorAnswers', 'catalogueSchemas', 'disconnectionReasons', 'disconnectCloseCode'],
   dependsOn: [],
   emit(model, context) {

@@ -218,6 +218,7 @@ export const sdkPlugin = definePlugin({
   name: 'sdk',
   description: "@customer-chat/sdk's protocol layer: event and request maps, the protocol description and the typed client (operations, messages, x-client-lifecycle).",
   output: { dir: 'packages/sdk/src/gen', owns: true },
+  requires: ['lifecycle'],
   reads: ['messages', 'requests', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'lifecycle', 'frameConstants', 'channel', 'servers', 'correlationField', 'source', 'info', 'schemas', 'errorShape', 'http'],
   dependsOn: ['models'],
   emit(model, context) {

@@ -110,6 +110,7 @@ export const serverPlugin = definePlugin({
   name: 'server',
   description: "@customer-chat/reference-server's protocol layer: request handlers, dispatch table, push payloads, frame encoders (operations, messages, frame headers).",
   output: { dir: 'packages/reference-server/src/gen', owns: true },
+  requires: ['disconnectCloseCode'],
   reads: ['messages', 'requests', 'errorTypes', 'catalogueSchemas', 'disconnectionReasons', 'disconnectCloseCode', 'frameConstants', 'correlationField', 'schemas', 'lifecycle', 'channel', 'errorShape', 'http'],
   dependsOn: ['validators'],
   emit(model, context) {
