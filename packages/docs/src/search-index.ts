@@ -55,9 +55,11 @@ export function searchEntries(pages: Page[]): SearchEntry[] {
             if (row.id === undefined) continue;
             // A nested field's row leaves its parent's columns empty: the filled ones are name, type, description.
             const cells = row.cells.map((c) => text(c.content)).filter((cell, i) => i === 0 || cell !== '');
-            const title = row.id.includes('.') ? row.id : cells[0] ?? row.id;
             const kind = rowKind(row.id, page.name);
             const isField = kind.endsWith('field');
+            // A field's id is its path (`ChatSummary.lastEvent`); any other row's id is a prefixed
+            // anchor (`policy-reconnect.initialDelayMs`), so its title is the name in its first cell.
+            const title = isField && row.id.includes('.') ? row.id : cells[0] || row.id;
             const context = isField ? `${cells[1] ?? ''} \u00b7 ` : owner && owner.kind === 'heading' ? `${plainText(owner.content)} \u00b7 ` : '';
             entries.push({ t: title, k: kind, h: `${page.name}.html#${row.id}`, d: clip(`${context}${cells.slice(isField ? 2 : 1).join(' ')}`) });
           }

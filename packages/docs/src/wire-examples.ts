@@ -2,7 +2,7 @@
 // payload }`, a request, its response and an error with the correlation field, from the header
 // constants of the spec. A client author or a server author copies these as they are.
 import type { Block } from './doc.js';
-import type { MessageModel, ProtocolModel, RequestModel } from './spec-model.js';
+import { schemaByName, type MessageModel, type ProtocolModel, type RequestModel } from './spec-model.js';
 
 /** The request id the examples use. */
 export const EXAMPLE_REQUEST_ID = 'req-1';
@@ -43,11 +43,46 @@ export function eventWireBlocks(model: ProtocolModel, event: MessageModel): Bloc
   ]);
 }
 
-/** The error example of a request: one whose error type the request lists (`x-errors`), else the first. */
-export function errorExample(request: RequestModel): MessageModel['examples'][number] | undefined {
+type ErrorExample = MessageModel['examples'][number];
+
+const errorOf = (payload: unknown) => (payload as { error?: { type?: unknown; pointer?: unknown } } | undefined)?.error;
+
+/** The payload field an error example's `error.pointer` names (`/payload/limit`: `limit`), or undefined when it has none. */
+export function errorPointerField(payload: unknown): string | undefined {
+  const pointer = errorOf(payload)?.pointer;
+  return typeof pointer === 'string' ? /^\/payload\/([^/]+)/.exec(pointer)?.[1]?.replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
+}
+
+/** The top-level fields of a request's payload schema. */
+export function requestPayloadFields(model: ProtocolModel, request: RequestModel): string[] {
+  const ref = request.request.payload?.ref;
+  return ref === undefined ? [] : Object.keys((schemaByName(model, ref).schema['properties'] as Record<string, unknown> | undefined) ?? {});
+}
+
+/** Whether an error example's `error.pointer` names a field of the request's payload (false when it has no pointer). */
+export function pointsIntoRequest(model: ProtocolModel, request: RequestModel, payload: unknown): boolean {
+  const field = errorPointerField(payload);
+  return field !== undefined && requestPayloadFields(model, request).includes(field);
+}
+
+/**
+ * The error example of a request, among the error response's examples: one whose error type is
+ * the request's own (its `x-errors`, not those every request may get); else one of a type it may
+ * get whose `error.pointer` names a field of its payload; else one of such a type with no pointer.
+ * Never one whose pointer names a field the request does not have (the spec's examples are each
+ * about one request): undefined when no example fits.
+ */
+export function errorExample(model: ProtocolModel, request: RequestModel): ErrorExample | undefined {
   const examples = request.error.examples;
-  const typeOf = (payload: unknown) => ((payload as { error?: { type?: unknown } } | undefined)?.error?.type as string | undefined) ?? '';
-  return examples.find((e) => request.errors.includes(typeOf(e.payload))) ?? examples[0];
+  const typeOf = (payload: unknown) => String(errorOf(payload)?.type ?? '');
+  const fits = (e: ErrorExample) => errorPointerField(e.payload) === undefined || pointsIntoRequest(model, request, e.payload);
+  const own = request.errors.filter((type) => !model.commonErrors.includes(type));
+  const mayGet = (e: ErrorExample) => request.errors.includes(typeOf(e.payload));
+  return (
+    examples.find((e) => own.includes(typeOf(e.payload)) && fits(e)) ??
+    examples.find((e) => mayGet(e) && pointsIntoRequest(model, request, e.payload)) ??
+    examples.find((e) => mayGet(e) && errorPointerField(e.payload) === undefined)
+  );
 }
 
 /** A request's exchange on the wire: every request example, every response example, one error. */
@@ -57,7 +92,12 @@ export function methodWireBlocks(model: ProtocolModel, request: RequestModel): B
   for (const example of requests) blocks.push(titled('Request frame', example.name, requests.length), { kind: 'code', language: 'json', code: json(wireFrame(model, request.request, example.payload ?? {}, request.action)) });
   const responses = request.response.examples;
   for (const example of responses) blocks.push(titled('Response frame', example.name, responses.length), { kind: 'code', language: 'json', code: json(wireFrame(model, request.response, example.payload ?? {}, request.action)) });
-  const error = errorExample(request);
+  const error = errorExample(model, request);
   if (error !== undefined) blocks.push(titled('Error frame', undefined, 1), { kind: 'code', language: 'json', code: json(wireFrame(model, request.error, error.payload, request.action)) });
+  else
+    blocks.push({
+      kind: 'paragraph',
+      content: ['Error frame: the document has no error example for this request; see the ', { link: ['error frame'], to: { page: 'protocol', id: 'error-frame' } }, ' for its layout.'],
+    });
   return blocks;
 }

@@ -170,6 +170,19 @@ describe('the site', () => {
     expect(entries.find((e) => e.h === 'schemas.html#ChatSummary.lastEvent')?.k).toBe('field');
   });
 
+  it('titles a catalogue row of the search index by its name, not by its anchor (policy-reconnect.initialDelayMs)', () => {
+    const script = built.read('site/assets/search-index.js');
+    const entries = JSON.parse(script.slice(script.indexOf('['), script.lastIndexOf(']') + 1)) as Array<{ t: string; k: string; h: string }>;
+    const policies = entries.filter((e) => e.k === 'policy');
+    expect(policies.length).toBeGreaterThan(3);
+    for (const entry of policies) expect(entry.t, entry.h).toBe(entry.h.replace(/^protocol\.html#policy-/, ''));
+    expect(policies.map((e) => e.t)).toContain('reconnect.initialDelayMs');
+    // No row that is not a field is titled by its anchor id.
+    const anchored = entries.filter((e) => !e.k.endsWith('field') && e.k !== 'section' && /^(policy|error|code|reason|server)-/.test(e.h.split('#')[1] ?? ''));
+    expect(anchored.length).toBeGreaterThan(10);
+    expect(anchored.filter((e) => e.t === e.h.split('#')[1]).map((e) => e.h)).toEqual([]);
+  });
+
   it('marks every generated file as generated', () => {
     for (const file of built.list()) {
       expect(built.read(file), file).toContain(GENERATED_NOTICE);

@@ -4,7 +4,8 @@
 // error type the method lists). The checker is shown to catch a missing and an invalid frame.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validate, validateFrame, type FrameName, type MessageName } from '@customer-chat/validators';
-import { emittedEvents, type ProtocolModel } from '../src/spec-model.js';
+import { walkBlocks, type Block } from '../src/doc.js';
+import { emittedEvents, schemaByName, type ProtocolModel } from '../src/spec-model.js';
 import { errorExample, EXAMPLE_REQUEST_ID, wireFrame } from '../src/wire-examples.js';
 import { buildIntoTemporaryDirectory, sections, textOf, type Built } from './helpers.js';
 
@@ -65,8 +66,9 @@ function expectedFrames(model: ProtocolModel): Map<string, Expected[]> {
       const frame = wireFrame(model, request.response, example.payload ?? {}, request.action);
       list.push({ where, value: frame, invalid: check(validateFrame(request.response.name as FrameName, frame)) });
     }
-    const error = errorExample(request);
-    if (error === undefined) list.push({ where, value: 'an error example', invalid: 'the spec has no error example' });
+    const error = errorExample(model, request);
+    // No error example fits this request (each of the spec's is about one request): the section says so.
+    if (error === undefined) list.push({ where, value: NO_ERROR_EXAMPLE, invalid: undefined });
     else {
       const frame = wireFrame(model, request.error, error.payload, request.action);
       const type = (error.payload as { error?: { type?: string } }).error?.type ?? '';
@@ -77,6 +79,9 @@ function expectedFrames(model: ProtocolModel): Map<string, Expected[]> {
   }
   return out;
 }
+
+/** What a method section shows when the spec has no error example that fits it. */
+const NO_ERROR_EXAMPLE = 'Error frame: the document has no error example for this request';
 
 /** What the pages miss or show invalid: one line each. */
 function problems(model: ProtocolModel, pages: { events: Map<string, string>; methods: Map<string, string> }): string[] {
@@ -91,7 +96,8 @@ function problems(model: ProtocolModel, pages: { events: Map<string, string>; me
     if (page === 'events' && frames.length === 0) continue;
     for (const frame of frames) {
       if (frame.invalid !== undefined) found.push(`${where}: invalid ${JSON.stringify(frame.value)}: ${frame.invalid}`);
-      if (!flat(text).includes(flat(JSON.stringify(frame.value)))) found.push(`${where}: does not show ${JSON.stringify(frame.value)}`);
+      const shown = typeof frame.value === 'string' ? frame.value : JSON.stringify(frame.value);
+      if (!flat(text).includes(flat(shown))) found.push(`${where}: does not show ${JSON.stringify(frame.value)}`);
     }
   }
   return found;
@@ -125,5 +131,39 @@ describe('wire examples', () => {
       requests: model.requests.map((r) => (r === sendEvent ? { ...r, request: { ...r.request, examples: [{ name: 'broken', summary: undefined, payload: { chat: '' } }] } } : r)),
     };
     expect(problems(broken, pagesOf(events, methods)).some((p) => p.startsWith('methods#sendEvent: invalid'))).toBe(true);
+  });
+
+  it("every method's error frame is about that method: its pointer names a field of the request, its type one the request may get", () => {
+    const { model, pages } = built.result;
+    const methods = pages.find((p) => p.name === 'methods')!;
+    const problems: string[] = [];
+    const withPointer: string[] = [];
+    for (const request of model.requests) {
+      const section = methods.blocks.find((b): b is Extract<Block, { kind: 'section' }> => b.kind === 'section' && b.blocks.some((h) => h.kind === 'heading' && h.id === request.id));
+      if (section === undefined) {
+        problems.push(`${request.id}: no section`);
+        continue;
+      }
+      const blocks = [...walkBlocks(section.blocks)];
+      const at = blocks.findIndex((b) => b.kind === 'paragraph' && b.className === 'label' && JSON.stringify(b.content).includes('Error frame'));
+      const code = blocks.slice(at + 1).find((b) => b.kind === 'code');
+      if (at === -1 || code?.kind !== 'code') {
+        if (!blocks.some((b) => b.kind === 'paragraph' && JSON.stringify(b.content).includes('no error example'))) problems.push(`${request.id}: neither an error frame nor a word about it`);
+        continue;
+      }
+      const frame = JSON.parse(code.code) as { action: string; payload: { error: { type: string; pointer?: string } } };
+      const { type, pointer } = frame.payload.error;
+      if (frame.action !== request.action) problems.push(`${request.id}: error frame of action ${frame.action}`);
+      if (!request.errors.includes(type)) problems.push(`${request.id}: error type ${type} is not one it may get`);
+      if (pointer === undefined) continue;
+      withPointer.push(request.id);
+      const field = /^\/payload\/([^/]+)/.exec(pointer)?.[1];
+      const ref = request.request.payload?.ref;
+      const properties = ref === undefined ? {} : ((schemaByName(model, ref).schema['properties'] as Record<string, unknown> | undefined) ?? {});
+      if (field === undefined || !(field in properties)) problems.push(`${request.id}: error pointer ${pointer} is not a field of its request (${Object.keys(properties).join(', ')})`);
+    }
+    expect(problems).toEqual([]);
+    // The spec's validation example (about get_chats_summary's limit) is still shown where it belongs.
+    expect(withPointer).toContain('getChatsSummary');
   });
 });

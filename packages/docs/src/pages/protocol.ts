@@ -7,7 +7,7 @@ import { shapeBlocks } from '../field-table.js';
 import { payloadShape } from '../fields.js';
 import { parseMarkdown } from '../spec-markdown.js';
 import { schemaByName, type MessageModel, type ProtocolModel } from '../spec-model.js';
-import { firstExampleFrame } from '../wire-examples.js';
+import { firstExampleFrame, pointsIntoRequest } from '../wire-examples.js';
 import { describeInline, exampleBlock, label, shapeContext, type PageContext } from './context.js';
 
 type Reaction = ProtocolModel['disconnectionReasons'][number]['reaction'];
@@ -27,13 +27,9 @@ export function descriptionSections(context: PageContext): { intro: Block[]; sec
 
 /** The request an error example belongs to: the one with the field its `error.pointer` names. */
 function failedAction(model: ProtocolModel, error: MessageModel): string {
-  const pointer = JSON.stringify(error.examples[0]?.payload ?? {}).match(/"pointer":"\/payload\/([^/"]+)/)?.[1];
+  const payload = error.examples[0]?.payload ?? {};
   const candidates = model.requests.filter((r) => r.error === error);
-  const byField = candidates.find((r) => {
-    const ref = r.request.payload?.ref;
-    const fields = ref === undefined ? {} : ((schemaByName(model, ref).schema['properties'] as Record<string, unknown> | undefined) ?? {});
-    return pointer !== undefined && pointer in fields;
-  });
+  const byField = candidates.find((r) => pointsIntoRequest(model, r, payload));
   return (byField ?? candidates[0])?.action ?? error.name;
 }
 
