@@ -5,7 +5,7 @@
 // (exit code 0). Bad arguments, and an address it cannot listen on, end it with one line on stderr
 // and exit code 2.
 import { parseArgs } from 'node:util';
-import { formatSummary, formatViolation, parseUpstream, startValidatingProxy, type ProxyViolation, type ValidatingProxy } from './proxy.js';
+import { formatSummary, formatViolation, formatViolationJson, parseUpstream, startValidatingProxy, type ProxyViolation, type ValidatingProxy } from './proxy.js';
 
 const NAME = 'customer-chat-proxy';
 const DEFAULT_LISTEN = '127.0.0.1:9000';
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   const onViolation = quiet
     ? undefined
     : json
-      ? (violation: ProxyViolation) => process.stderr.write(`${JSON.stringify(violation)}\n`)
+      ? (violation: ProxyViolation) => process.stderr.write(`${formatViolationJson(violation)}\n`)
       : (violation: ProxyViolation) => process.stderr.write(`${formatViolation(violation)}\n`);
 
   let proxy: ValidatingProxy;

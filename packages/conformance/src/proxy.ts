@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import { checkClientFrame, checkServerFrame, parseFrame, type Direction, type FrameVerdict } from './frame-check.js';
+import { frameJson } from './frame-text.js';
 import { protocol } from './gen/protocol.js';
 
 export interface ValidatingProxyOptions {
@@ -29,7 +30,7 @@ export interface ValidatingProxyOptions {
    * request with only payload problems goes on, so that the server answers it `authorization`.
    */
   enforce?: boolean | undefined;
-  /** Called for every violation, as it is found. */
+  /** Called for every violation, as it is found; what it throws is ignored (the relay goes on). */
   onViolation?: ((violation: ProxyViolation) => void) | undefined;
 }
 
@@ -193,7 +194,12 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
       if (seen) continue;
       counts.violations[direction]++;
       byAction.set(action, (byAction.get(action) ?? 0) + 1);
-      onViolation?.({ direction, connection, action, pointer: issue.path, message: issue.message, frame, rejected });
+      // A callback that throws must not take the relay (ws's message handler) down with it.
+      try {
+        onViolation?.({ direction, connection, action, pointer: issue.path, message: issue.message, frame, rejected });
+      } catch {
+        // ignored: the violation is counted all the same
+      }
     }
   };
 
@@ -496,22 +502,24 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
   };
 }
 
-/** The most characters of a frame a violation line shows. */
-const FRAME_CLIP = 500;
-
-function clip(text: string): string {
-  return text.length <= FRAME_CLIP ? text : `${text.slice(0, FRAME_CLIP)}…`;
-}
-
 /** One line: `client→server send_sneak_peek /payload/extra: must NOT have additional properties {"requestId":...}`. */
 export function formatViolation(violation: ProxyViolation): string {
   const arrow = violation.direction === 'client' ? 'client→server' : 'server→client';
   const action = violation.action === '' ? '(no action)' : violation.action;
   const pointer = violation.pointer === '' ? '(frame)' : violation.pointer;
   const rejected = violation.rejected ? ' [rejected]' : '';
-  // A frame that is not JSON shows as a JSON string, so that the line stays one line.
-  const frame = JSON.stringify(violation.frame) ?? String(violation.frame);
-  return `${arrow} ${action} ${pointer}: ${violation.message}${rejected} ${clip(frame)}`;
+  // A frame that is not JSON shows as a JSON string, so that the line stays one line. The frame is
+  // the peer's: written only up to the 500 characters shown, whatever its depth (never re-stringified).
+  return `${arrow} ${action} ${pointer}: ${violation.message}${rejected} ${frameJson(violation.frame)}`;
+}
+
+/** A violation as one JSON line (no newline): its frame as it is, or its clipped JSON text (a string) when it cannot be written again (too deep). */
+export function formatViolationJson(violation: ProxyViolation): string {
+  try {
+    return JSON.stringify(violation);
+  } catch {
+    return JSON.stringify({ ...violation, frame: frameJson(violation.frame) });
+  }
 }
 
 /** The summary as the CLI prints it. */

@@ -1,4 +1,5 @@
 // The result of a run and its three renderings: the readable report, JUnit XML and JSON.
+import { frameText, serialisable, wholeFrameText } from './frame-text.js';
 
 export type ScenarioStatus = 'passed' | 'failed' | 'not_run';
 
@@ -28,14 +29,6 @@ export interface ConformanceReport {
   totals: Record<ScenarioStatus, number>;
 }
 
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}...`;
-}
-
-function frameText(frame: unknown): string {
-  return typeof frame === 'string' ? frame : JSON.stringify(frame);
-}
-
 const MARK: Record<ScenarioStatus, string> = { passed: 'PASS', failed: 'FAIL', not_run: 'NOT RUN' };
 
 /** The readable report: per group, each scenario with its status, and why for the others. */
@@ -50,7 +43,7 @@ export function formatText(report: ConformanceReport): string {
     lines.push(`  ${MARK[result.status].padEnd(7)} ${result.name}`);
     if (result.status !== 'passed' && result.message !== undefined) lines.push(`          ${result.message}`);
     if (result.pointer !== undefined) lines.push(`          at ${result.pointer === '' ? '(the whole frame)' : result.pointer}`);
-    if (result.frame !== undefined) lines.push(`          frame: ${clip(frameText(result.frame), 500)}`);
+    if (result.frame !== undefined) lines.push(`          frame: ${frameText(result.frame)}`);
   }
   const { passed, failed, not_run: notRun } = report.totals;
   lines.push('', `${passed} passed, ${failed} failed, ${notRun} not run (${(report.durationMs / 1000).toFixed(1)} s)`);
@@ -81,7 +74,7 @@ export function formatJunit(report: ConformanceReport): string {
         lines.push(`${open}/>`);
         continue;
       }
-      const details = [r.pointer === undefined ? '' : `at ${r.pointer}`, r.frame === undefined ? '' : `frame: ${frameText(r.frame)}`].filter((d) => d !== '').join('\n');
+      const details = [r.pointer === undefined ? '' : `at ${r.pointer}`, r.frame === undefined ? '' : `frame: ${wholeFrameText(r.frame)}`].filter((d) => d !== '').join('\n');
       lines.push(`${open}>`);
       if (r.status === 'failed') lines.push(`      <failure message="${xml(r.message ?? 'failed')}">${xml(details)}</failure>`);
       else lines.push(`      <skipped message="${xml(r.message ?? 'not run')}"/>`);
@@ -93,6 +86,12 @@ export function formatJunit(report: ConformanceReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The report as JSON; a frame too deep to be written again shows as its clipped JSON text (a string). */
 export function formatJson(report: ConformanceReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  try {
+    return `${JSON.stringify(report, null, 2)}\n`;
+  } catch {
+    const results = report.results.map((r) => (r.frame === undefined ? r : { ...r, frame: serialisable(r.frame) }));
+    return `${JSON.stringify({ ...report, results }, null, 2)}\n`;
+  }
 }

@@ -4,6 +4,7 @@
 import { ConnectError, KitConnection, type ReceivedFrame } from './connection.js';
 import type { ConformanceDriver } from './driver.js';
 import { errorTypeOf } from './frame-check.js';
+import { frameJson, serialisable } from './frame-text.js';
 import { protocol } from './gen/protocol.js';
 import type { ConformanceReport, ScenarioResult } from './report.js';
 import { computeScenarios, type PushLog } from './scenarios.js';
@@ -61,9 +62,9 @@ async function preflight(url: string, token: string, timeoutMs: number): Promise
     });
     const reply = await Promise.race([answered, unreadable]);
     if (reply.verdict.kind === 'error') {
-      throw new RunAborted(`${url} refused the token: ${protocol.login.action} was answered ${errorTypeOf(reply.frame) ?? 'with an error'} (${JSON.stringify((reply.frame as { payload?: unknown }).payload).slice(0, 200)})`);
+      throw new RunAborted(`${url} refused the token: ${protocol.login.action} was answered ${errorTypeOf(reply.frame) ?? 'with an error'} (${frameJson((reply.frame as { payload?: unknown }).payload, 200)})`);
     }
-    if (reply.verdict.kind !== 'response') throw new RunAborted(`${url} answered ${protocol.login.action} with a ${reply.verdict.kind} frame: ${JSON.stringify(reply.frame).slice(0, 200)}`);
+    if (reply.verdict.kind !== 'response') throw new RunAborted(`${url} answered ${protocol.login.action} with a ${reply.verdict.kind} frame: ${frameJson(reply.frame, 200)}`);
   } finally {
     connection.close();
   }
@@ -101,7 +102,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       else if (error instanceof ScenarioFailure) {
         result = { name: scenario.name, group: scenario.group, status: 'failed', message: error.message, durationMs: 0 };
         if (error.pointer !== undefined) result.pointer = error.pointer;
-        if (error.frame !== undefined) result.frame = error.frame;
+        // The server's frame, kept as it is when it can be written again (else its clipped JSON text).
+        if (error.frame !== undefined) result.frame = serialisable(error.frame);
       } else result = { name: scenario.name, group: scenario.group, status: 'failed', message: error instanceof Error ? error.message : String(error), durationMs: 0 };
     } finally {
       await session.close();

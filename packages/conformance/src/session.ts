@@ -2,6 +2,7 @@
 // act in, and the two ways a scenario ends early: it failed (with the pointer and the frame at
 // fault) or it could not run (its set-up failed, or it needs a driver).
 import { KitConnection, type ReceivedFrame } from './connection.js';
+import { frameJson } from './frame-text.js';
 import { protocol } from './gen/protocol.js';
 import type { Json } from '#runtime/protocol-table';
 
@@ -87,7 +88,7 @@ export class ScenarioSession {
     });
     const customerId = atPointer((reply.frame as { payload?: unknown }).payload, protocol.login.customerId);
     if (reply.verdict.kind !== 'response' || reply.verdict.issues.length > 0 || typeof customerId !== 'string') {
-      throw new ScenarioNotRun(`needs a logged-in connection, and ${protocol.login.action} was answered ${JSON.stringify(reply.frame).slice(0, 300)}`);
+      throw new ScenarioNotRun(`needs a logged-in connection, and ${protocol.login.action} was answered ${frameJson(reply.frame, 300)}`);
     }
     return { connection, customerId };
   }
@@ -102,7 +103,7 @@ export class ScenarioSession {
     const chatId = atPointer(payload, protocol.chatStart.chat);
     const threadId = atPointer(payload, protocol.chatStart.thread);
     if (reply.verdict.kind !== 'response' || reply.verdict.issues.length > 0 || typeof chatId !== 'string' || typeof threadId !== 'string') {
-      throw new ScenarioNotRun(`needs a chat, and ${start.action} was answered ${JSON.stringify(reply.frame).slice(0, 300)}`);
+      throw new ScenarioNotRun(`needs a chat, and ${start.action} was answered ${frameJson(reply.frame, 300)}`);
     }
     return { chatId, threadId };
   }

@@ -85,6 +85,33 @@ describe('customer-chat-conformance', () => {
     expect(mixed.stdout).toMatch(/\n1 passed, 0 failed, 1 not run/);
   });
 
+  it('a server that sends a frame too deeply nested to stringify again: exit 1 with the reports, the frame clipped', async () => {
+    const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    const url = await oddServer((socket) =>
+      socket.on('message', (data) => {
+        let frame: { requestId?: unknown; action?: unknown };
+        try {
+          frame = JSON.parse(String(data)) as typeof frame;
+        } catch {
+          frame = {};
+        }
+        if (frame.action === 'login') {
+          socket.send(JSON.stringify({ requestId: frame.requestId, action: 'login', type: 'response', success: true, payload: { customerId: 'c' } }));
+          socket.send(`{"action":"surprise","type":"push","payload":${deep}}`);
+        } else socket.send(JSON.stringify({ requestId: frame.requestId ?? null, action: String(frame.action ?? ''), type: 'response', success: false, payload: { error: { type: 'internal', message: 'x' } } }));
+      }),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'conformance-deep-'));
+    const { code, stdout, stderr } = await cli(['--url', url, '--token', 't', '--timeout', '300', '--json', join(dir, 'report.json'), '--junit', join(dir, 'junit.xml')]);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(stdout).toContain(`frame: {"action":"surprise","type":"push","payload":${'{"a":'.repeat(90)}`);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { totals: { failed: number }; results: Array<{ frame?: unknown }> };
+    expect(report.totals.failed).toBeGreaterThan(0);
+    expect(report.results.some((r) => typeof r.frame === 'string' && r.frame.startsWith('{"action":"surprise"') && r.frame.endsWith('…'))).toBe(true);
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('<failure');
+  });
+
   describe('ends with one line and exit code 2, never a pass', () => {
     /** The run did not start: exit 2, no report, one line on stderr saying why (no stack trace). */
     const expectAborted = ({ code, stdout, stderr }: { code: number | null; stdout: string; stderr: string }, message: RegExp) => {

@@ -10,7 +10,7 @@ import { createReferenceServer, type ReferenceServer, type ReferenceServerOption
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer, type ServerOptions } from 'ws';
 import { checkServerFrame } from '../src/frame-check.js';
-import { startValidatingProxy, type ProxyViolation, type ValidatingProxy } from '../src/proxy.js';
+import { formatViolation, formatViolationJson, startValidatingProxy, type ProxyViolation, type ValidatingProxy } from '../src/proxy.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Frame = Record<string, any>;
@@ -297,6 +297,32 @@ describe('validating proxy, reference server upstream', () => {
       ['client', '', '', 'a binary message', '{"requestId":"b1","action":"get_chats_summary","payload":{}}', false],
     ]);
     expect(proxy.summary()).toMatchObject({ frames: { client: 5, server: 7 }, violationsByAction: { client: { '': 2 }, server: {} } });
+  });
+
+  it('a frame too deeply nested to stringify again: one violation, logged clipped, and the relay goes on even when onViolation throws', async () => {
+    const server = await referenceServer();
+    const violations: ProxyViolation[] = [];
+    const lines: string[] = [];
+    const proxy = await startValidatingProxy({
+      listen: { host: '127.0.0.1', port: 0 },
+      upstream: server.url,
+      onViolation: (v) => {
+        violations.push(v);
+        lines.push(formatViolation(v), formatViolationJson(v));
+        throw new Error('a callback that throws');
+      },
+    });
+    cleanups.push(() => proxy.close());
+    const { peer } = await session(server, proxy);
+    const depth = 20_000;
+    peer.send(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+    // Answered in order: once this reply is in, the deep frame was relayed and judged.
+    expect((await peer.request('get_chats_summary', {}, 'g1')).success).toBe(true);
+    expect(violations.map((v) => [v.direction, v.action, v.pointer, v.rejected])).toEqual([['client', '', '', false]]);
+    const [text, json] = lines;
+    expect(text).toBe(`client→server (no action) (frame): ${violations[0]!.message} ${'['.repeat(500)}…`);
+    expect(JSON.parse(json!)).toMatchObject({ direction: 'client', connection: 0, pointer: '', frame: `${'['.repeat(500)}…` });
+    expect(proxy.summary()).toMatchObject({ connections: 1, violations: { client: 1, server: 0 } });
   });
 
   it('with enforce, the proxy answers a message that is not JSON itself (requestId null, action "")', async () => {
@@ -734,5 +760,19 @@ describe('customer-chat-proxy', () => {
         rejected: { client: 1, server: 0 },
       },
     });
+  });
+
+  it('--json: a frame too deeply nested to stringify again is logged clipped, and the proxy keeps relaying', async () => {
+    const server = await referenceServer();
+    const cliRun = run(['--listen', '127.0.0.1:0', '--upstream', server.url, '--json']);
+    const [listening] = await cliRun.lines('stdout', 1);
+    const { listening: url } = JSON.parse(listening!) as { listening: string };
+    const { peer } = await session(server, { url } as ValidatingProxy);
+    peer.send(`${'['.repeat(20_000)}${']'.repeat(20_000)}`);
+    const [line] = await cliRun.lines('stderr', 1);
+    expect(JSON.parse(line!)).toMatchObject({ direction: 'client', connection: 0, action: '', pointer: '', frame: `${'['.repeat(500)}…`, rejected: false });
+    expect((await peer.request('get_chats_summary', {}, 'g1')).success).toBe(true);
+    cliRun.child.kill('SIGTERM');
+    expect(await cliRun.exit).toBe(0);
   });
 });
