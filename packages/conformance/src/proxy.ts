@@ -204,10 +204,15 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
   };
 
   /** The verdict on a message and its frame (the text when it is not JSON); `json` is false for a binary message or text that is not JSON. */
-  const judge = (direction: Direction, data: RawData, isBinary: boolean, requestActionOf?: (requestId: string) => string | undefined): { verdict: FrameVerdict; frame: unknown; json: boolean } => {
+  const judge = (
+    direction: Direction,
+    data: RawData,
+    isBinary: boolean,
+    requestActionFor?: (frame: unknown) => (requestId: string) => string | undefined,
+  ): { verdict: FrameVerdict; frame: unknown; json: boolean } => {
     const parsed = parseFrame(data as Buffer, isBinary);
     if ('issue' in parsed) return { verdict: { kind: 'unknown', action: '', requestId: undefined, issues: [parsed.issue] }, frame: textOf(data), json: false };
-    const verdict = direction === 'client' ? checkClientFrame(parsed.frame) : checkServerFrame(parsed.frame, requestActionOf);
+    const verdict = direction === 'client' ? checkClientFrame(parsed.frame) : checkServerFrame(parsed.frame, requestActionFor?.(parsed.frame));
     return { verdict, frame: parsed.frame, json: true };
   };
 
@@ -319,9 +324,24 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     const connection = counts.connections++;
     const pair = { client, upstream };
     pairs.add(pair);
-    /** Actions of the requests passed on and not answered yet, by request id. */
-    const pending = new Map<string, string>();
-    const requestActionOf = (requestId: string): string | undefined => pending.get(requestId);
+    /**
+     * Actions of the requests passed on and not answered yet, by request id, in the order sent: a
+     * client that reuses the id of a request still waiting is at fault (reported), and the server's
+     * replies to both still match (by their action, else the oldest).
+     */
+    const pending = new Map<string, string[]>();
+    /** The waiting request a reply answers: the oldest under its id with the reply's action, else the oldest. */
+    const answered = (requestId: string, action: string): string | undefined => {
+      const actions = pending.get(requestId);
+      if (actions === undefined) return undefined;
+      return actions.includes(action) ? action : actions[0];
+    };
+    const requestActionFor =
+      (frame: unknown) =>
+      (requestId: string): string | undefined => {
+        const action = typeof frame === 'object' && frame !== null ? (frame as Record<string, unknown>).action : undefined;
+        return answered(requestId, typeof action === 'string' ? action : '');
+      };
     /** Whether a login request was answered with success on this connection. */
     let loggedIn = false;
 
@@ -336,15 +356,29 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
       const { requestId } = verdict;
       if (requestId === undefined || !isValidRequestId(requestId)) return;
       for (const issue of verdict.issues) if (issue.path === `/${correlationField}`) return;
-      pending.set(requestId, verdict.action);
+      const actions = pending.get(requestId);
+      if (actions === undefined) pending.set(requestId, [verdict.action]);
+      else actions.push(verdict.action);
+    };
+
+    /** The verdict with one more issue when the request reuses the id of a request still waiting (the spec: unique among the client's pending requests). */
+    const withReuse = (verdict: FrameVerdict): FrameVerdict => {
+      const { requestId } = verdict;
+      if (verdict.kind !== 'request' || requestId === undefined || !pending.has(requestId)) return verdict;
+      const reuse = { path: `/${correlationField}`, message: `reuses ${correlationField} "${requestId}" of a request still waiting on this connection`, keyword: 'protocol' };
+      return { ...verdict, issues: [...verdict.issues, reuse] };
     };
 
     /** Forgets the request a server frame answers; a success response to a login request logs the connection in. */
     const settle = (verdict: FrameVerdict): void => {
       const { requestId } = verdict;
       if (requestId === undefined || verdict.kind === 'push') return;
-      if (verdict.kind === 'response' && pending.get(requestId) === loginAction) loggedIn = true;
-      pending.delete(requestId);
+      const action = answered(requestId, verdict.action);
+      if (action === undefined) return;
+      if (verdict.kind === 'response' && action === loginAction) loggedIn = true;
+      const actions = pending.get(requestId)!;
+      actions.splice(actions.indexOf(action), 1);
+      if (actions.length === 0) pending.delete(requestId);
     };
 
     /**
@@ -380,14 +414,15 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     client.on('message', (data, isBinary) => {
       if (enforce) {
         const { verdict, frame, json } = judge('client', data, isBinary);
-        if (verdict.issues.length > 0) {
-          const rejected = rejects(verdict);
-          report('client', connection, verdict, frame, rejected);
-          if (rejected) {
-            rejectRequest(verdict, frame, json);
-            return;
-          }
+        if (verdict.issues.length > 0 && rejects(verdict)) {
+          report('client', connection, verdict, frame, true);
+          rejectRequest(verdict, frame, json);
+          return;
         }
+        // A request reusing a waiting id is reported but goes on: the server answers it, and the
+        // proxy matches both replies (an answer of its own would carry that id a third time).
+        const checked = withReuse(verdict);
+        if (checked.issues.length > 0) report('client', connection, checked, frame, false);
         track(verdict);
         toUpstream(data, isBinary);
         return;
@@ -395,13 +430,14 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
       // Passed on first, checked after: the check adds nothing to the frame's way.
       toUpstream(data, isBinary);
       const { verdict, frame } = judge('client', data, isBinary);
+      const checked = withReuse(verdict);
       track(verdict);
-      if (verdict.issues.length > 0) report('client', connection, verdict, frame, false);
+      if (checked.issues.length > 0) report('client', connection, checked, frame, false);
     });
 
     upstream.on('message', (data, isBinary) => {
       if (enforce) {
-        const { verdict, frame } = judge('server', data, isBinary, requestActionOf);
+        const { verdict, frame } = judge('server', data, isBinary, requestActionFor);
         settle(verdict);
         if (verdict.issues.length > 0) {
           report('server', connection, verdict, frame, true);
@@ -417,7 +453,7 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
         client.send(data, isBinary ? BINARY : TEXT);
         counts.frames.server++;
       }
-      const { verdict, frame } = judge('server', data, isBinary, requestActionOf);
+      const { verdict, frame } = judge('server', data, isBinary, requestActionFor);
       settle(verdict);
       if (verdict.issues.length > 0) report('server', connection, verdict, frame, false);
     });

@@ -283,6 +283,23 @@ describe('validating proxy, reference server upstream', () => {
     ]);
   });
 
+  it.each([false, true])('a client reusing the requestId of a request still waiting: a client violation at /requestId; both replies match and reach it (enforce %s)', async (enforce) => {
+    const server = await referenceServer();
+    const { proxy, violations } = await proxyTo(server.url, enforce);
+    const { peer } = await session(server, proxy);
+    const second = { requestId: 'd', action: 'get_chat_threads_summary', payload: { chat: 'nope' } };
+    peer.send({ requestId: 'd', action: 'get_chats_summary', payload: {} });
+    peer.send(second);
+    await peer.waitFor((f) => f.requestId === 'd' && f.action === 'get_chat_threads_summary', 'the reply to the second request');
+    // Answered in order: once this reply is in, both replies to "d" went through the proxy.
+    await peer.request('get_chats_summary', {}, 'g1');
+    expect(summaryOf(peer.frames.slice(4))).toEqual(['ok:get_chats_summary:d', 'error:get_chat_threads_summary:d', 'ok:get_chats_summary:g1']);
+    expect(violations).toEqual([
+      { direction: 'client', connection: 0, action: 'get_chat_threads_summary', pointer: '/requestId', message: 'reuses requestId "d" of a request still waiting on this connection', frame: second, rejected: false },
+    ]);
+    expect(proxy.summary()).toMatchObject({ invalidFrames: { client: 1, server: 0 }, violations: { client: 1, server: 0 }, rejected: { client: 0, server: 0 } });
+  });
+
   it('a message from the client that is not JSON, or binary, is a violation, relayed (the server answers validation)', async () => {
     const server = await referenceServer();
     const { proxy, violations } = await proxyTo(server.url);
