@@ -78,9 +78,11 @@ export function errorExample(model: ProtocolModel, request: RequestModel): Error
   const fits = (e: ErrorExample) => errorPointerField(e.payload) === undefined || pointsIntoRequest(model, request, e.payload);
   const own = request.errors.filter((type) => !model.commonErrors.includes(type));
   const mayGet = (e: ErrorExample) => request.errors.includes(typeOf(e.payload));
+  // The most telling first: an error that points into this very request, then one of its own
+  // errors, then any error it may get; never a pointer to a field it does not have.
   return (
-    examples.find((e) => own.includes(typeOf(e.payload)) && fits(e)) ??
     examples.find((e) => mayGet(e) && pointsIntoRequest(model, request, e.payload)) ??
+    examples.find((e) => own.includes(typeOf(e.payload)) && fits(e)) ??
     examples.find((e) => mayGet(e) && errorPointerField(e.payload) === undefined)
   );
 }
