@@ -265,9 +265,22 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     /** Until the client's upgrade is completed: the upstream is closed when the client's connection goes. */
     let wired = false;
     let refused = false;
+    /** The upstream's refusal while its body arrives. */
+    let refusal: IncomingMessage | undefined;
     const abandoned = (): void => {
+      if (wired) return;
+      if (refused) {
+        // Refused, and the refusal already passed on (or the proxy closing): nothing left to do.
+        if (!opening.has(entry)) return;
+        // The client left while the upstream's refusal was still arriving: nobody to pass it to,
+        // so both sockets go now (the entry stays until here, for close() to find them).
+        opening.delete(entry);
+        socket.destroy();
+        refusal?.destroy();
+        upstream.terminate();
+        return;
+      }
       opening.delete(entry);
-      if (wired || refused) return;
       refused = true;
       socket.destroy();
       if (upstream.readyState === WebSocket.CONNECTING) upstream.terminate();
@@ -288,6 +301,7 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     });
     upstream.once('unexpected-response', (_request, response) => {
       refused = true;
+      refusal = response;
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
@@ -295,7 +309,8 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
         size += chunk.length;
       });
       const answer = (): void => {
-        opening.delete(entry);
+        // The client left (or the proxy closed) before the refusal was complete: both sockets are gone already.
+        if (!opening.delete(entry)) return;
         const passed: Array<[string, string]> = [];
         const raw = response.rawHeaders;
         for (let i = 0; i + 1 < raw.length; i += 2) if (!HOP_HEADERS.has(raw[i]!.toLowerCase())) passed.push([raw[i]!, raw[i + 1]!]);

@@ -611,6 +611,30 @@ describe('validating proxy, scripted upstream', () => {
     expect(proxy.summary().connections).toBe(0);
   });
 
+  it('a client that leaves while the upstream refusal is still arriving: the proxy drops both sockets, and close() ends', async () => {
+    // An upstream that refuses the upgrade with a body that never ends.
+    const held: Array<{ closed: Promise<void>; written: Promise<void> }> = [];
+    const refusing = createNetServer((socket) => {
+      socket.on('error', () => {});
+      const written = new Promise<void>((resolve) => socket.once('data', () => socket.write('HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n', () => resolve())));
+      held.push({ closed: new Promise((resolve) => socket.on('close', () => resolve())), written });
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => refusing.close(() => resolve())));
+    const { port } = refusing.address() as AddressInfo;
+    const proxy = await startValidatingProxy({ listen: { host: '127.0.0.1', port: 0 }, upstream: `ws://127.0.0.1:${port}` });
+    const socket = new WebSocket(`${proxy.url}/v1/customer?licenseId=L1`);
+    socket.on('error', () => {});
+    await until(() => held.length === 1);
+    await guarded(held[0]!.written, "the upstream's refusal head");
+    // A moment for the proxy to read that head (not a bound on anything); the client leaves before the body ends.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.terminate();
+    await guarded(held[0]!.closed, "close of the proxy's upstream connection after the client left during the refusal");
+    await guarded(proxy.close(), 'proxy.close()');
+    expect(proxy.summary().connections).toBe(0);
+  });
+
   it("the client's socket opens only once the upstream's has, with the subprotocol the upstream chose", async () => {
     const upstream = await scriptedUpstream(() => {}, { handleProtocols: (offered) => (offered.has('v2') ? 'v2' : false) });
     const { proxy } = await proxyTo(upstream.url);
