@@ -112,7 +112,9 @@ interface Run {
 
 function runCli(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('npx', ['tsx', 'src/cli.ts', ...args], { cwd: CODEGEN_DIR, timeout: 60_000 }, (error, stdout, stderr) => {
+    // The package's own tsx, not npx: npm may print warnings of its own on stderr (CI's environment
+    // does), and the tests read the CLI's stderr line by line.
+    execFile(join(CODEGEN_DIR, 'node_modules', '.bin', 'tsx'), ['src/cli.ts', ...args], { cwd: CODEGEN_DIR, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ code, stdout, stderr });
     });
