@@ -109,6 +109,7 @@ function conformanceProblems(document: Document, fact: SeedEvent): string[] {
   if (!payload) return [`${at([])}: expected a ${fact.payload} payload, the message has no payload schema`];
   if (fact.payload === 'string') {
     if (payload.type() !== 'string') problems.push(`${at([])}: expected type string, got ${describeShape(payload)}`);
+    if (fact.optional) problems.push(...optionalSources(fact.event).map((problem) => `${at([])}: the seed makes it optional, but ${problem}`));
     return problems;
   }
 
@@ -157,6 +158,25 @@ function conformanceProblems(document: Document, fact: SeedEvent): string[] {
     });
   }
   return [...new Set(problems)];
+}
+
+/**
+ * For a client event the seed makes optional: what, in the pushes it comes from (`x-client-event`),
+ * still requires it; nothing when a server may leave it out of every one of them.
+ */
+function optionalSources(event: string): string[] {
+  const sources = document.allMessages().all().filter((m) => (m.extensions().get('x-client-event')?.value() as { event?: unknown } | undefined)?.event === event);
+  if (sources.length === 0) return [`no push names it in x-client-event`];
+  return sources.flatMap((message) => {
+    const pointer = (message.extensions().get('x-client-event')!.value() as { payload: string }).payload;
+    let schema = message.payload();
+    for (const segment of pointer.split('/').slice(1)) {
+      if (schema === undefined) break;
+      if ((schema.required() ?? []).includes(segment)) return [`${message.name()} requires ${pointer}`];
+      schema = schema.properties()?.[segment];
+    }
+    return pointer === '' ? [`${message.name()} carries it as its whole payload`] : [];
+  });
 }
 
 let document: Document;

@@ -20,6 +20,8 @@ export interface SeedEvent {
   payload: 'object' | 'string' | 'none';
   /** Only for object payloads: true when the table has a `...` (other properties) row. */
   open?: boolean;
+  /** Only for string payloads: true when the seed describes the argument as "Optional" (a conforming server may leave it out). */
+  optional?: boolean;
   fields: SeedField[];
 }
 

@@ -46,6 +46,14 @@ describe('payloads with exactly the seed fields', () => {
     expect(specErrors(components, event, payload), JSON.stringify(payload)).toBe('');
   });
 
+  it('a push that ends the session without a reason passes (the seed makes the reason of `disconnected` optional)', () => {
+    expect(facts.events.find((e) => e.event === 'disconnected')?.optional).toBe(true);
+    expect(specErrors(components, 'customer_disconnected', {})).toBe('');
+    const edited = structuredClone(components);
+    edited.schemas['Disconnection']!.required = ['reason'];
+    expect(specErrors(edited, 'customer_disconnected', {})).toMatch(/must have required property 'reason'/);
+  });
+
   it('would catch a spec that requires a field the seed does not list (thread_metada.chat)', () => {
     const edited = structuredClone(components);
     edited.schemas['ThreadSummary']!.required = ['id', 'chat', 'order', 'totalEvents'];

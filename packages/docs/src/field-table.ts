@@ -37,7 +37,7 @@ export function shapeBlocks(shape: Shape, options: TableOptions): Block[] {
           head: ['argument', 'type', 'description'],
           rows: [
             {
-              cells: [{ content: [shape.argument], code: true }, { content: [shape.type], code: true }, { content: shape.description }],
+              cells: [{ content: [shape.argument], code: true }, { content: [shape.type], code: true }, { content: shape.optional === true ? [OPTIONAL, ' ', ...shape.description] : shape.description }],
               ...(options.rowIdPrefix === undefined ? {} : { id: `${options.rowIdPrefix}.${shape.argument}` }),
             },
           ],

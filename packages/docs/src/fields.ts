@@ -20,7 +20,7 @@ export type Shape =
   /** The event carries nothing. */
   | { kind: 'none' }
   /** A bare value (a string): one argument. */
-  | { kind: 'value'; argument: string; type: string; description: Inline[] }
+  | { kind: 'value'; argument: string; type: string; description: Inline[]; optional?: boolean }
   /** An object (or a union of objects): its fields; `open` describes the `...` row, if any. */
   | { kind: 'object'; rows: FieldRow[]; nested: boolean; open: Inline[] | undefined; discriminator: string | undefined };
 

@@ -61,6 +61,8 @@ describe('events.md against the seed', () => {
         expect(table![0]!.slice(0, 2)).toEqual(['argument', 'type']);
         expect(table!.slice(1)).toHaveLength(1);
         expect(table![1]![1]).toBe('string');
+        // The seed's "Optional" (disconnected's reason): said in the description cell.
+        expect(table![1]![2]!.startsWith('*optional*'), `${seed.event}: ${table![1]![2]}`).toBe(seed.optional === true);
         return;
       }
       case 'object': {

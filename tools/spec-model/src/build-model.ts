@@ -5,7 +5,7 @@ import { readErrorShape } from './error-shape.js';
 import { relative } from 'node:path';
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import type { LoadedSpec } from '@customer-chat/spec-loader';
-import { appendPointer } from '@customer-chat/spec-loader/json-pointer';
+import { appendPointer, parsePointer } from '@customer-chat/spec-loader/json-pointer';
 import { readCatalogues } from './catalogues.js';
 import { readServers, readWireChannel } from './channel.js';
 import { readDiscriminators } from './discriminators.js';
@@ -13,11 +13,12 @@ import { readHttpOperations } from './http.js';
 import { readFrameConstants, readLifecycle } from './lifecycle.js';
 import { readMessages } from './messages.js';
 import { pascalCase } from './naming.js';
+import { definitionName } from './references.js';
 import { readOperations } from './operations.js';
 import { NamedSchemaFinder } from './parser-schemas.js';
 import { ProblemCollector } from './problems.js';
 import { readSchemas } from './schemas.js';
-import type { MessageKind, MessageModel, ProtocolModel } from './types.js';
+import type { JsonSchema, MessageKind, MessageModel, ProtocolModel } from './types.js';
 
 /** A loaded document the model can be built from: parsed, with the locations of its nodes. */
 export type ParsedSpec = Pick<LoadedSpec, 'file' | 'locate'> & { document: AsyncAPIDocumentInterface };
@@ -111,6 +112,11 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string, options: Bu
       problems.add(appendPointer(m.pointer, 'x-client-event'), `"${m.clientEvent.event}" is not a client event`);
     }
   }
+  for (const client of messages.filter((m) => m.kind === 'client')) {
+    client.payloadOptional = messages.some(
+      (m) => m.clientEvent?.event === client.name && m.payload !== undefined && mayBeAbsent(schemaByName, m.payload.ref, m.clientEvent.payload),
+    );
+  }
   const channel = readWireChannel(document, problems);
   const http = readHttpOperations(document, schemas, new Set(catalogues.clientErrorCodes.map((c) => c.value)), problems);
   const errorShape = readErrorShape(messages, schemas, catalogues.catalogueSchemas.errorType);
@@ -151,4 +157,21 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string, options: Bu
     commonErrors,
     ...catalogues,
   };
+}
+
+/**
+ * Whether the value at `pointer` in a payload of the named schema may be missing: some property on
+ * the way is not required (a `$ref` is followed to its named schema; a pointer the schema does not
+ * describe counts as missing).
+ */
+function mayBeAbsent(schemas: ReadonlyMap<string, JsonSchema>, name: string, pointer: string): boolean {
+  let schema = schemas.get(name);
+  for (const segment of parsePointer(pointer)) {
+    while (schema !== undefined && typeof schema.$ref === 'string') schema = schemas.get(definitionName(schema.$ref) ?? '');
+    const required = (schema?.required ?? []) as unknown[];
+    const property = (schema?.properties as Record<string, JsonSchema> | undefined)?.[segment];
+    if (property === undefined || !required.includes(segment)) return true;
+    schema = property;
+  }
+  return false;
 }

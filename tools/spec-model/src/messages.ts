@@ -51,6 +51,8 @@ export function readMessages(document: AsyncAPIDocumentInterface, schemas: Named
       action: undefined,
       examples: message.examples().all().map((e) => ({ name: e.name(), summary: e.summary(), payload: structuredClone(e.payload()) as unknown })),
       clientEvent: readClientEvent(message, pointer, problems),
+      // Known once every message is read (build-model.ts).
+      payloadOptional: false,
       correlationField: readCorrelation(message, pointer, problems),
     };
     return { json: message.json(), model };

@@ -50,6 +50,12 @@ export interface MessageModel {
   examples: Array<{ name: string | undefined; summary: string | undefined; payload: unknown }>;
   /** For a push the SDK turns into a client event (`x-client-event`): the event, and the JSON pointer of its payload in this push's payload. */
   clientEvent: { event: string; payload: string } | undefined;
+  /**
+   * For a client event: true when a push it comes from may leave the event's payload out (its
+   * `x-client-event` pointer passes a property that is not required), so a listener may get
+   * `undefined`. False for every other message.
+   */
+  payloadOptional: boolean;
   /** `correlationId` location field in the headers (e.g. `requestId`), for requests and replies. */
   correlationField: string | undefined;
 }

@@ -12,7 +12,9 @@ export const CLIENT_BADGE = 'emitted by the client';
 
 function eventSection(context: PageContext, event: MessageModel): Block {
   const { model } = context;
-  const shape = payloadShape(shapeContext(context, true), event.payload?.ref);
+  const payload = payloadShape(shapeContext(context, true), event.payload?.ref);
+  // A client event whose push may leave its payload out (the seed's "Optional"): said in the table.
+  const shape = payload.kind === 'value' && event.payloadOptional ? { ...payload, optional: true } : payload;
   const meta: Inline[] =
     event.kind === 'client'
       ? [{ tag: CLIENT_BADGE, tone: 'client' }, ' ', ...describeInline(context, event.summary)]

@@ -16,8 +16,8 @@ export interface CustomerEvents {
   connection_unstable: undefined;
   /** Emitted by the client when replies are timely again after connection_unstable; no payload. (Emitted by the client itself.) */
   connection_recovered: undefined;
-  /** Emitted by the client when the server ended the session; carries the reason. (Emitted by the client itself.) */
-  disconnected: DisconnectionReason;
+  /** Emitted by the client when the server ended the session; carries the reason, when the server gave one. (Emitted by the client itself.) */
+  disconnected: DisconnectionReason | undefined;
   /** The id of the logged-in customer. */
   customer_id: UserId;
   /** A user's data (an agent or a customer). */

@@ -469,11 +469,12 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
   /** The server ended the session: report the reason, then react as the protocol says. */
   #endSession(reasonPointer: string, payload: unknown): void {
     const reason = readPointer(payload, reasonPointer);
-    // An unknown reason (only possible without validation) gets the cautious reaction; a connect()
-    // the application asked for is answered, not destroyed behind its back (as for a refusal).
+    // No reason (the spec makes it optional) or an unknown one (only possible without validation)
+    // gets the cautious reaction; a connect() the application asked for is answered, not destroyed
+    // behind its back (as for a refusal).
     const known = (typeof reason === 'string' ? own(this.#protocol.reactions, reason) : undefined) ?? 'stay_disconnected';
     const reaction: Reaction = known === 'destroy' && !this.#connection.hadSession ? 'stay_disconnected' : known;
-    const message = `the server ended the session (${String(reason)})`;
+    const message = `the server ended the session (${reason === undefined ? 'no reason given' : String(reason)})`;
     const error = () => new SDKError(RuntimeErrorCodes.CONNECTION_LOST, message, { details: { reason } });
     this.#connection.end(reaction, error, () => this.#announceDisconnected(reason, reaction));
   }

@@ -173,7 +173,7 @@ describe('lifecycle events', () => {
     const disconnected = events.next('disconnected');
     expect(h.server.disconnectCustomer(customerId, 'inactivity_timeout')).toBe(1);
     const reason = await disconnected;
-    expectTypeOf(reason).toEqualTypeOf<DisconnectionReason>();
+    expectTypeOf(reason).toEqualTypeOf<DisconnectionReason | undefined>();
     expect(reason).toBe('inactivity_timeout');
     expect(api.state).toBe('disconnected');
     covered.add('disconnected');

@@ -85,6 +85,20 @@ describe('the SDK emits every seed event from a server that sends exactly the se
     expect(new Set(events.names().filter((name) => facts.events.some((f) => f.event === name))).size).toBe(14);
   });
 
+  it('a session the server ends without a reason (the seed makes it optional): disconnected with nothing, and no reconnection', async () => {
+    server = await startSeedServer();
+    api = createCustomerSDK({ url: server.url, licenseId: 'seed', getToken: () => 'token', autoConnect: false, reconnect: { initialDelay: 10, maxDelay: 20 } });
+    const events = new Recorder(api);
+    await api.connect();
+    server.push('customer_disconnected', {});
+    await until('disconnected', () => events.names().includes('disconnected'));
+    expect(events.of('disconnected')).toEqual([undefined]);
+    expect(events.of('error')).toEqual([]);
+    expect(api.state).toBe('disconnected');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.connections()).toBe(1);
+  });
+
   it('would report a payload the SDK cannot accept (not vacuous)', async () => {
     server = await startSeedServer();
     api = createCustomerSDK({ url: server.url, licenseId: 'seed', getToken: () => 'token', autoConnect: false, reconnect: false });

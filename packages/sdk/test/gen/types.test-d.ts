@@ -40,7 +40,7 @@ describe('events', () => {
   });
   it('disconnected hands its listener exactly its payload', () => {
     api.on('disconnected', (payload) => {
-      expectTypeOf(payload).toEqualTypeOf<DisconnectionReason>();
+      expectTypeOf(payload).toEqualTypeOf<DisconnectionReason | undefined>();
     });
     // @ts-expect-error a listener for another payload type does not compile
     api.on('disconnected', (payload: symbol) => payload);

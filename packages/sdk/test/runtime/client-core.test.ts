@@ -418,6 +418,22 @@ describe('ClientCore session end reactions', () => {
     expect(await ended).toBe('who knows');
     expect(client.state).toBe('disconnected');
   });
+
+  it('a push without a reason (valid: the reason is optional) stays disconnected and emits the event with nothing', async () => {
+    const client = makeClient();
+    const seen = record(client);
+    await client.connect();
+    const waiting = client.request('slow', {});
+    await until(() => toy.server.received.some((r) => r.op === 'SLOW'));
+    const ended = new Promise<unknown[]>((resolve) => client.on('ended', (...args: unknown[]) => resolve(args)));
+    toy.server.push('BYE', {});
+    expect(await ended).toEqual([undefined]);
+    expect(await rejection(waiting)).toMatchObject({ code: 'CONNECTION_LOST', message: 'the server ended the session (no reason given)', details: { reason: undefined } });
+    expect(client.state).toBe('disconnected');
+    await delay(50);
+    expect(toy.server.attempts).toBe(1);
+    expect(seen.filter(([name]) => name === 'error')).toEqual([]);
+  });
 });
 
 describe('ClientCore disconnect, destroy and streams', () => {

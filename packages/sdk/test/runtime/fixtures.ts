@@ -81,7 +81,8 @@ const toyValidators: Record<string, Validate> = {
   broken_ok: strings('text'),
   note: strings('text'),
   tick: strings('n'),
-  bye: strings('why'),
+  // The reason is optional, as the spec's `customer_disconnected` has it.
+  bye: strings('why?'),
   oops: (data) =>
     isObject(data) && typeof data['kind'] === 'string' && typeof data['text'] === 'string' ? { ok: true, value: data } : issue('/kind', 'must be string'),
 };

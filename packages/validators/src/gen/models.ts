@@ -631,7 +631,9 @@ export interface ChatMembership {
 }
 
 /**
- * Why the server ends the session.
+ * Why the server ends the session. The reason is optional, as in the seed event reference: a
+ * push without one still ends the session, and the client then stays disconnected (the
+ * cautious reaction) and emits `disconnected` with no payload.
  *
  * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#Disconnection
  */
@@ -641,7 +643,7 @@ export interface Disconnection {
    * reaction to each: `reconnect` (by itself, with back-off), `stay_disconnected` (until the
    * application calls `connect()`), or `destroy` (the instance is unusable).
    */
-  reason: DisconnectionReason;
+  reason?: DisconnectionReason;
 }
 
 /**

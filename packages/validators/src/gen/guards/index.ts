@@ -722,8 +722,7 @@ export function isDisconnection(value: unknown): value is Disconnection {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   const _reason = _object.reason;
-  if (_reason === undefined || !hasOwn.call(_object, 'reason')) return false;
-  if (!isDisconnectionReason(_reason)) return false;
+  if (_reason !== undefined && !isDisconnectionReason(_reason) && hasOwn.call(_object, 'reason')) return false;
   return true;
 }
 

@@ -7,11 +7,12 @@ import type { DisconnectionReason } from '../models.js';
 import { schemaSet } from '../schema-set.js';
 
 /**
- * Payload of `disconnected`: Emitted by the client when the server ended the session; carries the reason.
+ * Payload of `disconnected`: Emitted by the client when the server ended the session; carries the reason, when the server gave one.
  *
  * Emitted by the SDK when the server pushed `customer_disconnected`. The payload is the bare
- * reason string; what the SDK does next (reconnect, stay disconnected until `connect()`, or
- * destroy itself) is the reason's entry in `DisconnectionReason`'s `x-reactions`.
+ * reason string, or nothing (`undefined`) when the push gave no reason; what the SDK does
+ * next (reconnect, stay disconnected until `connect()`, or destroy itself) is the reason's
+ * entry in `DisconnectionReason`'s `x-reactions`, and `stay_disconnected` without a reason.
  *
  * @see https://customer-chat.github.io/customer-chat-protocol/events.html#disconnected
  */

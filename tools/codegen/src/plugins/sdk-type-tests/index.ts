@@ -4,14 +4,14 @@
 import { GeneratedFile, importSymbol, literal } from '../../printer/generated-file.js';
 import { definePlugin } from '../../plugin.js';
 import { emittedEvents, requiresNoArguments } from '../../common/queries.js';
-import type { MessageModel, ProtocolModel } from '@customer-chat/spec-model';
+import { payloadType, VALIDATORS } from '../../common/payload-type.js';
+import type { ProtocolModel } from '@customer-chat/spec-model';
 import type { EmitContext } from '../../plugin.js';
 
-const VALIDATORS = '@customer-chat/validators';
 
 function emitTypeTests(model: ProtocolModel, context: EmitContext) {
   const file = new GeneratedFile('types.test-d.ts', context.generator, ['Type-level tests of the SDK, one case per event and per method of the spec.']);
-  const type = (m: MessageModel) => (m.payload === undefined ? 'undefined' : importSymbol(m.payload.ref, VALIDATORS, true));
+  const type = payloadType;
   const describe = importSymbol('describe', 'vitest');
   const it = importSymbol('it', 'vitest');
   const expectTypeOf = importSymbol('expectTypeOf', 'vitest');

@@ -1,23 +1,20 @@
 // Emits @customer-chat/sdk's protocol layer: the event and request type maps, the protocol
 // description the hand-written runtime runs on (tables, frame encoding and classification read
 // from the spec), and the client class with one typed method per request operation.
-import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File, type Printable } from '../../printer/generated-file.js';
+import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File } from '../../printer/generated-file.js';
 import { operationDocsLink } from '@customer-chat/spec-model';
 import { definePlugin } from '../../plugin.js';
 import { printHttpOperations } from '../../common/http-operations.js';
+import { payloadType, VALIDATORS } from '../../common/payload-type.js';
 import { emittedEvents, requiresNoArguments } from '../../common/queries.js';
-import type { ClientLifecycle, MessageModel, ProtocolModel } from '@customer-chat/spec-model';
+import type { ClientLifecycle, ProtocolModel } from '@customer-chat/spec-model';
 
-const VALIDATORS = '@customer-chat/validators';
 // The SDK's hand-written runtime, by the package's own import specifier (package.json "imports").
 const RUNTIME_PROTOCOL = '#runtime/protocol';
 const RUNTIME_CORE = '#runtime/client-core';
 const RUNTIME_ERRORS = '#runtime/errors';
 
 
-function payloadType(message: MessageModel): Printable {
-  return message.payload === undefined ? 'undefined' : importSymbol(message.payload.ref, VALIDATORS, true);
-}
 
 /** A JS object key: bare when it is an identifier, quoted otherwise. */
 function key(name: string): string {
