@@ -12,7 +12,7 @@ export function readChangesets(directory: string): Map<string, Bump> {
   const rank: Record<Bump, number> = { patch: 0, minor: 1, major: 2 };
   for (const file of readdirSync(directory).filter((f) => f.endsWith('.md') && f !== 'README.md')) {
     const text = readFileSync(join(directory, file), 'utf8');
-    const front = /^---\n([\s\S]*?)\n---/.exec(text);
+    const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
     if (!front) continue;
     for (const [pkg, bump] of Object.entries((parse(front[1]!) ?? {}) as Record<string, Bump>)) {
       const previous = bumps.get(pkg);

@@ -2,10 +2,10 @@
 // message decides whether a schema change breaks anyone: what the client sends must stay
 // acceptable to the new server (a narrowing breaks old clients), what the server sends (and the
 // SDK emits) must stay acceptable to old clients (a widening breaks them).
-import { definitionName, definitionRef, type JsonSchema, type MessageModel, type ProtocolModel } from '@customer-chat/spec-model';
+import { definitionName, definitionRef, type ClientLifecycle, type ClientPolicy, type JsonSchema, type MessageModel, type ProtocolModel } from '@customer-chat/spec-model';
 import { classifyHttpChanges } from './http-changes.js';
 import { classifyRequestChanges } from './request-changes.js';
-import { diffSchemas, type Effect } from './schema-diff.js';
+import { diffSchemas, type Effect, type SchemaChange } from './schema-diff.js';
 
 export type Direction = 'client-to-server' | 'server-to-client' | 'sdk-to-application' | 'protocol';
 
@@ -59,6 +59,15 @@ export function classifyChanges(base: ProtocolModel, head: ProtocolModel): Chang
   const headMessages = new Map(head.messages.map((m) => [m.name, m]));
   const baseMessages = new Map(base.messages.map((m) => [m.name, m]));
 
+  // The error type field of the error response: the ErrorType catalogue rule below decides a value
+  // added or removed there (old clients read an unknown type leniently), not the payload diff.
+  const errorTypePath = head.errorShape && `/${head.errorShape.property}/${head.errorShape.typeField}`;
+  const isCatalogueValueChange = (message: MessageModel, change: SchemaChange) =>
+    message.kind === 'error' && change.path === errorTypePath && /^value\(s\) .* (added|removed)$/.test(change.what);
+  // Frame headers: one comparison per headers schema and direction (every push shares PushHeaders),
+  // whatever number of messages use it.
+  const headerDiffs = new Map<string, Change[]>();
+
   for (const [name, old] of baseMessages) {
     const current = headMessages.get(name);
     if (!current) {
@@ -68,7 +77,22 @@ export function classifyChanges(base: ProtocolModel, head: ProtocolModel): Chang
     }
     const flow = direction(current);
     for (const change of diffSchemas(payloadOf(old), payloadOf(current), resolveBase, resolveHead)) {
+      if (isCatalogueValueChange(current, change)) continue;
       changes.push({ subject: name, direction: flow, path: change.path, what: `${change.what} (${change.effect})`, breaking: breaks(change.effect, flow), packages: packagesFor(current) });
+    }
+    if (old.headersSchema !== undefined && current.headersSchema !== undefined) {
+      const subject = current.headersSchema;
+      const key = JSON.stringify([old.headersSchema, subject, flow]);
+      const known = headerDiffs.get(key);
+      if (known) {
+        for (const change of known) change.packages = [...new Set([...change.packages, ...packagesFor(current)])];
+      } else {
+        const found = diffSchemas({ $ref: definitionRef(old.headersSchema) }, { $ref: definitionRef(subject) }, resolveBase, resolveHead).map(
+          (change): Change => ({ subject, direction: flow, path: change.path, what: `${change.what} (${change.effect})`, breaking: breaks(change.effect, flow), packages: packagesFor(current) }),
+        );
+        headerDiffs.set(key, found);
+        changes.push(...found);
+      }
     }
     if (old.action !== current.action) {
       changes.push({ subject: name, direction: flow, path: '/', what: `wire action ${String(old.action)} -> ${String(current.action)}`, breaking: true, packages: packagesFor(current) });
@@ -81,13 +105,29 @@ export function classifyChanges(base: ProtocolModel, head: ProtocolModel): Chang
     changes.push({ subject: name, direction: direction(added), path: '/', what: `message ${name} added`, breaking: false, packages: packagesFor(added) });
   }
 
-  const catalogue = (subject: string, before: string[], after: string[], addBreaks: boolean, removeBreaks: boolean, packages: string[]) => {
-    for (const value of after.filter((v) => !before.includes(v))) changes.push({ subject, direction: 'server-to-client', path: '/', what: `value ${value} added`, breaking: addBreaks, packages });
-    for (const value of before.filter((v) => !after.includes(v))) changes.push({ subject, direction: 'server-to-client', path: '/', what: `value ${value} removed`, breaking: removeBreaks, packages });
+  const catalogue = (subject: string, before: string[], after: string[], addBreaks: boolean, removeBreaks: boolean, packages: string[], flow: Direction = 'server-to-client') => {
+    for (const value of after.filter((v) => !before.includes(v))) changes.push({ subject, direction: flow, path: '/', what: `value ${value} added`, breaking: addBreaks, packages });
+    for (const value of before.filter((v) => !after.includes(v))) changes.push({ subject, direction: flow, path: '/', what: `value ${value} removed`, breaking: removeBreaks, packages });
   };
   // An unknown error type still rejects the request (its code is derived); an unknown
   // disconnection reason fails validation, so old clients would not react to it.
   catalogue('ErrorType', base.errorTypes.map((e) => e.value), head.errorTypes.map((e) => e.value), false, false, [SPEC, VALIDATORS, SDK, SERVER]);
+  // The codes the SDK rejects with: application code that names a removed one no longer compiles,
+  // and code that branches on an error type's code misses it when the code changes.
+  catalogue('ClientErrorCode', base.clientErrorCodes.map((e) => e.value), head.clientErrorCodes.map((e) => e.value), false, true, [SPEC, SDK], 'sdk-to-application');
+  for (const type of head.errorTypes) {
+    const before = base.errorTypes.find((e) => e.value === type.value);
+    if (before && before.clientCode !== type.clientCode) {
+      changes.push({ subject: 'ErrorType', direction: 'sdk-to-application', path: `/${type.value}`, what: `client code ${before.clientCode} -> ${type.clientCode}`, breaking: true, packages: [SPEC, SDK] });
+    }
+  }
+  // A request's operation id is the SDK method's name: code calling the old name no longer compiles.
+  for (const request of head.requests) {
+    const before = base.requests.find((r) => r.action === request.action);
+    if (before && before.id !== request.id) {
+      changes.push({ subject: request.action, direction: 'sdk-to-application', path: '/', what: `SDK method ${before.id} renamed ${request.id}`, breaking: true, packages: [SPEC, SDK] });
+    }
+  }
   catalogue('DisconnectionReason', base.disconnectionReasons.map((e) => e.value), head.disconnectionReasons.map((e) => e.value), true, false, [SPEC, VALIDATORS, SDK, SERVER]);
   for (const reason of head.disconnectionReasons) {
     const before = base.disconnectionReasons.find((r) => r.value === reason.value);
@@ -95,9 +135,18 @@ export function classifyChanges(base: ProtocolModel, head: ProtocolModel): Chang
       changes.push({ subject: 'DisconnectionReason', direction: 'protocol', path: `/${reason.value}`, what: `reaction ${before.reaction} -> ${reason.reaction}`, breaking: true, packages: [SPEC, SDK] });
     }
   }
-  if (JSON.stringify(base.lifecycle) !== JSON.stringify(head.lifecycle)) {
-    changes.push({ subject: 'x-client-lifecycle', direction: 'protocol', path: '/', what: 'connection lifecycle changed', breaking: true, packages: [SPEC, SDK, SERVER] });
+  // How the SDK and servers tell frames apart (the headers' constants): a change misroutes frames
+  // of the old version, whichever side sends them.
+  for (const kind of ['request', 'response', 'error', 'push'] as const) {
+    const before = base.frameConstants[kind];
+    const after = head.frameConstants[kind];
+    for (const field of [...new Set([...Object.keys(before), ...Object.keys(after)])]) {
+      if (before[field] === after[field]) continue;
+      const show = (value: unknown) => (value === undefined ? 'nothing' : JSON.stringify(value));
+      changes.push({ subject: 'frames', direction: 'protocol', path: `/${kind}/${field}`, what: `${kind} frames have ${field} ${show(after[field])}, was ${show(before[field])}`, breaking: true, packages: [SPEC, VALIDATORS, SDK, SERVER] });
+    }
   }
+  changes.push(...classifyLifecycle(base.lifecycle, head.lifecycle));
   if (base.channel.address !== head.channel.address) {
     changes.push({ subject: 'channel', direction: 'protocol', path: '/address', what: `socket address ${base.channel.address} -> ${head.channel.address}`, breaking: true, packages: [SPEC, SDK, SERVER] });
   }
@@ -106,5 +155,33 @@ export function classifyChanges(base: ProtocolModel, head: ProtocolModel): Chang
   }
   changes.push(...classifyHttpChanges(base, head, resolveBase, resolveHead));
   changes.push(...classifyRequestChanges(base, head));
+  return changes;
+}
+
+/**
+ * The connection lifecycle: what a client sends first and the events it emits break when they
+ * change; the timing policy is the SDK's default options (each one an option there), so a tuned
+ * value is safe, but a policy the document no longer gives takes options away.
+ */
+function classifyLifecycle(base: ClientLifecycle | undefined, head: ClientLifecycle | undefined): Change[] {
+  const subject = 'x-client-lifecycle';
+  const withoutPolicy = (lifecycle: ClientLifecycle | undefined) => lifecycle && { ...lifecycle, policy: undefined };
+  if (JSON.stringify(withoutPolicy(base)) !== JSON.stringify(withoutPolicy(head))) {
+    return [{ subject, direction: 'protocol', path: '/', what: 'connection lifecycle changed', breaking: true, packages: [SPEC, SDK, SERVER] }];
+  }
+  const [before, after] = [base?.policy, head?.policy];
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  if (after === undefined) return [{ subject, direction: 'protocol', path: '/policy', what: 'client policy removed', breaking: true, packages: [SPEC, SDK] }];
+  if (before === undefined) return [{ subject, direction: 'protocol', path: '/policy', what: 'client policy added', breaking: false, packages: [SPEC, SDK] }];
+  const flat = (policy: ClientPolicy) => {
+    const { reconnect, ...rest } = policy;
+    return new Map<string, unknown>([...Object.entries(rest), ...Object.entries(reconnect).map(([k, v]) => [`reconnect/${k}`, v] as const)]);
+  };
+  const [b, h] = [flat(before), flat(after)];
+  const changes: Change[] = [];
+  for (const field of new Set([...b.keys(), ...h.keys()])) {
+    if (b.get(field) === h.get(field)) continue;
+    changes.push({ subject, direction: 'protocol', path: `/policy/${field}`, what: `${field} ${String(b.get(field))} -> ${String(h.get(field))}`, breaking: h.get(field) === undefined, packages: [SPEC, SDK] });
+  }
   return changes;
 }

@@ -4,7 +4,7 @@
 // With --gate it fails when a breaking change comes without a major changeset for every package
 // it affects (CI runs it in the test command).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,8 +47,12 @@ interface Input {
 /** A base given as a file is used as is; a git ref is read with `git show <ref>:spec/asyncapi.yaml`. */
 function baseInput(base: string, cwd: string, scratch: () => string): Input {
   const file = resolve(cwd, base);
-  if (existsSync(file)) return { file, label: base };
+  if (existsSync(file) && !statSync(file).isDirectory()) return { file, label: base };
   const git = spawnSync('git', ['show', `${base}:${SPEC_PATH}`], { cwd: REPOSITORY_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // A directory of that name may still be a ref's name (a branch `spec`); otherwise it is no base.
+  if (git.status !== 0 && existsSync(file)) throw new InputError(`spec:diff: ${base}: is a directory, not a file (nor a git ref)`);
+  // A name like a document's (a mistyped path) is a missing file to its author, not a bad ref.
+  if (git.status !== 0 && /\.(ya?ml|json)$/i.test(base)) throw new InputError(`spec:diff: ${base}: no such file or directory (nor a git ref)`);
   if (git.status !== 0) throw new InputError(`spec:diff: cannot read ${SPEC_PATH}@${base}: ${git.stderr.trim().split('\n')[0] || 'git show failed'}`);
   // The loader reads files, so the ref's version goes to a scratch copy (deleted on exit).
   const copy = join(scratch(), 'asyncapi.yaml');
@@ -56,10 +60,13 @@ function baseInput(base: string, cwd: string, scratch: () => string): Input {
   return { file: copy, label: `${SPEC_PATH}@${base}` };
 }
 
-/** A path option, resolved against the caller's directory; missing is a usage error. */
-function existing(option: string, given: string, cwd: string): string {
+/** A path option, resolved against the caller's directory; missing, or of the wrong kind, is a usage error. */
+function existing(option: string, given: string, cwd: string, kind: 'file' | 'directory'): string {
   const path = resolve(cwd, given);
   if (!existsSync(path)) throw new InputError(`spec:diff: ${option} ${given}: no such file or directory`);
+  const directory = statSync(path).isDirectory();
+  if (kind === 'file' && directory) throw new InputError(`spec:diff: ${option} ${given}: is a directory, not a file`);
+  if (kind === 'directory' && !directory) throw new InputError(`spec:diff: ${option} ${given}: not a directory`);
   return path;
 }
 
@@ -121,8 +128,8 @@ async function main(args: string[], scratch: () => string): Promise<number> {
     console.log(summary([]));
     return 0;
   }
-  const headDoc = options.head === undefined ? { file: join(REPOSITORY_ROOT, SPEC_PATH), label: SPEC_PATH } : { file: existing('--head', options.head, cwd), label: options.head };
-  const changesets = options.changesets === undefined ? join(REPOSITORY_ROOT, '.changeset') : existing('--changesets', options.changesets, cwd);
+  const headDoc = options.head === undefined ? { file: join(REPOSITORY_ROOT, SPEC_PATH), label: SPEC_PATH } : { file: existing('--head', options.head, cwd, 'file'), label: options.head };
+  const changesets = options.changesets === undefined ? join(REPOSITORY_ROOT, '.changeset') : existing('--changesets', options.changesets, cwd, 'directory');
   const baseDoc = baseInput(base, cwd, scratch);
   const changes = classifyChanges(await loadModel(baseDoc), await loadModel(headDoc));
   console.log([`spec:diff ${baseDoc.label} -> ${headDoc.label}`, ...report(changes)].join('\n'));

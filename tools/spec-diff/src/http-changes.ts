@@ -23,8 +23,13 @@ export function classifyHttpChanges(base: ProtocolModel, head: ProtocolModel, re
     if (old.auth !== current.auth) add(old.id, '/auth', `auth ${String(old.auth)} -> ${String(current.auth)}`, current.auth !== undefined);
     for (const q of current.query) {
       const before = old.query.find((b) => b.name === q.name);
-      if (q.required && !before?.required) add(old.id, `/query/${q.name}`, `required query parameter ${q.name} added`, true);
-      if (q.maxLength !== undefined && (before?.maxLength === undefined || q.maxLength < before.maxLength)) add(old.id, `/query/${q.name}/maxLength`, `query parameter ${q.name} at most ${q.maxLength} characters`, true);
+      if (before === undefined) {
+        // Old clients never send a new optional parameter, so its limit cannot refuse them.
+        add(old.id, `/query/${q.name}`, `${q.required ? 'required' : 'optional'} query parameter ${q.name} added`, q.required);
+        continue;
+      }
+      if (q.required && !before.required) add(old.id, `/query/${q.name}`, `query parameter ${q.name} is now required`, true);
+      if (q.maxLength !== undefined && (before.maxLength === undefined || q.maxLength < before.maxLength)) add(old.id, `/query/${q.name}/maxLength`, `query parameter ${q.name} at most ${q.maxLength} characters`, true);
     }
     if (old.body !== undefined && current.body !== undefined) {
       for (const type of old.body.contentTypes.filter((t) => !current.body!.contentTypes.includes(t))) add(old.id, '/body/contentTypes', `content type ${type} removed`, true);

@@ -22,6 +22,9 @@ export function classifyRequestChanges(base: ProtocolModel, head: ProtocolModel)
       // A client waiting for a push its request used to cause would wait forever.
       if (now === undefined) add(current.action, '/x-pushes', `no longer pushes ${push.push}`, true);
       else if ((push.requester && !now.requester) || (push.others && !now.others)) add(current.action, '/x-pushes', `pushes ${push.push} to ${target(now)}, not ${target(push)}`, true);
+      // The condition is prose, so a changed one is taken as a new condition: it may not hold.
+      if (now !== undefined && now.when !== undefined && now.when !== push.when) add(current.action, '/x-pushes', `pushes ${push.push} on condition: ${now.when} (was: ${push.when ?? 'always'})`, true);
+      if (now !== undefined && now.when === undefined && push.when !== undefined) add(current.action, '/x-pushes', `pushes ${push.push} always (was: ${push.when})`, false);
     }
     for (const push of current.pushes) {
       const before = old.pushes.find((p) => p.push === push.push);

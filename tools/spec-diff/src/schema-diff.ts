@@ -18,9 +18,20 @@ type Resolve = (schema: JsonSchema) => JsonSchema;
 const LOWER_BOUNDS = ['minimum', 'minLength', 'minItems', 'minProperties'] as const;
 const UPPER_BOUNDS = ['maximum', 'maxLength', 'maxItems', 'maxProperties'] as const;
 
-function types(schema: JsonSchema): Set<string> | undefined {
+/** The types a schema allows; a union without its own `type` allows those of its branches. */
+function types(schema: JsonSchema, resolve: Resolve): Set<string> | undefined {
   const t = schema.type;
-  if (t === undefined) return undefined;
+  if (t === undefined) {
+    if (!Array.isArray(schema.oneOf)) return undefined;
+    const all = new Set<string>();
+    for (const branch of schema.oneOf as JsonSchema[]) {
+      const own = resolve(branch).type;
+      if (own === undefined) return undefined;
+      for (const one of Array.isArray(own) ? (own as string[]) : [own as string]) all.add(one);
+    }
+    if (all.has('number')) all.add('integer');
+    return all;
+  }
   const list = new Set(Array.isArray(t) ? (t as string[]) : [t as string]);
   if (list.has('number')) list.add('integer');
   return list;
@@ -34,18 +45,35 @@ function valueSet(schema: JsonSchema): unknown[] | undefined {
 const key = (value: unknown) => JSON.stringify(value);
 const isClosed = (schema: JsonSchema) => schema.additionalProperties === false;
 
-export function diffSchemas(base: JsonSchema, head: JsonSchema, resolveBase: Resolve, resolveHead: Resolve, path = '', seen = new Set<string>()): SchemaChange[] {
-  const pair = `${path}|${String(base.$ref)}|${String(head.$ref)}`;
-  if ((base.$ref !== undefined || head.$ref !== undefined) && seen.has(pair)) return [];
-  seen.add(pair);
+/** A schema (`additionalProperties` value) that every value matches: absent, `true` or `{}`. */
+const acceptsAnything = (schema: unknown) => schema === undefined || schema === true || (typeof schema === 'object' && schema !== null && Object.keys(schema).length === 0);
+
+/**
+ * `inProgress` holds the (base $ref, head $ref) pairs being compared on the way down to this
+ * schema: meeting one again is a cycle (a recursive schema), already being compared above.
+ */
+export function diffSchemas(base: JsonSchema, head: JsonSchema, resolveBase: Resolve, resolveHead: Resolve, path = '', inProgress = new Set<string>()): SchemaChange[] {
+  const pair = base.$ref !== undefined || head.$ref !== undefined ? `${String(base.$ref)}|${String(head.$ref)}` : undefined;
+  if (pair !== undefined) {
+    if (inProgress.has(pair)) return [];
+    inProgress.add(pair);
+  }
+  try {
+    return compare(base, head, resolveBase, resolveHead, path, inProgress);
+  } finally {
+    if (pair !== undefined) inProgress.delete(pair);
+  }
+}
+
+function compare(base: JsonSchema, head: JsonSchema, resolveBase: Resolve, resolveHead: Resolve, path: string, seen: Set<string>): SchemaChange[] {
   const b = resolveBase(base);
   const h = resolveHead(head);
   const changes: SchemaChange[] = [];
   const add = (effect: Effect, what: string, at = path) => changes.push({ path: at || '/', effect, what });
 
   // Types: more types accepted is a widening, fewer a narrowing.
-  const bt = types(b);
-  const ht = types(h);
+  const bt = types(b, resolveBase);
+  const ht = types(h, resolveHead);
   if (bt && !ht) add('widening', `type constraint ${[...bt].join('|')} removed`);
   else if (!bt && ht) add('narrowing', `type constraint ${[...ht].join('|')} added`);
   else if (bt && ht) {
@@ -86,6 +114,10 @@ export function diffSchemas(base: JsonSchema, head: JsonSchema, resolveBase: Res
     else if (b.format === undefined) add('narrowing', `format ${String(h.format)} added`);
     else add('incompatible', `format ${String(b.format)} became ${String(h.format)}`);
   }
+  if (Boolean(b.uniqueItems) !== Boolean(h.uniqueItems)) {
+    if (h.uniqueItems === true) add('narrowing', 'items must now be unique');
+    else add('widening', 'items no longer have to be unique');
+  }
   if (b.pattern !== h.pattern) {
     if (h.pattern === undefined) add('widening', 'pattern removed');
     else if (b.pattern === undefined) add('narrowing', `pattern ${String(h.pattern)} added`);
@@ -99,22 +131,32 @@ export function diffSchemas(base: JsonSchema, head: JsonSchema, resolveBase: Res
   for (const name of bReq) if (!hReq.has(name)) add('widening', `field "${name}" is no longer required`, `${path}/${name}`);
   const bProps = (b.properties ?? {}) as Record<string, JsonSchema>;
   const hProps = (h.properties ?? {}) as Record<string, JsonSchema>;
+  const bAdd = b.additionalProperties;
+  const hAdd = h.additionalProperties;
+  // The value schema of the keys no property names (a map's values), when it constrains them.
+  const valueSchema = (additional: unknown) => (!acceptsAnything(additional) && typeof additional === 'object' ? (additional as JsonSchema) : undefined);
+  const bValues = valueSchema(bAdd);
+  const hValues = valueSchema(hAdd);
   for (const [name, schema] of Object.entries(hProps)) {
     const at = `${path}/${name}`;
     if (bProps[name]) changes.push(...diffSchemas(bProps[name], schema, resolveBase, resolveHead, at, seen));
+    // Beside a map's value schema, the key was valid before with that schema: compare with it.
+    else if (bValues) changes.push(...diffSchemas(bValues, schema, resolveBase, resolveHead, at, seen).map((c) => ({ ...c, what: `field "${name}" added: ${c.what}` })));
     // In a closed object a new field was forbidden before (widening); in an open one it was free.
     else add(isClosed(b) ? 'widening' : 'narrowing', `field "${name}" added`, at);
   }
-  for (const name of Object.keys(bProps)) {
-    if (!hProps[name]) add(isClosed(h) ? 'narrowing' : 'widening', `field "${name}" removed`, `${path}/${name}`);
+  for (const [name, schema] of Object.entries(bProps)) {
+    const at = `${path}/${name}`;
+    if (hProps[name]) continue;
+    // The key is still valid, now with the map's value schema.
+    if (hValues) changes.push(...diffSchemas(schema, hValues, resolveBase, resolveHead, at, seen).map((c) => ({ ...c, what: `field "${name}" removed: ${c.what}` })));
+    else add(isClosed(h) ? 'narrowing' : 'widening', `field "${name}" removed`, at);
   }
   if (isClosed(b) && !isClosed(h)) add('widening', 'object no longer closed (unknown fields allowed)');
   if (!isClosed(b) && isClosed(h)) add('narrowing', 'object now closed (unknown fields rejected)');
-  const bAdd = b.additionalProperties;
-  const hAdd = h.additionalProperties;
-  if (bAdd && hAdd && typeof bAdd === 'object' && typeof hAdd === 'object') {
-    changes.push(...diffSchemas(bAdd as JsonSchema, hAdd as JsonSchema, resolveBase, resolveHead, `${path}/*`, seen));
-  }
+  if (bValues && hValues) changes.push(...diffSchemas(bValues, hValues, resolveBase, resolveHead, `${path}/*`, seen));
+  else if (bValues && !isClosed(h)) add('widening', 'map value constraint removed (any value allowed)', `${path}/*`);
+  else if (hValues && !isClosed(b)) add('narrowing', 'map value constraint added', `${path}/*`);
 
   // Arrays.
   if (b.items && h.items) changes.push(...diffSchemas(b.items as JsonSchema, h.items as JsonSchema, resolveBase, resolveHead, `${path}/*`, seen));
@@ -122,7 +164,10 @@ export function diffSchemas(base: JsonSchema, head: JsonSchema, resolveBase: Res
   else if (!b.items && h.items) add('narrowing', 'item constraint added');
 
   // Discriminated unions: branches matched by their discriminator constant.
-  if (Array.isArray(b.oneOf) || Array.isArray(h.oneOf)) {
+  if (Array.isArray(b.oneOf) !== Array.isArray(h.oneOf)) {
+    // Its branches and the one schema are not matched: flag it both ways rather than guess.
+    if (!changes.some((c) => c.path === (path || '/') && c.effect === 'incompatible')) add('incompatible', Array.isArray(b.oneOf) ? 'union became a single schema' : 'single schema became a union');
+  } else if (Array.isArray(b.oneOf) && Array.isArray(h.oneOf)) {
     const branches = (schema: JsonSchema, resolve: Resolve) =>
       new Map(
         ((schema.oneOf ?? []) as JsonSchema[]).map((branch) => {
@@ -145,7 +190,13 @@ export function diffSchemas(base: JsonSchema, head: JsonSchema, resolveBase: Res
         if (!changes.some((c) => c.path === change.path && c.effect === change.effect && c.what === change.what)) changes.push(change);
       }
     }
-    for (const name of bb.keys()) if (!hb.has(name)) add('narrowing', `union branch ${name} removed`);
+    for (const name of bb.keys()) {
+      if (hb.has(name)) continue;
+      // Beside a fallback the values of the removed kind are still valid, but as unknown ones: the
+      // data no longer means what readers of the old version take it for, in either direction.
+      if (hb.has('fallback')) add('incompatible', `union branch ${name} removed (its values now fall to the fallback branch)`);
+      else add('narrowing', `union branch ${name} removed`);
+    }
   }
   return changes;
 }

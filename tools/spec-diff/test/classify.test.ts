@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadSpec } from '@customer-chat/spec-loader';
 import { loadModel, REPOSITORY_ROOT, SPEC_FILE } from '@customer-chat/spec-model';
 import { afterAll, describe, expect, it } from 'vitest';
-import { missingMajors } from '../src/changesets.js';
+import { missingMajors, readChangesets } from '../src/changesets.js';
 import { classifyChanges, type Change } from '../src/classify.js';
 
 const SPEC = SPEC_FILE;
@@ -29,6 +29,9 @@ function variant(edit: (doc: Doc) => void): string {
 const model = (file: string) => loadModel(file);
 const baseModel = await model(SPEC);
 const changesFor = async (edit: (doc: Doc) => void): Promise<Change[]> => classifyChanges(baseModel, await model(variant(edit)));
+/** For a rule that needs a base other than the real spec: both sides are edited copies. */
+const changesBetween = async (baseEdit: (doc: Doc) => void, headEdit: (doc: Doc) => void): Promise<Change[]> =>
+  classifyChanges(await model(variant(baseEdit)), await model(variant(headEdit)));
 const described = (description: string) => ({ type: 'string', description });
 
 describe('what the client sends (requests)', () => {
@@ -111,11 +114,90 @@ describe('what the server sends (pushes, responses)', () => {
       d.components.schemas.ErrorType['x-enum-descriptions'].rate_limited = 'Too fast.';
       d.components.schemas.ErrorType['x-client-codes'].rate_limited = 'INTERNAL';
     });
-    expect(error).toContainEqual(expect.objectContaining({ subject: 'ErrorType', breaking: false }));
+    expect(error).toContainEqual(expect.objectContaining({ subject: 'ErrorType', what: 'value rate_limited added', breaking: false }));
+    // The error response's payload names the type too: no second verdict that disagrees.
+    expect(error.filter((c) => c.breaking)).toEqual([]);
   });
   it('a changed reaction breaks old clients', async () => {
     const changes = await changesFor((d) => (d.components.schemas.DisconnectionReason['x-reactions'].inactivity_timeout = 'reconnect'));
     expect(changes).toContainEqual(expect.objectContaining({ subject: 'DisconnectionReason', path: '/inactivity_timeout', breaking: true }));
+  });
+});
+
+describe('what SDK users build on', () => {
+  it('a renamed SDK method, a changed or removed client error code and a push made conditional break them; a tuned policy is safe', async () => {
+    const changes = await changesFor((d) => {
+      d.operations.endThread = d.operations.closeThread;
+      delete d.operations.closeThread;
+      d.components.schemas.ErrorType['x-client-codes'].internal = 'SERVICE_UNAVAILABLE';
+      const codes = d.components.schemas.ClientErrorCode;
+      codes.enum = (codes.enum as string[]).filter((c) => c !== 'DESTROYED');
+      delete codes['x-enum-descriptions'].DESTROYED;
+      d.operations.login['x-pushes'][1].when = 'only when the customer has details';
+      (d as unknown as { 'x-client-lifecycle': { policy: { requestTimeoutMs: number } } })['x-client-lifecycle'].policy.requestTimeoutMs = 20000;
+    });
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'close_thread', direction: 'sdk-to-application', what: 'SDK method closeThread renamed endThread', breaking: true }));
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'ErrorType', path: '/internal', what: 'client code INTERNAL -> SERVICE_UNAVAILABLE', breaking: true }));
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'ClientErrorCode', what: 'value DESTROYED removed', breaking: true }));
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'login', path: '/x-pushes', what: 'pushes user_data on condition: only when the customer has details (was: always)', breaking: true }));
+    expect(changes.filter((c) => c.subject === 'x-client-lifecycle')).toEqual([expect.objectContaining({ path: '/policy/requestTimeoutMs', breaking: false })]);
+  });
+});
+
+describe('frame headers', () => {
+  it('a tighter request header breaks old clients; a changed push constant or a new required request header too', async () => {
+    const changes = await changesFor((d) => {
+      d.components.schemas.RequestId.maxLength = 32;
+      d.components.schemas.PushHeaders.properties.type.const = 'event';
+      d.components.schemas.RequestHeaders.properties.traceId = described('A trace id.');
+      d.components.schemas.RequestHeaders.required.push('traceId');
+    });
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'RequestHeaders', direction: 'client-to-server', path: '/requestId', breaking: true }));
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'RequestHeaders', direction: 'client-to-server', path: '/traceId', what: 'field "traceId" is now required (narrowing)', breaking: true }));
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'PushHeaders', direction: 'server-to-client', path: '/type', breaking: true }));
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'frames', direction: 'protocol', path: '/push/type', breaking: true }));
+    // The response echoes the request id: a shorter one is safe for old clients.
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'ResponseHeaders', direction: 'server-to-client', path: '/requestId', breaking: false }));
+    // One line per headers schema, not one per message that uses it.
+    expect(changes.filter((c) => c.subject === 'PushHeaders' && c.what.startsWith('value(s) "event" added'))).toHaveLength(1);
+  });
+});
+
+describe('schema rules', () => {
+  it('a recursive schema is compared without running forever', async () => {
+    const reports = (d: Doc) => (d.components.schemas.Agent.properties.reports = { type: 'array', description: 'Reports.', items: { $ref: '#/components/schemas/Agent' } });
+    const changes = await changesBetween(reports, (d) => {
+      reports(d);
+      d.components.schemas.Agent.properties.reports.maxItems = 10;
+    });
+    expect(changes.length).toBeGreaterThan(0);
+    expect(changes.filter((c) => c.subject === 'user_data')).toEqual([expect.objectContaining({ path: '/reports', breaking: false })]);
+  });
+  it('a property added beside a map\'s value schema is compared with that schema', async () => {
+    const changes = await changesFor((d) => (d.components.schemas.ChatSummary.properties.lastEventsPerType.properties = { message: described('A message.') }));
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'get_chats_summary_response', direction: 'server-to-client', path: '/chatsSummary/*/lastEventsPerType/message', breaking: true }));
+  });
+  it('a map whose values are no longer constrained breaks old clients; values newly constrained break what clients send', async () => {
+    const removed = await changesFor((d) => delete d.components.schemas.CustomerFields.additionalProperties);
+    expect(removed).toContainEqual(expect.objectContaining({ subject: 'user_data', direction: 'server-to-client', path: '/fields/*', breaking: true }));
+    const anything = await changesFor((d) => (d.components.schemas.CustomerFields.additionalProperties = true));
+    expect(anything).toContainEqual(expect.objectContaining({ subject: 'user_data', path: '/fields/*', breaking: true }));
+    const constrained = await changesBetween((d) => delete d.components.schemas.CustomerUpdate.properties.fields.additionalProperties, () => {});
+    expect(constrained).toContainEqual(expect.objectContaining({ subject: 'update_customer', direction: 'client-to-server', path: '/fields/*', breaking: true }));
+  });
+  it('a union branch removed beside a fallback branch breaks old clients (its values arrive as unknown)', async () => {
+    const changes = await changesFor((d) => {
+      d.components.schemas.MessageEvent.properties.type.const = 'text';
+      const known = d.components.schemas.UnknownEvent.properties.type.not.enum as string[];
+      known.splice(known.indexOf('message'), 1, 'text');
+    });
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'new_event', direction: 'server-to-client', breaking: true }));
+  });
+  it('unique items newly required break what clients send; no longer guaranteed, what they read', async () => {
+    const added = await changesFor((d) => (d.components.schemas.StartChatArguments.properties.scope.properties.groups.uniqueItems = true));
+    expect(added).toContainEqual(expect.objectContaining({ subject: 'start_chat', direction: 'client-to-server', path: '/scope/groups', breaking: true }));
+    const removed = await changesBetween((d) => (d.components.schemas.Chat.properties.threads.uniqueItems = true), () => {});
+    expect(removed).toContainEqual(expect.objectContaining({ subject: 'start_chat_response', direction: 'server-to-client', path: '/chat/threads', breaking: true }));
   });
 });
 
@@ -156,6 +238,12 @@ describe('the changeset gate', () => {
     expect(runGate(changesetDir(all)).code).toBe(0);
   }, 60_000);
 
+  it('reads a changeset written with CRLF line ends', () => {
+    const dir = mkdtempSync(join(work, 'changesets-crlf-'));
+    writeFileSync(join(dir, 'change.md'), '---\r\n"@customer-chat/spec": major\r\n"@customer-chat/sdk": minor\r\n---\r\n\r\n**spec**: a change.\r\n');
+    expect(readChangesets(dir)).toEqual(new Map([['@customer-chat/spec', 'major'], ['@customer-chat/sdk', 'minor']]));
+  });
+
   it('lists the packages still missing a major bump', () => {
     const changes: Change[] = [{ subject: 'x', direction: 'client-to-server', path: '/', what: '', breaking: true, packages: ['a', 'b'] }];
     expect(missingMajors(changes, new Map([['a', 'major'], ['b', 'minor']]))).toEqual(['b']);
@@ -185,6 +273,10 @@ describe('the HTTP operations (x-http)', () => {
     });
     expect(changes.filter((c) => c.subject === 'uploadFile').length).toBeGreaterThanOrEqual(3);
     expect(changes.filter((c) => c.subject === 'uploadFile' && c.breaking)).toEqual([]);
+  });
+  it('a new optional query parameter is safe, even with a length limit', async () => {
+    const changes = await changesFor((d) => (upload(d).query.caption = { required: false, maxLength: 100, description: 'A caption.' }));
+    expect(changes.filter((c) => c.subject === 'uploadFile')).toEqual([expect.objectContaining({ path: '/query/caption', breaking: false })]);
   });
   it('an answer that may now lack a field old clients read breaks them', async () => {
     const changes = await changesFor((d) => (d.components.schemas.UploadedFile.required = ['url', 'contentType']));

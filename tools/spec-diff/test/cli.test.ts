@@ -133,6 +133,10 @@ describe.concurrent('bad usage and unreadable input: one line, exit 2', () => {
     'a missing --head file': [['HEAD', '--head', 'missing.yaml'], /^spec:diff: --head missing\.yaml: no such file or directory$/],
     'a missing --changesets directory': [['HEAD', '--changesets', 'missing'], /^spec:diff: --changesets missing: no such file or directory$/],
     'an unknown git ref': [['no-such-ref'], /^spec:diff: cannot read spec\/asyncapi\.yaml@no-such-ref: /],
+    'a misspelled base file': [['spec/asyncapi.yml'], /^spec:diff: spec\/asyncapi\.yml: no such file or directory \(nor a git ref\)$/],
+    'a directory as the base': [['majors', '--head', same], /^spec:diff: majors: is a directory, not a file \(nor a git ref\)$/],
+    'a directory as the --head file': [['HEAD', '--head', 'majors'], /^spec:diff: --head majors: is a directory, not a file$/],
+    'a file as the --changesets directory': [['HEAD', '--changesets', same], /^spec:diff: --changesets same\.yaml: not a directory$/],
   };
   for (const [what, [args, message]] of Object.entries(cases)) {
     it(what, async () => {
