@@ -242,9 +242,11 @@ function requestScenarios(request: RequestEntry): Scenario[] {
       async run({ session }) {
         // `other` is a second connection of the same customer, in the chat when there is one.
         const { connection: other } = await session.loggedIn();
+        // The example that causes it: the first, unless the push is conditional and names one.
+        const cause = request.examples[push.example] ?? first;
         const { connection, payload } = isLogin
-          ? { connection: await session.connect(), payload: withToken(request, first?.payload ?? {}, session.options.token) }
-          : await prepared(session, first?.payload ?? {}, first?.ids ?? []);
+          ? { connection: await session.connect(), payload: withToken(request, cause?.payload ?? {}, session.options.token) }
+          : await prepared(session, cause?.payload ?? {}, cause?.ids ?? []);
         // A later timestamp than any stored one, for pushes that come only when something changes.
         if (push.when !== null) await new Promise((resolve) => setTimeout(resolve, 5));
         const mark = connection.frames.length;

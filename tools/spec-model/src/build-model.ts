@@ -79,6 +79,10 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string, options: Bu
   for (const request of requests) {
     for (const [i, push] of request.pushes.entries()) {
       if (!pushNames.has(push.push)) problems.add(appendPointer('/operations', request.id, 'x-pushes', i, 'push'), `"${push.push}" is not a push message (one of ${[...pushNames].join(', ')})`);
+      const examples = request.request.examples.map((e) => e.name);
+      if (push.example !== undefined && !examples.includes(push.example)) {
+        problems.add(appendPointer('/operations', request.id, 'x-pushes', i, 'example'), `"${push.example}" is not an example of ${request.request.name} (${examples.map(String).join(', ') || 'it has none'})`);
+      }
     }
   }
   for (const m of messages) {

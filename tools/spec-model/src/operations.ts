@@ -14,23 +14,25 @@ export interface ReadOperations {
 }
 
 const PUSH_TARGETS = { requester: [true, false], others: [false, true], all: [true, true] } as const;
+const ENTRY = '{ push: <push message name>, to: requester | others | all, when?: <condition>, example?: <name of a request example that causes it> }';
 
-/** `x-pushes`: `[{ push, to: requester | others | all, when? }]`; the push names are checked once the pushes are known. */
+/** `x-pushes`: `[{ push, to: requester | others | all, when?, example? }]`; push and example names are checked once the messages are known. */
 function readPushes(declared: unknown, pointer: string, problems: ProblemCollector): RequestPushModel[] {
   if (declared === undefined) return [];
   if (!Array.isArray(declared)) {
-    problems.add(pointer, 'x-pushes must list the pushes the request causes: [{ push: <push message name>, to: requester | others | all, when?: <condition> }]');
+    problems.add(pointer, `x-pushes must list the pushes the request causes: [${ENTRY}]`);
     return [];
   }
   return declared.flatMap((entry: unknown, i) => {
     const at = appendPointer(pointer, i);
-    const { push, to, when, ...rest } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    const { push, to, when, example, ...rest } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
     const targets = typeof to === 'string' && Object.hasOwn(PUSH_TARGETS, to) ? PUSH_TARGETS[to as keyof typeof PUSH_TARGETS] : undefined;
-    if (typeof push !== 'string' || targets === undefined || (when !== undefined && typeof when !== 'string') || Object.keys(rest).length > 0) {
-      problems.add(at, 'an x-pushes entry is { push: <push message name>, to: requester | others | all, when?: <condition> }');
+    const optionalText = (value: unknown) => value === undefined || typeof value === 'string';
+    if (typeof push !== 'string' || targets === undefined || !optionalText(when) || !optionalText(example) || Object.keys(rest).length > 0) {
+      problems.add(at, `an x-pushes entry is ${ENTRY}`);
       return [];
     }
-    return [{ push, requester: targets[0], others: targets[1], when: when as string | undefined }];
+    return [{ push, requester: targets[0], others: targets[1], when: when as string | undefined, example: example as string | undefined }];
   });
 }
 

@@ -92,6 +92,8 @@ export interface RequestPushModel {
   others: boolean;
   /** When the push is conditional, the condition in words (e.g. only when the stored value changes). */
   when: string | undefined;
+  /** The name of a request example that causes the push (a conditional push); checkers use the first example otherwise. */
+  example: string | undefined;
 }
 
 export interface ReceiveOperationModel {

@@ -202,7 +202,7 @@ const CASES: BrokenCase[] = [
     edits: [['    x-errors: [validation, internal]\n', '    x-errors: [validation, internal]\n    x-pushes: [{ push: note_posted, to: everyone }]\n']],
     pointer: '/operations/postNote/x-pushes/0',
     at: '{ push: note_posted, to: everyone }',
-    message: /an x-pushes entry is \{ push: <push message name>, to: requester \| others \| all, when\?: <condition> \}/,
+    message: /an x-pushes entry is \{ push: <push message name>, to: requester \| others \| all, when\?: <condition>, example\?: <name of a request example that causes it> \}/,
   },
   {
     name: 'x-pushes naming a message that is not a push',
@@ -210,6 +210,13 @@ const CASES: BrokenCase[] = [
     pointer: '/operations/postNote/x-pushes/0/push',
     at: 'post_note, to: others',
     message: /"post_note" is not a push message \(one of note_posted, kicked\)/,
+  },
+  {
+    name: 'x-pushes naming an example the request does not have',
+    edits: [['    x-errors: [validation, internal]\n', "    x-errors: [validation, internal]\n    x-pushes: [{ push: note_posted, to: others, when: 'with text', example: withPicture }]\n"]],
+    pointer: '/operations/postNote/x-pushes/0/example',
+    at: 'withPicture',
+    message: /"withPicture" is not an example of post_note \(/,
   },
   {
     name: 'an x-close-code that is not an application close code',

@@ -68,13 +68,15 @@ export const protocol: ProtocolTable = {
           "push": "customer_id",
           "requester": true,
           "others": false,
-          "when": null
+          "when": null,
+          "example": 0
         },
         {
           "push": "user_data",
           "requester": true,
           "others": false,
-          "when": null
+          "when": null,
+          "example": 0
         }
       ],
       "examples": [
@@ -356,7 +358,15 @@ export const protocol: ProtocolTable = {
           "push": "thread_metada",
           "requester": false,
           "others": true,
-          "when": null
+          "when": null,
+          "example": 0
+        },
+        {
+          "push": "new_event",
+          "requester": false,
+          "others": true,
+          "when": "one per event the chat starts with",
+          "example": 1
         }
       ],
       "examples": [
@@ -427,7 +437,8 @@ export const protocol: ProtocolTable = {
           "push": "new_event",
           "requester": false,
           "others": true,
-          "when": null
+          "when": null,
+          "example": 0
         }
       ],
       "examples": [
@@ -601,7 +612,8 @@ export const protocol: ProtocolTable = {
           "push": "thread_closed",
           "requester": true,
           "others": true,
-          "when": null
+          "when": null,
+          "example": 0
         }
       ],
       "examples": [
@@ -667,7 +679,8 @@ export const protocol: ProtocolTable = {
           "push": "chat_properties_updated",
           "requester": true,
           "others": true,
-          "when": null
+          "when": null,
+          "example": 0
         }
       ],
       "examples": [
@@ -758,7 +771,8 @@ export const protocol: ProtocolTable = {
           "push": "chat_thread_properties_updated",
           "requester": true,
           "others": true,
-          "when": null
+          "when": null,
+          "example": 0
         }
       ],
       "examples": [
@@ -866,7 +880,8 @@ export const protocol: ProtocolTable = {
           "push": "user_data",
           "requester": false,
           "others": true,
-          "when": null
+          "when": null,
+          "example": 0
         }
       ],
       "examples": [
@@ -925,7 +940,8 @@ export const protocol: ProtocolTable = {
           "push": "last_seen_timestamp_updated",
           "requester": false,
           "others": true,
-          "when": "only when the stored timestamp changes (a later one than stored)"
+          "when": "only when the stored timestamp changes (a later one than stored)",
+          "example": 0
         }
       ],
       "examples": [

@@ -36,7 +36,8 @@ export interface RequestEntry {
   /** Error types the request may be answered with (its own and the common ones). */
   errors: string[];
   /** Pushes the request causes (`x-pushes`). */
-  pushes: Array<{ push: string; requester: boolean; others: boolean; when: string | null }>;
+  /** `example`: the index in `examples` of the request that causes the push (a conditional one needs a particular example). */
+  pushes: Array<{ push: string; requester: boolean; others: boolean; when: string | null; example: number }>;
   examples: RequestExample[];
   invalid: InvalidRequest[];
   /** Where one of its examples names an agent group (the kit puts one that does not exist there), when it may fail with the rules' `unknownGroup`. */

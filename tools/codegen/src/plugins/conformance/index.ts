@@ -183,7 +183,8 @@ export function conformanceTable(model: ProtocolModel) {
       unknownGroup: groups === undefined ? null : { example: groups.example, pointer: groups.pointer! },
       response: r.response.name,
       errors: r.errors,
-      pushes: r.pushes.map((p) => ({ push: p.push, requester: p.requester, others: p.others, when: p.when ?? null })),
+      // The example a conditional push comes with, by its index among `examples` (0: the first).
+      pushes: r.pushes.map((p) => ({ push: p.push, requester: p.requester, others: p.others, when: p.when ?? null, example: Math.max(0, r.request.examples.findIndex((e) => e.name === p.example)) })),
       examples,
       invalid,
     };
