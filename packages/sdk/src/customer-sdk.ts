@@ -79,10 +79,16 @@ export class CustomerSDK extends CustomerClient {
    */
   readonly #activity = {
     thread_closed: (payload: { chat: string }) => this.#inactiveChats.add(payload.chat),
-    thread_metada: (payload: { chat: string }) => this.#inactiveChats.delete(payload.chat),
+    thread_metada: (payload: { chat?: string }) => this.#active(payload.chat),
     // On every new event: a lookup only while some chat is inactive.
-    new_event: (payload: { chat?: string }) => this.#inactiveChats.size > 0 && this.#inactiveChats.delete(payload.chat as string),
+    new_event: (payload: { chat?: string }) => this.#inactiveChats.size > 0 && this.#active(payload.chat),
   };
+
+  /** A chat has an active thread again; when a push does not say which (`chat` is optional), any may have. */
+  #active(chat: string | undefined): void {
+    if (chat === undefined) this.#inactiveChats.clear();
+    else this.#inactiveChats.delete(chat);
+  }
 
   #trackChatActivity(name?: string): void {
     for (const [event, listener] of Object.entries(this.#activity)) {

@@ -304,6 +304,31 @@ describe('the SDK conveniences', () => {
   });
 });
 
+describe('setSneakPeek when a push does not name its chat', () => {
+  it('a thread_metada or new_event without `chat` (the seed does not list it) lets sneak peeks go out again, as the chat is not known', async () => {
+    const { api, chat, customerId, sent, events } = await customerWithChat({ sneakPeekInterval: 1 });
+    const peeks = () => sent.filter((text) => (JSON.parse(text) as { action: string }).action === 'send_sneak_peek').length;
+    for (const push of [
+      { action: 'thread_metada', payload: { id: 'T2', order: 2, totalEvents: 0 } },
+      { action: 'new_event', payload: { type: 'message' } },
+    ]) {
+      const closed = events.next('thread_closed');
+      expect(h.server.faults.sendRaw(customerId, JSON.stringify({ action: 'thread_closed', type: 'push', payload: { chat: chat.id } }))).toBe(1);
+      await closed;
+      const before = peeks();
+      api.setSneakPeek(chat.id, 'closed');
+      await api.getChatsSummary();
+      expect(peeks(), 'nothing for a closed chat').toBe(before);
+      const arrived = events.next(push.action as 'thread_metada');
+      expect(h.server.faults.sendRaw(customerId, JSON.stringify({ ...push, type: 'push' }))).toBe(1);
+      await arrived;
+      api.setSneakPeek(chat.id, 'again');
+      await until('a sneak peek', () => peeks() === before + 1);
+    }
+    expect(events.of('error')).toEqual([]);
+  });
+});
+
 describe('setSneakPeek on a client the server destroys', () => {
   it('the sneak peek waiting for its interval is dropped, and later calls do nothing', async () => {
     const interval = 100;
