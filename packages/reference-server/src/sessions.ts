@@ -202,14 +202,6 @@ export class SessionRegistry {
     }
   }
 
-  /** Pushes to every connection of a customer, except `except`. */
-  pushToCustomer<A extends PushAction>(customerId: string, action: A, payload: PushPayloads[A], except?: Session): void {
-    const sessions = this.ofCustomer(customerId).filter((session) => session !== except);
-    if (sessions.length === 0) return;
-    const bytes = this.#encode(frames.push(action, payload), `push_${action}`);
-    for (const session of sessions) if (session.open) this.#send(session, bytes);
-  }
-
   /** Sends `user_data` for each user the connection has not met (or for all of them with `again`). */
   introduce(session: Session, userIds: readonly string[], again = false): void {
     for (const userId of userIds) {

@@ -273,3 +273,46 @@ describe('connections refused at upgrade', () => {
     expect(status).toBe(426);
   });
 });
+
+// Pinned by mutation testing (bench/mutation.md): what each error message says.
+describe('error messages', () => {
+  it('say what is wrong with the frame', async () => {
+    const client = await h.connect();
+    const message = async (text: string | Buffer) => (await replyTo(client, text)).payload.error.message as string;
+    expect(await message(Buffer.from('{}'))).toMatch(/^binary messages are not frames/);
+    expect(await message('[]')).toMatch(/^a frame is a JSON object \{ requestId, action, payload \}/);
+    expect(await message(JSON.stringify({ requestId: 'a1', payload: {} }))).toBe('the frame has no action: a string naming the request');
+    expect(await message(JSON.stringify({ action: 'login', payload: {} }))).toMatch(/^the frame needs a requestId: a string of 1 to 64 characters/);
+    expect(await message(JSON.stringify({ requestId: 'u1', action: 'fly', payload: {} }))).toMatch(/^unknown action "fly"; the requests are login, get_chats_summary, /);
+  });
+
+  it('clip an unknown action after 80 characters', async () => {
+    const client = await h.connect();
+    const exactly80 = 'a'.repeat(80);
+    expect((await client.request(exactly80, {})).payload.error.message).toMatch(new RegExp(`^unknown action "${exactly80}";`));
+    const reply = await client.request('b'.repeat(100), {});
+    expect(reply.payload.error.message).toMatch(new RegExp(`^unknown action "${'b'.repeat(80)}\\.\\.\\.";`));
+  });
+
+  it('a throwing handler: internal "failed to handle", and the failure is logged with the action', async () => {
+    const logs: string[] = [];
+    const server = await createReferenceServer({
+      port: 0,
+      adminPort: 0,
+      validateOutgoing: true,
+      log: (message) => logs.push(message),
+      authenticate: () => {
+        throw new Error('bug in authenticate');
+      },
+    });
+    try {
+      const client = await TestClient.open(server.socketUrl());
+      const reply = await client.request('login', { token: 'boom' });
+      expect(reply.payload.error).toEqual({ type: 'internal', message: 'the server failed to handle the request' });
+      expect(logs).toEqual(['handler of login failed']);
+      client.close();
+    } finally {
+      await server.close();
+    }
+  });
+});

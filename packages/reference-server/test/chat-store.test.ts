@@ -134,3 +134,98 @@ describe('ChatStore', () => {
     expect(s.chat(chat.id)).toEqual({ id: chat.id, users: [{ id: 'cust', lastSeenTimestamp: null }], threads: chat.threads, properties: { a: { x: 1 } } });
   });
 });
+
+// Pinned by mutation testing (bench/mutation.md): each assertion fails under a change Stryker made
+// to src/chat-store.ts that the tests above let through.
+describe('ChatStore details', () => {
+  const errorOf = (fn: () => unknown): { type: string; message: string } => {
+    try {
+      fn();
+    } catch (error) {
+      return error as ProtocolError;
+    }
+    throw new Error('did not throw');
+  };
+
+  it('makes ids of 10 upper-case letters and digits by default', () => {
+    const { chat, thread } = new ChatStore().startChat('cust');
+    expect(chat.id).toMatch(/^[A-Z0-9]{10}$/);
+    expect(thread.id).toMatch(/^[A-Z0-9]{10}$/);
+  });
+
+  it('skips ids already taken by a chat or by a thread, and gives up after 1000 tries', () => {
+    const ids = ['X', 'Y', 'X', 'Y', 'Z', 'Y', 'W'];
+    const s = new ChatStore({ newId: () => ids.shift() ?? 'X' });
+    const first = s.startChat('cust');
+    const second = s.startChat('cust');
+    expect([first.chat.id, first.thread.id, second.chat.id, second.thread.id]).toEqual(['X', 'Y', 'Z', 'W']);
+    let calls = 0;
+    const stuck = new ChatStore({ newId: () => (calls++, 'SAME') });
+    // The chat takes SAME; its thread then tries 1000 times.
+    expect(() => stuck.startChat('cust')).toThrow(/keeps returning ids already in use/);
+    expect(calls).toBe(1 + 1000);
+  });
+
+  it('leaves out the name, email and lastEvent it does not have, and keeps them on a partial update', () => {
+    const { s } = store();
+    expect(Object.keys(s.ensureCustomer('cust'))).toEqual(['id', 'type', 'fields']);
+    s.updateCustomer('cust', { name: 'Jane', email: 'jane@example.com' });
+    expect(s.updateCustomer('cust', { fields: { plan: 'pro' } })).toStrictEqual({ id: 'cust', type: 'customer', name: 'Jane', email: 'jane@example.com', fields: { plan: 'pro' } });
+    const { chat } = s.startChat('cust');
+    expect(Object.keys(s.chatSummary(chat.id))).not.toContain('lastEvent');
+  });
+
+  it('answers not_found, naming the id, for an unknown customer or thread', () => {
+    const { s } = store();
+    expect(errorOf(() => s.customer('ghost'))).toMatchObject({ type: 'not_found', message: 'no customer "ghost"' });
+    expect(errorOf(() => s.updateCustomer('ghost', { name: 'x' }))).toMatchObject({ type: 'not_found', message: 'no customer "ghost"' });
+    expect(errorOf(() => s.thread('nope'))).toMatchObject({ type: 'not_found', message: 'no thread nope' });
+    expect(errorOf(() => s.threadSummary('nope'))).toMatchObject({ type: 'not_found', message: 'no thread nope' });
+    expect(errorOf(() => s.chat('nope'))).toMatchObject({ type: 'not_found', message: 'no chat nope' });
+    const { chat } = s.startChat('cust');
+    expect(errorOf(() => s.threads(chat.id, ['T']))).toMatchObject({ type: 'not_found', message: `chat ${chat.id} has no thread T` });
+  });
+
+  it('explains the other errors in their messages', () => {
+    const { s } = store();
+    s.upsertAgent({ id: 'sam', type: 'agent', name: 'Sam', email: 'sam@example.com', avatar: '' });
+    expect(errorOf(() => s.ensureCustomer('sam')).message).toBe(`"sam" is an agent's id, not a customer's`);
+    s.ensureCustomer('jane');
+    expect(errorOf(() => s.upsertAgent({ id: 'jane', type: 'agent', name: 'J', email: 'j@example.com', avatar: '' })).message).toBe(`"jane" is a customer's id, not an agent's`);
+    const { chat } = s.startChat('jane');
+    expect(errorOf(() => s.markSeen(chat.id, 'stranger', 1))).toMatchObject({ type: 'authorization', message: `"stranger" is not a user of chat ${chat.id}` });
+    expect(errorOf(() => s.startThread(chat.id, 'sam')).message).toMatch(/already has an active thread/);
+    s.closeThread(chat.id);
+    expect(errorOf(() => s.closeThread(chat.id)).message).toMatch(/has no active thread to close/);
+    expect(errorOf(() => s.requireActiveThread(chat.id)).message).toMatch(/has no active thread; start a new chat or thread first/);
+  });
+
+  it('tells a new agent, a changed one and an unchanged one apart', () => {
+    const { s } = store();
+    const sam = { id: 'sam', type: 'agent' as const, name: 'Sam', email: 'sam@example.com', avatar: 'https://cdn.example.com/a.png' };
+    expect(s.upsertAgent(sam)).toEqual({ agent: sam, created: true, changed: true });
+    expect(s.upsertAgent(sam)).toEqual({ agent: sam, created: false, changed: false });
+    expect(s.upsertAgent({ ...sam, email: 'sam@example.org' })).toMatchObject({ created: false, changed: true });
+    expect(s.upsertAgent({ ...sam, email: 'sam@example.org', avatar: 'https://cdn.example.com/b.png' })).toMatchObject({ created: false, changed: true });
+  });
+
+  it('isChatUser is false for an unknown chat; a user joins a chat without an active thread, and enters a thread once', () => {
+    const { s } = store();
+    expect(s.isChatUser('nope', 'cust')).toBe(false);
+    const { chat, thread } = s.startChat('cust');
+    s.addUser(chat.id, 'agent');
+    s.removeUser(chat.id, 'agent');
+    s.addUser(chat.id, 'agent');
+    expect(s.thread(thread.id).users).toEqual(['cust', 'agent']);
+    s.closeThread(chat.id);
+    expect(s.addUser(chat.id, 'other')).toBe(true);
+    expect(s.thread(thread.id).users).toEqual(['cust', 'agent']);
+    expect(s.startThread(chat.id, 'agent').events).toEqual([]);
+  });
+
+  it('takes a first last seen timestamp of 0', () => {
+    const { s } = store();
+    const { chat } = s.startChat('cust');
+    expect(s.markSeen(chat.id, 'cust', 0)).toEqual({ timestamp: 0, changed: true });
+  });
+});

@@ -322,3 +322,47 @@ describe('limit options', () => {
     }
   });
 });
+
+// Pinned by mutation testing (bench/mutation.md).
+describe('limits in detail', () => {
+  it('a logged-in connection that closes does not make room for one more connection not logged in', async () => {
+    const server = await createReferenceServer({ port: 0, adminPort: 0, validateOutgoing: true, maxUnauthenticatedConnections: 1 });
+    try {
+      const customer = await TestClient.open(server.socketUrl());
+      expect((await customer.login(server.issueToken().token)).success).toBe(true);
+      customer.close();
+      await until(() => server.connections() === 0, 'the customer gone');
+      const first = await TestClient.open(server.socketUrl());
+      const second = await TestClient.open(server.socketUrl());
+      expect(await second.closed).toEqual({ code: DISCONNECT_CLOSE_CODE, reason: 'too_many_unauthorized_connections' });
+      first.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a refused frame echoes a string action only, and a binary one is not read', async () => {
+    const server = await createReferenceServer({ port: 0, adminPort: 0, validateOutgoing: true, maxPendingRequests: 1 });
+    try {
+      const client = await TestClient.open(server.socketUrl());
+      expect((await client.login(server.issueToken().token)).success).toBe(true);
+      server.faults.setReplyDelay(1000);
+      const since = client.mark();
+      client.send({ requestId: 'r1', action: 'get_chats_summary', payload: {} });
+      client.send({ requestId: 'r2', action: 5, payload: {} });
+      client.socket.send(Buffer.from(JSON.stringify({ requestId: 'r3', action: 'get_chats_summary', payload: {} })));
+      await until(() => responses(client, since).length === 2, 'two refusals');
+      server.faults.setReplyDelay(0);
+      expect(responses(client, since).map((f) => [f.requestId, f.action, f.payload.error?.type])).toEqual([
+        ['r2', '', 'pending_requests_limit_reached'],
+        [null, '', 'pending_requests_limit_reached'],
+      ]);
+      await until(() => responses(client, since).length === 3, 'r1 answered');
+      expect(client.invalid).toEqual([]);
+      expect(server.violations).toEqual([]);
+      client.close();
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -97,3 +97,65 @@ describe('a failed login', () => {
     }
   });
 });
+
+// Pinned by mutation testing (bench/mutation.md).
+describe('login details', () => {
+  it("refuses a token that authenticate maps to an agent's id with authentication", async () => {
+    const server = await createReferenceServer({ port: 0, adminPort: 0, validateOutgoing: true, authenticate: (token) => token });
+    try {
+      server.agent('sam');
+      const client = await TestClient.open(server.socketUrl());
+      const reply = await client.login('sam');
+      expectRefusal(reply, 'authentication');
+      expect(reply.payload.error.message).toMatch(/token is not valid/);
+      expect(server.connections('sam')).toBe(0);
+      client.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a banned customer is told so in the message', async () => {
+    const banned = h.server.issueToken();
+    h.server.disconnectCustomer(banned.customerId, 'customer_banned');
+    const client = await h.connect();
+    expect((await client.login(banned.token)).payload.error.message).toMatch(/banned/);
+  });
+
+  it('a connection that closes while its token is checked is not answered, not logged in, and nothing fails', async () => {
+    const logs: string[] = [];
+    let release: ((id: string) => void) | undefined;
+    const server = await createReferenceServer({
+      port: 0,
+      adminPort: 0,
+      validateOutgoing: true,
+      log: (message) => logs.push(message),
+      authenticate: () => new Promise<string>((resolve) => (release = resolve)),
+    });
+    try {
+      const client = await TestClient.open(server.socketUrl());
+      client.send({ requestId: 'r1', action: 'login', payload: { token: 't' } });
+      // Once the server is checking the token, the connection goes.
+      for (let i = 0; i < 100 && release === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(release).toBeDefined();
+      client.close();
+      await client.closed;
+      for (let i = 0; i < 100 && server.connections() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      release?.('late');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(logs).toEqual([]);
+      expect(server.connections('late')).toBe(0);
+      expect(server.store.hasCustomer('late')).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('customer details given at login reach the customer’s other connections', async () => {
+    const first = await h.customer();
+    const since = first.client.mark();
+    const second = await h.connect();
+    expect((await second.request('login', { token: first.token, customer: { name: 'Jane' } })).success).toBe(true);
+    expect((await first.client.sync(since)).map((f) => f.payload)).toEqual([{ id: first.customerId, type: 'customer', name: 'Jane', fields: {} }]);
+  });
+});

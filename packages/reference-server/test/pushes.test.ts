@@ -217,3 +217,49 @@ describe('agent actions', () => {
     expect(new ProtocolError('not_found', 'x').toPayload()).toEqual({ type: 'not_found', message: 'x' });
   });
 });
+
+// Pinned by mutation testing (bench/mutation.md).
+describe('who hears what, in detail', () => {
+  it('update_customer: user_data goes neither back to the sender nor to a stranger', async () => {
+    const { client, token } = await h.customer();
+    const other = await h.connect();
+    await other.login(token);
+    const stranger = await h.customer();
+    const marks = [client.mark(), stranger.client.mark()] as const;
+    await client.call('update_customer', { name: 'Jane' });
+    await client.sync();
+    expect(client.pushes(undefined, marks[0])).toEqual([]);
+    expect(await stranger.client.sync(marks[1])).toEqual([]);
+    await other.sync();
+    expect(other.pushes('user_data').at(-1)?.payload.name).toBe('Jane');
+  });
+
+  it('an agent joining again is introduced again before user_joined_chat', async () => {
+    const { client } = await h.customer();
+    const { chat } = await startChat(client);
+    const sam = h.server.agent('sam@example.com', { name: 'Sam Agent' });
+    sam.joinChat(chat);
+    sam.leaveChat(chat);
+    await client.sync();
+    const since = client.mark();
+    expect(sam.joinChat(chat)).toBe(true);
+    expect(summary(await client.sync(since))).toEqual(['push:user_data', 'push:user_joined_chat']);
+  });
+
+  it('every frame is a text message, never a binary one', async () => {
+    const { client } = await h.customer();
+    const kinds: boolean[] = [];
+    client.socket.on('message', (_data, isBinary) => kinds.push(isBinary));
+    const { chat } = await startChat(client);
+    h.server.agent('sam').joinChat(chat);
+    await client.sync();
+    expect(kinds.length).toBeGreaterThan(2);
+    expect(kinds.every((binary) => !binary)).toBe(true);
+  });
+
+  it('an unknown disconnection reason is refused with the list of reasons', () => {
+    expect(() => h.server.agent('sam').disconnectCustomer('anyone', 'no_such_reason' as never)).toThrow(
+      /^unknown disconnection reason "no_such_reason"; the reasons are .*customer_banned, /,
+    );
+  });
+});

@@ -344,3 +344,39 @@ describe('update_last_seen_timestamp', () => {
     expectError(await alice.client.request('update_last_seen_timestamp', { chat, timestamp: -1 }), 'validation', '/payload/timestamp');
   });
 });
+
+// Pinned by mutation testing (bench/mutation.md): messages and pushes the tests above let change.
+describe('errors and pushes in detail', () => {
+  it('start_chat of a customer banned while connected answers customer_banned', async () => {
+    const { client, customerId } = await h.customer();
+    h.server.store.setBanned(customerId, true);
+    const reply = await client.request('start_chat', {});
+    expectError(reply, 'customer_banned');
+    expect(reply.payload.error.message).toMatch(/banned/);
+    expect((await client.call('get_chats_summary', {})).totalChats).toBe(0);
+  });
+
+  it('group_not_found names the group and the known groups', async () => {
+    const { client } = await h.customer();
+    const reply = await client.request('start_chat', { scope: { groups: [7] } });
+    expectError(reply, 'group_not_found');
+    expect(reply.payload.error.message).toBe('no agent group 7; known groups: 0');
+  });
+
+  it('not_found and authorization name the chat', async () => {
+    const alice = await h.customer();
+    const bob = await h.customer();
+    const { chat } = await startChat(alice.client);
+    expect((await bob.client.request('send_event', { chat: 'NOPE', event: { type: 'message', text: 'x' } })).payload.error.message).toBe('no chat NOPE');
+    expect((await bob.client.request('send_event', { chat, event: { type: 'message', text: 'x' } })).payload.error.message).toBe(`you are not a user of chat ${chat}`);
+  });
+
+  it('update_last_seen_timestamp pushes nothing back to the connection that sent it', async () => {
+    const { client } = await h.customer();
+    const { chat } = await startChat(client);
+    const since = client.mark();
+    await client.call('update_last_seen_timestamp', { chat, timestamp: 5000 });
+    expect(client.pushes(undefined, since)).toEqual([]);
+    expect(await client.sync()).toEqual([]);
+  });
+});
