@@ -2,7 +2,7 @@
 // `customer-chat-docs [--port 8790]` (or PORT=8790): serves the documentation site this package
 // ships (dist/site) on 127.0.0.1. A tiny static server for reading the docs locally and for the
 // browser tests; nothing else.
-import { createReadStream } from 'node:fs';
+import { createReadStream, realpathSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -70,7 +70,17 @@ export function serve({ root, port = 8790, host = '127.0.0.1' }) {
   });
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+/** Whether this file is the one node was started with: through npm's `.bin` symlink, argv[1] is the link. */
+function isMain() {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(resolve(process.argv[1])) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
   const root = fileURLToPath(new URL('../dist/site/', import.meta.url));
   const built = await stat(join(root, 'index.html')).catch(() => undefined);
   if (!built) console.error('customer-chat-docs: dist/site is not built yet; in the repository, run `pnpm --filter @customer-chat/docs build`');

@@ -1,9 +1,13 @@
-// `pnpm release [--dry-run] [--registry URL]`: see release.ts. Prints each step, then the versions
-// and changelog entries released (or that would be); a refusal is one line on stderr, exit 1; a
-// wrong argument exit 2.
+// `pnpm release [--dry-run | --version-only | --publish-only] [--registry URL]`: see release.ts.
+// Prints each step, then the versions and changelog entries released (or that would be), a
+// `New tag: <name>@<version>` line per tag (what changesets/action reads to make GitHub releases),
+// and, after a full release, that the commit and tags are local. A refusal is one line on stderr
+// (a failed step adds its output's last lines), exit 1; so is a release that stopped part-way
+// (`release: failed: ...`, saying what is done and how to finish) and any other error; a wrong
+// argument exit 2.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { release, ReleaseRefused, type ReleaseReport } from './release.js';
+import { release, ReleaseIncomplete, ReleaseRefused, type ReleaseReport } from './release.js';
 
 const USAGE = `usage: pnpm release [--dry-run | --version-only | --publish-only] [--registry URL]
 
@@ -21,6 +25,9 @@ function report(result: ReleaseReport): string {
     if (pkg.changelog !== undefined) lines.push(...pkg.changelog.split('\n').map((line) => `  ${line}`));
   }
   if (!result.dryRun) lines.push('', `tags: ${result.tags.join(', ') || '(none)'}`);
+  // As changesets publish prints them: changesets/action makes a GitHub release per line.
+  if (result.tags.length > 0) lines.push(...result.tags.map((tag) => `New tag: ${tag}`));
+  if (result.commit !== undefined) lines.push('', `the release commit ${result.commit} and the tags are local: push them (git push && git push --tags)`);
   return lines.join('\n');
 }
 
@@ -39,8 +46,9 @@ if ([values['dry-run'], values['version-only'], values['publish-only']].filter(B
   console.error(`release: --dry-run, --version-only and --publish-only exclude each other\n\n${USAGE}`);
   process.exit(2);
 }
-if (values.registry !== undefined && !URL.canParse(values.registry)) {
-  console.error(`release: --registry ${values.registry} is not a URL\n\n${USAGE}`);
+// `localhost:4873` parses as a URL (scheme `localhost:`): only http(s) is a registry.
+if (values.registry !== undefined && !(URL.canParse(values.registry) && ['http:', 'https:'].includes(new URL(values.registry).protocol))) {
+  console.error(`release: --registry ${values.registry} is not an http:// or https:// URL (e.g. http://localhost:4873/)`);
   process.exit(2);
 }
 
@@ -50,7 +58,9 @@ try {
   const result = await release({ root, dryRun: values['dry-run'] === true, mode, registry: values.registry, log: (line) => console.log(`release: ${line}`) });
   console.log(report(result));
 } catch (error) {
-  if (!(error instanceof ReleaseRefused)) throw error;
-  console.error(`release: refused: ${error.message}`);
+  if (error instanceof ReleaseRefused) console.error(`release: refused: ${error.message}`);
+  else if (error instanceof ReleaseIncomplete) console.error(`release: failed: ${error.message}`);
+  // Anything else (a git or file error): one line with its cause, not a stack.
+  else console.error(`release: failed: ${(error instanceof Error ? error.message : String(error)).split('\n').find((line) => line.trim() !== '') ?? 'unknown error'}`);
   process.exit(1);
 }

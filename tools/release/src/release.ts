@@ -4,20 +4,35 @@
 // tarball), then each is published and tagged (`@customer-chat/spec@<version>`, as changesets
 // does). `--dry-run` does all of it but publish and tag, in a scratch copy, and reports what it
 // would release. It refuses, with one line and before anything is written, a dirty tree, a
-// spec/package version mismatch, and a breaking spec change without its major changesets; a
-// failing package check stops it before anything is published or tagged.
+// spec/package version mismatch, a breaking spec change without its major changesets (in publish
+// mode, without the major versions those changesets made), pending changesets in publish mode, a
+// full release without a git identity to commit with, and a release commit at HEAD that was never
+// published (a full release whose publish failed: `--publish-only` finishes it); a failing step
+// (version, generate, build, package checks) puts the tree back as it was, before anything is
+// published or tagged. A publish that fails after the release commit says what is committed,
+// published and tagged, and how to finish.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { latestReleaseTag, missingMajors, readChangesets, releaseHistory } from '@customer-chat/spec-diff';
+import { latestReleaseTag, missingMajors, readChangesets, releaseHistory, type Bump } from '@customer-chat/spec-diff';
 import { loadModel } from '@customer-chat/spec-model';
 import { scratchCopy } from './scratch.js';
 import { readSpecVersions, versionMismatch, writeDocumentVersion } from './version-story.js';
 import { latestChangelogEntry, pnpmArgs, pnpmCommand, publishablePackages, type PublishablePackage } from './workspace.js';
 
-/** The release will not go on: one line saying why; nothing was published or tagged. */
+/**
+ * The release will not go on: one line saying why (a failed step adds the last lines of its
+ * output). Thrown before anything is published or tagged, and before the release commit or with
+ * the tree put back as it was: nothing of the attempt stays behind.
+ */
 export class ReleaseRefused extends Error {}
+
+/**
+ * The release stopped after something stayed behind (the release commit made, some packages
+ * published and tagged): the message says what state things are in and how to finish.
+ */
+export class ReleaseIncomplete extends Error {}
 
 /**
  * `full`: version, build, check, commit, publish and tag in one go (or all but the last three in a
@@ -52,10 +67,52 @@ export interface ReleaseReport {
   packages: ReleasedPackage[];
   /** The tags made (none in a dry run). */
   tags: string[];
+  /** The release commit made (full mode, not a dry run): local, like the tags, until pushed. */
+  commit?: string | undefined;
 }
 
+/** Runs git; a failure is an error of one line: the command and the last line git printed. */
 function git(root: string, args: string[]): string {
-  return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const { stderr, message } = error as { stderr?: string; message: string };
+    const said = `${stderr ?? ''}`.trim().split('\n').filter((line) => line.trim() !== '').at(-1) ?? message.split('\n')[0];
+    throw new Error(`git ${args[0]} failed: ${said}`, { cause: error });
+  }
+}
+
+/** The tags of the repository. */
+function tagList(root: string): Set<string> {
+  return new Set(git(root, ['tag', '--list']).split('\n').filter(Boolean));
+}
+
+/** The pending changesets (`.changeset/*.md` but its README). */
+function pendingChangesets(root: string): string[] {
+  return readdirSync(join(root, '.changeset')).filter((file) => file.endsWith('.md') && file !== 'README.md').sort();
+}
+
+/** The major of a semver version (`1` for `1.2.3`). */
+const majorOf = (version: string): number => Number.parseInt(version, 10);
+
+/**
+ * The bumps already applied since `tag`, per publishable package, from the versions themselves (in
+ * publish mode the changesets are consumed): `major` for a package whose major went up since the
+ * tag (or that did not exist then: nothing released to break).
+ */
+function appliedBumps(root: string, tag: string): Map<string, Bump> {
+  const bumps = new Map<string, Bump>();
+  for (const pkg of publishablePackages(root)) {
+    let then: string | undefined;
+    try {
+      then = (JSON.parse(git(root, ['show', `${tag}:${pkg.dir}/package.json`])) as { version?: string }).version;
+    } catch {
+      then = undefined;
+    }
+    if (then === undefined || majorOf(pkg.version) > majorOf(then)) bumps.set(pkg.name, 'major');
+    else if (pkg.version !== then) bumps.set(pkg.name, 'minor');
+  }
+  return bumps;
 }
 
 /** The paths `git status` lists (`XY path` lines: the path starts at the fourth character). */
@@ -76,19 +133,56 @@ function step(name: string, command: string, args: string[], cwd: string, env: N
 
 const pnpm = (args: readonly string[]): [string, string[]] => [pnpmCommand(), [...pnpmArgs(), ...args]];
 
+/**
+ * changesets' CLI run by node itself, not through `node_modules/.bin/changeset`: that is a shell
+ * script, and the shell drops environment variables whose names are not identifiers, such as the
+ * scope registry `npm_config_@customer-chat:registry` (see registryEnvironment).
+ */
+const changeset = (dir: string, args: readonly string[]): [string, string[]] => [process.execPath, [join(dir, 'node_modules/@changesets/cli/bin.js'), ...args]];
+
 /** The checks made before anything is written. */
-async function preflight(root: string): Promise<void> {
+async function preflight(root: string, mode: ReleaseMode, dryRun: boolean): Promise<void> {
   const dirty = changedPaths(root);
   if (dirty.length > 0) throw new ReleaseRefused(`the working tree has uncommitted changes (${dirty.length} path(s), e.g. ${dirty[0]}); commit or stash them first`);
   const mismatch = versionMismatch(readSpecVersions(root));
   if (mismatch !== undefined) throw new ReleaseRefused(mismatch);
+  const pending = pendingChangesets(root);
+  // Publishing with changesets pending would publish numbers that do not include them.
+  if (mode === 'publish' && pending.length > 0) {
+    throw new ReleaseRefused(`${pending.length} changeset(s) are pending (e.g. .changeset/${pending[0]}): version them first (pnpm release --version-only, then commit), or release them with pnpm release`);
+  }
+  // The release commit needs an author: better said now than after the build.
+  if (mode === 'full' && !dryRun && pending.length > 0 && spawnSync('git', ['var', 'GIT_COMMITTER_IDENT'], { cwd: root, stdio: 'ignore' }).status !== 0) {
+    throw new ReleaseRefused('git has no identity to make the release commit with; set user.name and user.email (git config) first');
+  }
   const tag = latestReleaseTag(root);
   if (tag === undefined) return;
   const { unreleased } = await releaseHistory(root, await loadModel(join(root, 'spec/asyncapi.yaml'), root));
-  const missing = missingMajors(unreleased ?? [], readChangesets(join(root, '.changeset')));
+  // In publish mode the version step has consumed the changesets: the majors are in the versions.
+  const missing = missingMajors(unreleased ?? [], mode === 'publish' ? appliedBumps(root, tag) : readChangesets(join(root, '.changeset')));
   if (missing.length > 0) {
-    throw new ReleaseRefused(`the spec has breaking changes since ${tag} and no major changeset for ${missing.join(', ')} (pnpm spec:diff lists them)`);
+    throw new ReleaseRefused(
+      mode === 'publish'
+        ? `the spec has breaking changes since ${tag} and no major version since then for ${missing.join(', ')} (pnpm spec:diff lists them)`
+        : `the spec has breaking changes since ${tag} and no major changeset for ${missing.join(', ')} (pnpm spec:diff lists them)`,
+    );
   }
+}
+
+/**
+ * In full mode with nothing pending: HEAD may be a release commit whose publish failed (its
+ * versions untagged). Then `--publish-only` finishes it; saying "nothing to release" would hide it.
+ */
+function unpublishedReleaseCommit(root: string): void {
+  const subject = git(root, ['log', '-1', '--format=%s']).trim();
+  if (!subject.startsWith('release:')) return;
+  const tags = tagList(root);
+  const untagged = publishablePackages(root).filter((p) => !tags.has(`${p.name}@${p.version}`));
+  if (untagged.length === 0) return;
+  const sha = git(root, ['rev-parse', '--short', 'HEAD']).trim();
+  throw new ReleaseRefused(
+    `no pending changeset, but HEAD (${sha} "${subject}") is a release commit whose versions are not all published and tagged (${untagged.map((p) => `${p.name}@${p.version}`).join(', ')}): run pnpm release --publish-only to finish it`,
+  );
 }
 
 /** Packs each package and checks the tarball with publint (strict) and, for packages with types, attw. */
@@ -112,7 +206,7 @@ function checkPackages(dir: string, packages: PublishablePackage[], log: (line: 
 
 /** `changeset version`, then the spec's info.version from its package, then what is generated from the spec. */
 function version(dir: string, log: (line: string) => void): void {
-  step('changeset version', join(dir, 'node_modules/.bin/changeset'), ['version'], dir);
+  step('changeset version', ...changeset(dir, ['version']), dir);
   const specVersion = readSpecVersions(dir).package;
   writeDocumentVersion(dir, specVersion);
   log(`spec ${specVersion}: info.version written; generating`);
@@ -120,19 +214,45 @@ function version(dir: string, log: (line: string) => void): void {
   step('generating', command, args, dir);
 }
 
+/** Puts a tree the release changed in place back to the clean one it was (the preflight insisted on it). */
+function restore(root: string): void {
+  git(root, ['reset', '--hard', '--quiet']);
+  git(root, ['clean', '-fdq']);
+}
+
+/**
+ * The environment that sends every publish (and changesets' registry lookups) to `registry`: npm's
+ * registry and each package scope's, which npm, pnpm and changesets (getCorrectRegistry reads
+ * `npm_config_<scope>:registry`) prefer to it when an npmrc names one (`@customer-chat:registry=`).
+ * changesets passes the scope's on to `npm info` (as a flag) and `pnpm publish` (in its environment).
+ */
+function registryEnvironment(registry: string | undefined, packages: PublishablePackage[]): NodeJS.ProcessEnv {
+  if (registry === undefined) return process.env;
+  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_registry: registry };
+  for (const scope of new Set(packages.map((p) => p.name.split('/')[0]!).filter((s) => s.startsWith('@')))) env[`npm_config_${scope}:registry`] = registry;
+  return env;
+}
+
 export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
   const log = options.log ?? (() => undefined);
   const mode = options.mode ?? 'full';
-  await preflight(options.root);
-  const pending = readdirSync(join(options.root, '.changeset')).some((file) => file.endsWith('.md') && file !== 'README.md');
+  await preflight(options.root, mode, options.dryRun);
+  const pending = pendingChangesets(options.root).length > 0;
   if (mode === 'version') {
     if (!pending) return { dryRun: false, packages: [], tags: [] };
     const before = new Map(publishablePackages(options.root).map((p) => [p.name, p.version]));
-    version(options.root, log);
+    try {
+      version(options.root, log);
+    } catch (error) {
+      // A failed version step leaves nothing half-versioned behind.
+      restore(options.root);
+      throw error;
+    }
     const packages = publishablePackages(options.root).filter((p) => before.get(p.name) !== p.version);
     return { dryRun: false, packages: packages.map((p) => ({ name: p.name, from: before.get(p.name) ?? '-', to: p.version, changelog: latestChangelogEntry(options.root, p.dir) })), tags: [] };
   }
   if (mode === 'full' && !pending) {
+    unpublishedReleaseCommit(options.root);
     log('nothing to release: no pending changeset');
     return { dryRun: options.dryRun, packages: [], tags: [] };
   }
@@ -163,27 +283,57 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
       .map((p) => ({ name: p.name, from: before.get(p.name) ?? '-', to: p.version, changelog: latestChangelogEntry(dir, p.dir) }));
     if (options.dryRun) return { dryRun: true, packages: released, tags: [] };
 
+    const tagsBefore = tagList(dir);
+    let commit: string | undefined;
     if (mode === 'full') {
       git(dir, ['add', '-A']);
       git(dir, ['commit', '--quiet', '-m', `release: ${released.map((p) => `${p.name}@${p.to}`).join(', ')}`]);
+      committed = true;
+      commit = git(dir, ['rev-parse', '--short', 'HEAD']).trim();
     }
     committed = true;
-    const tagsBefore = new Set(git(dir, ['tag', '--list']).split('\n').filter(Boolean));
-    const env = options.registry === undefined ? process.env : { ...process.env, npm_config_registry: options.registry };
     log('publishing');
-    step('changeset publish', join(dir, 'node_modules/.bin/changeset'), ['publish'], dir, env);
-    const tags = git(dir, ['tag', '--list']).split('\n').filter((tag) => tag !== '' && !tagsBefore.has(tag));
+    try {
+      step('changeset publish', ...changeset(dir, ['publish']), dir, registryEnvironment(options.registry, packages));
+    } catch (error) {
+      throw incomplete(dir, commit, packages, tagsBefore, error);
+    }
+    const tags = [...tagList(dir)].filter((tag) => !tagsBefore.has(tag));
     // What changeset publish published is what it tagged.
-    return { dryRun: false, packages: mode === 'publish' ? released.filter((p) => tags.includes(`${p.name}@${p.to}`)) : released, tags };
+    return { dryRun: false, packages: mode === 'publish' ? released.filter((p) => tags.includes(`${p.name}@${p.to}`)) : released, tags, commit };
   } catch (error) {
     // Refused in place before the release commit: the tree goes back to the clean one it was
     // (the preflight insisted on it), so nothing of the attempt stays behind.
-    if (scratch === undefined && !committed) {
-      git(dir, ['reset', '--hard', '--quiet']);
-      git(dir, ['clean', '-fdq']);
-    }
+    if (scratch === undefined && !committed) restore(dir);
     throw error;
   } finally {
     scratch?.dispose();
   }
+}
+
+/**
+ * A publish that failed after the release commit (full mode) or part-way (publish mode): what is
+ * committed, what was published and tagged (changesets tags each package it published, also when
+ * others fail), and how to finish.
+ */
+function incomplete(dir: string, commit: string | undefined, packages: PublishablePackage[], tagsBefore: Set<string>, error: unknown): ReleaseIncomplete {
+  let tags: Set<string>;
+  try {
+    tags = tagList(dir);
+  } catch {
+    tags = tagsBefore;
+  }
+  const made = [...tags].filter((tag) => !tagsBefore.has(tag)).sort();
+  const left = packages.map((p) => `${p.name}@${p.version}`).filter((tag) => !tags.has(tag));
+  const state = [
+    commit === undefined ? undefined : `the release commit ${commit} is made (local, not pushed)`,
+    made.length === 0 ? 'nothing was published or tagged' : `published and tagged (local tags, not pushed): ${made.join(', ')}`,
+    made.length > 0 && left.length > 0 ? `not published: ${left.join(', ')}` : undefined,
+  ].filter((part) => part !== undefined);
+  const cause = error instanceof Error ? error.message : String(error);
+  const [first, ...rest] = cause.split('\n');
+  return new ReleaseIncomplete(
+    [`${first!.replace(/:$/, '')}; ${state.join('; ')}; run pnpm release --publish-only to finish (it publishes and tags what is not published yet)`, ...rest].join('\n'),
+    { cause: error },
+  );
 }

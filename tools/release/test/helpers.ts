@@ -1,16 +1,26 @@
 // Scratch clones of this repository (with its installed dependencies) to run `pnpm release` in,
 // and a way to run the release command there.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scratchCopy, type Scratch } from '../src/scratch.js';
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
-/** A clone of the repository's HEAD to change and release from; dispose it after. */
+/**
+ * A clone of the repository's HEAD to change and release from; dispose it after. The release code
+ * run there is this working tree's (tools/release/src, committed in the clone), so the tests test
+ * the code as it is, not as it was last committed.
+ */
 export function clone(): Scratch {
   const scratch = scratchCopy(REPOSITORY_ROOT);
   git(scratch.root, ['config', 'user.name', 'Release Test']);
   git(scratch.root, ['config', 'user.email', 'release-test@example.com']);
+  const src = join(scratch.root, 'tools', 'release', 'src');
+  rmSync(src, { recursive: true, force: true });
+  cpSync(join(REPOSITORY_ROOT, 'tools', 'release', 'src'), src, { recursive: true });
+  if (git(scratch.root, ['status', '--porcelain']) !== '') commitAll(scratch.root, 'the release code under test');
   return scratch;
 }
 

@@ -1,8 +1,11 @@
 // What `pnpm release` refuses, each with one line, exit 1, and nothing published, tagged or
 // committed: a dirty tree, a spec/package version mismatch, a breaking spec change without its
-// major changesets, a failing package check. And a dry run: everything but publish and tag, in a
-// scratch copy, reporting the versions and changelog entries it would release.
-import { readFileSync, writeFileSync } from 'node:fs';
+// major changesets, a failing package check, a failing version step (also with --version-only),
+// --publish-only with changesets pending, a full release without a git identity, and a release
+// commit at HEAD that was never published. Any other error is one line too. And a dry run:
+// everything but publish and tag, in a scratch copy, reporting the versions and changelog entries
+// it would release.
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Scratch } from '../src/scratch.js';
@@ -69,9 +72,78 @@ describe('pnpm release refuses', () => {
 
   it('a wrong argument, with exit code 2 and the usage', () => {
     scratch = clone();
-    const result = runRelease(scratch.root, ['--registry', 'not a url']);
+    const result = runRelease(scratch.root, ['--version-only', '--publish-only']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^release: --registry not a url is not a URL\n\nusage: pnpm release/m);
+    expect(result.stderr).toMatch(/^release: --dry-run, --version-only and --publish-only exclude each other\n\nusage: pnpm release/m);
+  });
+
+  it('a --registry that is not an http(s) URL (localhost:4873 parses as a URL with the scheme localhost:), with one line and exit code 2', () => {
+    scratch = clone();
+    for (const registry of ['not a url', 'localhost:4873', 'file:///tmp/registry']) {
+      const result = runRelease(scratch.root, ['--publish-only', '--registry', registry]);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr.trim()).toBe(`release: --registry ${registry} is not an http:// or https:// URL (e.g. http://localhost:4873/)`);
+    }
+  });
+
+  it('--publish-only with changesets pending (it would publish numbers without them)', () => {
+    scratch = clone();
+    expectRefused(scratch.root, ['--publish-only', '--registry', 'http://127.0.0.1:9/'], /^release: refused: \d+ changeset\(s\) are pending \(e\.g\. \.changeset\/[\w-]+\.md\): version them first \(pnpm release --version-only, then commit\), or release them with pnpm release$/);
+  });
+
+  it('a failing version step with --version-only, leaving nothing half-versioned behind', () => {
+    scratch = clone();
+    const { root } = scratch;
+    // `changeset version` writes the versions, then the generators fail.
+    const file = join(root, 'package.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { scripts: Record<string, string> };
+    manifest.scripts.generate = 'node -e "console.error(\'the generator broke\'); process.exit(3)"';
+    writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+    commitAll(root, 'a generator that fails');
+    expectRefused(root, ['--version-only'], /^release: refused: generating failed:$/);
+    expect(readdirSync(join(root, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md').length).toBeGreaterThan(0);
+  });
+
+  it('a full release without a git identity to commit with, before building anything', () => {
+    scratch = clone();
+    const { root } = scratch;
+    git(root, ['config', '--unset', 'user.name']);
+    git(root, ['config', '--unset', 'user.email']);
+    git(root, ['config', 'user.useConfigOnly', 'true']);
+    const head = git(root, ['rev-parse', 'HEAD']);
+    const result = runRelease(root, ['--registry', 'http://127.0.0.1:9/'], { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: '', GIT_AUTHOR_EMAIL: '', GIT_COMMITTER_NAME: '', GIT_COMMITTER_EMAIL: '', EMAIL: '' });
+    expect(result.code, result.stdout).toBe(1);
+    expect(result.stderr.trim()).toBe('release: refused: git has no identity to make the release commit with; set user.name and user.email (git config) first');
+    expect(result.stdout).not.toContain('building');
+    expect(git(root, ['rev-parse', 'HEAD'])).toBe(head);
+    expect(git(root, ['status', '--porcelain'])).toBe('');
+  });
+
+  it('a full release with nothing pending whose HEAD is a release commit never published (its versions untagged): --publish-only finishes it', () => {
+    scratch = clone();
+    const { root } = scratch;
+    // As a full release whose publish failed leaves it: the changesets consumed, the commit made, no tag.
+    for (const file of readdirSync(join(root, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md')) rmSync(join(root, '.changeset', file));
+    commitAll(root, 'release: @customer-chat/spec@0.1.0');
+    const sha = git(root, ['rev-parse', '--short', 'HEAD']).trim();
+    expectRefused(root, [], new RegExp(`^release: refused: no pending changeset, but HEAD \\(${sha} "release: @customer-chat/spec@0\\.1\\.0"\\) is a release commit whose versions are not all published and tagged \\(@customer-chat/[^)]+\\): run pnpm release --publish-only to finish it$`));
+    // Once tagged (published), there is nothing to release again.
+    for (const line of git(root, ['ls-files', '*package.json']).split('\n').filter((f) => /^(spec|packages\/[^/]+)\/package\.json$/.test(f))) {
+      const manifest = JSON.parse(readFileSync(join(root, line), 'utf8')) as { name: string; version: string; private?: boolean };
+      if (manifest.private !== true) git(root, ['tag', `${manifest.name}@${manifest.version}`]);
+    }
+    const again = runRelease(root, []);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('release: nothing to release (no pending changeset)');
+  });
+
+  it('nothing with a stack trace: an unexpected error is one line with its cause, exit 1', () => {
+    scratch = clone();
+    rmSync(join(scratch.root, '.changeset'), { recursive: true });
+    commitAll(scratch.root, 'no changeset folder');
+    const result = runRelease(scratch.root, ['--version-only']);
+    expect(result.code, result.stdout).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^release: failed: ENOENT: no such file or directory, scandir '[^']*\.changeset'$/);
   });
 });
 

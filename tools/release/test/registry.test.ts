@@ -1,7 +1,10 @@
 // `pnpm release` for real, to a local registry (verdaccio on 127.0.0.1), from a scratch clone:
 // every package versioned, published and tagged, the spec's versions in step; then the SDK, the
 // validators, the spec and the docs installed from that registry into a fresh project and used,
-// and `pnpm spec:diff` comparing against the new tag. Nothing is published anywhere else.
+// and `pnpm spec:diff` comparing against the new tag; `--registry` wins over an npmrc that sends the
+// scope elsewhere. The hosted CI's two steps, through a breaking spec change and its majors. A
+// publish that fails after the release commit says so and how to finish. Nothing is published
+// anywhere else.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,10 +22,20 @@ let release: { code: number; stdout: string; stderr: string };
 let project: string;
 const before = new Map(publishablePackages(REPOSITORY_ROOT).map((p) => [p.name, p.version]));
 
+/**
+ * The registry's npmrc (its token) with the @customer-chat scope sent to a port nothing listens on,
+ * as a user's npmrc may name another registry for the scope: only --registry says where to publish.
+ */
+function npmrcWithScopeElsewhere(local: LocalRegistry): string {
+  const file = `${local.npmrc}.scope-elsewhere`;
+  writeFileSync(file, readFileSync(local.npmrc, 'utf8').replace(/^@customer-chat:registry=.*$/m, '@customer-chat:registry=http://127.0.0.1:9/'));
+  return file;
+}
+
 beforeAll(async () => {
   registry = await startRegistry();
   scratch = clone();
-  release = runRelease(scratch.root, ['--registry', `${registry.url}/`], { NPM_CONFIG_USERCONFIG: registry.npmrc });
+  release = runRelease(scratch.root, ['--registry', `${registry.url}/`], { NPM_CONFIG_USERCONFIG: npmrcWithScopeElsewhere(registry) });
   project = mkdtempSync(join(tmpdir(), 'customer-chat-consumer-'));
 });
 
@@ -35,7 +48,7 @@ afterAll(async () => {
 const released = () => publishablePackages(scratch.root).filter((p) => before.get(p.name) !== p.version);
 
 describe('pnpm release to a local registry', () => {
-  it('versions, publishes and tags every package with changes, and says so', async () => {
+  it('versions, publishes and tags every package with changes to --registry (not the scope registry an npmrc names), and says so', async () => {
     expect(release.code, `${release.stdout}\n${release.stderr}`).toBe(0);
     const packages = released();
     expect(packages.map((p) => p.name)).toEqual(expect.arrayContaining(['@customer-chat/docs', '@customer-chat/sdk', '@customer-chat/spec', '@customer-chat/validators']));
@@ -43,11 +56,16 @@ describe('pnpm release to a local registry', () => {
     for (const pkg of packages) {
       expect(tags).toContain(`${pkg.name}@${pkg.version}`);
       expect(release.stdout).toContain(`${pkg.name} ${before.get(pkg.name)} -> ${pkg.version}`);
+      // As changesets prints it, for changesets/action's GitHub releases.
+      expect(release.stdout.split('\n')).toContain(`New tag: ${pkg.name}@${pkg.version}`);
       const meta = (await httpJson(`${registry.url}/${pkg.name.replace('/', '%2f')}`)).json as { 'dist-tags': { latest: string } };
       expect(meta['dist-tags'].latest).toBe(pkg.version);
     }
     // The release commit holds the bumped versions, the changelogs, and no pending changeset.
     expect(git(scratch.root, ['log', '-1', '--format=%s'])).toMatch(/^release: @customer-chat\//);
+    // Nothing is pushed: the release says the commit and the tags are to be pushed.
+    const sha = git(scratch.root, ['rev-parse', '--short', 'HEAD']).trim();
+    expect(release.stdout).toContain(`the release commit ${sha} and the tags are local: push them (git push && git push --tags)`);
     expect(git(scratch.root, ['status', '--porcelain'])).toBe('');
     expect(existsSync(join(scratch.root, 'packages/sdk/CHANGELOG.md'))).toBe(true);
   });
@@ -134,26 +152,70 @@ describe('the hosted CI’s two steps: release --version-only (the version pull 
     two?.dispose();
   });
 
-  it('versions without committing, then publishes and tags what the merged versions say', async () => {
+  it('versions without committing, then publishes and tags what the merged versions say, a breaking spec change and its majors included', async () => {
+    // A release of the spec as it is, then a breaking change (send_sneak_peek's text shorter: old
+    // clients that send more are refused) with the major changesets it needs.
+    git(two.root, ['tag', `@customer-chat/spec@${before.get('@customer-chat/spec')}`]);
+    const file = join(two.root, 'spec', 'asyncapi.yaml');
+    const text = readFileSync(file, 'utf8');
+    const start = text.indexOf('    SendSneakPeekArguments:');
+    const limit = text.indexOf('maxLength: 16384', start);
+    writeFileSync(file, `${text.slice(0, limit)}maxLength: 8192${text.slice(limit + 'maxLength: 16384'.length)}`);
+    const majors = [...before.keys()].map((name) => `'${name}': major`).join('\n');
+    writeFileSync(join(two.root, '.changeset', 'shorter-sneak-peeks.md'), `---\n${majors}\n---\n\nA sneak peek's text is at most 8192 characters.\n`);
+    commitAll(two.root, 'a breaking spec change, with its major changesets');
+    const tagsBefore = git(two.root, ['tag', '--list']);
+
     const versioned = runRelease(two.root, ['--version-only']);
     expect(versioned.code, `${versioned.stdout}\n${versioned.stderr}`).toBe(0);
     expect(versioned.stdout).toContain('release: versioned (not published)');
     const versions = readSpecVersions(two.root);
     expect(versions.document).toBe(versions.package);
-    expect(versions.package).not.toBe(before.get('@customer-chat/spec'));
+    expect(versions.package).toMatch(/^1\.0\.0$/);
     // Left for the pull request to commit: changed files, no tag.
     expect(git(two.root, ['status', '--porcelain'])).not.toBe('');
-    expect(git(two.root, ['tag', '--list'])).toBe('');
+    expect(git(two.root, ['tag', '--list'])).toBe(tagsBefore);
     commitAll(two.root, 'release: version packages');
 
+    // The changesets are consumed: the gate counts the majors in the versions.
     const published = runRelease(two.root, ['--publish-only', '--registry', `${registry2.url}/`], { NPM_CONFIG_USERCONFIG: registry2.npmrc });
     expect(published.code, `${published.stdout}\n${published.stderr}`).toBe(0);
-    expect(git(two.root, ['tag', '--list', '@customer-chat/spec@*']).trim()).toBe(`@customer-chat/spec@${versions.package}`);
+    expect(git(two.root, ['tag', '--list', '@customer-chat/spec@*']).trim().split('\n')).toContain(`@customer-chat/spec@${versions.package}`);
     const meta = (await httpJson(`${registry2.url}/@customer-chat%2fvalidators`)).json as { 'dist-tags': { latest: string } };
     expect(meta['dist-tags'].latest).toBe(publishablePackages(two.root).find((p) => p.name === '@customer-chat/validators')!.version);
+    // A `New tag:` line per tag, which changesets/action reads to make the GitHub releases.
+    for (const pkg of publishablePackages(two.root)) expect(published.stdout.split('\n')).toContain(`New tag: ${pkg.name}@${pkg.version}`);
     // Run again, there is nothing left to publish: no new tag, no failure.
     const again = runRelease(two.root, ['--publish-only', '--registry', `${registry2.url}/`], { NPM_CONFIG_USERCONFIG: registry2.npmrc });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('nothing to release');
+  });
+});
+
+describe('a full release whose publish fails after the release commit', () => {
+  let three: Scratch;
+  beforeAll(() => {
+    three = clone();
+  });
+  afterAll(() => three?.dispose());
+
+  it('says what is committed and published and how to finish; run again, it says the same instead of "nothing to release"', () => {
+    // Nothing listens on port 9: changeset publish fails before publishing anything.
+    const failed = runRelease(three.root, ['--registry', 'http://127.0.0.1:9/']);
+    expect(failed.code, `${failed.stdout}\n${failed.stderr}`).toBe(1);
+    const subject = git(three.root, ['log', '-1', '--format=%s']).trim();
+    expect(subject).toMatch(/^release: @customer-chat\//);
+    const sha = git(three.root, ['rev-parse', '--short', 'HEAD']).trim();
+    const line = failed.stderr.split('\n').find((l) => l.startsWith('release: failed: '));
+    expect(line, failed.stderr).toBe(
+      `release: failed: changeset publish failed; the release commit ${sha} is made (local, not pushed); nothing was published or tagged; run pnpm release --publish-only to finish (it publishes and tags what is not published yet)`,
+    );
+    expect(git(three.root, ['tag', '--list'])).toBe('');
+    expect(git(three.root, ['status', '--porcelain'])).toBe('');
+
+    const again = runRelease(three.root, ['--registry', 'http://127.0.0.1:9/']);
+    expect(again.code, again.stdout).toBe(1);
+    expect(again.stdout).not.toContain('nothing to release');
+    expect(again.stderr.trim()).toMatch(new RegExp(`^release: refused: no pending changeset, but HEAD \\(${sha} "release: @customer-chat/.*"\\) is a release commit whose versions are not all published and tagged \\(@customer-chat/.*\\): run pnpm release --publish-only to finish it$`));
   });
 });
