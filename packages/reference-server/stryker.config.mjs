@@ -11,7 +11,7 @@ export default strykerConfig(new URL('.', import.meta.url), {
   concurrency: 2,
   // The sandbox (a copy of this package) sits two levels under the repository root, as the package
   // itself does, so the paths that leave the package resolve as they do here: the server finds the
-  // admin API document at ../../../spec from src/, and tsconfig.json extends ../../tsconfig.base.json
+  // admin API document in the repository's spec folder, and tsconfig.json finds its base config
   // (git ignores any .stryker-tmp/). Stryker's rewrite of tsconfig paths, which assumes its default
   // sandbox one level deeper inside the package, is turned off by naming a tsconfig that does not exist.
   tempDirName: '../../.stryker-tmp',

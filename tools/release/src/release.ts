@@ -15,7 +15,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { latestReleaseTag, missingMajors, readChangesets, releaseHistory, type Bump } from '@customer-chat/spec-diff';
+import { appliedBumps, latestReleaseTag, missingMajors, readChangesets, releaseHistory } from '@customer-chat/spec-diff';
 import { loadModel } from '@customer-chat/spec-model';
 import { scratchCopy } from './scratch.js';
 import { readSpecVersions, versionMismatch, writeDocumentVersion } from './version-story.js';
@@ -92,29 +92,6 @@ function pendingChangesets(root: string): string[] {
   return readdirSync(join(root, '.changeset')).filter((file) => file.endsWith('.md') && file !== 'README.md').sort();
 }
 
-/** The major of a semver version (`1` for `1.2.3`). */
-const majorOf = (version: string): number => Number.parseInt(version, 10);
-
-/**
- * The bumps already applied since `tag`, per publishable package, from the versions themselves (in
- * publish mode the changesets are consumed): `major` for a package whose major went up since the
- * tag (or that did not exist then: nothing released to break).
- */
-function appliedBumps(root: string, tag: string): Map<string, Bump> {
-  const bumps = new Map<string, Bump>();
-  for (const pkg of publishablePackages(root)) {
-    let then: string | undefined;
-    try {
-      then = (JSON.parse(git(root, ['show', `${tag}:${pkg.dir}/package.json`])) as { version?: string }).version;
-    } catch {
-      then = undefined;
-    }
-    if (then === undefined || majorOf(pkg.version) > majorOf(then)) bumps.set(pkg.name, 'major');
-    else if (pkg.version !== then) bumps.set(pkg.name, 'minor');
-  }
-  return bumps;
-}
-
 /** The paths `git status` lists (`XY path` lines: the path starts at the fourth character). */
 function changedPaths(root: string): string[] {
   return git(root, ['status', '--porcelain']).split('\n').filter((line) => line.length > 3).map((line) => line.slice(3));
@@ -159,7 +136,7 @@ async function preflight(root: string, mode: ReleaseMode, dryRun: boolean): Prom
   if (tag === undefined) return;
   const { unreleased } = await releaseHistory(root, await loadModel(join(root, 'spec/asyncapi.yaml'), root));
   // In publish mode the version step has consumed the changesets: the majors are in the versions.
-  const missing = missingMajors(unreleased ?? [], mode === 'publish' ? appliedBumps(root, tag) : readChangesets(join(root, '.changeset')));
+  const missing = missingMajors(unreleased ?? [], mode === 'publish' ? appliedBumps(root, tag, publishablePackages(root)) : readChangesets(join(root, '.changeset')));
   if (missing.length > 0) {
     throw new ReleaseRefused(
       mode === 'publish'

@@ -3,23 +3,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { largestBumps } from './applied-bumps.js';
 import type { Change } from './classify.js';
 
 export type Bump = 'major' | 'minor' | 'patch';
 
 export function readChangesets(directory: string): Map<string, Bump> {
-  const bumps = new Map<string, Bump>();
-  const rank: Record<Bump, number> = { patch: 0, minor: 1, major: 2 };
-  for (const file of readdirSync(directory).filter((f) => f.endsWith('.md') && f !== 'README.md')) {
-    const text = readFileSync(join(directory, file), 'utf8');
-    const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
-    if (!front) continue;
-    for (const [pkg, bump] of Object.entries((parse(front[1]!) ?? {}) as Record<string, Bump>)) {
-      const previous = bumps.get(pkg);
-      if (previous === undefined || rank[bump] > rank[previous]) bumps.set(pkg, bump);
-    }
-  }
-  return bumps;
+  const each = readdirSync(directory)
+    .filter((f) => f.endsWith('.md') && f !== 'README.md')
+    .map((file) => /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(directory, file), 'utf8')))
+    .filter((front) => front !== null)
+    .map((front) => new Map(Object.entries((parse(front[1]!) ?? {}) as Record<string, Bump>)));
+  return largestBumps(...each);
 }
 
 /** The packages a breaking change affects that have no major changeset. */

@@ -2,3 +2,4 @@
 export { classifyChanges, type Change, type Direction } from './classify.js';
 export { latestReleaseTag, releaseHistory, releaseTags, TAG_PREFIX, type Release } from './releases.js';
 export { missingMajors, readChangesets, type Bump } from './changesets.js';
+export { appliedBumps, largestBumps, workspacePackages, type VersionedPackage } from './applied-bumps.js';
