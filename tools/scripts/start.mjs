@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, turbo } from './run.mjs';
+import { run, SIGNALS, signalExitCode, stopRunning, turbo } from './run.mjs';
 
 const args = process.argv.slice(2);
 const unknown = args.filter((a) => a !== '--once');
@@ -14,6 +14,37 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const once = args.includes('--once');
+
+/** Every server started, from the moment it is spawned (ready or not), with the addresses it printed. */
+const children = [];
+/** Stops every server (its whole process group: pnpm and the server it started) and any command still running, once. */
+let stopped = false;
+function stopAll(signal = 'SIGTERM') {
+  if (stopped) return;
+  stopped = true;
+  for (const { child } of children) {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  void stopRunning(signal);
+}
+// Whatever ends this script (an uncaught error included) stops the servers: they run detached
+// and would otherwise keep their ports.
+process.on('exit', () => stopAll());
+// Ctrl-C is how a user stops the servers, not a failure: stop them and exit 0 (pnpm reports any
+// other code as a failed script). With --once the check did not finish: that is a failure, with
+// the code a shell gives a process the signal stopped (130 for SIGINT, 143 for SIGTERM).
+for (const signal of SIGNALS) {
+  process.on(signal, () => {
+    stopAll(signal);
+    if (once) console.error('start: stopped before the check finished');
+    else console.log('start: stopped.');
+    process.exit(once ? signalExitCode(signal) : 0);
+  });
+}
 
 const built = await turbo(['run', 'build', '--output-logs=errors-only']);
 if (built !== 0) process.exit(built);
@@ -31,15 +62,16 @@ function serve({ dir, pkg }) {
   return new Promise((resolve, reject) => {
     // Its own process group, so stopping it also stops the server pnpm started.
     const child = spawn(pnpm[0], [...pnpm[1], 'run', '--silent', 'serve'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-    let ready = false;
     const urls = [];
+    children.push({ child, urls });
+    let ready = false;
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (text) => {
       for (const line of text.split('\n').filter(Boolean)) console.log(`[${pkg.name}] ${line}`);
       urls.push(...(text.match(/https?:\/\/[^\s)]+/g) ?? []));
       if (!ready && urls.length > 0) {
         ready = true;
-        resolve({ child, urls });
+        resolve();
       }
     });
     child.on('exit', (code) => {
@@ -48,26 +80,8 @@ function serve({ dir, pkg }) {
   });
 }
 
-const children = [];
-const stopAll = () =>
-  children.forEach(({ child }) => {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  });
-// Ctrl-C is how a user stops the servers, not a failure: stop them and exit 0 (pnpm reports any
-// other code as a failed script).
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    stopAll();
-    console.log('start: stopped.');
-    process.exit(0);
-  });
-}
 try {
-  for (const server of servers) children.push(await serve(server));
+  for (const server of servers) await serve(server);
 } catch (error) {
   console.error(`start: ${error.message}`);
   stopAll();

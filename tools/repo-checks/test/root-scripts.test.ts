@@ -1,0 +1,146 @@
+// The root scripts `pnpm test` and `pnpm start` (tools/scripts), run for real in a scratch copy
+// of the repository whose turbo and pnpm are stand-ins (node_modules/.bin/turbo, npm_execpath),
+// so each case takes a second: test rejects arguments, counts vitest 4's expected fails and todos,
+// never reads "0 failed" for a failing run, and passes a signal on to turbo; start --once stopped
+// by a signal exits 128 + its number and stops a server that was still starting.
+import { spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const SCRIPTS = fileURLToPath(new URL('../../scripts', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'root-scripts-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+mkdirSync(join(work, 'tools', 'scripts'), { recursive: true });
+for (const script of ['run.mjs', 'test.mjs', 'start.mjs', 'generate.mjs']) copyFileSync(join(SCRIPTS, script), join(work, 'tools', 'scripts', script));
+// turbo: `generate:check` and `build` exit with $GENERATE (0); `test` does what $TURBO_TEST says.
+mkdirSync(join(work, 'node_modules', '.bin'), { recursive: true });
+writeFileSync(
+  join(work, 'node_modules', '.bin', 'turbo'),
+  `#!/usr/bin/env node
+const task = process.argv[3];
+if (task !== 'test') process.exit(Number(process.env.GENERATE ?? 0));
+const mode = process.env.TURBO_TEST;
+if (mode === 'report') {
+  console.log('@x/a:test:       Tests  2 passed | 1 expected fail | 3 todo | 1 skipped (7)');
+  console.log('@x/b:test:       Tests  4 passed (4)');
+  process.exit(0);
+}
+if (mode === 'error') {
+  console.error('  x invalid turbo.json');
+  process.exit(1);
+}
+// 'hang': runs until a signal, which it records.
+process.on('SIGTERM', () => {
+  require('node:fs').writeFileSync('turbo-got', 'SIGTERM');
+  process.exit(1);
+});
+console.log('turbo: running');
+setInterval(() => {}, 1000);
+`,
+);
+chmodSync(join(work, 'node_modules', '.bin', 'turbo'), 0o755);
+// pnpm (npm_execpath): \`run --silent serve\` starts a server (a grandchild, as pnpm's is) that
+// prints its address after $SERVE_DELAY ms and records its pid.
+writeFileSync(
+  join(work, 'pnpm.cjs'),
+  `const { spawn } = require('node:child_process');
+const server = \`const fs = require('node:fs');
+fs.writeFileSync('server.pid', String(process.pid));
+setTimeout(() => {
+  const s = require('node:http').createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', () => console.log('up at http://127.0.0.1:' + s.address().port + '/'));
+}, Number(process.env.SERVE_DELAY ?? 0));\`;
+spawn(process.execPath, ['-e', server], { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 1));
+`,
+);
+mkdirSync(join(work, 'packages', 'srv'), { recursive: true });
+const PID_FILE = join(work, 'packages', 'srv', 'server.pid');
+writeFileSync(join(work, 'packages', 'srv', 'package.json'), JSON.stringify({ name: '@x/srv', scripts: { serve: 'node server.js' } }));
+
+type Result = { code: number | null; out: string; err: string };
+/** Runs a root script in the scratch copy; `signal` is sent once `when` returns true. */
+function script(name: string, args: string[], env: Record<string, string> = {}, stop?: { signal: NodeJS.Signals; when: (out: string) => boolean }): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join('tools', 'scripts', name), ...args], {
+      cwd: work,
+      env: { ...process.env, CI: '', npm_execpath: join(work, 'pnpm.cjs'), ...env },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (text) => (out += text));
+    child.stderr.on('data', (text) => (err += text));
+    const poll = stop && setInterval(() => stop.when(out) && (clearInterval(poll), child.kill(stop.signal)), 50);
+    child.on('exit', (code) => {
+      if (poll) clearInterval(poll);
+      resolve({ code, out, err });
+    });
+  });
+}
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('pnpm test', () => {
+  it('rejects any argument instead of running everything', async () => {
+    const result = await script('test.mjs', ['--filter=x']);
+    expect(result.code).toBe(2);
+    expect(result.err.trim()).toBe('test: unknown argument --filter=x (usage: pnpm test)');
+  });
+
+  it('counts an expected fail as passed and a todo as skipped', async () => {
+    const result = await script('test.mjs', [], { TURBO_TEST: 'report' });
+    expect(result.code).toBe(0);
+    expect(result.out.trim().split('\n').at(-1)).toBe('7 passed, 0 failed, 4 skipped');
+  });
+
+  it('counts turbo failing with no vitest report as a failure', async () => {
+    const result = await script('test.mjs', [], { TURBO_TEST: 'error' });
+    expect(result.code).toBe(1);
+    expect(result.out.trim().split('\n').at(-1)).toBe('0 passed, 1 failed');
+  });
+
+  it('prints the summary line when generate --check fails', async () => {
+    const result = await script('test.mjs', [], { GENERATE: '1' });
+    expect(result.code).toBe(1);
+    expect(result.out.trim().split('\n').at(-1)).toBe('0 passed, 1 failed');
+  });
+
+  it('passes SIGTERM on to turbo and exits 143', async () => {
+    const result = await script('test.mjs', [], { TURBO_TEST: 'hang' }, { signal: 'SIGTERM', when: (out) => out.includes('turbo: running') });
+    expect(result.code).toBe(143);
+    expect(readFileSync(join(work, 'turbo-got'), 'utf8')).toBe('SIGTERM');
+    expect(result.err).toContain('test: stopped (SIGTERM)');
+  });
+});
+
+describe('pnpm start --once', () => {
+  it('checks the server and exits 0', async () => {
+    const result = await script('start.mjs', ['--once']);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/start: http:\/\/127\.0\.0\.1:\d+\/ answered 200/);
+  });
+
+  it('stopped by SIGTERM while a server starts: exits 143 and stops that server', async () => {
+    rmSync(PID_FILE, { force: true });
+    const result = await script('start.mjs', ['--once'], { SERVE_DELAY: '5000' }, { signal: 'SIGTERM', when: () => existsSync(PID_FILE) });
+    expect(result.code).toBe(143);
+    expect(result.err.trim()).toBe('start: stopped before the check finished');
+    const pid = Number(readFileSync(PID_FILE, 'utf8'));
+    await expect.poll(() => alive(pid), { timeout: 2000 }).toBe(false);
+  });
+
+  it('stopped by SIGINT: exits 130', async () => {
+    rmSync(PID_FILE, { force: true });
+    const result = await script('start.mjs', ['--once'], { SERVE_DELAY: '5000' }, { signal: 'SIGINT', when: () => existsSync(PID_FILE) });
+    expect(result.code).toBe(130);
+  });
+});
