@@ -19,15 +19,22 @@ async function until(condition: () => boolean, label: string, tries = 500): Prom
 
 const responses = (client: TestClient, since = 0): Frame[] => client.frames.slice(since).filter((f) => f.type === 'response');
 
+/**
+ * A server that allows `maxPendingRequests`, with one logged-in client whose requests stay in
+ * flight (a reply delay holds them while the next ones arrive); `since` marks where its frames start.
+ */
+async function inFlight(maxPendingRequests: number) {
+  const server = await createReferenceServer({ port: 0, adminPort: 0, validateOutgoing: true, maxPendingRequests });
+  const client = await TestClient.open(server.socketUrl());
+  expect((await client.login(server.issueToken().token)).success).toBe(true);
+  server.faults.setReplyDelay(1000);
+  return { server, client, since: client.mark() };
+}
+
 describe('requests in flight per connection', () => {
   it('answers requests over maxPendingRequests with pending_requests_limit_reached at once, and serves the others', async () => {
-    const server = await createReferenceServer({ port: 0, adminPort: 0, validateOutgoing: true, maxPendingRequests: 3 });
+    const { server, client, since } = await inFlight(3);
     try {
-      const client = await TestClient.open(server.socketUrl());
-      expect((await client.login(server.issueToken().token)).success).toBe(true);
-      // A reply delay keeps the first request in flight while the others arrive.
-      server.faults.setReplyDelay(1000);
-      const since = client.mark();
       client.send({ requestId: 'r1', action: 'get_chats_summary', payload: {} });
       client.send({ requestId: 'r2', action: 'get_chats_summary', payload: {} });
       client.send({ requestId: 'r3', action: 'get_chats_summary', payload: {} });
@@ -342,12 +349,8 @@ describe('limits in detail', () => {
   });
 
   it('a refused frame echoes a string action only, and a binary one is not read', async () => {
-    const server = await createReferenceServer({ port: 0, adminPort: 0, validateOutgoing: true, maxPendingRequests: 1 });
+    const { server, client, since } = await inFlight(1);
     try {
-      const client = await TestClient.open(server.socketUrl());
-      expect((await client.login(server.issueToken().token)).success).toBe(true);
-      server.faults.setReplyDelay(1000);
-      const since = client.mark();
       client.send({ requestId: 'r1', action: 'get_chats_summary', payload: {} });
       client.send({ requestId: 'r2', action: 5, payload: {} });
       client.socket.send(Buffer.from(JSON.stringify({ requestId: 'r3', action: 'get_chats_summary', payload: {} })));
