@@ -30,7 +30,9 @@ direction; the last line is the summary \`N breaking, N safe\`.
   -h, --help        this text
 
 exit codes:
-  0  no breaking change (with --gate: every breaking change has its major changesets)
+  0  no breaking change (with --gate: every breaking change has its major changesets: pending
+     ones, or majors the versions already carry since a base git ref, as on the version step's
+     commit before the release is tagged)
   1  breaking change found (with --gate: one lacks a major changeset)
   2  no verdict: bad usage, or unreadable input (unknown git ref, missing file, a document
      with problems)`;
