@@ -35,7 +35,14 @@ export function commitAll(root: string, message: string): void {
 }
 
 /** `pnpm release <args>` in a clone, as the README runs it. */
+/**
+ * The environment of a plain shell: without the `npm_config_*` variables the `pnpm test` around
+ * these tests sets for its scripts (the npx below would warn on stderr about the ones npm does not
+ * know, e.g. verify-deps-before-run, and the tests read stderr line by line).
+ */
+const shellEnvironment = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('npm_config_')));
+
 export function runRelease(root: string, args: string[], env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync('npx', ['--yes', 'pnpm@10.34.8', 'release', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync('npx', ['--yes', 'pnpm@10.34.8', 'release', ...args], { cwd: root, encoding: 'utf8', env: { ...shellEnvironment(), ...env }, maxBuffer: 256 * 1024 * 1024 });
   return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
