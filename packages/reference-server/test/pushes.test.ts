@@ -8,10 +8,16 @@ const h = useServer();
 const summary = (frames: Frame[]) => frames.map((f) => `${f.type === 'push' ? 'push' : 'response'}:${f.action}`);
 
 /** A customer with two connections and a chat an agent has joined. */
+/** A customer logged in on two connections: `client` and `other`. */
+async function customerOnTwoConnections() {
+  const customer = await h.customer();
+  const other = await h.connect();
+  await other.login(customer.token);
+  return { ...customer, other };
+}
+
 async function chatWithAgent() {
-  const first = await h.customer();
-  const second = await h.connect();
-  await second.login(first.token);
+  const { other: second, ...first } = await customerOnTwoConnections();
   const { chat, thread } = await startChat(first.client);
   const agent = h.server.agent('sam@example.com', { name: 'Sam Agent' });
   agent.joinChat(chat);
@@ -31,9 +37,7 @@ describe('login pushes', () => {
   });
 
   it("tells the customer's other connections about changed details", async () => {
-    const { client, token, customerId } = await h.customer();
-    const other = await h.connect();
-    await other.login(token);
+    const { client, customerId, other } = await customerOnTwoConnections();
     const since = client.mark();
     await other.call('update_customer', { name: 'Jane' });
     const frames = await client.sync(since);
@@ -43,9 +47,7 @@ describe('login pushes', () => {
 
 describe('customer actions', () => {
   it('send_event: new_event to the other connections, not to the sender, not to strangers', async () => {
-    const { client, token } = await h.customer();
-    const other = await h.connect();
-    await other.login(token);
+    const { client, other } = await customerOnTwoConnections();
     const stranger = await h.customer();
     const { chat } = await startChat(client);
     const [otherSince, strangerSince, ownSince] = [other.mark(), stranger.client.mark(), client.mark()];
@@ -56,9 +58,7 @@ describe('customer actions', () => {
   });
 
   it('start_chat: the other connections get thread_metada and the first events', async () => {
-    const { client, token } = await h.customer();
-    const other = await h.connect();
-    await other.login(token);
+    const { client, other } = await customerOnTwoConnections();
     const since = other.mark();
     const { chat, thread } = await client.call('start_chat', { events: [{ type: 'message', text: 'hello' }] });
     const frames = await other.sync(since);
@@ -68,9 +68,7 @@ describe('customer actions', () => {
   });
 
   it('update_last_seen_timestamp: last_seen_timestamp_updated to the other connections when it changes', async () => {
-    const { client, token, customerId } = await h.customer();
-    const other = await h.connect();
-    await other.login(token);
+    const { client, customerId, other } = await customerOnTwoConnections();
     const { chat } = await startChat(client);
     const since = other.mark();
     await client.call('update_last_seen_timestamp', { chat, timestamp: 5000 });
@@ -81,9 +79,7 @@ describe('customer actions', () => {
 
 describe('agent actions', () => {
   it('join: user_data of the agent, then user_joined_chat, on every connection', async () => {
-    const { client, token } = await h.customer();
-    const other = await h.connect();
-    await other.login(token);
+    const { client, other } = await customerOnTwoConnections();
     const { chat } = await startChat(client);
     const marks = [client.mark(), other.mark()] as const;
     expect(h.server.agent('sam@example.com', { name: 'Sam Agent', avatar: 'https://cdn.example.com/sam.png' }).joinChat(chat)).toBe(true);
@@ -221,9 +217,7 @@ describe('agent actions', () => {
 // Pinned by mutation testing (bench/mutation.md).
 describe('who hears what, in detail', () => {
   it('update_customer: user_data goes neither back to the sender nor to a stranger', async () => {
-    const { client, token } = await h.customer();
-    const other = await h.connect();
-    await other.login(token);
+    const { client, other } = await customerOnTwoConnections();
     const stranger = await h.customer();
     const marks = [client.mark(), stranger.client.mark()] as const;
     await client.call('update_customer', { name: 'Jane' });

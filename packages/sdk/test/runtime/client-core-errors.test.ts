@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { WebSocket as WsClient } from 'ws';
 import { type ClientErrorEvent, ClientCore, type ClientOptions } from '../../src/runtime/client-core.js';
 import { SDKError } from '../../src/runtime/errors.js';
-import { type ToyClient, type ToyEvents, type ToyRequests, delay, next, record, rejection, toyProtocol, until, useToyClients } from './fixtures.js';
+import { type ToyClient, type ToyEvents, type ToyRequests, delay, next, record, rejection, slowInFlight, toyProtocol, until, useToyClients } from './fixtures.js';
 
 const toy = useToyClients({ requestTimeout: 1000 });
 const makeClient = (options: Partial<ClientOptions> = {}): ToyClient => toy.makeClient(options);
@@ -109,8 +109,7 @@ describe('what a stop does to the requests still waiting', () => {
   it('disconnect(): a request already sent fails as disconnected, with no details', async () => {
     const client = makeClient();
     await client.connect();
-    const inFlight = client.request('slow', {});
-    await until(() => toy.server.received.some((r) => r.op === 'SLOW'));
+    const { pending: inFlight } = await slowInFlight(client, toy.server);
     client.disconnect();
     const error = await rejection(inFlight);
     expect(error).toMatchObject({ code: 'CONNECTION_LOST', message: 'the client was disconnected' });
@@ -346,8 +345,7 @@ describe('a session the server ends', () => {
   it('fails the requests still waiting with the reason, in the message and the details', async () => {
     const client = makeClient();
     await client.connect();
-    const waiting = client.request('slow', {});
-    await until(() => toy.server.received.some((r) => r.op === 'SLOW'));
+    const { pending: waiting } = await slowInFlight(client, toy.server);
     const ended = next(client, 'ended');
     toy.server.push('BYE', { why: 'wait' });
     await ended;
@@ -361,8 +359,7 @@ describe('a session the server ends', () => {
   it('a reason that is not a string (without validation) stays disconnected and is named as it came', async () => {
     const client = makeClient({ validate: false });
     await client.connect();
-    const waiting = client.request('slow', {});
-    await until(() => toy.server.received.some((r) => r.op === 'SLOW'));
+    const { pending: waiting } = await slowInFlight(client, toy.server);
     toy.server.push('BYE', { why: 42 });
     expect(await rejection(waiting)).toMatchObject({ message: 'the server ended the session (42)', details: { reason: 42 } });
     expect(client.state).toBe('disconnected');

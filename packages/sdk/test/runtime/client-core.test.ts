@@ -5,7 +5,7 @@ import { SDKError } from '../../src/runtime/errors.js';
 import type { ProtocolDescription } from '../../src/runtime/protocol.js';
 import { observableKey } from '../../src/runtime/observable.js';
 import type { WebSocketConstructor } from '../../src/runtime/socket.js';
-import { type ToyEvents, type ToyRequests, delay, next, record, rejection, toyProtocol, until, useToyClients } from './fixtures.js';
+import { type ToyEvents, type ToyRequests, delay, next, record, rejection, slowInFlight, toyProtocol, until, useToyClients } from './fixtures.js';
 
 type Client = ClientCore<ToyEvents, ToyRequests>;
 
@@ -139,8 +139,7 @@ describe('ClientCore requests', () => {
     const client = makeClient();
     await client.connect();
     const errorEvent = next(client, 'error');
-    const pending = client.request('slow', {});
-    await until(() => toy.server.received.some((r) => r.op === 'SLOW'));
+    const { pending } = await slowInFlight(client, toy.server);
     toy.server.send({ t: 'x', n: toy.server.received.at(-1)?.id, body: { kind: 42 } });
     const error = await rejection(pending);
     expect(error.code).toBe('INVALID_RESPONSE');
@@ -281,8 +280,7 @@ describe('ClientCore link loss and reconnection', () => {
     const client = makeClient();
     const seen = record(client);
     await client.connect();
-    const pending = client.request('slow', {});
-    await until(() => toy.server.received.some((r) => r.op === 'SLOW'));
+    const { pending } = await slowInFlight(client, toy.server);
     const restored = next(client, 'back');
     toy.server.dropAll();
     expect((await rejection(pending)).code).toBe('CONNECTION_LOST');
@@ -379,8 +377,7 @@ describe('ClientCore session end reactions', () => {
   it('stay_disconnected: stays disconnected until connect()', async () => {
     const client = makeClient();
     await client.connect();
-    const pending = client.request('slow', {});
-    await until(() => toy.server.received.some((r) => r.op === 'SLOW'));
+    const { pending } = await slowInFlight(client, toy.server);
     const ended = next(client, 'ended');
     toy.server.push('BYE', { why: 'wait' });
     expect(await ended).toBe('wait');
@@ -423,8 +420,7 @@ describe('ClientCore session end reactions', () => {
     const client = makeClient();
     const seen = record(client);
     await client.connect();
-    const waiting = client.request('slow', {});
-    await until(() => toy.server.received.some((r) => r.op === 'SLOW'));
+    const { pending: waiting } = await slowInFlight(client, toy.server);
     const ended = new Promise<unknown[]>((resolve) => client.on('ended', (...args: unknown[]) => resolve(args)));
     toy.server.push('BYE', {});
     expect(await ended).toEqual([undefined]);

@@ -322,6 +322,16 @@ export function next<K extends keyof ToyEvents | 'error'>(client: ToyClient, nam
   return new Promise((resolve) => client.once(name, resolve as never));
 }
 
+/**
+ * Sends a `slow` request (the toy server never answers it) and waits until the server has it, so
+ * it is in flight; wrapped in an object so that awaiting this does not await the request.
+ */
+export async function slowInFlight(client: ToyClient, server: ToyServer): Promise<{ pending: Promise<unknown> }> {
+  const pending = client.request('slow', {});
+  await until(() => server.received.some((r) => r.op === 'SLOW'));
+  return { pending };
+}
+
 /** Records every event of the client by name. */
 export function record(client: ToyClient): [string, unknown][] {
   const seen: [string, unknown][] = [];
