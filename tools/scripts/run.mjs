@@ -67,6 +67,11 @@ export function run(command, args, options = {}) {
   });
 }
 
+/** The pnpm that runs this script, as [command, args]: pnpm sets npm_execpath when it runs a script. */
+export function pnpmCommand() {
+  return process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ['pnpm', []];
+}
+
 /** The environment turbo runs in: the workspace's own binaries first, telemetry off. */
 export function turboEnv() {
   return { ...process.env, TURBO_TELEMETRY_DISABLED: '1', PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}` };

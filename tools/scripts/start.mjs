@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, SIGNALS, signalExitCode, stopRunning, turbo } from './run.mjs';
+import { pnpmCommand, run, SIGNALS, signalExitCode, stopRunning, turbo } from './run.mjs';
 
 const args = process.argv.slice(2);
 const unknown = args.filter((a) => a !== '--once');
@@ -14,6 +14,12 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const once = args.includes('--once');
+/** How long a server may take to print its address; a server that never does fails the start. */
+const readyTimeoutMs = Number(process.env.START_READY_TIMEOUT_MS ?? 120_000);
+if (!(readyTimeoutMs > 0)) {
+  console.error(`start: START_READY_TIMEOUT_MS must be a positive number of milliseconds, not ${process.env.START_READY_TIMEOUT_MS}`);
+  process.exit(2);
+}
 
 /** Every server started, from the moment it is spawned (ready or not), with the addresses it printed. */
 const children = [];
@@ -49,8 +55,7 @@ for (const signal of SIGNALS) {
 const built = await turbo(['run', 'build', '--output-logs=errors-only']);
 if (built !== 0) process.exit(built);
 
-// pnpm sets npm_execpath when it runs a script; use the same pnpm for the children.
-const pnpm = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ['pnpm', []];
+const pnpm = pnpmCommand();
 const servers = (existsSync('packages') ? readdirSync('packages') : [])
   .map((dir) => join('packages', dir))
   .filter((dir) => existsSync(join(dir, 'package.json')))
@@ -65,16 +70,22 @@ function serve({ dir, pkg }) {
     const urls = [];
     children.push({ child, urls });
     let ready = false;
+    const deadline = setTimeout(
+      () => reject(new Error(`${pkg.name} printed no address within ${readyTimeoutMs / 1000} s (START_READY_TIMEOUT_MS); its serve script may be waiting on something`)),
+      readyTimeoutMs,
+    );
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (text) => {
       for (const line of text.split('\n').filter(Boolean)) console.log(`[${pkg.name}] ${line}`);
       urls.push(...(text.match(/https?:\/\/[^\s)]+/g) ?? []));
       if (!ready && urls.length > 0) {
         ready = true;
+        clearTimeout(deadline);
         resolve();
       }
     });
     child.on('exit', (code) => {
+      clearTimeout(deadline);
       if (!ready) reject(new Error(`${pkg.name} exited (code ${code}) before it was ready`));
     });
   });

@@ -2,7 +2,8 @@
 // of the repository whose turbo and pnpm are stand-ins (node_modules/.bin/turbo, npm_execpath),
 // so each case takes a second: test rejects arguments, counts vitest 4's expected fails and todos,
 // never reads "0 failed" for a failing run, and passes a signal on to turbo; start --once stopped
-// by a signal exits 128 + its number and stops a server that was still starting.
+// by a signal exits 128 + its number and stops a server that was still starting, or one that
+// never printed its address; demo passes a signal on to the build it waits for.
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,15 +16,16 @@ const work = mkdtempSync(join(tmpdir(), 'root-scripts-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 mkdirSync(join(work, 'tools', 'scripts'), { recursive: true });
-for (const script of ['run.mjs', 'test.mjs', 'start.mjs', 'generate.mjs']) copyFileSync(join(SCRIPTS, script), join(work, 'tools', 'scripts', script));
-// turbo: `generate:check` and `build` exit with $GENERATE (0); `test` does what $TURBO_TEST says.
+for (const script of ['run.mjs', 'test.mjs', 'start.mjs', 'generate.mjs', 'demo.mjs']) copyFileSync(join(SCRIPTS, script), join(work, 'tools', 'scripts', script));
+// turbo: `generate:check` and `build` exit with $GENERATE (0), or run until a signal with
+// TURBO_BUILD=hang; `test` does what $TURBO_TEST says.
 mkdirSync(join(work, 'node_modules', '.bin'), { recursive: true });
 writeFileSync(
   join(work, 'node_modules', '.bin', 'turbo'),
   `#!/usr/bin/env node
 const task = process.argv[3];
-if (task !== 'test') process.exit(Number(process.env.GENERATE ?? 0));
-const mode = process.env.TURBO_TEST;
+if (task !== 'test' && process.env.TURBO_BUILD !== 'hang') process.exit(Number(process.env.GENERATE ?? 0));
+const mode = task === 'test' ? process.env.TURBO_TEST : 'hang';
 if (mode === 'report') {
   console.log('@x/a:test:       Tests  2 passed | 1 expected fail | 3 todo | 1 skipped (7)');
   console.log('@x/b:test:       Tests  4 passed (4)');
@@ -142,5 +144,42 @@ describe('pnpm start --once', () => {
     rmSync(PID_FILE, { force: true });
     const result = await script('start.mjs', ['--once'], { SERVE_DELAY: '5000' }, { signal: 'SIGINT', when: () => existsSync(PID_FILE) });
     expect(result.code).toBe(130);
+  });
+
+  it('fails, naming the server, when a server prints no address within START_READY_TIMEOUT_MS, and stops it', async () => {
+    rmSync(PID_FILE, { force: true });
+    const result = await script('start.mjs', ['--once'], { SERVE_DELAY: '20000', START_READY_TIMEOUT_MS: '1500' });
+    expect(result.code).toBe(1);
+    expect(result.err.trim()).toBe('start: @x/srv printed no address within 1.5 s (START_READY_TIMEOUT_MS); its serve script may be waiting on something');
+    const pid = Number(readFileSync(PID_FILE, 'utf8'));
+    await expect.poll(() => alive(pid), { timeout: 2000 }).toBe(false);
+  });
+
+  it('rejects a START_READY_TIMEOUT_MS that is not a positive number', async () => {
+    const result = await script('start.mjs', ['--once'], { START_READY_TIMEOUT_MS: 'soon' });
+    expect(result.code).toBe(2);
+    expect(result.err.trim()).toBe('start: START_READY_TIMEOUT_MS must be a positive number of milliseconds, not soon');
+  });
+});
+
+describe('pnpm demo', () => {
+  it('rejects any argument', async () => {
+    const result = await script('demo.mjs', ['--fast']);
+    expect(result.code).toBe(2);
+    expect(result.err.trim()).toBe('demo: unknown argument --fast (usage: pnpm demo)');
+  });
+
+  it('stops when the build fails, with its exit code, and runs nothing else', async () => {
+    rmSync(PID_FILE, { force: true });
+    const result = await script('demo.mjs', [], { GENERATE: '3' });
+    expect(result.code).toBe(3);
+    expect(existsSync(PID_FILE)).toBe(false);
+  });
+
+  it('passes SIGTERM on to the build it is waiting for and exits 143', async () => {
+    rmSync(join(work, 'turbo-got'), { force: true });
+    const result = await script('demo.mjs', [], { TURBO_BUILD: 'hang' }, { signal: 'SIGTERM', when: (out) => out.includes('turbo: running') });
+    expect(result.code).toBe(143);
+    expect(readFileSync(join(work, 'turbo-got'), 'utf8')).toBe('SIGTERM');
   });
 });

@@ -1,0 +1,13 @@
+// `pnpm demo`: builds what the demo needs, then runs its scripted conversation. One node process
+// (not `a && b` under sh), so a signal reaches whichever of the two is running and the script
+// exits as a shell would (130 for Ctrl-C, 143 for SIGTERM).
+import { pnpmCommand, run, turbo } from './run.mjs';
+
+if (process.argv.length > 2) {
+  console.error(`demo: unknown argument ${process.argv.slice(2).join(' ')} (usage: pnpm demo)`);
+  process.exit(2);
+}
+const built = await turbo(['run', 'build', '--output-logs=errors-only']);
+if (built !== 0) process.exit(built);
+const [pnpm, pnpmArgs] = pnpmCommand();
+process.exit(await run(pnpm, [...pnpmArgs, '--filter', '@customer-chat/demo', 'run', 'demo']));
