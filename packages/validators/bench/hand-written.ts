@@ -5,8 +5,9 @@
 // format of ajv-formats and the spec's URL pattern, the Event union with its fallback, Properties as
 // a map of maps of primitives.
 // Written for speed: direct property reads, no allocation, early exit, and for an optional property
-// or a map entry the value checked first, the own-property lookup made only when the value is wrong
-// (a wrong inherited value does not count). hand-written-own-first.ts is the same guard in the order
+// the value checked first, the own-property lookup made only when the value is wrong (a wrong
+// inherited value does not count); a map entry's key is checked to be own before its value is read
+// (an inherited getter is never called, as ajv never reads it). hand-written-own-first.ts is the same guard in the order
 // most would write first. test/guards-differential.test.ts holds both to ajv's verdicts.
 import { hasOwn, HTTP_URL, isCount, isCustomId, isId, isRatingNamespace, isRecord, isUri, type Json } from './hand-written-leaves.js';
 
@@ -68,27 +69,27 @@ export function isEvent(value: unknown): boolean {
 
 function isPrimitiveMap(value: unknown): boolean {
   if (!isRecord(value)) return false;
-  for (const key in value) if (!isPrimitive(value[key]) && hasOwn.call(value, key)) return false;
+  for (const key in value) if (hasOwn.call(value, key) && !isPrimitive(value[key])) return false;
   return true;
 }
 
 /** Properties: namespaces of primitive values; the `rating` one a Rating. */
 function isProperties(value: unknown): boolean {
   if (!isRecord(value)) return false;
-  for (const namespace in value) if (namespace !== 'rating' && !isPrimitiveMap(value[namespace]) && hasOwn.call(value, namespace)) return false;
+  for (const namespace in value) if (namespace !== 'rating' && hasOwn.call(value, namespace) && !isPrimitiveMap(value[namespace])) return false;
   const rating = value.rating;
   return rating === undefined || !hasOwn.call(value, 'rating') || isRatingNamespace(rating);
 }
 
 function isEventMap(value: unknown): boolean {
   if (!isRecord(value)) return false;
-  for (const key in value) if (!isEvent(value[key]) && hasOwn.call(value, key)) return false;
+  for (const key in value) if (hasOwn.call(value, key) && !isEvent(value[key])) return false;
   return true;
 }
 
 function isTimestampMap(value: unknown): boolean {
   if (!isRecord(value)) return false;
-  for (const key in value) if (!isNullableCount(value[key]) && hasOwn.call(value, key)) return false;
+  for (const key in value) if (hasOwn.call(value, key) && !isNullableCount(value[key])) return false;
   return true;
 }
 

@@ -411,6 +411,10 @@ const REPLACEMENTS: Mutation[] = [
   mutation('a class instance', () => new Thing()),
   mutation('a RegExp', () => /x/),
   mutation('a boxed string', () => new String('x')),
+  mutation('a boxed number', () => new Number(1)),
+  mutation('a boxed boolean', () => new Boolean(true)),
+  mutation('a typed array', () => new Uint8Array([1, 2])),
+  mutation('1e21 (an integer JSON prints with an exponent)', () => 1e21),
   mutation('a function', () => function f() {}),
   mutation('a symbol', () => Symbol('s')),
   mutation('a bigint', () => 10n),
@@ -427,6 +431,18 @@ const REWRAPS: Mutation[] = [
   mutation('with a polluted prototype (an enumerable "extra")', (old) => objectOf(entriesOf(old as Record<string, unknown>), objectOf([['extra', 1]]))),
   mutation('with a prototype naming type "agent"', (old) => objectOf(entriesOf(old as Record<string, unknown>), objectOf([['type', 'agent'], ['id', 'u1']]))),
   mutation('as an array of its values', (old) => Object.values(old as object)),
+  mutation('behind a Proxy with no traps', (old) => new Proxy(old as object, {})),
+  mutation('with each property an own enumerable getter', (old) => {
+    const getters = {};
+    for (const [key, value] of entriesOf(old as Record<string, unknown>)) Object.defineProperty(getters, key, { enumerable: true, configurable: true, get: () => value });
+    return getters;
+  }),
+  // ajv (ownProperties) never reads an inherited key; a guard that read it before checking would throw.
+  mutation('with a prototype whose enumerable getter throws', (old) => {
+    const prototype = {};
+    Object.defineProperty(prototype, 'trap', { enumerable: true, get: () => { throw new Error('read an inherited key'); } });
+    return objectOf(entriesOf(old as Record<string, unknown>), prototype);
+  }),
 ];
 
 function mutationsFor(site: Site): fc.Arbitrary<Mutation> {

@@ -68,6 +68,21 @@ describe('the issues of a failure', () => {
     });
   });
 
+  it('for a union value that names no branch, say only that the tag is missing, once', () => {
+    expect(validate('send_event', { chat: 'C', event: {} })).toEqual({
+      ok: false,
+      errors: [{ path: '/event/type', keyword: 'required', message: "must have required property 'type'" }],
+    });
+  });
+
+  it('say an issue once when the union and the branch it falls to both find it', () => {
+    const result = validate('user_data', { type: null });
+    expect(result.ok).toBe(false);
+    const issues = result.ok ? [] : result.errors;
+    expect(issues.filter((issue) => issue.path === '/type')).toHaveLength(1);
+    expect(new Set(issues.map((issue) => JSON.stringify(issue))).size).toBe(issues.length);
+  });
+
   it('the explain entry refuses a name without a payload or a frame, as validate does', () => {
     expect(() => explainPayload('nope', {})).toThrow(TypeError);
     expect(() => explainPayload('nope', {})).toThrow(/unknown message "nope" \(no payload of that name\); known: .*send_event/);

@@ -1,8 +1,9 @@
 // The generator's entry point: parse once, build the model, run the registered plugins.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadCleanSpec } from '@customer-chat/spec-loader';
-import { buildModel } from '@customer-chat/spec-model';
+import { loadCleanSpec, SpecError } from '@customer-chat/spec-loader';
+import { buildModel, MODEL_PROBLEM_CODE } from '@customer-chat/spec-model';
+import { PluginProblems } from './plugin.js';
 import { plugins } from './plugins/index.js';
 import { runPlugins, selectPlugins } from './runner.js';
 import type { OutputPlan } from './output.js';
@@ -11,8 +12,8 @@ import type { BuildModelOptions, OptionalModelPart, ProtocolModel } from '@custo
 import type { Plugin } from './plugin.js';
 
 export type { ProtocolModel } from '@customer-chat/spec-model';
-export type { Plugin, PluginFile, PluginOutput } from './plugin.js';
-export { definePlugin } from './plugin.js';
+export type { Plugin, PluginFile, PluginOutput, PluginProblem } from './plugin.js';
+export { definePlugin, PluginProblems } from './plugin.js';
 export { buildModel } from '@customer-chat/spec-model';
 export { emittedEvents } from './common/queries.js';
 export { plugins } from './plugins/index.js';
@@ -39,5 +40,13 @@ export async function generate(specFile: string, root = REPOSITORY_ROOT, targets
   const selected = selectPlugins(plugins, targets);
   const spec = await loadCleanSpec(specFile);
   const model = buildModel(spec, root, { require: requiredParts(selected) });
-  return { ...(await runPlugins(model, { generator: generatorInfo(model) }, selected)), model };
+  try {
+    return { ...(await runPlugins(model, { generator: generatorInfo(model) }, selected)), model };
+  } catch (error) {
+    if (!(error instanceof PluginProblems)) throw error;
+    // Located like the model's own problems, so a plugin's refusal reads as `file:line:column ... at /pointer`.
+    throw new SpecError(
+      error.problems.map(({ pointer, message }) => ({ severity: 'error', code: MODEL_PROBLEM_CODE, message: `${error.plugin}: ${message}`, file: spec.file, pointer, ...spec.locate(pointer) })),
+    );
+  }
 }

@@ -48,6 +48,26 @@ export interface Plugin {
   emit(model: ProtocolModel, context: EmitContext): PluginFile[] | Promise<PluginFile[]>;
 }
 
+/** A construct of the spec a plugin cannot emit, at a JSON pointer of the document. */
+export interface PluginProblem {
+  pointer: string;
+  message: string;
+}
+
+/**
+ * What a plugin throws when the spec has constructs it cannot emit: the generator locates each
+ * pointer in the document (file:line:column) and reports them with the model's problems.
+ */
+export class PluginProblems extends Error {
+  constructor(
+    readonly plugin: string,
+    readonly problems: readonly PluginProblem[],
+  ) {
+    super(`${plugin}: ${problems.map((p) => `${p.pointer}: ${p.message}`).join('; ')}`);
+    this.name = 'PluginProblems';
+  }
+}
+
 /** Identity, for type inference and a single place to read what a plugin is. */
 export function definePlugin(plugin: Plugin): Plugin {
   return plugin;

@@ -88,6 +88,40 @@ describe('generate() when a plugin needs what the document leaves out', () => {
   });
 });
 
+// What a plugin refuses to emit is located like the model's problems, every one of them.
+describe('generate() when a plugin cannot emit what the document names', () => {
+  it('reports each clash of generated guard names at the pointer of the construct that takes the name', async () => {
+    const clashes = [
+      '    NotePosted: { type: string, description: Clashes with the guard of message note_posted. }\n',
+      '    Kicked: { type: string, description: Clashes with the guard of message kicked. }\n',
+      '    RequestHeadersFields: { type: string, description: Clashes with the check of the request headers. }\n',
+    ].join('');
+    const source = replaceOnce(CHAT, '    NullableTimestamp:\n', `${clashes}    NullableTimestamp:\n`);
+    const file = await writeBroken(source);
+    const error = await generate(file, REPOSITORY_ROOT, ['guards']).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SpecError);
+    const problems = (error as SpecError).problems;
+    expect(problems).toEqual([
+      expect.objectContaining({
+        code: 'codegen-unsupported',
+        file,
+        pointer: '/components/schemas/RequestHeaders',
+        ...position(source, 'type: object\n      description: Top-level fields of a request frame.'),
+        message: 'guards: the frame fields of /components/schemas/RequestHeaders would declare isRequestHeadersFields, already declared by schema RequestHeadersFields; rename one of them',
+      }),
+      expect.objectContaining({
+        pointer: '/components/messages/notePosted',
+        message: 'guards: message note_posted would declare isNotePosted, already declared by schema NotePosted; rename one of them',
+      }),
+      expect.objectContaining({ pointer: '/components/messages/kicked', message: expect.stringContaining('message kicked would declare isKicked, already declared by schema Kicked') }),
+    ]);
+    expect(failureLines(error)[0]).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ error codegen-unsupported at /components/schemas/RequestHeaders: guards: `));
+  });
+});
+
 describe('failureLines (what the CLI prints when generation throws)', () => {
   it('prints an unexpected error as one line with its message, no stack', () => {
     const error = new Error('the guards cannot compile this\nsecond line');

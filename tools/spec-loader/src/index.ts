@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Parser, type AsyncAPIDocumentInterface, type Diagnostic } from '@asyncapi/parser';
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { formatPointer, parsePointer } from './json-pointer.js';
 import { projectRules } from './ruleset.js';
 
@@ -77,11 +77,48 @@ export class SpecError extends Error {
   }
 }
 
+/**
+ * Keys the parser's own libraries cannot take: as a property name, `__proto__` revokes the proxy
+ * the ruleset walks with and `hasOwnProperty` shadows the method the $ref resolver calls, and each
+ * fails the whole parse with a stack trace. Refused at the key, before the parser sees them.
+ */
+const KEYS_THE_PARSER_CANNOT_TAKE = new Set(['__proto__', 'hasOwnProperty']);
+
+function unusableKeys(file: string, yaml: Document, lineCounter: LineCounter): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const walk = (node: unknown, path: Array<string | number>): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key === undefined) continue;
+        if (KEYS_THE_PARSER_CANNOT_TAKE.has(key)) {
+          const at = lineCounter.linePos((pair.key as { range?: [number, number, number] }).range?.[0] ?? 0);
+          problems.push({
+            severity: 'error',
+            code: 'unsupported-key',
+            message: `the key "${key}" cannot be used anywhere in the document (the AsyncAPI parser fails on it); rename it`,
+            file,
+            line: at.line,
+            column: at.col,
+            pointer: formatPointer([...path, key]),
+          });
+        }
+        walk(pair.value, [...path, key]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => walk(item, [...path, index]));
+    }
+  };
+  walk(yaml.contents, []);
+  return problems;
+}
+
 function toProblem(file: string, diagnostic: Diagnostic): SpecProblem {
   return {
     severity: SEVERITIES[diagnostic.severity] ?? 'error',
     code: String(diagnostic.code),
-    message: diagnostic.message,
+    // An error the parser did not expect carries its stack in the message: the first part says it all.
+    message: diagnostic.message.split(', stack: ')[0]!,
     file,
     line: diagnostic.range.start.line + 1,
     column: diagnostic.range.start.character + 1,
@@ -117,6 +154,8 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
     }));
     return { file, raw: {}, document: undefined, problems, locate };
   }
+  const unusable = unusableKeys(file, yaml, lineCounter);
+  if (unusable.length > 0) return { file, raw: {}, document: undefined, problems: unusable, locate };
   const raw = yaml.toJS() as Record<string, unknown>;
   const parser = new Parser({ ruleset: { rules: projectRules } });
   const { document, diagnostics } = await parser.parse(source, { source: file });

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compileAt, createSpecAjv } from '../src/ajv.js';
@@ -29,6 +32,20 @@ describe('loadSpec', () => {
     expect(formatProblem(problem!, fileURLToPath(new URL('.', import.meta.url)))).toMatch(
       /^fixtures\/bad-schema\.yaml:31:\d+ error asyncapi-document-resolved at \/components\/schemas\/Ping\/properties\/at\/type: /,
     );
+  });
+
+  it.each(['__proto__', 'hasOwnProperty'])('refuses a %s key at its line and pointer, with no stack trace', async (key) => {
+    const source = (await readFile(fixture('minimal.yaml'), 'utf8')).replace(/^(\s*)properties:\n/m, `$1properties:\n$1  ${key}: { type: string }\n`);
+    expect(source).toContain(`${key}: { type: string }`);
+    const file = join(await mkdtemp(join(tmpdir(), 'loader-keys-')), 'doc.yaml');
+    await writeFile(file, source);
+    const spec = await loadSpec(file);
+    expect(spec.document).toBeUndefined();
+    const line = source.split('\n').findIndex((text) => text.includes(`${key}:`)) + 1;
+    expect(spec.problems).toEqual([
+      expect.objectContaining({ severity: 'error', code: 'unsupported-key', file, line, pointer: expect.stringMatching(new RegExp(`/properties/${key}$`)) }),
+    ]);
+    expect(spec.problems[0]!.message).not.toMatch(/\n|stack/);
   });
 
   it('applies YAML merge keys (<<) in raw, as the parser does in the document it validates', async () => {

@@ -42,7 +42,12 @@ export function issuesOf(set: SchemaSet, name: string, data: unknown): Validatio
     return [{ path: '', message: `cannot be checked: ${(error as Error).message}`, keyword: 'type' }];
   }
   const specific = errors.filter((e) => e.keyword !== 'if');
-  return (specific.length > 0 ? specific : errors).map(toIssue);
+  // A union's own check and the branch it falls to can report the same issue; say it once.
+  const seen = new Set<string>();
+  return (specific.length > 0 ? specific : errors).map(toIssue).filter((issue) => {
+    const key = `${issue.path}\u0000${issue.keyword}\u0000${issue.message}`;
+    return !seen.has(key) && (seen.add(key), true);
+  });
 }
 
 /** Whether `guard` passes `data`; a value that makes it throw (a getter that throws) does not. */

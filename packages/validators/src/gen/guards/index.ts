@@ -221,8 +221,9 @@ export function isCustomerFields(value: unknown): value is CustomerFields {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   for (const _key in _object) {
+    if (!hasOwn.call(_object, _key)) continue;
     const _item = _object[_key];
-    if (typeof _item !== 'string' && hasOwn.call(_object, _key)) return false;
+    if (typeof _item !== 'string') return false;
   }
   return true;
 }
@@ -256,8 +257,9 @@ export function isProperties(value: unknown): value is Properties {
   if (_rating !== undefined && !isRating(_rating) && hasOwn.call(_object, 'rating')) return false;
   for (const _key in _object) {
     if (_key === 'rating') continue;
+    if (!hasOwn.call(_object, _key)) continue;
     const _item = _object[_key];
-    if (!isPropertyNamespace(_item) && hasOwn.call(_object, _key)) return false;
+    if (!isPropertyNamespace(_item)) return false;
   }
   return true;
 }
@@ -267,8 +269,9 @@ export function isPropertyNamespace(value: unknown): value is PropertyNamespace 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   for (const _key in _object) {
+    if (!hasOwn.call(_object, _key)) continue;
     const _item = _object[_key];
-    if (typeof _item !== 'string' && (typeof _item !== 'number' || !Number.isFinite(_item)) && typeof _item !== 'boolean' && _item !== null && hasOwn.call(_object, _key)) return false;
+    if (typeof _item !== 'string' && (typeof _item !== 'number' || !Number.isFinite(_item)) && typeof _item !== 'boolean' && _item !== null) return false;
   }
   return true;
 }
@@ -289,8 +292,9 @@ export function isRating(value: unknown): value is Rating {
   if (_comment !== undefined && (typeof _comment !== 'string' || (_comment.length > 1024 && (_comment.length > 2048 || ucs2length(_comment) > 1024))) && hasOwn.call(_object, 'comment')) return false;
   for (const _key in _object) {
     if (_key === 'score' || _key === 'comment') continue;
+    if (!hasOwn.call(_object, _key)) continue;
     const _item = _object[_key];
-    if (typeof _item !== 'string' && (typeof _item !== 'number' || !Number.isFinite(_item)) && typeof _item !== 'boolean' && _item !== null && hasOwn.call(_object, _key)) return false;
+    if (typeof _item !== 'string' && (typeof _item !== 'number' || !Number.isFinite(_item)) && typeof _item !== 'boolean' && _item !== null) return false;
   }
   return true;
 }
@@ -1955,8 +1959,9 @@ function checkCustomerUpdateFields(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   for (const _key in _object) {
+    if (!hasOwn.call(_object, _key)) continue;
     const _item = _object[_key];
-    if ((typeof _item !== 'string' || (_item.length > 1024 && (_item.length > 2048 || ucs2length(_item) > 1024))) && hasOwn.call(_object, _key)) return false;
+    if (typeof _item !== 'string' || (_item.length > 1024 && (_item.length > 2048 || ucs2length(_item) > 1024))) return false;
   }
   let _count = 0;
   for (const _key2 in _object) {
@@ -1970,8 +1975,9 @@ function checkChatSummaryLastEventsPerType(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   for (const _key in _object) {
+    if (!hasOwn.call(_object, _key)) continue;
     const _item = _object[_key];
-    if (!isEvent(_item) && hasOwn.call(_object, _key)) return false;
+    if (!isEvent(_item)) return false;
   }
   return true;
 }
@@ -1981,8 +1987,9 @@ function checkChatSummaryLastSeenTimestamps(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   for (const _key in _object) {
+    if (!hasOwn.call(_object, _key)) continue;
     const _item = _object[_key];
-    if ((typeof _item !== 'number' || !Number.isInteger(_item) || _item < 0) && _item !== null && hasOwn.call(_object, _key)) return false;
+    if ((typeof _item !== 'number' || !Number.isInteger(_item) || _item < 0) && _item !== null) return false;
   }
   return true;
 }

@@ -20,6 +20,7 @@
 //   pass and the one the discriminant names is the only one to try.
 import { appendPointer, definitionName, type Discriminator, type JsonSchema, type NamedSchema, type ProtocolModel } from '@customer-chat/spec-model';
 import { importSymbol, literal, type GeneratedFile } from '../../printer/generated-file.js';
+import { PluginProblems } from '../../plugin.js';
 import { formatRegExp } from '../../common/formats.js';
 import { and, atom, isConst, not, or, print, size, type Expr } from './expr.js';
 
@@ -40,12 +41,7 @@ const UCS2LENGTH = importSymbol('ucs2length', '#runtime/ajv-runtime');
 /** A statement of a guard's body: a line, or a block around nested statements. */
 export type Stmt = string | { readonly open: string; readonly body: readonly Stmt[]; readonly close?: string };
 
-export class GuardGenerationError extends Error {
-  constructor(source: string, pointer: string, message: string) {
-    super(`${source}#${pointer}: guards: ${message}`);
-    this.name = 'GuardGenerationError';
-  }
-}
+
 
 const isObject = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value);
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -121,7 +117,6 @@ export class GuardCompiler {
   constructor(
     model: Pick<ProtocolModel, 'schemas' | 'discriminators'>,
     private readonly file: GeneratedFile,
-    private readonly source: string,
   ) {
     this.named = new Map(model.schemas.map((s) => [s.name, s]));
     this.unions = new Map(model.discriminators.map((d) => [d.union, d]));
@@ -139,7 +134,7 @@ export class GuardCompiler {
   }
 
   private fail(pointer: string, message: string): never {
-    throw new GuardGenerationError(this.source, pointer, message);
+    throw new PluginProblems('guards', [{ pointer, message }]);
   }
 
   // ---- bodies ----------------------------------------------------------------------------------
@@ -285,9 +280,11 @@ export class GuardCompiler {
           out.push({ open: `for (const ${key} in ${object}) {`, body: [failIf(and(undeclared, atom(`hasOwn.call(${object}, ${key})`)))] });
         } else if (!isConst(valid, true)) {
           const skip: Stmt[] = declared.length === 0 ? [] : [`if (${print(not(undeclared))}) continue;`];
+          // Own keys only, checked before the value is read: for...in also yields inherited
+          // enumerable keys, whose getters may throw or lie, and ajv (ownProperties) never reads them.
           out.push({
             open: `for (const ${key} in ${object}) {`,
-            body: [...skip, `const ${item} = ${object}[${key}];`, failIf(and(not(valid), atom(`hasOwn.call(${object}, ${key})`)))],
+            body: [...skip, `if (!hasOwn.call(${object}, ${key})) continue;`, `const ${item} = ${object}[${key}];`, failIf(not(valid))],
           });
         }
       }

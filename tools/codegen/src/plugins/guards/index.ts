@@ -4,8 +4,8 @@
 // allocation on the valid path, small schemas inlined, discriminated unions dispatched on their
 // constant. The precompiled validators stay what explains a failure; see compile.ts for the rules.
 import { GeneratedFile, importSymbol, literal, pascalCase, type GeneratedFile as File } from '../../printer/generated-file.js';
-import { definePlugin, type EmitContext, type PluginFile } from '../../plugin.js';
-import { GuardCompiler, GuardGenerationError, guardName, type CompiledGuards, type Stmt } from './compile.js';
+import { definePlugin, PluginProblems, type EmitContext, type PluginFile, type PluginProblem } from '../../plugin.js';
+import { GuardCompiler, guardName, type CompiledGuards, type Stmt } from './compile.js';
 import { frameDefinition, frameRoot, payloadDefinition } from '../../common/message-schemas.js';
 import { messageTypeNames } from '../../common/queries.js';
 import type { JsonSchema, NamedSchema, ProtocolModel } from '@customer-chat/spec-model';
@@ -115,18 +115,21 @@ function emitGuards(model: ProtocolModel, context: EmitContext): PluginFile[] {
     return check;
   };
   for (const message of wire) headerCheckOf(message);
-  const compiled = new GuardCompiler(model, file, source).compile([...model.schemas, ...headerChecks.values()]);
-  const frameNames = new Set([...headerChecks.values()].map((f) => f.name));
+  const compiled = new GuardCompiler(model, file).compile([...model.schemas, ...headerChecks.values()]);
+  // The frame checks by identity: a schema of the spec may carry the same name as one of them.
+  const frameChecks = new Set<NamedSchema>(headerChecks.values());
 
   // Every name the module declares must be unique: a clash would bind two guards to one function.
+  // Every clash is reported, each at the pointer of the construct that would take the name.
+  const problems: PluginProblem[] = [];
   const tables: Array<[string, string]> = [['payloadGuards', 'the table of payload guards'], ['frameGuards', 'the table of frame guards'], ['definitionGuards', 'the table of definition guards']];
   const declared = new Map<string, string>([...tables, ...compiled.support.map((name) => [name, 'a support function'] as [string, string])]);
   const claim = (name: string, owner: string, pointer: string) => {
     const earlier = declared.get(name);
-    if (earlier !== undefined) throw new GuardGenerationError(source, pointer, `${owner} would declare ${name}, already declared by ${earlier}; rename one of them`);
-    declared.set(name, owner);
+    if (earlier !== undefined) problems.push({ pointer, message: `${owner} would declare ${name}, already declared by ${earlier}; rename one of them` });
+    else declared.set(name, owner);
   };
-  for (const { schema } of compiled.guards) claim(guardName(schema.name), frameNames.has(schema.name) ? `the frame fields ${schema.name}` : `schema ${schema.name}`, schema.pointer);
+  for (const { schema } of compiled.guards) claim(guardName(schema.name), frameChecks.has(schema) ? `the frame fields of ${schema.pointer}` : `schema ${schema.name}`, schema.pointer);
   for (const message of wire) claim(guardName(messageTypeNames(message).frame), `the frame of ${message.name}`, message.pointer);
   for (const helper of compiled.helpers) claim(helper.name, `the check of ${helper.pointer}`, helper.pointer);
   const schemaNames = new Set(model.schemas.map((s) => s.name));
@@ -134,14 +137,15 @@ function emitGuards(model: ProtocolModel, context: EmitContext): PluginFile[] {
   for (const message of model.messages) {
     claim(messageGuard(message.name), `message ${message.name}`, message.pointer);
     if (message.payload !== undefined && !schemaNames.has(message.payload.ref)) {
-      throw new GuardGenerationError(source, message.pointer, `the payload names schema ${message.payload.ref}, which the model does not have`);
+      problems.push({ pointer: message.pointer, message: `the payload names schema ${message.payload.ref}, which the model does not have` });
     }
   }
+  if (problems.length > 0) throw new PluginProblems('guards', problems);
 
   for (const line of compiled.declarations) file.print(line);
   file.blank();
   for (const { schema, body } of compiled.guards) {
-    if (frameNames.has(schema.name)) {
+    if (frameChecks.has(schema)) {
       file.jsDoc(`The header fields of a frame with the headers of \`${schema.pointer}\` (any action, any payload): what the frame guards share.`);
       file.block(['function ', guardName(schema.name), '(value: unknown): boolean {'], () => printStmts(file, body));
     } else {

@@ -136,13 +136,14 @@ function dispatchUnions(model: ProtocolModel, bundle: JsonSchema): JsonSchema {
     const { property, branches, fallback } = union;
     const otherwise: JsonSchema =
       fallback === undefined ? { properties: { [property]: { enum: branches.map((b) => b.value) } } } : { $ref: `#/definitions/${fallback}` };
-    // A fallback may leave the property out; then each `if` requires it, or a value without it
-    // would pass the first `if` and be checked as that branch.
+    // A fallback may leave the property out; then the union does not require it.
     const fallbackSchema = fallback === undefined ? undefined : model.schemas.find((s) => s.name === fallback)?.schema;
     const propertyRequired = fallbackSchema === undefined || ((fallbackSchema.required as string[] | undefined) ?? []).includes(property);
+    // Each `if` requires the property: a value without it would otherwise pass the first `if` and
+    // be checked as that branch, reporting fields of a branch it never named.
     const chain = branches.reduceRight<JsonSchema>(
       (elseBranch, branch) => ({
-        if: { ...(propertyRequired ? {} : { required: [property] }), properties: { [property]: { const: branch.value } } },
+        if: { required: [property], properties: { [property]: { const: branch.value } } },
         then: { $ref: `#/definitions/${branch.schema}` },
         else: elseBranch,
       }),

@@ -92,8 +92,9 @@ export function isTags(value: unknown): value is Tags {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   for (const _key in _object) {
+    if (!hasOwn.call(_object, _key)) continue;
     const _item = _object[_key];
-    if ((typeof _item !== 'string' || (_item.length > 64 && (_item.length > 128 || ucs2length(_item) > 64))) && hasOwn.call(_object, _key)) return false;
+    if (typeof _item !== 'string' || (_item.length > 64 && (_item.length > 128 || ucs2length(_item) > 64))) return false;
   }
   return true;
 }
