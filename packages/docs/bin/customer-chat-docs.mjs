@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `customer-chat-docs [--port 8790]` (or PORT=8790): serves the documentation site this package
+// `customer-chat-docs [--port 8790] [--help]` (or PORT=8790): serves the documentation site this package
 // ships (dist/site) on 127.0.0.1. A tiny static server for reading the docs locally and for the
 // browser tests; nothing else.
 import { createReadStream, realpathSync } from 'node:fs';
@@ -19,18 +19,44 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-function portFromArguments(args) {
-  const index = args.indexOf('--port');
-  const inline = args.find((a) => a.startsWith('--port='));
-  const value = inline ? inline.slice('--port='.length) : index === -1 ? process.env.PORT : args[index + 1];
-  if (value === undefined || value === '') return 8790;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port "${value}"`);
-  return port;
+export const DEFAULT_PORT = 8790;
+
+export const USAGE = `usage: customer-chat-docs [--port <port>] [--help]
+  Serves the documentation site on http://127.0.0.1:<port>/ (default ${DEFAULT_PORT}).
+  --port <port>  0 to 65535, digits only (0: any free port); the PORT variable works too
+  --help         this text`;
+
+/** A wrong command line: exit code 2, with the usage. */
+class UsageError extends Error {}
+
+function parsePort(value, from) {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`${from}: invalid port ${JSON.stringify(value)} (digits only, 0 to 65535)`);
+  return Number(value);
+}
+
+/** `{ help: true }` or `{ port }` from the arguments (then PORT, then the default); throws a UsageError. */
+export function parseArguments(args, env = process.env) {
+  let port;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i];
+    if (arg === '--help' || arg === '-h') return { help: true };
+    let value;
+    if (arg === '--port') {
+      value = args[i + 1];
+      if (value === undefined) throw new UsageError('--port needs a value');
+      i += 1;
+    } else if (arg.startsWith('--port=')) value = arg.slice('--port='.length);
+    else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+    if (port !== undefined) throw new UsageError('--port given twice');
+    port = parsePort(value, '--port');
+  }
+  // An empty PORT (`PORT= customer-chat-docs`) counts as unset, as usual for variables.
+  if (port === undefined && env.PORT !== undefined && env.PORT !== '') port = parsePort(env.PORT, 'PORT');
+  return { port: port ?? DEFAULT_PORT };
 }
 
 /** Starts the server; resolves with it once it listens. */
-export function serve({ root, port = 8790, host = '127.0.0.1' }) {
+export function serve({ root, port = DEFAULT_PORT, host = '127.0.0.1' }) {
   const base = resolve(root);
   const server = createServer(async (request, response) => {
     try {
@@ -81,11 +107,27 @@ function isMain() {
 }
 
 if (isMain()) {
+  let options;
+  try {
+    options = parseArguments(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`customer-chat-docs: ${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (options.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const root = fileURLToPath(new URL('../dist/site/', import.meta.url));
   const built = await stat(join(root, 'index.html')).catch(() => undefined);
-  if (!built) console.error('customer-chat-docs: dist/site is not built yet; in the repository, run `pnpm --filter @customer-chat/docs build`');
+  if (!built) {
+    // Serving nothing but 404s would look like a running site.
+    console.error(`customer-chat-docs: the site is not built (no ${join(root, 'index.html')}); in the repository, run \`pnpm --filter @customer-chat/docs build\``);
+    process.exit(1);
+  }
   try {
-    const server = await serve({ root, port: portFromArguments(process.argv.slice(2)) });
+    const server = await serve({ root, port: options.port });
     const address = server.address();
     console.log(`Docs  http://127.0.0.1:${typeof address === 'object' && address ? address.port : ''}/`);
     const stop = () => server.close(() => process.exit(0));

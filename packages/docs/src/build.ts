@@ -2,21 +2,22 @@
 // Markdown (dist/markdown) and every code example as a module to type-check (dist/examples).
 // `tsx src/build.ts [outDir]` builds into dist/ (or outDir); tests call `buildSite(outDir)`.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { releaseHistory } from '@customer-chat/spec-diff';
-import { GENERATED_NOTICE, type Page } from './doc.js';
+import { GENERATED_NOTICE, plainText, walkBlocks, type Page } from './doc.js';
 import { exampleModule, type Example } from './examples.js';
-import { ASSETS, renderHtmlPage } from './render-html.js';
+import { ASSETS, CONSOLE_IDS, LAYOUT_IDS, renderHtmlPage } from './render-html.js';
 import { markdownAnchors, renderMarkdownPage } from './render-markdown.js';
 import { searchEntries } from './search-index.js';
 import { checkExamples } from './example-check.js';
+import { checkDescriptions } from './description-check.js';
 import { cachedModel } from './model-cache.js';
 import { type ProtocolModel } from './spec-model.js';
-import { createContext } from './pages/context.js';
+import { createContext, type PageContext } from './pages/context.js';
 import { eventsPage } from './pages/events.js';
 import { indexPage } from './pages/index.js';
 import { methodsPage } from './pages/methods.js';
@@ -96,14 +97,48 @@ async function asset(name: string): Promise<string> {
   return readFile(join(PACKAGE_DIR, 'src', 'assets', name), 'utf8');
 }
 
+/** Every page's document model, built from `model`, and the context holding their code examples. */
+export function buildPages(model: ProtocolModel, history: ReleaseHistory): { pages: Page[]; context: PageContext } {
+  const context = createContext(model);
+  const pages = [indexPage(context), eventsPage(context), methodsPage(context), protocolPage(context), schemasPage(context), changelogPage(context, history), consolePage(context)];
+  checkUniqueIds(pages);
+  return { pages, context };
+}
+
+/**
+ * Throws when an element id is used twice on a page (a heading of a spec description, `## Channel`,
+ * taking the id of a section the page makes itself): a link to it would land on the wrong one.
+ */
+export function checkUniqueIds(pages: Page[]): void {
+  const problems: string[] = [];
+  for (const page of pages) {
+    const owners = new Map<string, string[]>();
+    const claim = (id: string, owner: string) => owners.set(id, [...(owners.get(id) ?? []), owner]);
+    for (const id of LAYOUT_IDS) claim(id, 'the page layout');
+    for (const block of walkBlocks(page.blocks)) {
+      if (block.kind === 'heading') claim(block.id, `the heading "${plainText(block.content)}"`);
+      else if (block.kind === 'section' && block.id !== undefined) claim(block.id, 'a section');
+      else if (block.kind === 'table') {
+        for (const row of block.rows) if (row.id !== undefined) claim(row.id, `a row of the table ${block.label === undefined ? `headed ${block.head.join(' | ')}` : `"${block.label}"`}`);
+      } else if (block.kind === 'console') {
+        for (const id of CONSOLE_IDS) claim(id, 'the console');
+      }
+    }
+    for (const [id, claimed] of owners) {
+      if (claimed.length > 1) problems.push(`${page.name} page: the id "${id}" is used ${claimed.length} times, by ${claimed.join(' and by ')}; when one is a heading of a spec description, rename it there (its id comes from its text)`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`duplicate element ids, links to them would be ambiguous:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+}
+
 /** Builds every output file in memory. */
 export async function renderSite(options: BuildOptions = {}): Promise<BuildResult> {
   const root = options.repositoryRoot ?? findRepositoryRoot();
   const model = await cachedModel(options.specFile ?? join(root, 'spec', 'asyncapi.yaml'), root);
   checkExamples(model);
-  const context = createContext(model);
+  checkDescriptions(model);
   const history = options.history ?? (await releaseHistory(root, model));
-  const pages = [indexPage(context), eventsPage(context), methodsPage(context), protocolPage(context), schemasPage(context), changelogPage(context, history), consolePage(context)];
+  const { pages, context } = buildPages(model, history);
   const site = { title: model.info.title, version: model.info.version };
   const anchors = markdownAnchors(pages);
 
@@ -127,15 +162,59 @@ export async function renderSite(options: BuildOptions = {}): Promise<BuildResul
   return { files, pages, examples: context.examples, model };
 }
 
-/** Builds and writes everything under `outDir` (site/, markdown/, examples/). */
+/** The file a build leaves in `outDir`, listing the directories it wrote: the next build empties only those. */
+export const BUILD_MARKER = '.customer-chat-docs-build.json';
+
+/** Whether every file under `directory` carries the generated notice (the output of a build from before the marker). */
+async function onlyGeneratedFiles(directory: string): Promise<boolean> {
+  for (const name of await readdir(directory, { recursive: true })) {
+    const info = await lstat(join(directory, name));
+    if (info.isDirectory()) continue;
+    if (!info.isFile() || !(await readFile(join(directory, name), 'utf8')).includes(GENERATED_NOTICE)) return false;
+  }
+  return true;
+}
+
+/**
+ * Throws, before anything is deleted, when an output directory under `outDir` exists that a build
+ * did not write (one of the user's own, `examples/` say): the build would delete it.
+ */
+async function checkOutputDirectoriesOwned(outDir: string): Promise<void> {
+  const marker = join(outDir, BUILD_MARKER);
+  let written: unknown = [];
+  if (existsSync(marker)) {
+    try {
+      written = (JSON.parse(await readFile(marker, 'utf8')) as { directories?: unknown }).directories;
+    } catch (error) {
+      throw new Error(`${marker}: not a marker this build wrote (${error instanceof Error ? error.message : String(error)}); remove it if ${outDir} holds nothing of yours`);
+    }
+  }
+  const owned = new Set(Array.isArray(written) ? written : []);
+  const foreign: string[] = [];
+  for (const directory of OUTPUT_DIRECTORIES) {
+    const path = join(outDir, directory);
+    if (!existsSync(path) || owned.has(directory) || (await onlyGeneratedFiles(path))) continue;
+    foreign.push(path);
+  }
+  if (foreign.length > 0) {
+    throw new Error(
+      `refusing to build into ${outDir}: ${foreign.join(' and ')} ${foreign.length === 1 ? 'was' : 'were'} not written by this build (not listed in ${BUILD_MARKER}, and holding files without the generated notice), and the build replaces ${OUTPUT_DIRECTORIES.map((d) => `${d}/`).join(', ')}; move ${foreign.length === 1 ? 'it' : 'them'} away or build into another directory`,
+    );
+  }
+}
+
+/** Builds and writes everything under `outDir` (site/, markdown/, examples/, and the build marker). */
 export async function buildSite(outDir: string, options: BuildOptions = {}): Promise<BuildResult> {
+  await checkOutputDirectoriesOwned(outDir);
   const result = await renderSite(options);
+  await checkOutputDirectoriesOwned(outDir);
   for (const directory of OUTPUT_DIRECTORIES) await rm(join(outDir, directory), { recursive: true, force: true });
   for (const file of result.files) {
     const target = join(outDir, file.path);
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, file.content);
   }
+  await writeFile(join(outDir, BUILD_MARKER), `${JSON.stringify({ generated: GENERATED_NOTICE, directories: OUTPUT_DIRECTORIES }, null, 2)}\n`);
   return result;
 }
 
@@ -149,8 +228,31 @@ export function siteSize(files: OutputFile[]): { files: number; raw: number; gzi
   };
 }
 
+export const BUILD_USAGE = 'usage: tsx src/build.ts [outDir]  (builds site/, markdown/ and examples/ into outDir, packages/docs/dist by default)';
+
+/** The output directory from the command line, or `help`; a wrong command line throws (exit 2). */
+export function parseBuildArguments(args: string[]): { outDir: string } | 'help' {
+  if (args.includes('--help') || args.includes('-h')) return 'help';
+  // A directory whose name starts with `-` can still be given as `./-name`.
+  const option = args.find((arg) => arg.startsWith('-'));
+  if (option !== undefined) throw new Error(`unknown option ${JSON.stringify(option)}`);
+  if (args.length > 1) throw new Error(`one output directory at most, got ${args.length}: ${args.map((a) => JSON.stringify(a)).join(' ')}`);
+  return { outDir: resolve(args[0] ?? join(PACKAGE_DIR, 'dist')) };
+}
+
 async function main(): Promise<void> {
-  const outDir = resolve(process.argv[2] ?? join(PACKAGE_DIR, 'dist'));
+  let parsed: ReturnType<typeof parseBuildArguments>;
+  try {
+    parsed = parseBuildArguments(process.argv.slice(2));
+  } catch (error) {
+    console.error(`build: ${error instanceof Error ? error.message : String(error)}\n${BUILD_USAGE}`);
+    process.exit(2);
+  }
+  if (parsed === 'help') {
+    console.log(BUILD_USAGE);
+    return;
+  }
+  const { outDir } = parsed;
   const started = performance.now();
   const result = await buildSite(outDir);
   const size = siteSize(result.files);

@@ -161,6 +161,17 @@ function catalogueSection(model: ProtocolModel, chain: JsonSchema[]): { id: stri
  * ranges, constants and allowed values, format and pattern, closed objects. Empty when it has none.
  */
 export function fieldRules(model: ProtocolModel, field: JsonSchema): Inline[] {
+  const rules = ruleList(model, field);
+  if (rules.length === 0) return [];
+  return [{ em: ['Rules: ', ...joinRules(rules, '; '), '.'] }];
+}
+
+function joinRules(rules: Inline[][], separator: string): Inline[] {
+  return rules.flatMap((rule, index) => [...(index > 0 ? [separator] : []), ...rule]);
+}
+
+/** The rules of `fieldRules`, one entry each; an array's items' own rules as one `each item: ...` entry. */
+function ruleList(model: ProtocolModel, field: JsonSchema, depth = 0): Inline[][] {
   const chain: JsonSchema[] = [];
   for (let current: JsonSchema | undefined = field; current !== undefined && chain.length < 16; ) {
     chain.push(current);
@@ -180,8 +191,8 @@ export function fieldRules(model: ProtocolModel, field: JsonSchema): Inline[] {
   else if (typeof maximum === 'number') rules.push([`at most ${count(maximum)}`]);
   const length = bounds(pick('minLength'), pick('maxLength'), 'character');
   if (length !== undefined) rules.push([length]);
-  const items = bounds(pick('minItems'), pick('maxItems'), 'item');
-  if (items !== undefined) rules.push([items]);
+  const itemCount = bounds(pick('minItems'), pick('maxItems'), 'item');
+  if (itemCount !== undefined) rules.push([itemCount]);
   if (pick('uniqueItems') === true) rules.push(['no item twice']);
   const properties = bounds(pick('minProperties'), pick('maxProperties'), 'property');
   if (properties !== undefined) rules.push([properties.replace(/propertys\b/, 'properties')]);
@@ -198,12 +209,18 @@ export function fieldRules(model: ProtocolModel, field: JsonSchema): Inline[] {
   const pattern = pick('pattern');
   if (typeof pattern === 'string') rules.push(['matches ', { code: pattern }]);
   if (pick('additionalProperties') === false && types.includes('object')) rules.push(['no other fields']);
-  if (rules.length === 0) return [];
-  return [{ em: ['Rules: ', ...rules.flatMap((rule, index) => [...(index > 0 ? ['; '] : []), ...rule]), '.'] }];
+  const items = pick('items');
+  // Depth-limited: a schema may (through refs) hold arrays of itself.
+  if (types.includes('array') && typeof items === 'object' && items !== null && !Array.isArray(items) && depth < 4) {
+    const itemRules = ruleList(model, items as JsonSchema, depth + 1);
+    if (itemRules.length > 0) rules.push(['each item: ', ...joinRules(itemRules, ', ')]);
+  }
+  return rules;
 }
 
-function objectRows(context: ShapeContext, schema: JsonSchema, depth: number): { rows: FieldRow[]; open: Inline[] | undefined; discriminator: string | undefined } {
-  if (isUnion(schema)) return unionRows(context, schema, depth);
+/** `name`: the named schema `schema` is, if any (a union's discriminator is looked up by it). */
+function objectRows(context: ShapeContext, schema: JsonSchema, name: string | undefined, depth: number): { rows: FieldRow[]; open: Inline[] | undefined; discriminator: string | undefined } {
+  if (isUnion(schema)) return unionRows(context, schema, name, depth);
   const required = new Set(requiredOf(schema));
   const rows: FieldRow[] = [];
   for (const [name, field] of Object.entries(properties(schema))) {
@@ -211,7 +228,7 @@ function objectRows(context: ShapeContext, schema: JsonSchema, depth: number): {
     if (depth === 0) {
       const holder = fieldsHolder(context.model, field);
       if (holder && (context.expandNamed || holder.name === undefined)) {
-        const nested = objectRows(context, holder.schema, depth + 1);
+        const nested = objectRows(context, holder.schema, holder.name, depth + 1);
         rows.push(...nested.rows.map((row) => ({ ...row, path: [name, ...row.path] })));
       }
     }
@@ -219,16 +236,17 @@ function objectRows(context: ShapeContext, schema: JsonSchema, depth: number): {
   return { rows, open: undefined, discriminator: undefined };
 }
 
-function discriminatorOf(context: ShapeContext, schema: JsonSchema): { property: string; fallback: string | undefined } {
-  const union = context.model.discriminators.find((d) => schemaByName(context.model, d.union).schema === schema);
+/** The discriminator of a union, found by the union's schema name (`unionName`), never by object identity. */
+function discriminatorOf(context: ShapeContext, schema: JsonSchema, unionName: string | undefined): { property: string; fallback: string | undefined } {
+  const union = unionName === undefined ? undefined : context.model.discriminators.find((d) => d.union === unionName);
   const property = union?.property ?? (schema['discriminator'] as string | undefined);
-  if (property === undefined) throw new Error(`${context.model.source}: a union without a discriminator cannot be documented as a table`);
+  if (property === undefined) throw new Error(`${context.model.source}: the union ${unionName ?? '(an unnamed schema)'} has no discriminator, so it cannot be documented as a table`);
   return { property, fallback: union?.fallback };
 }
 
-function unionRows(context: ShapeContext, schema: JsonSchema, depth: number): { rows: FieldRow[]; open: Inline[] | undefined; discriminator: string } {
+function unionRows(context: ShapeContext, schema: JsonSchema, unionName: string | undefined, depth: number): { rows: FieldRow[]; open: Inline[] | undefined; discriminator: string } {
   const { model } = context;
-  const { property, fallback } = discriminatorOf(context, schema);
+  const { property, fallback } = discriminatorOf(context, schema, unionName);
   const branches = branchesOf(schema).map((branch) => {
     const resolved = resolve(model, branch);
     const constant = properties(resolved.schema)[property]?.['const'];
@@ -244,7 +262,9 @@ function unionRows(context: ShapeContext, schema: JsonSchema, depth: number): { 
   if (fallback !== undefined) tagDescription.push(' or any other value (', { link: [fallback], to: { page: 'schemas', id: fallback } }, ')');
   tagDescription.push('.');
 
-  const rows: FieldRow[] = [{ path: [property], type: 'string', required: true, description: tagDescription, onlyFor: undefined }];
+  // The tag may be absent when a branch (the fallback `UnknownUser` of `User`) does not require it.
+  const tagRequired = branches.every((b) => requiredOf(b.schema).includes(property));
+  const rows: FieldRow[] = [{ path: [property], type: 'string', required: tagRequired, description: tagDescription, onlyFor: undefined }];
   const names: string[] = [];
   for (const branch of branches) for (const name of Object.keys(properties(branch.schema))) if (name !== property && !names.includes(name)) names.push(name);
   for (const name of names) {
@@ -269,7 +289,7 @@ function unionRows(context: ShapeContext, schema: JsonSchema, depth: number): { 
     if (depth === 0 && inAll) {
       const holder = fieldsHolder(model, first);
       if (holder && (context.expandNamed || holder.name === undefined)) {
-        rows.push(...objectRows(context, holder.schema, depth + 1).rows.map((row) => ({ ...row, path: [name, ...row.path] })));
+        rows.push(...objectRows(context, holder.schema, holder.name, depth + 1).rows.map((row) => ({ ...row, path: [name, ...row.path] })));
       }
     }
   }
@@ -301,9 +321,9 @@ export function argumentName(schemaName: string): string {
 export function payloadShape(context: ShapeContext, schemaName: string | undefined): Shape {
   if (schemaName === undefined) return { kind: 'none' };
   const named = schemaByName(context.model, schemaName);
-  const { schema } = resolve(context.model, named.schema);
+  const { schema, name } = resolve(context.model, named.schema);
   if (hasFields(schema) || seedType(context.model, schema) === 'object') {
-    const { rows, open, discriminator } = objectRows(context, schema, 0);
+    const { rows, open, discriminator } = objectRows(context, schema, name ?? schemaName, 0);
     return { kind: 'object', rows, nested: rows.some((row) => row.path.length > 1), open, discriminator };
   }
   const description: Inline[] = inlineDescription(named.description === undefined ? undefined : firstSentence(named.description), context.linker);

@@ -4,6 +4,7 @@
 import { GENERATED_NOTICE, PAGE_LABELS, PAGE_ORDER, walkBlocks, type Block, type Inline, type Page, type TableRow, type Target } from './doc.js';
 import { comment, fragment, h, lines, trusted, type Child, type Html } from './html.js';
 import { highlight } from './highlight.js';
+import { linkUrlProblem } from './spec-markdown.js';
 
 export interface SiteInfo {
   /** The protocol's title, e.g. `Customer Chat Protocol`. */
@@ -20,6 +21,12 @@ export const ASSETS = {
   validators: 'assets/validators.js',
 } as const;
 
+/** The ids the page layout itself gives elements of every page (besides the page's blocks). */
+export const LAYOUT_IDS = ['main', 'search', 'search-status', 'search-results'] as const;
+
+/** The ids of the console's controls (on the page with the console block). */
+export const CONSOLE_IDS = ['console', 'console-data', 'console-server', 'console-token-url', 'console-connect', 'console-status', 'console-request', 'console-payload', 'console-validate', 'console-send', 'console-issues', 'console-log-title', 'console-log'] as const;
+
 export function href(target: Target, from: Page['name']): string {
   return target.page === from ? `#${target.id}` : `${target.page}.html#${target.id}`;
 }
@@ -34,7 +41,11 @@ function inline(content: Inline[], page: Page['name'], links = true): Html {
       if ('link' in part) {
         const text = inline(part.link, page, links);
         if (!links) return text;
-        return 'to' in part ? h('a', { href: href(part.to, page) }, text) : h('a', { href: part.url, rel: 'noopener' }, text);
+        if ('to' in part) return h('a', { href: href(part.to, page) }, text);
+        // The spec's descriptions are checked when parsed; this guards every other way a URL gets here.
+        const problem = linkUrlProblem(part.url);
+        if (problem !== undefined) throw new Error(`${page} page: the link to "${part.url}" cannot be in the site: ${problem}`);
+        return h('a', { href: part.url, rel: 'noopener' }, text);
       }
       return h('span', { class: `tag${part.tone ? ` tag-${part.tone}` : ''}` }, part.tag);
     }),

@@ -62,7 +62,8 @@ function link(target: Target, from: Page['name'], anchors: AnchorMap): string {
 function inline(content: Inline[], page: Page['name'], anchors: AnchorMap): string {
   return content
     .map((part) => {
-      if (typeof part === 'string') return part;
+      // Text, never markup: a `<tag>` in a description stays text on a renderer that passes HTML through.
+      if (typeof part === 'string') return part.replace(/</g, '&lt;');
       if ('code' in part) return codeSpan(part.code);
       if ('em' in part) return `*${inline(part.em, page, anchors)}*`;
       if ('strong' in part) return `**${inline(part.strong, page, anchors)}**`;

@@ -60,8 +60,13 @@ export function searchEntries(pages: Page[]): SearchEntry[] {
             // A field's id is its path (`ChatSummary.lastEvent`); any other row's id is a prefixed
             // anchor (`policy-reconnect.initialDelayMs`), so its title is the name in its first cell.
             const title = isField && row.id.includes('.') ? row.id : cells[0] || row.id;
-            const context = isField ? `${cells[1] ?? ''} \u00b7 ` : owner && owner.kind === 'heading' ? `${plainText(owner.content)} \u00b7 ` : '';
-            entries.push({ t: title, k: kind, h: `${page.name}.html#${row.id}`, d: clip(`${context}${cells.slice(isField ? 2 : 1).join(' ')}`) });
+            // A field's type (when its row has one: a two-column row is name and description), else
+            // the owning heading, then the rest; an empty part leaves no separator behind.
+            const typed = isField && cells.length >= 3;
+            const context = typed ? cells[1]! : !isField && owner?.kind === 'heading' ? plainText(owner.content) : '';
+            const rest = cells.slice(typed ? 2 : 1).join(' ');
+            const description = [context, rest].filter((part) => part !== '').join(' \u00b7 ');
+            entries.push({ t: title, k: kind, h: `${page.name}.html#${row.id}`, d: clip(description) });
           }
         }
       });

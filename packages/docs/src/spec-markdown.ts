@@ -7,6 +7,21 @@ export type Linker = (code: string) => Target | undefined;
 
 const noLinks: Linker = () => undefined;
 
+/**
+ * Why a link's URL may not go into the site, or undefined when it may: only `http:`, `https:` and
+ * `mailto:` URLs and links within the site (`#anchor`, `events.html#x`) are allowed, so no
+ * description can put a `javascript:` or `data:` URL (or a link to another host by `//host`) in an href.
+ */
+export function linkUrlProblem(url: string): string | undefined {
+  // Browsers drop or reinterpret these (`java\tscript:`, `\\host`): no scheme check could be trusted with them.
+  if (/[\u0000-\u0020\u007f\\]/.test(url)) return 'it holds a space, a control character or a backslash';
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (scheme !== undefined) return ['http', 'https', 'mailto'].includes(scheme) ? undefined : `the scheme "${scheme}:" is not allowed (only http:, https: and mailto:)`;
+  if (url.startsWith('//') || url.startsWith('/')) return 'it leaves the site (a path from the root or another host); use a relative link like page.html#anchor';
+  if (url.split(/[?#]/)[0]!.split('/').includes('..')) return 'it leaves the site (a "../" path)';
+  return undefined;
+}
+
 /** Parses inline Markdown: `code`, **strong**, *em*, [text](url). */
 export function parseInline(text: string, linker: Linker = noLinks): Inline[] {
   const out: Inline[] = [];
@@ -43,6 +58,8 @@ export function parseInline(text: string, linker: Linker = noLinks): Inline[] {
     }
     const link = /^\[([^\]]+)\]\(([^)\s]+)\)/.exec(rest);
     if (link) {
+      const problem = linkUrlProblem(link[2]!);
+      if (problem !== undefined) throw new Error(`the link ${link[0]} cannot be in the documentation: ${problem}`);
       flush();
       out.push({ link: parseInline(link[1]!, linker), url: link[2]! });
       i += link[0].length;
@@ -74,13 +91,17 @@ function splitRow(line: string): string[] {
   return cells;
 }
 
-/** A heading id from its text: `Connection lifecycle` -> `connection-lifecycle`. */
+/**
+ * A heading id from its text: `Connection lifecycle` -> `connection-lifecycle`, `概要` -> `概要`
+ * (letters and digits of any script kept). Never empty: a heading of punctuation alone is `section`.
+ */
 export function slugify(text: string): string {
-  return text
+  const slug = text
     .toLowerCase()
-    .replace(/[^a-z0-9_\s-]/g, '')
+    .replace(/[^\p{L}\p{M}\p{N}_\s-]/gu, '')
     .trim()
     .replace(/\s+/g, '-');
+  return slug === '' ? 'section' : slug;
 }
 
 export interface ParseOptions {

@@ -23,13 +23,13 @@ function curlExample(model: ProtocolModel, operation: HttpOperation): string {
   return `${lines.join(' \\\n')}\n`;
 }
 
-function requestTable(operation: HttpOperation): Block {
+function requestTable(context: PageContext, operation: HttpOperation): Block {
   const rows: TableRow[] = [{ cells: [{ content: ['method and path'] }, { content: [`${operation.method} ${operation.path}`], code: true }] }];
   if (operation.auth === 'bearer') {
     rows.push({ cells: [{ content: ['token'] }, { content: [{ code: 'Authorization: Bearer <token>' }, ', the customer\u2019s access token (the one login takes)'] }] });
   }
   for (const q of operation.query) {
-    const rules: Inline[] = [q.required ? 'required' : 'optional', ...(q.maxLength === undefined ? [] : [`, at most ${q.maxLength} characters`]), ...(q.description === undefined ? [] : [`: ${q.description}`])];
+    const rules: Inline[] = [q.required ? 'required' : 'optional', ...(q.maxLength === undefined ? [] : [`, at most ${q.maxLength} characters`]), ...(q.description === undefined ? [] : [': ', ...describeInline(context, q.description)])];
     rows.push({ id: `${operation.id}.${q.name}`, cells: [{ content: ['query ', { code: q.name }] }, { content: rules }] });
   }
   if (operation.body !== undefined) {
@@ -51,7 +51,7 @@ function operationSection(context: PageContext, operation: HttpOperation): Block
     { kind: 'paragraph', content: describeInline(context, operation.summary), className: 'summary' },
     ...describeBlocks(context, operation.description),
     label('Request:'),
-    requestTable(operation),
+    requestTable(context, operation),
     { kind: 'code', language: 'sh', code: curlExample(model, operation) },
     label(`Answer (${operation.response.status}):`),
     ...shapeBlocks(payloadShape(shapeContext(context, true), operation.response.schema), { label: `Answer of ${operation.id}`, rowIdPrefix: `${operation.id}.result` }),

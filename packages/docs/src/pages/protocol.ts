@@ -28,7 +28,8 @@ export function descriptionSections(context: PageContext): { intro: Block[]; sec
 /** The request an error example belongs to: the one with the field its `error.pointer` names. */
 function failedAction(model: ProtocolModel, error: MessageModel): string {
   const payload = error.examples[0]?.payload ?? {};
-  const candidates = model.requests.filter((r) => r.error === error);
+  // By name, not identity: a model read back from the cache (JSON) holds copies, not shared objects.
+  const candidates = model.requests.filter((r) => r.error.name === error.name);
   const byField = candidates.find((r) => pointsIntoRequest(model, r, payload));
   return (byField ?? candidates[0])?.action ?? error.name;
 }
