@@ -56,7 +56,10 @@ function describedTexts(model: ProtocolModel): Array<{ at: string; text: string 
     const pointer = model.schemas.find((s) => s.name === name)?.pointer ?? appendPointer('/components/schemas', name);
     for (const entry of entries) add(appendPointer(pointer, 'x-enum-descriptions', entry.value), entry.description);
   }
-  for (const server of model.servers) add(appendPointer('/servers', server.name, 'description'), server.description);
+  for (const server of model.servers) {
+    add(appendPointer('/servers', server.name, 'description'), server.description);
+    for (const variable of server.variables) add(appendPointer('/servers', server.name, 'variables', variable.name, 'description'), variable.description);
+  }
   // The model does not keep the channel's key: the pointer names it by its address.
   for (const q of model.channel.query) add(`/channels/(the channel at ${model.channel.address})/bindings/ws/query/properties/${q.name}/description`, q.description);
   for (const operation of model.http) {

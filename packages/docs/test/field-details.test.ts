@@ -1,6 +1,7 @@
 // Details of the field tables and the search index, each once wrong: a union's tag marked required
 // although a branch may leave it out, array items' own rules left unsaid, an HTTP query
-// description shown as raw Markdown, and a dangling separator in search descriptions.
+// description shown as raw Markdown, a dangling separator in search descriptions, and a server's
+// URL variable left unexplained.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPages, findRepositoryRoot } from '../src/build.js';
 import { renderHtmlPage } from '../src/render-html.js';
@@ -27,6 +28,13 @@ function row(pageName: Page['name'], id: string): string {
 }
 
 const text = (html: string) => decode(html.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ');
+
+describe('the servers table', () => {
+  it("says what fills each variable of a server's URL, with its default", () => {
+    expect(text(row('index', 'server-production'))).toContain('Variable {host}: Host name (and optional port) of the deployment. Default chat.example.com.');
+    expect(text(row('index', 'server-local'))).not.toContain('Variable');
+  });
+});
 
 describe('field tables', () => {
   it('marks a union tag optional when a branch (the fallback UnknownUser) does not require it, required when all do', () => {

@@ -25,10 +25,24 @@ export function readWireChannel(document: AsyncAPIDocumentInterface, problems: P
   };
 }
 
-/** `servers`, in document order, as WebSocket base URLs (`{var}` left in place). */
+/** `servers`, in document order, as WebSocket base URLs (`{var}` left in place), with the variables that fill them. */
 export function readServers(document: AsyncAPIDocumentInterface): ProtocolModel['servers'] {
   return document
     .servers()
     .all()
-    .map((server) => ({ name: server.id(), url: `${server.protocol()}://${server.host()}${server.pathname() ?? ''}`, title: server.title?.(), description: server.description() }));
+    .map((server) => ({
+      name: server.id(),
+      url: `${server.protocol()}://${server.host()}${server.pathname() ?? ''}`,
+      title: server.title?.(),
+      description: server.description(),
+      variables: server
+        .variables()
+        .all()
+        .map((variable) => ({
+          name: variable.id(),
+          default: variable.defaultValue(),
+          description: variable.description(),
+          values: variable.hasAllowedValues() ? variable.allowedValues() : undefined,
+        })),
+    }));
 }

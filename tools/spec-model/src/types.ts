@@ -164,6 +164,14 @@ export interface HttpOperationModel {
   errors: { schema: string; statuses: Array<{ status: number; description: string }> };
 }
 
+/** A `{name}` in a server's URL: its default, what it is, and the values it may take when the spec lists them. */
+export interface ServerVariable {
+  name: string;
+  default: string | undefined;
+  description: string | undefined;
+  values: string[] | undefined;
+}
+
 export interface ProtocolModel {
   /** Path of the document relative to the repository root, for headers and doc links. */
   source: string;
@@ -193,8 +201,8 @@ export interface ProtocolModel {
   lifecycle: ClientLifecycle | undefined;
   frameConstants: FrameConstants;
   channel: WireChannel;
-  /** `servers`, in document order, as WebSocket base URLs (`{var}` left in place). */
-  servers: Array<{ name: string; url: string; title: string | undefined; description: string | undefined }>;
+  /** `servers`, in document order, as WebSocket base URLs (`{var}` left in place), with the variables that fill them. */
+  servers: Array<{ name: string; url: string; title: string | undefined; description: string | undefined; variables: ServerVariable[] }>;
   /** The header field that correlates a reply with its request. */
   correlationField: string;
   /** Where an error response carries the server's error; always there when `lifecycle` is. */

@@ -6,6 +6,18 @@ import { emittedEvents } from '../spec-model.js';
 import { describeInline, exampleBlock, type PageContext } from './context.js';
 import { descriptionSections } from './protocol.js';
 
+/** What fills each `{variable}` of a server's URL: its description, default and allowed values. */
+function serverVariables(context: PageContext, variables: PageContext['model']['servers'][number]['variables']): Inline[] {
+  return variables.flatMap((variable): Inline[] => [
+    ' Variable ',
+    { code: `{${variable.name}}` },
+    ': ',
+    ...describeInline(context, variable.description),
+    ...(variable.default === undefined ? [] : [' Default ', { code: variable.default }, '.']),
+    ...(variable.values === undefined ? [] : [' One of ', ...variable.values.flatMap((value, i): Inline[] => [...(i === 0 ? [] : [', ']), { code: value }]), '.']),
+  ]);
+}
+
 export function indexPage(context: PageContext): Page {
   const { model } = context;
   const { intro } = descriptionSections(context);
@@ -14,7 +26,7 @@ export function indexPage(context: PageContext): Page {
     cells: [
       { content: [server.name], code: true },
       { content: [`${server.url}${model.channel.address}`], code: true },
-      { content: [...(server.title === undefined ? [] : [{ strong: [server.title] }, ' ']), ...describeInline(context, server.description)] as Inline[] },
+      { content: [...(server.title === undefined ? [] : [{ strong: [server.title] }, ' ']), ...describeInline(context, server.description), ...serverVariables(context, server.variables)] as Inline[] },
     ],
   }));
   const events = emittedEvents(model);
