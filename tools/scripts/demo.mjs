@@ -1,12 +1,9 @@
 // `pnpm demo`: builds what the demo needs, then runs its scripted conversation. One node process
 // (not `a && b` under sh), so a signal reaches whichever of the two is running and the script
 // exits as a shell would (130 for Ctrl-C, 143 for SIGTERM).
-import { pnpmCommand, run, turbo } from './run.mjs';
+import { pnpmCommand, run, scriptFlags, turbo } from './run.mjs';
 
-if (process.argv.length > 2) {
-  console.error(`demo: unknown argument ${process.argv.slice(2).join(' ')} (usage: pnpm demo)`);
-  process.exit(2);
-}
+scriptFlags('demo');
 const built = await turbo(['run', 'build', '--output-logs=errors-only']);
 if (built !== 0) process.exit(built);
 const [pnpm, pnpmArgs] = pnpmCommand();

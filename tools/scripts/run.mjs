@@ -67,6 +67,20 @@ export function run(command, args, options = {}) {
   });
 }
 
+/**
+ * The flags a root script was given, out of the ones it takes; any other argument is refused
+ * (exit 2, with the usage) rather than ignored, so a mistyped flag never runs the wrong job.
+ */
+export function scriptFlags(script, flags = []) {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((arg) => !flags.includes(arg));
+  if (unknown.length > 0) {
+    console.error(`${script}: unknown argument ${unknown.join(' ')} (usage: pnpm ${[script, ...flags.map((flag) => `[${flag}]`)].join(' ')})`);
+    process.exit(2);
+  }
+  return new Set(args);
+}
+
 /** The pnpm that runs this script, as [command, args]: pnpm sets npm_execpath when it runs a script. */
 export function pnpmCommand() {
   return process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ['pnpm', []];

@@ -5,15 +5,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pnpmCommand, run, SIGNALS, signalExitCode, stopRunning, turbo } from './run.mjs';
+import { pnpmCommand, run, scriptFlags, SIGNALS, signalExitCode, stopRunning, turbo } from './run.mjs';
 
-const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== '--once');
-if (unknown.length > 0) {
-  console.error(`start: unknown argument ${unknown.join(' ')} (usage: pnpm start [--once])`);
-  process.exit(2);
-}
-const once = args.includes('--once');
+const once = scriptFlags('start', ['--once']).has('--once');
 /** How long a server may take to print its address; a server that never does fails the start. */
 const readyTimeoutMs = Number(process.env.START_READY_TIMEOUT_MS ?? 120_000);
 if (!(readyTimeoutMs > 0)) {

@@ -7,12 +7,9 @@
 // "0 failed" for a failing run. Stopped by a signal, it stops turbo and exits 128 + its number.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { exitCode, launch, run, signalExitCode, stoppedBy, turboEnv } from './run.mjs';
+import { exitCode, launch, run, scriptFlags, signalExitCode, stoppedBy, turboEnv } from './run.mjs';
 
-if (process.argv.length > 2) {
-  console.error(`test: unknown argument ${process.argv.slice(2).join(' ')} (usage: pnpm test)`);
-  process.exit(2);
-}
+scriptFlags('test');
 
 /** Ends a run that failed before any suite ran, with the summary line all the same. */
 function failedBefore(code) {

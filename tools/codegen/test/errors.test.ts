@@ -48,15 +48,17 @@ describe('generate() on a broken copy of test/fixtures/chat.yaml', () => {
 
 // Parts of the model a document may leave out but a plugin needs: a located problem from the model,
 // before any plugin runs (not an Error thrown from inside the plugin, printed with a stack).
+/** The problems generate() fails with for `file` and the named plugins (failing the test when it succeeds). */
+async function problemsOf(file: string, targets: string[]) {
+  const error = await generate(file, REPOSITORY_ROOT, targets).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SpecError);
+  return (error as SpecError).problems;
+}
+
 describe('generate() when a plugin needs what the document leaves out', () => {
-  async function problemsOf(file: string, targets: string[]) {
-    const error = await generate(file, REPOSITORY_ROOT, targets).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(SpecError);
-    return (error as SpecError).problems;
-  }
 
   it('reports a missing x-client-lifecycle at /x-client-lifecycle when the sdk plugin runs', async () => {
     // test/fixtures/chat.yaml has no x-client-lifecycle (its golden targets do not need one).
@@ -98,12 +100,7 @@ describe('generate() when a plugin cannot emit what the document names', () => {
     ].join('');
     const source = replaceOnce(CHAT, '    NullableTimestamp:\n', `${clashes}    NullableTimestamp:\n`);
     const file = await writeBroken(source);
-    const error = await generate(file, REPOSITORY_ROOT, ['guards']).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(SpecError);
-    const problems = (error as SpecError).problems;
+    const problems = await problemsOf(file, ['guards']);
     expect(problems).toEqual([
       expect.objectContaining({
         code: 'codegen-unsupported',
@@ -118,7 +115,7 @@ describe('generate() when a plugin cannot emit what the document names', () => {
       }),
       expect.objectContaining({ pointer: '/components/messages/kicked', message: expect.stringContaining('message kicked would declare isKicked, already declared by schema Kicked') }),
     ]);
-    expect(failureLines(error)[0]).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ error codegen-unsupported at /components/schemas/RequestHeaders: guards: `));
+    expect(failureLines(new SpecError(problems))[0]).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ error codegen-unsupported at /components/schemas/RequestHeaders: guards: `));
   });
 });
 

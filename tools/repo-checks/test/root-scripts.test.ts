@@ -90,12 +90,20 @@ const alive = (pid: number) => {
   }
 };
 
-describe('pnpm test', () => {
-  it('rejects any argument instead of running everything', async () => {
-    const result = await script('test.mjs', ['--filter=x']);
+describe('every root script', () => {
+  it.each([
+    ['test.mjs', ['--filter=x'], 'test: unknown argument --filter=x (usage: pnpm test)'],
+    ['demo.mjs', ['--fast'], 'demo: unknown argument --fast (usage: pnpm demo)'],
+    ['start.mjs', ['--once', '--port=1'], 'start: unknown argument --port=1 (usage: pnpm start [--once])'],
+    ['generate.mjs', ['check'], 'generate: unknown argument check (usage: pnpm generate [--check])'],
+  ])('%s refuses an argument it does not take, with exit 2 and its usage', async (name, args, message) => {
+    const result = await script(name, args);
     expect(result.code).toBe(2);
-    expect(result.err.trim()).toBe('test: unknown argument --filter=x (usage: pnpm test)');
+    expect(result.err.trim()).toBe(message);
   });
+});
+
+describe('pnpm test', () => {
 
   it('counts an expected fail as passed and a todo as skipped', async () => {
     const result = await script('test.mjs', [], { TURBO_TEST: 'report' });
@@ -163,12 +171,6 @@ describe('pnpm start --once', () => {
 });
 
 describe('pnpm demo', () => {
-  it('rejects any argument', async () => {
-    const result = await script('demo.mjs', ['--fast']);
-    expect(result.code).toBe(2);
-    expect(result.err.trim()).toBe('demo: unknown argument --fast (usage: pnpm demo)');
-  });
-
   it('stops when the build fails, with its exit code, and runs nothing else', async () => {
     rmSync(PID_FILE, { force: true });
     const result = await script('demo.mjs', [], { GENERATE: '3' });
