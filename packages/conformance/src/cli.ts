@@ -31,8 +31,9 @@ Options:
   --admin-token TOKEN    its admin token, when it has one
   --junit FILE           write a JUnit XML report
   --json FILE            write a JSON report
-  --timeout MS           the longest wait for a reply, a push or a connection (default 5000)
-  --only TEXT            run only scenarios whose name contains TEXT (repeatable)
+  --timeout MS           the longest wait for a reply, a push or a connection, in digits (default 5000)
+  --only TEXT            run only scenarios whose name contains TEXT (repeatable), and the last one,
+                         which checks every frame the server sent
   --quiet                print only the summary line
   --help                 print this help
 
@@ -151,7 +152,8 @@ async function main(argv: string[]): Promise<number> {
   checkSocketUrl(values.url);
   const tokenSources = [values['token-url'], values['token-command'], values.token].filter((v) => v !== undefined);
   if (tokenSources.length !== 1) throw new UsageError('give exactly one of --token-url, --token-command, --token');
-  const timeoutMs = values.timeout === undefined ? 5000 : Number(values.timeout);
+  // Digits only: Number() would also take 1e3, 0x10 and " 5 ".
+  const timeoutMs = values.timeout === undefined ? 5000 : /^\d+$/.test(values.timeout) ? Number(values.timeout) : Number.NaN;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) throw new UsageError(`--timeout must be a whole number of milliseconds from 1 to 600000, not ${values.timeout ?? ''}`);
   if (values.driver !== undefined && values['driver-module'] !== undefined) throw new UsageError('give --driver or --driver-module, not both');
   if (values.driver !== undefined && values.driver !== 'reference') throw new UsageError(`--driver ${values.driver} is not a built-in driver; the one built in is "reference" (or load one with --driver-module)`);

@@ -1,15 +1,25 @@
 // One WebSocket connection of the kit to the server under test: sends frames, keeps every frame the
 // server sent with the verdict of the spec on it, and waits for replies, pushes and the close.
+// What it keeps of each frame is bounded (a large frame as its bounded copy, see boundedFrame).
 import WebSocket, { type RawData } from 'ws';
 import { checkServerFrame, parseFrame, type FrameVerdict } from './frame-check.js';
+import { boundedFrame } from './frame-text.js';
 import { protocol } from './gen/protocol.js';
 
 /** A frame the server sent, as received, with the spec's verdict on it. */
 export interface ReceivedFrame {
-  /** The parsed frame, or the text (or `<binary n bytes>`) when it is not JSON. */
+  /**
+   * The parsed frame, or the text (or `<binary n bytes>`) when it is not JSON; for a frame over
+   * 64 KiB, its bounded copy (strings clipped, see boundedFrame). The verdict is on the whole frame.
+   */
   frame: unknown;
   verdict: FrameVerdict;
 }
+
+/** The most issues kept per frame (a huge invalid frame can have one per item). */
+const MAX_ISSUES = 10;
+/** ws's default limit on one incoming message, which the kit keeps. */
+const MAX_PAYLOAD_BYTES = 100 * 1024 * 1024;
 
 /** Why a connection could not be opened, in one line. */
 export class ConnectError extends Error {
@@ -47,9 +57,13 @@ export class KitConnection {
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly #socket: WebSocket;
   readonly #pending = new Map<string, string>();
+  /** Request ids already answered, with their action: a second reply names the request it repeats. */
+  readonly #answered = new Map<string, string>();
   readonly #waiters = new Set<Waiter>();
   #nextId = 1;
   #isClosed = false;
+  /** Why the socket failed (ws's error), when it did: said with the close it causes. */
+  #failure: string | undefined;
 
   private constructor(
     socket: WebSocket,
@@ -63,16 +77,22 @@ export class KitConnection {
         resolve({ code, reason: reason.toString('utf8') });
       });
     });
-    socket.on('error', () => {});
+    socket.on('error', (error: Error & { code?: string }) => {
+      this.#failure ??= error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? `the server sent a frame over ${MAX_PAYLOAD_BYTES / 1024 / 1024} MiB (the kit's limit)` : `the connection failed: ${error.message}`;
+    });
     socket.on('message', (data: RawData, isBinary: boolean) => {
       const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       const parsed = parseFrame(bytes, isBinary);
-      const entry: ReceivedFrame =
-        'issue' in parsed
-          ? { frame: isBinary ? `<binary ${bytes.length} bytes>` : bytes.toString('utf8'), verdict: { kind: 'unknown', action: '', requestId: undefined, issues: [parsed.issue] } }
-          : { frame: parsed.frame, verdict: checkServerFrame(parsed.frame, (id) => this.#pending.get(id)) };
+      const verdict: FrameVerdict =
+        'issue' in parsed ? { kind: 'unknown', action: '', requestId: undefined, issues: [parsed.issue] } : checkServerFrame(parsed.frame, (id) => this.#pending.get(id));
+      const frame = 'issue' in parsed ? (isBinary ? `<binary ${bytes.length} bytes>` : bytes.toString('utf8')) : parsed.frame;
+      const entry: ReceivedFrame = { frame: boundedFrame(frame, bytes.length), verdict: { ...verdict, issues: this.#explained(verdict).slice(0, MAX_ISSUES) } };
       if (entry.verdict.kind === 'response' || entry.verdict.kind === 'error') {
-        if (entry.verdict.requestId !== undefined) this.#pending.delete(entry.verdict.requestId);
+        const { requestId } = entry.verdict;
+        if (requestId !== undefined && this.#pending.has(requestId)) {
+          this.#answered.set(requestId, this.#pending.get(requestId)!);
+          this.#pending.delete(requestId);
+        }
       }
       this.frames.push(entry);
       onFrame(entry);
@@ -85,12 +105,26 @@ export class KitConnection {
     });
   }
 
+  /** The verdict's issues, a reply to a request answered already said as such. */
+  #explained(verdict: FrameVerdict): FrameVerdict['issues'] {
+    const { requestId } = verdict;
+    if ((verdict.kind !== 'response' && verdict.kind !== 'error') || requestId === undefined || this.#pending.has(requestId)) return verdict.issues;
+    const answered = this.#answered.get(requestId);
+    if (answered === undefined) return verdict.issues;
+    const pointer = `/${protocol.correlationField}`;
+    return verdict.issues.map((issue) =>
+      issue.path === pointer && issue.message.startsWith('answers no request waiting')
+        ? { ...issue, message: `a second reply to the ${answered} request ${JSON.stringify(requestId)}, which was answered already` }
+        : issue,
+    );
+  }
+
   /** Opens a connection; rejects with a ConnectError saying why it could not. */
   static open(url: string, timeoutMs: number, onFrame: (entry: ReceivedFrame) => void = () => {}): Promise<KitConnection> {
     return new Promise((resolve, reject) => {
       let socket: WebSocket;
       try {
-        socket = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
+        socket = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false, maxPayload: MAX_PAYLOAD_BYTES });
       } catch (error) {
         reject(new ConnectError(`cannot open ${url}: ${error instanceof Error ? error.message : String(error)}`));
         return;
@@ -125,24 +159,26 @@ export class KitConnection {
   }
 
   /**
-   * Sends a request frame and waits for the next reply (response or error) on the connection: the
-   * kit has one request in flight per connection, so that reply answers it whatever request id it
-   * carries (a wrong one is a violation in its verdict).
+   * Sends a request frame and waits for the next reply on the connection: the kit has one request
+   * in flight per connection, so that reply answers it whatever request id it carries (a wrong one
+   * is a violation in its verdict). Any frame that is not a push is the reply: one that is not JSON
+   * or not a response at all answers at once, as a frame of kind `unknown` with its issue, rather
+   * than leaving the request to wait until the timeout.
    */
   async request(action: string, payload: unknown, frame: Record<string, unknown> = {}): Promise<ReceivedFrame & { requestId: string }> {
     const requestId = typeof frame[protocol.correlationField] === 'string' ? (frame[protocol.correlationField] as string) : this.newRequestId();
     const from = this.frames.length;
     this.#pending.set(requestId, action);
-    const reply = this.next((entry) => entry.verdict.kind === 'response' || entry.verdict.kind === 'error', `the reply to ${action} (${protocol.correlationField} ${requestId})`, from);
+    const reply = this.next(isReply, `the reply to ${action} (${protocol.correlationField} ${requestId})`, from);
     this.send({ [protocol.correlationField]: requestId, action, payload, ...frame });
     return { ...(await reply), requestId };
   }
 
-  /** Sends a frame (not necessarily a request) and waits for the next reply to anything. */
+  /** Sends a frame (not necessarily a request) and waits for the next reply to anything (any frame but a push). */
   async sendAndReply(frame: unknown, what: string, pendingAs?: { requestId: string; action: string }): Promise<ReceivedFrame> {
     const from = this.frames.length;
     if (pendingAs !== undefined) this.#pending.set(pendingAs.requestId, pendingAs.action);
-    const reply = this.next((entry) => entry.verdict.kind === 'response' || entry.verdict.kind === 'error', what, from);
+    const reply = this.next(isReply, what, from);
     this.send(frame);
     return reply;
   }
@@ -167,7 +203,8 @@ export class KitConnection {
       void this.closed.then(({ code, reason }) => {
         if (!this.#waiters.delete(waiter)) return;
         clearTimeout(timer);
-        reject(new Error(`${what} did not come: the server closed the connection (${code}${reason === '' ? '' : ` ${reason}`})`));
+        const closedBy = `the server closed the connection (${code}${reason === '' ? '' : ` ${reason}`})`;
+        reject(new Error(`${what} did not come: ${this.#failure ?? closedBy}`));
       });
     });
   }
@@ -187,6 +224,11 @@ export class KitConnection {
     // A server that never answers the close: do not wait for it.
     setTimeout(() => this.#socket.terminate(), 1000).unref();
   }
+}
+
+/** Whether a frame can be the reply to a waiting request: anything but a push. */
+function isReply(entry: ReceivedFrame): boolean {
+  return entry.verdict.kind !== 'push';
 }
 
 /** The payload of a frame (undefined when it has none). */

@@ -75,3 +75,66 @@ export function serialisable(value: unknown, max = FRAME_CLIP): unknown {
     return frameJson(value, max);
   }
 }
+
+/** A frame up to this many bytes is kept as it came; a larger one as its bounded copy. */
+export const KEEP_WHOLE_BYTES = 64 * 1024;
+/** The most values (strings, numbers, objects, ...) the bounded copy of a large frame holds. */
+const BOUNDED_VALUES = 10_000;
+/** The deepest nesting the bounded copy of a large frame keeps as structure. */
+const BOUNDED_DEPTH = 64;
+
+class TooDeep extends Error {}
+
+/**
+ * `text` clipped, as a string of its own: V8 keeps a slice of a string as a view of the whole, so a
+ * clipped 20 MB string would still hold its 20 MB.
+ */
+function clippedCopy(text: string): string {
+  if (text.length <= FRAME_CLIP) return text;
+  return Buffer.from(clip(text), 'utf16le').toString('utf16le');
+}
+
+/**
+ * What the kit keeps of a frame that came as `bytes` bytes: the frame itself when it is small,
+ * else a copy with each string (and key) clipped to FRAME_CLIP characters and at most 10,000
+ * values, the rest cut off with "…"; a large frame nested deeper than 64 levels is kept as its
+ * clipped JSON text. A server may send frames of any size, and the kit keeps frames for a whole
+ * scenario: this bounds what each costs. Ids, headers and short fields stay as they came.
+ */
+export function boundedFrame(frame: unknown, bytes: number): unknown {
+  if (bytes <= KEEP_WHOLE_BYTES) return frame;
+  if (typeof frame === 'string') return clippedCopy(frame);
+  let values = 0;
+  const copy = (node: unknown, depth: number): unknown => {
+    values += 1;
+    if (typeof node === 'string') return clippedCopy(node);
+    if (node === null || typeof node !== 'object') return node;
+    if (depth >= BOUNDED_DEPTH) throw new TooDeep();
+    if (Array.isArray(node)) {
+      const out: unknown[] = [];
+      for (const item of node) {
+        if (values >= BOUNDED_VALUES) {
+          out.push('…');
+          break;
+        }
+        out.push(copy(item, depth + 1));
+      }
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(node)) {
+      if (values >= BOUNDED_VALUES) {
+        out['…'] = '…';
+        break;
+      }
+      out[clippedCopy(key)] = copy((node as Record<string, unknown>)[key], depth + 1);
+    }
+    return out;
+  };
+  try {
+    return copy(frame, 0);
+  } catch (error) {
+    if (error instanceof TooDeep) return frameJson(frame);
+    throw error;
+  }
+}

@@ -7,8 +7,8 @@ import { errorTypeOf } from './frame-check.js';
 import { frameJson, serialisable } from './frame-text.js';
 import { protocol } from './gen/protocol.js';
 import type { ConformanceReport, ScenarioResult } from './report.js';
-import { computeScenarios, type PushLog } from './scenarios.js';
-import { ScenarioFailure, ScenarioNotRun, ScenarioSession } from './session.js';
+import { computeScenarios, type FrameLog } from './scenarios.js';
+import { ScenarioFailure, ScenarioNotRun, ScenarioSession, withArticle } from './session.js';
 
 export interface ConformanceOptions {
   /** The socket URL with its query, e.g. `ws://127.0.0.1:8787/v1/customer?licenseId=demo`. */
@@ -19,7 +19,7 @@ export interface ConformanceOptions {
   driver?: ConformanceDriver | undefined;
   /** How long any one wait (a reply, a push, a connection) may take. Default 5000 ms. */
   timeoutMs?: number;
-  /** Only the scenarios whose name includes one of these (all when empty). */
+  /** Only the scenarios whose name includes one of these (all when empty); the last, which checks every frame of the run, always runs. */
   only?: readonly string[];
   /** Told about each result as it comes. */
   onResult?: (result: ScenarioResult) => void;
@@ -61,10 +61,11 @@ async function preflight(url: string, token: string, timeoutMs: number): Promise
       throw new RunAborted(`${url} did not answer ${protocol.login.action}: ${error instanceof Error ? error.message : String(error)}`);
     });
     const reply = await Promise.race([answered, unreadable]);
+    if (reply.verdict.kind === 'unknown') throw notSpoken(reply);
     if (reply.verdict.kind === 'error') {
       throw new RunAborted(`${url} refused the token: ${protocol.login.action} was answered ${errorTypeOf(reply.frame) ?? 'with an error'} (${frameJson((reply.frame as { payload?: unknown }).payload, 200)})`);
     }
-    if (reply.verdict.kind !== 'response') throw new RunAborted(`${url} answered ${protocol.login.action} with a ${reply.verdict.kind} frame: ${frameJson(reply.frame, 200)}`);
+    if (reply.verdict.kind !== 'response') throw new RunAborted(`${url} answered ${protocol.login.action} with ${withArticle(reply.verdict.kind)} frame: ${frameJson(reply.frame, 200)}`);
   } finally {
     connection.close();
   }
@@ -74,20 +75,29 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   checkSocketUrl(options.url);
   const timeoutMs = options.timeoutMs ?? 5000;
   const only = options.only ?? [];
-  const scenarios = computeScenarios().filter((s) => only.length === 0 || only.some((part) => s.name.includes(part)));
-  if (scenarios.length === 0) throw new RunAborted(`--only ${only.map((o) => JSON.stringify(o)).join(', ')} matches no scenario`);
+  const computed = computeScenarios();
+  // The last scenario checks every frame of the run: it runs whatever --only picks.
+  const sweep = computed.at(-1)!;
+  const picked = computed.filter((s) => s !== sweep && (only.length === 0 || only.some((part) => s.name.includes(part))));
+  if (picked.length === 0 && !only.some((part) => sweep.name.includes(part))) throw new RunAborted(`--only ${only.map((o) => JSON.stringify(o)).join(', ')} matches no scenario`);
+  const scenarios = [...picked, sweep];
   const startedAt = new Date();
   await preflight(options.url, options.token, timeoutMs);
 
-  const byAction = new Map<string, ReceivedFrame[]>();
-  const all: ReceivedFrame[] = [];
-  const pushes: PushLog = { byAction, all };
+  // What the run keeps of the frames of all its scenarios: counts and the first at fault, never
+  // every frame (a server may send frames of any size for as long as the run lasts).
+  const frames: FrameLog = { count: 0, pushes: new Map(), firstUnknownPush: undefined, firstInvalid: undefined };
+  const knownPushes = new Set(protocol.pushes);
   const onFrame = (entry: ReceivedFrame) => {
-    all.push(entry);
+    frames.count += 1;
+    const isInvalid = entry.verdict.issues.length > 0;
+    if (isInvalid) frames.firstInvalid ??= entry;
     if (entry.verdict.kind !== 'push') return;
-    const list = byAction.get(entry.verdict.action) ?? [];
-    list.push(entry);
-    byAction.set(entry.verdict.action, list);
+    if (!knownPushes.has(entry.verdict.action)) frames.firstUnknownPush ??= entry;
+    const seen = frames.pushes.get(entry.verdict.action) ?? { count: 0, firstInvalid: undefined };
+    seen.count += 1;
+    if (isInvalid) seen.firstInvalid ??= entry;
+    frames.pushes.set(entry.verdict.action, seen);
   };
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
@@ -95,14 +105,15 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const started = performance.now();
     let result: ScenarioResult;
     try {
-      await scenario.run({ session, driver: options.driver, pushes });
+      await scenario.run({ session, driver: options.driver, frames });
+      await session.checkReceived();
       result = { name: scenario.name, group: scenario.group, status: 'passed', durationMs: 0 };
     } catch (error) {
       if (error instanceof ScenarioNotRun) result = { name: scenario.name, group: scenario.group, status: 'not_run', message: error.message, durationMs: 0 };
       else if (error instanceof ScenarioFailure) {
         result = { name: scenario.name, group: scenario.group, status: 'failed', message: error.message, durationMs: 0 };
         if (error.pointer !== undefined) result.pointer = error.pointer;
-        // The server's frame, kept as it is when it can be written again (else its clipped JSON text).
+        // The server's frame (bounded as the connection kept it), as it is when it can be written again, else its clipped JSON text.
         if (error.frame !== undefined) result.frame = serialisable(error.frame);
       } else result = { name: scenario.name, group: scenario.group, status: 'failed', message: error instanceof Error ? error.message : String(error), durationMs: 0 };
     } finally {

@@ -7,21 +7,29 @@ import type { KitConnection, ReceivedFrame } from './connection.js';
 import type { ConformanceDriver, DriverTarget } from './driver.js';
 import { errorPointerOf, errorTypeOf } from './frame-check.js';
 import { protocol } from './gen/protocol.js';
-import { atPointer, ScenarioFailure, ScenarioNotRun, withValues, type Chat, type ScenarioSession } from './session.js';
+import { atPointer, brokenFrameText, ScenarioFailure, ScenarioNotRun, withArticle, withValues, type Chat, type ScenarioSession } from './session.js';
 import type { IdSlot, Json, RequestEntry } from '#runtime/protocol-table';
 
-/** What the run knows when the push scenarios come: every push any connection received. */
-export interface PushLog {
-  /** Pushes by action (unknown actions included). */
-  readonly byAction: ReadonlyMap<string, readonly ReceivedFrame[]>;
-  /** Every frame any connection of the run received, in order. */
-  readonly all: readonly ReceivedFrame[];
+/**
+ * What the run knows of the frames every connection of the run received so far: counts and the
+ * first at fault, not the frames themselves (a run keeps no frame past its scenario, whatever their
+ * number and size).
+ */
+export interface FrameLog {
+  /** How many frames came. */
+  count: number;
+  /** Per push action (unknown actions included): how many came, and the first that breaks the spec. */
+  readonly pushes: Map<string, { count: number; firstInvalid: ReceivedFrame | undefined }>;
+  /** The first push of an action the spec does not have. */
+  firstUnknownPush: ReceivedFrame | undefined;
+  /** The first frame that breaks the spec. */
+  firstInvalid: ReceivedFrame | undefined;
 }
 
 export interface ScenarioContext {
   session: ScenarioSession;
   driver: ConformanceDriver | undefined;
-  pushes: PushLog;
+  frames: FrameLog;
 }
 
 export interface Scenario {
@@ -35,6 +43,11 @@ const { correlationField, rules } = protocol;
 const UNKNOWN_ID = 'conformance-unknown-id';
 /** An agent group no license has (the largest 32-bit id; group 0 always exists). */
 const UNKNOWN_GROUP = 2_147_483_647;
+/**
+ * The push that introduces a user: the spec lets it come before any response that names a user the
+ * connection has not been told about yet, without listing it in `x-pushes`.
+ */
+const INTRODUCTION = 'user_data';
 
 // ---- checks ----------------------------------------------------------------------------------
 
@@ -49,7 +62,14 @@ function sameFrame(a: unknown, b: unknown): boolean {
 
 function describe(entry: ReceivedFrame): string {
   const type = errorTypeOf(entry.frame);
-  return entry.verdict.kind === 'error' ? `error ${type ?? '(no type)'}` : entry.verdict.kind === 'response' ? 'a success response' : `a ${entry.verdict.kind} frame`;
+  if (entry.verdict.kind === 'unknown') return `a message that is not a frame of the spec (${entry.verdict.issues[0]?.message ?? 'unreadable'})`;
+  return entry.verdict.kind === 'error' ? `error ${type ?? '(no type)'}` : entry.verdict.kind === 'response' ? 'a success response' : `${withArticle(entry.verdict.kind)} frame`;
+}
+
+/** A reply that is not a response or an error response at all (not JSON, binary, no type): its issue, at once. */
+function expectReadable(entry: ReceivedFrame, what: string): void {
+  const [issue] = entry.verdict.issues;
+  if (entry.verdict.kind === 'unknown') throw new ScenarioFailure(`${what} was answered with ${brokenFrameText(entry)}`, issue?.path, entry.frame);
 }
 
 /** Fails with the first issue of the frame's verdict, if any. */
@@ -59,12 +79,14 @@ function expectValid(entry: ReceivedFrame, what: string): void {
 }
 
 function expectRequestId(entry: ReceivedFrame, requestId: string | null): void {
-  const seen = (entry.frame as Record<string, unknown>)[correlationField];
+  // A large frame too deep to keep is kept as its text: its verdict has the id.
+  const seen = typeof entry.frame === 'object' && entry.frame !== null ? (entry.frame as Record<string, unknown>)[correlationField] : (entry.verdict.requestId ?? null);
   if (seen !== requestId) throw new ScenarioFailure(`the reply carries ${correlationField} ${JSON.stringify(seen)}, not ${JSON.stringify(requestId)}`, `/${correlationField}`, entry.frame);
 }
 
 /** The reply is a valid success response to `request`, with its request id. */
 function expectResponse(entry: ReceivedFrame & { requestId: string }, request: RequestEntry): void {
+  expectReadable(entry, request.action);
   if (entry.verdict.kind !== 'response') {
     const message = entry.verdict.kind === 'error' ? `answered error ${errorTypeOf(entry.frame) ?? ''} instead of ${request.response}` : `answered ${describe(entry)} instead of ${request.response}`;
     throw new ScenarioFailure(message, undefined, entry.frame);
@@ -79,6 +101,7 @@ function expectResponse(entry: ReceivedFrame & { requestId: string }, request: R
  * `validation` error points at the offending value, except for a frame that is not JSON text).
  */
 function expectError(entry: ReceivedFrame, request: RequestEntry | undefined, type: string, requestId: string | null, pointer?: string): void {
+  expectReadable(entry, request?.action ?? 'the frame');
   if (entry.verdict.kind !== 'error') throw new ScenarioFailure(`answered ${describe(entry)}, expected error ${type}`, undefined, entry.frame);
   expectRequestId(entry, requestId);
   expectValid(entry, protocol.error.message);
@@ -91,6 +114,12 @@ function expectError(entry: ReceivedFrame, request: RequestEntry | undefined, ty
   const at = `/payload/${protocol.error.property}/${protocol.error.pointerField}`;
   if (pointer !== undefined && given === undefined) throw new ScenarioFailure(`the error names no ${protocol.error.pointerField}; the offending value is at ${JSON.stringify(pointer)}`, at, entry.frame);
   if (pointer !== undefined && given !== pointer) throw new ScenarioFailure(`the error's ${protocol.error.pointerField} is ${JSON.stringify(given)}, the offending value is at ${JSON.stringify(pointer)}`, at, entry.frame);
+}
+
+/** `received` came once among `pushes`: a push a request causes comes once per connection. */
+function expectOnce(pushes: readonly ReceivedFrame[], received: ReceivedFrame, message: string): void {
+  const count = pushes.filter((entry) => sameFrame(entry.frame, received.frame)).length;
+  if (count > 1) throw new ScenarioFailure(message.replace('{count}', String(count)), undefined, received.frame);
 }
 
 function expectAction(entry: ReceivedFrame, action: string): void {
@@ -254,6 +283,18 @@ function requestScenarios(request: RequestEntry): Scenario[] {
         const reply = await connection.request(request.action, payload);
         if (reply.verdict.kind !== 'response') throw new ScenarioFailure(`${request.action} was answered ${describe(reply)}, so it caused no push`, undefined, reply.frame);
         const replyAt = connection.frames.indexOf(reply);
+        // Before its response, the requester gets the pushes x-pushes lists for it, and introductions; nothing else.
+        const listed = request.pushes.filter((p) => p.requester).map((p) => p.push);
+        const unlisted = connection.frames
+          .slice(mark, replyAt)
+          .find((entry) => entry.verdict.kind === 'push' && entry.verdict.action !== INTRODUCTION && !listed.includes(entry.verdict.action));
+        if (unlisted !== undefined) {
+          throw new ScenarioFailure(
+            `the requester got ${unlisted.verdict.action} before the ${request.action} response; x-pushes lists for the requester ${listed.length === 0 ? 'no push' : listed.join(', ')} (and ${INTRODUCTION} may introduce a user)`,
+            '/action',
+            unlisted.frame,
+          );
+        }
         const before = connection.pushesOf(push.push, mark, replyAt);
         if (push.requester) {
           const [received] = before;
@@ -276,13 +317,17 @@ function requestScenarios(request: RequestEntry): Scenario[] {
           });
           expectValid(received, push.push);
           caused.push(received);
+          await session.sync(other);
+          expectOnce(other.pushesOf(push.push, otherMark), received, `the customer's other connection got the same ${push.push} {count} times for one ${request.action}`);
         } else {
           await session.sync(other);
           const leaked = other.pushesOf(push.push, otherMark).find(isCaused);
           if (leaked !== undefined) throw new ScenarioFailure(`another connection of the customer got ${push.push}, which goes to the requester only`, undefined, leaked.frame);
         }
-        if (!push.requester) {
-          await session.sync(connection);
+        await session.sync(connection);
+        if (push.requester) {
+          expectOnce(connection.pushesOf(push.push, mark), before[0]!, `the requester got the same ${push.push} {count} times for one ${request.action}`);
+        } else {
           const leaked = connection.pushesOf(push.push, mark).find(isCaused);
           if (leaked !== undefined) throw new ScenarioFailure(`the requester got ${push.push}, which goes to the other connections only`, undefined, leaked.frame);
         }
@@ -363,17 +408,15 @@ function connectScenarios(): Scenario[] {
 // ---- pushes --------------------------------------------------------------------------------------
 
 function pushScenarios(): Scenario[] {
-  const known = new Set(protocol.pushes);
   const perPush = protocol.pushes.map(
     (push): Scenario => ({
       name: `push ${push}: valid wherever it came`,
       group: push,
-      async run({ session, driver, pushes }) {
-        const seen = pushes.byAction.get(push) ?? [];
-        const invalid = seen.find((entry) => entry.verdict.issues.length > 0);
-        if (invalid !== undefined) expectValid(invalid, push);
+      async run({ session, driver, frames }) {
+        const seen = frames.pushes.get(push);
+        if (seen?.firstInvalid !== undefined) expectValid(seen.firstInvalid, push);
         const isDisconnection = push === protocol.disconnection.push;
-        if (seen.length > 0 && !isDisconnection) return;
+        if (seen !== undefined && seen.count > 0 && !isDisconnection) return;
         if (driver === undefined) throw new ScenarioNotRun(`${push} did not come during the run by itself; run with a driver (--driver) to cause it`);
         if (!driver.pushes.includes(push)) throw new ScenarioNotRun(`${push} did not come during the run, and the driver (${driver.name}) cannot cause it`);
         const { connection, customerId } = await session.loggedIn();
@@ -392,15 +435,16 @@ function pushScenarios(): Scenario[] {
     ...perPush,
     {
       // Last, so that it sees every frame of the run: the pushes after their own scenario ran, and
-      // frames no scenario waited for (neither a push nor a reply, a reply nobody waited for).
+      // frames no scenario waited for (neither a push nor a reply, a reply nobody waited for). It
+      // runs in every run, whatever --only picks.
       name: 'server frames: every frame the server sent in the run was a valid push or a valid reply to a waiting request',
       group: 'server frames',
-      async run({ pushes }) {
-        if (pushes.all.length === 0) throw new ScenarioNotRun('no frame came from the server in this run');
-        const unknown = pushes.all.find((entry) => entry.verdict.kind === 'push' && !known.has(entry.verdict.action));
+      async run({ frames }) {
+        if (frames.count === 0) throw new ScenarioNotRun('no frame came from the server in this run');
+        const unknown = frames.firstUnknownPush;
         if (unknown !== undefined) throw new ScenarioFailure(`the server pushed "${unknown.verdict.action}", which is not a push of the spec (${protocol.pushes.join(', ')})`, '/action', unknown.frame);
-        const invalid = pushes.all.find((entry) => entry.verdict.issues.length > 0);
-        if (invalid !== undefined) expectValid(invalid, invalid.verdict.action === '' ? `a ${invalid.verdict.kind} frame` : `a ${invalid.verdict.kind} frame of ${invalid.verdict.action}`);
+        const invalid = frames.firstInvalid;
+        if (invalid !== undefined) throw new ScenarioFailure(`the server sent ${brokenFrameText(invalid)}`, invalid.verdict.issues[0]?.path, invalid.frame);
       },
     },
   ];
@@ -424,13 +468,16 @@ async function causeThroughDriver(driver: ConformanceDriver, push: string, targe
   }
 }
 
-/** After the disconnection push, the server closes with the spec's code and the reason as close reason. */
+/**
+ * After the disconnection push, the server closes with the spec's code and the reason as close
+ * reason. The reason is optional: a push without one still ends the session, and only the code is checked.
+ */
 async function expectDisconnectionClose(connection: KitConnection, push: ReceivedFrame): Promise<void> {
   const reason = atPointer((push.frame as { payload?: unknown }).payload, protocol.disconnection.reason);
   const closed = await Promise.race([connection.closed, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), connection.timeoutMs).unref())]);
   if (closed === undefined) throw new ScenarioFailure(`the server did not close the connection after ${protocol.disconnection.push}`);
   if (closed.code !== protocol.disconnection.closeCode) throw new ScenarioFailure(`the server closed with code ${closed.code} after ${protocol.disconnection.push}, the spec says ${protocol.disconnection.closeCode}`);
-  if (closed.reason !== reason) throw new ScenarioFailure(`the close reason is ${JSON.stringify(closed.reason)}, the spec says the disconnection reason (${JSON.stringify(reason)})`);
+  if (reason !== undefined && closed.reason !== reason) throw new ScenarioFailure(`the close reason is ${JSON.stringify(closed.reason)}, the spec says the disconnection reason (${JSON.stringify(reason)})`);
 }
 
 /** Every scenario, in the order they run: the push scenarios last, when the run's pushes are known. */

@@ -24,6 +24,25 @@ export class ScenarioNotRun extends Error {
   }
 }
 
+/** `word` with its indefinite article: "an error", "a push". */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+}
+
+/** A received frame in words: "a push of new_event", "an error response of send_event", "a message that is not a frame". */
+export function frameKindText(entry: ReceivedFrame): string {
+  const { kind, action } = entry.verdict;
+  if (kind === 'unknown') return 'a message that is not a frame';
+  const noun = kind === 'error' ? 'error response' : kind;
+  return action === '' ? withArticle(noun) : `${withArticle(noun)} of ${action}`;
+}
+
+/** What is wrong with a received frame, in words: "a push of user_is_typing that breaks the spec: ...". */
+export function brokenFrameText(entry: ReceivedFrame): string {
+  const issue = entry.verdict.issues[0]?.message ?? 'unreadable';
+  return entry.verdict.kind === 'unknown' ? `a message that is not a frame of the spec: ${issue}` : `${frameKindText(entry)} that breaks the spec: ${issue}`;
+}
+
 export interface Chat {
   chatId: string;
   threadId: string;
@@ -111,6 +130,24 @@ export class ScenarioSession {
   /** Waits until every frame the server sent `connection` before now has arrived: a round trip of the ready request. */
   async sync(connection: KitConnection): Promise<void> {
     await connection.request(protocol.ready, {});
+  }
+
+  /**
+   * The end of a scenario that passed: every frame its connections received was valid, and none
+   * was a second reply to a request, so a frame nobody waited for fails the scenario it came in
+   * (the run's last scenario still sees every frame). Each connection still open gets a sync first,
+   * so that what the server sent it before now has arrived.
+   */
+  async checkReceived(): Promise<void> {
+    for (const [index, connection] of this.#connections.entries()) {
+      // A sync that fails (the connection closed, no answer) leaves the frames that did come to check.
+      if (!connection.isClosed) await this.sync(connection).catch(() => {});
+      const broken = connection.frames.find((entry) => entry.verdict.issues.length > 0);
+      const issue = broken?.verdict.issues[0];
+      if (broken === undefined || issue === undefined) continue;
+      const which = this.#connections.length === 1 ? 'the connection' : `connection ${index + 1} of ${this.#connections.length}`;
+      throw new ScenarioFailure(`${which} of this scenario got ${brokenFrameText(broken)}`, issue.path, broken.frame);
+    }
   }
 
   /** Closes every connection and waits (briefly) for the closes. */

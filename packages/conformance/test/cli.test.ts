@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createReferenceServer, type ReferenceServer } from '@customer-chat/reference-server';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../bin/customer-chat-conformance.js', import.meta.url));
@@ -17,9 +17,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(args: string[], nodeOptions: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeOptions, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -42,6 +42,38 @@ async function oddServer(onConnection: (socket: import('ws').WebSocket) => void)
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise((resolve) => { wss.close(); http.closeAllConnections(); http.close(resolve); }));
   return `ws://127.0.0.1:${(http.address() as AddressInfo).port}/v1/customer?licenseId=x`;
+}
+
+/**
+ * A proxy in front of `upstream` (a server's socket URL base, `ws://host:port`) that adds a field of
+ * `padding` characters to the payload of every response: frames as large as you like, still valid
+ * (the objects a server sends are open). Refuses an upgrade without licenseId, as the server does.
+ */
+async function paddingProxy(upstream: string, padding: number): Promise<string> {
+  const filler = 'x'.repeat(padding);
+  const http = createServer();
+  const wss = new WebSocketServer({
+    server: http,
+    verifyClient: (info: { req: import('node:http').IncomingMessage }, done: (ok: boolean, status?: number) => void) => done(new URL(info.req.url ?? '/', 'http://x').searchParams.get('licenseId') !== null, 400),
+  });
+  wss.on('connection', (client, request) => {
+    const server = new WebSocket(`${upstream}${request.url ?? '/'}`);
+    const early: Array<{ data: RawData; isBinary: boolean }> = [];
+    server.on('open', () => early.splice(0).forEach(({ data, isBinary }) => server.send(data, { binary: isBinary })));
+    client.on('message', (data, isBinary) => (server.readyState === WebSocket.OPEN ? server.send(data, { binary: isBinary }) : early.push({ data, isBinary })));
+    server.on('message', (data, isBinary) => {
+      const frame = JSON.parse(String(data)) as { type?: string; payload?: Record<string, unknown> };
+      if (frame.type === 'response' && typeof frame.payload === 'object') frame.payload.conformancePadding = filler;
+      client.send(JSON.stringify(frame), { binary: isBinary });
+    });
+    server.on('close', (code, reason) => client.close(code === 1005 || code === 1006 ? 1000 : code, reason));
+    client.on('close', () => server.close());
+    server.on('error', () => client.terminate());
+    client.on('error', () => server.terminate());
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => { wss.close(); http.closeAllConnections(); http.close(resolve); }));
+  return `ws://127.0.0.1:${(http.address() as AddressInfo).port}/v1/customer?licenseId=demo`;
 }
 
 describe('customer-chat-conformance', () => {
@@ -69,7 +101,9 @@ describe('customer-chat-conformance', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('  FAIL    update_customer: example nameAndField answered update_customer_response\n');
     expect(stdout).toContain('          at /payload/customer\n');
-    expect(stdout).toMatch(/\n0 passed, 1 failed, 0 not run/);
+    // The last scenario, which checks every frame of the run, runs whatever --only picks.
+    expect(stdout).toContain('  FAIL    server frames: every frame the server sent in the run was a valid push or a valid reply to a waiting request\n');
+    expect(stdout).toMatch(/\n0 passed, 2 failed, 0 not run/);
   });
 
   it('reports what needs an agent as not run without a driver; a run where nothing was checked is no pass (exit 1)', async () => {
@@ -77,12 +111,41 @@ describe('customer-chat-conformance', () => {
     const { code, stdout, stderr } = await cli(['--url', server.socketUrl('demo'), '--token', server.issueToken().token, '--only', 'push user_is_typing']);
     expect(code).toBe(1);
     expect(stdout).toContain('  NOT RUN push user_is_typing: valid wherever it came\n');
-    expect(stdout).toMatch(/\n0 passed, 0 failed, 1 not run/);
+    expect(stdout).toContain('  NOT RUN server frames: every frame the server sent in the run was a valid push or a valid reply to a waiting request\n          no frame came from the server in this run\n');
+    expect(stdout).toMatch(/\n0 passed, 0 failed, 2 not run/);
     expect(stderr).toBe('customer-chat-conformance: nothing was checked: every scenario was not run\n');
     // With something that ran and passed beside it, not run is no failure: exit 0.
     const mixed = await cli(['--url', server.socketUrl('demo'), '--token', server.issueToken().token, '--only', 'push user_is_typing', '--only', 'connect:']);
     expect(mixed.code, mixed.stderr).toBe(0);
-    expect(mixed.stdout).toMatch(/\n1 passed, 0 failed, 1 not run/);
+    expect(mixed.stdout).toMatch(/\n1 passed, 0 failed, 2 not run/);
+  });
+
+  it('a server that sends large valid frames (20 MB each): the kit keeps a bounded copy of each and ends with its report, in a heap of 256 MB', async () => {
+    const server = await reference();
+    const url = await paddingProxy(server.url, 20 * 1024 * 1024);
+    const { code, stdout, stderr } = await cli(['--url', url, '--token', server.issueToken().token, '--driver', 'reference', '--admin-url', server.adminUrl, '--only', 'send_event'], ['--max-old-space-size=256']);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/\n\d+ passed, 0 failed, 0 not run \(/);
+    expect(code).toBe(0);
+  });
+
+  it('a server that sends a frame over 100 MiB: the scenario says so, not that the server closed the connection', async () => {
+    const url = await oddServer((socket) =>
+      socket.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as { requestId?: unknown; action?: unknown };
+        if (frame.action === 'login') {
+          socket.send(JSON.stringify({ requestId: frame.requestId, action: 'login', type: 'response', success: true, payload: { customerId: 'c' } }));
+          return;
+        }
+        // Only the header of a text frame of 100 MiB + 1 byte: the kit refuses it on its length.
+        const header = Buffer.from([0x81, 127, 0, 0, 0, 0, 0, 0, 0, 0]);
+        header.writeBigUInt64BE(BigInt(100 * 1024 * 1024 + 1), 2);
+        (socket as unknown as { _socket: import('node:net').Socket })._socket.write(header);
+      }),
+    );
+    const { code, stdout } = await cli(['--url', url, '--token', 't', '--timeout', '5000', '--only', 'get_chats_summary: example firstPage']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('  FAIL    get_chats_summary: example firstPage answered get_chats_summary_response\n          the reply to get_chats_summary (requestId c2) did not come: the server sent a frame over 100 MiB (the kit\'s limit)\n');
   });
 
   it('a server that sends a frame too deeply nested to stringify again: exit 1 with the reports, the frame clipped', async () => {
@@ -130,6 +193,8 @@ describe('customer-chat-conformance', () => {
       [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x'], /give exactly one of --token-url, --token-command, --token/],
       [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't', '--driver', 'reference'], /--driver reference needs --admin-url/],
       [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't', '--timeout', 'soon'], /--timeout must be a whole number/],
+      [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't', '--timeout', '1e3'], /--timeout must be a whole number of milliseconds from 1 to 600000, not 1e3/],
+      [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't', '--timeout', '0x10'], /--timeout must be a whole number of milliseconds from 1 to 600000, not 0x10/],
       [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't', '--colour'], /Unknown option '--colour'/],
       [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't'], /cannot reach ws:\/\/127\.0\.0\.1:1\/v1\/customer\?licenseId=x: ECONNREFUSED/],
       [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token-command', 'exit 3'], /--token-command failed \(3\)/],

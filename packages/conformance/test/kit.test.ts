@@ -9,7 +9,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function run(options: { protocolBreaks?: ProtocolBreaks; driver?: boolean } = {}): Promise<ConformanceReport> {
+async function run(options: { protocolBreaks?: ProtocolBreaks; driver?: boolean; timeoutMs?: number; only?: string[] } = {}): Promise<ConformanceReport> {
   const server = await createReferenceServer({ port: 0, log: () => {}, validateOutgoing: options.protocolBreaks === undefined, ...(options.protocolBreaks ? { protocolBreaks: options.protocolBreaks } : {}) });
   servers.push(server);
   const { token } = server.issueToken();
@@ -17,7 +17,8 @@ async function run(options: { protocolBreaks?: ProtocolBreaks; driver?: boolean 
     url: server.socketUrl('conformance'),
     token,
     driver: options.driver === false ? undefined : referenceDriver({ adminUrl: server.adminUrl }),
-    timeoutMs: 2000,
+    timeoutMs: options.timeoutMs ?? 2000,
+    only: options.only ?? [],
   });
   if (options.protocolBreaks === undefined) expect(server.violations).toEqual([]);
   return report;
@@ -68,12 +69,32 @@ describe('against broken servers, each failing exactly the scenarios it breaks',
   const EVERY_FRAME = scenarioNames.at(-1)!;
 
   it.each<[string, ProtocolBreaks, string[]]>([
-    ['a field of the wrong type in one response', { wrongTypeInResponse: 'update_customer' }, ['update_customer: example nameAndField answered update_customer_response', EVERY_FRAME]],
-    ['a missing required field in one push', { missingFieldInPush: 'thread_closed' }, ['close_thread: pushes thread_closed to all', 'push thread_closed: valid wherever it came', EVERY_FRAME]],
+    // An invalid frame fails the scenario whose connection got it (checked at its end), and the last scenario.
+    ['a field of the wrong type in one response', { wrongTypeInResponse: 'update_customer' }, ['update_customer: example nameAndField answered update_customer_response', 'update_customer: pushes user_data to the other connections', EVERY_FRAME]],
+    [
+      'a missing required field in one push',
+      { missingFieldInPush: 'thread_closed' },
+      ['close_thread: example close answered close_thread_response', 'close_thread: pushes thread_closed to all', ...named((n) => n.includes(': on a closed thread answered')), 'push thread_closed: valid wherever it came', EVERY_FRAME],
+    ],
     ['an error type not in the operation\'s list', { foreignErrorType: { action: 'get_chat_threads', type: 'customer_banned' } }, named((n) => n.startsWith('get_chat_threads: ') && !n.includes('example'))],
     ['a reply with another requestId', { wrongRequestId: 'send_sneak_peek' }, [...named((n) => n.startsWith('send_sneak_peek: ')), EVERY_FRAME]],
-    ['a push with an unknown action', { unknownPushAfterLogin: 'conformance_surprise' }, [EVERY_FRAME]],
     ['a login that is not required', { loginNotRequired: true }, named((n) => n.includes(': before login answered'))],
+    ['an error to an unreadable frame with another action (expectAction)', { wrongActionInError: '' }, named((n) => n.startsWith('frames: ') && n.endsWith('with requestId null and action ""'))],
+    ['every reply to one request sent twice', { answerTwice: 'send_event' }, [...named((n) => n.startsWith('send_event: ')), EVERY_FRAME]],
+    ['a response that never comes', { noResponse: 'get_chat_threads_summary' }, ['get_chat_threads_summary: example firstPage answered get_chat_threads_summary_response']],
+    ['the connection closed instead of a response', { closeInsteadOfResponse: 'get_chat_threads' }, ['get_chat_threads: example twoThreads answered get_chat_threads_response']],
+    ['a response that is not JSON', { nonJsonResponse: 'get_chat_threads_summary' }, ['get_chat_threads_summary: example firstPage answered get_chat_threads_summary_response', EVERY_FRAME]],
+    [
+      'an invalid push after a response',
+      { invalidPushAfterResponse: 'send_event' },
+      [...named((n) => n.startsWith('send_event: example') || n.startsWith('send_event: pushes')), 'push user_is_typing: valid wherever it came', EVERY_FRAME],
+    ],
+    ['a push x-pushes does not list, before a response', { extraPushBeforeResponse: 'send_event' }, ['send_event: pushes new_event to the other connections']],
+    ['a push sent twice', { duplicatePush: 'new_event' }, ['start_chat: pushes new_event to the other connections', 'send_event: pushes new_event to the other connections']],
+    ['a push x-pushes lists that never comes', { dropPush: 'thread_metada' }, ['start_chat: pushes thread_metada to the other connections', 'push thread_metada: valid wherever it came']],
+    ['a push to the requester after the response', { pushAfterResponse: 'thread_closed' }, ['close_thread: pushes thread_closed to all']],
+    ['a push for the requester on the other connections too', { leakPush: 'customer_id' }, ['login: pushes customer_id to the requester']],
+    ['another close code after customer_disconnected', { disconnectCloseCode: 4001 }, ['push customer_disconnected: valid wherever it came']],
   ])('%s', async (_label, protocolBreaks, expected) => {
     expect(expected.length).toBeGreaterThan(0);
     const report = await run({ protocolBreaks });
@@ -100,8 +121,56 @@ describe('against broken servers, each failing exactly the scenarios it breaks',
       },
     };
     const report = await runConformance({ url: server.socketUrl('conformance'), token, driver, timeoutMs: 2000 });
-    expect(failedNames(report)).toEqual([EVERY_FRAME_NAME]);
+    // The scenario whose connection got the frame that is no frame fails at its end, naming it; the last scenario too.
+    expect(failedNames(report)).toEqual(['push user_left_chat: valid wherever it came', EVERY_FRAME_NAME].sort());
+    expect(report.results.find((r) => r.name === 'push user_left_chat: valid wherever it came')).toMatchObject({
+      message: 'the connection of this scenario got a message that is not a frame of the spec: neither a push nor a response (type "pushh", success undefined)',
+      pointer: '',
+      frame: { action: 'new_event', type: 'pushh' },
+    });
     expect(report.results.find((r) => r.name === 'push user_data: valid wherever it came')?.status).toBe('passed');
+  });
+
+  it('fails every scenario whose connection got a push of an unknown action, and the last one, naming the action', async () => {
+    const report = await run({ protocolBreaks: { unknownPushAfterLogin: 'conformance_surprise' } });
+    const failed = report.results.filter((r) => r.status === 'failed');
+    expect(failed.map((r) => r.name)).toContain(EVERY_FRAME);
+    expect(failed.find((r) => r.name === EVERY_FRAME)?.message).toMatch(/^the server pushed "conformance_surprise", which is not a push of the spec/);
+    // Every scenario that logged in got it: those that never log in pass.
+    expect(failed.map((r) => r.name)).toContain('send_event: example message answered send_event_response');
+    // At the end of each, or earlier: before a response, as a push x-pushes does not list.
+    for (const r of failed.filter((f) => f.name !== EVERY_FRAME)) {
+      expect(r.message).toMatch(/(got a push of conformance_surprise that breaks the spec: "conformance_surprise" is not a push of the spec|the requester got conformance_surprise before the \w+ response)/);
+    }
+    expect(report.results.find((r) => r.name === 'connect: without licenseId refused with HTTP 400')?.status).toBe('passed');
+    expect(report.totals.not_run).toBe(0);
+  });
+
+  it.each<[string, ProtocolBreaks, string[]]>([
+    ['every reply sent twice', { answerTwice: 'send_event' }, /a second reply to the send_event request "c\d+", which was answered already/.source],
+    ['an invalid push after a response', { invalidPushAfterResponse: 'send_event' }, /got a push of user_is_typing that breaks the spec: must have required property 'chat'/.source],
+  ].map(([label, breaks, message]) => [label as string, breaks as ProtocolBreaks, [message as string]]))('with --only send_event, still fails what the connections got, and still checks every frame: %s', async (_label, protocolBreaks, [message]) => {
+    const report = await run({ protocolBreaks, only: ['send_event'] });
+    expect(report.results.at(-1)?.name).toBe(EVERY_FRAME);
+    expect(report.results.at(-1)?.status).toBe('failed');
+    const failed = report.results.filter((r) => r.status === 'failed' && r.name.startsWith('send_event: '));
+    expect(failed.length).toBeGreaterThan(0);
+    for (const r of failed) expect(r.message).toMatch(new RegExp(message!));
+    expect(report.results.at(-1)?.message).toMatch(/^the server sent (an error response|a response|a push) of (send_event|user_is_typing) that breaks the spec: /);
+  });
+
+  it('fails a reply that is not JSON at once, with its issue and the frame, not after the timeout', async () => {
+    const timeoutMs = 10_000;
+    const report = await run({ protocolBreaks: { nonJsonResponse: 'get_chat_threads_summary' }, only: ['get_chat_threads_summary: example'], timeoutMs });
+    const [result] = report.results;
+    expect(result).toMatchObject({ name: 'get_chat_threads_summary: example firstPage answered get_chat_threads_summary_response', status: 'failed', pointer: '', frame: 'nope' });
+    expect(result!.message).toMatch(/^get_chat_threads_summary was answered with a message that is not a frame of the spec: not JSON: /);
+    expect(result!.durationMs).toBeLessThan(timeoutMs / 2);
+  });
+
+  it('passes a customer_disconnected without its optional reason: only the close code is checked', async () => {
+    const report = await run({ protocolBreaks: { missingFieldInPush: 'customer_disconnected' } });
+    expect(report.results.filter((r) => r.status !== 'passed')).toEqual([]);
   });
 
   it('reports a driver that fails or hangs as not run, never as a failure of the server', async () => {
@@ -117,6 +186,7 @@ describe('against broken servers, each failing exactly the scenarios it breaks',
     expect(report.results.map((r) => [r.name, r.status, r.message])).toEqual([
       ['push user_is_typing: valid wherever it came', 'not_run', 'the driver (broken driver) failed to cause user_is_typing: no agent today'],
       ['push user_joined_chat: valid wherever it came', 'not_run', 'the driver (broken driver) failed to cause user_joined_chat: it did not finish within 500 ms'],
+      [EVERY_FRAME_NAME, 'passed', undefined],
     ]);
   });
 

@@ -16,7 +16,36 @@ export interface ProtocolBreaks {
   unknownPushAfterLogin?: string;
   /** Requests before `login` are served as from a fresh customer instead of answered `authorization`. */
   loginNotRequired?: boolean;
+  /** Every error response whose action is this (`""` for a frame the server cannot read) carries action `conformance_other_action`. */
+  wrongActionInError?: string;
+  /** Every reply (response or error) to this request action goes out twice. */
+  answerTwice?: string;
+  /** A success response to this request action is never sent. */
+  noResponse?: string;
+  /** Instead of a success response to this request action, the server closes the connection with 1011. */
+  closeInsteadOfResponse?: string;
+  /** A success response to this request action goes out as `nope`, text that is not JSON. */
+  nonJsonResponse?: string;
+  /** Before every success response to this request action, the requester also gets a valid `customer_id` push, which the action's `x-pushes` does not list. */
+  extraPushBeforeResponse?: string;
+  /** After every success response to this request action, the requester also gets a `user_is_typing` push with payload `{}` (its required fields missing). */
+  invalidPushAfterResponse?: string;
+  /** This push is never sent. */
+  dropPush?: string;
+  /** This push goes out twice to each connection it goes to. */
+  duplicatePush?: string;
+  /** This push, when it goes to a connection whose request is being handled, goes after that request's reply instead of before it. */
+  pushAfterResponse?: string;
+  /** This push, when it goes to one connection of a customer, also goes to the customer's other connections. */
+  leakPush?: string;
+  /** After `customer_disconnected`, the server closes with this code instead of the spec's `x-close-code`. */
+  disconnectCloseCode?: number;
 }
+
+/** The text `nonJsonResponse` sends instead of a response. */
+export const NOT_JSON_REPLY = 'nope';
+/** The frame `invalidPushAfterResponse` sends: a push of the spec without its payload's required fields. */
+export const INVALID_PUSH = JSON.stringify({ action: 'user_is_typing', type: 'push', payload: {} });
 
 type Frame = Record<string, unknown>;
 
@@ -47,6 +76,7 @@ export function breakFrame(frame: Frame, breaks: ProtocolBreaks): Frame {
   if (type !== 'response') return frame;
   let broken = frame;
   if (action === breaks.wrongRequestId) broken = { ...broken, requestId: `${String(frame.requestId)}-other` };
+  if (success === false && breaks.wrongActionInError !== undefined && action === breaks.wrongActionInError) broken = { ...broken, action: 'conformance_other_action' };
   if (success === true && action === breaks.wrongTypeInResponse && isObject(payload)) {
     const [first] = Object.keys(payload);
     if (first !== undefined) broken = { ...broken, payload: { ...payload, [first]: wrongTypeFor(payload[first]) } };

@@ -17,7 +17,7 @@ import {
   disconnectCloseCode,
 } from './gen/protocol.js';
 import { OutgoingFrameError, ProtocolError, type OutgoingViolation } from './errors.js';
-import { breakFrame, type ProtocolBreaks } from './protocol-breaks.js';
+import { breakFrame, INVALID_PUSH, NOT_JSON_REPLY, type ProtocolBreaks } from './protocol-breaks.js';
 import type { ChatStore } from './chat-store.js';
 
 /** Close code sent after `customer_disconnected` (the spec's `x-close-code`; the reason text is the disconnection reason). */
@@ -89,6 +89,8 @@ export class SessionRegistry {
    * telling, so when this passes the budget the real total is counted again.
    */
   #tally = 0;
+  /** protocolBreaks.pushAfterResponse: pushes held back until the reply to the connection's request has gone. */
+  readonly #heldPushes = new Map<Session, Buffer[]>();
 
   constructor(store: ChatStore, options: SessionRegistryOptions) {
     this.#store = store;
@@ -115,6 +117,7 @@ export class SessionRegistry {
   /** Forgets a connection (it closed); frames it sent and nobody handled yet are dropped. */
   remove(session: Session): void {
     if (!this.#sessions.delete(session)) return;
+    this.#heldPushes.delete(session);
     session.open = false;
     session.inbox.length = 0;
     if (session.customerId === undefined) this.#unauthenticated -= 1;
@@ -173,17 +176,30 @@ export class SessionRegistry {
   // ---- writing -------------------------------------------------------------------------------
 
   respond(session: Session, requestId: string, action: RequestAction, payload: unknown): void {
+    const breaks = this.#options.breaks;
+    if (breaks !== undefined) {
+      this.#respondBroken(session, requestId, action, payload, breaks);
+      return;
+    }
     this.#write(session, frames.response(requestId, action, payload), `response_${action}`);
   }
 
   fail(session: Session, requestId: string | null, action: string, error: ErrorPayload): void {
     this.#write(session, frames.error(requestId, action, error), 'error');
+    const breaks = this.#options.breaks;
+    if (breaks === undefined) return;
+    if (action === breaks.answerTwice) this.#write(session, frames.error(requestId, action, error), 'error');
+    this.#releaseHeldPushes(session);
   }
 
   /** Pushes to one connection, after `user_data` of every user in `about` it has not met yet. */
   push<A extends PushAction>(session: Session, action: A, payload: PushPayloads[A], about: readonly string[] = []): void {
     this.introduce(session, about);
     this.#write(session, frames.push(action, payload), `push_${action}`);
+    if (this.#options.breaks?.leakPush === action && session.customerId !== undefined) {
+      // protocolBreaks.leakPush: the same push on the customer's other connections too.
+      for (const other of this.ofCustomer(session.customerId)) if (other !== session) this.#write(other, frames.push(action, payload), `push_${action}`);
+    }
   }
 
   /** Pushes to every connection of the chat's users, except `except`. */
@@ -198,7 +214,7 @@ export class SessionRegistry {
     const bytes = this.#encode(frames.push(action, payload), `push_${action}`);
     for (const session of sessions) {
       this.introduce(session, options.about ?? [], options.introduceAgain ?? false);
-      if (session.open) this.#send(session, bytes);
+      if (session.open) this.#deliver(session, bytes, `push_${action}`);
     }
   }
 
@@ -219,7 +235,7 @@ export class SessionRegistry {
     if (user === undefined) return;
     let bytes: Buffer | undefined;
     for (const session of this.#sessions) {
-      if (session !== except && session.knownUsers.has(userId)) this.#send(session, (bytes ??= this.#encode(frames.push('user_data', user), 'push_user_data')));
+      if (session !== except && session.knownUsers.has(userId)) this.#deliver(session, (bytes ??= this.#encode(frames.push('user_data', user), 'push_user_data')), 'push_user_data');
     }
   }
 
@@ -243,7 +259,7 @@ export class SessionRegistry {
     checkReason(reason);
     if (!session.open) return;
     this.#write(session, frames.push('customer_disconnected', { reason }), 'push_customer_disconnected');
-    this.#close(session, DISCONNECT_CLOSE_CODE, reason, options.terminate ?? false);
+    this.#close(session, this.#options.breaks?.disconnectCloseCode ?? DISCONNECT_CLOSE_CODE, reason, options.terminate ?? false);
   }
 
   /** Drops connections without a close frame, as a broken network would. */
@@ -279,7 +295,48 @@ export class SessionRegistry {
 
   #write(session: Session, frame: object, key: OutgoingKey): void {
     const bytes = this.#encode(frame, key);
-    if (session.open) this.#send(session, bytes);
+    if (session.open) this.#deliver(session, bytes, key);
+  }
+
+  /** Sends an encoded frame; under `breaks`, a push may be dropped, doubled or held back (see ProtocolBreaks). */
+  #deliver(session: Session, bytes: Buffer, key: OutgoingKey): void {
+    const breaks = this.#options.breaks;
+    if (breaks === undefined) {
+      this.#send(session, bytes);
+      return;
+    }
+    if (key === `push_${breaks.dropPush}`) return;
+    if (key === `push_${breaks.pushAfterResponse}` && session.busy) {
+      this.#heldPushes.set(session, [...(this.#heldPushes.get(session) ?? []), bytes]);
+      return;
+    }
+    this.#send(session, bytes);
+    if (key === `push_${breaks.duplicatePush}`) this.#send(session, bytes);
+  }
+
+  /** The success response under `breaks`: withheld, replaced, doubled, or with a push the spec does not put there. */
+  #respondBroken(session: Session, requestId: string, action: RequestAction, payload: unknown, breaks: ProtocolBreaks): void {
+    const response = frames.response(requestId, action, payload);
+    const key: OutgoingKey = `response_${action}`;
+    if (action === breaks.noResponse) return;
+    if (action === breaks.closeInsteadOfResponse) {
+      this.#close(session, 1011, 'protocolBreaks.closeInsteadOfResponse', false);
+      return;
+    }
+    if (action === breaks.extraPushBeforeResponse && session.customerId !== undefined) this.push(session, 'customer_id', session.customerId);
+    if (action === breaks.nonJsonResponse) this.sendRawTo(session, NOT_JSON_REPLY);
+    else this.#write(session, response, key);
+    if (action === breaks.answerTwice) this.#write(session, response, key);
+    if (action === breaks.invalidPushAfterResponse) this.sendRawTo(session, INVALID_PUSH);
+    this.#releaseHeldPushes(session);
+  }
+
+  /** protocolBreaks.pushAfterResponse: the pushes held back while the connection's request was handled, now that its reply went. */
+  #releaseHeldPushes(session: Session): void {
+    const held = this.#heldPushes.get(session);
+    if (held === undefined) return;
+    this.#heldPushes.delete(session);
+    for (const bytes of held) this.#send(session, bytes);
   }
 
   /**
