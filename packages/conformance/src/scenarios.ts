@@ -44,10 +44,10 @@ const UNKNOWN_ID = 'conformance-unknown-id';
 /** An agent group no license has (the largest 32-bit id; group 0 always exists). */
 const UNKNOWN_GROUP = 2_147_483_647;
 /**
- * The push that introduces a user: the spec lets it come before any response that names a user the
- * connection has not been told about yet, without listing it in `x-pushes`.
+ * The push that introduces a user (`x-introduction`): the spec lets it come before any response
+ * that names a user the connection has not been told about yet, without listing it in `x-pushes`.
  */
-const INTRODUCTION = 'user_data';
+const INTRODUCTION = protocol.introduction;
 
 // ---- checks ----------------------------------------------------------------------------------
 
@@ -290,7 +290,7 @@ function requestScenarios(request: RequestEntry): Scenario[] {
           .find((entry) => entry.verdict.kind === 'push' && entry.verdict.action !== INTRODUCTION && !listed.includes(entry.verdict.action));
         if (unlisted !== undefined) {
           throw new ScenarioFailure(
-            `the requester got ${unlisted.verdict.action} before the ${request.action} response; x-pushes lists for the requester ${listed.length === 0 ? 'no push' : listed.join(', ')} (and ${INTRODUCTION} may introduce a user)`,
+            `the requester got ${unlisted.verdict.action} before the ${request.action} response; x-pushes lists for the requester ${listed.length === 0 ? 'no push' : listed.join(', ')}${INTRODUCTION === null ? '' : ` (and ${INTRODUCTION} may introduce a user)`}`,
             '/action',
             unlisted.frame,
           );

@@ -24,6 +24,7 @@ const SPEC = '@customer-chat/spec';
 const VALIDATORS = '@customer-chat/validators';
 const SDK = '@customer-chat/sdk';
 const SERVER = '@customer-chat/reference-server';
+const CONFORMANCE = '@customer-chat/conformance';
 
 function direction(message: MessageModel): Direction {
   if (message.kind === 'request') return 'client-to-server';
@@ -145,6 +146,13 @@ export function classifyChanges(base: ProtocolModel, head: ProtocolModel): Chang
       const show = (value: unknown) => (value === undefined ? 'nothing' : JSON.stringify(value));
       changes.push({ subject: 'frames', direction: 'protocol', path: `/${kind}/${field}`, what: `${kind} frames have ${field} ${show(after[field])}, was ${show(before[field])}`, breaking: true, packages: [SPEC, VALIDATORS, SDK, SERVER] });
     }
+  }
+  // The push that may introduce a user before any reply (x-introduction): a server that introduces
+  // users with the old one now sends a push the request does not list; a first one constrains nobody.
+  const [introducedBy, introducesNow] = [base, head].map((model) => model.messages.find((m) => m.introduction)?.name);
+  if (introducedBy !== introducesNow) {
+    const what = `users introduced by ${introducesNow ?? 'no push'}, was ${introducedBy ?? 'no push'}`;
+    changes.push({ subject: 'x-introduction', direction: 'protocol', path: '/', what, breaking: introducedBy !== undefined, packages: [SPEC, SERVER, CONFORMANCE] });
   }
   changes.push(...classifyLifecycle(base.lifecycle, head.lifecycle));
   if (base.channel.address !== head.channel.address) {

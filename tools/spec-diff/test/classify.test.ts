@@ -144,6 +144,21 @@ describe('what SDK users build on', () => {
   });
 });
 
+describe('the push that introduces users (x-introduction)', () => {
+  it('moved to another push breaks servers that introduce with the old one; a first one is safe', async () => {
+    const messages = (d: Doc) => d.components.messages as Record<string, Record<string, unknown>>;
+    const moved = await changesFor((d) => {
+      delete messages(d).userData!['x-introduction'];
+      messages(d).userJoinedChat!['x-introduction'] = true;
+    });
+    expect(moved.filter((c) => c.subject === 'x-introduction')).toEqual([
+      expect.objectContaining({ direction: 'protocol', what: 'users introduced by user_joined_chat, was user_data', breaking: true, packages: expect.arrayContaining(['@customer-chat/conformance']) }),
+    ]);
+    const first = await changesBetween((d) => delete messages(d).userData!['x-introduction'], () => undefined);
+    expect(first.filter((c) => c.subject === 'x-introduction')).toEqual([expect.objectContaining({ what: 'users introduced by user_data, was no push', breaking: false })]);
+  });
+});
+
 describe('frame headers', () => {
   it('a tighter request header breaks old clients; a changed push constant or a new required request header too', async () => {
     const changes = await changesFor((d) => {

@@ -85,6 +85,13 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string, options: Bu
       }
     }
   }
+  const introductions = messages.filter((m) => m.introduction);
+  for (const m of introductions) {
+    if (m.kind !== 'push') problems.add(appendPointer(m.pointer, 'x-introduction'), 'only a push can introduce a user (x-introduction)');
+  }
+  if (introductions.length > 1) {
+    problems.add(appendPointer(introductions[1]!.pointer, 'x-introduction'), `one push introduces users, and ${introductions[0]!.name} does already (x-introduction)`);
+  }
   for (const m of messages) {
     if (!roles.has(m)) problems.add(m.pointer, 'message is not used by any operation');
     else if (m.kind !== 'client' && m.headers === undefined) problems.add(m.pointer, 'a message on the wire needs frame headers');

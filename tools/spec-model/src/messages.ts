@@ -54,6 +54,7 @@ export function readMessages(document: AsyncAPIDocumentInterface, schemas: Named
       // Known once every message is read (build-model.ts).
       payloadOptional: false,
       correlationField: readCorrelation(message, pointer, problems),
+      introduction: readIntroduction(message, pointer, problems),
     };
     return { json: message.json(), model };
   });
@@ -68,6 +69,13 @@ function readClientEvent(message: MessageInterface, pointer: string, problems: P
     return undefined;
   }
   return { event, payload };
+}
+
+function readIntroduction(message: MessageInterface, pointer: string, problems: ProblemCollector): boolean {
+  const raw = message.extensions().get('x-introduction')?.value<unknown>();
+  if (raw === undefined) return false;
+  if (typeof raw !== 'boolean') problems.add(appendPointer(pointer, 'x-introduction'), 'x-introduction is true (or left out): whether this push introduces a user before what names them');
+  return raw === true;
 }
 
 /** AsyncAPI 3 correlation ID: only `$message.header#/<field>` is supported, as frames carry it at the top level. */

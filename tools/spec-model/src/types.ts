@@ -58,6 +58,12 @@ export interface MessageModel {
   payloadOptional: boolean;
   /** `correlationId` location field in the headers (e.g. `requestId`), for requests and replies. */
   correlationField: string | undefined;
+  /**
+   * `x-introduction: true`: the push that introduces a user the connection has not met. It may come
+   * before any response or push that names that user, without being listed in `x-pushes`. At most
+   * one push is the introduction.
+   */
+  introduction: boolean;
 }
 
 export interface RequestOperationModel {

@@ -53,6 +53,30 @@ interface BrokenCase {
 
 const CASES: BrokenCase[] = [
   {
+    name: 'x-introduction that is not true',
+    edits: [["      summary: Someone posted a note; tell notes apart by `kind`.\n", "      summary: Someone posted a note; tell notes apart by `kind`.\n      x-introduction: 'yes'\n"]],
+    pointer: '/components/messages/notePosted/x-introduction',
+    at: "'yes'",
+    message: /x-introduction is true \(or left out\)/,
+  },
+  {
+    name: 'x-introduction on a request',
+    edits: [['      summary: Post a note.\n', '      summary: Post a note.\n      x-introduction: true # a request\n']],
+    pointer: '/components/messages/postNoteRequest/x-introduction',
+    at: 'true # a request',
+    message: /only a push can introduce a user/,
+  },
+  {
+    name: 'two pushes marked x-introduction',
+    edits: [
+      ["      summary: Someone posted a note; tell notes apart by `kind`.\n", "      summary: Someone posted a note; tell notes apart by `kind`.\n      x-introduction: true\n"],
+      ['      summary: The server ends the session */ with a reason.\n', '      summary: The server ends the session */ with a reason.\n      x-introduction: true # second\n'],
+    ],
+    pointer: '/components/messages/kicked/x-introduction',
+    at: 'true # second',
+    message: /one push introduces users, and note_posted does already/,
+  },
+  {
     name: 'an unsupported keyword (allOf)',
     edits: [['      description: Free-form tags, name to value.\n', '      description: Free-form tags, name to value.\n      allOf: [{ type: object }]\n']],
     pointer: '/components/schemas/Tags/allOf',

@@ -116,6 +116,7 @@ describe('the model of spec/asyncapi.yaml', () => {
     expect(spec.channel.address).toBe('/v1/customer');
     expect(spec.channel.query.find((q) => q.name === 'licenseId')).toMatchObject({ required: true });
     expect(spec.servers.map((s) => s.url)).toEqual(['ws://127.0.0.1:8787', 'wss://{host}']);
+    expect(spec.messages.filter((m) => m.introduction).map((m) => m.name)).toEqual(['user_data']);
     expect(spec.servers.map((s) => s.variables)).toEqual([
       [],
       [{ name: 'host', default: 'chat.example.com', description: 'Host name (and optional port) of the deployment.', values: undefined }],

@@ -1018,6 +1018,7 @@ export const protocol: ProtocolTable = {
     "user_left_chat",
     "customer_disconnected"
   ],
+  "introduction": "user_data",
   "commonErrors": [
     "validation",
     "pending_requests_limit_reached",

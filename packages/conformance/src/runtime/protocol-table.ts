@@ -63,6 +63,8 @@ export interface ProtocolTable {
   requests: RequestEntry[];
   /** Push message names. */
   pushes: string[];
+  /** The push that may introduce a user before any reply without being listed in a request's pushes (`x-introduction`), or null. */
+  introduction: string | null;
   /** Error types any request may get. */
   commonErrors: string[];
   errorTypes: string[];

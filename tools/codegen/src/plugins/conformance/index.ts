@@ -221,6 +221,8 @@ export function conformanceTable(model: ProtocolModel) {
     frameConstants: model.frameConstants,
     requests,
     pushes: model.messages.filter((m) => m.kind === 'push').map((m) => m.name),
+    // The push that may precede any reply without being listed in x-pushes (x-introduction), or null.
+    introduction: model.messages.find((m) => m.introduction)?.name ?? null,
     commonErrors: model.commonErrors,
     errorTypes: model.errorTypes.map((e) => e.value),
     disconnection: { push: disconnection.name, reason: `/${escape(reasonField(disconnection)!)}`, closeCode: model.disconnectCloseCode, reasons: model.disconnectionReasons.map((r) => r.value) },
