@@ -13,8 +13,11 @@ export default defineConfig([
     silent: true,
   },
   {
-    entry: { node: 'src/node.ts' },
+    // Both Node.js entries in one build, so `@customer-chat/sdk` and `/unvalidated` share one
+    // runtime (one SDKError class for isSDKError, one CustomerSDK type); in CommonJS too.
+    entry: { node: 'src/node.ts', 'node-unvalidated': 'src/node-unvalidated.ts' },
     format: ['esm', 'cjs'],
+    splitting: true,
     dts: true,
     target: 'node20',
     platform: 'node',

@@ -3,7 +3,7 @@
 import { CustomerClient } from './gen/client.js';
 import { protocol, servers } from './gen/protocol.js';
 import type { FileSource } from './file-source.js';
-import type { ClientOptions } from './runtime/client-core.js';
+import { type ClientOptions, option } from './runtime/client-core.js';
 import type { ProtocolDescription, RequestDescription } from './runtime/protocol.js';
 import { RuntimeErrorCodes, SDKError, destroyedError } from './runtime/errors.js';
 import { errorCode, summarize } from './runtime/helpers.js';
@@ -32,15 +32,21 @@ export const handshakeRefusals = {
   internal: 'internal_error',
 } as const satisfies Record<ErrorType, DisconnectionReason>;
 
+/**
+ * The most threads one get_chat_threads request takes (the spec's `GetChatThreadsArguments`,
+ * `threads.maxItems`), so the most a page of getChatHistory can load.
+ */
+export const MAX_HISTORY_PAGE_SIZE = 25;
+
 export interface CustomerSDKOptions extends Omit<ClientOptions, 'url' | 'query'> {
   /** WebSocket base URL of the server; the local reference server by default. */
-  url?: string;
+  url?: string | undefined;
   /** The license the customer chats with. */
   licenseId: string;
-  /** Minimum time between two sneak peeks of one chat, in ms (2000 by default). */
-  sneakPeekInterval?: number;
-  /** Threads loaded per page by getChatHistory (1..25, 10 by default). */
-  historyPageSize?: number;
+  /** Minimum time between two sneak peeks of one chat, in ms (2000 by default; below 2³¹, as for the other timer options). */
+  sneakPeekInterval?: number | undefined;
+  /** Threads loaded per page by getChatHistory (a whole number from 1 to 25, 10 by default). */
+  historyPageSize?: number | undefined;
 }
 
 export type { SendFileOptions } from './send-file.js';
@@ -62,10 +68,13 @@ export class CustomerSDK extends CustomerClient {
    */
   constructor(options: CustomerSDKOptions, description: ProtocolDescription) {
     const { licenseId, url, sneakPeekInterval = 2000, historyPageSize = 10, ...rest } = options;
+    // Checked before super(), which would start connecting: a refused option leaves nothing behind.
+    option('historyPageSize', historyPageSize, Number.isInteger(historyPageSize) && historyPageSize > 0 && historyPageSize <= MAX_HISTORY_PAGE_SIZE);
+    option('sneakPeekInterval', sneakPeekInterval, sneakPeekInterval >= 0 && sneakPeekInterval < 2 ** 31);
     super({ ...description, refusals: handshakeRefusals }, { ...rest, url: url ?? servers.local, query: { licenseId } });
     this.#sneakPeekInterval = sneakPeekInterval;
     this.#historyPageSize = historyPageSize;
-    // The HTTP operations live on the socket's host: http for ws, https for wss.
+    // The HTTP operations live beside the socket (same host and base path): http for ws, https for wss.
     this.#httpBase = (url ?? servers.local).replace(/^ws/i, 'http');
     this.#licenseId = licenseId;
     this.#tokenSource = rest.getToken;
@@ -154,7 +163,7 @@ export class CustomerSDK extends CustomerClient {
   /**
    * What the customer is typing, at most once per interval per chat, and only while the chat has
    * an active thread: calls in between are merged and the latest text goes out when the interval
-   * ends. Failures are ignored: a sneak peek is a hint, not a message.
+   * ends, if the client is connected then. Failures are ignored: a sneak peek is a hint, not a message.
    */
   setSneakPeek(chat: string, text: string): void {
     // Only for chats with an active thread: agents of a closed thread have nothing to peek at.
@@ -168,8 +177,9 @@ export class CustomerSDK extends CustomerClient {
     const send = () => {
       entry.timer = undefined;
       entry.last = Date.now();
-      // Also destroyed by the server meanwhile (a ban): the timer ends here, nothing is sent.
-      if (this.#inactiveChats.has(chat) || this.state === 'destroyed') return;
+      // Only on a session that is up: a hint is dropped rather than queued, so it never takes an
+      // offline queue slot or arrives stale after a reconnection (nor after a ban or destroy()).
+      if (this.#inactiveChats.has(chat) || this.state !== 'connected') return;
       this.sendSneakPeek({ chat, text: entry.text }).catch(() => undefined);
     };
     if (wait <= 0) send();
@@ -181,11 +191,14 @@ export class CustomerSDK extends CustomerClient {
    * the next older threads and then those threads with their events.
    */
   async *getChatHistory(chat: string): AsyncGenerator<Thread[], void, undefined> {
+    // A thread started meanwhile moves the older ones back a place, so a page may repeat threads
+    // already yielded: they are left out (a page left empty is skipped).
+    const yielded = new Set<string>();
     for (let offset = 0; ; offset += this.#historyPageSize) {
       const page = await this.getChatThreadsSummary({ chat, offset, limit: this.#historyPageSize });
       if (page.threadsSummary.length === 0) return;
-      const { threads } = await this.getChatThreads({ chat, threads: page.threadsSummary.map((t) => t.id) });
-      yield threads;
+      const ids = page.threadsSummary.map((t) => t.id).filter((id) => !yielded.has(id) && yielded.add(id));
+      if (ids.length > 0) yield (await this.getChatThreads({ chat, threads: ids })).threads;
       if (offset + page.threadsSummary.length >= page.totalThreads) return;
     }
   }

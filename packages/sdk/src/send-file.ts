@@ -27,7 +27,7 @@ export type UploadOperation = (typeof httpOperations)['uploadFile'];
 export interface UploadTarget {
   /** The spec's by default. */
   readonly operation?: UploadOperation;
-  /** The server's HTTP origin: the socket's base URL with http for ws, https for wss. */
+  /** The socket's base URL (its path included) with http for ws, https for wss. */
   readonly httpBase: string;
   readonly licenseId: string;
   /** The customer's token as the client reads it (`readToken` of the runtime, over the app's getToken). */
@@ -47,7 +47,8 @@ export async function uploadFile(target: UploadTarget, file: FileSource, options
   const nameMaxLength = operation.query.find((q) => q.name === 'name')?.maxLength;
   const prepared = await prepareFile(file, { maxBytes: operation.maxBytes, contentTypes: operation.contentTypes, nameMaxLength }, options);
   if (!prepared.ok) return 'cancelled' in prepared ? CANCELLED : { ok: false, code: 'INVALID_ARGS', message: prepared.problem };
-  const url = new URL(operation.path, target.httpBase.endsWith('/') ? target.httpBase : `${target.httpBase}/`);
+  // Relative to the base, as the socket's path is: a base with a path (`wss://host/chat`) keeps it.
+  const url = new URL(operation.path.replace(/^\//, ''), target.httpBase.endsWith('/') ? target.httpBase : `${target.httpBase}/`);
   url.searchParams.set('licenseId', target.licenseId);
   if (prepared.name !== undefined) url.searchParams.set('name', prepared.name);
   const read = await target.token();

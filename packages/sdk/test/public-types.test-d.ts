@@ -1,7 +1,7 @@
 // Type-level tests of what the package exports beyond the generated maps: SDKError's code is the
 // spec's ClientErrorCode, and payloads a server may send with the seed's fields only type as such.
 import { describe, expectTypeOf, it } from 'vitest';
-import { isSDKError, SDKError, type ClientErrorCode, type CustomerSDK, type Event, type ThreadSummary, type User } from '../src/index.js';
+import { createCustomerSDK, isSDKError, SDKError, type ClientErrorCode, type CustomerSDK, type CustomerSDKOptions, type Event, type ThreadSummary, type User } from '../src/index.js';
 import { SDKError as UnvalidatedSDKError } from '../src/unvalidated.js';
 
 declare const api: CustomerSDK;
@@ -49,5 +49,20 @@ describe('payloads with the seed fields only', () => {
   it('take a thread summary without its chat and a user without fields', () => {
     expectTypeOf({ id: 't1', order: 1, totalEvents: 0 }).toMatchTypeOf<ThreadSummary>();
     expectTypeOf({}).toMatchTypeOf<User>();
+  });
+});
+
+describe('options', () => {
+  it('take every optional option given as undefined (under exactOptionalPropertyTypes, as this package compiles)', () => {
+    const fromConfig: string | undefined = process.env['CHAT_URL'];
+    const options: CustomerSDKOptions = {
+      licenseId: 'demo',
+      getToken: () => 'token',
+      url: fromConfig,
+      sneakPeekInterval: undefined,
+      historyPageSize: undefined,
+      WebSocket: undefined,
+    };
+    expectTypeOf(createCustomerSDK).toBeCallableWith(options);
   });
 });

@@ -32,8 +32,8 @@ function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
-/** An option's value, or INVALID_ARGS when it is not `ok`. */
-function option<T>(name: string, value: T, ok: boolean): T {
+/** An option's value, or INVALID_ARGS naming the option and the value when it is not `ok`. */
+export function option<T>(name: string, value: T, ok: boolean): T {
   if (!ok) throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid ${name}: ${String(value)}`);
   return value;
 }

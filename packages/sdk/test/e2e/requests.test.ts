@@ -248,6 +248,24 @@ describe('the SDK conveniences', () => {
     expect(sent.length - before).toBe(2);
   });
 
+  // Two: a whole page of threads already yielded, skipped (get_chat_threads takes no empty list).
+  it.each([1, 2])('getChatHistory yields each thread once when %i thread(s) start while it pages', async (started) => {
+    const { api } = await h.connect({ historyPageSize: 2 });
+    const { chat } = await api.startChat({ events: [{ type: 'message', text: 'thread 1' }] });
+    const agent = h.server.agent(AGENT_ID);
+    agent.joinChat(chat.id);
+    for (let i = 2; i <= 5; i += 1) agent.startThread(chat.id, { events: [{ type: 'message', text: `thread ${i}` }] });
+    const newestFirst = [...h.server.store.chat(chat.id).threads].reverse();
+    const yielded: string[] = [];
+    for await (const page of api.getChatHistory(chat.id)) {
+      // After the first page a new thread moves every older one back a place.
+      for (let i = 0; yielded.length === 0 && i < started; i += 1) agent.startThread(chat.id, { events: [{ type: 'message', text: 'meanwhile' }] });
+      yielded.push(...page.map((t) => t.id));
+    }
+    expect(h.server.store.chat(chat.id).threads).toHaveLength(5 + started);
+    expect(yielded).toEqual(newestFirst);
+  });
+
   it('setSneakPeek is throttled per chat: one frame at once, the latest text when the interval ends', async () => {
     const interval = 200;
     const { api, chat, customerId, sent, events } = await customerWithChat({ sneakPeekInterval: interval });
@@ -326,6 +344,32 @@ describe('setSneakPeek when a push does not name its chat', () => {
       await until('a sneak peek', () => peeks() === before + 1);
     }
     expect(events.of('error')).toEqual([]);
+  });
+});
+
+describe('setSneakPeek while not connected', () => {
+  it('is dropped, not queued: a message made after it takes the one offline queue slot, and no stale sneak peek goes out on the next session', async () => {
+    const { api, chat, customerId, sent, events } = await customerWithChat({ offlineQueue: { max: 1 }, sneakPeekInterval: 100 });
+    let message: Promise<SendEventResult> | undefined;
+    // Made as the outage is announced, so certainly while reconnecting.
+    api.once('connection_lost', () => {
+      api.setSneakPeek(chat.id, 'typed while offline');
+      message = api.sendMessage(chat.id, 'sent while offline');
+    });
+    const restored = events.next('connection_restored');
+    h.server.faults.dropConnections(customerId);
+    await restored;
+    expect((await message)?.event).toMatchObject({ type: 'message', text: 'sent while offline' });
+    // One whose interval ends after disconnect() (the second of two, so it waits for the
+    // interval) is dropped too, and does not go out on the next connect().
+    api.setSneakPeek(chat.id, 'typed while connected');
+    api.setSneakPeek(chat.id, 'typed before disconnect()');
+    api.disconnect();
+    await sleep(200);
+    await api.connect();
+    await api.getChatsSummary();
+    const peeks = sent.map((text) => JSON.parse(text) as { action: string; payload: { text?: string } }).filter((frame) => frame.action === 'send_sneak_peek');
+    expect(peeks.map((frame) => frame.payload.text).filter((text) => text !== 'typed while connected')).toEqual([]);
   });
 });
 

@@ -1,0 +1,98 @@
+// CustomerSDK's own options and URLs, without a server where none is needed: the options it checks
+// at creation, an option given as undefined taking its default, and where sendFile uploads for a
+// base URL with a path.
+import { loadModel } from '@customer-chat/spec-model';
+import { createReferenceServer, type ReferenceServer } from '@customer-chat/reference-server';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MAX_HISTORY_PAGE_SIZE } from '../src/customer-sdk.js';
+import { createCustomerSDK, isSDKError, type CustomerSDK, type CustomerSDKOptions } from '../src/node.js';
+import { createCustomerSDK as createUnvalidatedSDK } from '../src/node-unvalidated.js';
+import { fakeWebSockets } from './runtime/fixtures.js';
+
+const clients: CustomerSDK[] = [];
+let server: ReferenceServer | undefined;
+afterEach(async () => {
+  for (const api of clients.splice(0)) api.destroy();
+  vi.unstubAllGlobals();
+  await server?.close();
+  server = undefined;
+});
+
+function make(options: Partial<CustomerSDKOptions>, create = createCustomerSDK): CustomerSDK {
+  const api = create({ licenseId: 'unit', getToken: () => 'token', autoConnect: false, ...options });
+  clients.push(api);
+  return api;
+}
+
+function constructionError(options: Partial<CustomerSDKOptions>): unknown {
+  try {
+    make(options);
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`created with ${JSON.stringify(options)}`);
+}
+
+describe('options checked at creation', () => {
+  it('historyPageSize is at most what one get_chat_threads request takes (the spec’s maxItems)', async () => {
+    const model = await loadModel();
+    const args = model.schemas.find((schema) => schema.name === 'GetChatThreadsArguments')?.schema as { properties: { threads: { maxItems: number } } };
+    expect(MAX_HISTORY_PAGE_SIZE).toBe(args.properties.threads.maxItems);
+  });
+
+  it.each([
+    [{ historyPageSize: MAX_HISTORY_PAGE_SIZE + 1 }, 'invalid historyPageSize: 26'],
+    [{ historyPageSize: 0 }, 'invalid historyPageSize: 0'],
+    [{ historyPageSize: 2.5 }, 'invalid historyPageSize: 2.5'],
+    [{ historyPageSize: NaN }, 'invalid historyPageSize: NaN'],
+    [{ sneakPeekInterval: -1 }, 'invalid sneakPeekInterval: -1'],
+    [{ sneakPeekInterval: NaN }, 'invalid sneakPeekInterval: NaN'],
+    [{ sneakPeekInterval: Infinity }, 'invalid sneakPeekInterval: Infinity'],
+    [{ sneakPeekInterval: 2 ** 31 }, 'invalid sneakPeekInterval: 2147483648'],
+  ] as const)('refuses %o: "%s"', (options, message) => {
+    const { WebSocket, sockets } = fakeWebSockets();
+    const error = constructionError({ ...options, WebSocket, autoConnect: true });
+    expect(isSDKError(error, 'INVALID_ARGS')).toBe(true);
+    expect(error).toMatchObject({ message });
+    // Refused before anything starts: no connection is attempted.
+    return Promise.resolve().then(() => expect(sockets).toEqual([]));
+  });
+
+  it('takes every limit itself, and undefined as the default', () => {
+    for (const options of [{ historyPageSize: 1 }, { historyPageSize: MAX_HISTORY_PAGE_SIZE }, { sneakPeekInterval: 0 }, { sneakPeekInterval: 2 ** 31 - 1 }, { historyPageSize: undefined, sneakPeekInterval: undefined, url: undefined }]) {
+      expect(() => make(options), JSON.stringify(options)).not.toThrow();
+    }
+  });
+});
+
+describe('the Node.js entries', () => {
+  it.each([
+    ['@customer-chat/sdk', createCustomerSDK],
+    ['@customer-chat/sdk/unvalidated', createUnvalidatedSDK],
+  ] as const)('%s connects with `ws` when the WebSocket option is undefined', async (_, create) => {
+    // Whatever the Node.js version: the global WebSocket of Node 22+ would hide a missing default.
+    vi.stubGlobal('WebSocket', undefined);
+    server = await createReferenceServer({ port: 0 });
+    const { token } = server.issueToken();
+    const api = make({ url: server.url, getToken: () => token, WebSocket: undefined }, create);
+    await api.connect();
+    expect(api.state).toBe('connected');
+  });
+});
+
+describe('sendFile on a base URL with a path', () => {
+  it('uploads under the same path as the socket', async () => {
+    const { WebSocket, sockets } = fakeWebSockets();
+    const uploads: string[] = [];
+    vi.stubGlobal('fetch', (url: string) => {
+      uploads.push(url);
+      return Promise.reject(new Error('no network in this test'));
+    });
+    const api = make({ url: 'wss://example.test/chat', licenseId: 'L1', WebSocket });
+    api.connect().catch(() => undefined);
+    const failure = await api.sendFile('C1', Buffer.from('x'), { contentType: 'text/plain' }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'UPLOAD_FAILED' });
+    expect(sockets.map((socket) => socket.url)).toEqual(['wss://example.test/chat/v1/customer?licenseId=L1']);
+    expect(uploads).toEqual(['https://example.test/chat/v1/files?licenseId=L1']);
+  });
+});
