@@ -2,7 +2,10 @@
 // property, is it there (own, not undefined), and only then is it right. Same checks, same verdicts
 // (test/guards-differential.test.ts holds it to ajv's); it makes an own-property lookup for every
 // property present, where hand-written.ts (and the generated guard) look only when a value is wrong.
-import { hasOwn, HTTP_URL, isCount, isCustomId, isId, isRatingNamespace, isRecord, isUri, type Json } from './hand-written-leaves.js';
+import { HTTP_URL, isCount, isCustomId, isId, isRatingNamespace, isRecord, isUri, type Json } from './hand-written-leaves.js';
+
+/** Module-local, as a careful hand-writer keeps it: an imported binding costs a lookup per call. */
+const hasOwn = Object.prototype.hasOwnProperty;
 
 const isString = (value: unknown): boolean => typeof value === 'string';
 

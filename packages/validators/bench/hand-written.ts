@@ -9,8 +9,10 @@
 // inherited value does not count); a map entry's key is checked to be own before its value is read
 // (an inherited getter is never called, as ajv never reads it). hand-written-own-first.ts is the same guard in the order
 // most would write first. test/guards-differential.test.ts holds both to ajv's verdicts.
-import { hasOwn, HTTP_URL, isCount, isCustomId, isId, isRatingNamespace, isRecord, isUri, type Json } from './hand-written-leaves.js';
+import { HTTP_URL, isCount, isCustomId, isId, isRatingNamespace, isRecord, isUri, type Json } from './hand-written-leaves.js';
 
+/** Module-local, as a careful hand-writer keeps it: an imported binding costs a lookup per call. */
+const hasOwn = Object.prototype.hasOwnProperty;
 const isNullableCount = (value: unknown): boolean => value === null || isCount(value);
 const isPrimitive = (value: unknown): boolean => typeof value === 'string' || typeof value === 'boolean' || value === null || (typeof value === 'number' && Number.isFinite(value));
 
