@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 // One entry per message, so `@customer-chat/validators/messages/<name>` pulls only what it uses.
 const messages = Object.fromEntries(
@@ -8,17 +8,15 @@ const messages = Object.fromEntries(
     .map((file) => [`messages/${file.slice(0, -3)}`, `src/gen/messages/${file}`]),
 );
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', explain: 'src/explain.ts', ...messages },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  // Each entry one self-contained file: the root loads as one module (no chunks to resolve), and
-  // every module is side-effect free, so a bundler keeps only what a program imports from it.
-  splitting: false,
-  treeshake: true,
-  sourcemap: false,
-  target: 'es2022',
-  platform: 'neutral',
-  silent: true,
-});
+const common: Options = { format: ['esm', 'cjs'], dts: true, treeshake: true, sourcemap: false, target: 'es2022', platform: 'neutral', silent: true };
+
+// `dist` is emptied by the build script before both builds run (they run side by side).
+export default defineConfig([
+  // The root and /explain each one self-contained file: the root loads as one module (no chunks
+  // to resolve), and every module is side-effect free, so a bundler keeps only what a program
+  // imports from it.
+  { ...common, entry: { index: 'src/index.ts', explain: 'src/explain.ts' }, splitting: false },
+  // The message subpaths share their guards, schemas and explainer in chunks: self-contained, each
+  // would carry its own copy of them (some 128 KB per file, 12 MB installed).
+  { ...common, entry: messages, splitting: true },
+]);

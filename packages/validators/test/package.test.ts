@@ -134,6 +134,16 @@ describe('the built package', () => {
     for (const name of built) expect(existsSync(join(DIST, 'messages', `${name}.js`)), name).toBe(true);
   });
 
+  it('shares the guards, schemas and explainer of the message subpaths (no per-message copy)', () => {
+    requireDist();
+    // Self-contained, each message file carried the explainer and every schema (some 128 KB each,
+    // 12 MB installed); sharing chunks, a message file is a few imports and its own functions.
+    const sizes = readdirSync(join(DIST, 'messages'))
+      .filter((f) => f.endsWith('.js') || f.endsWith('.cjs'))
+      .map((f) => ({ f, bytes: readFileSync(join(DIST, 'messages', f)).length }));
+    expect(sizes.filter(({ bytes }) => bytes > 8 * 1024)).toEqual([]);
+  });
+
   it('exposes the plain JSON Schemas at @customer-chat/validators/schemas/<name>.json', () => {
     const payload = require.resolve(`${PACKAGE}/schemas/user_is_typing.json`);
     expect(payload).toBe(join(PACKAGE_DIR, 'schemas', 'user_is_typing.json'));
