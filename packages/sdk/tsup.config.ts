@@ -5,6 +5,9 @@ export default defineConfig([
     // Browsers and runtimes with a global WebSocket: no Node built-in, no `ws`.
     entry: { index: 'src/index.ts', unvalidated: 'src/unvalidated.ts' },
     format: ['esm', 'cjs'],
+    // Shared chunks in CommonJS too (ESM splits by default): a tool that requires the browser
+    // build (a test runner resolving `browser` + `require`) gets one runtime for both entries.
+    splitting: true,
     dts: true,
     clean: true,
     // es2022: `#private` fields and class static blocks stay native, not WeakMap helpers.

@@ -45,6 +45,12 @@ it('shares one runtime between the main entry and /unvalidated under Node (Commo
   expect(JSON.parse(await node(script, true))).toEqual(shared);
 });
 
+it('shares one runtime between the browser builds of both entries, required as CommonJS (a test runner with the browser condition)', async () => {
+  // The browser build takes the global WebSocket (Node 20 has none; the client never connects here).
+  const script = `globalThis.WebSocket ??= class {}; const main = require('./dist/index.cjs'); const unvalidated = require('./dist/unvalidated.cjs');\n(async () => {${crossEntryChecks}})();`;
+  expect(JSON.parse(await node(script, true))).toEqual(shared);
+});
+
 let server: ReferenceServer | undefined;
 afterEach(async () => {
   await server?.close();
