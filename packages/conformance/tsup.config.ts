@@ -1,13 +1,12 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts', 'src/proxy-cli.ts'],
-  format: ['esm', 'cjs'],
-  dts: { entry: 'src/index.ts' },
-  platform: 'node',
-  target: 'node20',
-  clean: true,
-  sourcemap: true,
-  // tsup keeps the `#!/usr/bin/env node` line of the CLIs and marks the output executable.
-  silent: true,
-});
+const common: Options = { platform: 'node', target: 'node20', sourcemap: true, silent: true };
+
+// `dist` is emptied by the build script before both builds run (they run side by side).
+export default defineConfig([
+  // The library, for import and require.
+  { ...common, entry: ['src/index.ts'], format: ['esm', 'cjs'], dts: { entry: 'src/index.ts' } },
+  // The CLIs, which the bins import as ES modules only (a CommonJS copy would ship unreachable).
+  // tsup keeps their `#!/usr/bin/env node` line and marks the output executable.
+  { ...common, entry: ['src/cli.ts', 'src/proxy-cli.ts'], format: ['esm'] },
+]);

@@ -103,6 +103,22 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: here, encoding: 'utf8' }).trim();
 const rootLicense = readFileSync(join(root, 'LICENSE'));
 
+/** The lines of a Markdown document's shell code blocks (sh, bash, shell, console), a `$ ` prompt taken off. */
+function shellLines(markdown: string): string[] {
+  const lines: string[] = [];
+  let fence: { marker: string; shell: boolean } | undefined;
+  for (const raw of markdown.split('\n')) {
+    const opening = /^\s{0,3}(`{3,}|~{3,})\s*(\w*)/.exec(raw);
+    if (fence === undefined) {
+      if (opening) fence = { marker: opening[1]!, shell: ['sh', 'bash', 'shell', 'console'].includes(opening[2]!) };
+      continue;
+    }
+    if (opening && opening[1]!.startsWith(fence.marker)) fence = undefined;
+    else if (fence.shell && raw.trim() !== '' && !raw.trim().startsWith('#')) lines.push(raw.trim().replace(/^\$\s+/, ''));
+  }
+  return lines;
+}
+
 /** The workspace packages of pnpm-workspace.yaml (folders and `folder/*` globs). */
 function workspacePackages(): WorkspacePackage[] {
   const { packages: patterns } = parse(readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8')) as { packages: string[] };
@@ -159,6 +175,13 @@ describe.each(publishable.map((pkg) => [pkg.manifest.name ?? pkg.dir, pkg] as co
     const readme = join(packageDir, 'README.md');
     expect(existsSync(readme), `${dir}/README.md is missing`).toBe(true);
     expect(readFileSync(readme, 'utf8').trim()).not.toBe('');
+  });
+
+  it("starts every command of a package's bin with npx in its README (an installed bin is not on PATH)", () => {
+    const readme = join(packageDir, 'README.md');
+    const bins = new Set(workspacePackages().flatMap(({ manifest: m }) => Object.keys((m as { bin?: Record<string, string> }).bin ?? {})));
+    const bare = shellLines(existsSync(readme) ? readFileSync(readme, 'utf8') : '').filter((line) => bins.has(line.split(/\s+/)[0]!));
+    expect(bare.map((line) => `${dir}/README.md: ${line}`)).toEqual([]);
   });
 
   it('points back to the repository: repository, homepage, bugs', () => {
