@@ -4,13 +4,15 @@
 // document spec/admin-api.openapi.yaml (see admin-api-document.ts): this file serves the operations
 // listed there, one handler per operationId, and checks bodies with the validators compiled from it.
 //
-// Every request goes through the same gate, in this order: a request target that is a URL (400), a
+// Every request goes through the same gate, in this order: a request target that is a path (400), a
 // loopback Host (421 otherwise: DNS rebinding), an allowed Origin when there is one (403; allowed
 // origins get CORS headers and preflights), the bearer token when the server has one (401), the
-// route (404, 405), then for a body: its size (413), a JSON content type (415), JSON (400) and
-// its schema (400).
+// route (404, 405; HEAD is served wherever GET is), then for a body: its size (413, by its declared
+// Content-Length before any byte is read), a JSON content type (415), UTF-8 JSON (400) and its
+// schema (400).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Properties } from '@customer-chat/validators';
 import { loadAdminApiDocument, type AdminOperation } from './admin-api-document.js';
 import type { AgentDetails, AgentEventDraft, FileDraft, ReferenceAgent } from './agent.js';
@@ -18,6 +20,7 @@ import { ProtocolError } from './errors.js';
 import type { Faults } from './faults.js';
 import type { DisconnectionReason, ErrorType } from './gen/protocol.js';
 import type { ChatStore } from './chat-store.js';
+import { parseRequestTarget } from './request-target.js';
 
 /** What the admin endpoint drives. */
 export interface AdminApi {
@@ -36,7 +39,7 @@ export interface AdminHttpOptions {
   readonly origins: readonly string[];
   /** Largest request body in bytes. */
   readonly maxBodyBytes: number;
-  /** Where unexpected failures are reported. */
+  /** Where unexpected failures are reported (not a client that goes away mid-request). */
   log(message: string, error?: unknown): void;
 }
 
@@ -44,6 +47,18 @@ export interface AdminHttpOptions {
 export const DEFAULT_ADMIN_ORIGINS: readonly string[] = ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
 
 const MISDIRECTED = 421;
+
+/** The client closed or reset its connection before its request was read: nothing to answer, nothing to log. */
+class ClientGone extends Error {}
+
+/** Errors of a request stream that mean the client went away, not that the server failed. */
+const CLIENT_GONE_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED', 'EPIPE']);
+
+function isClientGone(request: IncomingMessage, error: unknown): boolean {
+  if (error instanceof ClientGone) return true;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return (request.destroyed && !request.complete) || (typeof code === 'string' && CLIENT_GONE_CODES.has(code));
+}
 
 class HttpError extends Error {
   readonly status: number;
@@ -135,24 +150,47 @@ function isJsonContentType(header: string | undefined): boolean {
 
 // ---- bodies ----------------------------------------------------------------------------------
 
+/** Refuses bytes that are not UTF-8 instead of turning them into U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+function bodyTooLarge(maxBytes: number): HttpError {
+  return new HttpError(413, `the body is larger than ${maxBytes} bytes, the most the admin endpoint takes (--admin-max-body-bytes)`);
+}
+
 /** The body as JSON, or undefined when there is none (no bytes, or only white space). */
 function readBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
+  // A body declared too large is refused before any of it is read.
+  const declared = Number(request.headers['content-length'] ?? Number.NaN);
+  if (declared > maxBytes) return Promise.reject(bodyTooLarge(maxBytes));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
+      // A body without a Content-Length is refused as soon as it passes the limit.
+      if (size > maxBytes) {
+        request.pause();
+        reject(bodyTooLarge(maxBytes));
+      } else chunks.push(chunk);
     });
     request.on('error', reject);
+    // Closed before its end: the client went away (without an error event on some Node versions).
+    request.on('close', () => {
+      if (!request.complete) reject(new ClientGone('the client went away before its body arrived'));
+    });
     request.on('end', () => {
-      if (size > maxBytes) return reject(new HttpError(413, `the body is larger than ${maxBytes} bytes`));
+      if (size > maxBytes) return;
       if (size > 0 && !isJsonContentType(request.headers['content-type'])) {
         return reject(
           new HttpError(415, `a body must be sent as Content-Type: application/json, not ${JSON.stringify(request.headers['content-type'] ?? '(none)')} (with curl: -H 'Content-Type: application/json')`),
         );
       }
-      const text = Buffer.concat(chunks).toString('utf8').trim();
+      let text: string;
+      try {
+        text = UTF8.decode(Buffer.concat(chunks)).trim();
+      } catch {
+        return reject(new HttpError(400, 'the body is not valid UTF-8', ''));
+      }
       if (text === '') return resolve(undefined);
       try {
         resolve(JSON.parse(text));
@@ -195,13 +233,13 @@ interface Bodies {
 }
 
 /** One handler per operationId of the document; the answer is sent with the operation's 2xx status. */
-function handlers(api: AdminApi, listing: () => unknown, document: unknown): Record<string, Handler> {
+function handlers(api: AdminApi, listing: () => unknown, document: () => unknown): Record<string, Handler> {
   const agentOf = (params: Params) => api.agent(param(params, 'agentId'));
   const chat = (params: Params) => param(params, 'chatId');
   const as = <K extends keyof Bodies>(body: unknown) => body as Bodies[K];
   return {
     listEndpoints: () => ({ endpoints: listing() }),
-    getOpenApiDocument: () => document,
+    getOpenApiDocument: () => document(),
     issueToken: (_, body) => api.issueToken(as<'issueToken'>(body)?.customerId),
     listCustomers: () => ({
       customers: api.store.customers().map((c) => ({ ...c, connections: api.connections(c.id), chats: api.store.chatIdsOf(c.id) })),
@@ -271,6 +309,7 @@ function match(route: Route, path: string): Params | undefined {
 
 // ---- the server ------------------------------------------------------------------------------
 
+/** Sends JSON (for HEAD, Node sends the headers only). */
 function send(response: ServerResponse, status: number, json: unknown): void {
   let text: string;
   try {
@@ -279,16 +318,31 @@ function send(response: ServerResponse, status: number, json: unknown): void {
     status = 500;
     text = JSON.stringify({ error: { message: 'the answer cannot be written as JSON' } });
   }
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(text);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), 'cache-control': 'no-store' }).end(text);
 }
 
-function sendError(response: ServerResponse, status: number, error: { message: string; pointer?: string | undefined; type?: string | undefined }): void {
+function sendError(request: IncomingMessage, response: ServerResponse, status: number, error: { message: string; pointer?: string | undefined; type?: string | undefined }): void {
+  // A body still on its way is not read (it may be huge): the connection closes once the answer is out.
+  if (!request.complete) {
+    response.setHeader('connection', 'close');
+    response.on('finish', () => request.destroy());
+  }
   send(response, status, { error: { message: error.message, ...optional('pointer', error.pointer), ...optional('type', error.type) } });
+}
+
+/** The method a route is looked up by: HEAD is GET without the body. */
+function routeMethod(method: string | undefined): string {
+  return method === 'HEAD' ? 'GET' : (method ?? '');
+}
+
+/** The methods a path takes, for `Allow`: HEAD wherever GET. */
+function allowedMethods(methods: readonly string[]): string[] {
+  return methods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method]));
 }
 
 export function createAdminHttp(api: AdminApi, options: AdminHttpOptions): Server {
   const { document, operations } = loadAdminApiDocument();
-  const allowed = parseOrigins(options.origins);
+  const originAllowed = parseOrigins(options.origins);
   const token = options.token;
 
   const listing = () =>
@@ -298,14 +352,20 @@ export function createAdminHttp(api: AdminApi, options: AdminHttpOptions): Serve
       ...optional('body', bodySummary),
       description: summary,
     }));
-  const table = handlers(api, listing, document);
+  // Served with this endpoint's own address, so that a client generated from it reaches this server.
+  const servedDocument = () => {
+    const address = server.address() as AddressInfo | null;
+    if (address === null) return document;
+    return { ...document, servers: [{ url: `http://127.0.0.1:${address.port}`, description: 'This admin endpoint (the one that served this document).' }] };
+  };
+  const table = handlers(api, listing, servedDocument);
   const missing = operations.filter((op) => !Object.hasOwn(table, op.operationId)).map((op) => op.operationId);
   const unused = Object.keys(table).filter((id) => !operations.some((op) => op.operationId === id));
   if (missing.length > 0 || unused.length > 0) {
     throw new Error(`the admin API document and the server disagree: no handler for ${missing.join(', ') || '-'}; not in the document: ${unused.join(', ') || '-'}`);
   }
   const routes: Route[] = operations.map((operation) => ({ operation, segments: operation.path.split('/'), handle: table[operation.operationId] as Handler }));
-  const methods = [...new Set(operations.map((op) => op.method))];
+  const methods = allowedMethods([...new Set(operations.map((op) => op.method))]);
 
   function preflight(request: IncomingMessage, response: ServerResponse, origin: string | undefined): void {
     const headers: Record<string, string> = { allow: [...methods, 'OPTIONS'].join(', ') };
@@ -321,15 +381,15 @@ export function createAdminHttp(api: AdminApi, options: AdminHttpOptions): Serve
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     response.setHeader('vary', 'Origin');
-    const target = request.url ?? '/';
-    if (!URL.canParse(target, 'http://localhost')) throw new HttpError(400, 'the request target is not a valid URL');
+    const url = parseRequestTarget(request.url);
+    if (url === undefined) throw new HttpError(400, `the request target ${JSON.stringify(request.url ?? '')} is not a path such as /tokens`);
     const host = request.headers.host;
     if (!isLoopbackHost(host)) {
       throw new HttpError(MISDIRECTED, `the admin endpoint only answers requests for localhost, 127.0.0.1 or [::1], not for Host ${JSON.stringify(host ?? '')}`);
     }
     const origin = request.headers.origin;
     if (origin !== undefined) {
-      if (!allowed(origin)) throw new HttpError(403, `pages from ${origin} may not call the admin endpoint (allowed origins: --admin-origins)`);
+      if (!originAllowed(origin)) throw new HttpError(403, `pages from ${origin} may not call the admin endpoint (allowed origins: --admin-origins)`);
       response.setHeader('access-control-allow-origin', origin);
     }
     if (request.method === 'OPTIONS') return preflight(request, response, origin);
@@ -338,12 +398,12 @@ export function createAdminHttp(api: AdminApi, options: AdminHttpOptions): Serve
       throw new HttpError(401, 'this admin endpoint needs Authorization: Bearer <the --admin-token the server was started with>');
     }
 
-    const path = new URL(target, 'http://localhost').pathname.replace(/(.)\/+$/, '$1');
+    const path = url.pathname.replace(/(.)\/+$/, '$1');
     const candidates = routes.map((route) => ({ route, params: match(route, path) })).filter((c) => c.params !== undefined);
     if (candidates.length === 0) throw new HttpError(404, `no endpoint ${request.method ?? ''} ${path}; GET / lists them`);
-    const found = candidates.find((c) => c.route.operation.method === request.method);
+    const found = candidates.find((c) => c.route.operation.method === routeMethod(request.method));
     if (found === undefined) {
-      const allow = candidates.map((c) => c.route.operation.method).join(', ');
+      const allow = allowedMethods(candidates.map((c) => c.route.operation.method)).join(', ');
       response.setHeader('allow', allow);
       throw new HttpError(405, `${path} does not take ${request.method ?? ''}; it takes ${allow}`);
     }
@@ -352,20 +412,23 @@ export function createAdminHttp(api: AdminApi, options: AdminHttpOptions): Serve
     const { operation, handle: run } = found.route;
     let checked: unknown;
     if (operation.validateBody !== undefined) {
-      // No body is the same as `{}`: the schema says what is required.
-      checked = body ?? {};
+      // No body is the same as `{}`: the schema says what is required. A body `null` is not.
+      checked = body === undefined ? {} : body;
       const issue = operation.validateBody(checked);
       if (issue !== undefined) throw new HttpError(400, issue.message, issue.pointer);
     }
     send(response, operation.successStatus, run(found.params ?? {}, checked));
   }
 
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (error instanceof HttpError) return sendError(response, error.status, { message: error.message, pointer: error.pointer });
-      if (error instanceof ProtocolError) return sendError(response, STATUS_OF[error.type] ?? 500, { message: error.message, pointer: error.pointer, type: error.type });
+      if (error instanceof HttpError) return sendError(request, response, error.status, { message: error.message, pointer: error.pointer });
+      if (error instanceof ProtocolError) return sendError(request, response, STATUS_OF[error.type] ?? 500, { message: error.message, pointer: error.pointer, type: error.type });
+      // A client that went away mid-request is not a failure of the server, and has nobody to answer.
+      if (isClientGone(request, error)) return;
       options.log('admin request failed', error);
-      sendError(response, 500, { message: error instanceof Error ? error.message : 'internal error' });
+      sendError(request, response, 500, { message: error instanceof Error ? error.message : 'internal error' });
     });
   });
+  return server;
 }

@@ -24,7 +24,7 @@ const LIMIT_FLAGS: Record<LimitName, string> = {
 const USAGE = `usage: customer-chat-reference-server [--port <n>] [--admin-port <n>] [--host <address>] [options]
 
   --port <n>                             WebSocket port (default 8787; 0 picks a free port)
-  --admin-port <n>                       admin HTTP port, always on 127.0.0.1 (default: port + 1)
+  --admin-port <n>                       admin HTTP port, always on 127.0.0.1 (default: port + 1; a free port when --port is 0)
   --host <address>                       interface of the WebSocket endpoint (default 127.0.0.1)
 
 Limits (README: "Limits"):
@@ -53,9 +53,11 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
+const MAX_PORT = 65535;
+
 function portOf(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) usageError(`--${name} must be a port number from 0 to 65535, not "${value}"`);
+  if (!/^\d{1,5}$/.test(value) || Number(value) > MAX_PORT) usageError(`--${name} must be a port number from 0 to ${MAX_PORT}, not "${value}"`);
   return Number(value);
 }
 
@@ -98,6 +100,9 @@ function parse(): ReferenceServerOptions {
   if (port !== undefined) options.port = port;
   const adminPort = portOf('admin-port', text('admin-port'));
   if (adminPort !== undefined) options.adminPort = adminPort;
+  else if (port !== undefined && port !== 0 && port + 1 > MAX_PORT) {
+    usageError(`--admin-port defaults to --port + 1 = ${port + 1}, which is not a port; pass --admin-port`);
+  }
   for (const [name, flag] of Object.entries(LIMIT_FLAGS) as [LimitName, string][]) {
     const value = wholeNumberOf(flag, text(flag));
     if (value !== undefined) options[name] = value;
@@ -133,10 +138,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // The admin URL without a trailing slash: `$ADMIN/tokens` must not become `//tokens`. The admin
+  // token itself is never printed, only where it goes.
+  const withToken = options.adminToken === undefined ? '' : '-H "Authorization: Bearer <admin token>" ';
   console.log(`Customer chat reference server
   WebSocket  ${server.socketUrl('demo')}   (any licenseId)
-  Admin      ${server.adminUrl}/   (GET / lists the endpoints${options.adminToken === undefined ? '' : '; send Authorization: Bearer <admin token>'})
-  Token      curl -s -X POST ${server.adminUrl}/tokens   (send it in \`login\`)
+  Admin      ${server.adminUrl}   (GET / lists the endpoints${options.adminToken === undefined ? '' : '; send Authorization: Bearer <admin token>'})
+  Token      curl -s -X POST ${withToken}${server.adminUrl}/tokens   (send it in \`login\`)
 Ctrl-C stops it.`);
 
   let stopping = false;

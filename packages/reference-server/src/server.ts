@@ -18,6 +18,7 @@ import { SessionRegistry, type Session } from './sessions.js';
 import { ChatStore } from './chat-store.js';
 import { TokenRegistry } from './tokens.js';
 import { createUploads } from './uploads.js';
+import { parseRequestTarget } from './request-target.js';
 import type { ProtocolBreaks } from './protocol-breaks.js';
 
 export interface ReferenceServerOptions {
@@ -28,7 +29,7 @@ export interface ReferenceServerOptions {
   host?: string;
   /** Port of the WebSocket endpoint; 0 picks a free one. Default 8787. */
   port?: number;
-  /** Port of the admin HTTP endpoint (always on 127.0.0.1); 0 picks a free one. Default `port + 1` (0 when `port` is 0). */
+  /** Port of the admin HTTP endpoint (always on 127.0.0.1); 0 picks a free one. Default `port + 1` (0 when `port` is 0; give it with port 65535). */
   adminPort?: number;
   /** Largest accepted frame in bytes; a larger one closes the socket with code 1009. Default 64 KiB. */
   maxFrameBytes?: number;
@@ -39,7 +40,7 @@ export interface ReferenceServerOptions {
   maxUnsentBytes?: number;
   /**
    * The most bytes all connections together may have waiting to be sent; past it, the connections
-   * holding the most are cut off (closed with 1008 and terminated) until the rest fits. Default 32 MiB.
+   * holding the most are cut off (closed with 1008 and terminated) until the rest fits. Default 16 MiB.
    */
   maxTotalUnsentBytes?: number;
   /**
@@ -165,6 +166,22 @@ function limitOf(options: ReferenceServerOptions, name: LimitName): number {
   return value;
 }
 
+const MAX_PORT = 65535;
+
+/** A port option: a whole number from 0 to 65535 (a RangeError otherwise). */
+function checkPort(name: 'port' | 'adminPort', value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_PORT) throw new RangeError(`${name} must be a whole number from 0 to ${MAX_PORT}, not ${String(value)}`);
+  return value;
+}
+
+/** `adminPort`, or its default: `port + 1` (0 when `port` is 0), which must be a port too. */
+function adminPortOf(options: ReferenceServerOptions, port: number): number {
+  if (options.adminPort !== undefined) return checkPort('adminPort', options.adminPort);
+  if (port === 0) return 0;
+  if (port + 1 > MAX_PORT) throw new RangeError(`adminPort defaults to port + 1 = ${port + 1}, which is not a port; pass adminPort`);
+  return port + 1;
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -236,8 +253,8 @@ function explainOversizeFrames(socket: WebSocket, maxFrameBytes: number): void {
 
 export async function createReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
   const host = options.host ?? '127.0.0.1';
-  const port = options.port ?? DEFAULT_PORT;
-  const adminPort = options.adminPort ?? (port === 0 ? 0 : port + 1);
+  const port = checkPort('port', options.port ?? DEFAULT_PORT);
+  const adminPort = adminPortOf(options, port);
   const maxFrameBytes = limitOf(options, 'maxFrameBytes');
   const maxUnsentBytes = limitOf(options, 'maxUnsentBytes');
   const maxTotalUnsentBytes = limitOf(options, 'maxTotalUnsentBytes');
@@ -315,6 +332,7 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   const uploads = createUploads({
     operation: httpOperations.uploadFile,
     authenticate,
+    isBanned: (customerId) => store.isBanned(customerId),
     licenseAccepted: (licenseId) => licenseIds === undefined || licenseIds.has(licenseId),
     // On a wildcard address, 127.0.0.1 would be unreachable from the network: the client's own
     // name of the server (its `Host` header) is, when it is a plain host[:port].
@@ -332,9 +350,9 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   });
 
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = URL.canParse(request.url ?? '/', 'http://localhost') ? new URL(request.url ?? '/', 'http://localhost') : undefined;
+    const url = parseRequestTarget(request.url);
     if (url === undefined) {
-      rejectUpgrade(socket, 400, 'Bad Request', 'the request target is not a valid URL\n');
+      rejectUpgrade(socket, 400, 'Bad Request', `the request target ${JSON.stringify(request.url ?? '')} is not a path such as ${channel.address}\n`);
       return;
     }
     if (url.pathname !== channel.address) {

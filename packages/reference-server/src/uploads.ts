@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorType, UploadedFile } from '@customer-chat/validators';
 import type { httpOperations } from './gen/protocol.js';
+import { parseRequestTarget } from './request-target.js';
 
 /** What the generated table says of the upload operation. */
 export type UploadOperation = (typeof httpOperations)['uploadFile'];
@@ -21,6 +22,8 @@ export interface UploadsOptions {
   readonly operation: UploadOperation;
   /** The customer a token belongs to, or undefined. */
   readonly authenticate: (token: string) => string | undefined | Promise<string | undefined>;
+  /** Whether a customer is banned: the server accepts no token of theirs, as at login. */
+  readonly isBanned: (customerId: string) => boolean;
   /** Whether a license id is served (the socket's rule). */
   readonly licenseAccepted: (licenseId: string) => boolean;
   /** The HTTP origin of the answered URLs for this request, e.g. `http://127.0.0.1:8787`. */
@@ -76,10 +79,10 @@ export function createUploads(options: UploadsOptions): Uploads {
     response.writeHead(status, { ...CORS, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...extra }).end(text);
   }
 
-  function refuse(request: IncomingMessage, response: ServerResponse, error: UploadRefused): void {
+  function refuse(request: IncomingMessage, response: ServerResponse, error: UploadRefused, extra: Record<string, string> = {}): void {
     // A body still on its way is not read: the connection closes once the answer is out.
     const unread = !request.complete;
-    send(response, error.status, { error: { type: error.type, message: error.message } }, unread ? { connection: 'close' } : {});
+    send(response, error.status, { error: { type: error.type, message: error.message } }, unread ? { ...extra, connection: 'close' } : extra);
     if (unread) response.on('finish', () => request.destroy());
   }
 
@@ -96,7 +99,9 @@ export function createUploads(options: UploadsOptions): Uploads {
     }
     const licenseId = url.searchParams.get('licenseId') ?? '';
     if (!options.licenseAccepted(licenseId)) throw new UploadRefused(401, 'authentication', `the license ${licenseId} is not served here`);
-    if ((await options.authenticate(token)) === undefined) throw new UploadRefused(401, 'authentication', 'the access token is not valid');
+    const customerId = await options.authenticate(token);
+    if (customerId === undefined) throw new UploadRefused(401, 'authentication', 'the access token is not valid');
+    if (options.isBanned(customerId)) throw new UploadRefused(401, 'authentication', `the customer ${customerId} is banned: the server accepts no token of theirs`);
     const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!(operation.contentTypes as readonly string[]).includes(contentType)) {
       throw new UploadRefused(415, 'validation', `the content type ${contentType === '' ? '(none)' : contentType} is not accepted; send one of ${operation.contentTypes.join(', ')}`);
@@ -154,7 +159,7 @@ export function createUploads(options: UploadsOptions): Uploads {
 
   return {
     handle(request, response) {
-      const url = URL.canParse(request.url ?? '/', 'http://localhost') ? new URL(request.url ?? '/', 'http://localhost') : undefined;
+      const url = parseRequestTarget(request.url);
       if (url === undefined) return false;
       if (url.pathname === operation.path) {
         if (request.method === 'OPTIONS') {
@@ -169,8 +174,15 @@ export function createUploads(options: UploadsOptions): Uploads {
         }
         return true;
       }
-      if (url.pathname.startsWith(filePrefix) && (request.method === 'GET' || request.method === 'HEAD')) {
-        download(response, url.pathname.slice(filePrefix.length));
+      if (url.pathname.startsWith(filePrefix)) {
+        const id = url.pathname.slice(filePrefix.length);
+        if (id === '') {
+          refuse(request, response, new UploadRefused(404, 'not_found', `no file at ${url.pathname}: upload with ${operation.method} ${operation.path}; a file is at the url its upload answered`));
+        } else if (request.method === 'GET' || request.method === 'HEAD') {
+          download(response, id);
+        } else {
+          refuse(request, response, new UploadRefused(405, 'validation', `${request.method ?? '?'} is not allowed on a file; it takes GET, HEAD`), { allow: 'GET, HEAD' });
+        }
         return true;
       }
       return false;

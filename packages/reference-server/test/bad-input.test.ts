@@ -242,6 +242,15 @@ describe('connections refused at upgrade', () => {
     await stillWorks(await h.connect());
   });
 
+  it('reads the request target as a path: //v1/customer is the socket (a base URL with a trailing slash)', async () => {
+    const client = await TestClient.open(`${h.server.url}//v1/customer?licenseId=1`);
+    try {
+      await stillWorks(client);
+    } finally {
+      client.close();
+    }
+  });
+
   it('answers a request target that is not a URL with 400, on both ports, and keeps serving', async () => {
     for (const port of [h.server.port, h.server.adminPort]) {
       const reply = await new Promise<string>((resolve) => {

@@ -32,14 +32,28 @@ describe('cli', () => {
     expect(output()).toMatch(/usage: customer-chat-reference-server/);
   });
 
+  it('--port 65535 without --admin-port: says the default admin port is not a port (exit 2)', async () => {
+    const { output, exited } = run(['--port', '65535']);
+    expect(await exited).toBe(2);
+    expect(output()).toMatch(/^customer-chat-reference-server: --admin-port defaults to --port \+ 1 = 65536, which is not a port; pass --admin-port\n/);
+  });
+
+  it('--help says what the admin port is with --port 0', async () => {
+    const { output, exited } = run(['--help']);
+    expect(await exited).toBe(0);
+    expect(output()).toMatch(/--admin-port <n> +admin HTTP port, always on 127\.0\.0\.1 \(default: port \+ 1; a free port when --port is 0\)/);
+  });
+
   it('starts, prints where to connect, serves, and stops on SIGTERM', async () => {
     const { child, output, exited } = run(['--port', '0', '--admin-port', '0', '--host', '127.0.0.1']);
     const deadline = Date.now() + 15_000;
     while (!/Token/.test(output()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     const socketUrl = /WebSocket\s+(ws:\/\/\S+)/.exec(output())?.[1];
-    const adminUrl = /Admin\s+(http:\/\/\S+?)\/?\s/.exec(output())?.[1];
+    // Printed as it is to be used: ADMIN=<this>, then $ADMIN/tokens.
+    const adminUrl = /Admin\s+(\S+)\s/.exec(output())?.[1];
     expect(socketUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1\/customer\?licenseId=demo$/);
-    expect(output()).toMatch(/curl -s -X POST http:\/\/127\.0\.0\.1:\d+\/tokens/);
+    expect(adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(output()).toMatch(/Token +curl -s -X POST http:\/\/127\.0\.0\.1:\d+\/tokens /);
 
     const { token, customerId } = (await (await fetch(`${adminUrl}/tokens`, { method: 'POST' })).json()) as { token: string; customerId: string };
     const client = await TestClient.open(socketUrl ?? '');
@@ -58,6 +72,10 @@ describe('cli', () => {
     const socketUrl = /WebSocket\s+(ws:\/\/\S+)/.exec(output())?.[1] ?? '';
     const adminUrl = /Admin\s+(http:\/\/\S+?)\/?\s/.exec(output())?.[1];
     expect(output()).toMatch(/Authorization: Bearer/);
+    // The Token line says where the admin token goes, and never prints it.
+    const tokenLine = /Token +curl (.*?) {3}/.exec(output())?.[1] ?? '';
+    expect(tokenLine).toBe(`-s -X POST -H "Authorization: Bearer <admin token>" ${adminUrl}/tokens`);
+    expect(output()).not.toContain('s3cret');
     expect((await fetch(`${adminUrl}/tokens`, { method: 'POST' })).status).toBe(401);
     const issued = await fetch(`${adminUrl}/tokens`, { method: 'POST', headers: { authorization: 'Bearer s3cret' } });
     expect(issued.status).toBe(201);

@@ -3,6 +3,7 @@
 // (too_many_connections) and connections not logged in (too_many_unauthorized_connections). Short
 // limits through the options; what is checked is the order of events, never how long anything took.
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createReferenceServer, DEFAULT_LIMITS, DISCONNECT_CLOSE_CODE, SLOW_CONSUMER_CLOSE_CODE } from '../src/index.js';
@@ -295,6 +296,25 @@ describe('limit options', () => {
       maxStoredFileBytes: 268_435_456,
       uploadIdleTimeoutMs: 30_000,
     });
+  });
+
+  it('the TSDoc of each option and the README state the defaults of DEFAULT_LIMITS', () => {
+    const source = readFileSync(new URL('../src/server.ts', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const unit: Record<string, number> = { '': 1, KiB: 1024, MiB: 1024 * 1024 };
+    const documented = Object.keys(DEFAULT_LIMITS).map((name) => {
+      const doc = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*${name}\\?:`).exec(source)?.[1] ?? '';
+      const inDoc = /Default ([\d_]+)(?: (KiB|MiB))?\./.exec(doc);
+      const inReadme = new RegExp(`^\\| \`${name}\` \\| [^|]+ \\| \`(\\d+)\``, 'm').exec(readme);
+      return [name, inDoc === null ? 'no "Default <n>." in its TSDoc' : Number(inDoc[1]?.replace(/_/g, '')) * (unit[inDoc[2] ?? ''] ?? Number.NaN), inReadme === null ? 'not in the README' : Number(inReadme[1])];
+    });
+    expect(documented).toEqual(Object.entries(DEFAULT_LIMITS).map(([name, value]) => [name, value, value]));
+  });
+
+  it('port options are ports; the default adminPort, port + 1, must be one too', async () => {
+    await expect(createReferenceServer({ port: 65_535 })).rejects.toThrow(new RangeError('adminPort defaults to port + 1 = 65536, which is not a port; pass adminPort'));
+    await expect(createReferenceServer({ port: 70_000, adminPort: 0 })).rejects.toThrow(new RangeError('port must be a whole number from 0 to 65535, not 70000'));
+    await expect(createReferenceServer({ port: 0, adminPort: -1 })).rejects.toThrow(new RangeError('adminPort must be a whole number from 0 to 65535, not -1'));
   });
 
   it.each([

@@ -138,6 +138,41 @@ describe('uploadFile', () => {
   it('leaves the WebSocket endpoint as it was: other paths still answer 426', async () => {
     expect((await fetch(`${base}/v1/customer`)).status).toBe(426);
   });
+
+  it('a banned customer may not upload: 401 authentication, as at login, and nothing is stored', async () => {
+    const banned = server.issueToken();
+    const headers = { authorization: `Bearer ${banned.token}`, 'content-type': 'image/png' };
+    expect((await post(png, headers)).status).toBe(201);
+    const stored = server.storedFiles();
+    const response = await fetch(`${server.adminUrl}/customers/${banned.customerId}/disconnect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"customer_banned"}' });
+    expect(response.status).toBe(200);
+    const answer = await post(png, headers);
+    expect(answer).toEqual({ status: 401, body: { error: { type: 'authentication', message: `the customer ${banned.customerId} is banned: the server accepts no token of theirs` } } });
+    expect(server.storedFiles()).toEqual(stored);
+    // Another customer's token still works.
+    expect((await post(png, { ...headers, authorization: `Bearer ${token}` })).status).toBe(201);
+  });
+
+  it('reads the path as a path: //v1/files is the upload (a base URL with a trailing slash)', async () => {
+    const answer = await fetch(`${base}/${operation.path}?licenseId=L1`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png' }, body: png });
+    expect(answer.status).toBe(201);
+    expect(server.storedFiles()).toEqual({ files: 1, bytes: png.length });
+  });
+
+  it('under /v1/files/: no file id is 404, a method other than GET or HEAD on a file is 405 with Allow', async () => {
+    const noId = await fetch(`${base}${operation.path}/?licenseId=L1`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png' }, body: png });
+    expect(noId.status).toBe(404);
+    const noIdBody = (await noId.json()) as { error: { type: string; message: string } };
+    expect(isErrorResult(noIdBody)).toBe(true);
+    expect(noIdBody.error).toEqual({ type: 'not_found', message: `no file at ${operation.path}/: upload with ${operation.method} ${operation.path}; a file is at the url its upload answered` });
+    const { url } = (await post(png, { authorization: `Bearer ${token}`, 'content-type': 'image/png' })).body as { url: string };
+    const deleted = await fetch(url, { method: 'DELETE' });
+    expect(deleted.status).toBe(405);
+    expect(deleted.headers.get('allow')).toBe('GET, HEAD');
+    expect(isErrorResult(await deleted.json())).toBe(true);
+    expect((await fetch(url, { method: 'HEAD' })).status).toBe(200);
+    expect(server.storedFiles()).toEqual({ files: 1, bytes: png.length });
+  });
 });
 
 /** An answer, or the connection failing without one. */
