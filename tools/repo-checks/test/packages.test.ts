@@ -119,6 +119,21 @@ function shellLines(markdown: string): string[] {
   return lines;
 }
 
+/** Every file path a manifest field names (strings starting with `./`, at any depth of a conditions map). */
+function manifestTargets(value: unknown): string[] {
+  if (typeof value === 'string') return value.startsWith('./') ? [value] : [];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.values(value).flatMap(manifestTargets);
+}
+
+/** Whether a manifest target (`./dist/x.js`, or a `*` pattern) names at least one packed file. */
+function packedMatch(target: string, packed: Set<string>): boolean {
+  const path = target.slice(2);
+  if (!path.includes('*')) return packed.has(path);
+  const [before, after] = path.split('*') as [string, string];
+  return [...packed].some((file) => file.startsWith(before) && file.endsWith(after) && file.length >= before.length + after.length);
+}
+
 /** The workspace packages of pnpm-workspace.yaml (folders and `folder/*` globs). */
 function workspacePackages(): WorkspacePackage[] {
   const { packages: patterns } = parse(readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8')) as { packages: string[] };
@@ -199,6 +214,14 @@ describe.each(publishable.map((pkg) => [pkg.manifest.name ?? pkg.dir, pkg] as co
 
     it('holds LICENSE, README.md and package.json', () => {
       expect([...packed]).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
+    });
+
+    it('holds every file its published manifest points to (exports, imports, bin, main, types)', () => {
+      // pnpm publishes the manifest with `publishConfig`'s fields applied (npm pack, listing the files here, does not).
+      const published = { ...manifest, ...((manifest as { publishConfig?: object }).publishConfig ?? {}) } as Record<string, unknown>;
+      const targets = ['exports', 'imports', 'bin', 'main', 'module', 'types'].flatMap((field) => manifestTargets(published[field]).map((target) => ({ field, target })));
+      const missing = targets.filter(({ target }) => !packedMatch(target, packed)).map(({ field, target }) => `${dir}/package.json ${field}: ${target}`);
+      expect(missing).toEqual([]);
     });
 
     it('holds every file its README links to, so that the links work on the registry page', () => {
