@@ -21,6 +21,9 @@ interface PackageJson {
   bugs?: string | { url?: string };
   repository?: string | { type?: string; url?: string; directory?: string };
   files?: string[];
+  engines?: { node?: string };
+  exports?: unknown;
+  bin?: unknown;
 }
 
 interface WorkspacePackage {
@@ -197,6 +200,15 @@ describe.each(publishable.map((pkg) => [pkg.manifest.name ?? pkg.dir, pkg] as co
     const bins = new Set(workspacePackages().flatMap(({ manifest: m }) => Object.keys((m as { bin?: Record<string, string> }).bin ?? {})));
     const bare = shellLines(existsSync(readme) ? readFileSync(readme, 'utf8') : '').filter((line) => bins.has(line.split(/\s+/)[0]!));
     expect(bare.map((line) => `${dir}/README.md: ${line}`)).toEqual([]);
+  });
+
+  it('names the Node.js versions the repository runs it on, if it ships JavaScript', () => {
+    // The root's engines is what CI and the README's commands run (its major line is the floor).
+    const rootNode = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson).engines?.node;
+    const floor = /^>=(\d+)/.exec(rootNode ?? '')?.[1];
+    expect(floor, `the root package.json names no engines.node floor (${String(rootNode)})`).toBeDefined();
+    const shipsJavaScript = manifest.bin !== undefined || /\.[cm]?js"/.test(JSON.stringify(manifest.exports ?? {}));
+    if (shipsJavaScript) expect(manifest.engines?.node, `${dir}/package.json engines.node`).toBe(`>=${floor}`);
   });
 
   it('points back to the repository: repository, homepage, bugs', () => {
