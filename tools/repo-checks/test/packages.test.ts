@@ -22,6 +22,8 @@ interface PackageJson {
   repository?: string | { type?: string; url?: string; directory?: string };
   files?: string[];
   engines?: { node?: string };
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
   exports?: unknown;
   bin?: unknown;
 }
@@ -209,6 +211,13 @@ describe.each(publishable.map((pkg) => [pkg.manifest.name ?? pkg.dir, pkg] as co
     expect(floor, `the root package.json names no engines.node floor (${String(rootNode)})`).toBeDefined();
     const shipsJavaScript = manifest.bin !== undefined || /\.[cm]?js"/.test(JSON.stringify(manifest.exports ?? {}));
     if (shipsJavaScript) expect(manifest.engines?.node, `${dir}/package.json engines.node`).toBe(`>=${floor}`);
+  });
+
+  it('depends on the other packages of the repository by a caret range, not an exact version', () => {
+    // `workspace:*` is published as an exact version: an app holding a patch of the dependency
+    // besides would install two copies (two runtimes, two sets of guards).
+    const internal = Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies }).filter(([name]) => name.startsWith('@customer-chat/'));
+    expect(internal.filter(([, range]) => range !== 'workspace:^').map(([name, range]) => `${dir}: ${name} ${range}`)).toEqual([]);
   });
 
   it('points back to the repository: repository, homepage, bugs', () => {
