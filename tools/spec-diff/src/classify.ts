@@ -5,7 +5,7 @@
 import { definitionName, definitionRef, type ClientLifecycle, type ClientPolicy, type JsonSchema, type MessageModel, type ProtocolModel } from '@customer-chat/spec-model';
 import { classifyHttpChanges } from './http-changes.js';
 import { classifyRequestChanges } from './request-changes.js';
-import { diffSchemas, type Effect, type SchemaChange } from './schema-diff.js';
+import { diffSchemas, removesTypedName, type Effect, type SchemaChange } from './schema-diff.js';
 
 export type Direction = 'client-to-server' | 'server-to-client' | 'sdk-to-application' | 'protocol';
 
@@ -40,6 +40,22 @@ function breaks(effect: Effect, flow: Direction): boolean {
 
 function packagesFor(message: MessageModel): string[] {
   return message.kind === 'client' ? [SPEC, VALIDATORS, SDK] : [SPEC, VALIDATORS, SDK, SERVER];
+}
+
+/** The packages exporting the TypeScript types of the named schemas (validators, which the SDK re-exports). */
+const TYPED = [VALIDATORS, SDK];
+
+/**
+ * A schema change as a Change. What the server sends may lose a value (or a union branch, a field
+ * of a closed object) safely on the wire, but the generated type loses it too: application code
+ * naming it (`case 'license_expired'`) no longer compiles, which breaks the packages exporting it.
+ */
+function schemaChange(subject: string, flow: Direction, change: SchemaChange, packages: string[]): Change {
+  const { path, effect, what } = change;
+  if (!breaks(effect, flow) && removesTypedName(change)) {
+    return { subject, direction: flow, path, what: `${what} (${effect}; gone from the exported type)`, breaking: true, packages: TYPED };
+  }
+  return { subject, direction: flow, path, what: `${what} (${effect})`, breaking: breaks(effect, flow), packages };
 }
 
 function resolver(model: ProtocolModel) {
@@ -79,24 +95,31 @@ export function classifyChanges(base: ProtocolModel, head: ProtocolModel): Chang
     const flow = direction(current);
     for (const change of diffSchemas(payloadOf(old), payloadOf(current), resolveBase, resolveHead)) {
       if (isCatalogueValueChange(current, change)) continue;
-      changes.push({ subject: name, direction: flow, path: change.path, what: `${change.what} (${change.effect})`, breaking: breaks(change.effect, flow), packages: packagesFor(current) });
+      changes.push(schemaChange(name, flow, change, packagesFor(current)));
     }
     if (old.headersSchema !== undefined && current.headersSchema !== undefined) {
       const subject = current.headersSchema;
       const key = JSON.stringify([old.headersSchema, subject, flow]);
       const known = headerDiffs.get(key);
       if (known) {
-        for (const change of known) change.packages = [...new Set([...change.packages, ...packagesFor(current)])];
+        // A break of the exported type only stays with the packages exporting it.
+        for (const change of known) if (change.packages !== TYPED) change.packages = [...new Set([...change.packages, ...packagesFor(current)])];
       } else {
-        const found = diffSchemas({ $ref: definitionRef(old.headersSchema) }, { $ref: definitionRef(subject) }, resolveBase, resolveHead).map(
-          (change): Change => ({ subject, direction: flow, path: change.path, what: `${change.what} (${change.effect})`, breaking: breaks(change.effect, flow), packages: packagesFor(current) }),
-        );
+        const found = diffSchemas({ $ref: definitionRef(old.headersSchema) }, { $ref: definitionRef(subject) }, resolveBase, resolveHead).map((change) => schemaChange(subject, flow, change, packagesFor(current)));
         headerDiffs.set(key, found);
         changes.push(...found);
       }
     }
     if (old.action !== current.action) {
-      changes.push({ subject: name, direction: flow, path: '/', what: `wire action ${String(old.action)} -> ${String(current.action)}`, breaking: true, packages: packagesFor(current) });
+      const wire = (m: MessageModel) => m.action ?? 'none (a client event the SDK emits itself)';
+      changes.push({ subject: name, direction: flow, path: '/', what: `wire action ${wire(old)} -> ${wire(current)}`, breaking: true, packages: packagesFor(current) });
+    }
+    // The client event a push feeds (x-client-event): its listeners miss the push, or get another
+    // payload, when it changes or goes; and a push that newly feeds one is no longer emitted under
+    // its own name (nor typed in the SDK's events), so that breaks its listeners too.
+    if (JSON.stringify(old.clientEvent) !== JSON.stringify(current.clientEvent)) {
+      const fed = (m: MessageModel) => (m.clientEvent ? `${m.clientEvent.event} (payload ${m.clientEvent.payload})` : `none (emitted as ${m.name})`);
+      changes.push({ subject: name, direction: 'sdk-to-application', path: '/x-client-event', what: `client event ${fed(old)} -> ${fed(current)}`, breaking: true, packages: [SPEC, SDK] });
     }
   }
   for (const [name, added] of headMessages) {
@@ -106,16 +129,18 @@ export function classifyChanges(base: ProtocolModel, head: ProtocolModel): Chang
     changes.push({ subject: name, direction: direction(added), path: '/', what: `message ${name} added`, breaking: false, packages: packagesFor(added) });
   }
 
-  const catalogue = (subject: string, before: string[], after: string[], addBreaks: boolean, removeBreaks: boolean, packages: string[], flow: Direction = 'server-to-client') => {
+  // A value removed from a catalogue is gone from its exported type (`typedBy`): application code
+  // naming it no longer compiles, whatever the wire makes of it.
+  const catalogue = (subject: string, before: string[], after: string[], addBreaks: boolean, packages: string[], typedBy: string[], flow: Direction = 'server-to-client') => {
     for (const value of after.filter((v) => !before.includes(v))) changes.push({ subject, direction: flow, path: '/', what: `value ${value} added`, breaking: addBreaks, packages });
-    for (const value of before.filter((v) => !after.includes(v))) changes.push({ subject, direction: flow, path: '/', what: `value ${value} removed`, breaking: removeBreaks, packages });
+    for (const value of before.filter((v) => !after.includes(v))) changes.push({ subject, direction: 'sdk-to-application', path: '/', what: `value ${value} removed`, breaking: true, packages: typedBy });
   };
   // An unknown error type still rejects the request (its code is derived); an unknown
-  // disconnection reason fails validation, so old clients would not react to it.
-  catalogue('ErrorType', base.errorTypes.map((e) => e.value), head.errorTypes.map((e) => e.value), false, false, [SPEC, VALIDATORS, SDK, SERVER]);
-  // The codes the SDK rejects with: application code that names a removed one no longer compiles,
-  // and code that branches on an error type's code misses it when the code changes.
-  catalogue('ClientErrorCode', base.clientErrorCodes.map((e) => e.value), head.clientErrorCodes.map((e) => e.value), false, true, [SPEC, SDK], 'sdk-to-application');
+  // disconnection reason fails validation, so old clients would not react to it. The server
+  // exports both types as well.
+  catalogue('ErrorType', base.errorTypes.map((e) => e.value), head.errorTypes.map((e) => e.value), false, [SPEC, VALIDATORS, SDK, SERVER], [...TYPED, SERVER]);
+  // The codes the SDK rejects with: code that branches on an error type's code misses it when the code changes.
+  catalogue('ClientErrorCode', base.clientErrorCodes.map((e) => e.value), head.clientErrorCodes.map((e) => e.value), false, [SPEC, SDK], [SPEC, ...TYPED], 'sdk-to-application');
   for (const type of head.errorTypes) {
     const before = base.errorTypes.find((e) => e.value === type.value);
     if (before && before.clientCode !== type.clientCode) {
@@ -129,7 +154,14 @@ export function classifyChanges(base: ProtocolModel, head: ProtocolModel): Chang
       changes.push({ subject: request.action, direction: 'sdk-to-application', path: '/', what: `SDK method ${before.id} renamed ${request.id}`, breaking: true, packages: [SPEC, SDK] });
     }
   }
-  catalogue('DisconnectionReason', base.disconnectionReasons.map((e) => e.value), head.disconnectionReasons.map((e) => e.value), true, false, [SPEC, VALIDATORS, SDK, SERVER]);
+  catalogue('DisconnectionReason', base.disconnectionReasons.map((e) => e.value), head.disconnectionReasons.map((e) => e.value), true, [SPEC, VALIDATORS, SDK, SERVER], [...TYPED, SERVER]);
+  // Every named schema is an exported type and guard (`ChatMembership`, `isChatMembership`): code
+  // using one that is gone, or renamed, no longer compiles.
+  for (const { name, schema } of base.schemas.filter((s) => !head.schemas.some((h) => h.name === s.name))) {
+    const renamed = head.schemas.find((h) => !base.schemas.some((b) => b.name === h.name) && JSON.stringify(h.schema) === JSON.stringify(schema));
+    const what = renamed ? `schema ${name} renamed ${renamed.name} (type and guard is${name})` : `schema ${name} removed (type and guard is${name})`;
+    changes.push({ subject: name, direction: 'sdk-to-application', path: '/', what, breaking: true, packages: [SPEC, ...TYPED] });
+  }
   for (const reason of head.disconnectionReasons) {
     const before = base.disconnectionReasons.find((r) => r.value === reason.value);
     if (before && before.reaction !== reason.reaction) {

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { buildModel, REPOSITORY_ROOT } from '@customer-chat/spec-model';
 import { loadCleanSpec, SpecError, type SpecProblem } from '@customer-chat/spec-loader';
 import { appliedBumps, largestBumps, workspacePackages } from './applied-bumps.js';
-import { missingMajors, readChangesets } from './changesets.js';
+import { ChangesetError, missingMajors, readChangesets } from './changesets.js';
 import { classifyChanges, type Change } from './classify.js';
 import { latestReleaseTag, TAG_PREFIX } from './releases.js';
 
@@ -26,7 +26,7 @@ direction; the last line is the summary \`N breaking, N safe\`.
                     ${TAG_PREFIX}<version> tag
   --gate            accept breaking changes that have a major changeset for every affected package
   --head FILE       the document to compare instead of ${SPEC_PATH}
-  --changesets DIR  where the changesets are (default: .changeset)
+  --changesets DIR  where the changesets are, with --gate (default: .changeset)
   -h, --help        this text
 
 exit codes:
@@ -62,7 +62,9 @@ function baseInput(base: string, cwd: string, scratch: () => string): Input {
   // The loader reads files, so the ref's version goes to a scratch copy (deleted on exit).
   const copy = join(scratch(), 'asyncapi.yaml');
   writeFileSync(copy, git.stdout);
-  return { file: copy, label: `${SPEC_PATH}@${base}`, ref: base };
+  // A release tag is named by its version, not `spec/asyncapi.yaml@@customer-chat/spec@0.2.0`.
+  const at = base.startsWith(TAG_PREFIX) ? base.slice(TAG_PREFIX.length) : base;
+  return { file: copy, label: `${SPEC_PATH}@${at}`, ref: base };
 }
 
 /** A path option, resolved against the caller's directory; missing, or of the wrong kind, is a usage error. */
@@ -80,7 +82,9 @@ async function loadModel(input: Input) {
     return buildModel(await loadCleanSpec(input.file), REPOSITORY_ROOT);
   } catch (error) {
     if (error instanceof SpecError) {
-      const lines = uniqueProblems(error.problems).map((p) => `${input.label}:${p.line}:${p.column} ${p.severity} ${p.code} at ${p.pointer || '/'}: ${p.message}`);
+      // The YAML parser's messages repeat the position (`... at line 3, column 1:`) the line starts with.
+      const message = (p: SpecProblem) => p.message.replace(/ at line \d+, column \d+:$/, '');
+      const lines = uniqueProblems(error.problems).map((p) => `${input.label}:${p.line}:${p.column} ${p.severity} ${p.code} at ${p.pointer || '/'}: ${message(p)}`);
       throw new InputError(`${lines.join('\n')}\nspec:diff: ${lines.length} problem(s) in ${input.label}; nothing compared.`);
     }
     throw error;
@@ -107,12 +111,20 @@ function parse(args: string[]) {
   try {
     const { values, positionals } = parseArgs({
       args,
-      options: { gate: { type: 'boolean' }, head: { type: 'string' }, changesets: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { gate: { type: 'boolean' }, head: { type: 'string', multiple: true }, changesets: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     });
     if (positionals.length > 1) throw new Error(`one base at most, got ${positionals.length}: ${positionals.join(' ')}`);
-    return { ...values, base: positionals[0] };
+    // Given twice, one value would be dropped without a word; given empty, it names the current directory.
+    const one = (option: string, given: string[] | undefined) => {
+      if (given !== undefined && given.length > 1) throw new Error(`one ${option} at most, got ${given.length}: ${given.join(' ')}`);
+      if (given?.[0] === '') throw new Error(`${option} needs a value, got an empty one`);
+      return given?.[0];
+    };
+    if (positionals[0] === '') throw new Error('the base is empty');
+    if (values.changesets !== undefined && !values.gate) throw new Error('--changesets is read by --gate only, which is not given');
+    return { gate: values.gate, help: values.help, head: one('--head', values.head), changesets: one('--changesets', values.changesets), base: positionals[0] };
   } catch (error) {
     // Node's messages go on with advice about `--`; the first sentence names the problem.
     throw new InputError(`spec:diff: ${(error as Error).message.split('. ')[0]} (see spec:diff --help)`);
@@ -127,14 +139,18 @@ async function main(args: string[], scratch: () => string): Promise<number> {
   }
   // pnpm runs the script in tools/spec-diff; paths on the command line are the caller's.
   const cwd = process.env.INIT_CWD ?? process.cwd();
+  const headDoc = options.head === undefined ? { file: join(REPOSITORY_ROOT, SPEC_PATH), label: SPEC_PATH } : { file: existing('--head', options.head, cwd, 'file'), label: options.head };
+  const changesets = options.changesets === undefined ? join(REPOSITORY_ROOT, '.changeset') : existing('--changesets', options.changesets, cwd, 'directory');
+  // Read before any verdict (and without a release too): a bad changeset is unreadable input.
+  const pending = options.gate ? readChangesets(changesets, options.changesets ?? '.changeset') : new Map();
   const base = options.base ?? latestReleaseTag(REPOSITORY_ROOT);
   if (base === undefined) {
+    // Nothing to compare with, but the document is still read: one with problems gets no pass.
+    await loadModel(headDoc);
     console.log(`spec:diff: no released spec yet (no ${TAG_PREFIX}<version> tag), so nothing can break; pass a base to compare with.`);
     console.log(summary([]));
     return 0;
   }
-  const headDoc = options.head === undefined ? { file: join(REPOSITORY_ROOT, SPEC_PATH), label: SPEC_PATH } : { file: existing('--head', options.head, cwd, 'file'), label: options.head };
-  const changesets = options.changesets === undefined ? join(REPOSITORY_ROOT, '.changeset') : existing('--changesets', options.changesets, cwd, 'directory');
   const baseDoc = baseInput(base, cwd, scratch);
   const changes = classifyChanges(await loadModel(baseDoc), await loadModel(headDoc));
   console.log([`spec:diff ${baseDoc.label} -> ${headDoc.label}`, ...report(changes)].join('\n'));
@@ -144,7 +160,7 @@ async function main(args: string[], scratch: () => string): Promise<number> {
     // Majors already applied count as well: on the version step's commit its changesets are consumed
     // and the versions carry the bumps until the release is tagged.
     const applied = baseDoc.ref === undefined ? new Map() : appliedBumps(REPOSITORY_ROOT, baseDoc.ref, workspacePackages(REPOSITORY_ROOT));
-    const missing = missingMajors(changes, largestBumps(readChangesets(changesets), applied));
+    const missing = missingMajors(changes, largestBumps(pending, applied));
     if (missing.length > 0) console.error(`spec:diff: breaking change(s) without a major changeset for ${missing.join(', ')}; add one (pnpm changeset) or make the change compatible.`);
     else if (failed) console.log('spec:diff: each breaking change is covered by a major changeset.');
     failed = missing.length > 0;
@@ -158,8 +174,8 @@ let exitCode = 2;
 try {
   exitCode = await main(process.argv.slice(2), () => (scratchDir ??= mkdtempSync(join(tmpdir(), 'spec-diff-'))));
 } catch (error) {
-  // Anything but an InputError is a bug: its stack helps more than one line; still no verdict.
-  console.error(error instanceof InputError ? error.message : ((error as Error).stack ?? String(error)));
+  // Anything but bad input (InputError, ChangesetError) is a bug: its stack helps more than one line; still no verdict.
+  console.error(error instanceof InputError || error instanceof ChangesetError ? error.message : ((error as Error).stack ?? String(error)));
 } finally {
   if (scratchDir !== undefined) rmSync(scratchDir, { recursive: true, force: true });
 }

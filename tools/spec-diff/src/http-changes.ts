@@ -3,9 +3,11 @@
 // server answers breaks them), as for the socket's messages.
 import { definitionRef, type JsonSchema, type ProtocolModel } from '@customer-chat/spec-model';
 import type { Change } from './classify.js';
-import { diffSchemas } from './schema-diff.js';
+import { diffSchemas, removesTypedName } from './schema-diff.js';
 
-const PACKAGES = ['@customer-chat/spec', '@customer-chat/validators', '@customer-chat/sdk', '@customer-chat/reference-server'];
+/** The packages exporting the answer's type. */
+const TYPED = ['@customer-chat/validators', '@customer-chat/sdk'];
+const PACKAGES = ['@customer-chat/spec', ...TYPED, '@customer-chat/reference-server'];
 
 type Resolve = (schema: JsonSchema) => JsonSchema;
 
@@ -31,6 +33,15 @@ export function classifyHttpChanges(base: ProtocolModel, head: ProtocolModel, re
       if (q.required && !before.required) add(old.id, `/query/${q.name}`, `query parameter ${q.name} is now required`, true);
       if (q.maxLength !== undefined && (before.maxLength === undefined || q.maxLength < before.maxLength)) add(old.id, `/query/${q.name}/maxLength`, `query parameter ${q.name} at most ${q.maxLength} characters`, true);
     }
+    // An unknown parameter is ignored, as an unknown field of an open object is.
+    for (const q of old.query.filter((b) => !current.query.some((c) => c.name === b.name))) add(old.id, `/query/${q.name}`, `query parameter ${q.name} removed`, false);
+    // A client takes any error status (and the SDK any client code) as a failure: the lists are documentation.
+    const notIn = <T>(a: T[], b: T[]) => a.filter((x) => !b.includes(x));
+    const [was, now] = [old.errors.statuses.map((s) => s.status), current.errors.statuses.map((s) => s.status)];
+    for (const status of notIn(now, was)) add(old.id, '/errors/statuses', `may now answer ${status}`, false, 'server-to-client');
+    for (const status of notIn(was, now)) add(old.id, '/errors/statuses', `no longer answers ${status}`, false, 'server-to-client');
+    for (const code of notIn(current.clientCodes, old.clientCodes)) add(old.id, '/clientCodes', `may now fail with ${code}`, false, 'sdk-to-application');
+    for (const code of notIn(old.clientCodes, current.clientCodes)) add(old.id, '/clientCodes', `no longer fails with ${code}`, false, 'sdk-to-application');
     if (old.body !== undefined && current.body !== undefined) {
       for (const type of old.body.contentTypes.filter((t) => !current.body!.contentTypes.includes(t))) add(old.id, '/body/contentTypes', `content type ${type} removed`, true);
       for (const type of current.body.contentTypes.filter((t) => !old.body!.contentTypes.includes(t))) add(old.id, '/body/contentTypes', `content type ${type} added`, false);
@@ -40,7 +51,10 @@ export function classifyHttpChanges(base: ProtocolModel, head: ProtocolModel, re
     }
     if (old.response.status !== current.response.status) add(old.id, '/response/status', `success status ${old.response.status} -> ${current.response.status}`, true, 'server-to-client');
     for (const change of diffSchemas({ $ref: definitionRef(old.response.schema) }, { $ref: definitionRef(current.response.schema) }, resolveBase, resolveHead)) {
-      add(old.id, `/response${change.path === '/' ? '' : change.path}`, `${change.what} (${change.effect})`, change.effect !== 'narrowing', 'server-to-client');
+      const path = `/response${change.path === '/' ? '' : change.path}`;
+      // As for the socket's messages: a name gone from the answer's exported type breaks the code naming it.
+      if (removesTypedName(change)) changes.push({ subject: old.id, direction: 'server-to-client', path, what: `${change.what} (narrowing; gone from the exported type)`, breaking: true, packages: TYPED });
+      else add(old.id, path, `${change.what} (${change.effect})`, change.effect !== 'narrowing', 'server-to-client');
     }
   }
   for (const added of head.http.filter((operation) => !base.http.some((b) => b.id === operation.id))) add(added.id, '/', `HTTP operation ${added.id} added`, false);

@@ -11,11 +11,37 @@ import { classifyChanges, type Change } from './classify.js';
 export const TAG_PREFIX = '@customer-chat/spec@';
 const SPEC_PATH = 'spec/asyncapi.yaml';
 
-/** The release tags of the spec, newest first (by version); none outside a git repository. */
+const SEMVER = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/** Semver precedence of two versions: a prerelease (`1.0.0-next.0`) comes before its release. */
+function compareVersions(a: string, b: string): number {
+  const [x, y] = [SEMVER.exec(a)!, SEMVER.exec(b)!];
+  for (const i of [1, 2, 3]) if (x[i] !== y[i]) return Number(x[i]) - Number(y[i]);
+  if (x[4] === undefined || y[4] === undefined) return Number(x[4] === undefined) - Number(y[4] === undefined);
+  const [p, q] = [x[4].split('.'), y[4].split('.')];
+  for (let i = 0; i < Math.min(p.length, q.length); i++) {
+    if (p[i] === q[i]) continue;
+    const [pn, qn] = [/^\d+$/.test(p[i]!), /^\d+$/.test(q[i]!)];
+    // Numeric identifiers compare as numbers and come before alphanumeric ones.
+    if (pn && qn) return Number(p[i]) - Number(q[i]);
+    if (pn !== qn) return pn ? -1 : 1;
+    return p[i]! < q[i]! ? -1 : 1;
+  }
+  return p.length - q.length;
+}
+
+/**
+ * The release tags of the spec, newest first (by semver: git's version sort puts `1.0.0-next.0`
+ * after `1.0.0`); tags that name no version are no release. None outside a git repository.
+ */
 export function releaseTags(root: string): string[] {
-  const listed = spawnSync('git', ['tag', '--list', `${TAG_PREFIX}*`, '--sort=-v:refname'], { cwd: root, encoding: 'utf8' });
+  const listed = spawnSync('git', ['tag', '--list', `${TAG_PREFIX}*`], { cwd: root, encoding: 'utf8' });
   if (listed.status !== 0) return [];
-  return listed.stdout.split('\n').filter(Boolean);
+  const version = (tag: string) => tag.slice(TAG_PREFIX.length);
+  return listed.stdout
+    .split('\n')
+    .filter((tag) => SEMVER.test(version(tag)))
+    .sort((a, b) => compareVersions(version(b), version(a)));
 }
 
 /** The newest release tag, or undefined before the first release. */

@@ -32,10 +32,12 @@ export function classifyRequestChanges(base: ProtocolModel, head: ProtocolModel)
       else if ((push.requester && !before.requester) || (push.others && !before.others)) add(current.action, '/x-pushes', `pushes ${push.push} to ${target(push)}, not only ${target(before)}`, false);
     }
   }
-  for (const [situation, type] of Object.entries(head.errorAnswers)) {
-    const before = base.errorAnswers[situation];
-    // A client that branches on the error of a situation (a refused token) would miss the new one.
-    if (before !== undefined && before !== type) add('ErrorType', `/x-answers/${situation}`, `${situation} answered ${type}, was ${before}`, true);
+  for (const [situation, before] of Object.entries(base.errorAnswers)) {
+    const type = head.errorAnswers[situation];
+    // A client that branches on the error of a situation (a refused token) would miss the new one,
+    // or any one, once the situation's error is no longer said.
+    if (type === undefined) add('ErrorType', `/x-answers/${situation}`, `${situation} no longer answered ${before}`, true);
+    else if (before !== type) add('ErrorType', `/x-answers/${situation}`, `${situation} answered ${type}, was ${before}`, true);
   }
   if (base.disconnectCloseCode !== head.disconnectCloseCode) {
     // A client that tells a disconnection by its close code misses the new one.

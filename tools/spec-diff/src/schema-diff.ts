@@ -15,6 +15,10 @@ export interface SchemaChange {
 
 type Resolve = (schema: JsonSchema) => JsonSchema;
 
+/** A narrowing that takes a name out of the generated TypeScript type: an enum or const value, a union branch, a field of a closed object. */
+export const removesTypedName = (change: SchemaChange): boolean =>
+  change.effect === 'narrowing' && /^(value\(s\) .*|union branch \S+|field "[^"]*") removed$/.test(change.what);
+
 const LOWER_BOUNDS = ['minimum', 'minLength', 'minItems', 'minProperties'] as const;
 const UPPER_BOUNDS = ['maximum', 'maxLength', 'maxItems', 'maxProperties'] as const;
 
@@ -123,6 +127,9 @@ function compare(base: JsonSchema, head: JsonSchema, resolveBase: Resolve, resol
     else if (b.pattern === undefined) add('narrowing', `pattern ${String(h.pattern)} added`);
     else add('incompatible', `pattern ${String(b.pattern)} became ${String(h.pattern)}`);
   }
+
+  // What an absent value stands for: readers of either side take the old one.
+  if (b.default !== undefined && key(b.default) !== key(h.default)) add('incompatible', h.default === undefined ? `default ${key(b.default)} removed` : `default ${key(b.default)} -> ${key(h.default)}`);
 
   // Objects: required fields, properties, closedness.
   const bReq = new Set((b.required as string[] | undefined) ?? []);

@@ -144,6 +144,69 @@ describe('what SDK users build on', () => {
   });
 });
 
+describe('the exported types and the SDK\'s events', () => {
+  const [SPEC_PKG, VALIDATORS, SDK] = ['@customer-chat/spec', '@customer-chat/validators', '@customer-chat/sdk'];
+  it('a renamed or removed named schema breaks the packages exporting its type and guard', async () => {
+    const renamed = await changesFor((d) => {
+      d.components.schemas.ChatMember = d.components.schemas.ChatMembership;
+      delete d.components.schemas.ChatMembership;
+      for (const key of ['userJoinedChat', 'userLeftChat']) d.components.messages[key].payload = { $ref: '#/components/schemas/ChatMember' };
+    });
+    expect(renamed).toEqual([
+      { subject: 'ChatMembership', direction: 'sdk-to-application', path: '/', what: 'schema ChatMembership renamed ChatMember (type and guard isChatMembership)', breaking: true, packages: [SPEC_PKG, VALIDATORS, SDK] },
+    ]);
+    // Inlined where it was used: the data is the same, the type is gone.
+    const removed = await changesFor((d) => {
+      d.components.schemas.Properties.properties.rating = d.components.schemas.Rating;
+      delete d.components.schemas.Rating;
+    });
+    expect(removed).toEqual([expect.objectContaining({ subject: 'Rating', what: 'schema Rating removed (type and guard isRating)', breaking: true })]);
+  });
+  it('a push that no longer feeds a client event, or feeds it another payload, breaks SDK users; one newly feeding one too (its own event is gone)', async () => {
+    const clientEvent = (d: Doc) => d.components.messages.customerDisconnected;
+    const removed = await changesFor((d) => delete clientEvent(d)['x-client-event']);
+    expect(removed.filter((c) => c.path === '/x-client-event')).toEqual([
+      { subject: 'customer_disconnected', direction: 'sdk-to-application', path: '/x-client-event', what: 'client event disconnected (payload /reason) -> none (emitted as customer_disconnected)', breaking: true, packages: [SPEC_PKG, SDK] },
+    ]);
+    const changed = await changesFor((d) => (clientEvent(d)['x-client-event'].payload = ''));
+    expect(changed).toEqual([expect.objectContaining({ what: 'client event disconnected (payload /reason) -> disconnected (payload )', breaking: true })]);
+    const added = await changesBetween((d) => delete clientEvent(d)['x-client-event'], () => {});
+    expect(added).toEqual([expect.objectContaining({ what: 'client event none (emitted as customer_disconnected) -> disconnected (payload /reason)', breaking: true })]);
+  });
+  it('a value removed from what the server sends is safe on the wire but breaks the packages exporting its type', async () => {
+    const changes = await changesFor((d) => {
+      const reasons = d.components.schemas.DisconnectionReason;
+      reasons.enum = (reasons.enum as string[]).filter((r) => r !== 'license_expired');
+      delete reasons['x-enum-descriptions'].license_expired;
+      delete reasons['x-reactions'].license_expired;
+    });
+    expect(changes).toContainEqual({ subject: 'DisconnectionReason', direction: 'sdk-to-application', path: '/', what: 'value license_expired removed', breaking: true, packages: [VALIDATORS, SDK, '@customer-chat/reference-server'] });
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'customer_disconnected', direction: 'server-to-client', path: '/reason', breaking: true, packages: [VALIDATORS, SDK] }));
+    const error = await changesFor((d) => {
+      const types = d.components.schemas.ErrorType;
+      types.enum = (types.enum as string[]).filter((t) => t !== 'customer_banned');
+      delete types['x-enum-descriptions'].customer_banned;
+      delete types['x-client-codes'].customer_banned;
+      for (const operation of Object.values(d.operations)) if (Array.isArray(operation['x-errors'])) operation['x-errors'] = operation['x-errors'].filter((t: string) => t !== 'customer_banned');
+    });
+    expect(error.filter((c) => c.breaking)).toEqual([expect.objectContaining({ subject: 'ErrorType', what: 'value customer_banned removed', packages: [VALIDATORS, SDK, '@customer-chat/reference-server'] })]);
+  });
+  it('a push moved to the SDK\'s own events names the wire action it loses', async () => {
+    const changes = await changesFor((d) => {
+      const moved = d.components.messages.userStoppedTyping;
+      Object.assign(moved, { traits: [{ $ref: '#/components/messageTraits/clientEvent' }], 'x-emitted-by': 'client' });
+      delete d.channels.customer.messages.userStoppedTyping;
+      d.channels.client.messages.userStoppedTyping = { $ref: '#/components/messages/userStoppedTyping' };
+      const operation = d.operations.receiveUserStoppedTyping;
+      delete d.operations.receiveUserStoppedTyping;
+      delete operation.tags;
+      const channel = { $ref: '#/channels/client' };
+      d.operations.emitUserStoppedTyping = { ...operation, channel, messages: [{ $ref: '#/channels/client/messages/userStoppedTyping' }], 'x-emitted-by': 'client' };
+    });
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'user_stopped_typing', what: 'wire action user_stopped_typing -> none (a client event the SDK emits itself)', breaking: true }));
+  });
+});
+
 describe('the push that introduces users (x-introduction)', () => {
   it('moved to another push breaks servers that introduce with the old one; a first one is safe', async () => {
     const messages = (d: Doc) => d.components.messages as Record<string, Record<string, unknown>>;
@@ -293,9 +356,36 @@ describe('the HTTP operations (x-http)', () => {
     const changes = await changesFor((d) => (upload(d).query.caption = { required: false, maxLength: 100, description: 'A caption.' }));
     expect(changes.filter((c) => c.subject === 'uploadFile')).toEqual([expect.objectContaining({ path: '/query/caption', breaking: false })]);
   });
+  it('a value gone from the answer\'s exported type breaks the packages exporting it', async () => {
+    const types = (kinds: string[]) => (d: Doc) => (d.components.schemas.UploadedFile.properties.contentType.enum = kinds);
+    const changes = await changesBetween(types(['image/png', 'text/plain']), types(['image/png']));
+    expect(changes).toEqual([expect.objectContaining({ subject: 'uploadFile', path: '/response/contentType', breaking: true, packages: ['@customer-chat/validators', '@customer-chat/sdk'] })]);
+  });
   it('an answer that may now lack a field old clients read breaks them', async () => {
     const changes = await changesFor((d) => (d.components.schemas.UploadedFile.required = ['url', 'contentType']));
     expect(changes).toContainEqual(expect.objectContaining({ subject: 'uploadFile', direction: 'server-to-client', breaking: true }));
+  });
+});
+
+describe('defaults, HTTP error lists and situations', () => {
+  it('a changed default breaks old clients; a removed query parameter and the HTTP error lists are safe; a situation no longer answered breaks', async () => {
+    const changes = await changesFor((d) => {
+      d.components.schemas.GetChatsSummaryArguments.properties.limit.default = 20;
+      const upload = (d as unknown as { 'x-http': Record<string, any> })['x-http'].uploadFile;
+      delete upload.query.name;
+      upload.errors.statuses['429'] = 'Too many uploads; type `service_unavailable`.';
+      delete upload.errors.statuses['503'];
+      upload.clientCodes = ['UPLOAD_FAILED'];
+      delete d.components.schemas.ErrorType['x-answers'].unknown_group;
+    });
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'get_chats_summary', path: '/limit', what: 'default 10 -> 20 (incompatible)', breaking: true }));
+    expect(changes.filter((c) => c.subject === 'uploadFile').map((c) => [c.what, c.breaking])).toEqual([
+      ['query parameter name removed', false],
+      ['may now answer 429', false],
+      ['no longer answers 503', false],
+      ['no longer fails with CANCELLED', false],
+    ]);
+    expect(changes).toContainEqual(expect.objectContaining({ subject: 'ErrorType', path: '/x-answers/unknown_group', what: 'unknown_group no longer answered group_not_found', breaking: true }));
   });
 });
 

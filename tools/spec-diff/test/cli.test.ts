@@ -24,9 +24,14 @@ interface Run {
 }
 
 function run(...args: string[]): Promise<Run> {
+  return runWith({}, ...args);
+}
+
+/** `GIT_DIR` in `extra` makes the run read its refs and tags from that repository. */
+function runWith(extra: Record<string, string>, ...args: string[]): Promise<Run> {
   const scratch = mkdtempSync(join(tmpdir(), 'spec-diff-cli-tmp-'));
   scratches.push(scratch);
-  const env = { ...process.env, INIT_CWD: work, TMPDIR: scratch };
+  const env = { ...process.env, INIT_CWD: work, TMPDIR: scratch, ...extra };
   return new Promise((done) => {
     execFile(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: PACKAGE, env }, (error, stdout, stderr) => {
       const leftovers = readdirSync(scratch).filter((entry) => entry.startsWith('spec-diff-'));
@@ -68,6 +73,25 @@ const changed = fixture('changed.yaml', (s) => {
 });
 // PushHeaders is the headers schema of every push, so the generator meets the problem once per push.
 const broken = fixture('broken.yaml', (s) => (s.PushHeaders!.patternProperties = { '^x-': { type: 'string' } }));
+
+// This repository's history without its tags (no release yet), and with a release and its
+// prerelease: bare clones sharing its objects, so nothing is copied.
+function repository(...tags: string[]): string {
+  const dir = join(work, `git-${tags.length}`);
+  execFileSync('git', ['clone', '-q', '--bare', '--shared', '--no-tags', REPOSITORY_ROOT, dir]);
+  for (const tag of tags) execFileSync('git', ['tag', tag, 'HEAD'], { cwd: dir });
+  return dir;
+}
+const unreleased = { GIT_DIR: repository() };
+const released = { GIT_DIR: repository('@customer-chat/spec@1.0.0-next.0', '@customer-chat/spec@1.0.0') };
+
+/** A directory of one changeset, named relative to the caller's directory. */
+function changesets(name: string, text: string): string {
+  mkdirSync(join(work, name));
+  writeFileSync(join(work, name, 'change.md'), text);
+  return name;
+}
+const unclosed = changesets('unclosed', '---\n"@customer-chat/spec": major\n"@customer-chat/sdk": [\n---\n\nA change.\n');
 
 const majors = join(work, 'majors');
 mkdirSync(majors);
@@ -112,6 +136,14 @@ describe.concurrent('spec:diff output', () => {
     expect(code).toBe(2);
   });
 
+  it('names a YAML syntax error once, by file:line:column only', async () => {
+    writeFileSync(join(work, 'unparsable.yaml'), 'asyncapi: 3.0.0\ninfo: [unclosed\n');
+    const { code, stderr } = await run('HEAD', '--head', 'unparsable.yaml');
+    // The parser's message repeated the position, `... at line 3, column 1:`, announcing nothing.
+    expect(lines(stderr)).toEqual(['unparsable.yaml:3:1 error yaml-syntax at /: Flow sequence in block collection must be sufficiently indented and end with a ]', 'spec:diff: 1 problem(s) in unparsable.yaml; nothing compared.']);
+    expect(code).toBe(2);
+  });
+
   // The first commit's document no longer passes the generator's checks: a base with problems.
   it('names problems in a base read from git as spec/asyncapi.yaml@<ref>, not its scratch copy', async () => {
     const { code, stdout, stderr } = await run('26e5409', '--head', same);
@@ -125,18 +157,64 @@ describe.concurrent('spec:diff output', () => {
   });
 });
 
+describe.concurrent('the last release as the base', () => {
+  it('is the newest release by semver (not its prerelease), named by its version', async () => {
+    const { code, stdout } = await runWith(released, '--head', same);
+    expect(lines(stdout)).toEqual(['spec:diff spec/asyncapi.yaml@1.0.0 -> same.yaml', '0 breaking, 0 safe']);
+    expect(code).toBe(0);
+  });
+});
+
+// Before the first release nothing can break, but what the run is given must still be readable.
+describe.concurrent('with no release to compare with, bad input: exit 2', () => {
+  const cases: Record<string, [string[], RegExp]> = {
+    'a document with problems': [['--head', broken], /^spec:diff: 1 problem\(s\) in broken\.yaml; nothing compared\.$/],
+    'a missing --head file': [['--head', 'missing.yaml'], /^spec:diff: --head missing\.yaml: no such file or directory$/],
+    'a missing --changesets directory': [['--gate', '--changesets', 'missing'], /^spec:diff: --changesets missing: no such file or directory$/],
+    'a bad changeset': [['--gate', '--changesets', 'unclosed'], /^unclosed\/change\.md:3:24: /],
+  };
+  for (const [what, [args, message]] of Object.entries(cases)) {
+    it(what, async () => {
+      const { code, stdout, stderr } = await runWith(unreleased, ...args);
+      expect(stdout).toBe('');
+      expect(lines(stderr).at(-1)).toMatch(message);
+      expect(code).toBe(2);
+    });
+  }
+});
+
+describe.concurrent('bad changesets: one line naming the file, line and column, exit 2', () => {
+  const cases: Record<string, [string, string]> = {
+    'a YAML syntax error, counted in lines of the file': [unclosed, 'unclosed/change.md:3:24: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    'a list, not a mapping': [changesets('list', '---\r\n- "@customer-chat/sdk": major\r\n---\r\n\r\nA change.\r\n'), 'list/change.md:2:1: the front matter is not a mapping of package names to major, minor or patch'],
+    'an unknown bump': [changesets('huge', '---\n"@customer-chat/sdk": huge\n---\n\nA change.\n'), 'huge/change.md:2:23: the bump of @customer-chat/sdk is not major, minor or patch'],
+  };
+  for (const [what, [dir, message]] of Object.entries(cases)) {
+    it(what, async () => {
+      const { code, stdout, stderr } = await run('HEAD', '--head', changed, '--gate', '--changesets', dir);
+      expect(stdout).toBe('');
+      expect(lines(stderr)).toEqual([message]);
+      expect(code).toBe(2);
+    });
+  }
+});
+
 describe.concurrent('bad usage and unreadable input: one line, exit 2', () => {
   const cases: Record<string, [string[], RegExp]> = {
     'an unknown option': [['--frobnicate'], /^spec:diff: Unknown option '--frobnicate' \(see spec:diff --help\)$/],
     'an option without its value': [['HEAD', '--head'], /^spec:diff: Option '--head <value>' argument missing /],
     'two bases': [['HEAD', 'HEAD~1'], /^spec:diff: one base at most, got 2: HEAD HEAD~1 /],
     'a missing --head file': [['HEAD', '--head', 'missing.yaml'], /^spec:diff: --head missing\.yaml: no such file or directory$/],
-    'a missing --changesets directory': [['HEAD', '--changesets', 'missing'], /^spec:diff: --changesets missing: no such file or directory$/],
+    'a missing --changesets directory': [['HEAD', '--gate', '--changesets', 'missing'], /^spec:diff: --changesets missing: no such file or directory$/],
     'an unknown git ref': [['no-such-ref'], /^spec:diff: cannot read spec\/asyncapi\.yaml@no-such-ref: /],
     'a misspelled base file': [['spec/asyncapi.yml'], /^spec:diff: spec\/asyncapi\.yml: no such file or directory \(nor a git ref\)$/],
     'a directory as the base': [['majors', '--head', same], /^spec:diff: majors: is a directory, not a file \(nor a git ref\)$/],
     'a directory as the --head file': [['HEAD', '--head', 'majors'], /^spec:diff: --head majors: is a directory, not a file$/],
-    'a file as the --changesets directory': [['HEAD', '--changesets', same], /^spec:diff: --changesets same\.yaml: not a directory$/],
+    'a file as the --changesets directory': [['HEAD', '--gate', '--changesets', same], /^spec:diff: --changesets same\.yaml: not a directory$/],
+    'an empty --head': [['HEAD', '--head='], /^spec:diff: --head needs a value, got an empty one /],
+    'an empty base': [['', '--head', same], /^spec:diff: the base is empty /],
+    '--head given twice': [['HEAD', '--head', same, '--head', changed], /^spec:diff: one --head at most, got 2: same\.yaml changed\.yaml /],
+    '--changesets without --gate': [['HEAD', '--changesets', 'majors'], /^spec:diff: --changesets is read by --gate only, which is not given /],
   };
   for (const [what, [args, message]] of Object.entries(cases)) {
     it(what, async () => {
@@ -155,4 +233,15 @@ it('--help documents the exit codes, as the README does', async () => {
   const exitCodes = stdout.slice(stdout.indexOf('exit codes:')).trimEnd();
   for (const exit of [0, 1, 2]) expect(exitCodes).toMatch(new RegExp(`^  ${exit}  \\S`, 'm'));
   expect(readFileSync(join(PACKAGE, 'README.md'), 'utf8')).toContain(exitCodes);
+});
+
+it('through the root script, reads paths from the directory it was started in', async () => {
+  // `-w`: the root's script from a package's folder. A nested `pnpm --filter` in it would reset
+  // INIT_CWD to the repository root, where no asyncapi.yaml is.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('npm_') && key !== 'INIT_CWD'));
+  const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) => {
+    execFile('npx', ['--yes', 'pnpm@10.34.8', '-s', '-w', 'spec:diff', '--head', 'asyncapi.yaml', 'HEAD'], { cwd: join(REPOSITORY_ROOT, 'spec'), env }, (error, out) => done({ code: error ? Number(error.code) : 0, stdout: out }));
+  });
+  expect(stdout).toContain('spec:diff spec/asyncapi.yaml@HEAD -> asyncapi.yaml\n');
+  expect(code).toBe(0);
 });
