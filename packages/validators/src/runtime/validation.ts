@@ -41,10 +41,11 @@ export function issuesOf(set: SchemaSet, name: string, data: unknown): Validatio
     // A value the walk cannot take apart (a getter that throws...): say so rather than throw.
     return [{ path: '', message: `cannot be checked: ${(error as Error).message}`, keyword: 'type' }];
   }
+  // An `if` error only sums up the errors of its branch, which come before it.
   const specific = errors.filter((e) => e.keyword !== 'if');
   // A union's own check and the branch it falls to can report the same issue; say it once.
   const seen = new Set<string>();
-  return (specific.length > 0 ? specific : errors).map(toIssue).filter((issue) => {
+  return specific.map(toIssue).filter((issue) => {
     const key = `${issue.path}\u0000${issue.keyword}\u0000${issue.message}`;
     return !seen.has(key) && (seen.add(key), true);
   });
