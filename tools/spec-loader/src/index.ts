@@ -4,8 +4,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Parser, type AsyncAPIDocumentInterface, type Diagnostic } from '@asyncapi/parser';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { formatPointer, parsePointer } from './json-pointer.js';
+import { isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
+import { formatPointer, getAtPointer, parsePointer } from './json-pointer.js';
+import { positionIn, readSourceFile, screenRefs, type RefScreen } from './refs.js';
 import { projectRules } from './ruleset.js';
 
 export { projectRules };
@@ -113,40 +114,64 @@ function unusableKeys(file: string, yaml: Document, lineCounter: LineCounter): S
   return problems;
 }
 
+/** The first line of a YAML error, without its trailing `at line 5, column 1:`: the location is printed before it. */
+function yamlMessage(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:\s*$/, '');
+}
+
 function toProblem(file: string, diagnostic: Diagnostic): SpecProblem {
   return {
     severity: SEVERITIES[diagnostic.severity] ?? 'error',
     code: String(diagnostic.code),
     // An error the parser did not expect carries its stack in the message: the first part says it all.
     message: diagnostic.message.split(', stack: ')[0]!,
-    file,
+    // A problem inside a $ref'd file comes with that file as its source, and a line and path there.
+    file: diagnostic.source !== undefined && isAbsolute(diagnostic.source) ? diagnostic.source : file,
     line: diagnostic.range.start.line + 1,
     column: diagnostic.range.start.character + 1,
     pointer: formatPointer(diagnostic.path),
   };
 }
 
+/**
+ * The parser reports a misspelt key whose value is a $ref (`paylod: { $ref: ... }`) at the schema the
+ * $ref names: it follows refs when it maps its resolved document back to the files. The key is in
+ * the object that refers, so the problem is moved there: to the key of every
+ * `X: { $ref }` ending at the node reported. Other diagnostics through a $ref cannot be told apart this way (the parser keeps no
+ * trace of the path it found them at) and stay at the node they name.
+ */
+function atReferringKey(problem: SpecProblem, refs: RefScreen): SpecProblem[] {
+  const key = /^Property "(.+)" is not expected to be here$/.exec(problem.message)?.[1];
+  if (key === undefined) return [problem];
+  // The key is right where the parser says: nothing to move.
+  const reported = getAtPointer(refs.files.get(problem.file)?.value, problem.pointer);
+  if (reported !== null && typeof reported === 'object' && Object.hasOwn(reported, key)) return [problem];
+  const target = `${problem.file}#${problem.pointer}`;
+  const moved = refs.sites
+    .filter((site) => site.path[site.path.length - 1] === key)
+    .filter((site) => {
+      const end = refs.endOf(site);
+      return end !== undefined && `${end.file}#${formatPointer(end.path)}` === target;
+    })
+    .map((site): SpecProblem => {
+      const holder = site.path.slice(0, -1);
+      // At the key, as the parser reports a misspelt key whose value is written inline.
+      return { ...problem, file: site.file, pointer: formatPointer(site.path), ...positionIn(refs.files.get(site.file)!, holder, key) };
+    });
+  return moved.length > 0 ? moved : [problem];
+}
+
 export async function loadSpec(path: string): Promise<LoadedSpec> {
   const file = resolve(path);
   const source = await readFile(file, 'utf8');
-  const lineCounter = new LineCounter();
-  const yaml = parseDocument(source, { prettyErrors: true, lineCounter, merge: true });
-  const locate = (pointer: string) => {
-    const path = parsePointer(pointer);
-    for (let length = path.length; length >= 0; length -= 1) {
-      const node = yaml.getIn(path.slice(0, length), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) {
-        const { line, col } = lineCounter.linePos(node.range[0]);
-        return { line, column: col };
-      }
-    }
-    return { line: 1, column: 1 };
-  };
+  const main = readSourceFile(file, source);
+  const { yaml, lineCounter } = main;
+  const locate = (pointer: string) => positionIn(main, parsePointer(pointer));
   if (yaml.errors.length > 0) {
     const problems = yaml.errors.map((error): SpecProblem => ({
       severity: 'error',
       code: 'yaml-syntax',
-      message: error.message.split('\n')[0] ?? String(error),
+      message: yamlMessage(error.message),
       file,
       line: error.linePos?.[0].line ?? 1,
       column: error.linePos?.[0].col ?? 1,
@@ -156,10 +181,13 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
   }
   const unusable = unusableKeys(file, yaml, lineCounter);
   if (unusable.length > 0) return { file, raw: {}, document: undefined, problems: unusable, locate };
-  const raw = yaml.toJS() as Record<string, unknown>;
+  // The parser would hang on a $ref cycle and fetch remote refs: both refused before it runs.
+  const refs = screenRefs(main);
+  if (refs.problems.length > 0) return { file, raw: {}, document: undefined, problems: refs.problems, locate };
+  const raw = main.value as Record<string, unknown>;
   const parser = new Parser({ ruleset: { rules: projectRules } });
   const { document, diagnostics } = await parser.parse(source, { source: file });
-  const problems = diagnostics.map((d) => toProblem(file, d));
+  const problems = diagnostics.flatMap((d) => atReferringKey(toProblem(file, d), refs));
   return { file, raw, document, problems, locate };
 }
 

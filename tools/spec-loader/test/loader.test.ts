@@ -116,3 +116,11 @@ describe('createSpecAjv', () => {
     expect(() => compileAt(createSpecAjv({ components: misspelt }), '/components/schemas/Pings')).toThrow(/unknown keyword: "maxItem"/);
   });
 });
+
+describe('YAML syntax errors', () => {
+  it('give the message once, without the parser repeating the location already printed', async () => {
+    const spec = await loadSpec(fixture('bad-yaml.yaml'));
+    expect(spec.problems[0]!.message).not.toMatch(/at line \d+, column \d+/);
+    expect(spec.problems[0]!.message).toMatch(/^Flow sequence in block collection must be sufficiently indented and end with a \]$/);
+  });
+});
