@@ -56,9 +56,10 @@ const headFile = join(work, 'head.yaml');
 writeFileSync(headFile, execFileSync('git', ['show', 'HEAD:spec/asyncapi.yaml'], { cwd: REPOSITORY_ROOT, encoding: 'utf8' }));
 const headSpec = (await loadSpec(headFile)).raw;
 type Schemas = Record<string, { properties: Record<string, unknown>; required: string[] } & Record<string, unknown>>;
-function fixture(name: string, edit: (schemas: Schemas) => void = () => {}): string {
-  const doc = structuredClone(headSpec) as { components: { schemas: Schemas } };
-  edit(doc.components.schemas);
+type Messages = Record<string, { examples?: Array<{ payload: Record<string, unknown> }> }>;
+function fixture(name: string, edit: (schemas: Schemas, messages: Messages) => void = () => {}): string {
+  const doc = structuredClone(headSpec) as { components: { schemas: Schemas; messages: Messages } };
+  edit(doc.components.schemas, doc.components.messages);
   writeFileSync(join(work, name), JSON.stringify(doc, null, 2));
   return name;
 }
@@ -66,9 +67,11 @@ function fixture(name: string, edit: (schemas: Schemas) => void = () => {}): str
 const same = fixture('same.yaml');
 // One breaking change (a new required request field, which also counts as a safe new field) and
 // one edit made in both branches of the EventInput union, used by send_event and start_chat.
-const changed = fixture('changed.yaml', (s) => {
+const changed = fixture('changed.yaml', (s, m) => {
   s.SendEventArguments!.properties.priority = { type: 'string', description: 'Urgency.' };
   s.SendEventArguments!.required.push('priority');
+  // The model holds examples to their schema.
+  for (const example of m.sendEventRequest!.examples ?? []) example.payload.priority = 'high';
   for (const branch of ['MessageEventInput', 'FileEventInput']) s[branch]!.properties.note = { type: 'string', description: 'A note.' };
 });
 // PushHeaders is the headers schema of every push, so the generator meets the problem once per push.

@@ -1,6 +1,8 @@
 // Builds the intermediate model from the parser's document (references resolved and traits merged
 // by @asyncapi/parser): one pass per spec object, then the cross-checks that need them all (every
-// message used by exactly one operation, unique names). Problems are collected and thrown together.
+// message used by exactly one operation, unique names, examples valid against their payloads).
+// Problems are collected and thrown together; a mistake is reported once, where it is, and the
+// messages it leaves without a role are left out of the checks that follow.
 import { readErrorShape } from './error-shape.js';
 import { relative } from 'node:path';
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
@@ -9,6 +11,8 @@ import { appendPointer, parsePointer } from '@customer-chat/spec-loader/json-poi
 import { readCatalogues } from './catalogues.js';
 import { readServers, readWireChannel } from './channel.js';
 import { readDiscriminators } from './discriminators.js';
+import { checkExamples } from './examples.js';
+import { checkDocumentExtensions } from './extensions.js';
 import { readHttpOperations } from './http.js';
 import { readFrameConstants, readLifecycle } from './lifecycle.js';
 import { readMessages } from './messages.js';
@@ -49,6 +53,7 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string, options: Bu
   const problems = new ProblemCollector(spec);
   const { document } = spec;
 
+  checkDocumentExtensions(document, problems);
   const { schemas, parsed } = readSchemas(document, problems);
   const discriminators = readDiscriminators(schemas, problems);
   const catalogues = readCatalogues(parsed, problems);
@@ -56,12 +61,19 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string, options: Bu
   const read = readMessages(document, schemas, new NamedSchemaFinder(parsed), problems);
   const messages = read.map((m) => m.model);
   const byJson = new Map(read.map((m) => [m.json, m.model]));
-  const { requests, receives, commonErrors } = readOperations(document, (json) => byJson.get(json), new Set(catalogues.errorTypes.map((e) => e.value)), problems);
+  const { requests, receives, commonErrors, incomplete } = readOperations(document, (json) => byJson.get(json), new Set(catalogues.errorTypes.map((e) => e.value)), problems);
 
   const roles = new Set<MessageModel>();
+  // Messages with two roles: reported once, then left out of the checks by kind (their headers
+  // would make the healthy messages of either kind look wrong).
+  const conflicted = new Set<MessageModel>();
   const assign = (message: MessageModel, kind: MessageKind, action: string | undefined, pointer: string) => {
     // The error response answers every request; any other message has exactly one role.
-    if (roles.has(message) && !(kind === 'error' && message.kind === 'error')) problems.add(pointer, `message ${message.key} is used by more than one operation`);
+    if (roles.has(message) && !(kind === 'error' && message.kind === 'error')) {
+      problems.add(pointer, `message ${message.key} is used by more than one operation`);
+      conflicted.add(message);
+      return;
+    }
     roles.add(message);
     Object.assign(message, { kind, action });
   };
@@ -75,6 +87,9 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string, options: Bu
     const client = receive.emittedBy === 'client';
     assign(receive.message, client ? 'client' : 'push', client ? undefined : receive.message.name, appendPointer('/operations', receive.id));
   }
+  // A message without a role takes no part in the checks by kind (it would count as a push). When
+  // an operation could not be read its messages are unaccounted for: that problem says it all.
+  const settled = messages.filter((m) => roles.has(m) && !conflicted.has(m));
   const pushNames = new Set(receives.filter((r) => r.emittedBy === 'server').map((r) => r.message.name));
   for (const request of requests) {
     for (const [i, push] of request.pushes.entries()) {
@@ -85,7 +100,7 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string, options: Bu
       }
     }
   }
-  const introductions = messages.filter((m) => m.introduction);
+  const introductions = settled.filter((m) => m.introduction);
   for (const m of introductions) {
     if (m.kind !== 'push') problems.add(appendPointer(m.pointer, 'x-introduction'), 'only a push can introduce a user (x-introduction)');
   }
@@ -93,7 +108,9 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string, options: Bu
     problems.add(appendPointer(introductions[1]!.pointer, 'x-introduction'), `one push introduces users, and ${introductions[0]!.name} does already (x-introduction)`);
   }
   for (const m of messages) {
-    if (!roles.has(m)) problems.add(m.pointer, 'message is not used by any operation');
+    if (!roles.has(m)) {
+      if (!incomplete) problems.add(m.pointer, 'message is not used by any operation');
+    } else if (conflicted.has(m)) continue;
     else if (m.kind !== 'client' && m.headers === undefined) problems.add(m.pointer, 'a message on the wire needs frame headers');
   }
 
@@ -113,8 +130,8 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string, options: Bu
 
   const schemaByName = new Map(schemas.map((s) => [s.name, s.schema]));
   const lifecycle = readLifecycle(document, requests, messages, (m) => (m.payload ? schemaByName.get(m.payload.ref) : undefined), problems);
-  const frameConstants = readFrameConstants(messages, problems);
-  const correlationFields = new Set(messages.filter((m) => m.kind !== 'client' && m.kind !== 'push').map((m) => m.correlationField));
+  const frameConstants = readFrameConstants(settled, problems);
+  const correlationFields = new Set(settled.filter((m) => m.kind !== 'client' && m.kind !== 'push').map((m) => m.correlationField));
   if (correlationFields.size !== 1 || correlationFields.has(undefined)) {
     problems.add('/components/messages', `every request and reply needs the same correlationId header field, found ${[...correlationFields].map(String).join(', ')}`);
   }
@@ -128,8 +145,18 @@ export function buildModel(spec: ParsedSpec, repositoryRoot: string, options: Bu
       (m) => m.clientEvent?.event === client.name && m.payload !== undefined && mayBeAbsent(schemaByName, m.payload.ref, m.clientEvent.payload),
     );
   }
+  // The document's rule: "Every request carries `payload`, `{}` when the request takes no arguments."
+  for (const request of requests) {
+    if (request.request.payload === undefined && !conflicted.has(request.request)) {
+      problems.add(request.request.pointer, 'a request carries a payload (`{}` when it takes no arguments): a $ref to a named schema, an object schema without properties for none');
+    }
+  }
+  // Against a schema with problems every example would fail too: those say it already.
+  if (!problems.hasUnder('/components/schemas')) checkExamples(messages, schemas, problems);
   const channel = readWireChannel(document, problems);
-  const http = readHttpOperations(document, schemas, new Set(catalogues.clientErrorCodes.map((c) => c.value)), problems);
+  // Without the client code catalogue (reported already) x-http's codes cannot be checked.
+  const clientCodes = catalogues.catalogueSchemas.clientErrorCode === '' ? undefined : new Set(catalogues.clientErrorCodes.map((c) => c.value));
+  const http = readHttpOperations(document, schemas, clientCodes, problems);
   const errorShape = readErrorShape(messages, schemas, catalogues.catalogueSchemas.errorType);
   const errorMessage = messages.find((m) => m.kind === 'error');
   if (lifecycle !== undefined && errorShape === undefined && errorMessage !== undefined) {

@@ -20,9 +20,25 @@ function single(schemas: RawSchemas, predicate: (s: Record<string, unknown>) => 
   return found[0]!;
 }
 
+/**
+ * The extension `key` of a catalogue schema as a mapping of enum value to text, or undefined with
+ * one problem when it is something else (a text or a list would read as one entry per character or
+ * index, each reported at a pointer that does not exist).
+ */
+function mapping(name: string, schema: Record<string, unknown>, key: string, what: string, problems: ProblemCollector): Record<string, unknown> | undefined {
+  const value = schema[key];
+  if (value === undefined) return {};
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  problems.add(schemaPointer(name, key), `${key} must be a mapping of enum value to ${what}, not ${JSON.stringify(value)}`);
+  return undefined;
+}
+
 function entries([name, schema]: [string, Record<string, unknown>], problems: ProblemCollector): EnumEntry[] {
   const values = (schema.enum ?? []) as string[];
-  const descriptions = (schema['x-enum-descriptions'] ?? {}) as Record<string, string>;
+  const declared = mapping(name, schema, 'x-enum-descriptions', 'its description', problems);
+  // A wrong mapping is one problem: no value is then reported as undescribed.
+  if (declared === undefined) return values.map((value) => ({ value, description: '' }));
+  const descriptions = declared as Record<string, string>;
   for (const key of Object.keys(descriptions)) if (!values.includes(key)) problems.add(schemaPointer(name, 'x-enum-descriptions', key), `"${key}" is not a value of the enum`);
   return values.map((value) => {
     if (!descriptions[value]) problems.add(schemaPointer(name, 'x-enum-descriptions'), `value "${value}" has no description`);
@@ -41,21 +57,24 @@ export function readCatalogues(
     return { errorTypes: [], clientErrorCodes: [], disconnectionReasons: [], catalogueSchemas: { errorType: '', clientErrorCode: '', disconnectionReason: '' }, disconnectCloseCode: undefined, errorAnswers: {} };
   }
 
-  const codes = (errorSchema[1]['x-client-codes'] ?? {}) as Record<string, string>;
-  const codeSchema = single(
+  const declaredCodes = mapping(errorSchema[0], errorSchema[1], 'x-client-codes', 'its client error code', problems);
+  const codes = (declaredCodes ?? {}) as Record<string, string>;
+  // Without the codes the client code enum cannot be told (it holds every one of them): reported once.
+  const codeSchema = declaredCodes === undefined ? undefined : single(
     schemas,
     (s) => s !== errorSchema[1] && Array.isArray(s.enum) && Object.values(codes).every((c) => (s.enum as string[]).includes(c)),
     'an enum holding every client code of x-client-codes',
     problems,
   );
   const errorTypes = entries(errorSchema, problems).map((e) => {
-    if (!codes[e.value]) problems.add(schemaPointer(errorSchema[0], 'x-client-codes'), `error type "${e.value}" has no client code`);
+    if (declaredCodes !== undefined && !codes[e.value]) problems.add(schemaPointer(errorSchema[0], 'x-client-codes'), `error type "${e.value}" has no client code`);
     return { ...e, clientCode: codes[e.value] ?? '' };
   });
-  const reactions = (reasonSchema[1]['x-reactions'] ?? {}) as Record<string, string>;
+  const declaredReactions = mapping(reasonSchema[0], reasonSchema[1], 'x-reactions', 'its reaction', problems);
+  const reactions = (declaredReactions ?? {}) as Record<string, string>;
   const disconnectionReasons = entries(reasonSchema, problems).map((e) => {
     const reaction = reactions[e.value] ?? '';
-    if (!REACTIONS.has(reaction)) problems.add(schemaPointer(reasonSchema[0], 'x-reactions'), `reason "${e.value}" needs a reaction: ${[...REACTIONS].join(', ')}`);
+    if (declaredReactions !== undefined && !REACTIONS.has(reaction)) problems.add(schemaPointer(reasonSchema[0], 'x-reactions'), `reason "${e.value}" needs a reaction: ${[...REACTIONS].join(', ')}`);
     return { ...e, reaction: reaction as 'reconnect' | 'stay_disconnected' | 'destroy' };
   });
   // WebSocket close codes 4000-4999 are the application's own (RFC 6455, 7.4.2).

@@ -18,3 +18,11 @@ export const SCHEMA_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
 /** PascalCase names the generated TypeScript uses itself (built-in types), which a schema cannot take. */
 export const RESERVED_TYPE_NAMES = new Set(['Record', 'Array', 'ReadonlyArray', 'Partial', 'Required', 'Readonly', 'Promise', 'Map', 'Set', 'Date', 'Error', 'Object', 'String', 'Number', 'Boolean', 'Symbol']);
+
+/**
+ * An operation id (of `operations` or `x-http`): it names an SDK member and a server handler, so it
+ * must be an identifier (`send-sneak-peek`, `2send` would not compile). One rule for both.
+ */
+export function operationIdProblem(id: string): string | undefined {
+  return /^[a-z][A-Za-z0-9]*$/.test(id) ? undefined : `operation id "${id}" must be camelCase: it names an SDK member`;
+}

@@ -3,6 +3,7 @@
 // Their messages are the model's message objects (the parser resolved the channel references).
 import type { AsyncAPIDocumentInterface, MessageInterface, OperationInterface } from '@asyncapi/parser';
 import { appendPointer } from '@customer-chat/spec-loader/json-pointer';
+import { operationIdProblem } from './naming.js';
 import type { ProblemCollector } from './problems.js';
 import type { MessageModel, ReceiveOperationModel, RequestOperationModel, RequestPushModel } from './types.js';
 
@@ -11,6 +12,8 @@ export interface ReadOperations {
   receives: ReceiveOperationModel[];
   /** Error types every request may get (the error response's `x-errors`), in catalogue order. */
   commonErrors: string[];
+  /** Whether some operation could not be read: its messages are then unaccounted for, not unused. */
+  incomplete: boolean;
 }
 
 const PUSH_TARGETS = { requester: [true, false], others: [false, true], all: [true, true] } as const;
@@ -51,8 +54,10 @@ function readCommonErrors(errorMessage: MessageInterface | undefined, errorTypes
   return declared as string[];
 }
 
+// Any x-emitted-by marks a client channel: `client` is its only value, and another one (`Client`)
+// is reported where it stands (extensions.ts) rather than turning every client event into a push.
 function isClientChannel(operation: OperationInterface): boolean {
-  return operation.channels().all().some((channel) => channel.extensions().get('x-emitted-by')?.value<unknown>() === 'client');
+  return operation.channels().all().some((channel) => channel.extensions().get('x-emitted-by') !== undefined);
 }
 
 export function readOperations(
@@ -67,9 +72,13 @@ export function readOperations(
   const errorMessage = document.operations().all().find((o) => o.action() === 'send')?.reply()?.messages().all()[1];
   const commonErrors = readCommonErrors(errorMessage, errorTypes, problems);
   const catalogueOrder = [...errorTypes];
+  let incomplete = false;
   for (const operation of document.operations().all()) {
     const id = operation.id() ?? '';
     const pointer = appendPointer('/operations', id);
+    // Ids name SDK members and handlers, like x-http's: the same rule.
+    const idProblem = operationIdProblem(id);
+    if (idProblem !== undefined) problems.add(pointer, idProblem);
     const json = operation.json<{ messages?: unknown; title?: string; 'x-errors'?: unknown; 'x-pushes'?: unknown }>();
     // Each message is one of components.messages, reached through the operation's channel.
     const toModels = (messages: MessageInterface[], at: string) =>
@@ -82,12 +91,14 @@ export function readOperations(
     const sent = toModels(Array.isArray(json.messages) ? operation.messages().all() : [], appendPointer(pointer, 'messages'));
     if (sent.length !== 1) {
       problems.add(appendPointer(pointer, 'messages'), 'an operation must carry exactly one message (one request, or one push)');
+      incomplete = true;
       continue;
     }
     if (operation.action() === 'send') {
       const replies = toModels(operation.reply()?.messages().all() ?? [], appendPointer(pointer, 'reply', 'messages'));
       if (replies.length !== 2) {
         problems.add(appendPointer(pointer, 'reply'), 'a request needs a reply with two messages: its response, then the error response');
+        incomplete = true;
         continue;
       }
       const declared: unknown = json['x-errors'];
@@ -100,14 +111,19 @@ export function readOperations(
       const effective = catalogueOrder.filter((type) => errors.includes(type) || commonErrors.includes(type));
       const pushes = readPushes(json['x-pushes'], appendPointer(pointer, 'x-pushes'), problems);
       const [request, response, error] = [sent[0], replies[0], replies[1]];
-      if (request === undefined || response === undefined || error === undefined) continue;
+      if (request === undefined || response === undefined || error === undefined) {
+        incomplete = true;
+        continue;
+      }
       requests.push({ id, action: request.name, title: json.title, summary: operation.summary(), description: operation.description(), request, response, error, errors: effective, pushes });
     } else if (operation.action() === 'receive') {
       const message = sent[0];
       if (message !== undefined) receives.push({ id, message, emittedBy: isClientChannel(operation) ? 'client' : 'server' });
+      else incomplete = true;
     } else {
       problems.add(appendPointer(pointer, 'action'), 'action must be send or receive');
+      incomplete = true;
     }
   }
-  return { requests, receives, commonErrors: catalogueOrder.filter((type) => commonErrors.includes(type)) };
+  return { requests, receives, commonErrors: catalogueOrder.filter((type) => commonErrors.includes(type)), incomplete };
 }

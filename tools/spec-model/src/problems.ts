@@ -20,6 +20,11 @@ export class ProblemCollector {
     return this.problems.some((p) => p.pointer === pointer);
   }
 
+  /** Whether a problem is already reported at `pointer` or under it. */
+  hasUnder(pointer: string): boolean {
+    return this.problems.some((p) => p.pointer === pointer || p.pointer.startsWith(`${pointer}/`));
+  }
+
   throwIfAny(): void {
     if (this.problems.length > 0) throw new SpecError(this.problems);
   }

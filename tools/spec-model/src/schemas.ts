@@ -4,11 +4,13 @@
 // instead of being skipped.
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { formatRegExp } from '@customer-chat/spec-loader/formats';
+import { EXTENSIONS } from './extensions.js';
 import { appendPointer } from '@customer-chat/spec-loader/json-pointer';
 import { isSchemaObject, mapSchemas } from '@customer-chat/spec-loader/schema-traversal';
 import { RESERVED_TYPE_NAMES, SCHEMA_NAME } from './naming.js';
 import { withReferences } from './parser-schemas.js';
 import type { ProblemCollector } from './problems.js';
+import { knownHint } from './suggest.js';
 import { definitionName } from './references.js';
 import type { JsonSchema, NamedSchema } from './types.js';
 
@@ -25,6 +27,38 @@ const SINGLE_SCHEMA = ['additionalProperties', 'items', 'not'];
 const JSON_PRIMITIVE = (value: unknown): boolean => value === null || ['string', 'number', 'boolean'].includes(typeof value);
 /** Keywords that describe the value itself, which a `oneOf` beside them would contradict or duplicate. */
 const BESIDE_ONE_OF = ['type', 'properties', 'items', 'additionalProperties', 'enum', 'const'];
+
+/** Bounds no value can meet both of: the lower above the upper. */
+const BOUNDS = [['minLength', 'maxLength'], ['minimum', 'maximum'], ['minItems', 'maxItems'], ['minProperties', 'maxProperties']] as const;
+
+/** Whether a primitive value is of a JSON Schema type (`integer` a whole number). */
+function ofType(value: unknown, type: unknown): boolean {
+  if (Array.isArray(type)) return type.some((t) => ofType(value, t));
+  switch (type) {
+    case 'string': return typeof value === 'string';
+    case 'boolean': return typeof value === 'boolean';
+    case 'number': return typeof value === 'number';
+    case 'integer': return Number.isInteger(value);
+    case 'null': return value === null;
+    case 'object': return typeof value === 'object' && value !== null && !Array.isArray(value);
+    case 'array': return Array.isArray(value);
+    default: return true;
+  }
+}
+
+/** Contradictions no value satisfies (a generated type and validator that accept nothing). */
+function contradictionProblems(node: JsonSchema, at: string, problems: ProblemCollector): void {
+  for (const [min, max] of BOUNDS) {
+    const [low, high] = [node[min], node[max]];
+    if (typeof low === 'number' && typeof high === 'number' && low > high) problems.add(appendPointer(at, min), `${min} (${low}) is above ${max} (${high}): no value fits`);
+  }
+  if (node.type === undefined) return;
+  const typeText = Array.isArray(node.type) ? node.type.join(' or ') : String(node.type);
+  if (node.const !== undefined && !ofType(node.const, node.type)) problems.add(appendPointer(at, 'const'), `const ${JSON.stringify(node.const)} is not of type ${typeText}`);
+  if (Array.isArray(node.enum)) {
+    node.enum.forEach((value, i) => ofType(value, node.type) || problems.add(appendPointer(at, 'enum', i), `enum value ${JSON.stringify(value)} is not of type ${typeText}`));
+  }
+}
 
 /**
  * Constructs the keywords allow but the generated types cannot say faithfully; reported here, once,
@@ -95,7 +129,12 @@ export function convertSchema(schema: unknown, pointer: string, problems: Proble
   return mapSchemas(schema, (node, place) => {
     const at = pointer + place.pointer;
     for (const keyword of Object.keys(node)) {
-      if (keyword.startsWith('x-')) delete node[keyword];
+      if (keyword.startsWith('x-')) {
+        // Dropped from the model (catalogues.ts reads them); an unknown one is a misspelling.
+        const known: readonly string[] = EXTENSIONS.schema;
+        if (!known.includes(keyword)) problems.add(appendPointer(at, keyword), `unknown extension "${keyword}" on a schema${knownHint(keyword, known)}`);
+        delete node[keyword];
+      }
       else if (!SUPPORTED.has(keyword)) {
         problems.add(appendPointer(at, keyword), `schema keyword "${keyword}" is not supported by the generator (supported: ${[...SUPPORTED].join(', ')})`);
         delete node[keyword];
@@ -106,6 +145,7 @@ export function convertSchema(schema: unknown, pointer: string, problems: Proble
     }
     for (const keyword of SINGLE_SCHEMA) if (Array.isArray(node[keyword])) problems.add(appendPointer(at, keyword), 'a schema must be an object');
     representabilityProblems(node, at, place.pointer === '', problems);
+    contradictionProblems(node, at, problems);
     const asSchema = (value: unknown) => (typeof value === 'boolean' ? booleanSchema(value) : value);
     if (isSchemaObject(node.properties)) node.properties = Object.fromEntries(Object.entries(node.properties).map(([name, value]) => [name, asSchema(value)]));
     if (Array.isArray(node.oneOf)) node.oneOf = node.oneOf.map(asSchema);
