@@ -1,26 +1,44 @@
 #!/usr/bin/env -S npx tsx
 // `customer-chat-codegen [--check] [--spec FILE]`: generates every package's sources from the spec,
 // or with --check fails (printing the diff) when a checked-in generated file is stale.
-// `--outputs` prints the folders the registered plugins write into, one per line.
+// `--outputs` prints the folders the registered plugins write into, one per line; `--help` the usage.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { failureLines, specArgumentProblem } from './cli-errors.js';
 import { generate, outputDirectories, plugins, REPOSITORY_ROOT } from './index.js';
 import { checkOutput, writeOutput } from './output.js';
 
-const USAGE = 'usage: customer-chat-codegen [--check] [--spec <asyncapi.yaml>] | --outputs';
+const USAGE = 'usage: customer-chat-codegen [--check] [--spec <asyncapi.yaml>] | --outputs | --help';
+const DEFAULT_SPEC = 'spec/asyncapi.yaml';
 
-let options: { check: boolean; spec: string; outputs: boolean };
+let options: { check: boolean; spec: string | undefined; outputs: boolean; help: boolean };
 try {
   const { values } = parseArgs({
-    options: { check: { type: 'boolean', default: false }, spec: { type: 'string', default: 'spec/asyncapi.yaml' }, outputs: { type: 'boolean', default: false } },
+    options: { check: { type: 'boolean', default: false }, spec: { type: 'string' }, outputs: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
     strict: true,
     allowPositionals: false,
   });
-  options = { check: values.check ?? false, spec: values.spec ?? 'spec/asyncapi.yaml', outputs: values.outputs ?? false };
+  options = { check: values.check ?? false, spec: values.spec, outputs: values.outputs ?? false, help: values.help ?? false };
+  // --outputs only lists folders: a --check or --spec beside it would be silently ignored.
+  if (options.outputs && (options.check || options.spec !== undefined)) throw new Error('--outputs takes no other option');
 } catch (error) {
   console.error(`codegen: ${(error as Error).message}\n${USAGE}`);
   process.exit(2);
+}
+
+if (options.help) {
+  console.log(
+    [
+      USAGE,
+      '',
+      `  (no option)   generate every package's sources from ${DEFAULT_SPEC}`,
+      '  --check       write nothing; fail, printing the diff, when a generated file is stale',
+      "  --spec FILE   the AsyncAPI document (relative to the caller's directory)",
+      '  --outputs     print the folders the plugins write into, one per line',
+      '  -h, --help    print this help',
+    ].join('\n'),
+  );
+  process.exit(0);
 }
 
 if (options.outputs) {
@@ -28,8 +46,10 @@ if (options.outputs) {
   process.exit(0);
 }
 
-const specFile = resolve(REPOSITORY_ROOT, options.spec);
-const specProblem = await specArgumentProblem(options.spec, specFile);
+// A --spec given is relative to where the command was typed (INIT_CWD under pnpm, which runs the
+// script in tools/codegen); the default document is the repository's.
+const specFile = options.spec === undefined ? resolve(REPOSITORY_ROOT, DEFAULT_SPEC) : resolve(process.env.INIT_CWD ?? process.cwd(), options.spec);
+const specProblem = await specArgumentProblem(options.spec ?? DEFAULT_SPEC, specFile, options.spec !== undefined);
 if (specProblem !== undefined) {
   console.error(`codegen: ${specProblem}; nothing written.`);
   process.exit(2);

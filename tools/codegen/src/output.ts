@@ -1,11 +1,27 @@
 // Writes or checks the generated files. Everything is generated in memory first, so a failing
-// emitter writes nothing; each file is then replaced atomically. Files left in a directory an
-// emitter owns that it no longer generates are removed (write) or reported (check).
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+// emitter writes nothing; then every changed file is written to a temporary sibling, and only when
+// all of them are written are they renamed over their targets, so a failure while writing leaves
+// every target as it was. Files left in a directory an emitter owns that it no longer generates
+// are removed (write) or reported (check).
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { writeFileAtomic } from '@customer-chat/spec-loader/write';
 import type { OutputFile } from './plugin.js';
+
+/** A failed write, saying exactly which generated files were replaced before it failed. */
+export class OutputError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    /** Files replaced before the failure (none when it failed before any rename). */
+    readonly written: readonly string[],
+    /** Changed files left as they were. */
+    readonly unwritten: readonly string[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'OutputError';
+  }
+}
 
 export interface OutputPlan {
   files: OutputFile[];
@@ -30,12 +46,34 @@ async function strayFiles(root: string, plan: OutputPlan): Promise<string[]> {
 const readOrUndefined = (path: string) => readFile(path, 'utf8').catch(() => undefined);
 
 export async function writeOutput(root: string, plan: OutputPlan): Promise<{ written: string[]; removed: string[] }> {
+  const changed: OutputFile[] = [];
+  for (const file of plan.files) if ((await readOrUndefined(join(root, file.path))) !== file.content) changed.push(file);
+  const temporaries: Array<{ path: string; temporary: string }> = [];
+  const suffix = `.codegen-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    for (const file of changed) {
+      const target = join(root, file.path);
+      // A target that is not a file (a directory) would fail only at the rename: refuse it now, before any rename.
+      const existing = await stat(target).catch(() => undefined);
+      if (existing !== undefined && !existing.isFile()) throw Object.assign(new Error(`${file.path} is not a regular file`), { code: 'EISDIR' });
+      await mkdir(dirname(target), { recursive: true });
+      const temporary = join(dirname(target), `.${basename(target)}${suffix}`);
+      temporaries.push({ path: file.path, temporary });
+      await writeFile(temporary, file.content);
+    }
+  } catch (error) {
+    await Promise.all(temporaries.map(({ temporary }) => rm(temporary, { force: true })));
+    throw new OutputError(error, [], changed.map((f) => f.path));
+  }
   const written: string[] = [];
-  for (const file of plan.files) {
-    const target = join(root, file.path);
-    if ((await readOrUndefined(target)) === file.content) continue;
-    await writeFileAtomic(target, file.content);
-    written.push(file.path);
+  for (const [index, { path, temporary }] of temporaries.entries()) {
+    try {
+      await rename(temporary, join(root, path));
+    } catch (error) {
+      await Promise.all(temporaries.slice(index).map((t) => rm(t.temporary, { force: true })));
+      throw new OutputError(error, written, temporaries.slice(index).map((t) => t.path));
+    }
+    written.push(path);
   }
   const removed = await strayFiles(root, plan);
   for (const path of removed) await rm(join(root, path));

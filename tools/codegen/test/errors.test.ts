@@ -5,12 +5,12 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SpecError } from '@customer-chat/spec-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokenCopies, position, replaceOnce, type BrokenCopies } from '@customer-chat/spec-model/testing';
-import { failureLines } from '../src/cli-errors.js';
+import { failureLines, specArgumentProblem } from '../src/cli-errors.js';
 import { checkOutput } from '../src/output.js';
 import { generate, REPOSITORY_ROOT } from '../src/index.js';
 
@@ -141,11 +141,14 @@ interface Run {
   stderr: string;
 }
 
-function runCli(args: string[]): Promise<Run> {
+function runCli(args: string[], where: { cwd?: string; initCwd?: string } = {}): Promise<Run> {
+  // INIT_CWD (set by pnpm to where the command was typed) only when the case sets it.
+  const { INIT_CWD: _inherited, ...env } = process.env;
   return new Promise((resolve) => {
     // The package's own tsx, not npx: npm may print warnings of its own on stderr (CI's environment
     // does), and the tests read the CLI's stderr line by line.
-    execFile(join(CODEGEN_DIR, 'node_modules', '.bin', 'tsx'), ['src/cli.ts', ...args], { cwd: CODEGEN_DIR, timeout: 60_000 }, (error, stdout, stderr) => {
+    const options = { cwd: where.cwd ?? CODEGEN_DIR, timeout: 60_000, env: where.initCwd === undefined ? env : { ...env, INIT_CWD: where.initCwd } };
+    execFile(join(CODEGEN_DIR, 'node_modules', '.bin', 'tsx'), [join(CODEGEN_DIR, 'src/cli.ts'), ...args], options, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ code, stdout, stderr });
     });
@@ -174,6 +177,7 @@ describe('the CLI', () => {
   let broken: { file: string; source: string };
   let format: { file: string; source: string };
   let runs: { broken: Run; unknown: Run; check: Run; missing: Run; folder: Run; format: Run };
+  let more: { h: Run; help: Run; outputsCheck: Run; relative: Run; initCwd: Run };
   let before: Record<string, string>;
   let after: Record<string, string>;
   let expectedCheck: string[];
@@ -194,6 +198,14 @@ describe('the CLI', () => {
       runCli(['--spec', format.file]),
     ]);
     runs = { broken: b!, unknown: u!, check: c!, missing: m!, folder: d!, format: f! };
+    const [h, help, outputsCheck, relative, initCwd] = await Promise.all([
+      runCli(['-h']),
+      runCli(['--help']),
+      runCli(['--outputs', '--check']),
+      runCli(['--spec', basename(broken.file)], { cwd: directory }),
+      runCli(['--spec', basename(broken.file)], { initCwd: directory }),
+    ]);
+    more = { h: h!, help: help!, outputsCheck: outputsCheck!, relative: relative!, initCwd: initCwd! };
     after = await snapshotGenerated();
     expectedCheck = await checkOutput(REPOSITORY_ROOT, await generate(REAL_SPEC));
   }, 120_000);
@@ -220,6 +232,35 @@ describe('the CLI', () => {
     expect(runs.unknown.code).toBe(2);
     expect(runs.unknown.stderr).toContain("Unknown option '--bogus'");
     expect(runs.unknown.stderr).toContain('usage: customer-chat-codegen [--check] [--spec <asyncapi.yaml>]');
+  });
+
+  it('prints the usage and exits 0 on -h and --help', () => {
+    for (const run of [more.h, more.help]) {
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^usage: customer-chat-codegen /);
+      expect(run.stdout).toContain('--check');
+      expect(run.stderr).toBe('');
+    }
+  });
+
+  it('refuses --check beside --outputs (it would be ignored) with exit 2', () => {
+    expect(more.outputsCheck.code).toBe(2);
+    expect(more.outputsCheck.stderr).toContain('codegen: --outputs takes no other option');
+    expect(more.outputsCheck.stdout).toBe('');
+  });
+
+  it("resolves a relative --spec from the caller's directory (INIT_CWD under pnpm, else the working directory)", () => {
+    for (const run of [more.relative, more.initCwd]) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('error codegen-unsupported at /components/schemas/Tags/allOf');
+      expect(run.stderr).not.toContain('no such file');
+    }
+  });
+
+  it('names a missing default document as such, not as a --spec it was not given', async () => {
+    const path = join(directory, 'gone.yaml');
+    expect(await specArgumentProblem('spec/asyncapi.yaml', path, false)).toBe(`the default document spec/asyncapi.yaml (${path}): no such file`);
+    expect(await specArgumentProblem(path, path)).toBe(`--spec ${path}: no such file`);
   });
 
   it('exits 2 (a wrong argument) with one line naming the path when the spec file does not exist', () => {

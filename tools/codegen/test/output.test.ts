@@ -7,7 +7,8 @@ import { dirname, join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generate, REPOSITORY_ROOT } from '../src/index.js';
-import { checkOutput, writeOutput, type OutputPlan } from '../src/output.js';
+import { failureLines } from '../src/cli-errors.js';
+import { checkOutput, OutputError, writeOutput, type OutputPlan } from '../src/output.js';
 
 let root: string;
 beforeEach(async () => {
@@ -111,6 +112,33 @@ describe('writeOutput', () => {
     const names = Object.keys(await tree());
     expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
     expect(names).toHaveLength(4);
+  });
+
+  it('writes nothing when one target cannot be written (a directory in its place), and says so', async () => {
+    await writeOutput(root, plan());
+    await age(plan().files.map((f) => f.path));
+    const before = await tree();
+    // schemas/c.json, written after gen/a.ts and gen/sub/b.ts, is a directory now.
+    await rm(join(root, 'schemas/c.json'));
+    await mkdir(join(root, 'schemas/c.json/inside'), { recursive: true });
+    const changed = plan();
+    changed.files = changed.files.map((f) => ({ ...f, content: `${f.content}// changed\n` }));
+    const error = await writeOutput(root, changed).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(OutputError);
+    expect((error as OutputError).written).toEqual([]);
+    expect(failureLines(error, false)).toEqual([expect.stringMatching(/^codegen: schemas\/c\.json is not a regular file; nothing written\.$/)]);
+    const after = await tree();
+    delete before['schemas/c.json'];
+    expect(after).toEqual(before);
+  });
+
+  it('names the files it did write when a rename fails part way (the CLI\'s line)', () => {
+    // A rename failing after others succeeded (a disk error) cannot be provoked portably; the report is what matters.
+    const error = new OutputError(new Error('EIO: i/o error, rename'), ['gen/a.ts'], ['gen/b.ts']);
+    expect(failureLines(error, false)).toEqual(['codegen: EIO: i/o error, rename; 1 file(s) written (gen/a.ts), 1 not (gen/b.ts).']);
   });
 
   it('copes with owned directories that do not exist yet', async () => {

@@ -26,7 +26,9 @@ function extensionKeys(components: unknown): Set<string> {
  * `#/components/schemas/Event` or `#/components/messages/newEvent/payload` can be compiled.
  */
 export function createSpecAjv(raw: Record<string, unknown>, options: Options = {}): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true, ...options });
+  // ownProperties, as the validators: a property named `valueOf` is the example's own or absent,
+  // never the function every object inherits.
+  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true, ownProperties: true, ...options });
   addFormats(ajv);
   for (const keyword of [...ASYNCAPI_ANNOTATIONS, ...extensionKeys(raw.components)]) {
     ajv.addKeyword({ keyword, schemaType: ['string', 'object', 'array', 'boolean', 'number'] });

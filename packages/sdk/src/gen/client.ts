@@ -119,7 +119,7 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateCustomer
    */
-  updateCustomer(args: CustomerUpdate = {}): Promise<UpdateCustomerResult> {
+  updateCustomer(args: CustomerUpdate): Promise<UpdateCustomerResult> {
     return this.request('updateCustomer', args);
   }
 

@@ -225,7 +225,7 @@ describe('methods', () => {
     void api.updateChatThreadProperties(42);
   });
   it('updateCustomer takes the update_customer arguments and resolves with its result', () => {
-    expectTypeOf(api.updateCustomer).parameter(0).toEqualTypeOf<CustomerUpdate | undefined>();
+    expectTypeOf(api.updateCustomer).parameter(0).toEqualTypeOf<CustomerUpdate>();
     expectTypeOf(api.updateCustomer).returns.resolves.toEqualTypeOf<UpdateCustomerResult>();
     // @ts-expect-error arguments of the wrong type do not compile
     void api.updateCustomer(42);

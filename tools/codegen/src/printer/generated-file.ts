@@ -89,6 +89,11 @@ export class GeneratedFile {
     return symbol.name;
   }
 
+  /** The names the file imports so far. */
+  importedNames(): string[] {
+    return [...this.imports.values()].flatMap((names) => [...names.keys()]);
+  }
+
   toString(): string {
     const out = [...headerLines(this.info), ...this.preamble].map((line) => (line === '' ? '//' : `// ${line}`));
     out.push('');

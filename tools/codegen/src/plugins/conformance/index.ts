@@ -4,7 +4,8 @@
 // its schema (a missing required field, a field of the wrong type, an unknown field of a closed
 // object). The kit's scenarios are computed from this table, none written per message.
 import { GeneratedFile, importSymbol } from '../../printer/generated-file.js';
-import { definePlugin } from '../../plugin.js';
+import { appendPointer } from '@customer-chat/spec-loader/json-pointer';
+import { definePlugin, PluginProblems } from '../../plugin.js';
 import type { JsonSchema, MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -143,27 +144,37 @@ function oneIdPerArray(walker: SchemaWalker, schema: JsonSchema, payload: Json):
   return copy;
 }
 
+/** What the kit cannot do without, located in the document like the model's own problems. */
+function refuse(pointer: string, message: string): never {
+  throw new PluginProblems('conformance', [{ pointer, message }]);
+}
+
 export function conformanceTable(model: ProtocolModel) {
   const schemas = new Map(model.schemas.map((s) => [s.name, s.schema] as const));
+  const schemaPointer = (name: string) => model.schemas.find((s) => s.name === name)?.pointer ?? '/components/schemas';
+  const operationPointer = (id: string) => appendPointer('/operations', id);
   const walker = new SchemaWalker(schemas);
   const payloadSchema = (m: MessageModel): JsonSchema => (m.payload === undefined ? {} : { $ref: `#/definitions/${m.payload.ref}` });
   // The error each provoked situation gets: the spec's rule (`x-answers`), never the kit's guess.
   const rules = Object.fromEntries(
     Object.entries(SITUATIONS).map(([key, situation]) => {
-      const type = model.errorAnswers[situation];
-      if (type === undefined) throw new Error(`the conformance kit needs the error of "${situation}" in x-answers of the error catalogue (${model.catalogueSchemas.errorType})`);
+      const type = Object.hasOwn(model.errorAnswers, situation) ? model.errorAnswers[situation] : undefined;
+      if (type === undefined) refuse(appendPointer(schemaPointer(model.catalogueSchemas.errorType), 'x-answers'), `the conformance kit needs the error of "${situation}" in x-answers of the error catalogue (${model.catalogueSchemas.errorType})`);
       return [key, type];
     }),
   ) as Rules;
   const lifecycle = model.lifecycle;
   const errorShape = model.errorShape;
-  if (lifecycle === undefined || errorShape === undefined) throw new Error('the conformance kit needs x-client-lifecycle and an error response shape');
-  const login = model.requests.find((r) => r.id === lifecycle.login.operation)!;
   const errorMessage = model.messages.find((m) => m.kind === 'error')!;
+  // The plugin requires the lifecycle, and the model gives an error shape whenever there is one.
+  if (lifecycle === undefined) refuse('/x-client-lifecycle', 'the conformance kit needs x-client-lifecycle');
+  if (errorShape === undefined) refuse(errorMessage.pointer, 'the conformance kit needs an error response shape');
+  const login = model.requests.find((r) => r.id === lifecycle.login.operation)!;
   // The error object's field holding the JSON pointer of the offending value.
-  const errorObject = walker.resolve(((walker.resolve(payloadSchema(errorMessage)).properties ?? {}) as Record<string, JsonSchema>)[errorShape.property] ?? {});
+  const errorProperties = (walker.resolve(payloadSchema(errorMessage)).properties ?? {}) as Record<string, JsonSchema>;
+  const errorObject = walker.resolve(Object.hasOwn(errorProperties, errorShape.property) ? errorProperties[errorShape.property]! : {});
   const pointerField = Object.hasOwn((errorObject.properties ?? {}) as object, 'pointer') ? 'pointer' : undefined;
-  if (pointerField === undefined) throw new Error(`the conformance kit needs the error's JSON pointer field ("pointer" in ${errorShape.payloadSchema}'s ${errorShape.property})`);
+  if (pointerField === undefined) refuse(schemaPointer(errorShape.payloadSchema), `the conformance kit needs the error's JSON pointer field ("pointer" in ${errorShape.payloadSchema}'s ${errorShape.property})`);
 
   const requests = model.requests.map((r) => {
     const schema = payloadSchema(r.request);
@@ -194,20 +205,26 @@ export function conformanceTable(model: ProtocolModel) {
   const chatStart = model.requests
     .map((r) => ({ r, ids: walker.idPointers(payloadSchema(r.response), ID_SCHEMAS) }))
     .find(({ r, ids }) => ids.chat !== undefined && ids.thread !== undefined && walker.idPointers(payloadSchema(r.request), ID_SCHEMAS).chat === undefined);
-  if (chatStart === undefined) throw new Error('the conformance kit needs a request that starts a chat (a result with a ChatId and a ThreadId)');
+  if (chatStart === undefined) refuse('/operations', 'the conformance kit needs a request that starts a chat (a result with a ChatId and a ThreadId)');
   // The request that closes a chat's thread: it may meet a closed thread, and its push goes to everyone.
   const threadEnd = model.requests.find((r) => r.errors.includes(rules.closedThread) && r.pushes.some((p) => p.requester && p.others));
-  if (threadEnd === undefined) throw new Error(`the conformance kit needs a request that closes a thread (${rules.closedThread} among its errors, a push to all)`);
+  if (threadEnd === undefined) {
+    // Located at the request that may meet a closed thread (its pushes are what is missing), else at the operations.
+    const candidate = model.requests.find((r) => r.errors.includes(rules.closedThread));
+    refuse(candidate === undefined ? '/operations' : appendPointer(operationPointer(candidate.id), 'x-pushes'), `the conformance kit needs a request that closes a thread (${rules.closedThread} among its errors, a push to all)`);
+  }
   const customerId = walker.idPointers(payloadSchema(login.response), { [USER_ID_SCHEMA]: 'user' }).user;
-  if (customerId === undefined) throw new Error(`the conformance kit needs the customer's id (${USER_ID_SCHEMA}) in the result of ${login.action}`);
+  if (customerId === undefined) {
+    refuse(login.response.payload === undefined ? login.response.pointer : schemaPointer(login.response.payload.ref), `the conformance kit needs the customer's id (a property typed ${USER_ID_SCHEMA}) in the result of ${login.action}`);
+  }
   const ready = model.requests.find((r) => r.id === lifecycle.ready.operation)!;
 
   // The push that ends a session: its payload holds a disconnection reason.
   const reasonSchema = model.catalogueSchemas.disconnectionReason;
   const reasonField = (m: MessageModel) => Object.entries((walker.resolve(payloadSchema(m)).properties ?? {}) as Record<string, JsonSchema>).find(([, p]) => refName(p) === reasonSchema)?.[0];
   const disconnection = model.messages.find((m) => m.kind === 'push' && reasonField(m) !== undefined);
-  if (disconnection === undefined) throw new Error('the conformance kit needs a push carrying a disconnection reason');
-  if (model.disconnectCloseCode === undefined) throw new Error('the conformance kit needs x-close-code on the disconnection reasons');
+  if (disconnection === undefined) refuse(schemaPointer(reasonSchema), `the conformance kit needs a push carrying a disconnection reason (a property typed ${reasonSchema})`);
+  if (model.disconnectCloseCode === undefined) refuse(appendPointer(schemaPointer(reasonSchema), 'x-close-code'), 'the conformance kit needs x-close-code on the disconnection reasons');
 
   return {
     title: model.info.title,

@@ -160,7 +160,7 @@ export class GuardCompiler {
     // The dispatch is right only if at most one branch can pass: check what it relies on.
     for (const branch of union.branches) {
       const target = this.namedSchema(branch.schema, pointer);
-      const prop = isObject(target.schema.properties) ? target.schema.properties[property] : undefined;
+      const prop = isObject(target.schema.properties) && Object.hasOwn(target.schema.properties, property) ? target.schema.properties[property] : undefined;
       const required = Array.isArray(target.schema.required) && target.schema.required.includes(property);
       if (!isObject(prop) || prop.const !== branch.value || !required) {
         this.fail(target.pointer, `branch ${branch.schema} of ${name} must require "${property}" with const ${JSON.stringify(branch.value)}`);
@@ -168,7 +168,7 @@ export class GuardCompiler {
     }
     if (union.fallback !== undefined) {
       const target = this.namedSchema(union.fallback, pointer);
-      const prop = isObject(target.schema.properties) ? target.schema.properties[property] : undefined;
+      const prop = isObject(target.schema.properties) && Object.hasOwn(target.schema.properties, property) ? target.schema.properties[property] : undefined;
       const excluded = isObject(prop) && isObject(prop.not) && Array.isArray(prop.not.enum) ? prop.not.enum : [];
       const missing = union.branches.filter((b) => !excluded.includes(b.value));
       if (missing.length > 0) this.fail(target.pointer, `fallback ${union.fallback} of ${name} must exclude ${missing.map((b) => b.value).join(', ')} from "${property}"`);

@@ -43,6 +43,7 @@ import {
   type TypeScriptPreset,
   type TypeScriptTypeMapping,
 } from '@asyncapi/modelina';
+import { PluginProblems } from '../../plugin.js';
 import { definitionName, mapSchemas, pascalCase, type Discriminator, type JsonSchema, type NamedSchema } from '@customer-chat/spec-model';
 
 export interface ModelDeclaration {
@@ -78,10 +79,27 @@ const SHAPE_KEYWORDS = new Set([
 ]);
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-class ModelsError extends Error {
+/**
+ * modelina keeps properties in plain objects and asks `properties[name] !== undefined`, so a
+ * property named after a member of Object.prototype (`valueOf`, `constructor`, `toString`) is
+ * merged with the inherited function and renders with the parent's type and description. Such
+ * names (and, to keep the renaming reversible, names already carrying the prefix) reach modelina
+ * under a prefixed name and are rendered under their own again (`wireName`).
+ */
+const RENAMED_PREFIX = 'x-codegen-property:';
+const needsRenaming = (name: string) => name in Object.prototype || name.startsWith(RENAMED_PREFIX);
+const modelinaName = (name: string) => (needsRenaming(name) ? RENAMED_PREFIX + name : name);
+const wireName = (name: string) => (name.startsWith(RENAMED_PREFIX) ? name.slice(RENAMED_PREFIX.length) : name);
+
+/** `object[key]` when it is the object's own property: a name from the spec never reads Object.prototype. */
+function own(object: SchemaObject, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+/** What the models plugin cannot emit, located at the schema's pointer like every plugin's refusal. */
+class ModelsError extends PluginProblems {
   constructor(pointer: string, message: string) {
-    super(`${pointer}: ${message}`);
-    this.name = 'ModelsError';
+    super('models', [{ pointer, message }]);
   }
 }
 
@@ -180,6 +198,10 @@ function prepare(schema: JsonSchema, pointer: string, context: PrepareContext): 
       return { ...prepared, description: prepared.description ?? context.byName.get(name)?.description, type: 'object', additionalProperties: false, [REF_KEY]: name };
     }
     for (const keyword of SHAPE_KEYWORDS) if (node[keyword] !== undefined && keyword !== 'not' && keyword !== 'discriminator') prepared[keyword] = node[keyword];
+    if (isObject(node.properties)) {
+      prepared.properties = Object.fromEntries(Object.entries(node.properties).map(([name, property]) => [modelinaName(name), property]));
+    }
+    if (Array.isArray(node.required)) prepared.required = node.required.map((name) => (typeof name === 'string' ? modelinaName(name) : name));
     // Next to properties, additionalProperties can only be open or closed (the model checked it), and
     // an interface is open already.
     const hasProperties = isObject(node.properties) && Object.keys(node.properties).length > 0;
@@ -198,17 +220,19 @@ function prepare(schema: JsonSchema, pointer: string, context: PrepareContext): 
 
 function pointerOf(model: ConstrainedMetaModel, fallback: string): string {
   const input: unknown = model.originalInput;
-  return isObject(input) && typeof input[POINTER_KEY] === 'string' ? input[POINTER_KEY] : fallback;
+  const pointer = isObject(input) ? own(input, POINTER_KEY) : undefined;
+  return typeof pointer === 'string' ? pointer : fallback;
 }
 
 function stubName(model: ConstrainedMetaModel): string | undefined {
   const input: unknown = model.originalInput;
-  return isObject(input) && typeof input[REF_KEY] === 'string' ? input[REF_KEY] : undefined;
+  const name = isObject(input) ? own(input, REF_KEY) : undefined;
+  return typeof name === 'string' ? name : undefined;
 }
 
 function descriptionOf(model: ConstrainedMetaModel): unknown {
   const input: unknown = model.originalInput;
-  return isObject(input) ? input.description : undefined;
+  return isObject(input) ? own(input, 'description') : undefined;
 }
 
 function constOf(model: ConstrainedMetaModel): { value: unknown } | undefined {
@@ -307,7 +331,7 @@ function fullType(model: ConstrainedMetaModel, context: RenderContext): string {
 
 /** One member of an interface or type literal, with its description as JSDoc. */
 function renderMember(property: ConstrainedObjectPropertyModel, owner: ConstrainedObjectModel, context: RenderContext): string {
-  const name = property.unconstrainedPropertyName;
+  const name = wireName(property.unconstrainedPropertyName);
   const optional = property.required ? '' : '?';
   let type = fullType(property.property, context);
   const isRootObject = pointerOf(owner, '') === context.root.pointer;
@@ -337,8 +361,9 @@ function members(model: ConstrainedObjectModel, context: RenderContext): string[
  */
 function indexSignature(model: ConstrainedObjectModel, context: RenderContext): string | undefined {
   const input: unknown = model.originalInput;
-  const indexed = isObject(input) && typeof input[INDEX_KEY] === 'string' ? input[INDEX_KEY] : undefined;
-  if (indexed === undefined) return undefined;
+  const found = isObject(input) ? own(input, INDEX_KEY) : undefined;
+  if (typeof found !== 'string') return undefined;
+  const indexed = found;
   const properties = Object.values(model.properties);
   const types = [indexed, ...properties.map((property) => fullType(property.property, context))];
   if (properties.some((property) => !property.required)) types.push('undefined');

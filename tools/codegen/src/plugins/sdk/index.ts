@@ -3,18 +3,20 @@
 // from the spec), and the client class with one typed method per request operation.
 import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File } from '../../printer/generated-file.js';
 import { operationDocsLink } from '@customer-chat/spec-model';
-import { definePlugin } from '../../plugin.js';
+import { appendPointer } from '@customer-chat/spec-loader/json-pointer';
+import { definePlugin, PluginProblems, type PluginProblem } from '../../plugin.js';
 import { printHttpOperations } from '../../common/http-operations.js';
 import { payloadType, VALIDATORS } from '../../common/payload-type.js';
-import { emittedEvents, requiresNoArguments } from '../../common/queries.js';
+import { emittedEvents, pointerOfName, requiresNoArguments } from '../../common/queries.js';
+import { classMembers, importClashes, isBindableIdentifier, parseRepositoryModule, resolvePackageImport } from '../../common/typescript-names.js';
 import type { ClientLifecycle, ProtocolModel } from '@customer-chat/spec-model';
 
 // The SDK's hand-written runtime, by the package's own import specifier (package.json "imports").
 const RUNTIME_PROTOCOL = '#runtime/protocol';
 const RUNTIME_CORE = '#runtime/client-core';
 const RUNTIME_ERRORS = '#runtime/errors';
-
-
+const SDK_PACKAGE = 'packages/sdk';
+const CLIENT_BASE = 'ClientCore';
 
 /** A JS object key: bare when it is an identifier, quoted otherwise. */
 function key(name: string): string {
@@ -22,11 +24,18 @@ function key(name: string): string {
 }
 
 function requireLifecycle(model: ProtocolModel): ClientLifecycle {
-  if (!model.lifecycle) throw new Error(`${model.source}: the SDK needs x-client-lifecycle (which requests start a session)`);
+  // The plugin requires the lifecycle: the model reports its absence before any plugin runs.
+  if (!model.lifecycle) throw new PluginProblems('sdk', [{ pointer: '/x-client-lifecycle', message: 'the SDK needs x-client-lifecycle (which requests start a session)' }]);
   const { frameConstants } = model;
-  const signatures = (['response', 'error', 'push'] as const).map((kind) => JSON.stringify(frameConstants[kind]));
+  const kinds = ['response', 'error', 'push'] as const;
+  const signatures = kinds.map((kind) => JSON.stringify(frameConstants[kind]));
   if (new Set(signatures).size !== signatures.length || signatures.some((s) => s === '{}')) {
-    throw new Error(`${model.source}: response, error and push frames must differ in their constant header fields (${signatures.join(' / ')})`);
+    // At the headers of a message of each kind whose constants are empty or shared: where the frames are told apart.
+    const problems = kinds
+      .filter((kind, i) => signatures[i] === '{}' || signatures.indexOf(signatures[i]!) !== i || signatures.lastIndexOf(signatures[i]!) !== i)
+      .flatMap((kind) => model.messages.filter((m) => m.kind === kind).slice(0, 1))
+      .map((m) => ({ pointer: appendPointer(m.pointer, 'headers'), message: `response, error and push frames must differ in their constant header fields (${signatures.join(' / ')})` }));
+    throw new PluginProblems('sdk', problems.length > 0 ? problems : [{ pointer: '/components/messages', message: `response, error and push frames must differ in their constant header fields (${signatures.join(' / ')})` }]);
   }
   return model.lifecycle;
 }
@@ -107,11 +116,17 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
     }, '},');
     file.block('socketUrl(base, query) {', () => {
       file.print('const url = new URL(', literal(model.channel.address.replace(/^\//, '')), ", base.endsWith('/') ? base : `${base}/`);");
-      for (const q of model.channel.query) {
-        file.print('const ', camelCase(q.name), ' = query[', literal(q.name), '];');
-        if (q.required) file.print('if (', camelCase(q.name), " === undefined || ", camelCase(q.name), " === '') throw new TypeError(", literal(`the connection needs "${q.name}"`), ');');
-        file.print('if (', camelCase(q.name), ' !== undefined) url.searchParams.set(', literal(q.name), ', ', camelCase(q.name), ');');
-      }
+      // Parameters are spec names: each gets a local name that is a valid binding and clashes with no other local.
+      const taken = new Set(['url', 'base', 'query']);
+      model.channel.query.forEach((q, index) => {
+        const preferred = /^[A-Za-z_$]/.test(q.name) ? camelCase(q.name.replace(/[^A-Za-z0-9_$]+/g, '_')) : '';
+        let local = isBindableIdentifier(preferred) && !taken.has(preferred) ? preferred : `parameter${index}`;
+        while (taken.has(local)) local = `_${local}`;
+        taken.add(local);
+        file.print('const ', local, ' = query[', literal(q.name), '];');
+        if (q.required) file.print('if (', local, ' === undefined || ', local, " === '') throw new TypeError(", literal(`the connection needs "${q.name}"`), ');');
+        file.print('if (', local, ' !== undefined) url.searchParams.set(', literal(q.name), ', ', local, ');');
+      });
       file.print('return url.toString();');
     }, '},');
     file.block('encodeRequest(id, action, payload) {', () => {
@@ -211,6 +226,18 @@ function printErrorCodeCheck(file: File, model: ProtocolModel): void {
   file.print('export type RuntimeCodesInSpec = Holds<[', runtimeCodes, '] extends [', specCodes, '] ? true : false>;');
 }
 
+/**
+ * Operation ids that cannot be methods of the client: members of its base class (read from the
+ * runtime's source, so the list follows the class) would be overridden with another signature.
+ */
+function clientNameProblems(model: ProtocolModel, lifecycle: ClientLifecycle): PluginProblem[] {
+  const path = resolvePackageImport(SDK_PACKAGE, RUNTIME_CORE);
+  const members = classMembers(parseRepositoryModule(path), CLIENT_BASE);
+  return model.requests
+    .filter((r) => r.id !== lifecycle.login.operation && members.has(r.id))
+    .map((r) => ({ pointer: appendPointer('/operations', r.id), message: `operation id ${r.id} would override ${CLIENT_BASE}.${r.id} (${path}) in the generated client; rename the operation` }));
+}
+
 export const sdkPlugin = definePlugin({
   name: 'sdk',
   description: "@customer-chat/sdk's protocol layer: event and request maps, the protocol description and the typed client (operations, messages, x-client-lifecycle).",
@@ -237,11 +264,15 @@ export const sdkPlugin = definePlugin({
     printClient(client, model, lifecycle);
     const errors = new GeneratedFile('errors.ts', context.generator);
     printErrorCodeCheck(errors, model);
-    return [
-      { path: protocol.path, content: protocol.toString() },
-      { path: http.path, content: http.toString() },
-      { path: client.path, content: client.toString() },
-      { path: errors.path, content: errors.toString() },
+    const files = [protocol, http, client, errors].map((file) => ({ file, content: file.toString() }));
+    // A spec name imported into a module that declares the same name (a schema `CustomerEvents`) would not compile.
+    const problems = [
+      ...clientNameProblems(model, lifecycle),
+      ...files.flatMap(({ file, content }) =>
+        importClashes(file, content).map((name) => ({ pointer: pointerOfName(model, name), message: `${name} is declared by the generated ${file.path} too; rename it` })),
+      ),
     ];
+    if (problems.length > 0) throw new PluginProblems('sdk', problems);
+    return files.map(({ file, content }) => ({ path: file.path, content }));
   },
 });

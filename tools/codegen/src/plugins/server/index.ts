@@ -2,9 +2,10 @@
 // (a missing handler is a compile error), the request dispatch table with its validators, typed
 // push payloads, and the frame encoders, all read from the spec.
 import { GeneratedFile, importSymbol, literal, type GeneratedFile as File } from '../../printer/generated-file.js';
-import { definePlugin } from '../../plugin.js';
+import { definePlugin, PluginProblems } from '../../plugin.js';
 import { printHttpOperations } from '../../common/http-operations.js';
-import { messageTypeNames } from '../../common/queries.js';
+import { messageTypeNames, pointerOfName } from '../../common/queries.js';
+import { importClashes } from '../../common/typescript-names.js';
 import type { MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 
 const VALIDATORS = '@customer-chat/validators';
@@ -81,7 +82,11 @@ function printServerProtocol(file: File, model: ProtocolModel): void {
   file.print('/** The header field correlating a response with its request. */');
   file.print('export const correlationField = ', literal(model.correlationField), ';');
   file.jsDoc('The WebSocket close code right after `customer_disconnected` (`x-close-code` of the disconnection reasons); the close reason is the disconnection reason.');
-  if (model.disconnectCloseCode === undefined) throw new Error('the reference server needs x-close-code on the disconnection reasons');
+  if (model.disconnectCloseCode === undefined) {
+    // The plugin requires it: the model reports its absence first; located like the model would.
+    const reasons = model.schemas.find((s) => s.name === model.catalogueSchemas.disconnectionReason)?.pointer ?? '/components/schemas';
+    throw new PluginProblems('server', [{ pointer: `${reasons}/x-close-code`, message: 'the reference server needs x-close-code on the disconnection reasons' }]);
+  }
   file.print('export const disconnectCloseCode = ', String(model.disconnectCloseCode), ';');
   file.blank();
   const constants = (kind: 'response' | 'error' | 'push') =>
@@ -94,7 +99,7 @@ function printServerProtocol(file: File, model: ProtocolModel): void {
       file.print('return { ', model.correlationField, ': id, action, ', constants('response'), ', payload };');
     }, '},');
     const errorShape = model.errorShape;
-    if (errorShape === undefined) throw new Error('the model has no error shape (the server needs one)');
+    if (errorShape === undefined) throw new PluginProblems('server', [{ pointer: errorMessage.pointer, message: 'the reference server needs an error response whose payload holds the error (type and message)' }]);
     const errorType = [importSymbol(errorShape.payloadSchema, VALIDATORS, true), `[${literal(errorShape.property)}]`];
     file.block(['error(id: string | null, action: string, error: ', ...errorType, ') {'], () => {
       const field = errorShape.property === 'error' ? 'error' : `${literal(errorShape.property)}: error`;
@@ -116,6 +121,12 @@ export const serverPlugin = definePlugin({
   emit(model, context) {
     const file = new GeneratedFile('protocol.ts', context.generator);
     printServerProtocol(file, model);
-    return [{ path: file.path, content: file.toString() }];
+    const content = file.toString();
+    // A schema named like a declaration of the module (`PushPayloads`, the type parameter `Session`) would clash or be shadowed.
+    const clashes = importClashes(file, content);
+    if (clashes.length > 0) {
+      throw new PluginProblems('server', clashes.map((name) => ({ pointer: pointerOfName(model, name), message: `${name} is declared by the generated ${file.path} too; rename it` })));
+    }
+    return [{ path: file.path, content }];
   },
 });

@@ -4,10 +4,11 @@
 // The guards themselves come from the `guards` plugin; the explainer is the package's runtime.
 import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as File } from '../../printer/generated-file.js';
 import { mapSchemas, messageDocsLink, visitSchemas } from '@customer-chat/spec-model';
-import { definePlugin, type EmitContext, type PluginFile } from '../../plugin.js';
+import { definePlugin, PluginProblems, type EmitContext, type PluginFile, type PluginProblem } from '../../plugin.js';
 import { formatRegExp } from '../../common/formats.js';
 import { bundleSchema, frameDefinition, payloadDefinition } from '../../common/message-schemas.js';
-import { messageTypeNames } from '../../common/queries.js';
+import { messageTypeNames, pointerOfName } from '../../common/queries.js';
+import { declaredNames, importClashes, namedExports, parseRepositoryModule } from '../../common/typescript-names.js';
 import type { JsonSchema, MessageModel, ProtocolModel } from '@customer-chat/spec-model';
 
 // The package's hand-written runtime, by its own import specifiers (package.json "imports").
@@ -23,11 +24,8 @@ function formatsUsed(schemas: readonly unknown[]): Set<string> {
   return formats;
 }
 
-/** Names the generated index declares itself. */
-const INDEX_DECLARATIONS = new Set([
-  'MessagePayloads', 'MessageFrames', 'MessageName', 'FrameName', 'payloadValidators', 'frameValidators', 'messageNames', 'frameNames', 'validate', 'validateFrame',
-  'payloadGuards', 'frameGuards', 'definitionGuards', 'schemaSet',
-]);
+/** The package's entry: it re-exports the generated index and the models, and exports runtime names of its own. */
+const PACKAGE_ENTRY = 'packages/validators/src/index.ts';
 
 function printMessageModule(file: File, model: ProtocolModel, message: MessageModel): void {
   const names = messageTypeNames(message);
@@ -194,30 +192,45 @@ function emitValidators(model: ProtocolModel, context: EmitContext): PluginFile[
   const files: PluginFile[] = [];
   const file = (path: string, preamble: string[] = []) => new GeneratedFile(path, context.generator, preamble);
 
-  // Every identifier the emitted modules declare must be unique: a clash would silently bind two
-  // messages to one validator, or shadow a model type.
-  const declared = new Map<string, string>([...INDEX_DECLARATIONS].map((name) => [name, 'the generated index']));
+  const index = file('index.ts');
+  printIndex(index, model);
+  const indexContent = index.toString();
+
+  // Every identifier the package exports must be unique: a clash would silently bind two messages
+  // to one validator, hide a model type behind a runtime export (`export { X }` wins over
+  // `export type *`) or break the package's build. What is taken is read from the generated index
+  // and the package's entry, not listed here.
+  const problems: PluginProblem[] = [];
+  const declared = new Map<string, string>();
+  for (const name of [...declaredNames(indexContent, false), ...namedExports(parseRepositoryModule(index.path, indexContent))]) declared.set(name, 'the generated index');
+  for (const name of namedExports(parseRepositoryModule(PACKAGE_ENTRY))) declared.set(name, `the package's entry (${PACKAGE_ENTRY})`);
+  for (const named of model.schemas) {
+    const owner = declared.get(named.name);
+    if (owner !== undefined) problems.push({ pointer: named.pointer, message: `schema ${named.name} would be exported beside ${named.name} of ${owner}; rename it` });
+  }
   for (const name of modelNames) declared.set(name, `schema ${name}`);
   for (const name of modelNames) declared.set(`is${name}`, `the guard of schema ${name}`);
   for (const message of model.messages) {
     const names = messageTypeNames(message);
     for (const name of Object.values(names)) {
       const owner = declared.get(name);
-      if (owner !== undefined) throw new Error(`${model.source}#${message.pointer}: message ${message.name} would declare ${name}, already declared by ${owner}; rename one of them`);
+      if (owner !== undefined) problems.push({ pointer: message.pointer, message: `message ${message.name} would declare ${name}, already declared by ${owner}; rename one of them` });
       declared.set(name, `message ${message.name}`);
     }
   }
+  if (problems.length > 0) throw new PluginProblems('validators', problems);
   for (const message of model.messages) {
     const wrapper = file(`messages/${message.name}.ts`);
     printMessageModule(wrapper, model, message);
-    files.push({ path: wrapper.path, content: wrapper.toString() });
+    const content = wrapper.toString();
+    for (const name of importClashes(wrapper, content)) problems.push({ pointer: pointerOfName(model, name), message: `${name} is declared by the generated ${wrapper.path} too; rename it` });
+    files.push({ path: wrapper.path, content });
   }
+  if (problems.length > 0) throw new PluginProblems('validators', problems);
   const set = file('schema-set.ts', ['What the explainer walks to say why a value failed its guard.']);
   printSchemaSet(set, model);
   files.push({ path: set.path, content: set.toString() });
-  const index = file('index.ts');
-  printIndex(index, model);
-  files.push({ path: index.path, content: index.toString() });
+  files.push({ path: index.path, content: indexContent });
   return files;
 }
 
