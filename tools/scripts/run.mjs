@@ -69,13 +69,19 @@ export function run(command, args, options = {}) {
 
 /**
  * The flags a root script was given, out of the ones it takes; any other argument is refused
- * (exit 2, with the usage) rather than ignored, so a mistyped flag never runs the wrong job.
+ * (exit 2, with the usage) rather than ignored, so a mistyped flag never runs the wrong job;
+ * -h or --help prints the usage and exits 0.
  */
 export function scriptFlags(script, flags = []) {
   const args = process.argv.slice(2);
+  const usage = `usage: pnpm ${[script, ...flags.map((flag) => `[${flag}]`)].join(' ')}`;
+  if (args.includes('-h') || args.includes('--help')) {
+    console.log(usage);
+    process.exit(0);
+  }
   const unknown = args.filter((arg) => !flags.includes(arg));
   if (unknown.length > 0) {
-    console.error(`${script}: unknown argument ${unknown.join(' ')} (usage: pnpm ${[script, ...flags.map((flag) => `[${flag}]`)].join(' ')})`);
+    console.error(`${script}: unknown argument ${unknown.join(' ')} (${usage})`);
     process.exit(2);
   }
   return new Set(args);

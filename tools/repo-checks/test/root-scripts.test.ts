@@ -101,6 +101,15 @@ describe('every root script', () => {
     expect(result.code).toBe(2);
     expect(result.err.trim()).toBe(message);
   });
+
+  it.each([
+    ['test.mjs', '--help', 'usage: pnpm test'],
+    ['start.mjs', '-h', 'usage: pnpm start [--once]'],
+    ['generate.mjs', '--help', 'usage: pnpm generate [--check]'],
+  ])('%s %s prints its usage and exits 0, running nothing', async (name, flag, usage) => {
+    const result = await script(name, [flag], { TURBO_BUILD: 'hang' });
+    expect(result).toEqual({ code: 0, out: `${usage}\n`, err: '' });
+  });
 });
 
 describe('pnpm test', () => {
