@@ -167,6 +167,26 @@ describe('the explainer on schemas drawn from every keyword it supports', () => 
     );
   });
 
+  it("keeps ajv's keys for primitive items of several types, and compares objects and arrays among them deeply", () => {
+    const cases: Array<[types: string[], data: unknown[]]> = [
+      // Several types: ajv keys a string with a suffix, so 1 and '1' differ (one type: no suffix needed).
+      [['number', 'string'], [1, '1']],
+      [['boolean', 'string'], [true, 'true']],
+      [['null', 'string'], [null, 'null']],
+      [['number', 'string'], ['1', 1, '1']],
+      [['string'], ['1', '1']],
+      // Objects or arrays among the types: compared deeply, not keyed by their text.
+      [['object', 'string'], [{ a: 1 }, { b: 2 }]],
+      [['array', 'string'], [[1], [2], 'x']],
+      [['array', 'number'], [[1], [1]]],
+    ];
+    for (const [types, data] of cases) {
+      const definitions = { root: { type: 'array', uniqueItems: true, items: { type: types.length === 1 ? types[0] : types } } };
+      const set: SchemaSet = { definitions, formats: FORMATS, guards: {} };
+      expect(explain(set, 'root', data), `${types.join(',')}: ${JSON.stringify(data)}`).toEqual(ajvErrors(ajvFor(definitions)('root'), data));
+    }
+  });
+
   it("takes items with accessors and non-JSON values to ajv's pairwise comparison", () => {
     const definitions = { root: { type: 'array', uniqueItems: true } };
     const set: SchemaSet = { definitions, formats: FORMATS, guards: {} };
@@ -179,6 +199,9 @@ describe('the explainer on schemas drawn from every keyword it supports', () => 
       [[Number.NaN], [Number.NaN]],
       [{ a: undefined }, {}],
       [[, 1], [undefined, 1]],
+      // Arrays holding what JSON cannot: never the same text for different items.
+      [[Number.NaN], []],
+      [[Number.NaN], [Number.POSITIVE_INFINITY]],
     ]) {
       expectAjvErrors(set, validate, data);
     }
@@ -212,6 +235,13 @@ describe('the explainer on schemas it cannot take', () => {
     expect(explainWith({ root: { type: 'object', properties: { a: { $ref: '#/definitions/missing' } } } })).toThrow('cannot resolve $ref #/definitions/missing');
     expect(explainWith({ root: { type: 'object', properties: { a: { $ref: 'other.json#/definitions/a' } } } })).toThrow('cannot resolve $ref other.json#/definitions/a');
     expect(explainWith({ root: { type: 'object', properties: { a: { $ref: '#/definitions/toString' } } } })).toThrow('cannot resolve $ref #/definitions/toString');
+  });
+
+  it("answers where ajv's deep equality throws on a constant (an own valueOf that is no function)", () => {
+    const definitions = { root: { const: { a: 1 } } };
+    const data = JSON.parse('{"valueOf":"x"}') as unknown;
+    expect(() => ajvErrors(ajvFor(definitions)('root'), data)).toThrow(TypeError);
+    expect(explain({ definitions, formats: FORMATS, guards: {} }, 'root', data)).toEqual([{ instancePath: '', keyword: 'const', message: 'must be equal to constant', params: { allowedValue: { a: 1 } } }]);
   });
 
   it('names a root that is not defined, or that refers on to nothing', () => {
