@@ -174,6 +174,8 @@ describe('the explainer on schemas drawn from every keyword it supports', () => 
       [['boolean', 'string'], [true, 'true']],
       [['null', 'string'], [null, 'null']],
       [['number', 'string'], ['1', 1, '1']],
+      [['number', 'string'], [1, '1_']],
+      [['boolean', 'string'], [true, 'true_']],
       [['string'], ['1', '1']],
       // Objects or arrays among the types: compared deeply, not keyed by their text.
       [['object', 'string'], [{ a: 1 }, { b: 2 }]],
