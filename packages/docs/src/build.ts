@@ -13,7 +13,6 @@ import { exampleModule, type Example } from './examples.js';
 import { ASSETS, CONSOLE_IDS, LAYOUT_IDS, renderHtmlPage } from './render-html.js';
 import { markdownAnchors, renderMarkdownPage } from './render-markdown.js';
 import { searchEntries } from './search-index.js';
-import { checkExamples } from './example-check.js';
 import { checkDescriptions } from './description-check.js';
 import { cachedModel } from './model-cache.js';
 import { type ProtocolModel } from './spec-model.js';
@@ -135,7 +134,6 @@ export function checkUniqueIds(pages: Page[]): void {
 export async function renderSite(options: BuildOptions = {}): Promise<BuildResult> {
   const root = options.repositoryRoot ?? findRepositoryRoot();
   const model = await cachedModel(options.specFile ?? join(root, 'spec', 'asyncapi.yaml'), root);
-  checkExamples(model);
   checkDescriptions(model);
   const history = options.history ?? (await releaseHistory(root, model));
   const { pages, context } = buildPages(model, history);

@@ -1,11 +1,11 @@
 // Bad input: a spec example whose payload breaks its schema stops the docs build, naming the
-// example's place in the document and the error's place in the payload.
+// example's place in the document and the error's place in the payload. The model refuses it
+// (every emitter and the docs read the same check), so no page shows a frame a server would reject.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findRepositoryRoot, renderSite } from '../src/build.js';
-import { InvalidExampleError } from '../src/example-check.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'docs-bad-example-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -21,8 +21,9 @@ describe('a spec example that does not validate', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(InvalidExampleError);
-    expect((error as InvalidExampleError).problems.some((p) => /asyncapi\.yaml#\/components\/messages\/\w+\/examples\/\d+\/payload\/timestamp: must be >= 0/.test(p))).toBe(true);
+    const problems = (error as { problems?: Array<{ pointer: string; message: string; line: number }> }).problems ?? [];
+    expect(problems.length, String(error)).toBeGreaterThan(0);
+    expect(problems.some((p) => /^\/components\/messages\/\w+\/examples\/\d+\/payload$/.test(p.pointer) && p.message.includes('/timestamp must be >= 0') && p.line > 0), JSON.stringify(problems)).toBe(true);
   }, 30_000);
 
   it('is not reported for the real spec, whose examples are valid', async () => {

@@ -229,9 +229,10 @@ describe.each(publishable.map((pkg) => [pkg.manifest.name ?? pkg.dir, pkg] as co
 
   describe('its tarball', () => {
     let packed = new Set<string>();
+    // `pnpm pack --dry-run` starts pnpm through npx: seconds, more on a busy machine.
     beforeAll(() => {
       packed = new Set(packedFiles(dir));
-    });
+    }, 120_000);
 
     it('holds LICENSE, README.md and package.json', () => {
       expect([...packed]).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
