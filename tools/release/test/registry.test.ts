@@ -135,7 +135,7 @@ describe('pnpm release to a local registry', () => {
     const { package: version } = readSpecVersions(scratch.root);
     const diff = spawnSync('npx', ['--yes', 'pnpm@10.34.8', '-s', 'spec:diff', '--gate'], { cwd: scratch.root, encoding: 'utf8' });
     expect(diff.status, diff.stderr).toBe(0);
-    expect(`${diff.stdout}${diff.stderr}`).toContain(`@customer-chat/spec@${version}`);
+    expect(`${diff.stdout}${diff.stderr}`).toContain(`spec:diff spec/asyncapi.yaml@${version} -> spec/asyncapi.yaml`);
     expect(diff.stdout.trim().split('\n').at(-1)).toBe('0 breaking, 0 safe');
   });
 });
