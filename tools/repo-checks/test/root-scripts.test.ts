@@ -62,6 +62,9 @@ mkdirSync(join(work, 'packages', 'srv'), { recursive: true });
 const PID_FILE = join(work, 'packages', 'srv', 'server.pid');
 writeFileSync(join(work, 'packages', 'srv', 'package.json'), JSON.stringify({ name: '@x/srv', scripts: { serve: 'node server.js' } }));
 
+/** How long a stopped server may take to be gone: a bound, not a speed (the machine may be busy). */
+const STOP_WAIT_MS = 15_000;
+
 type Result = { code: number | null; out: string; err: string };
 /** Runs a root script in the scratch copy; `signal` is sent once `when` returns true. */
 function script(name: string, args: string[], env: Record<string, string> = {}, stop?: { signal: NodeJS.Signals; when: (out: string) => boolean }): Promise<Result> {
@@ -154,7 +157,7 @@ describe('pnpm start --once', () => {
     expect(result.code).toBe(143);
     expect(result.err.trim()).toBe('start: stopped before the check finished');
     const pid = Number(readFileSync(PID_FILE, 'utf8'));
-    await expect.poll(() => alive(pid), { timeout: 2000 }).toBe(false);
+    await expect.poll(() => alive(pid), { timeout: STOP_WAIT_MS }).toBe(false);
   });
 
   it('stopped by SIGINT: exits 130', async () => {
@@ -169,7 +172,7 @@ describe('pnpm start --once', () => {
     expect(result.code).toBe(1);
     expect(result.err.trim()).toBe('start: @x/srv printed no address within 1.5 s (START_READY_TIMEOUT_MS); its serve script may be waiting on something');
     const pid = Number(readFileSync(PID_FILE, 'utf8'));
-    await expect.poll(() => alive(pid), { timeout: 2000 }).toBe(false);
+    await expect.poll(() => alive(pid), { timeout: STOP_WAIT_MS }).toBe(false);
   });
 
   it('rejects a START_READY_TIMEOUT_MS that is not a positive number', async () => {
