@@ -3,8 +3,8 @@
 // `New tag: <name>@<version>` line per tag (what changesets/action reads to make GitHub releases),
 // and, after a full release, that the commit and tags are local. A refusal is one line on stderr
 // (a failed step adds its output's last lines), exit 1; so is a release that stopped part-way
-// (`release: failed: ...`, saying what is done and how to finish) and any other error; a wrong
-// argument exit 2.
+// (`release: failed: ...`, saying what is done and how to finish); any other error is its whole
+// message (a located problem per line, no stack), exit 1; a wrong argument exit 2.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { release, ReleaseIncomplete, ReleaseRefused, type ReleaseReport } from './release.js';
@@ -18,16 +18,17 @@ const USAGE = `usage: pnpm release [--dry-run | --version-only | --publish-only]
   -h, --help      this text`;
 
 function report(result: ReleaseReport): string {
-  if (result.packages.length === 0) return 'release: nothing to release (no pending changeset)';
+  const commit = result.commit === undefined ? [] : ['', `the release commit ${result.commit} and the tags are local: push them (git push && git push --tags)`];
+  if (result.packages.length === 0) return [`release: ${result.nothing ?? 'nothing to release'}`, ...commit].join('\n');
   const lines = [result.dryRun ? 'release (dry run): would release' : result.tags.length === 0 ? 'release: versioned (not published)' : 'release: released'];
   for (const pkg of result.packages) {
-    lines.push('', `${pkg.name} ${pkg.from} -> ${pkg.to}`);
+    lines.push('', pkg.from === undefined ? `${pkg.name} ${pkg.to}` : `${pkg.name} ${pkg.from} -> ${pkg.to}`);
     if (pkg.changelog !== undefined) lines.push(...pkg.changelog.split('\n').map((line) => `  ${line}`));
   }
   if (!result.dryRun) lines.push('', `tags: ${result.tags.join(', ') || '(none)'}`);
   // As changesets publish prints them: changesets/action makes a GitHub release per line.
   if (result.tags.length > 0) lines.push(...result.tags.map((tag) => `New tag: ${tag}`));
-  if (result.commit !== undefined) lines.push('', `the release commit ${result.commit} and the tags are local: push them (git push && git push --tags)`);
+  lines.push(...commit);
   return lines.join('\n');
 }
 
@@ -46,8 +47,9 @@ if ([values['dry-run'], values['version-only'], values['publish-only']].filter(B
   console.error(`release: --dry-run, --version-only and --publish-only exclude each other\n\n${USAGE}`);
   process.exit(2);
 }
-// `localhost:4873` parses as a URL (scheme `localhost:`): only http(s) is a registry.
-if (values.registry !== undefined && !(URL.canParse(values.registry) && ['http:', 'https:'].includes(new URL(values.registry).protocol))) {
+// `localhost:4873` parses as a URL (scheme `localhost:`), and so does `http:foo` (as http://foo/):
+// only `http(s)://host[:port][/path]` as written is a registry.
+if (values.registry !== undefined && !(/^https?:\/\/[^/?#@\s]+(\/[^?#\s]*)?$/i.test(values.registry) && URL.canParse(values.registry) && new URL(values.registry).hostname !== '')) {
   console.error(`release: --registry ${values.registry} is not an http:// or https:// URL (e.g. http://localhost:4873/)`);
   process.exit(2);
 }
@@ -60,7 +62,8 @@ try {
 } catch (error) {
   if (error instanceof ReleaseRefused) console.error(`release: refused: ${error.message}`);
   else if (error instanceof ReleaseIncomplete) console.error(`release: failed: ${error.message}`);
-  // Anything else (a git or file error): one line with its cause, not a stack.
-  else console.error(`release: failed: ${(error instanceof Error ? error.message : String(error)).split('\n').find((line) => line.trim() !== '') ?? 'unknown error'}`);
+  // Anything else (a git, file or spec error): its whole message, which says where (a spec problem
+  // is a `file:line:column` line each), not a stack.
+  else console.error(`release: failed: ${(error instanceof Error ? error.message : String(error)).trim() || 'unknown error'}`);
   process.exit(1);
 }

@@ -4,35 +4,31 @@
 // tarball), then each is published and tagged (`@customer-chat/spec@<version>`, as changesets
 // does). `--dry-run` does all of it but publish and tag, in a scratch copy, and reports what it
 // would release. It refuses, with one line and before anything is written, a dirty tree, a
-// spec/package version mismatch, a breaking spec change without its major changesets (in publish
-// mode, without the major versions those changesets made), pending changesets in publish mode, a
-// full release without a git identity to commit with, and a release commit at HEAD that was never
-// published (a full release whose publish failed: `--publish-only` finishes it); a failing step
-// (version, generate, build, package checks) puts the tree back as it was, before anything is
-// published or tagged. A publish that fails after the release commit says what is committed,
-// published and tagged, and how to finish.
+// spec/package version mismatch, a changeset it cannot read (file:line:column), a breaking spec
+// change without its majors (pending major changesets, or majors the versions already carry since
+// the spec's release tag, as the spec-diff gate counts them), pending changesets in publish mode, a
+// full release without a git identity to commit with, a publish whose registry does not answer or
+// without pnpm to run, and a release commit at HEAD that was never published (a full release whose
+// publish failed: `--publish-only` finishes it); a failing step (version, generate, build, package
+// checks) puts the tree back as it was, before anything is published or tagged. A publish that
+// fails after the release commit says what is committed, published and tagged, and how to finish.
+// Changesets that release no published package (empty ones) are nothing to release. Pre mode
+// (`changeset pre enter <tag>`) works as changesets has it: prerelease versions, published under
+// that dist-tag.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appliedBumps, latestReleaseTag, missingMajors, readChangesets, releaseHistory } from '@customer-chat/spec-diff';
+import { appliedBumps, largestBumps, latestReleaseTag, missingMajors, readChangesets, releaseHistory, workspacePackages } from '@customer-chat/spec-diff';
 import { loadModel } from '@customer-chat/spec-model';
+import { CHANGESET_DIR, changesetState, type Changesets } from './changesets.js';
+import { ReleaseIncomplete, ReleaseRefused } from './errors.js';
+import { pingRegistry, registryEnvironment, withPnpmOnPath } from './publishing.js';
 import { scratchCopy } from './scratch.js';
 import { readSpecVersions, versionMismatch, writeDocumentVersion } from './version-story.js';
-import { latestChangelogEntry, pnpmArgs, pnpmCommand, publishablePackages, type PublishablePackage } from './workspace.js';
+import { latestChangelogEntry, pnpmArgs, pnpmCommand, publishablePackages, workspacePackageNames, type PublishablePackage } from './workspace.js';
 
-/**
- * The release will not go on: one line saying why (a failed step adds the last lines of its
- * output). Thrown before anything is published or tagged, and before the release commit or with
- * the tree put back as it was: nothing of the attempt stays behind.
- */
-export class ReleaseRefused extends Error {}
-
-/**
- * The release stopped after something stayed behind (the release commit made, some packages
- * published and tagged): the message says what state things are in and how to finish.
- */
-export class ReleaseIncomplete extends Error {}
+export { ReleaseIncomplete, ReleaseRefused };
 
 /**
  * `full`: version, build, check, commit, publish and tag in one go (or all but the last three in a
@@ -56,7 +52,8 @@ export interface ReleaseOptions {
 
 export interface ReleasedPackage {
   name: string;
-  from: string;
+  /** The version before: before this release's version step, else the one last tagged; undefined when none is known. */
+  from: string | undefined;
   to: string;
   /** The new section of its CHANGELOG.md. */
   changelog: string | undefined;
@@ -69,6 +66,8 @@ export interface ReleaseReport {
   tags: string[];
   /** The release commit made (full mode, not a dry run): local, like the tags, until pushed. */
   commit?: string | undefined;
+  /** Why there is nothing in `packages`, e.g. `nothing to release (no pending changeset)`. */
+  nothing?: string | undefined;
 }
 
 /** Runs git; a failure is an error of one line: the command and the last line git printed. */
@@ -85,11 +84,6 @@ function git(root: string, args: string[]): string {
 /** The tags of the repository. */
 function tagList(root: string): Set<string> {
   return new Set(git(root, ['tag', '--list']).split('\n').filter(Boolean));
-}
-
-/** The pending changesets (`.changeset/*.md` but its README). */
-function pendingChangesets(root: string): string[] {
-  return readdirSync(join(root, '.changeset')).filter((file) => file.endsWith('.md') && file !== 'README.md').sort();
 }
 
 /** The paths `git status` lists (`XY path` lines: the path starts at the fourth character). */
@@ -117,33 +111,68 @@ const pnpm = (args: readonly string[]): [string, string[]] => [pnpmCommand(), [.
  */
 const changeset = (dir: string, args: readonly string[]): [string, string[]] => [process.execPath, [join(dir, 'node_modules/@changesets/cli/bin.js'), ...args]];
 
+/** What the preflight found: the changesets, and the environment to publish in (when the release publishes). */
+interface Preflight {
+  changesets: Changesets;
+  publishEnv: NodeJS.ProcessEnv;
+}
+
 /** The checks made before anything is written. */
-async function preflight(root: string, mode: ReleaseMode, dryRun: boolean): Promise<void> {
+async function preflight(root: string, mode: ReleaseMode, dryRun: boolean, registry: string | undefined): Promise<Preflight> {
   const dirty = changedPaths(root);
   if (dirty.length > 0) throw new ReleaseRefused(`the working tree has uncommitted changes (${dirty.length} path(s), e.g. ${dirty[0]}); commit or stash them first`);
   const mismatch = versionMismatch(readSpecVersions(root));
   if (mismatch !== undefined) throw new ReleaseRefused(mismatch);
-  const pending = pendingChangesets(root);
+  const published = workspacePackages(root);
+  // Each changeset read now: a broken one is refused naming its file and line, before any step.
+  const changesets = changesetState(root, new Set(published.map((p) => p.name)), workspacePackageNames(root));
   // Publishing with changesets pending would publish numbers that do not include them.
-  if (mode === 'publish' && pending.length > 0) {
-    throw new ReleaseRefused(`${pending.length} changeset(s) are pending (e.g. .changeset/${pending[0]}): version them first (pnpm release --version-only, then commit), or release them with pnpm release`);
+  if (mode === 'publish' && changesets.releasing.length > 0) {
+    throw new ReleaseRefused(`${changesets.releasing.length} changeset(s) are pending (e.g. ${changesets.releasing[0]!.file}): version them first (pnpm release --version-only, then commit), or release them with pnpm release`);
   }
+  // Likewise the release versions that leaving pre mode makes.
+  if (mode === 'publish' && changesets.work) {
+    throw new ReleaseRefused(`${CHANGESET_DIR}/pre.json says pre mode is being left (changeset pre exit): version first (pnpm release --version-only, then commit), or release with pnpm release`);
+  }
+  const publishes = mode === 'publish' || (mode === 'full' && !dryRun && changesets.work);
   // The release commit needs an author: better said now than after the build.
-  if (mode === 'full' && !dryRun && pending.length > 0 && spawnSync('git', ['var', 'GIT_COMMITTER_IDENT'], { cwd: root, stdio: 'ignore' }).status !== 0) {
+  if (mode === 'full' && publishes && spawnSync('git', ['var', 'GIT_COMMITTER_IDENT'], { cwd: root, stdio: 'ignore' }).status !== 0) {
     throw new ReleaseRefused('git has no identity to make the release commit with; set user.name and user.email (git config) first');
   }
-  const tag = latestReleaseTag(root);
-  if (tag === undefined) return;
-  const { unreleased } = await releaseHistory(root, await loadModel(join(root, 'spec/asyncapi.yaml'), root));
-  // In publish mode the version step has consumed the changesets: the majors are in the versions.
-  const missing = missingMajors(unreleased ?? [], mode === 'publish' ? appliedBumps(root, tag, publishablePackages(root)) : readChangesets(join(root, '.changeset')));
-  if (missing.length > 0) {
-    throw new ReleaseRefused(
-      mode === 'publish'
-        ? `the spec has breaking changes since ${tag} and no major version since then for ${missing.join(', ')} (pnpm spec:diff lists them)`
-        : `the spec has breaking changes since ${tag} and no major changeset for ${missing.join(', ')} (pnpm spec:diff lists them)`,
-    );
+  // What the publish needs, made sure of before anything is versioned or committed.
+  let publishEnv = registryEnvironment(registry, published);
+  if (publishes) {
+    publishEnv = withPnpmOnPath(root, publishEnv);
+    pingRegistry(root, registry, published, publishEnv);
   }
+  const tag = latestReleaseTag(root);
+  if (tag === undefined) return { changesets, publishEnv };
+  const { unreleased } = await releaseHistory(root, await loadModel(join(root, 'spec/asyncapi.yaml'), root));
+  // As the spec-diff gate counts them: the pending major changesets, and the majors the versions
+  // carry since the tag (the version step consumed their changesets, e.g. --version-only committed).
+  const bumps = largestBumps(readChangesets(join(root, CHANGESET_DIR), CHANGESET_DIR), appliedBumps(root, tag, published));
+  const missing = missingMajors(unreleased ?? [], bumps);
+  if (missing.length > 0) {
+    throw new ReleaseRefused(`the spec has breaking changes since ${tag} and no major changeset for ${missing.join(', ')}, nor a major version since then (pnpm spec:diff lists them)`);
+  }
+  return { changesets, publishEnv };
+}
+
+/** Why there is nothing to version. */
+function nothingPending(changesets: Changesets): string {
+  if (changesets.pending.length > 0) {
+    const files = changesets.pending.map((c) => c.file).join(', ');
+    return `the pending changeset(s) release no published package (empty, or naming only private packages or none): ${files}; the next release versions them along`;
+  }
+  if (changesets.pre !== undefined) return `no pending changeset: in pre mode (${changesets.pre.tag}) the ones in ${CHANGESET_DIR}/pre.json are versioned already`;
+  return 'no pending changeset';
+}
+
+/** The newest version of `name` tagged before `version` (tags as changesets makes them), if any. */
+function previousRelease(dir: string, name: string, version: string): string | undefined {
+  // versionsort.suffix: a prerelease (1.0.0-next.0) sorts before its release.
+  const listed = git(dir, ['-c', 'versionsort.suffix=-', 'tag', '--list', `${name}@*`, '--sort=-v:refname']).split('\n').filter(Boolean);
+  return listed.map((tag) => tag.slice(name.length + 1)).find((v) => v !== version);
 }
 
 /**
@@ -197,27 +226,17 @@ function restore(root: string): void {
   git(root, ['clean', '-fdq']);
 }
 
-/**
- * The environment that sends every publish (and changesets' registry lookups) to `registry`: npm's
- * registry and each package scope's, which npm, pnpm and changesets (getCorrectRegistry reads
- * `npm_config_<scope>:registry`) prefer to it when an npmrc names one (`@customer-chat:registry=`).
- * changesets passes the scope's on to `npm info` (as a flag) and `pnpm publish` (in its environment).
- */
-function registryEnvironment(registry: string | undefined, packages: PublishablePackage[]): NodeJS.ProcessEnv {
-  if (registry === undefined) return process.env;
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_registry: registry };
-  for (const scope of new Set(packages.map((p) => p.name.split('/')[0]!).filter((s) => s.startsWith('@')))) env[`npm_config_${scope}:registry`] = registry;
-  return env;
-}
-
 export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
   const log = options.log ?? (() => undefined);
   const mode = options.mode ?? 'full';
-  await preflight(options.root, mode, options.dryRun);
-  const pending = pendingChangesets(options.root).length > 0;
+  const { changesets, publishEnv } = await preflight(options.root, mode, options.dryRun, options.registry);
+  const describe = (dir: string, p: PublishablePackage, from: string | undefined): ReleasedPackage => ({ name: p.name, from, to: p.version, changelog: latestChangelogEntry(dir, p.dir) });
+  if (mode !== 'publish' && !changesets.work) {
+    if (mode === 'full') unpublishedReleaseCommit(options.root);
+    return { dryRun: options.dryRun, packages: [], tags: [], nothing: `nothing to release (${nothingPending(changesets)})` };
+  }
+  const before = new Map(publishablePackages(options.root).map((p) => [p.name, p.version]));
   if (mode === 'version') {
-    if (!pending) return { dryRun: false, packages: [], tags: [] };
-    const before = new Map(publishablePackages(options.root).map((p) => [p.name, p.version]));
     try {
       version(options.root, log);
     } catch (error) {
@@ -226,14 +245,8 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
       throw error;
     }
     const packages = publishablePackages(options.root).filter((p) => before.get(p.name) !== p.version);
-    return { dryRun: false, packages: packages.map((p) => ({ name: p.name, from: before.get(p.name) ?? '-', to: p.version, changelog: latestChangelogEntry(options.root, p.dir) })), tags: [] };
+    return { dryRun: false, packages: packages.map((p) => describe(options.root, p, before.get(p.name))), tags: [] };
   }
-  if (mode === 'full' && !pending) {
-    unpublishedReleaseCommit(options.root);
-    log('nothing to release: no pending changeset');
-    return { dryRun: options.dryRun, packages: [], tags: [] };
-  }
-  const before = new Map(publishablePackages(options.root).map((p) => [p.name, p.version]));
   const scratch = options.dryRun ? scratchCopy(options.root) : undefined;
   const dir = scratch?.root ?? options.root;
   let committed = false;
@@ -242,6 +255,9 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
       log(`versioning${options.dryRun ? ' (dry run, in a scratch copy)' : ''}`);
       version(dir, log);
     }
+    const versioned = publishablePackages(dir).filter((p) => before.get(p.name) !== p.version);
+    // The commit is titled with what it versions: a version step that versioned nothing stops here.
+    if (mode === 'full' && versioned.length === 0) throw new ReleaseRefused(`changeset version changed no published package's version (pending: ${changesets.releasing.map((c) => c.file).join(', ')})`);
     log('building');
     const [command, args] = pnpm(['build']);
     step('building', command, args, dir);
@@ -253,31 +269,29 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
     }
     const packages = publishablePackages(dir);
     checkPackages(dir, packages, log);
-    // In publish mode the versions were bumped by an earlier commit: every package is a candidate,
-    // and changeset publish skips those already on the registry.
-    const released = packages
-      .filter((p) => mode === 'publish' || before.get(p.name) !== p.version)
-      .map((p) => ({ name: p.name, from: before.get(p.name) ?? '-', to: p.version, changelog: latestChangelogEntry(dir, p.dir) }));
-    if (options.dryRun) return { dryRun: true, packages: released, tags: [] };
+    if (options.dryRun) return { dryRun: true, packages: versioned.map((p) => describe(dir, p, before.get(p.name))), tags: [] };
 
     const tagsBefore = tagList(dir);
     let commit: string | undefined;
     if (mode === 'full') {
       git(dir, ['add', '-A']);
-      git(dir, ['commit', '--quiet', '-m', `release: ${released.map((p) => `${p.name}@${p.to}`).join(', ')}`]);
-      committed = true;
+      git(dir, ['commit', '--quiet', '-m', `release: ${versioned.map((p) => `${p.name}@${p.version}`).join(', ')}`]);
       commit = git(dir, ['rev-parse', '--short', 'HEAD']).trim();
     }
     committed = true;
     log('publishing');
     try {
-      step('changeset publish', ...changeset(dir, ['publish']), dir, registryEnvironment(options.registry, packages));
+      step('changeset publish', ...changeset(dir, ['publish']), dir, publishEnv);
     } catch (error) {
       throw incomplete(dir, commit, packages, tagsBefore, error);
     }
     const tags = [...tagList(dir)].filter((tag) => !tagsBefore.has(tag));
-    // What changeset publish published is what it tagged.
-    return { dryRun: false, packages: mode === 'publish' ? released.filter((p) => tags.includes(`${p.name}@${p.to}`)) : released, tags, commit };
+    // What changeset publish published is what it tagged: also versions an earlier commit made
+    // (--version-only), whose `from` is the version tagged before, not the one at HEAD.
+    const published = packages
+      .filter((p) => tags.includes(`${p.name}@${p.version}`))
+      .map((p) => describe(dir, p, before.get(p.name) !== p.version ? before.get(p.name) : previousRelease(dir, p.name, p.version)));
+    return { dryRun: false, packages: published, tags, commit, nothing: published.length === 0 ? 'nothing left to publish (every version is on the registry already)' : undefined };
   } catch (error) {
     // Refused in place before the release commit: the tree goes back to the clean one it was
     // (the preflight insisted on it), so nothing of the attempt stays behind.

@@ -14,7 +14,7 @@ export interface Scratch {
 }
 
 /** The workspace folders that hold a package (from pnpm-workspace.yaml's globs, one level deep). */
-function packageDirs(root: string): string[] {
+export function packageDirs(root: string): string[] {
   const dirs: string[] = [];
   for (const parent of ['spec', 'tools', 'packages', 'apps']) {
     const base = join(root, parent);

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { packageDirs } from './scratch.js';
 
 export interface PublishablePackage {
   name: string;
@@ -18,6 +19,11 @@ export function publishablePackages(root: string): PublishablePackage[] {
     .filter((p) => p.private !== true && p.name !== undefined)
     .map((p) => ({ name: p.name!, version: p.version ?? '0.0.0', dir: relative(root, p.path).split('\\').join('/') }))
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The name of every workspace package, private ones included (read from their manifests, without pnpm). */
+export function workspacePackageNames(root: string): Set<string> {
+  return new Set(packageDirs(root).map((dir) => (JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name?: string }).name).filter((name) => name !== undefined));
 }
 
 /** The newest section of a package's CHANGELOG.md (`## <version>` and what follows it), if any. */
@@ -39,7 +45,10 @@ export function pnpmCommand(): string {
   return process.env.npm_execpath?.includes('pnpm') === true ? process.execPath : 'npx';
 }
 
+/** The pnpm the workspace pins (package.json's packageManager). */
+export const PNPM = 'pnpm@10.34.8';
+
 export function pnpmArgs(): string[] {
   const execPath = process.env.npm_execpath;
-  return execPath?.includes('pnpm') === true ? [execPath] : ['--yes', 'pnpm@10.34.8'];
+  return execPath?.includes('pnpm') === true ? [execPath] : ['--yes', PNPM];
 }

@@ -1,8 +1,9 @@
 // Scratch clones of this repository (with its installed dependencies) to run `pnpm release` in,
 // and a way to run the release command there.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scratchCopy, type Scratch } from '../src/scratch.js';
 
@@ -34,7 +35,6 @@ export function commitAll(root: string, message: string): void {
   git(root, ['commit', '--quiet', '-m', message]);
 }
 
-/** `pnpm release <args>` in a clone, as the README runs it. */
 /**
  * The environment of a plain shell: without the `npm_config_*` variables the `pnpm test` around
  * these tests sets for its scripts (the npx below would warn on stderr about the ones npm does not
@@ -42,7 +42,42 @@ export function commitAll(root: string, message: string): void {
  */
 const shellEnvironment = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('npm_config_')));
 
+/** `pnpm release <args>` in a clone, as the README runs it. */
 export function runRelease(root: string, args: string[], env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
   const result = spawnSync('npx', ['--yes', 'pnpm@10.34.8', 'release', ...args], { cwd: root, encoding: 'utf8', env: { ...shellEnvironment(), ...env }, maxBuffer: 256 * 1024 * 1024 });
   return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The release CLI run by node itself (`node --import tsx src/cli.ts`), not through pnpm: no
+ * `npm_*` variables pnpm would set, and no pnpm on PATH (each folder holding one left out; node,
+ * npm and npx linked from a folder of their own, in case pnpm sits beside them).
+ */
+export function runCliWithoutPnpm(root: string, args: string[], env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
+  const plain = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+  const bin = mkdtempSync(join(tmpdir(), 'release-node-bin-'));
+  try {
+    for (const tool of ['node', 'npm', 'npx']) if (existsSync(join(dirname(process.execPath), tool))) symlinkSync(join(dirname(process.execPath), tool), join(bin, tool));
+    const path = [bin, ...(plain.PATH ?? '').split(delimiter).filter((dir) => dir !== '' && !existsSync(join(dir, 'pnpm')))].join(delimiter);
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: join(root, 'tools', 'release'), encoding: 'utf8', env: { ...plain, PATH: path, ...env }, maxBuffer: 256 * 1024 * 1024 });
+    return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A breaking spec change (send_sneak_peek's text shorter: old clients that send more are refused)
+ * after tagging the spec as released at `released`, with a major changeset for each of
+ * `packages`; committed.
+ */
+export function breakingChangeWithMajors(root: string, released: string, packages: readonly string[]): void {
+  git(root, ['tag', `@customer-chat/spec@${released}`]);
+  const file = join(root, 'spec', 'asyncapi.yaml');
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf('    SendSneakPeekArguments:');
+  const limit = text.indexOf('maxLength: 16384', start);
+  writeFileSync(file, `${text.slice(0, limit)}maxLength: 8192${text.slice(limit + 'maxLength: 16384'.length)}`);
+  writeFileSync(join(root, '.changeset', 'shorter-sneak-peeks.md'), `---\n${packages.map((name) => `'${name}': major`).join('\n')}\n---\n\nA sneak peek's text is at most 8192 characters.\n`);
+  commitAll(root, 'a breaking spec change, with its major changesets');
 }

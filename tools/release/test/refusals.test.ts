@@ -1,15 +1,22 @@
 // What `pnpm release` refuses, each with one line, exit 1, and nothing published, tagged or
 // committed: a dirty tree, a spec/package version mismatch, a breaking spec change without its
-// major changesets, a failing package check, a failing version step (also with --version-only),
-// --publish-only with changesets pending, a full release without a git identity, and a release
-// commit at HEAD that was never published. Any other error is one line too. And a dry run:
+// majors, a changeset it cannot read (file:line:column), a failing package check, a failing
+// version step (also with --version-only), --publish-only with changesets pending, a full release
+// without a git identity, a registry that does not answer, and a release commit at HEAD that was
+// never published. Any other error is its whole message, no stack (a spec problem located). What
+// it does not refuse: majors the versions carry since the spec's tag (the version step committed),
+// as the spec-diff gate counts them; an empty changeset is nothing to release. And a dry run:
 // everything but publish and tag, in a scratch copy, reporting the versions and changelog entries
 // it would release.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Scratch } from '../src/scratch.js';
-import { clone, commitAll, git, runRelease } from './helpers.js';
+import { readSpecVersions } from '../src/version-story.js';
+import { publishablePackages } from '../src/workspace.js';
+import { breakingChangeWithMajors, clone, commitAll, git, runRelease } from './helpers.js';
+import { startRegistry } from './registry.js';
 
 let scratch: Scratch | undefined;
 afterEach(() => {
@@ -61,14 +68,20 @@ describe('pnpm release refuses', () => {
     expectRefused(root, ['--dry-run'], /^release: refused: the spec has breaking changes since @customer-chat\/spec@0\.1\.0 and no major changeset for @customer-chat\/[a-z-]+/);
   });
 
-  it('a package that fails its checks (publint on the packed tarball), before anything is published', () => {
+  it('a package that fails its checks (publint on the packed tarball), before anything is published', async () => {
     scratch = clone();
     const file = join(scratch.root, 'packages', 'validators', 'package.json');
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as { exports: Record<string, unknown> };
     manifest.exports['./missing'] = { types: './dist/missing.d.ts', default: './dist/missing.js' };
     writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
     commitAll(scratch.root, 'an export to a file that is never built');
-    expectRefused(scratch.root, ['--registry', 'http://127.0.0.1:9/'], /^release: refused: publint on @customer-chat\/validators failed:/);
+    // A registry that answers: one that does not is refused before the build.
+    const registry = await startRegistry();
+    try {
+      expectRefused(scratch.root, ['--registry', `${registry.url}/`], /^release: refused: publint on @customer-chat\/validators failed:/);
+    } finally {
+      await registry.close();
+    }
   });
 
   it('a wrong argument, with exit code 2 and the usage', () => {
@@ -80,7 +93,8 @@ describe('pnpm release refuses', () => {
 
   it('a --registry that is not an http(s) URL (localhost:4873 parses as a URL with the scheme localhost:), with one line and exit code 2', () => {
     scratch = clone();
-    for (const registry of ['not a url', 'localhost:4873', 'file:///tmp/registry']) {
+    // `http:foo` parses too (as http://foo/): a registry is http(s)://host[:port][/path] as written.
+    for (const registry of ['not a url', 'localhost:4873', 'file:///tmp/registry', 'http:foo', 'https:/foo', 'http://', 'http://127.0.0.1:4873/?x=1']) {
       const result = runRelease(scratch.root, ['--publish-only', '--registry', registry]);
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr.trim()).toBe(`release: --registry ${registry} is not an http:// or https:// URL (e.g. http://localhost:4873/)`);
@@ -138,6 +152,21 @@ describe('pnpm release refuses', () => {
     expect(again.stdout).toContain('release: nothing to release (no pending changeset)');
   });
 
+  it('a registry that does not answer (npm ping), before anything is versioned or committed', () => {
+    scratch = clone();
+    expectRefused(scratch.root, ['--registry', 'http://127.0.0.1:9/'], /^release: refused: the registry http:\/\/127\.0\.0\.1:9\/ does not answer \(npm ping: [^)]*ECONNREFUSED[^)]*\): check --registry or the npm configuration's registry$/);
+  });
+
+  it('a changeset whose front matter is not valid YAML, naming its file, line and column (in the file), in one line', () => {
+    scratch = clone();
+    writeFileSync(join(scratch.root, '.changeset', 'broken.md'), "---\n'@customer-chat/sdk': [patch\n---\n\n**sdk**: a fix.\n");
+    commitAll(scratch.root, 'a broken changeset');
+    for (const args of [['--version-only'], ['--dry-run']]) {
+      expectRefused(scratch.root, args, /^release: refused: \.changeset\/broken\.md:2:29: the front matter is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a \]$/);
+      expect(runRelease(scratch.root, args).stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
   it('nothing with a stack trace: an unexpected error is one line with its cause, exit 1', () => {
     scratch = clone();
     rmSync(join(scratch.root, '.changeset'), { recursive: true });
@@ -145,6 +174,76 @@ describe('pnpm release refuses', () => {
     const result = runRelease(scratch.root, ['--version-only']);
     expect(result.code, result.stdout).toBe(1);
     expect(result.stderr.trim()).toMatch(/^release: failed: ENOENT: no such file or directory, scandir '[^']*\.changeset'$/);
+  });
+
+  it('a spec with problems: every problem, located (file:line:column), no stack', () => {
+    scratch = clone();
+    const { root } = scratch;
+    // Tagged, so the gate reads the spec before anything runs.
+    git(root, ['tag', `@customer-chat/spec@${readSpecVersions(root).package}`]);
+    const file = join(root, 'spec', 'asyncapi.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('maxLength: 16384', 'maxLength: -1'));
+    commitAll(root, 'a negative maxLength');
+    const result = runRelease(root, ['--version-only']);
+    expect(result.code, result.stdout).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^release: failed: \d+ problem\(s\) in the AsyncAPI document:$/);
+    expect(lines.slice(1).length).toBeGreaterThan(0);
+    for (const line of lines.slice(1)) expect(line).toMatch(/^ {2}spec\/asyncapi\.yaml:\d+:\d+ error \S+ at \/\S*: /);
+    expect(result.stderr).toMatch(/"maxLength" property must be >= 0/);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('pnpm release does not refuse', () => {
+  it('majors the versions carry since the spec tag (--version-only committed, its changesets consumed), with a patch changeset since: in every mode, as spec:diff --gate', () => {
+    scratch = clone();
+    const { root } = scratch;
+    const packages = publishablePackages(root);
+    breakingChangeWithMajors(root, readSpecVersions(root).package, packages.map((p) => p.name));
+    const first = runRelease(root, ['--version-only']);
+    expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0);
+    commitAll(root, 'release: version packages');
+    const docs = () => publishablePackages(root).find((p) => p.name === '@customer-chat/docs')!.version;
+    expect(docs()).toBe('1.0.0');
+    writeFileSync(join(root, '.changeset', 'docs-typo.md'), "---\n'@customer-chat/docs': patch\n---\n\n**docs**: a typo.\n");
+    commitAll(root, 'a docs patch');
+    const gate = spawnSync('npx', ['--yes', 'pnpm@10.34.8', '-s', 'spec:diff', '--gate'], { cwd: root, encoding: 'utf8' });
+    expect(gate.status, `${gate.stdout}\n${gate.stderr}`).toBe(0);
+
+    // --publish-only: the patch is pending, and the way it says to version it works.
+    expectRefused(root, ['--publish-only', '--registry', 'http://127.0.0.1:9/'], /^release: refused: 1 changeset\(s\) are pending \(e\.g\. \.changeset\/docs-typo\.md\): version them first \(pnpm release --version-only, then commit\)/);
+    const versioned = runRelease(root, ['--version-only']);
+    expect(versioned.code, `${versioned.stdout}\n${versioned.stderr}`).toBe(0);
+    expect(docs()).toBe('1.0.1');
+    git(root, ['reset', '--hard', '--quiet']);
+    git(root, ['clean', '-fdq']);
+
+    // A full release gets past the gate to its version step (made to fail there, before the build).
+    const manifestFile = join(root, 'package.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { scripts: Record<string, string> };
+    manifest.scripts.generate = 'node -e "process.exit(3)"';
+    writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+    commitAll(root, 'a generator that fails');
+    expectRefused(root, ['--dry-run'], /^release: refused: generating failed:?$/);
+  });
+
+  it('an empty changeset (as changeset add --empty writes it): nothing to release, nothing built or committed', () => {
+    scratch = clone();
+    const { root } = scratch;
+    for (const file of readdirSync(join(root, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md')) rmSync(join(root, '.changeset', file));
+    writeFileSync(join(root, '.changeset', 'no-release.md'), '---\n---\n\nOnly the tests changed.\n');
+    commitAll(root, 'an empty changeset');
+    const head = git(root, ['rev-parse', 'HEAD']);
+    for (const args of [['--registry', 'http://127.0.0.1:9/'], ['--version-only'], ['--dry-run']]) {
+      const result = runRelease(root, args);
+      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+      expect(result.stdout).toContain('release: nothing to release (the pending changeset(s) release no published package (empty, or naming only private packages or none): .changeset/no-release.md; the next release versions them along)');
+      expect(result.stdout).not.toMatch(/versioning|building|publishing/);
+      expect(git(root, ['rev-parse', 'HEAD'])).toBe(head);
+      expect(git(root, ['status', '--porcelain'])).toBe('');
+      expect(existsSync(join(root, '.changeset', 'no-release.md'))).toBe(true);
+    }
   });
 });
 

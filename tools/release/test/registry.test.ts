@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scratch } from '../src/scratch.js';
 import { readSpecVersions } from '../src/version-story.js';
 import { publishablePackages } from '../src/workspace.js';
-import { clone, commitAll, git, REPOSITORY_ROOT, runRelease } from './helpers.js';
+import { breakingChangeWithMajors, clone, commitAll, git, REPOSITORY_ROOT, runCliWithoutPnpm, runRelease } from './helpers.js';
 import { httpJson, startRegistry, type LocalRegistry } from './registry.js';
 
 let registry: LocalRegistry;
@@ -153,17 +153,8 @@ describe('the hosted CI’s two steps: release --version-only (the version pull 
   });
 
   it('versions without committing, then publishes and tags what the merged versions say, a breaking spec change and its majors included', async () => {
-    // A release of the spec as it is, then a breaking change (send_sneak_peek's text shorter: old
-    // clients that send more are refused) with the major changesets it needs.
-    git(two.root, ['tag', `@customer-chat/spec@${before.get('@customer-chat/spec')}`]);
-    const file = join(two.root, 'spec', 'asyncapi.yaml');
-    const text = readFileSync(file, 'utf8');
-    const start = text.indexOf('    SendSneakPeekArguments:');
-    const limit = text.indexOf('maxLength: 16384', start);
-    writeFileSync(file, `${text.slice(0, limit)}maxLength: 8192${text.slice(limit + 'maxLength: 16384'.length)}`);
-    const majors = [...before.keys()].map((name) => `'${name}': major`).join('\n');
-    writeFileSync(join(two.root, '.changeset', 'shorter-sneak-peeks.md'), `---\n${majors}\n---\n\nA sneak peek's text is at most 8192 characters.\n`);
-    commitAll(two.root, 'a breaking spec change, with its major changesets');
+    // A release of the spec as it is, then a breaking change with the major changesets it needs.
+    breakingChangeWithMajors(two.root, before.get('@customer-chat/spec')!, [...before.keys()]);
     const tagsBefore = git(two.root, ['tag', '--list']);
 
     const versioned = runRelease(two.root, ['--version-only']);
@@ -177,31 +168,43 @@ describe('the hosted CI’s two steps: release --version-only (the version pull 
     expect(git(two.root, ['tag', '--list'])).toBe(tagsBefore);
     commitAll(two.root, 'release: version packages');
 
-    // The changesets are consumed: the gate counts the majors in the versions.
-    const published = runRelease(two.root, ['--publish-only', '--registry', `${registry2.url}/`], { NPM_CONFIG_USERCONFIG: registry2.npmrc });
+    // The changesets are consumed: the gate counts the majors in the versions. Run by node itself
+    // without pnpm on PATH, changesets still finds the pnpm it publishes with.
+    const published = runCliWithoutPnpm(two.root, ['--publish-only', '--registry', `${registry2.url}/`], { NPM_CONFIG_USERCONFIG: registry2.npmrc });
     expect(published.code, `${published.stdout}\n${published.stderr}`).toBe(0);
     expect(git(two.root, ['tag', '--list', '@customer-chat/spec@*']).trim().split('\n')).toContain(`@customer-chat/spec@${versions.package}`);
     const meta = (await httpJson(`${registry2.url}/@customer-chat%2fvalidators`)).json as { 'dist-tags': { latest: string } };
     expect(meta['dist-tags'].latest).toBe(publishablePackages(two.root).find((p) => p.name === '@customer-chat/validators')!.version);
+    // What it published, from the version tagged before (the spec's) or none known: never `1.0.0 -> 1.0.0`.
+    expect(published.stdout.split('\n')).toContain(`@customer-chat/spec ${before.get('@customer-chat/spec')} -> ${versions.package}`);
+    expect(published.stdout.split('\n')).toContain(`@customer-chat/sdk ${versions.package}`);
+    expect(published.stdout).not.toMatch(/^\S+ (\S+) -> \1$/m);
     // A `New tag:` line per tag, which changesets/action reads to make the GitHub releases.
     for (const pkg of publishablePackages(two.root)) expect(published.stdout.split('\n')).toContain(`New tag: ${pkg.name}@${pkg.version}`);
     // Run again, there is nothing left to publish: no new tag, no failure.
     const again = runRelease(two.root, ['--publish-only', '--registry', `${registry2.url}/`], { NPM_CONFIG_USERCONFIG: registry2.npmrc });
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain('nothing to release');
+    expect(again.stdout.trim().split('\n').at(-1)).toBe('release: nothing left to publish (every version is on the registry already)');
   });
 });
 
 describe('a full release whose publish fails after the release commit', () => {
   let three: Scratch;
-  beforeAll(() => {
+  let registry3: LocalRegistry;
+  beforeAll(async () => {
+    registry3 = await startRegistry();
     three = clone();
   });
-  afterAll(() => three?.dispose());
+  afterAll(async () => {
+    await registry3?.close();
+    three?.dispose();
+  });
 
   it('says what is committed and published and how to finish; run again, it says the same instead of "nothing to release"', () => {
-    // Nothing listens on port 9: changeset publish fails before publishing anything.
-    const failed = runRelease(three.root, ['--registry', 'http://127.0.0.1:9/']);
+    // The registry answers (a dead one is refused up front) but refuses to publish without a token.
+    const tokenless = `${registry3.npmrc}.tokenless`;
+    writeFileSync(tokenless, `@customer-chat:registry=${registry3.url}/\n`);
+    const failed = runRelease(three.root, ['--registry', `${registry3.url}/`], { NPM_CONFIG_USERCONFIG: tokenless });
     expect(failed.code, `${failed.stdout}\n${failed.stderr}`).toBe(1);
     const subject = git(three.root, ['log', '-1', '--format=%s']).trim();
     expect(subject).toMatch(/^release: @customer-chat\//);
@@ -213,7 +216,7 @@ describe('a full release whose publish fails after the release commit', () => {
     expect(git(three.root, ['tag', '--list'])).toBe('');
     expect(git(three.root, ['status', '--porcelain'])).toBe('');
 
-    const again = runRelease(three.root, ['--registry', 'http://127.0.0.1:9/']);
+    const again = runRelease(three.root, ['--registry', `${registry3.url}/`], { NPM_CONFIG_USERCONFIG: tokenless });
     expect(again.code, again.stdout).toBe(1);
     expect(again.stdout).not.toContain('nothing to release');
     expect(again.stderr.trim()).toMatch(new RegExp(`^release: refused: no pending changeset, but HEAD \\(${sha} "release: @customer-chat/.*"\\) is a release commit whose versions are not all published and tagged \\(@customer-chat/.*\\): run pnpm release --publish-only to finish it$`));
