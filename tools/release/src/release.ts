@@ -19,7 +19,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appliedBumps, largestBumps, latestReleaseTag, missingMajors, readChangesets, releaseHistory, workspacePackages } from '@customer-chat/spec-diff';
+import { appliedBumps, bumpsOf, largestBumps, latestReleaseTag, missingMajors, releaseHistory, workspacePackages } from '@customer-chat/spec-diff';
 import { loadModel } from '@customer-chat/spec-model';
 import { CHANGESET_DIR, changesetState, type Changesets } from './changesets.js';
 import { ReleaseIncomplete, ReleaseRefused } from './errors.js';
@@ -150,7 +150,7 @@ async function preflight(root: string, mode: ReleaseMode, dryRun: boolean, regis
   const { unreleased } = await releaseHistory(root, await loadModel(join(root, 'spec/asyncapi.yaml'), root));
   // As the spec-diff gate counts them: the pending major changesets, and the majors the versions
   // carry since the tag (the version step consumed their changesets, e.g. --version-only committed).
-  const bumps = largestBumps(readChangesets(join(root, CHANGESET_DIR), CHANGESET_DIR), appliedBumps(root, tag, published));
+  const bumps = largestBumps(bumpsOf(changesets.pending), appliedBumps(root, tag, published));
   const missing = missingMajors(unreleased ?? [], bumps);
   if (missing.length > 0) {
     throw new ReleaseRefused(`the spec has breaking changes since ${tag} and no major changeset for ${missing.join(', ')}, nor a major version since then (pnpm spec:diff lists them)`);

@@ -1,12 +1,12 @@
-// The changesets as the release reads them before anything runs: a broken one refused with its
-// file, line and column (counted in the file, not in its front matter); an empty one (as
+// The changesets folder as the release reads it before anything runs (each file is read by
+// spec-diff's reader, tested there): a broken one refused as the release's refusal; an empty one (as
 // `changeset add --empty` writes) releasing nothing; in pre mode, the ones pre.json lists as
 // versioned no longer pending.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { changesetState, parseChangeset, UnreadableChangeset } from '../src/changesets.js';
+import { changesetState, UnreadableChangeset } from '../src/changesets.js';
 
 const work = mkdtempSync(join(tmpdir(), 'release-changesets-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -20,42 +20,6 @@ function folder(files: Record<string, string>): string {
   for (const [name, text] of Object.entries({ 'README.md': '# Changesets\n', ...files })) writeFileSync(join(root, '.changeset', name), text);
   return root;
 }
-
-const refusal = (text: string): string => {
-  try {
-    parseChangeset('.changeset/x.md', text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UnreadableChangeset);
-    return (error as Error).message;
-  }
-  throw new Error('not refused');
-};
-
-describe('a changeset as the release reads it', () => {
-  it('names the packages and their bumps', () => {
-    const changeset = parseChangeset('.changeset/x.md', "---\n'@customer-chat/sdk': minor\n\"@customer-chat/docs\": patch\n---\n\n**sdk**: text.\n");
-    expect([...changeset.releases]).toEqual([['@customer-chat/sdk', 'minor'], ['@customer-chat/docs', 'patch']]);
-  });
-
-  it('an empty one (as changeset add --empty writes it) releases nothing', () => {
-    expect(parseChangeset('.changeset/x.md', '---\n---\ntext\n').releases.size).toBe(0);
-  });
-
-  it('invalid YAML is refused at its line and column in the file, in one line', () => {
-    expect(refusal("---\n'@customer-chat/sdk': [patch\n---\n\ntext\n")).toMatch(/^\.changeset\/x\.md:2:29: the front matter is not valid YAML: Flow sequence [^\n]*$/);
-  });
-
-  it('a bump that is not one, a list instead of a map, no front matter, an empty file: each refused where it is', () => {
-    expect(refusal("---\n'@customer-chat/sdk': patch\n'@customer-chat/docs': mayor\n---\n")).toBe('.changeset/x.md:3:24: "@customer-chat/docs": "mayor" is not a bump (major, minor, patch or none)');
-    expect(refusal('---\n- a\n---\n')).toBe('.changeset/x.md:2:1: the front matter is not a map of package names to bumps');
-    expect(refusal('just text\n')).toMatch(/^\.changeset\/x\.md:1:1: no front matter/);
-    expect(refusal('\n')).toMatch(/^\.changeset\/x\.md:1:1: the file is empty/);
-  });
-
-  it('a package name not in the workspace (a typo would otherwise pass for a changeset releasing nothing)', () => {
-    expect(() => parseChangeset('.changeset/x.md', "---\n'@customer-chat/sdk': patch\n'@customer-chat/skd': patch\n---\n", known)).toThrow(/^\.changeset\/x\.md:3:1: "@customer-chat\/skd" is not a package of this workspace$/);
-  });
-});
 
 describe('the changesets folder', () => {
   it('pending, releasing (a published package), and the empty ones or those naming only private packages apart', () => {
@@ -76,6 +40,13 @@ describe('the changesets folder', () => {
     expect(changesetState(folder({ 'a.md': files['a.md'], 'pre.json': pre('pre') }), published, known).work).toBe(false);
     expect(changesetState(folder({ ...files, 'pre.json': pre('exit') }), published, known).pending).toHaveLength(2);
     expect(changesetState(folder({ 'pre.json': pre('exit') }), published, known).work).toBe(true);
+  });
+
+  it('a broken changeset or a package not in the workspace is the release refusing, located in the file', () => {
+    const refused = (files: Record<string, string>) => () => changesetState(folder(files), published, known);
+    expect(refused({ 'a.md': "---\n'@customer-chat/sdk': mayor\n---\n" })).toThrow(UnreadableChangeset);
+    expect(refused({ 'a.md': "---\n'@customer-chat/sdk': mayor\n---\n" })).toThrow(/^\.changeset\/a\.md:2:23: "@customer-chat\/sdk": "mayor" is not a bump/);
+    expect(refused({ 'b.md': "---\n'@customer-chat/skd': patch\n---\n" })).toThrow(/^\.changeset\/b\.md:2:1: "@customer-chat\/skd" is not a package of this workspace$/);
   });
 
   it('a pre.json that is not JSON is refused naming it', () => {

@@ -1,50 +1,96 @@
-// Reads the pending changesets (`.changeset/*.md`) and checks that every package a breaking change
-// affects gets a major bump.
+// Reads changesets (`.changeset/*.md`) the way changesets itself does, refusing a broken one at its
+// file, line and column; and checks that every package a breaking change affects gets a major bump.
+// The release tool reads changesets through this module too: one reader, one set of refusals.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { largestBumps } from './applied-bumps.js';
 import type { Change } from './classify.js';
 
+/** A bump that releases something. */
 export type Bump = 'major' | 'minor' | 'patch';
 
-const BUMPS: readonly unknown[] = ['major', 'minor', 'patch'] satisfies Bump[];
+/** What a changeset may name for a package, as changesets accepts it (`none`: no release). */
+export type ChangesetBump = Bump | 'none';
+
+const BUMPS: ReadonlySet<unknown> = new Set(['major', 'minor', 'patch', 'none'] satisfies ChangesetBump[]);
 
 /** A changeset that cannot be read: its message is one line, `file:line:column: what`. */
 export class ChangesetError extends Error {}
 
-/** The largest bump of each package over the changesets in `directory`, named `shownAs` in errors. */
-export function readChangesets(directory: string, shownAs = directory): Map<string, Bump> {
-  const each = readdirSync(directory)
-    .filter((f) => f.endsWith('.md') && f !== 'README.md')
-    .flatMap((file) => {
-      const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(directory, file), 'utf8'));
-      return front === null ? [] : [frontMatter(front[1]!, join(shownAs, file))];
-    });
-  return largestBumps(...each);
+export interface Changeset {
+  /** The file as it is shown in errors, e.g. `.changeset/<id>.md`. */
+  file: string;
+  /** Package name to bump, as its front matter says (`none` included). */
+  releases: Map<string, ChangesetBump>;
 }
 
-/** The bumps a front matter names; lines are counted in the file (the front matter starts on its second). */
-function frontMatter(text: string, file: string): Map<string, Bump> {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  function fail(node: unknown, what: string, offset = (node as { range?: number[] } | null)?.range?.[0]): never {
-    const { line, col } = lines.linePos(offset ?? 0);
-    throw new ChangesetError(`${file}:${line + 1}:${col}: ${what}`);
+/** 1-based `line:column` of `offset` in `text`. */
+function position(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  return `${before.split('\n').length}:${offset - before.lastIndexOf('\n')}`;
+}
+
+// As @changesets/parse finds the front matter (so the two agree on what it is).
+const FRONT_MATTER = /\s*---([^]*?)\n\s*---(\s*(?:\n|$)[^]*)/;
+
+/**
+ * The packages a changeset file bumps; throws ChangesetError, located in the file, for what
+ * changesets would refuse (with `known`, the workspace's package names, a name not among them too:
+ * a typo would otherwise pass for a changeset that releases nothing).
+ */
+export function parseChangeset(file: string, written: string, known?: ReadonlySet<string>): Changeset {
+  // CRLF read as LF (else the last bump would read `patch\r`); lines and columns stay the same.
+  const text = written.replace(/\r\n/g, '\n');
+  const at = (offset: number, message: string) => new ChangesetError(`${file}:${position(text, offset)}: ${message}`);
+  if (text.trim() === '') throw at(0, 'the file is empty: a changeset starts with front matter between --- lines (an empty one: ---, then ---)');
+  const match = FRONT_MATTER.exec(text);
+  if (match === null) throw at(0, 'no front matter: a changeset starts with package names and bumps between --- lines');
+  // Offsets in the front matter are counted from just after its opening `---`.
+  const start = match.index + match[0].indexOf('---') + 3;
+  const document = parseDocument(match[1]!, { prettyErrors: false, uniqueKeys: true });
+  const error = document.errors[0];
+  if (error !== undefined) throw at(start + error.pos[0], `the front matter is not valid YAML: ${error.message}`);
+  const releases = new Map<string, ChangesetBump>();
+  if (document.contents === null) return { file, releases };
+  if (!isMap(document.contents)) throw at(start + (document.contents.range?.[0] ?? 0), 'the front matter is not a map of package names to bumps');
+  for (const pair of document.contents.items) {
+    const key = isScalar(pair.key) ? pair.key : undefined;
+    const name = key?.value;
+    const keyOffset = start + (key?.range?.[0] ?? 0);
+    if (typeof name !== 'string' || name.trim() === '') throw at(keyOffset, `${JSON.stringify(name ?? null)} is not a package name`);
+    if (known !== undefined && !known.has(name)) throw at(keyOffset, `"${name}" is not a package of this workspace`);
+    const value = isScalar(pair.value) ? pair.value.value : undefined;
+    if (!BUMPS.has(value)) {
+      const offset = (pair.value as { range?: [number, number, number] } | null)?.range?.[0];
+      throw at(offset === undefined ? keyOffset : start + offset, `"${name}": ${JSON.stringify(value ?? null)} is not a bump (major, minor, patch or none)`);
+    }
+    releases.set(name, value as ChangesetBump);
   }
-  const [error] = doc.errors;
-  if (error !== undefined) fail(null, error.message, error.pos[0]);
-  const bumps = new Map<string, Bump>();
-  if (doc.contents === null) return bumps;
-  if (!isMap(doc.contents)) fail(doc.contents, 'the front matter is not a mapping of package names to major, minor or patch');
-  for (const { key, value } of doc.contents.items) {
-    const pkg = isScalar(key) ? key.value : undefined;
-    if (typeof pkg !== 'string') fail(key, 'a key that is not a package name');
-    const bump = isScalar(value) ? value.value : undefined;
-    if (!BUMPS.includes(bump)) fail(value ?? key, `the bump of ${pkg} is not major, minor or patch`);
-    bumps.set(pkg, bump as Bump);
-  }
-  return bumps;
+  return { file, releases };
+}
+
+/** The changeset files of `directory` (not its README), sorted. */
+export function changesetFiles(directory: string): string[] {
+  return readdirSync(directory)
+    .filter((name) => name.endsWith('.md') && !name.startsWith('.') && !/^README\.md$/i.test(name))
+    .sort();
+}
+
+/** Every changeset in `directory`, each shown in errors as `shownAs/<file>`. */
+export function readChangesetFiles(directory: string, shownAs = directory, known?: ReadonlySet<string>): Changeset[] {
+  return changesetFiles(directory).map((name) => parseChangeset(join(shownAs, name), readFileSync(join(directory, name), 'utf8'), known));
+}
+
+/** The largest bump of each package over the changesets in `directory` (`none` releases nothing). */
+export function readChangesets(directory: string, shownAs = directory): Map<string, Bump> {
+  return bumpsOf(readChangesetFiles(directory, shownAs));
+}
+
+/** The largest bump of each package over `changesets` (`none` releases nothing). */
+export function bumpsOf(changesets: readonly Changeset[]): Map<string, Bump> {
+  const released = (releases: Map<string, ChangesetBump>) => new Map([...releases].filter((entry): entry is [string, Bump] => entry[1] !== 'none'));
+  return largestBumps(...changesets.map((changeset) => released(changeset.releases)));
 }
 
 /** The packages a breaking change affects that have no major changeset. */

@@ -1,5 +1,15 @@
 // @customer-chat/spec-diff as a library: the change classification and the release history.
 export { classifyChanges, type Change, type Direction } from './classify.js';
 export { latestReleaseTag, releaseHistory, releaseTags, TAG_PREFIX, type Release } from './releases.js';
-export { missingMajors, readChangesets, type Bump } from './changesets.js';
+export {
+  bumpsOf,
+  ChangesetError,
+  missingMajors,
+  parseChangeset,
+  readChangesetFiles,
+  readChangesets,
+  type Bump,
+  type Changeset,
+  type ChangesetBump,
+} from './changesets.js';
 export { appliedBumps, largestBumps, workspacePackages, type VersionedPackage } from './applied-bumps.js';

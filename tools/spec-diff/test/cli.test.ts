@@ -188,9 +188,9 @@ describe.concurrent('with no release to compare with, bad input: exit 2', () => 
 
 describe.concurrent('bad changesets: one line naming the file, line and column, exit 2', () => {
   const cases: Record<string, [string, string]> = {
-    'a YAML syntax error, counted in lines of the file': [unclosed, 'unclosed/change.md:3:24: Flow sequence in block collection must be sufficiently indented and end with a ]'],
-    'a list, not a mapping': [changesets('list', '---\r\n- "@customer-chat/sdk": major\r\n---\r\n\r\nA change.\r\n'), 'list/change.md:2:1: the front matter is not a mapping of package names to major, minor or patch'],
-    'an unknown bump': [changesets('huge', '---\n"@customer-chat/sdk": huge\n---\n\nA change.\n'), 'huge/change.md:2:23: the bump of @customer-chat/sdk is not major, minor or patch'],
+    'a YAML syntax error, counted in lines of the file': [unclosed, 'unclosed/change.md:3:24: the front matter is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    'a list, not a mapping': [changesets('list', '---\r\n- "@customer-chat/sdk": major\r\n---\r\n\r\nA change.\r\n'), 'list/change.md:2:1: the front matter is not a map of package names to bumps'],
+    'an unknown bump': [changesets('huge', '---\n"@customer-chat/sdk": huge\n---\n\nA change.\n'), 'huge/change.md:2:23: "@customer-chat/sdk": "huge" is not a bump (major, minor, patch or none)'],
   };
   for (const [what, [dir, message]] of Object.entries(cases)) {
     it(what, async () => {
