@@ -25,6 +25,20 @@ const VALIDATORS = '@customer-chat/validators';
 const SDK = '@customer-chat/sdk';
 const SERVER = '@customer-chat/reference-server';
 const CONFORMANCE = '@customer-chat/conformance';
+const DOCS = '@customer-chat/docs';
+
+/**
+ * The packages that follow others. The docs document the whole protocol, each message on a page
+ * exported by its path: they change with the spec. The conformance kit holds any server to the
+ * protocol the reference server speaks on the wire: a server that passed may fail after a wire
+ * change of the reference server (a type the server merely exports is not the kit's concern).
+ */
+function withFollowers(change: Change): Change {
+  const packages = new Set(change.packages);
+  if (packages.has(SPEC)) packages.add(DOCS);
+  if (packages.has(SERVER) && change.direction !== 'sdk-to-application') packages.add(CONFORMANCE);
+  return packages.size === change.packages.length ? change : { ...change, packages: [...packages] };
+}
 
 function direction(message: MessageModel): Direction {
   if (message.kind === 'request') return 'client-to-server';
@@ -195,7 +209,7 @@ export function classifyChanges(base: ProtocolModel, head: ProtocolModel): Chang
   }
   changes.push(...classifyHttpChanges(base, head, resolveBase, resolveHead));
   changes.push(...classifyRequestChanges(base, head));
-  return changes;
+  return changes.map(withFollowers);
 }
 
 /**

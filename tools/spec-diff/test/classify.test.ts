@@ -73,6 +73,9 @@ describe('what the client sends (requests)', () => {
       delete d.components.messages.closeThreadResponse;
     });
     expect(changes).toContainEqual(expect.objectContaining({ subject: 'close_thread', breaking: true }));
+    // Its docs page goes, and a server that still answers it no longer passes the conformance kit.
+    const packages = changes.find((c) => c.subject === 'close_thread')!.packages;
+    expect([...packages].sort()).toEqual(['@customer-chat/conformance', '@customer-chat/docs', '@customer-chat/reference-server', '@customer-chat/sdk', '@customer-chat/spec', '@customer-chat/validators']);
   });
 });
 
@@ -150,7 +153,7 @@ describe('what SDK users build on', () => {
 });
 
 describe('the exported types and the SDK\'s events', () => {
-  const [SPEC_PKG, VALIDATORS, SDK] = ['@customer-chat/spec', '@customer-chat/validators', '@customer-chat/sdk'];
+  const [SPEC_PKG, VALIDATORS, SDK, DOCS] = ['@customer-chat/spec', '@customer-chat/validators', '@customer-chat/sdk', '@customer-chat/docs'];
   it('a renamed or removed named schema breaks the packages exporting its type and guard', async () => {
     const renamed = await changesFor((d) => {
       d.components.schemas.ChatMember = d.components.schemas.ChatMembership;
@@ -158,7 +161,7 @@ describe('the exported types and the SDK\'s events', () => {
       for (const key of ['userJoinedChat', 'userLeftChat']) d.components.messages[key].payload = { $ref: '#/components/schemas/ChatMember' };
     });
     expect(renamed).toEqual([
-      { subject: 'ChatMembership', direction: 'sdk-to-application', path: '/', what: 'schema ChatMembership renamed ChatMember (type and guard isChatMembership)', breaking: true, packages: [SPEC_PKG, VALIDATORS, SDK] },
+      { subject: 'ChatMembership', direction: 'sdk-to-application', path: '/', what: 'schema ChatMembership renamed ChatMember (type and guard isChatMembership)', breaking: true, packages: [SPEC_PKG, VALIDATORS, SDK, DOCS] },
     ]);
     // Inlined where it was used: the data is the same, the type is gone.
     const removed = await changesFor((d) => {
@@ -171,7 +174,7 @@ describe('the exported types and the SDK\'s events', () => {
     const clientEvent = (d: Doc) => d.components.messages.customerDisconnected;
     const removed = await changesFor((d) => delete clientEvent(d)['x-client-event']);
     expect(removed.filter((c) => c.path === '/x-client-event')).toEqual([
-      { subject: 'customer_disconnected', direction: 'sdk-to-application', path: '/x-client-event', what: 'client event disconnected (payload /reason) -> none (emitted as customer_disconnected)', breaking: true, packages: [SPEC_PKG, SDK] },
+      { subject: 'customer_disconnected', direction: 'sdk-to-application', path: '/x-client-event', what: 'client event disconnected (payload /reason) -> none (emitted as customer_disconnected)', breaking: true, packages: [SPEC_PKG, SDK, DOCS] },
     ]);
     const changed = await changesFor((d) => (clientEvent(d)['x-client-event'].payload = ''));
     expect(changed).toEqual([expect.objectContaining({ what: 'client event disconnected (payload /reason) -> disconnected (payload )', breaking: true })]);
@@ -312,11 +315,11 @@ describe('the changeset gate', () => {
   it('fails a breaking change that comes without a major changeset, naming the packages', () => {
     const result = runGate(changesetDir({ '@customer-chat/spec': 'minor' }));
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/without a major changeset for @customer-chat\/reference-server, @customer-chat\/sdk, @customer-chat\/spec, @customer-chat\/validators/);
+    expect(result.stderr).toMatch(/without a major changeset for @customer-chat\/conformance, @customer-chat\/docs, @customer-chat\/reference-server, @customer-chat\/sdk, @customer-chat\/spec, @customer-chat\/validators/);
   }, 60_000);
 
   it('passes it with major changesets for every affected package', () => {
-    const all = { '@customer-chat/spec': 'major', '@customer-chat/validators': 'major', '@customer-chat/sdk': 'major', '@customer-chat/reference-server': 'major' };
+    const all = { '@customer-chat/spec': 'major', '@customer-chat/validators': 'major', '@customer-chat/sdk': 'major', '@customer-chat/reference-server': 'major', '@customer-chat/conformance': 'major', '@customer-chat/docs': 'major' };
     expect(runGate(changesetDir(all)).code).toBe(0);
   }, 60_000);
 

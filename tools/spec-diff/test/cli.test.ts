@@ -98,7 +98,7 @@ const unclosed = changesets('unclosed', '---\n"@customer-chat/spec": major\n"@cu
 
 const majors = join(work, 'majors');
 mkdirSync(majors);
-const packages = ['spec', 'validators', 'sdk', 'reference-server'].map((p) => `"@customer-chat/${p}": major`);
+const packages = ['spec', 'validators', 'sdk', 'reference-server', 'conformance', 'docs'].map((p) => `"@customer-chat/${p}": major`);
 writeFileSync(join(majors, 'change.md'), `---\n${packages.join('\n')}\n---\n\n**spec**: a change.\n`);
 
 describe.concurrent('spec:diff output', () => {
