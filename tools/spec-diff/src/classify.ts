@@ -204,8 +204,10 @@ export function classifyChanges(base: ProtocolModel, head: ProtocolModel): Chang
   if (base.channel.address !== head.channel.address) {
     changes.push({ subject: 'channel', direction: 'protocol', path: '/address', what: `socket address ${base.channel.address} -> ${head.channel.address}`, breaking: true, packages: [SPEC, SDK, SERVER] });
   }
-  for (const q of head.channel.query.filter((q) => q.required && !base.channel.query.some((b) => b.name === q.name && b.required))) {
-    changes.push({ subject: 'channel', direction: 'client-to-server', path: `/query/${q.name}`, what: `required query parameter ${q.name} added`, breaking: true, packages: [SPEC, SDK, SERVER] });
+  // The socket's query, as the client writes it and the server reads it: a new required parameter,
+  // a tighter pattern or length, a parameter no longer taken (when the query is closed) break old clients.
+  for (const change of diffSchemas(base.channel.querySchema, head.channel.querySchema, resolveBase, resolveHead)) {
+    changes.push({ subject: 'channel', direction: 'client-to-server', path: `/query${change.path}`, what: `${change.what} (${change.effect})`, breaking: breaks(change.effect, 'client-to-server'), packages: [SPEC, SDK, SERVER] });
   }
   changes.push(...classifyHttpChanges(base, head, resolveBase, resolveHead));
   changes.push(...classifyRequestChanges(base, head));

@@ -22,6 +22,13 @@ export const removesTypedName = (change: SchemaChange): boolean =>
 const LOWER_BOUNDS = ['minimum', 'minLength', 'minItems', 'minProperties'] as const;
 const UPPER_BOUNDS = ['maximum', 'maxLength', 'maxItems', 'maxProperties'] as const;
 
+/** `maxLength 10 -> 20`, `maxLength 32 added`, `maxLength 32 removed`. */
+function boundChange(bound: string, before: number | undefined, after: number | undefined): string {
+  if (before === undefined) return `${bound} ${String(after)} added`;
+  if (after === undefined) return `${bound} ${before} removed`;
+  return `${bound} ${before} -> ${after}`;
+}
+
 /** The types a schema allows; a union without its own `type` allows those of its branches. */
 function types(schema: JsonSchema, resolve: Resolve): Set<string> | undefined {
   const t = schema.type;
@@ -104,14 +111,12 @@ function compare(base: JsonSchema, head: JsonSchema, resolveBase: Resolve, resol
   for (const bound of LOWER_BOUNDS) {
     const [x, y] = [b[bound] as number | undefined, h[bound] as number | undefined];
     if (x === y) continue;
-    if (y === undefined || (x !== undefined && y < x)) add('widening', `${bound} ${String(x)} -> ${String(y)}`);
-    else add('narrowing', `${bound} ${String(x)} -> ${String(y)}`);
+    add(y === undefined || (x !== undefined && y < x) ? 'widening' : 'narrowing', boundChange(bound, x, y));
   }
   for (const bound of UPPER_BOUNDS) {
     const [x, y] = [b[bound] as number | undefined, h[bound] as number | undefined];
     if (x === y) continue;
-    if (y === undefined || (x !== undefined && y > x)) add('widening', `${bound} ${String(x)} -> ${String(y)}`);
-    else add('narrowing', `${bound} ${String(x)} -> ${String(y)}`);
+    add(y === undefined || (x !== undefined && y > x) ? 'widening' : 'narrowing', boundChange(bound, x, y));
   }
   if (b.format !== h.format) {
     if (h.format === undefined) add('widening', `format ${String(b.format)} removed`);

@@ -335,6 +335,26 @@ describe('the changeset gate', () => {
   });
 });
 
+describe('the socket\'s query (the WebSocket binding)', () => {
+  const query = (d: Doc) => (d.channels.customer as unknown as { bindings: { ws: { query: Record<string, any> } } }).bindings.ws.query;
+  it('a new required parameter, a tighter pattern or length break old clients; a new optional one and a looser limit are safe', async () => {
+    const tighter = await changesFor((d) => {
+      query(d).properties.licenseId.pattern = '^[0-9]+$';
+      query(d).properties.licenseId.maxLength = 32;
+      query(d).properties.group = { type: 'string', description: 'The group.' };
+      query(d).required.push('group');
+    });
+    expect(tighter.map((c) => [c.path, c.breaking])).toEqual(expect.arrayContaining([['/query/licenseId', true], ['/query/group', true]]));
+    expect(tighter.filter((c) => c.subject === 'channel').every((c) => c.direction === 'client-to-server' && c.packages.includes('@customer-chat/conformance'))).toBe(true);
+    expect(tighter.filter((c) => c.subject === 'channel' && c.path === '/query/licenseId').map((c) => c.what).sort()).toEqual(['maxLength 32 added (narrowing)', 'pattern ^[0-9]+$ added (narrowing)']);
+    const looser = await changesFor((d) => {
+      query(d).properties.licenseId.minLength = 0;
+      query(d).properties.page = { type: 'string', description: 'The page.' };
+    });
+    expect(looser.filter((c) => c.subject === 'channel').map((c) => c.breaking)).toEqual([false, false]);
+  });
+});
+
 describe('the HTTP operations (x-http)', () => {
   type Http = { 'x-http': Record<string, any> };
   const upload = (d: Doc) => (d as unknown as Http)['x-http'].uploadFile;

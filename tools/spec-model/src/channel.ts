@@ -3,13 +3,13 @@
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { isSchemaObject } from '@customer-chat/spec-loader/schema-traversal';
 import type { ProblemCollector } from './problems.js';
-import type { ProtocolModel, WireChannel } from './types.js';
+import type { JsonSchema, ProtocolModel, WireChannel } from './types.js';
 
 export function readWireChannel(document: AsyncAPIDocumentInterface, problems: ProblemCollector): WireChannel {
   const wire = document.channels().all().filter((channel) => typeof channel.address() === 'string');
   if (wire.length !== 1) {
     problems.add('/channels', `expected exactly one channel with an address (the socket), found ${wire.length}`);
-    return { address: '', query: [] };
+    return { address: '', query: [], querySchema: {} };
   }
   const channel = wire[0]!;
   const query: unknown = channel.bindings().get('ws')?.value<Record<string, unknown>>().query;
@@ -22,6 +22,8 @@ export function readWireChannel(document: AsyncAPIDocumentInterface, problems: P
       required: required.includes(name),
       description: isSchemaObject(schema) && typeof schema.description === 'string' ? schema.description : undefined,
     })),
+    // A plain copy (the parser's binding value is its own object), for spec-diff to compare.
+    querySchema: isSchemaObject(query) ? (structuredClone(query) as JsonSchema) : {},
   };
 }
 

@@ -144,6 +144,8 @@ export type FrameConstants = Record<'request' | 'response' | 'error' | 'push', R
 export interface WireChannel {
   address: string;
   query: Array<{ name: string; required: boolean; description: string | undefined }>;
+  /** The whole query schema of the WebSocket binding (`{}` when there is none), as the spec writes it. */
+  querySchema: JsonSchema;
 }
 
 /** An operation a client makes over plain HTTP beside the socket (`x-http`), e.g. a file upload. */
