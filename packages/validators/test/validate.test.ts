@@ -42,6 +42,13 @@ describe('validate() with values JSON cannot hold', () => {
     const result = validate('get_chat_threads', NOT_JSON.at(-1)![1]);
     expect(result).toEqual({ ok: false, errors: [{ path: '', keyword: 'type', message: 'cannot be checked: boom' }] });
   });
+
+  it('a Proxy whose trap throws where only the guard calls it (for-in calls getPrototypeOf) gets the trap\'s error as the reason', () => {
+    const hostile = new Proxy({ chat: 'C', threads: ['T'] }, { getPrototypeOf: () => { throw new Error('no prototype here'); } });
+    expect(validate('get_chat_threads', hostile)).toEqual({ ok: false, errors: [{ path: '', keyword: 'type', message: 'cannot be checked: no prototype here' }] });
+    // The reason belongs to that value only: the next failure is explained on its own.
+    expect(validate('get_chat_threads', { chat: 'C' })).toEqual({ ok: false, errors: [{ path: '/threads', keyword: 'required', message: "must have required property 'threads'" }] });
+  });
 });
 
 describe('the issues of a failure', () => {

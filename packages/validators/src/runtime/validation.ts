@@ -51,11 +51,15 @@ export function issuesOf(set: SchemaSet, name: string, data: unknown): Validatio
   });
 }
 
+/** What the last guard that threw threw, and at which value: `invalid` gives it as the reason. */
+let lastThrown: { data: unknown; error: unknown } | undefined;
+
 /** Whether `guard` passes `data`; a value that makes it throw (a getter that throws) does not. */
 export function passes<T>(guard: (data: unknown) => data is T, data: unknown): data is T {
   try {
     return guard(data);
-  } catch {
+  } catch (error) {
+    lastThrown = { data, error };
     return false;
   }
 }
@@ -63,8 +67,14 @@ export function passes<T>(guard: (data: unknown) => data is T, data: unknown): d
 /** The failed result for `data`, which the guard of definition `name` rejected. */
 export function invalid(set: SchemaSet, name: string, data: unknown): { ok: false; errors: ValidationIssue[] } {
   const issues = issuesOf(set, name, data);
-  // The guard and the walk agree on every case the differential tests try; never answer "invalid" with no reason.
-  return { ok: false, errors: issues.length > 0 ? issues : [{ path: '', message: 'does not match the schema', keyword: 'type' }] };
+  const threw = lastThrown !== undefined && lastThrown.data === data ? lastThrown.error : undefined;
+  lastThrown = undefined;
+  if (issues.length > 0) return { ok: false, errors: issues };
+  // The guard threw where the walk did not (a Proxy whose getPrototypeOf trap throws, which a
+  // for-in loop calls): that is the reason. Otherwise the two agree on every case the differential
+  // tests try; never answer "invalid" with no reason.
+  const message = threw === undefined ? 'does not match the schema' : `cannot be checked: ${threw instanceof Error ? threw.message : String(threw)}`;
+  return { ok: false, errors: [{ path: '', message, keyword: 'type' }] };
 }
 
 /** For messages that carry nothing: `undefined` and `null` are the only valid payloads. */
