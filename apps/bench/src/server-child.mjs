@@ -1,5 +1,5 @@
 // The reference server of the load bench, in a process of its own so its memory is measured alone.
-// Started by load.ts with `fork` (plain `node --expose-gc`, no TypeScript loader), with the
+// Started by load/server.ts with `fork` (plain `node --expose-gc`, no TypeScript loader), with the
 // server's default limits: only the ports are chosen (0, free ones). It talks to the bench over the
 // IPC channel of `fork`:
 //
