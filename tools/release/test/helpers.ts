@@ -5,7 +5,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, wri
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { scratchCopy, type Scratch } from '../src/scratch.js';
+import { startRegistry, type LocalRegistry } from './registry.js';
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -80,4 +82,21 @@ export function breakingChangeWithMajors(root: string, released: string, package
   writeFileSync(file, `${text.slice(0, limit)}maxLength: 8192${text.slice(limit + 'maxLength: 16384'.length)}`);
   writeFileSync(join(root, '.changeset', 'shorter-sneak-peeks.md'), `---\n${packages.map((name) => `'${name}': major`).join('\n')}\n---\n\nA sneak peek's text is at most 8192 characters.\n`);
   commitAll(root, 'a breaking spec change, with its major changesets');
+}
+
+/**
+ * A local registry and a scratch clone for the tests of the enclosing describe block (or file):
+ * started before them, closed and removed after them. Read its fields inside the tests.
+ */
+export function registryAndClone(): { readonly registry: LocalRegistry; readonly scratch: Scratch } {
+  const state = {} as { registry: LocalRegistry; scratch: Scratch };
+  beforeAll(async () => {
+    state.registry = await startRegistry();
+    state.scratch = clone();
+  });
+  afterAll(async () => {
+    await state.registry?.close();
+    state.scratch?.dispose();
+  });
+  return state;
 }

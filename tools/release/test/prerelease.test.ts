@@ -6,33 +6,21 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Scratch } from '../src/scratch.js';
+import { describe, expect, it } from 'vitest';
 import { readSpecVersions } from '../src/version-story.js';
 import { publishablePackages } from '../src/workspace.js';
-import { clone, commitAll, git, runRelease } from './helpers.js';
-import { httpJson, startRegistry, type LocalRegistry } from './registry.js';
+import { commitAll, git, registryAndClone, runRelease } from './helpers.js';
+import { httpJson } from './registry.js';
 
-let registry: LocalRegistry;
-let scratch: Scratch;
+const local = registryAndClone();
 
-beforeAll(async () => {
-  registry = await startRegistry();
-  scratch = clone();
-});
-
-afterAll(async () => {
-  await registry?.close();
-  scratch?.dispose();
-});
-
-const distTags = async (name: string) => ((await httpJson(`${registry.url}/${name.replace('/', '%2f')}`)).json as { 'dist-tags': Record<string, string> })['dist-tags'];
+const distTags = async (name: string) => ((await httpJson(`${local.registry.url}/${name.replace('/', '%2f')}`)).json as { 'dist-tags': Record<string, string> })['dist-tags'];
 
 describe('pnpm release in pre mode (changeset pre enter next)', () => {
   it('versions prereleases, publishes them under the next dist-tag, and takes the changesets pre.json lists as versioned', async () => {
-    const { root } = scratch;
-    const env = { NPM_CONFIG_USERCONFIG: registry.npmrc };
-    const args = ['--registry', `${registry.url}/`];
+    const { root } = local.scratch;
+    const env = { NPM_CONFIG_USERCONFIG: local.registry.npmrc };
+    const args = ['--registry', `${local.registry.url}/`];
     execFileSync(process.execPath, [join(root, 'node_modules/@changesets/cli/bin.js'), 'pre', 'enter', 'next'], { cwd: root, stdio: 'pipe' });
     commitAll(root, 'pre mode: next');
 

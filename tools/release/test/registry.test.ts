@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scratch } from '../src/scratch.js';
 import { readSpecVersions } from '../src/version-story.js';
 import { publishablePackages } from '../src/workspace.js';
-import { breakingChangeWithMajors, clone, commitAll, git, REPOSITORY_ROOT, runCliWithoutPnpm, runRelease } from './helpers.js';
+import { breakingChangeWithMajors, clone, commitAll, git, registryAndClone, REPOSITORY_ROOT, runCliWithoutPnpm, runRelease } from './helpers.js';
 import { httpJson, startRegistry, type LocalRegistry } from './registry.js';
 
 let registry: LocalRegistry;
@@ -141,48 +141,39 @@ describe('pnpm release to a local registry', () => {
 });
 
 describe('the hosted CI’s two steps: release --version-only (the version pull request), then release --publish-only', () => {
-  let two: Scratch;
-  let registry2: LocalRegistry;
-  beforeAll(async () => {
-    registry2 = await startRegistry();
-    two = clone();
-  });
-  afterAll(async () => {
-    await registry2?.close();
-    two?.dispose();
-  });
+  const second = registryAndClone();
 
   it('versions without committing, then publishes and tags what the merged versions say, a breaking spec change and its majors included', async () => {
     // A release of the spec as it is, then a breaking change with the major changesets it needs.
-    breakingChangeWithMajors(two.root, before.get('@customer-chat/spec')!, [...before.keys()]);
-    const tagsBefore = git(two.root, ['tag', '--list']);
+    breakingChangeWithMajors(second.scratch.root, before.get('@customer-chat/spec')!, [...before.keys()]);
+    const tagsBefore = git(second.scratch.root, ['tag', '--list']);
 
-    const versioned = runRelease(two.root, ['--version-only']);
+    const versioned = runRelease(second.scratch.root, ['--version-only']);
     expect(versioned.code, `${versioned.stdout}\n${versioned.stderr}`).toBe(0);
     expect(versioned.stdout).toContain('release: versioned (not published)');
-    const versions = readSpecVersions(two.root);
+    const versions = readSpecVersions(second.scratch.root);
     expect(versions.document).toBe(versions.package);
     expect(versions.package).toMatch(/^1\.0\.0$/);
     // Left for the pull request to commit: changed files, no tag.
-    expect(git(two.root, ['status', '--porcelain'])).not.toBe('');
-    expect(git(two.root, ['tag', '--list'])).toBe(tagsBefore);
-    commitAll(two.root, 'release: version packages');
+    expect(git(second.scratch.root, ['status', '--porcelain'])).not.toBe('');
+    expect(git(second.scratch.root, ['tag', '--list'])).toBe(tagsBefore);
+    commitAll(second.scratch.root, 'release: version packages');
 
     // The changesets are consumed: the gate counts the majors in the versions. Run by node itself
     // without pnpm on PATH, changesets still finds the pnpm it publishes with.
-    const published = runCliWithoutPnpm(two.root, ['--publish-only', '--registry', `${registry2.url}/`], { NPM_CONFIG_USERCONFIG: registry2.npmrc });
+    const published = runCliWithoutPnpm(second.scratch.root, ['--publish-only', '--registry', `${second.registry.url}/`], { NPM_CONFIG_USERCONFIG: second.registry.npmrc });
     expect(published.code, `${published.stdout}\n${published.stderr}`).toBe(0);
-    expect(git(two.root, ['tag', '--list', '@customer-chat/spec@*']).trim().split('\n')).toContain(`@customer-chat/spec@${versions.package}`);
-    const meta = (await httpJson(`${registry2.url}/@customer-chat%2fvalidators`)).json as { 'dist-tags': { latest: string } };
-    expect(meta['dist-tags'].latest).toBe(publishablePackages(two.root).find((p) => p.name === '@customer-chat/validators')!.version);
+    expect(git(second.scratch.root, ['tag', '--list', '@customer-chat/spec@*']).trim().split('\n')).toContain(`@customer-chat/spec@${versions.package}`);
+    const meta = (await httpJson(`${second.registry.url}/@customer-chat%2fvalidators`)).json as { 'dist-tags': { latest: string } };
+    expect(meta['dist-tags'].latest).toBe(publishablePackages(second.scratch.root).find((p) => p.name === '@customer-chat/validators')!.version);
     // What it published, from the version tagged before (the spec's) or none known: never `1.0.0 -> 1.0.0`.
     expect(published.stdout.split('\n')).toContain(`@customer-chat/spec ${before.get('@customer-chat/spec')} -> ${versions.package}`);
     expect(published.stdout.split('\n')).toContain(`@customer-chat/sdk ${versions.package}`);
     expect(published.stdout).not.toMatch(/^\S+ (\S+) -> \1$/m);
     // A `New tag:` line per tag, which changesets/action reads to make the GitHub releases.
-    for (const pkg of publishablePackages(two.root)) expect(published.stdout.split('\n')).toContain(`New tag: ${pkg.name}@${pkg.version}`);
+    for (const pkg of publishablePackages(second.scratch.root)) expect(published.stdout.split('\n')).toContain(`New tag: ${pkg.name}@${pkg.version}`);
     // Run again, there is nothing left to publish: no new tag, no failure.
-    const again = runRelease(two.root, ['--publish-only', '--registry', `${registry2.url}/`], { NPM_CONFIG_USERCONFIG: registry2.npmrc });
+    const again = runRelease(second.scratch.root, ['--publish-only', '--registry', `${second.registry.url}/`], { NPM_CONFIG_USERCONFIG: second.registry.npmrc });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout.trim().split('\n').at(-1)).toBe('release: nothing left to publish (every version is on the registry already)');
   });
