@@ -19,10 +19,10 @@
 //      acknowledgement, and send -> the stored event's timestamp.
 // B. Slow readers. SLOW_READERS raw WebSocket clients log in through the protocol and stop reading
 //    (TCP-level pause) while the customer's other tab keeps sending messages to the chat and the
-//    agent keeps updating a large chat property (pushed to every connection of the chat); 100 normal
-//    clients keep chatting meanwhile. Reported: the server's RSS before, at its peak and after, how
-//    many slow readers the server cut off (1008 from a connection's cap, 1006 when the output budget
-//    terminated it), and the normal clients' latency.
+//    agent keeps updating a large chat property (pushed to every connection of the chat);
+//    SLOW_NORMAL_CLIENTS normal clients keep chatting meanwhile. Reported: the server's RSS before,
+//    at its peak and after, how many slow readers the server cut off (1008 from a connection's cap,
+//    1006 when the output budget terminated it), and the normal clients' latency.
 // C. The same, small, twice: the property made of 1-byte, then of 3-byte characters, to see whether
 //    maxUnsentBytes holds for multi-byte text.
 //

@@ -1,8 +1,10 @@
 // The bench's knobs and fixed parameters, in one place: the BENCH_* environment variables (read once,
-// at start; a missing, negative or non-numeric value falls back to the default) and the constants of
+// at start; a missing, empty, negative or non-numeric value falls back to the default) and the constants of
 // the runs, so that what a run does and what the report says about it come from the same numbers.
 const num = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
+  const raw = process.env[name];
+  // Number('') is 0: an empty BENCH_X= is "not set", not zero.
+  const value = raw === undefined || raw.trim() === '' ? fallback : Number(raw);
   return Number.isFinite(value) && value >= 0 ? value : fallback;
 };
 export const CLIENTS = num('BENCH_CLIENTS', 1000);

@@ -21,7 +21,7 @@ export function writeReport({ a, b, c, failures, unhandledRejections, unhandledS
   const targets = targetsOf({ a, b, c, failures, unhandledRejections });
 
   const date = new Date().toISOString();
-  const results = { date, machine, cores: cpus().length, delivery: a ?? null, slowReaders: b ?? null, unhandledRejections, unhandledSamples, failures, targets };
+  const results = { date, machine, cores: cpus().length, delivery: a ?? null, slowReaders: b ?? null, multibyteReaders: c ?? null, unhandledRejections, unhandledSamples, failures, targets };
   mkdirSync(OUT_DIR, { recursive: true });
   writeFileSync(new URL('load.json', OUT_DIR), `${JSON.stringify(results, null, 2)}\n`);
 
