@@ -8,6 +8,7 @@ import { isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
 import { formatPointer, getAtPointer, parsePointer } from './json-pointer.js';
 import { positionIn, readSourceFile, screenRefs, type RefScreen } from './refs.js';
 import { projectRules } from './ruleset.js';
+import { groupIndentErrors } from './yaml-indent.js';
 
 export { projectRules };
 export * from './json-pointer.js';
@@ -168,13 +169,14 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
   const { yaml, lineCounter } = main;
   const locate = (pointer: string) => positionIn(main, parsePointer(pointer));
   if (yaml.errors.length > 0) {
-    const problems = yaml.errors.map((error): SpecProblem => ({
+    const errors = yaml.errors.map((error) => ({ code: error.code, line: error.linePos?.[0].line ?? 1, column: error.linePos?.[0].col ?? 1, message: yamlMessage(error.message) }));
+    const problems = groupIndentErrors(source, errors).map(({ line, column, message }): SpecProblem => ({
       severity: 'error',
       code: 'yaml-syntax',
-      message: yamlMessage(error.message),
+      message,
       file,
-      line: error.linePos?.[0].line ?? 1,
-      column: error.linePos?.[0].col ?? 1,
+      line,
+      column,
       pointer: '',
     }));
     return { file, raw: {}, document: undefined, problems, locate };
