@@ -19,14 +19,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appliedBumps, bumpsOf, largestBumps, latestReleaseTag, missingMajors, releaseHistory, workspacePackages } from '@customer-chat/spec-diff';
+import { appliedBumps, bumpsOf, largestBumps, latestReleaseTag, missingMajors, releaseHistory, workspacePackageNames, workspacePackages } from '@customer-chat/spec-diff';
 import { loadModel } from '@customer-chat/spec-model';
 import { CHANGESET_DIR, changesetState, type Changesets } from './changesets.js';
 import { ReleaseIncomplete, ReleaseRefused } from './errors.js';
 import { pingRegistry, registryEnvironment, withPnpmOnPath } from './publishing.js';
 import { scratchCopy } from './scratch.js';
 import { readSpecVersions, versionMismatch, writeDocumentVersion } from './version-story.js';
-import { latestChangelogEntry, pnpmArgs, pnpmCommand, publishablePackages, workspacePackageNames, type PublishablePackage } from './workspace.js';
+import { latestChangelogEntry, pnpmArgs, pnpmCommand, publishablePackages, type PublishablePackage } from './workspace.js';
 
 export { ReleaseIncomplete, ReleaseRefused };
 

@@ -3,7 +3,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { packageDirs } from './scratch.js';
 
 export interface PublishablePackage {
   name: string;
@@ -19,11 +18,6 @@ export function publishablePackages(root: string): PublishablePackage[] {
     .filter((p) => p.private !== true && p.name !== undefined)
     .map((p) => ({ name: p.name!, version: p.version ?? '0.0.0', dir: relative(root, p.path).split('\\').join('/') }))
     .sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/** The name of every workspace package, private ones included (read from their manifests, without pnpm). */
-export function workspacePackageNames(root: string): Set<string> {
-  return new Set(packageDirs(root).map((dir) => (JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name?: string }).name).filter((name) => name !== undefined));
 }
 
 /** The newest section of a package's CHANGELOG.md (`## <version>` and what follows it), if any. */

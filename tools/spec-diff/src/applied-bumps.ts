@@ -2,33 +2,8 @@
 // the versions themselves then say which packages went up since a release tag. The gate and the
 // release's publish step both count these, besides the changesets still pending.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Bump } from './changesets.js';
-
-export interface VersionedPackage {
-  name: string;
-  version: string;
-  /** The package's folder, relative to the repository root. */
-  dir: string;
-}
-
-/** The folders pnpm-workspace.yaml lists (`spec`, `packages/*`, ...), as this repository lays them out. */
-const WORKSPACE_FOLDERS = ['spec', 'tools/*', 'packages/*', 'apps/*'];
-
-/** The workspace's packages that are published (not private), with their versions. */
-export function workspacePackages(root: string): VersionedPackage[] {
-  const dirs = WORKSPACE_FOLDERS.flatMap((pattern) => {
-    if (!pattern.endsWith('/*')) return [pattern];
-    const parent = pattern.slice(0, -2);
-    return existsSync(join(root, parent)) ? readdirSync(join(root, parent)).map((name) => `${parent}/${name}`) : [];
-  });
-  return dirs
-    .filter((dir) => existsSync(join(root, dir, 'package.json')))
-    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name?: string; version?: string; private?: boolean } }))
-    .filter(({ manifest }) => manifest.private !== true && manifest.name !== undefined)
-    .map(({ dir, manifest }) => ({ name: manifest.name!, version: manifest.version ?? '0.0.0', dir }));
-}
+import type { VersionedPackage } from './workspace.js';
 
 /** The major of a semver version (`1` for `1.2.3`). */
 const majorOf = (version: string): number => Number.parseInt(version, 10);

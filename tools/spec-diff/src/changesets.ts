@@ -82,9 +82,12 @@ export function readChangesetFiles(directory: string, shownAs = directory, known
   return changesetFiles(directory).map((name) => parseChangeset(join(shownAs, name), readFileSync(join(directory, name), 'utf8'), known));
 }
 
-/** The largest bump of each package over the changesets in `directory` (`none` releases nothing). */
-export function readChangesets(directory: string, shownAs = directory): Map<string, Bump> {
-  return bumpsOf(readChangesetFiles(directory, shownAs));
+/**
+ * The largest bump of each package over the changesets in `directory` (`none` releases nothing);
+ * with `known`, a package name not among them is refused.
+ */
+export function readChangesets(directory: string, shownAs = directory, known?: ReadonlySet<string>): Map<string, Bump> {
+  return bumpsOf(readChangesetFiles(directory, shownAs, known));
 }
 
 /** The largest bump of each package over `changesets` (`none` releases nothing). */

@@ -10,10 +10,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildModel, REPOSITORY_ROOT } from '@customer-chat/spec-model';
 import { loadCleanSpec, SpecError, type SpecProblem } from '@customer-chat/spec-loader';
-import { appliedBumps, largestBumps, workspacePackages } from './applied-bumps.js';
+import { appliedBumps, largestBumps } from './applied-bumps.js';
 import { ChangesetError, missingMajors, readChangesets } from './changesets.js';
 import { classifyChanges, type Change } from './classify.js';
 import { latestReleaseTag, TAG_PREFIX } from './releases.js';
+import { workspacePackageNames, workspacePackages } from './workspace.js';
 
 const SPEC_PATH = 'spec/asyncapi.yaml';
 
@@ -142,7 +143,7 @@ async function main(args: string[], scratch: () => string): Promise<number> {
   const headDoc = options.head === undefined ? { file: join(REPOSITORY_ROOT, SPEC_PATH), label: SPEC_PATH } : { file: existing('--head', options.head, cwd, 'file'), label: options.head };
   const changesets = options.changesets === undefined ? join(REPOSITORY_ROOT, '.changeset') : existing('--changesets', options.changesets, cwd, 'directory');
   // Read before any verdict (and without a release too): a bad changeset is unreadable input.
-  const pending = options.gate ? readChangesets(changesets, options.changesets ?? '.changeset') : new Map();
+  const pending = options.gate ? readChangesets(changesets, options.changesets ?? '.changeset', workspacePackageNames(REPOSITORY_ROOT)) : new Map();
   const base = options.base ?? latestReleaseTag(REPOSITORY_ROOT);
   if (base === undefined) {
     // Nothing to compare with, but the document is still read: one with problems gets no pass.

@@ -12,4 +12,5 @@ export {
   type Changeset,
   type ChangesetBump,
 } from './changesets.js';
-export { appliedBumps, largestBumps, workspacePackages, type VersionedPackage } from './applied-bumps.js';
+export { appliedBumps, largestBumps } from './applied-bumps.js';
+export { workspaceDirs, workspacePackageNames, workspacePackages, type VersionedPackage } from './workspace.js';

@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appliedBumps, largestBumps, workspacePackages } from '../src/applied-bumps.js';
+import { appliedBumps, largestBumps } from '../src/applied-bumps.js';
+import { workspacePackages } from '../src/workspace.js';
 import { missingMajors } from '../src/changesets.js';
 
 const roots: string[] = [];

@@ -190,6 +190,7 @@ describe.concurrent('bad changesets: one line naming the file, line and column, 
   const cases: Record<string, [string, string]> = {
     'a YAML syntax error, counted in lines of the file': [unclosed, 'unclosed/change.md:3:24: the front matter is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
     'a list, not a mapping': [changesets('list', '---\r\n- "@customer-chat/sdk": major\r\n---\r\n\r\nA change.\r\n'), 'list/change.md:2:1: the front matter is not a map of package names to bumps'],
+    'a package not in the workspace (a typo would pass for a changeset releasing nothing)': [changesets('typo', '---\n"@customer-chat/skd": major\n---\n\nA change.\n'), 'typo/change.md:2:1: "@customer-chat/skd" is not a package of this workspace'],
     'an unknown bump': [changesets('huge', '---\n"@customer-chat/sdk": huge\n---\n\nA change.\n'), 'huge/change.md:2:23: "@customer-chat/sdk": "huge" is not a bump (major, minor, patch or none)'],
   };
   for (const [what, [dir, message]] of Object.entries(cases)) {
