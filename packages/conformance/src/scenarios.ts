@@ -167,6 +167,22 @@ function requestScenarios(request: RequestEntry): Scenario[] {
         expectError(reply, request, rules.refusedToken, reply.requestId);
       },
     });
+    // A connection logs in once: a second login is answered at /action whatever its payload (the
+    // spec's "Reading a frame" checks it before the payload's schema).
+    scenarios.push({
+      name: `${group}: a second login on one connection answered ${rules.invalidFrame} at /action, valid payload or not`,
+      group,
+      async run({ session }) {
+        const { connection } = await session.loggedIn();
+        const again = await connection.request(request.action, withToken(request, first?.payload ?? {}, session.options.token));
+        expectError(again, request, rules.invalidFrame, again.requestId, '/action');
+        const invalid = request.invalid[0];
+        if (invalid !== undefined) {
+          const reply = await connection.request(request.action, invalid.payload);
+          expectError(reply, request, rules.invalidFrame, reply.requestId, '/action');
+        }
+      },
+    });
   } else if (first !== undefined) {
     scenarios.push({
       name: `${group}: before login answered ${rules.beforeLogin}, valid payload or not`,

@@ -19,6 +19,8 @@ export interface DispatchContext {
   log(message: string, error?: unknown): void;
   /** Test-only protocol break: logs a connection in as a fresh customer instead of refusing a request before login. */
   loginAnonymously?(session: Session): void;
+  /** Test-only protocol break: a second login's payload is checked against its schema before the second login is refused. */
+  schemaBeforeSecondLogin?: boolean;
 }
 
 export interface Dispatch {
@@ -27,6 +29,8 @@ export interface Dispatch {
   /**
    * Answers a frame at once with `pending_requests_limit_reached`, without handling it: the
    * connection has `limit` requests waiting already. Echoes its request id and action when it has them.
+   * Not held by the reply delay: the limit bounds what a connection makes the server hold, and a
+   * delayed refusal would be held too.
    */
   refuse(session: Session, inbound: Inbound, limit: number): void;
 }
@@ -80,6 +84,10 @@ export function createDispatch(ctx: DispatchContext): Dispatch {
   const { sessions } = ctx;
 
   async function handle(session: Session, data: Buffer, isBinary: boolean): Promise<void> {
+    // The reply delay (fault injection) holds every reply, errors included, from the frame's turn on.
+    const delay = ctx.replyDelayMs();
+    if (delay > 0 && !(await replyDelay(session, delay))) return;
+    if (!session.open) return;
     if (isBinary) {
       sessions.fail(session, null, '', { type: 'validation', message: 'binary messages are not frames: send each frame as a JSON text message' });
       return;
@@ -107,8 +115,9 @@ export function createDispatch(ctx: DispatchContext): Dispatch {
       return;
     }
 
-    // The spec's order of reading a frame ("Reading a frame"): the request id, then the login,
-    // then the payload, so nothing about a request is checked before login.
+    // The spec's order of reading a frame ("Reading a frame"): the request id, then the login (a
+    // request before it, or a second one), then the payload, so nothing about a request is checked
+    // before login, nor about a second login.
     if (requestId === null) {
       const message = `the frame needs a ${correlationField}: a string of 1 to 64 characters, echoed in the response`;
       sessions.fail(session, null, action, { type: 'validation', message, pointer: `/${correlationField}` });
@@ -119,23 +128,22 @@ export function createDispatch(ctx: DispatchContext): Dispatch {
       sessions.fail(session, requestId, action, { type: 'authorization', message: `log in first: send \`${LOGIN}\` (and wait for its response) before \`${action}\`` });
       return;
     }
+    // A connection logs in once: a second `login`, whatever its payload, changes nothing (not even
+    // the customer details it carries) and is answered `validation` (one of login's errors in the spec).
+    const secondLogin = action === LOGIN && session.customerId !== undefined;
+    const refuseSecondLogin = () => {
+      const message = `this connection is already logged in as ${session.customerId}; a connection logs in once: open a new connection to log in again or as another customer`;
+      sessions.fail(session, requestId, action, { type: 'validation', message, pointer: '/action' });
+    };
+    if (secondLogin && ctx.schemaBeforeSecondLogin !== true) return refuseSecondLogin();
     const checked = requests[action].validateFrame(frame);
     if (!checked.ok) {
       sessions.fail(session, requestId, action, { type: 'validation', message: describeIssues(checked.errors), pointer: checked.errors[0]?.path ?? '' });
       return;
     }
+    if (secondLogin) return refuseSecondLogin();
     const { [correlationField]: id, payload } = checked.value;
-    // A connection logs in once: a second `login` changes nothing (not even the customer details it
-    // carries) and is answered `validation` (one of login's errors in the spec).
-    if (action === LOGIN && session.customerId !== undefined) {
-      const message = `this connection is already logged in as ${session.customerId}; a connection logs in once: open a new connection to log in again or as another customer`;
-      sessions.fail(session, id, action, { type: 'validation', message, pointer: '/action' });
-      return;
-    }
 
-    const delay = ctx.replyDelayMs();
-    if (delay > 0 && !(await replyDelay(session, delay))) return;
-    if (!session.open) return;
     const loggedInBefore = session.customerId;
     try {
       // The table maps each action to its operation; the frame was validated against that action's schema.

@@ -5,7 +5,11 @@ import type { SessionRegistry } from './sessions.js';
 export interface Faults {
   /** Drops a customer's connections (all connections without an id) without a close frame; returns how many. */
   dropConnections(customerId?: string): number;
-  /** Delays every reply by `ms` milliseconds from now on (0 turns the delay off). */
+  /**
+   * Delays every reply by `ms` milliseconds from now on (0 turns the delay off), errors included;
+   * only `pending_requests_limit_reached` still comes at once (the limit bounds what a connection
+   * makes the server hold).
+   */
   setReplyDelay(ms: number): void;
   /** The current reply delay in milliseconds. */
   readonly replyDelayMs: number;

@@ -16,6 +16,8 @@ export interface ProtocolBreaks {
   unknownPushAfterLogin?: string;
   /** Requests before `login` are served as from a fresh customer instead of answered `authorization`. */
   loginNotRequired?: boolean;
+  /** A second `login` on a logged-in connection has its payload checked first: an invalid one gets the schema's error, not `validation` at `/action`. */
+  schemaBeforeSecondLogin?: boolean;
   /** Every error response whose action is this (`""` for a frame the server cannot read) carries action `conformance_other_action`. */
   wrongActionInError?: string;
   /** Every reply (response or error) to this request action goes out twice. */

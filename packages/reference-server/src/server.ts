@@ -1,7 +1,7 @@
 // The reference server: a WebSocket endpoint on the spec's channel address, the in-memory state,
 // tokens, agents, fault injection and the admin HTTP endpoint, wired together.
 import type { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIPv6, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
@@ -232,6 +232,31 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string, body: str
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
+/** Whether a request asks for a WebSocket: `Upgrade: websocket`, in any case (ws's own rule). */
+function wantsWebSocket(request: IncomingMessage): boolean {
+  return (request.headers.upgrade ?? '').trim().toLowerCase() === 'websocket';
+}
+
+/**
+ * Serves a request with an `Upgrade` header for another protocol (`h2c` from `curl --http2` on
+ * http://, or any other) as the plain HTTP request it also is: a server may ignore `Upgrade`. Node
+ * took it for an upgrade and stopped parsing the connection, the body unread (`head` is what
+ * arrived of it with the head). So the request head goes back in front of it, without `Upgrade`, and
+ * the server parses the connection again from there: the body (by `Content-Length` or chunked),
+ * `Expect: 100-continue`, keep-alive and the later requests on the connection are served as any
+ * request's, and `close()` ends the connection as any other.
+ */
+function serveWithoutUpgrade(server: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/${request.httpVersion}`];
+  const raw = request.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() !== 'upgrade') lines.push(`${raw[i]!}: ${raw[i + 1]!}`);
+  }
+  // Node reads a request head as latin1: written back the same way, every byte is as it came.
+  socket.unshift(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]));
+  server.emit('connection', socket);
+}
+
 function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
@@ -305,6 +330,7 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
     log,
     // protocolBreaks.loginNotRequired: a request before login is served as from a fresh customer.
     ...(options.protocolBreaks?.loginNotRequired === true ? { loginAnonymously: (session: Session) => sessions.bind(session, store.ensureCustomer().id) } : {}),
+    ...(options.protocolBreaks?.schemaBeforeSecondLogin === true ? { schemaBeforeSecondLogin: true } : {}),
   });
   const scheduler = new FairScheduler(dispatch.handle);
 
@@ -343,13 +369,24 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
     maxStoredBytes: maxStoredFileBytes,
     idleTimeoutMs: uploadIdleTimeoutMs,
   });
-  const http = createServer((request, response) => {
-    if (uploads.handle(request, response)) return;
+  function serveHttp(request: IncomingMessage, response: ServerResponse, continueExpected = false): void {
+    if (uploads.handle(request, response, continueExpected)) return;
     const body = `This is the WebSocket endpoint of the customer chat reference server: connect to ${channel.address}?${channel.query.map((q) => `${q}=...`).join('&')}\n`;
-    response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket', connection: 'Upgrade' }).end(body);
-  });
+    // A client waiting for `100 Continue` has not sent its body: the connection ends after the answer.
+    response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket', connection: continueExpected ? 'Upgrade, close' : 'Upgrade' }).end(body);
+  }
+  const http = createServer((request, response) => serveHttp(request, response));
+  // `Expect: 100-continue` (curl sends it with a large body): an upload checks its headers first and
+  // answers `100 Continue` only when they pass, so a refused upload never has its body sent. Any
+  // other request reads no body and is answered at once, and its connection closes after the answer
+  // (as Node does after every final answer given without `100 Continue`): the body is not read.
+  http.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => serveHttp(request, response, true));
 
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!wantsWebSocket(request)) {
+      serveWithoutUpgrade(http, request, socket, head);
+      return;
+    }
     const url = parseRequestTarget(request.url);
     if (url === undefined) {
       rejectUpgrade(socket, 400, 'Bad Request', `the request target ${JSON.stringify(request.url ?? '')} is not a path such as ${channel.address}\n`);

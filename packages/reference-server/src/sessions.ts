@@ -375,7 +375,7 @@ export class SessionRegistry {
     }
     this.#tally += bytes.length;
     if (this.#tally > this.#options.maxTotalUnsentBytes) {
-      this.#enforceBudget(bytes.length);
+      this.#enforceBudget(session, bytes.length);
       if (!session.open) return false;
     }
     session.socket.send(bytes, { binary: false }, ignoreSendError);
@@ -384,14 +384,20 @@ export class SessionRegistry {
 
   /**
    * The output budget: counts the bytes waiting over every connection (and the sockets still
-   * closing) plus `incoming`, and while that passes `maxTotalUnsentBytes`, cuts off first the
-   * sockets already closing, then the connection holding the most. Those are terminated, not
-   * closed: a close frame would wait behind the bytes they are not reading, and the memory must
-   * come back now. A frame alone larger than the budget still goes to a connection that keeps up.
+   * closing) plus `incoming`, the frame about to go to `target`, and while that passes
+   * `maxTotalUnsentBytes`, cuts off first the sockets already closing, then the connection holding
+   * the most. Those are terminated, not closed: a close frame would wait behind the bytes they are
+   * not reading, and the memory must come back now. It cuts only while a cut can make the rest fit:
+   * a frame alone larger than the budget fits whatever is cut, so it is left out of the count (it
+   * still goes to a connection that keeps up; `maxUnsentBytes` bounds one that does not) and the
+   * others are held to the budget on their own; and once `target` itself is cut, its frame is not
+   * sent, so it no longer counts either.
    */
-  #enforceBudget(incoming: number): void {
+  #enforceBudget(target: Session, incoming: number): void {
     const budget = this.#options.maxTotalUnsentBytes;
-    let total = incoming;
+    // What of the frame counts: nothing when it cannot fit, and nothing once its connection is cut.
+    let counted = incoming > budget ? 0 : incoming;
+    let total = counted;
     for (const session of this.#sessions) total += session.socket.bufferedAmount;
     for (const socket of this.#closing) total += socket.bufferedAmount;
     for (const socket of this.#closing) {
@@ -408,9 +414,14 @@ export class SessionRegistry {
       if (victim === undefined) break;
       const held = victim.socket.bufferedAmount;
       total -= held;
+      if (victim === target) {
+        total -= counted;
+        counted = 0;
+      }
       this.#close(victim, SLOW_CONSUMER_CLOSE_CODE, `too slow: the server's output budget of ${budget} bytes is spent, ${held} of them waiting for this connection`, true);
     }
-    this.#tally = total;
+    // The tally is never below what waits: the frame goes, counted or not, unless its connection was cut.
+    this.#tally = total - counted + (target.open ? incoming : 0);
   }
 
   /**

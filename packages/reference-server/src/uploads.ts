@@ -38,8 +38,13 @@ export interface UploadsOptions {
 }
 
 export interface Uploads {
-  /** Answers the request if it is for the upload or a stored file; false when it is for neither. */
-  handle(request: IncomingMessage, response: ServerResponse): boolean;
+  /**
+   * Answers the request if it is for the upload or a stored file; false when it is for neither.
+   * `continueExpected`: the request came with `Expect: 100-continue` and nothing has answered it yet
+   * (Node's `checkContinue`): an upload gets `100 Continue` once its headers passed every check, and
+   * a refusal comes instead, before its body is sent; other requests read no body and just answer.
+   */
+  handle(request: IncomingMessage, response: ServerResponse, continueExpected?: boolean): boolean;
   /** How many files are stored, and their bytes. */
   stats(): { files: number; bytes: number };
 }
@@ -86,7 +91,7 @@ export function createUploads(options: UploadsOptions): Uploads {
     if (unread) response.on('finish', () => request.destroy());
   }
 
-  async function upload(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  async function upload(request: IncomingMessage, response: ServerResponse, url: URL, continueExpected: boolean): Promise<void> {
     const authorization = request.headers.authorization ?? '';
     const token = /^Bearer (.+)$/i.exec(authorization)?.[1];
     if (token === undefined) throw new UploadRefused(401, 'authentication', 'the upload needs the access token: Authorization: Bearer <token>');
@@ -120,6 +125,8 @@ export function createUploads(options: UploadsOptions): Uploads {
     const idle = options.idleTimeoutMs > 0 ? setTimeout(() => request.destroy(), options.idleTimeoutMs).unref() : undefined;
     try {
       count(Number.isSafeInteger(declared) ? declared : 0);
+      // Every check the headers allow has passed: a client waiting for it may send the body now.
+      if (continueExpected) response.writeContinue();
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of request as AsyncIterable<Buffer>) {
@@ -158,7 +165,7 @@ export function createUploads(options: UploadsOptions): Uploads {
   }
 
   return {
-    handle(request, response) {
+    handle(request, response, continueExpected = false) {
       const url = parseRequestTarget(request.url);
       if (url === undefined) return false;
       if (url.pathname === operation.path) {
@@ -167,7 +174,7 @@ export function createUploads(options: UploadsOptions): Uploads {
         } else if (request.method !== operation.method) {
           send(response, 405, { error: { type: 'validation', message: `${request.method ?? '?'} is not allowed here; upload with ${operation.method}` } }, { allow: operation.method });
         } else {
-          upload(request, response, url).catch((error: unknown) => {
+          upload(request, response, url, continueExpected).catch((error: unknown) => {
             if (error instanceof UploadRefused) refuse(request, response, error);
             else if (!response.headersSent) refuse(request, response, new UploadRefused(500, 'internal', 'the upload failed'));
           });

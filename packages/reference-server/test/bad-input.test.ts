@@ -89,7 +89,6 @@ describe('invalid frames of known actions', () => {
       [{ requestId: 'v6', action: 'get_chats_summary', payload: {}, extra: true }, '/extra'],
       [{ requestId: 'v7', action: 'send_event', payload: { chat: 5, event: { type: 'message', text: 'x' } } }, '/payload/chat'],
       [{ requestId: 'v8', action: 'send_event', payload: { chat: 'C', event: { type: 'message', text: 'x', colour: 'red' } } }, '/payload/event/colour'],
-      [{ requestId: 'v9', action: 'login', payload: { token: '' } }, '/payload/token'],
       [{ requestId: 'v10', action: 'update_customer', payload: { fields: { plan: 1 } } }, '/payload/fields/plan'],
     ];
     for (const [frame, pointer] of cases) {
@@ -99,6 +98,11 @@ describe('invalid frames of known actions', () => {
       expect(reply.payload.error.message).toContain(pointer);
     }
     expect((await client.call('get_chats_summary', {})).totalChats).toBe(0);
+    // A login's payload is read on a connection not logged in yet (a second login is refused at /action before it).
+    const fresh = await h.connect();
+    const login = await replyTo(fresh, JSON.stringify({ requestId: 'v9', action: 'login', payload: { token: '' } }));
+    expectValidation(login, 'v9', 'login', '/payload/token');
+    expect(login.payload.error.message).toContain('/payload/token');
   });
 
   it('answers with requestId null when the request id itself is invalid', async () => {

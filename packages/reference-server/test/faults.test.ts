@@ -1,7 +1,7 @@
 // Fault injection: dropped connections, slow replies, malformed frames.
 import { describe, expect, it } from 'vitest';
 import { createReferenceServer } from '../src/index.js';
-import { TestClient, useServer } from './helpers.js';
+import { TestClient, useServer, type Frame } from './helpers.js';
 
 const h = useServer();
 
@@ -36,6 +36,36 @@ describe('faults', () => {
     await client.call('get_chats_summary', {});
     expect(Date.now() - started).toBeLessThan(100);
     expect(() => h.server.faults.setReplyDelay(-1)).toThrow(/whole number/);
+  });
+
+  it('setReplyDelay holds every reply, errors found before any handler included', async () => {
+    const { client } = await h.customer();
+    const fresh = await h.connect();
+    const DELAY = 300;
+    h.server.faults.setReplyDelay(DELAY);
+    // Each frame alone, so the first reply after it is its own (some have no request id to echo).
+    const replyTo = async (to: TestClient, frame: unknown): Promise<{ ms: number; reply: Frame }> => {
+      const since = to.mark();
+      const started = Date.now();
+      to.send(frame);
+      const reply = await to.waitFor((f) => f.type === 'response', since, 5000);
+      return { ms: Date.now() - started, reply };
+    };
+    const cases: [string, TestClient, unknown, string, string | undefined][] = [
+      ['not JSON', client, 'not json', 'validation', undefined],
+      ['an unknown action', client, { requestId: 'a', action: 'no_such_action', payload: {} }, 'validation', '/action'],
+      ['no request id', client, { action: 'get_chats_summary', payload: {} }, 'validation', '/requestId'],
+      ['a request before login', fresh, { requestId: 'b', action: 'get_chats_summary', payload: {} }, 'authorization', undefined],
+      ['a second login', client, { requestId: 'c', action: 'login', payload: { token: 'x' } }, 'validation', '/action'],
+      ['a payload failing its schema', client, { requestId: 'd', action: 'get_chats_summary', payload: { limit: 99 } }, 'validation', '/payload/limit'],
+      ['a request of a handler that fails', client, { requestId: 'e', action: 'close_thread', payload: { chat: 'nope' } }, 'not_found', undefined],
+    ];
+    for (const [label, to, frame, type, pointer] of cases) {
+      const { ms, reply } = await replyTo(to, frame);
+      expect([label, reply.success, reply.payload.error.type, reply.payload.error.pointer]).toEqual([label, false, type, pointer]);
+      expect(ms, label).toBeGreaterThanOrEqual(DELAY - 10);
+    }
+    h.server.faults.setReplyDelay(0);
   });
 
   it('the replyDelayMs option delays from the start', async () => {

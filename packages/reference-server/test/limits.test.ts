@@ -4,7 +4,7 @@
 // limits through the options; what is checked is the order of events, never how long anything took.
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createReferenceServer, DEFAULT_LIMITS, DISCONNECT_CLOSE_CODE, SLOW_CONSUMER_CLOSE_CODE } from '../src/index.js';
 import { TestClient, useServer, type Frame } from './helpers.js';
@@ -19,6 +19,25 @@ async function until(condition: () => boolean, label: string, tries = 500): Prom
 }
 
 const responses = (client: TestClient, since = 0): Frame[] => client.frames.slice(since).filter((f) => f.type === 'response');
+
+type RawSocket = { pause(): void; resume(): void; localPort?: number; remotePort?: number };
+const tcpOf = (client: TestClient): RawSocket => (client.socket as unknown as { _socket: RawSocket })._socket;
+
+/**
+ * Watches the server's sockets (ws sockets of the same module as the test's) as they send, to read
+ * how many bytes the server holds for a client: its side of the connection, by the client's port.
+ */
+function watchServerSockets() {
+  const send = vi.spyOn(WebSocket.prototype, 'send');
+  return {
+    held(client: TestClient): number {
+      const port = tcpOf(client).localPort;
+      const mine = (send.mock.contexts as unknown as WebSocket[]).find((socket) => (socket as unknown as { _socket?: RawSocket })._socket?.remotePort === port);
+      return mine?.bufferedAmount ?? 0;
+    },
+    restore: () => send.mockRestore(),
+  };
+}
 
 /**
  * A server that allows `maxPendingRequests`, with one logged-in client whose requests stay in
@@ -228,6 +247,79 @@ describe('unsent bytes over all connections', () => {
     expect(h.server.faults.sendRaw(customerId, big)).toBe(1);
     await until(() => client.texts.includes(big), 'the large frame');
     expect(h.server.connections(customerId)).toBe(1);
+  });
+
+  describe('cuts only while a cut can make the rest fit', () => {
+    const chunk = 'i'.repeat(8 * 1024);
+    /** Sends chunks to a client that does not read until the server holds at least `bytes` for it (the kernel takes its share first). */
+    async function hold(watch: ReturnType<typeof watchServerSockets>, who: { client: TestClient; customerId: string }, bytes: number): Promise<number> {
+      let sent = 0;
+      for (let i = 0; i < 20_000 && watch.held(who.client) < bytes; i++) {
+        sent += h.server.faults.sendRaw(who.customerId, chunk);
+        if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(watch.held(who.client)).toBeGreaterThanOrEqual(bytes);
+      return sent;
+    }
+
+    it('a frame alone larger than the budget cuts off nobody: another connection holding a little goes on', async () => {
+      const watch = watchServerSockets();
+      try {
+        const innocent = await h.customer();
+        const reader = await h.customer();
+        h.allowInvalid(innocent.client);
+        h.allowInvalid(reader.client);
+        tcpOf(innocent.client).pause();
+        const sent = await hold(watch, innocent, 16 * 1024);
+        expect(watch.held(innocent.client)).toBeLessThan(BUDGET / 4);
+
+        // No cut can make this frame fit: it goes, and the innocent connection, far within the budget, stays.
+        const big = 'w'.repeat(BUDGET * 2);
+        expect(h.server.faults.sendRaw(reader.customerId, big)).toBe(1);
+        expect(h.server.connections(innocent.customerId)).toBe(1);
+        await until(() => reader.client.texts.includes(big), 'the large frame');
+
+        // Reading again, the innocent connection gets everything, and both connections go on.
+        tcpOf(innocent.client).resume();
+        await until(() => innocent.client.texts.filter((text) => text === chunk).length === sent, 'every chunk at the innocent connection');
+        expect((await innocent.client.call('get_chats_summary', {})).totalChats).toBe(0);
+        expect((await reader.client.call('get_chats_summary', {})).totalChats).toBe(0);
+        expect(h.server.connections(innocent.customerId)).toBe(1);
+        expect(h.server.connections(reader.customerId)).toBe(1);
+      } finally {
+        watch.restore();
+      }
+    });
+
+    it('once the connection a frame is for is cut off, the frame no longer counts: nobody else is cut for it', async () => {
+      const watch = watchServerSockets();
+      try {
+        const innocent = await h.customer();
+        const target = await h.customer();
+        h.allowInvalid(innocent.client);
+        h.allowInvalid(target.client);
+        tcpOf(innocent.client).pause();
+        tcpOf(target.client).pause();
+        await hold(watch, innocent, 16 * 1024);
+        await hold(watch, target, 1);
+        // The target holds the most by far, and everything together still fits.
+        expect(h.server.faults.sendRaw(target.customerId, 't'.repeat(160 * 1024))).toBe(1);
+        expect(h.server.connections(target.customerId)).toBe(1);
+        expect(watch.held(target.client)).toBeGreaterThan(watch.held(innocent.client));
+
+        // A frame within the budget that does not fit beside what waits: its own connection, holding
+        // the most, is cut and the frame is not sent; what is left (the innocent's bytes) fits.
+        expect(h.server.faults.sendRaw(target.customerId, 'u'.repeat(BUDGET - 8 * 1024))).toBe(0);
+        expect(h.server.connections(target.customerId)).toBe(0);
+        expect(h.server.connections(innocent.customerId)).toBe(1);
+        tcpOf(innocent.client).resume();
+        expect((await innocent.client.call('get_chats_summary', {})).totalChats).toBe(0);
+        tcpOf(target.client).resume();
+        expect((await target.client.closed).code).toBe(1006);
+      } finally {
+        watch.restore();
+      }
+    });
   });
 });
 

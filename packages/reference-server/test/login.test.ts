@@ -37,6 +37,21 @@ describe('a second login on a logged-in connection', () => {
     expect(sent.event.author).toBe(a.customerId);
   });
 
+  it('is refused at /action whatever its payload: the spec reads the login before the payload ("Reading a frame")', async () => {
+    const a = await h.customer();
+    const since = a.client.mark();
+    const payloads = [{}, { token: 'x', extra: 1 }, { token: 5 }, null, undefined];
+    for (const payload of payloads) {
+      const reply = await a.client.request('login', payload);
+      expectRefusal(reply, 'validation');
+      expect([payload, reply.payload.error.pointer]).toEqual([payload, '/action']);
+      expect(reply.payload.error.message).toMatch(new RegExp(`already logged in as ${a.customerId}`));
+    }
+    expect(a.client.frames.slice(since)).toHaveLength(payloads.length);
+    expect(h.server.connections(a.customerId)).toBe(1);
+    expect((await a.client.call('get_chats_summary', {})).totalChats).toBe(0);
+  });
+
   it('is refused with the same token too', async () => {
     const a = await h.customer();
     expectRefusal(await a.client.login(a.token), 'validation');

@@ -21,6 +21,18 @@ describe('loginNotRequired', () => {
   });
 });
 
+describe('schemaBeforeSecondLogin', () => {
+  const h = useServer({ protocolBreaks: { schemaBeforeSecondLogin: true } });
+
+  it('a second login with an invalid payload gets the schema error; with a valid one, still /action', async () => {
+    const { client, token } = await h.customer();
+    const invalid = await client.request('login', {});
+    expect(invalid.payload).toMatchObject({ error: { type: 'validation', pointer: '/payload/token' } });
+    const valid = await client.request('login', { token });
+    expect(valid.payload).toMatchObject({ error: { type: 'validation', pointer: '/action' } });
+  });
+});
+
 describe('wrongTypeInResponse', () => {
   const h = useServer({ protocolBreaks: { wrongTypeInResponse: 'get_chats_summary' } });
 

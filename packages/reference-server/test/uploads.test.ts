@@ -1,7 +1,8 @@
 // The upload the spec describes under `x-http` (uploadFile), over real HTTP on 127.0.0.1: stored
 // and served back; every refusal a status the operation lists, with the spec's error body, and
 // nothing stored.
-import { request as httpRequest, type ClientRequest } from 'node:http';
+import { Agent, request as httpRequest, type ClientRequest } from 'node:http';
+import { connect } from 'node:net';
 import { isErrorResult, isUploadedFile } from '@customer-chat/validators';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { httpOperations } from '../src/gen/protocol.js';
@@ -321,6 +322,129 @@ describe('the URL of an uploaded file', () => {
       expect(await uploadWithHost(local, 'chat.example.test:8443')).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${local.port}${operation.path}/`));
     } finally {
       await local.close();
+    }
+  });
+});
+
+/** An answer over node:http, with what came before it and whether the connection was reused. */
+interface Exchange {
+  status: number;
+  body: Buffer;
+  /** The client got `100 Continue` (and only then sent the body, with `Expect: 100-continue`). */
+  continued: boolean;
+  reusedSocket: boolean;
+}
+
+/**
+ * A request over node:http. With `expect: 100-continue` among the headers the body goes out only
+ * after `100 Continue`, as curl sends it; a final answer that comes first ends the request unsent.
+ */
+function exchange(url: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer; agent?: Agent }): Promise<Exchange> {
+  return new Promise((resolve, reject) => {
+    let continued = false;
+    const request = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers ?? {}, ...(options.agent === undefined ? {} : { agent: options.agent }) }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks), continued, reusedSocket: request.reusedSocket });
+        if (!request.writableEnded) request.destroy();
+      });
+    });
+    request.on('error', reject);
+    const waitsForContinue = Object.entries(options.headers ?? {}).some(([name, value]) => name.toLowerCase() === 'expect' && /100-continue/i.test(value));
+    if (waitsForContinue) {
+      request.on('continue', () => {
+        continued = true;
+        request.end(options.body);
+      });
+    } else {
+      request.end(options.body);
+    }
+  });
+}
+
+describe('a request with an Upgrade header for another protocol is served as plain HTTP', () => {
+  // What `curl --http2` sends on http://: an offer to switch to HTTP/2, which a server may ignore.
+  const h2c = { connection: 'Upgrade, HTTP2-Settings', upgrade: 'h2c', 'http2-settings': 'AAMAAABkAARAAAAAAAIAAAAA' };
+
+  it('an upload and a download with Upgrade: h2c (curl --http2)', async () => {
+    const uploaded = await exchange(uploadUrl(), { method: 'POST', headers: { ...h2c, authorization: `Bearer ${token}`, 'content-type': 'image/png', 'content-length': String(png.length) }, body: Buffer.from(png) });
+    expect(uploaded.status).toBe(201);
+    const answer: unknown = JSON.parse(uploaded.body.toString('utf8'));
+    expect(isUploadedFile(answer)).toBe(true);
+    expect(server.storedFiles()).toEqual({ files: 1, bytes: png.length });
+    const downloaded = await exchange((answer as { url: string }).url, { headers: h2c });
+    expect(downloaded.status).toBe(200);
+    expect(new Uint8Array(downloaded.body)).toEqual(png);
+  });
+
+  it('a chunked upload with Upgrade: foo, then the next request on the same connection', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const headers = { connection: 'Upgrade', upgrade: 'foo', authorization: `Bearer ${token}`, 'content-type': 'text/plain', 'transfer-encoding': 'chunked' };
+      const uploaded = await exchange(uploadUrl(), { method: 'POST', headers, body: Buffer.from('hello, chunked'), agent });
+      expect(uploaded.status).toBe(201);
+      const { url, size } = JSON.parse(uploaded.body.toString('utf8')) as { url: string; size: number };
+      expect(size).toBe(14);
+      const downloaded = await exchange(url, { agent });
+      expect(downloaded).toMatchObject({ status: 200, reusedSocket: true });
+      expect(downloaded.body.toString('utf8')).toBe('hello, chunked');
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('Upgrade: websocket, in any case, is still a WebSocket upgrade: on another path, 404', async () => {
+    const answer = await exchange(`${base}${operation.path}/x`, { headers: { connection: 'Upgrade', upgrade: 'WebSocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+    expect(answer.status).toBe(404);
+    expect(answer.body.toString('utf8')).toMatch(/^no WebSocket endpoint at \/v1\/files\/x/);
+  });
+});
+
+describe('an upload with Expect: 100-continue', () => {
+  const expect100 = { expect: '100-continue' };
+
+  it('gets 100 Continue once its headers pass every check, then sends its body', async () => {
+    const answer = await exchange(uploadUrl(), { method: 'POST', headers: { ...expect100, authorization: `Bearer ${token}`, 'content-type': 'image/png', 'content-length': String(png.length) }, body: Buffer.from(png) });
+    expect(answer).toMatchObject({ status: 201, continued: true });
+    expect(server.storedFiles()).toEqual({ files: 1, bytes: png.length });
+  });
+
+  it.each([
+    ['a token the server did not issue', { authorization: 'Bearer forged', 'content-type': 'image/png' }, 'licenseId=L1', 401],
+    ['no licenseId', { 'content-type': 'image/png' }, 'name=a.png', 400],
+    ['a content type the spec does not list', { 'content-type': 'application/x-msdownload' }, 'licenseId=L1', 415],
+    ['a declared Content-Length over maxBytes', { 'content-type': 'image/png', 'content-length': String(operation.maxBytes + 1) }, 'licenseId=L1', 413],
+  ])('refused on its headers (%s): the refusal comes instead of 100 Continue, and no body is sent', async (_, headers, query, status) => {
+    const answer = await exchange(uploadUrl(query), { method: 'POST', headers: { ...expect100, authorization: `Bearer ${token}`, 'content-length': String(png.length), ...headers }, body: Buffer.from(png) });
+    expect(answer).toMatchObject({ status, continued: false });
+    expect(isErrorResult(JSON.parse(answer.body.toString('utf8')))).toBe(true);
+    expect(server.storedFiles()).toEqual({ files: 0, bytes: 0 });
+  });
+
+  it('a request that reads no body (a download, the WebSocket endpoint) is answered at once, no 100 Continue, and its connection closes', async () => {
+    for (const [method, path] of [['GET', `${operation.path}/00000000-0000-0000-0000-000000000000`], ['POST', '/v1/customer']] as const) {
+      const socket = connect(server.port, '127.0.0.1');
+      let received = '';
+      socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.write(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n`);
+      await within(closed, `the connection of ${path} closed after its answer`);
+      expect(received).toMatch(/^HTTP\/1\.1 (404|426) /);
+      expect(received).not.toMatch(/100 Continue/);
+    }
+  });
+
+  it('refused on its declared length past maxStoredFileBytes (503): no 100 Continue, no body', async () => {
+    const small = await createReferenceServer({ port: 0, adminPort: 0, log: () => undefined, maxStoredFileBytes: 1024 });
+    try {
+      const target = `${small.url.replace(/^ws/, 'http')}${operation.path}?licenseId=L1`;
+      const headers = { ...expect100, authorization: `Bearer ${small.issueToken().token}`, 'content-type': 'application/pdf', 'content-length': '2048' };
+      const answer = await exchange(target, { method: 'POST', headers, body: Buffer.alloc(2048) });
+      expect(answer).toMatchObject({ status: 503, continued: false });
+      expect(small.storedFiles()).toEqual({ files: 0, bytes: 0 });
+    } finally {
+      await small.close();
     }
   });
 });
