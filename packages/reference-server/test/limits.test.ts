@@ -262,14 +262,19 @@ describe('unsent bytes over all connections', () => {
       return sent;
     }
 
+    /** A logged-in customer that the test sends raw frames to; a paused one stops reading (TCP). */
+    async function rawCustomer(paused: boolean) {
+      const customer = await h.customer();
+      h.allowInvalid(customer.client);
+      if (paused) tcpOf(customer.client).pause();
+      return customer;
+    }
+
     it('a frame alone larger than the budget cuts off nobody: another connection holding a little goes on', async () => {
       const watch = watchServerSockets();
       try {
-        const innocent = await h.customer();
-        const reader = await h.customer();
-        h.allowInvalid(innocent.client);
-        h.allowInvalid(reader.client);
-        tcpOf(innocent.client).pause();
+        const innocent = await rawCustomer(true);
+        const reader = await rawCustomer(false);
         const sent = await hold(watch, innocent, 16 * 1024);
         expect(watch.held(innocent.client)).toBeLessThan(BUDGET / 4);
 
@@ -294,12 +299,8 @@ describe('unsent bytes over all connections', () => {
     it('once the connection a frame is for is cut off, the frame no longer counts: nobody else is cut for it', async () => {
       const watch = watchServerSockets();
       try {
-        const innocent = await h.customer();
-        const target = await h.customer();
-        h.allowInvalid(innocent.client);
-        h.allowInvalid(target.client);
-        tcpOf(innocent.client).pause();
-        tcpOf(target.client).pause();
+        const innocent = await rawCustomer(true);
+        const target = await rawCustomer(true);
         await hold(watch, innocent, 16 * 1024);
         await hold(watch, target, 1);
         // The target holds the most by far, and everything together still fits.
