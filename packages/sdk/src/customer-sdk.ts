@@ -3,7 +3,7 @@
 import { CustomerClient } from './gen/client.js';
 import { protocol, servers } from './gen/protocol.js';
 import type { FileSource } from './file-source.js';
-import { type ClientOptions, option } from './runtime/client-core.js';
+import { type ClientOptions, delayOption, option } from './runtime/client-core.js';
 import type { ProtocolDescription, RequestDescription } from './runtime/protocol.js';
 import { RuntimeErrorCodes, SDKError, destroyedError } from './runtime/errors.js';
 import { errorCode, summarize } from './runtime/helpers.js';
@@ -70,7 +70,8 @@ export class CustomerSDK extends CustomerClient {
     const { licenseId, url, sneakPeekInterval = 2000, historyPageSize = 10, ...rest } = options;
     // Checked before super(), which would start connecting: a refused option leaves nothing behind.
     option('historyPageSize', historyPageSize, Number.isInteger(historyPageSize) && historyPageSize > 0 && historyPageSize <= MAX_HISTORY_PAGE_SIZE);
-    option('sneakPeekInterval', sneakPeekInterval, sneakPeekInterval >= 0 && sneakPeekInterval < 2 ** 31);
+    delayOption('sneakPeekInterval', sneakPeekInterval, true);
+    option('licenseId', licenseId, typeof licenseId === 'string' && licenseId !== '');
     super({ ...description, refusals: handshakeRefusals }, { ...rest, url: url ?? servers.local, query: { licenseId } });
     this.#sneakPeekInterval = sneakPeekInterval;
     this.#historyPageSize = historyPageSize;
@@ -149,7 +150,13 @@ export class CustomerSDK extends CustomerClient {
     // Nothing is uploaded for a client that could not send the event.
     if (this.state === 'destroyed') throw destroyedError();
     // Loaded on first use, like rateChat's check: the upload machinery stays out of apps that send no file.
-    const { uploadFile } = await import('./send-file.js');
+    const { optionsProblem, uploadFile } = await import('./send-file.js');
+    const problem = optionsProblem(options);
+    if (problem !== undefined) throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, problem);
+    // The event's file fields come from the upload; the rest of it (the chat, customId) and the
+    // client's state are checked now, as the same request with a message would be.
+    const { customId } = options;
+    await this.precheck('sendEvent', { chat, event: customId === undefined ? { type: 'message', text: 'file' } : { type: 'message', text: 'file', customId } });
     const result = await uploadFile({ httpBase: this.#httpBase, licenseId: this.#licenseId, token: () => readToken(this.#tokenSource) }, file, options);
     if (!result.ok) {
       // A server error type gets the protocol's client code, as a request's would.

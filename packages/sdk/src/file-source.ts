@@ -13,10 +13,10 @@ export type PreparedFile =
   /** The signal aborted while the file was being read. */
   | { readonly ok: false; readonly cancelled: true };
 
-const CANCELLED = Symbol('cancelled');
+export const CANCELLED = Symbol('cancelled');
 
 /** Settles with CANCELLED once `signal` aborts (never without a signal); `stop` forgets the signal. */
-function whenAborted(signal: AbortSignal | undefined): { readonly promise: Promise<typeof CANCELLED>; stop(): void } {
+export function whenAborted(signal: AbortSignal | undefined): { readonly promise: Promise<typeof CANCELLED>; stop(): void } {
   if (signal === undefined) return { promise: new Promise(() => undefined), stop: () => undefined };
   let onAbort = (): void => undefined;
   const promise = new Promise<typeof CANCELLED>((resolve) => {

@@ -4,7 +4,7 @@
 // upload's table (what else it needs comes as arguments, so a bundle keeps the client in one chunk
 // and the table in this one) and reports a failure as a value the client turns into its SDKError.
 import { isErrorResult, isUploadedFile, type UploadedFile } from '@customer-chat/validators';
-import { type FileSource, prepareFile } from './file-source.js';
+import { CANCELLED as ABORTED, type FileSource, prepareFile, whenAborted } from './file-source.js';
 import { httpOperations } from './gen/http-operations.js';
 import { upload } from './runtime/upload.js';
 
@@ -41,6 +41,20 @@ export type UploadResult =
 
 const CANCELLED: UploadResult = { ok: false, code: 'CANCELLED', message: 'cancelled: the signal was aborted' };
 
+/** What is wrong with sendFile's `options` (the message of an INVALID_ARGS), or undefined. */
+export function optionsProblem(options: unknown): string | undefined {
+  if (typeof options !== 'object' || options === null) return `invalid sendFile options: ${String(options)} (an object, or nothing)`;
+  const given = options as Record<string, unknown>;
+  for (const [key, type] of [['name', 'string'], ['contentType', 'string'], ['customId', 'string'], ['onProgress', 'function']] as const) {
+    if (given[key] !== undefined && typeof given[key] !== type) return `invalid sendFile options: ${key} must be a ${type}, not ${typeof given[key]}`;
+  }
+  const signal = given['signal'] as { aborted?: unknown; addEventListener?: unknown } | undefined;
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function')) {
+    return 'invalid sendFile options: signal must be an AbortSignal';
+  }
+  return undefined;
+}
+
 /** Uploads the file; what the `file` event carries (the server's `UploadedFile`), or why not. */
 export async function uploadFile(target: UploadTarget, file: FileSource, options: SendFileOptions): Promise<UploadResult> {
   const { operation = httpOperations.uploadFile } = target;
@@ -51,7 +65,11 @@ export async function uploadFile(target: UploadTarget, file: FileSource, options
   const url = new URL(operation.path.replace(/^\//, ''), target.httpBase.endsWith('/') ? target.httpBase : `${target.httpBase}/`);
   url.searchParams.set('licenseId', target.licenseId);
   if (prepared.name !== undefined) url.searchParams.set('name', prepared.name);
-  const read = await target.token();
+  // The token may take a while (a fetch): an abort meanwhile cancels as it would the upload.
+  if (options.signal?.aborted === true) return CANCELLED;
+  const aborted = whenAborted(options.signal);
+  const read = await Promise.race([target.token(), aborted.promise]).finally(() => aborted.stop());
+  if (read === ABORTED) return CANCELLED;
   if ('problem' in read) return { ok: false, code: 'AUTHENTICATION', message: read.problem, cause: read.cause };
   const outcome = await upload({
     url: url.toString(),

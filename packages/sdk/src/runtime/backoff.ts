@@ -10,7 +10,10 @@ export interface BackoffOptions {
   factor?: number | undefined;
   /** How much of the delay is random: the delay is scaled by a factor in [1 - jitter, 1]. */
   jitter?: number | undefined;
-  /** The source of randomness, in [0, 1); injectable for deterministic tests. */
+  /**
+   * The source of randomness, in [0, 1); injectable for deterministic tests. Its values are
+   * clamped to [0, 1]; NaN, a value that is not a number, or a throw counts as 0 (the whole delay).
+   */
   random?: (() => number) | undefined;
 }
 
@@ -35,6 +38,7 @@ export function createBackoff(options: BackoffOptions = {}): Backoff {
   check('factor', factor, factor >= 1);
   check('jitter', jitter, jitter >= 0 && jitter <= 1);
   const random = options.random ?? Math.random;
+  if (typeof random !== 'function') throw new RangeError(`invalid back-off random: ${String(random)} (not a function)`);
   let attempts = 0;
 
   return {
@@ -42,8 +46,14 @@ export function createBackoff(options: BackoffOptions = {}): Backoff {
       // Math.min first: factor ** n overflows to Infinity after enough attempts, which min caps.
       const base = Math.min(maxDelay, initialDelay * factor ** attempts);
       attempts += 1;
-      const r = Math.min(Math.max(random(), 0), 1);
-      return Math.round(base * (1 - jitter * r));
+      let r: unknown = 0;
+      try {
+        r = random();
+      } catch {
+        // A failing source of jitter: no jitter.
+      }
+      // NaN or not a number: no jitter, rather than a delay of NaN (a 1 ms storm).
+      return Math.round(base * (1 - jitter * (typeof r === 'number' && r > 0 ? Math.min(r, 1) : 0)));
     },
     reset() {
       attempts = 0;

@@ -38,6 +38,27 @@ export function option<T>(name: string, value: T, ok: boolean): T {
   return value;
 }
 
+/**
+ * A delay option in ms: a number above 0 (or 0 itself when `zero` is allowed) and below 2^31, the
+ * longest delay setTimeout takes (a longer one fires at once).
+ */
+export function delayOption<T>(name: string, value: T, zero = false): T {
+  return option(name, value, typeof value === 'number' && (zero ? value >= 0 : value > 0) && value < 2 ** 31);
+}
+
+/** The socket's URL from the `url` and `query` options: a ws, wss, http or https URL, or INVALID_ARGS saying why not. */
+function socketUrl(protocol: ProtocolDescription, options: ClientOptions): string {
+  let url: string;
+  try {
+    url = protocol.socketUrl(options.url, options.query ?? {});
+  } catch (error) {
+    throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid url ${JSON.stringify(options.url)}: ${describe(error)}`, { cause: error });
+  }
+  // What a WebSocket opens (http and https stand for ws and wss); anything else would fail on every attempt.
+  if (!/^(wss?|https?):/i.test(url)) throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid url ${JSON.stringify(options.url)}: not a ws, wss, http or https URL`);
+  return url;
+}
+
 /** The events a client emits: the protocol's events plus `error`. */
 export type ClientEvents<Events> = Events & { error: ClientErrorEvent };
 
@@ -128,29 +149,29 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     }
     // The protocol's policy gives the defaults; these are the runtime's own when it gives none.
     const policy = protocol.lifecycle.policy;
-    const requestTimeout = options.requestTimeout ?? policy?.requestTimeoutMs ?? 15_000;
-    // At most 2^31 - 1 ms, the longest delay setTimeout takes (a longer one fires at once).
-    option('requestTimeout', requestTimeout, requestTimeout > 0 && requestTimeout < 2 ** 31);
-    // At most 2^31 - 1 ms, the longest delay setTimeout takes.
-    const handshakeTimeout = options.handshakeTimeout ?? policy?.handshakeTimeoutMs ?? 10_000;
-    option('handshakeTimeout', handshakeTimeout, handshakeTimeout > 0 && handshakeTimeout < 2 ** 31);
+    const requestTimeout = delayOption('requestTimeout', options.requestTimeout ?? policy?.requestTimeoutMs ?? 15_000);
+    const handshakeTimeout = delayOption('handshakeTimeout', options.handshakeTimeout ?? policy?.handshakeTimeoutMs ?? 10_000);
     const minUptimeForBackoffReset = options.minUptimeForBackoffReset ?? policy?.reconnect.minUptimeForResetMs ?? 5_000;
-    option('minUptimeForBackoffReset', minUptimeForBackoffReset, minUptimeForBackoffReset >= 0 && minUptimeForBackoffReset < Infinity);
-    const max = options.offlineQueue?.max as number;
-    this.#offlineQueue = options.offlineQueue && { max: option('offlineQueue.max', max, Number.isInteger(max) && max >= 1) };
+    option('minUptimeForBackoffReset', minUptimeForBackoffReset, typeof minUptimeForBackoffReset === 'number' && minUptimeForBackoffReset >= 0 && minUptimeForBackoffReset < Infinity);
+    const queue: { max?: unknown } | undefined = options.offlineQueue;
+    option('offlineQueue', queue, queue === undefined || (typeof queue === 'object' && queue !== null));
+    this.#offlineQueue = queue && { max: option('offlineQueue.max', queue.max as number, Number.isInteger(queue.max) && (queue.max as number) >= 1) };
     const { unstable, recovered } = protocol.lifecycle.events;
     const unstableAfter = options.unstableAfter ?? policy?.unstableAfterMs ?? 5_000;
-    option('unstableAfter', unstableAfter, unstableAfter === false || (typeof unstableAfter === 'number' && unstableAfter > 0 && unstableAfter < 2 ** 31));
+    if (unstableAfter !== false) delayOption('unstableAfter', unstableAfter);
     this.#linkWatch =
       unstableAfter === false || unstable === undefined || recovered === undefined
         ? undefined
         : new LinkWatch(unstableAfter, { unstable: () => this.#emit(unstable, undefined), recovered: () => this.#emit(recovered, undefined) });
     this.#getToken = options.getToken;
     // Computed now so a bad URL or a missing query option fails at construction, not later.
-    const url = protocol.socketUrl(options.url, options.query ?? {});
+    const url = socketUrl(protocol, options);
     this.#checks = new Checks(protocol, options.validate ?? true);
     this.#loginArguments = options.loginArguments ?? {};
     const reconnect = options.reconnect ?? true;
+    option('reconnect', reconnect, typeof reconnect === 'boolean' || (typeof reconnect === 'object' && reconnect !== null));
+    const onRetryScheduled = typeof reconnect === 'object' ? reconnect.onRetryScheduled : undefined;
+    option('reconnect.onRetryScheduled', onRetryScheduled, onRetryScheduled === undefined || typeof onRetryScheduled === 'function');
     const retry = policy?.reconnect;
     const defaults = retry === undefined ? {} : { initialDelay: retry.initialDelayMs, maxDelay: retry.maxDelayMs, factor: retry.factor, jitter: retry.jitter };
     const backoff = reconnect === false ? undefined : createBackoff(reconnect === true ? defaults : { ...defaults, ...definedOnly(reconnect) });
@@ -177,7 +198,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
       WebSocket: WebSocketClass,
       url,
       backoff,
-      onRetryScheduled: typeof reconnect === 'object' ? reconnect.onRetryScheduled : undefined,
+      onRetryScheduled,
       handshakeTimeout,
       minUptimeForBackoffReset,
       hooks: {
@@ -316,7 +337,25 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     this.#emitter.close();
   }
 
-  #call(operation: string, args: unknown, handshake: boolean): Promise<unknown> {
+  /**
+   * Rejects as `request` would before sending anything (destroyed, an unknown operation, invalid
+   * arguments, not connected and nowhere to wait), else resolves: for a call that has work to do
+   * before its request (sendFile's upload), so that work is not done for nothing.
+   */
+  protected precheck<K extends keyof Requests & string>(operation: K, args: Requests[K]['args']): Promise<void> {
+    return this.#refused(operation, args, false) ?? Promise.resolve();
+  }
+
+  /** Where a request goes: out `now` (a session is up, or it is the handshake's own), or `queued` for the next session; else it waits for the attempt under way. */
+  #route(handshake: boolean): { now: boolean; queued: boolean; state: ConnectionState } {
+    const state = this.#connection.state;
+    const now = handshake || state === 'connected';
+    const forAttempt = state === 'connecting' || (state === 'idle' && this.#autoConnectPending);
+    return { now, queued: !now && !forAttempt, state };
+  }
+
+  /** Why `request` refuses this call before sending anything, as its rejection; undefined when it goes ahead. */
+  #refused(operation: string, args: unknown, handshake: boolean): Promise<never> | undefined {
     if (this.#connection.state === 'destroyed') return Promise.reject(destroyedError());
     const description = own(this.#protocol.requests, operation);
     if (description === undefined) {
@@ -330,17 +369,22 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
         ),
       );
     }
-    // Sent now (a session is up, or it is one of the handshake's own requests), held for the
-    // attempt under way, queued for the next session (offlineQueue), or failed at once: a request
-    // never goes out on a session other than the one it was made on unless it was queued.
-    const state = this.#connection.state;
-    const now = handshake || state === 'connected';
-    const forAttempt = state === 'connecting' || (state === 'idle' && this.#autoConnectPending);
-    const queued = !now && !forAttempt;
+    // Sent now, held for the attempt under way, queued for the next session (offlineQueue), or
+    // failed at once: a request never goes out on a session other than the one it was made on
+    // unless it was queued.
+    const { queued, state } = this.#route(handshake);
     if (queued && this.#offlineQueue === undefined) return Promise.reject(notSent(`the client is not connected (${state})`));
     if (queued && !this.#queueRoom()) {
       return Promise.reject(notSent(`the client is not connected (${state}) and the offline queue is full (${this.#offlineQueue?.max})`));
     }
+    return undefined;
+  }
+
+  #call(operation: string, args: unknown, handshake: boolean): Promise<unknown> {
+    const refused = this.#refused(operation, args, handshake);
+    if (refused !== undefined) return refused;
+    const description = own(this.#protocol.requests, operation)!;
+    const { now, queued } = this.#route(handshake);
     let pending: { id: string; promise: Promise<unknown>; record: Call };
     try {
       pending = this.#pending.create(undefined, (id) => ({

@@ -230,8 +230,13 @@ export class Connection {
       message: (data) => {
         if (this.isCurrent(generation)) this.#hooks.message(data);
       },
-      close: () => {
-        if (this.isCurrent(generation)) this.#linkDown();
+      close: (code, reason) => {
+        if (!this.isCurrent(generation)) return;
+        const attempt = this.#state !== 'connected';
+        this.#linkDown();
+        // An attempt that ends before its session is up says so (a session's end is connection_lost),
+        // once the state says what comes next, as the handshake deadline does.
+        if (attempt) this.#hooks.error({ code: RuntimeErrorCodes.CONNECTION_LOST, message: `the connection attempt failed: the socket closed (${code}${reason === '' ? '' : ` ${reason}`})` });
       },
       // Always followed by `close`, which does the work; the event carries no detail.
       error: () => undefined,

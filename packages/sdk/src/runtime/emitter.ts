@@ -2,6 +2,7 @@
 // for: an async iterator over every event and Observable interop. Kept free of any protocol
 // knowledge: the client instantiates it with the events of its protocol.
 
+import { RuntimeErrorCodes, SDKError } from './errors.js';
 import { type InteropObservable, type Observer, type Subscription, defineObservable, observableKey } from './observable.js';
 
 /** One event as a `[name, payload]` tuple; a union over all events, so `name` narrows `payload`. */
@@ -156,6 +157,8 @@ export class Emitter<Events extends object> {
     const removeSink = (sink: Sink) => this.#removeSink(sink);
     const sink: Sink = {
       push(name, payload) {
+        // Ended by `return()` during an emit that had already taken this sink: nothing more.
+        if (ended) return;
         const value = [name, payload] as EventTuple<Events>;
         const next = waiting.shift();
         if (next === undefined) buffer.push(value);
@@ -228,6 +231,8 @@ export class Emitter<Events extends object> {
   }
 
   #add(name: string, handler: AnyHandler, once: boolean): Unsubscribe {
+    // Refused here, not when the event comes: the mistake shows where it was made.
+    if (typeof handler !== 'function') throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `the listener of "${name}" must be a function, not ${typeof handler}`);
     const listener: Listener = { handler, once, removed: false };
     this.#listeners.set(name, [...(this.#listeners.get(name) ?? []), listener]);
     return () => this.#remove(name, listener);

@@ -55,21 +55,31 @@ function viaXhr(request: UploadRequest): Promise<UploadOutcome> {
   });
 }
 
+/** The most one read of the body hands the transport: a Blob's stream may give the whole file at once. */
+const SLICE = 64 * 1024;
+
 async function viaFetch(request: UploadRequest): Promise<UploadOutcome> {
   const total = request.body.size;
   let sent = 0;
   const reader = request.body.stream().getReader();
+  /** What is left of the last chunk read, handed out a slice per pull. */
+  let rest: Uint8Array | undefined;
   // Each read the transport makes is what it sends next: that count is the progress.
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) {
-        controller.close();
-        request.onProgress?.(total, total);
-        return;
+      if (rest === undefined || rest.byteLength === 0) {
+        const { done, value } = await reader.read();
+        if (done) {
+          controller.close();
+          request.onProgress?.(total, total);
+          return;
+        }
+        rest = value;
       }
-      sent += value.byteLength;
-      controller.enqueue(value);
+      const slice = rest.subarray(0, SLICE);
+      rest = rest.subarray(slice.byteLength);
+      sent += slice.byteLength;
+      controller.enqueue(slice);
       if (sent < total) request.onProgress?.(sent, total);
     },
     cancel: (reason) => reader.cancel(reason),

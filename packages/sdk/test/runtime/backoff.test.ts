@@ -61,7 +61,18 @@ describe('createBackoff', () => {
     expect(createBackoff({ initialDelay: 100, jitter: 1, random: () => 1 }).next()).toBe(0);
   });
 
+  it('a random that gives NaN, something not a number, or throws, counts as 0: the whole delay, never a storm', () => {
+    for (const random of [() => Number.NaN, () => '0.5' as unknown as number, () => 1n as unknown as number, () => { throw new Error('boom'); }]) {
+      const backoff = createBackoff({ initialDelay: 100, factor: 2, jitter: 0.5, random });
+      expect([backoff.next(), backoff.next()], String(random)).toEqual([100, 200]);
+    }
+    // Out of range: clamped to [0, 1].
+    expect(createBackoff({ initialDelay: 100, jitter: 0.5, random: () => -3 }).next()).toBe(100);
+    expect(createBackoff({ initialDelay: 100, jitter: 0.5, random: () => 7 }).next()).toBe(50);
+  });
+
   it('says which option is wrong and its value', () => {
+    expect(() => createBackoff({ random: 'x' as unknown as () => number })).toThrow(new RangeError('invalid back-off random: x (not a function)'));
     expect(() => createBackoff({ initialDelay: -1 })).toThrow('invalid back-off initialDelay: -1');
     expect(() => createBackoff({ maxDelay: -1 })).toThrow('invalid back-off maxDelay: -1');
     // Longer than setTimeout takes: it would fire at once, a reconnection storm.

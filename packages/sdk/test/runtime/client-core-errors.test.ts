@@ -50,8 +50,29 @@ describe('options refused at construction', () => {
     [{ offlineQueue: { max: 0 } }, 'invalid offlineQueue.max: 0'],
     [{ unstableAfter: 0 }, 'invalid unstableAfter: 0'],
     [{ unstableAfter: 2 ** 31 }, 'invalid unstableAfter: 2147483648'],
+    // Not numbers: `'100' >= 0` and `true > 0` hold in JavaScript, so the type is checked too.
+    [{ requestTimeout: '100' }, 'invalid requestTimeout: 100'],
+    [{ requestTimeout: true }, 'invalid requestTimeout: true'],
+    [{ handshakeTimeout: '5' }, 'invalid handshakeTimeout: 5'],
+    [{ minUptimeForBackoffReset: '0' }, 'invalid minUptimeForBackoffReset: 0'],
+    [{ unstableAfter: '10' }, 'invalid unstableAfter: 10'],
+    [{ unstableAfter: true }, 'invalid unstableAfter: true'],
+    [{ offlineQueue: null }, 'invalid offlineQueue: null'],
+    [{ offlineQueue: false }, 'invalid offlineQueue: false'],
+    [{ offlineQueue: 5 }, 'invalid offlineQueue: 5'],
+    [{ offlineQueue: { max: '5' } }, 'invalid offlineQueue.max: 5'],
+    [{ reconnect: 0 }, 'invalid reconnect: 0'],
+    [{ reconnect: '100' }, 'invalid reconnect: 100'],
+    [{ reconnect: { onRetryScheduled: 'log' } }, 'invalid reconnect.onRetryScheduled: log'],
+    [{ url: 'ftp://127.0.0.1:1' }, 'invalid url "ftp://127.0.0.1:1": not a ws, wss, http or https URL'],
+    [{ url: 'not a url' }, 'invalid url "not a url": Invalid URL'],
+    [{ url: 42 }, 'invalid url 42: Invalid URL'],
   ] as const)('refuses %j: "%s"', (options, message) => {
-    expect(constructionError(options)).toMatchObject({ code: 'INVALID_ARGS', message });
+    expect(constructionError(options as Partial<ClientOptions>)).toMatchObject({ code: 'INVALID_ARGS', message });
+  });
+
+  it('a bad back-off random is refused as the other back-off values are', () => {
+    expect(() => makeClient({ autoConnect: false, reconnect: { random: 'x' as unknown as () => number } })).toThrow(new RangeError('invalid back-off random: x (not a function)'));
   });
 
   it('takes every limit itself', () => {
@@ -63,6 +84,10 @@ describe('options refused at construction', () => {
       { offlineQueue: { max: 1 } },
       { unstableAfter: 2 ** 31 - 1 },
       { unstableAfter: false as const },
+      { url: 'http://127.0.0.1:1' },
+      { url: 'WSS://127.0.0.1:1' },
+      { reconnect: false },
+      { reconnect: {} },
     ]) {
       expect(() => makeClient({ autoConnect: false, ...options }), JSON.stringify(options)).not.toThrow();
     }

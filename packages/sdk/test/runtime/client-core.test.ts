@@ -333,7 +333,7 @@ describe('ClientCore link loss and reconnection', () => {
     expect(client.state).toBe('reconnecting');
   });
 
-  it('does not emit lost for a connection that never came up, and connect() resolves once it does', async () => {
+  it('does not emit lost for a connection that never came up, reports each failed attempt, and connect() resolves once it does', async () => {
     toy.server.accept = false;
     const client = makeClient();
     const seen = record(client);
@@ -341,7 +341,12 @@ describe('ClientCore link loss and reconnection', () => {
     await until(() => toy.server.attempts >= 2);
     toy.server.accept = true;
     await connected;
-    expect(seen.map(([name]) => name)).toEqual(['note', 'up']);
+    const names = seen.map(([name]) => name);
+    expect(names.slice(-2)).toEqual(['note', 'up']);
+    // Each refused upgrade (HTTP 503, so the socket closes with 1006) is an error, never a `down`.
+    const failed = seen.slice(0, -2);
+    expect(failed.length).toBeGreaterThanOrEqual(2);
+    expect(failed).toEqual(failed.map(() => ['error', { code: 'CONNECTION_LOST', message: 'the connection attempt failed: the socket closed (1006)' }]));
   });
 
   it('reconnect: false stays disconnected after a lost link', async () => {

@@ -107,6 +107,35 @@ function setup(options: Setup = {}) {
 
 const lostError = (error: SDKError | undefined) => ({ code: error?.code, message: error?.message });
 
+describe('a failed attempt is reported', () => {
+  it('a socket that closes before its session is up: error with the close code and reason, after the state says what comes next', () => {
+    const states: string[] = [];
+    const c = setup({ hooks: { error: (event) => states.push(`${c.conn.state}: ${event.message}`) } });
+    c.connect();
+    c.socket(0).fire('close', { code: 1006 });
+    vi.advanceTimersByTime(100);
+    c.socket(1).fire('open');
+    c.socket(1).fire('close', { code: 4001, reason: 'go away' });
+    expect(states).toEqual([
+      'reconnecting: the connection attempt failed: the socket closed (1006)',
+      'reconnecting: the connection attempt failed: the socket closed (4001 go away)',
+    ]);
+  });
+
+  it('a session that ends is connection_lost, not a failed attempt; without reconnection the attempt leaves the client disconnected', async () => {
+    const c = setup();
+    const socket = await c.connectUp();
+    socket.fire('close', { code: 1006 });
+    expect(c.lost()).toBe(1);
+    expect(c.errors).toEqual([]);
+    const once = setup({ backoff: undefined });
+    once.connect();
+    once.socket(0).fire('close', { code: 1006 });
+    expect(once.conn.state).toBe('disconnected');
+    expect(once.errors).toEqual([{ code: 'CONNECTION_LOST', message: 'the connection attempt failed: the socket closed (1006)' }]);
+  });
+});
+
 describe('connect()', () => {
   it('opens one socket at the URL with ArrayBuffer binary messages, and resolves once the handshake is up', async () => {
     const c = setup();
@@ -406,7 +435,10 @@ describe('retries and their back-off', () => {
     });
     c.connect();
     c.socket(0).fire('close', { code: 1006 });
-    expect(c.errors).toStrictEqual([{ code: 'LISTENER_ERROR', message: 'onRetryScheduled threw: boom', cause: boom }]);
+    expect(c.errors).toStrictEqual([
+      { code: 'LISTENER_ERROR', message: 'onRetryScheduled threw: boom', cause: boom },
+      { code: 'CONNECTION_LOST', message: 'the connection attempt failed: the socket closed (1006)' },
+    ]);
     vi.advanceTimersByTime(100);
     expect(c.sockets).toHaveLength(2);
   });

@@ -339,6 +339,30 @@ describe('Emitter', () => {
     await expect(iterator.next()).resolves.toEqual({ value: undefined, done: true });
   });
 
+  it('an iterator returned during an emit by an earlier stream gets nothing more of that emit', async () => {
+    const emitter = new Emitter<Events>();
+    // A stream subscribed first: the emit walks the streams it started with, this one first.
+    let iterator: AsyncIterableIterator<unknown> | undefined;
+    emitter.observable().subscribe(() => void iterator?.return!());
+    iterator = emitter.events();
+    emitter.emit('tick', 1);
+    await expect(iterator.next()).resolves.toEqual({ value: undefined, done: true });
+  });
+
+  it('refuses a listener that is not a function when it is added, naming the event', () => {
+    const emitter = new Emitter<Events>();
+    const add = emitter.on.bind(emitter) as (name: string, handler: unknown) => unknown;
+    const addOnce = emitter.once.bind(emitter) as (name: string, handler: unknown) => unknown;
+    expect(() => add('tick', undefined)).toThrow(expect.objectContaining({ code: 'INVALID_ARGS', message: 'the listener of "tick" must be a function, not undefined' }));
+    expect(() => addOnce('greet', 'log')).toThrow(expect.objectContaining({ code: 'INVALID_ARGS', message: 'the listener of "greet" must be a function, not string' }));
+    // Nothing was registered: the next emit reports no listener error.
+    const errors: unknown[] = [];
+    const reporting = new Emitter<Events>({ onListenerError: (error) => errors.push(error) });
+    expect(() => (reporting.on.bind(reporting) as (name: string, handler: unknown) => unknown)('tick', null)).toThrow();
+    reporting.emit('tick', 1);
+    expect(errors).toEqual([]);
+  });
+
   it('close() completes observers that gave only a next function, and a second close() changes nothing', () => {
     const emitter = new Emitter<Events>();
     const next = vi.fn();
