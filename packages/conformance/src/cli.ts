@@ -31,7 +31,8 @@ Options:
   --admin-token TOKEN    its admin token, when it has one
   --junit FILE           write a JUnit XML report
   --json FILE            write a JSON report
-  --timeout MS           the longest wait for a reply, a push or a connection, in digits (default 5000)
+  --timeout MS           the longest wait for a reply, a push or a connection, in digits (default 5000);
+                         also for --token-url, --token-command and loading --driver-module
   --only TEXT            run only scenarios whose name contains TEXT (repeatable), and the last one,
                          which checks every frame the server sent
   --quiet                print only the summary line
@@ -44,18 +45,32 @@ JSON frames).`;
 class UsageError extends Error {}
 
 function fail(message: string): never {
-  process.stderr.write(`${NAME}: ${message}\n`);
+  // One line, whatever the message holds (a server's close reason or error type, a command's output).
+  process.stderr.write(`${NAME}: ${message.replace(/\s*[\r\n]+\s*/g, ' ').trim()}\n`);
   process.exit(2);
 }
 
-function runCommand(command: string): Promise<string> {
+function runCommand(command: string, timeoutMs: number): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    execFile('/bin/sh', ['-c', command], { timeout: 30_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile('/bin/sh', ['-c', command], { timeout: timeoutMs, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
       const said = stderr.trim().split('\n')[0] ?? '';
-      if (error !== null) reject(new RunAborted(`--token-command failed (${error.code ?? error.message}): ${said === '' ? 'nothing on stderr' : said}`));
-      else resolvePromise(stdout.trim());
+      if (error === null) {
+        resolvePromise(stdout.trim());
+        return;
+      }
+      const how = error.killed ? `no output within ${timeoutMs} ms (--timeout)` : error.signal ? `killed by ${error.signal}` : typeof error.code === 'number' ? `exit code ${error.code}` : String(error.code ?? error.message);
+      reject(new RunAborted(`--token-command failed (${how}): ${said === '' ? 'nothing on stderr' : said}`));
     });
   });
+}
+
+/** `promise`, or a RunAborted saying `what` did not finish within `ms` (a driver that never settles is no pass). */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RunAborted(`${what} did not finish within ${ms} ms (--timeout)`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 async function tokenFromUrl(url: string, timeoutMs: number): Promise<string> {
@@ -97,18 +112,20 @@ function checkWritable(option: string, path: string): void {
   if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`${option} ${path} is a folder, not a file`);
 }
 
-async function driverFromModule(path: string): Promise<ConformanceDriver> {
+async function driverFromModule(path: string, timeoutMs: number): Promise<ConformanceDriver> {
   let loaded: Record<string, unknown>;
   try {
-    loaded = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
+    loaded = (await within(import(pathToFileURL(resolve(path)).href), timeoutMs, `--driver-module ${path}: loading it`)) as Record<string, unknown>;
   } catch (error) {
+    if (error instanceof RunAborted) throw error;
     throw new UsageError(`--driver-module ${path} cannot be loaded: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
   const exported = loaded.default ?? loaded.driver;
   let driver: Partial<ConformanceDriver> | undefined;
   try {
-    driver = (typeof exported === 'function' ? await (exported as () => unknown)() : exported) as Partial<ConformanceDriver> | undefined;
+    driver = (typeof exported === 'function' ? await within(Promise.resolve((exported as () => unknown)()), timeoutMs, `--driver-module ${path}: its driver function`) : exported) as Partial<ConformanceDriver> | undefined;
   } catch (error) {
+    if (error instanceof RunAborted) throw error;
     throw new UsageError(`--driver-module ${path}: its driver function failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
   if (driver === undefined || typeof driver.cause !== 'function' || !Array.isArray(driver.pushes) || typeof driver.name !== 'string') {
@@ -165,15 +182,18 @@ async function main(argv: string[]): Promise<number> {
   if (tokenUrl !== undefined && (!URL.canParse(tokenUrl) || !/^https?:$/.test(new URL(tokenUrl).protocol))) throw new UsageError(`--token-url ${JSON.stringify(tokenUrl)} is not an http: or https: URL`);
   if (values.junit !== undefined) checkWritable('--junit', values.junit);
   if (values.json !== undefined) checkWritable('--json', values.json);
+  if (values.junit !== undefined && values.json !== undefined && resolve(values.junit) === resolve(values.json)) {
+    throw new UsageError(`--junit and --json name the same file (${values.json}): one report would overwrite the other`);
+  }
 
   const driver =
     values['driver-module'] !== undefined
-      ? await driverFromModule(values['driver-module'])
+      ? await driverFromModule(values['driver-module'], timeoutMs)
       : values.driver === 'reference'
         ? referenceDriver({ adminUrl: values['admin-url']!, adminToken: values['admin-token'], timeoutMs })
         : undefined;
   const token =
-    values.token !== undefined ? values.token : tokenUrl !== undefined ? await tokenFromUrl(tokenUrl, timeoutMs) : await runCommand(values['token-command']!);
+    values.token !== undefined ? values.token : tokenUrl !== undefined ? await tokenFromUrl(tokenUrl, timeoutMs) : await runCommand(values['token-command']!, timeoutMs);
   if (token === '') throw new RunAborted('the token is empty');
 
   const report = await runConformance({ url: values.url, token, driver, timeoutMs, only: values.only ?? [] });
@@ -194,6 +214,10 @@ async function main(argv: string[]): Promise<number> {
   if (report.totals.passed === 0 && report.totals.failed === 0) process.stderr.write(`${NAME}: nothing was checked: every scenario was not run\n`);
   return report.totals.failed === 0 && report.totals.passed > 0 && unwritten.length === 0 ? 0 : 1;
 }
+
+// Node exits once nothing is left to wait for, with code 0: a run that stops that way (a promise
+// that can never settle, in a driver module say) must not read as a pass.
+process.on('beforeExit', () => fail('the run stopped before it finished: it waited for something that can never happen (a --driver-module whose promise never settles?)'));
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -3,7 +3,7 @@
 // What it keeps of each frame is bounded (a large frame as its bounded copy, see boundedFrame).
 import WebSocket, { type RawData } from 'ws';
 import { checkServerFrame, parseFrame, type FrameVerdict } from './frame-check.js';
-import { boundedFrame } from './frame-text.js';
+import { boundedFrame, KEEP_WHOLE_BYTES } from './frame-text.js';
 import { protocol } from './gen/protocol.js';
 
 /** A frame the server sent, as received, with the spec's verdict on it. */
@@ -20,6 +20,14 @@ export interface ReceivedFrame {
 const MAX_ISSUES = 10;
 /** ws's default limit on one incoming message, which the kit keeps. */
 const MAX_PAYLOAD_BYTES = 100 * 1024 * 1024;
+/**
+ * The most the kit keeps of one connection's frames (their sizes on the wire, a large frame
+ * counted as its bounded copy's 64 KiB): a scenario exchanges a few frames, and a server that
+ * floods one must not take the kit's memory. Past it the connection ends and the scenario fails.
+ */
+export const MAX_KEPT_BYTES = 64 * 1024 * 1024;
+/** The most frames the kit keeps of one connection, for the same reason (a flood of tiny frames). */
+export const MAX_KEPT_FRAMES = 100_000;
 
 /** Why a connection could not be opened, in one line. */
 export class ConnectError extends Error {
@@ -64,6 +72,10 @@ export class KitConnection {
   #isClosed = false;
   /** Why the socket failed (ws's error), when it did: said with the close it causes. */
   #failure: string | undefined;
+  /** What the kept frames count towards MAX_KEPT_BYTES. */
+  #keptBytes = 0;
+  /** Set when the server sent more than the kit keeps: the connection was ended for it. */
+  #overflow: string | undefined;
 
   private constructor(
     socket: WebSocket,
@@ -81,6 +93,7 @@ export class KitConnection {
       this.#failure ??= error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? `the server sent a frame over ${MAX_PAYLOAD_BYTES / 1024 / 1024} MiB (the kit's limit)` : `the connection failed: ${error.message}`;
     });
     socket.on('message', (data: RawData, isBinary: boolean) => {
+      if (this.#overflow !== undefined) return;
       const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       const parsed = parseFrame(bytes, isBinary);
       const verdict: FrameVerdict =
@@ -93,6 +106,14 @@ export class KitConnection {
           this.#answered.set(requestId, this.#pending.get(requestId)!);
           this.#pending.delete(requestId);
         }
+      }
+      this.#keptBytes += Math.min(bytes.length, KEEP_WHOLE_BYTES);
+      if (this.#keptBytes > MAX_KEPT_BYTES || this.frames.length >= MAX_KEPT_FRAMES) {
+        // Kept no further: the frames so far stay to check, and every wait ends with this reason.
+        this.#overflow = `the server sent more than ${this.frames.length >= MAX_KEPT_FRAMES ? `${MAX_KEPT_FRAMES} frames` : `${MAX_KEPT_BYTES / 1024 / 1024} MiB of frames`} on one connection within one scenario (the most the kit keeps); the kit ended the connection`;
+        this.#failure = this.#overflow;
+        socket.terminate();
+        return;
       }
       this.frames.push(entry);
       onFrame(entry);
@@ -141,6 +162,11 @@ export class KitConnection {
       });
       socket.once('open', () => resolve(new KitConnection(socket, timeoutMs, onFrame)));
     });
+  }
+
+  /** Why the kit ended the connection because the server sent more than it keeps; undefined when it did not. */
+  get overflow(): string | undefined {
+    return this.#overflow;
   }
 
   get isClosed(): boolean {

@@ -83,8 +83,6 @@ const BOUNDED_VALUES = 10_000;
 /** The deepest nesting the bounded copy of a large frame keeps as structure. */
 const BOUNDED_DEPTH = 64;
 
-class TooDeep extends Error {}
-
 /**
  * `text` clipped, as a string of its own: V8 keeps a slice of a string as a view of the whole, so a
  * clipped 20 MB string would still hold its 20 MB.
@@ -97,9 +95,10 @@ function clippedCopy(text: string): string {
 /**
  * What the kit keeps of a frame that came as `bytes` bytes: the frame itself when it is small,
  * else a copy with each string (and key) clipped to FRAME_CLIP characters and at most 10,000
- * values, the rest cut off with "…"; a large frame nested deeper than 64 levels is kept as its
+ * values, the rest cut off with "…"; below 64 levels of nesting, what is deeper is kept as its
  * clipped JSON text. A server may send frames of any size, and the kit keeps frames for a whole
- * scenario: this bounds what each costs. Ids, headers and short fields stay as they came.
+ * scenario: this bounds what each costs. Ids, headers and short fields stay as they came, so the
+ * scenarios read them from the copy whatever the frame holds further down.
  */
 export function boundedFrame(frame: unknown, bytes: number): unknown {
   if (bytes <= KEEP_WHOLE_BYTES) return frame;
@@ -109,7 +108,7 @@ export function boundedFrame(frame: unknown, bytes: number): unknown {
     values += 1;
     if (typeof node === 'string') return clippedCopy(node);
     if (node === null || typeof node !== 'object') return node;
-    if (depth >= BOUNDED_DEPTH) throw new TooDeep();
+    if (depth >= BOUNDED_DEPTH) return frameJson(node);
     if (Array.isArray(node)) {
       const out: unknown[] = [];
       for (const item of node) {
@@ -131,10 +130,5 @@ export function boundedFrame(frame: unknown, bytes: number): unknown {
     }
     return out;
   };
-  try {
-    return copy(frame, 0);
-  } catch (error) {
-    if (error instanceof TooDeep) return frameJson(frame);
-    throw error;
-  }
+  return copy(frame, 0);
 }

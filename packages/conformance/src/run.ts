@@ -41,10 +41,10 @@ export function checkSocketUrl(url: string): URL {
   return parsed;
 }
 
-async function preflight(url: string, token: string, timeoutMs: number): Promise<void> {
+async function preflight(url: string, token: string, timeoutMs: number, onFrame: (entry: ReceivedFrame) => void): Promise<void> {
   let connection: KitConnection;
   try {
-    connection = await KitConnection.open(url, timeoutMs);
+    connection = await KitConnection.open(url, timeoutMs, onFrame);
   } catch (error) {
     throw new RunAborted(error instanceof ConnectError ? error.message : `cannot reach ${url}: ${String(error)}`);
   }
@@ -82,14 +82,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   if (picked.length === 0 && !only.some((part) => sweep.name.includes(part))) throw new RunAborted(`--only ${only.map((o) => JSON.stringify(o)).join(', ')} matches no scenario`);
   const scenarios = [...picked, sweep];
   const startedAt = new Date();
-  await preflight(options.url, options.token, timeoutMs);
 
   // What the run keeps of the frames of all its scenarios: counts and the first at fault, never
   // every frame (a server may send frames of any size for as long as the run lasts).
   const frames: FrameLog = { count: 0, pushes: new Map(), firstUnknownPush: undefined, firstInvalid: undefined };
   const knownPushes = new Set(protocol.pushes);
-  const onFrame = (entry: ReceivedFrame) => {
-    frames.count += 1;
+  const log = (entry: ReceivedFrame, counted: boolean) => {
+    if (counted) frames.count += 1;
     const isInvalid = entry.verdict.issues.length > 0;
     if (isInvalid) frames.firstInvalid ??= entry;
     if (entry.verdict.kind !== 'push') return;
@@ -99,6 +98,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     if (isInvalid) seen.firstInvalid ??= entry;
     frames.pushes.set(entry.verdict.action, seen);
   };
+  const onFrame = (entry: ReceivedFrame) => log(entry, true);
+  // Its frames are checked too (a push the server sends once per customer comes on this first
+  // connection), but counted as no scenario's: a run whose scenarios saw nothing checked nothing.
+  await preflight(options.url, options.token, timeoutMs, (entry) => log(entry, false));
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
     const session = new ScenarioSession({ url: options.url, token: options.token, timeoutMs, onFrame });

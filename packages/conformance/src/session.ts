@@ -142,10 +142,11 @@ export class ScenarioSession {
     for (const [index, connection] of this.#connections.entries()) {
       // A sync that fails (the connection closed, no answer) leaves the frames that did come to check.
       if (!connection.isClosed) await this.sync(connection).catch(() => {});
+      const which = this.#connections.length === 1 ? 'the connection' : `connection ${index + 1} of ${this.#connections.length}`;
+      if (connection.overflow !== undefined) throw new ScenarioFailure(`on ${which} of this scenario, ${connection.overflow}`);
       const broken = connection.frames.find((entry) => entry.verdict.issues.length > 0);
       const issue = broken?.verdict.issues[0];
       if (broken === undefined || issue === undefined) continue;
-      const which = this.#connections.length === 1 ? 'the connection' : `connection ${index + 1} of ${this.#connections.length}`;
       throw new ScenarioFailure(`${which} of this scenario got ${brokenFrameText(broken)}`, issue.path, broken.frame);
     }
   }
