@@ -127,6 +127,25 @@ describe('the built package', () => {
     }
   });
 
+  it('an assertX of a message subpath throws an instanceof ValidationError of the root, in ESM and CommonJS (separate bundles)', async () => {
+    const specifier = `${PACKAGE}/messages/user_is_typing`;
+    const rootEsm = await importByName<Api>(PACKAGE);
+    const rootCjs = require(PACKAGE) as Api;
+    for (const loaded of [await importByName<MessageModule>(specifier), require(specifier) as MessageModule]) {
+      let thrown: unknown;
+      try {
+        (loaded.assertUserIsTyping as (data: unknown) => void)({ chat: 'c1' });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(rootEsm.ValidationError);
+      expect(thrown).toBeInstanceOf(rootCjs.ValidationError);
+      expect(thrown).toBeInstanceOf(Error);
+    }
+    // Only what a ValidationError made carries the mark: a plain error of the same name is not one.
+    expect(Object.assign(new Error('x'), { name: 'ValidationError' })).not.toBeInstanceOf(rootEsm.ValidationError);
+  });
+
   it('serves every message subpath the build made, in both formats', () => {
     requireDist();
     const built = readdirSync(join(DIST, 'messages')).filter((f) => f.endsWith('.cjs')).map((f) => f.slice(0, -4)).sort();

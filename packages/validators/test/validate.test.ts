@@ -43,6 +43,16 @@ describe('validate() with values JSON cannot hold', () => {
     expect(result).toEqual({ ok: false, errors: [{ path: '', keyword: 'type', message: 'cannot be checked: boom' }] });
   });
 
+  it.each([
+    ['null', null, 'cannot be checked: null'],
+    ['a string', 'nope', 'cannot be checked: nope'],
+    ['a symbol', Symbol('s'), 'cannot be checked: Symbol(s)'],
+    ['an error whose message getter throws', Object.defineProperty(new Error(), 'message', { get: () => { throw new Error('again'); } }), 'cannot be checked: it threw a value that cannot be described'],
+  ])('a getter that throws %s: still an issue, never a throw', (_, thrown, message) => {
+    const data = { get chat(): string { throw thrown; }, user: 'u1' };
+    expect(validate('user_is_typing', data)).toEqual({ ok: false, errors: [{ path: '', keyword: 'type', message }] });
+  });
+
   it('a Proxy whose trap throws where only the guard calls it (for-in calls getPrototypeOf) gets the trap\'s error as the reason', () => {
     const hostile = new Proxy({ chat: 'C', threads: ['T'] }, { getPrototypeOf: () => { throw new Error('no prototype here'); } });
     expect(validate('get_chat_threads', hostile)).toEqual({ ok: false, errors: [{ path: '', keyword: 'type', message: 'cannot be checked: no prototype here' }] });

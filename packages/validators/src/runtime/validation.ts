@@ -29,6 +29,15 @@ function toIssue(error: SchemaError): ValidationIssue {
   return { path, message: messageOf(error), keyword: error.keyword };
 }
 
+/** What a thrown value says, never throwing itself (`null` has no message; a `message` getter may throw). */
+function thrownText(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'it threw a value that cannot be described';
+  }
+}
+
 /**
  * Why `data` fails the definition `name`: every error, as JSON-pointer issues (none for a valid
  * value). `if` errors only summarise the errors of the branch that failed, which are listed anyway.
@@ -39,7 +48,7 @@ export function issuesOf(set: SchemaSet, name: string, data: unknown): Validatio
     errors = explain(set, name, data);
   } catch (error) {
     // A value the walk cannot take apart (a getter that throws...): say so rather than throw.
-    return [{ path: '', message: `cannot be checked: ${(error as Error).message}`, keyword: 'type' }];
+    return [{ path: '', message: `cannot be checked: ${thrownText(error)}`, keyword: 'type' }];
   }
   // An `if` error only sums up the errors of its branch, which come before it.
   const specific = errors.filter((e) => e.keyword !== 'if');
@@ -73,7 +82,7 @@ export function invalid(set: SchemaSet, name: string, data: unknown): { ok: fals
   // The guard threw where the walk did not (a Proxy whose getPrototypeOf trap throws, which a
   // for-in loop calls): that is the reason. Otherwise the two agree on every case the differential
   // tests try; never answer "invalid" with no reason.
-  const message = threw === undefined ? 'does not match the schema' : `cannot be checked: ${threw instanceof Error ? threw.message : String(threw)}`;
+  const message = threw === undefined ? 'does not match the schema' : `cannot be checked: ${thrownText(threw)}`;
   return { ok: false, errors: [{ path: '', message, keyword: 'type' }] };
 }
 
@@ -83,6 +92,13 @@ export function checkNothing(data: unknown): Validation<undefined> {
   return { ok: false, errors: [{ path: '', message: 'must carry no payload', keyword: 'type' }] };
 }
 
+/**
+ * Marks every ValidationError, whichever copy of this module made it: the root and the message
+ * subpaths are separate bundles, each with its own copy of the class, and `instanceof` must hold
+ * across them (and across two installed copies of the package).
+ */
+const BRAND = /*#__PURE__*/ Symbol.for('@customer-chat/validators.ValidationError');
+
 export class ValidationError extends Error {
   constructor(
     readonly messageName: string,
@@ -91,6 +107,13 @@ export class ValidationError extends Error {
     const lines = [...new Set(errors.map((e) => `${e.path === '' ? '(root)' : e.path} ${e.message}`))];
     super(`invalid ${messageName}: ${lines.join('; ')}`);
     this.name = 'ValidationError';
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // A subclass keeps the ordinary check: its instances only.
+    if (this !== ValidationError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
 }
 
