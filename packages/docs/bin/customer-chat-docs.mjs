@@ -2,9 +2,10 @@
 // `customer-chat-docs [--port 8790] [--help]` (or PORT=8790): serves the documentation site this package
 // ships (dist/site) on 127.0.0.1. A tiny static server for reading the docs locally and for the
 // browser tests; nothing else.
-import { createReadStream, realpathSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { pipeline } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,36 +60,47 @@ export function parseArguments(args, env = process.env) {
 export function serve({ root, port = DEFAULT_PORT, host = '127.0.0.1' }) {
   const base = resolve(root);
   const server = createServer(async (request, response) => {
+    const answer = (status, text, headers = {}) => {
+      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+      response.end(`${text}\n`);
+    };
+    if (request.method !== 'GET' && request.method !== 'HEAD') return answer(405, 'Method not allowed', { allow: 'GET, HEAD' });
+    const target = request.url ?? '/';
+    // Origin-form only: `//events.html` is a path here, never a host; `http://...` and `*` are refused.
+    if (!target.startsWith('/')) return answer(400, 'Bad request');
+    let path;
     try {
-      const url = new URL(request.url ?? '/', 'http://localhost');
-      let path = decodeURIComponent(url.pathname);
-      if (path.endsWith('/')) path += 'index.html';
-      const file = normalize(join(base, path));
-      if (file !== base && !file.startsWith(base + sep)) throw Object.assign(new Error('outside the site'), { status: 403 });
-      const info = await stat(file).catch(() => undefined);
-      if (!info?.isFile()) {
-        response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-        response.end('Not found\n');
-        return;
-      }
-      if (request.method !== 'GET' && request.method !== 'HEAD') {
-        response.writeHead(405, { allow: 'GET, HEAD' });
-        response.end();
-        return;
-      }
-      response.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'content-length': info.size,
-        'cache-control': 'no-cache',
-        'x-content-type-options': 'nosniff',
-      });
-      if (request.method === 'HEAD') response.end();
-      else createReadStream(file).pipe(response);
-    } catch (error) {
-      const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : 400;
-      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(`${status === 403 ? 'Forbidden' : 'Bad request'}\n`);
+      const { pathname } = new URL(`http://localhost${target}`);
+      // An encoded / or \ names no file of the site: refused rather than taken as a separator.
+      if (/%2f|%5c/i.test(pathname)) return answer(404, 'Not found');
+      path = decodeURIComponent(pathname);
+    } catch {
+      return answer(400, 'Bad request');
     }
+    if (path.endsWith('/')) path += 'index.html';
+    const file = normalize(join(base, path));
+    if (file !== base && !file.startsWith(base + sep)) return answer(403, 'Forbidden');
+    // Opened before anything is answered, then read from that handle: a file deleted meanwhile (a
+    // rebuild of the site) is a 404 or reads to its end, never an error the server dies of.
+    const handle = await open(file).catch(() => undefined);
+    const info = await handle?.stat().catch(() => undefined);
+    if (handle === undefined || !info?.isFile()) {
+      await handle?.close().catch(() => undefined);
+      return answer(404, 'Not found');
+    }
+    response.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-length': info.size,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
+    if (request.method === 'HEAD') {
+      await handle.close().catch(() => undefined);
+      response.end();
+      return;
+    }
+    // A read that fails midway ends this response only.
+    pipeline(handle.createReadStream(), response, () => undefined);
   });
   return new Promise((resolvePromise, reject) => {
     server.once('error', reject);
