@@ -1,22 +1,23 @@
 #!/usr/bin/env node
-// `customer-chat-proxy --listen HOST:PORT --upstream ws://... [--enforce] [--quiet] [--json]`: the
+// `customer-chat-proxy --listen HOST:PORT --upstream ws://... [--enforce] [--quiet] [--json] [--upstream-timeout MS] [--max-buffered-bytes N]`: the
 // validating proxy (proxy.ts) from the command line. It says where it listens on stdout, logs each
 // violation as one line on stderr, and prints the summary on stdout when SIGINT or SIGTERM ends it
 // (exit code 0). Bad arguments, and an address it cannot listen on, end it with one line on stderr
 // and exit code 2.
 import { parseArgs } from 'node:util';
-import { formatSummary, formatViolation, formatViolationJson, parseUpstream, startValidatingProxy, type ProxyViolation, type ValidatingProxy } from './proxy.js';
+import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_UPSTREAM_TIMEOUT_MS, formatSummary, formatViolation, formatViolationJson, parseUpstream, startValidatingProxy, type ProxyViolation, type ValidatingProxy } from './proxy.js';
 
 const NAME = 'customer-chat-proxy';
 const DEFAULT_LISTEN = '127.0.0.1:9000';
 
 const USAGE = `usage: ${NAME} --upstream <ws://host:port> [--listen <host:port>] [--enforce] [--quiet] [--json]
+       [--upstream-timeout <ms>] [--max-buffered-bytes <n>]
 
 Relays every WebSocket frame between clients and the upstream server, unchanged and in order, and
 checks each against the customer chat protocol by the direction it travels. A client's upgrade is
 completed once the upstream accepted the proxy's own: an upgrade the upstream refuses is answered
-with its status line and body, one it cannot reach with 502 Bad Gateway. Plain HTTP requests are
-relayed to the upstream's HTTP origin.
+with its status line and body, one it cannot reach with 502 Bad Gateway, one that does not answer
+in time with 504 Gateway Timeout. Plain HTTP requests are relayed to the upstream's HTTP origin.
 
   --upstream <url>     the server's ws:// or wss:// base URL; a client's path and query (socket or
                        plain HTTP request alike) are appended to it (required)
@@ -28,6 +29,12 @@ relayed to the upstream's HTTP origin.
                        "authorization"
   --quiet              do not log violations (the summary still counts them)
   --json               log each violation as one JSON line, and the summary as JSON
+  --upstream-timeout <ms>
+                       how long the upstream may take to answer an upgrade, or stay silent during
+                       a plain HTTP request; then 504 (default ${DEFAULT_UPSTREAM_TIMEOUT_MS})
+  --max-buffered-bytes <n>
+                       the most bytes held for one peer of a connection: past it the proxy stops
+                       reading the other peer until they went out (default ${DEFAULT_MAX_BUFFERED_BYTES})
   -h, --help           show this help
 
 Prints where it listens on stdout, each violation as one line on stderr
@@ -49,6 +56,14 @@ function parseListen(value: string): { host: string; port: number } {
   const port = Number(match[3]);
   if (port > 65535) throw new UsageError(`--listen port must be from 0 to 65535, not ${match[3]}`);
   return { host: (match[1] ?? match[2])!, port };
+}
+
+/** A whole number given in digits only (Number() would also take 1e3, 0x10 and " 5 "), from 1 to `max`. */
+function parseWhole(flag: string, value: string | undefined, fallback: number, max: number, unit: string): number {
+  if (value === undefined) return fallback;
+  const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < 1 || number > max) throw new UsageError(`${flag} must be a whole number of ${unit} from 1 to ${max}, not ${JSON.stringify(value)}`);
+  return number;
 }
 
 function parseUpstreamArg(value: string | undefined): string {
@@ -92,6 +107,8 @@ async function main(): Promise<void> {
         enforce: { type: 'boolean' },
         quiet: { type: 'boolean' },
         json: { type: 'boolean' },
+        'upstream-timeout': { type: 'string' },
+        'max-buffered-bytes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -107,9 +124,13 @@ async function main(): Promise<void> {
   }
   let listen: { host: string; port: number };
   let upstream: string;
+  let upstreamTimeoutMs: number;
+  let maxBufferedBytes: number;
   try {
     listen = parseListen(values.listen ?? DEFAULT_LISTEN);
     upstream = parseUpstreamArg(values.upstream);
+    upstreamTimeoutMs = parseWhole('--upstream-timeout', values['upstream-timeout'], DEFAULT_UPSTREAM_TIMEOUT_MS, 2_147_483_647, 'milliseconds');
+    maxBufferedBytes = parseWhole('--max-buffered-bytes', values['max-buffered-bytes'], DEFAULT_MAX_BUFFERED_BYTES, Number.MAX_SAFE_INTEGER, 'bytes');
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     fail(error.message);
@@ -127,7 +148,7 @@ async function main(): Promise<void> {
 
   let proxy: ValidatingProxy;
   try {
-    proxy = await startValidatingProxy({ listen, upstream, enforce, onViolation });
+    proxy = await startValidatingProxy({ listen, upstream, enforce, onViolation, upstreamTimeoutMs, maxBufferedBytes });
   } catch (error) {
     const { code, message } = error as { code?: string; message?: string };
     const where = `${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`;

@@ -4,15 +4,20 @@
 // what a server sends a valid push or the valid reply to a request waiting on that connection.
 // Each violation is reported; with `enforce`, an invalid frame is not passed on (the proxy answers
 // an invalid request itself with a `validation` error response, and drops an invalid server frame),
-// except a request before login whose frame the server can read (a JSON object with a known action
-// and a valid request id): the server answers it `authorization` whatever its payload, so it goes on.
+// except a request the server answers before it reads its payload, by the spec's order of reading a
+// frame (a JSON object with a known action and a valid request id): before login, any request but
+// login (`authorization`); once logged in, a second login (`validation` at /action). Those go on.
 // A client's upgrade is completed only once the upstream accepted the proxy's own; an upgrade the
 // upstream refuses is refused with its status line and body. Plain HTTP requests (the spec's x-http
-// operations) are relayed to the upstream's HTTP origin, their path mapped as a socket's is.
-import { createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+// operations) are relayed to the upstream's HTTP origin, their path mapped as a socket's is. Each
+// direction of a connection holds at most `maxBufferedBytes` unsent: past it the proxy stops reading
+// the sender until the receiver catches up, so a peer that does not read is felt by the other side
+// as it would be without the proxy (TCP backpressure), not absorbed by the proxy's memory.
+import { createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { validateFrame, type FrameName } from '@customer-chat/validators';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import { checkClientFrame, checkServerFrame, parseFrame, type Direction, type FrameVerdict } from './frame-check.js';
 import { frameJson } from './frame-text.js';
@@ -27,9 +32,23 @@ export interface ValidatingProxyOptions {
    * Do not pass invalid frames on: answer an invalid request with a `validation` error, drop an
    * invalid server frame. Before the connection's login succeeded, only a frame the server cannot
    * read (not a JSON object, an unknown action, an invalid request id) is answered by the proxy; a
-   * request with only payload problems goes on, so that the server answers it `authorization`.
+   * request with only payload problems goes on, so that the server answers it `authorization`. So
+   * does a `login` once one succeeded (or while one waits for its answer): the server answers a
+   * second login `validation` at /action whatever its payload.
    */
   enforce?: boolean | undefined;
+  /**
+   * How long (ms) the upstream may take to answer a client's upgrade, and a relayed plain HTTP
+   * exchange may stay silent (no byte either way); past it the client is answered `504 Gateway
+   * Timeout` (or, once an HTTP answer has begun, cut off). Default 10000.
+   */
+  upstreamTimeoutMs?: number | undefined;
+  /**
+   * The most bytes a connection may have waiting to be sent to one peer, per direction. Past it the
+   * proxy stops reading from the other peer (and, with `enforce`, from a client it answers itself)
+   * until they went out. A frame on an empty queue always goes, however large. Default 1 MiB.
+   */
+  maxBufferedBytes?: number | undefined;
   /** Called for every violation, as it is found; what it throws is ignored (the relay goes on). */
   onViolation?: ((violation: ProxyViolation) => void) | undefined;
 }
@@ -83,6 +102,20 @@ const BINARY = { binary: true } as const;
 const FORWARDED_HEADERS = ['origin', 'cookie', 'authorization', 'user-agent', 'accept-language'] as const;
 /** How long `close()` waits for the close handshakes before cutting the sockets. */
 const CLOSE_GRACE_MS = 1000;
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+/** The longest timeout `setTimeout` keeps (a longer one fires at once). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** An option that must be a whole number from `min` to `max` (its default when undefined); throws a RangeError naming it. */
+function wholeNumber(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' ? String(value) : value === null ? 'null' : `a ${typeof value}`;
+    throw new RangeError(`${name} must be a whole number from ${min} to ${max}, not ${shown}`);
+  }
+  return value;
+}
 
 /** The upstream URL checked: a `ws:` or `wss:` URL without a fragment; throws a TypeError naming what is wrong. */
 export function parseUpstream(upstream: string): URL {
@@ -119,13 +152,50 @@ function sendableClose(code: number, reason: Buffer, lost: string): { code: numb
   return { code: 1011, reason: reason.length > 0 ? reason : lost };
 }
 
+/**
+ * Whether a request id is one the spec allows, by the validators' verdict on an error response
+ * carrying it (the reference server decides what it can echo the same way): the schema's rule as it
+ * is, its length in code points as JSON Schema counts it, not in UTF-16 units as `.length` does
+ * (40 emoji are 80 units, yet a valid id of 40 characters).
+ */
 function isValidRequestId(value: unknown): value is string {
-  return typeof value === 'string' && value.length >= 1 && value.length <= 64;
+  if (typeof value !== 'string') return false;
+  const answer = { [protocol.correlationField]: value, action: '', ...protocol.frameConstants.error, payload: { [protocol.error.property]: { [protocol.error.typeField]: protocol.rules.invalidFrame, [protocol.error.messageField]: '' } } };
+  return validateFrame(protocol.error.message as FrameName, answer).ok;
 }
 
 /** What a proxy that cannot reach the upstream answers: one line naming it. */
 function unreachable(base: URL, error: Error & { code?: string }): string {
   return `the validating proxy cannot reach the upstream ${base.origin}: ${(error.code ?? error.message).replace(/\s+/g, ' ')}\n`;
+}
+
+/** What a proxy whose upstream went silent answers (504): one line naming it and the timeout. */
+function silent(base: URL, timeoutMs: number, what: string): string {
+  return `the validating proxy got no answer from the upstream ${base.origin} ${what} within ${timeoutMs} ms (upstreamTimeoutMs)\n`;
+}
+
+/** Whether a request asks for a WebSocket: `Upgrade: websocket`, in any case (ws's own rule). */
+function wantsWebSocket(request: IncomingMessage): boolean {
+  return (request.headers.upgrade ?? '').trim().toLowerCase() === 'websocket';
+}
+
+/**
+ * Serves a request with an `Upgrade` header for another protocol (`h2c` from `curl --http2` on
+ * http://, or any other) as the plain HTTP request it also is: a server may ignore `Upgrade`. Node
+ * took it for an upgrade and stopped parsing the connection, the body unread (`head` is what arrived
+ * of it with the head). So the request head goes back in front of it, without `Upgrade`, and the
+ * server parses the connection again from there (as the reference server does): the request, body
+ * included, is then relayed as any plain one.
+ */
+function serveWithoutUpgrade(server: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/${request.httpVersion}`];
+  const raw = request.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() !== 'upgrade') lines.push(`${raw[i]!}: ${raw[i + 1]!}`);
+  }
+  // Node reads a request head as latin1: written back the same way, every byte is as it came.
+  socket.unshift(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]));
+  server.emit('connection', socket);
 }
 
 /** Whether `ws` would take the upgrade request (its own checks, in its order); when not, it answers it itself. */
@@ -165,6 +235,8 @@ function textOf(data: RawData): string {
 export async function startValidatingProxy(options: ValidatingProxyOptions): Promise<ValidatingProxy> {
   const base = parseUpstream(options.upstream);
   const enforce = options.enforce === true;
+  const upstreamTimeoutMs = wholeNumber('upstreamTimeoutMs', options.upstreamTimeoutMs, DEFAULT_UPSTREAM_TIMEOUT_MS, 1, MAX_TIMEOUT_MS);
+  const maxBufferedBytes = wholeNumber('maxBufferedBytes', options.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES, 1, Number.MAX_SAFE_INTEGER);
   const onViolation = options.onViolation;
   const { correlationField } = protocol;
   const errorFrame = protocol.frameConstants.error;
@@ -216,7 +288,7 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     return { verdict, frame: parsed.frame, json: true };
   };
 
-  const http = createServer((incoming, outgoing) => relayHttp(base, incoming, outgoing));
+  const http = createServer((incoming, outgoing) => relayHttp(base, incoming, outgoing, upstreamTimeoutMs));
   /** The subprotocol the upstream chose, by the client's upgrade request: the client is answered the same. */
   const chosenProtocol = new WeakMap<IncomingMessage, string>();
   const wss = new WebSocketServer({
@@ -227,8 +299,8 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     handleProtocols: (_offered, request) => chosenProtocol.get(request) || false,
   });
   const pairs = new Set<{ client: WebSocket; upstream: WebSocket }>();
-  /** Upgrades waiting on the upstream's answer: the client's connection and the proxy's own. */
-  const opening = new Set<{ socket: Duplex; upstream: WebSocket }>();
+  /** Upgrades waiting on the upstream's answer: the client's connection, the proxy's own, and the timer that gives up on it. */
+  const opening = new Set<{ socket: Duplex; upstream: WebSocket; timer: NodeJS.Timeout }>();
   let closing = false;
 
   // The upstream first: the client's upgrade is completed only once the upstream accepted the
@@ -239,8 +311,13 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
       refuseUpgrade(socket, 503, 'Service Unavailable', 'the validating proxy is shutting down\n');
       return;
     }
+    if (!wantsWebSocket(request)) {
+      // Another protocol offered (`Upgrade: h2c`): relayed as the plain HTTP request it also is.
+      serveWithoutUpgrade(http, request, socket, head);
+      return;
+    }
     if (!isWebSocketUpgrade(request)) {
-      // Not a WebSocket handshake: `ws` answers it (405 or 400) and never calls back.
+      // A broken WebSocket handshake: `ws` answers it (405 or 400) and never calls back.
       wss.handleUpgrade(request, socket, head, (client) => client.terminate());
       return;
     }
@@ -260,8 +337,22 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
       refuseUpgrade(socket, 400, 'Bad Request', `the validating proxy cannot pass this upgrade on: ${error instanceof Error ? error.message : String(error)}\n`);
       return;
     }
-    const entry = { socket, upstream };
+    // An upstream that takes the connection and never answers the upgrade (nor finishes refusing it)
+    // would leave the client waiting forever: past the timeout both go, the client answered 504.
+    const timer = setTimeout(() => {
+      if (!opening.delete(entry)) return;
+      refused = true;
+      refusal?.destroy();
+      upstream.terminate();
+      refuseUpgrade(socket, 504, 'Gateway Timeout', silent(base, upstreamTimeoutMs, 'to the upgrade'));
+    }, upstreamTimeoutMs);
+    const entry = { socket, upstream, timer };
     opening.add(entry);
+    /** Takes the upgrade off the waiting list (false when it was not on it any more). */
+    const settled = (): boolean => {
+      clearTimeout(timer);
+      return opening.delete(entry);
+    };
     /** Until the client's upgrade is completed: the upstream is closed when the client's connection goes. */
     let wired = false;
     let refused = false;
@@ -274,13 +365,13 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
         if (!opening.has(entry)) return;
         // The client left while the upstream's refusal was still arriving: nobody to pass it to,
         // so both sockets go now (the entry stays until here, for close() to find them).
-        opening.delete(entry);
+        settled();
         socket.destroy();
         refusal?.destroy();
         upstream.terminate();
         return;
       }
-      opening.delete(entry);
+      settled();
       refused = true;
       socket.destroy();
       if (upstream.readyState === WebSocket.CONNECTING) upstream.terminate();
@@ -296,7 +387,7 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     upstream.on('error', (error: Error & { code?: string }) => {
       if (wired || refused) return;
       refused = true;
-      opening.delete(entry);
+      settled();
       refuseUpgrade(socket, 502, 'Bad Gateway', unreachable(base, error));
     });
     upstream.once('unexpected-response', (_request, response) => {
@@ -310,7 +401,7 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
       });
       const answer = (): void => {
         // The client left (or the proxy closed) before the refusal was complete: both sockets are gone already.
-        if (!opening.delete(entry)) return;
+        if (!settled()) return;
         const passed: Array<[string, string]> = [];
         const raw = response.rawHeaders;
         for (let i = 0; i + 1 < raw.length; i += 2) if (!HOP_HEADERS.has(raw[i]!.toLowerCase())) passed.push([raw[i]!, raw[i + 1]!]);
@@ -322,10 +413,11 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     });
     upstream.once('open', () => {
       if (refused) return;
+      clearTimeout(timer);
       chosenProtocol.set(request, upstream.protocol);
       wss.handleUpgrade(request, socket, head, (client) => {
         wired = true;
-        opening.delete(entry);
+        settled();
         socket.off('end', abandoned);
         socket.off('close', abandoned);
         relay(client, upstream);
@@ -360,17 +452,34 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     /** Whether a login request was answered with success on this connection. */
     let loggedIn = false;
 
+    // Flow control. `bufferedAmount` is what waits to go out to a peer (in ws and in its socket).
+    // Past `maxBufferedBytes`, the proxy stops reading the peer that fills it (`pause()` stops
+    // reading the TCP socket), so that peer's own sends back up as they would without the proxy: a
+    // server sees a client that does not read as a slow consumer, instead of the proxy holding
+    // everything for it. Each send's callback (its bytes went out) reads again once both fit.
+    const resume = (): void => {
+      if (upstream.isPaused && client.bufferedAmount <= maxBufferedBytes) upstream.resume();
+      if (client.isPaused && upstream.bufferedAmount <= maxBufferedBytes && client.bufferedAmount <= maxBufferedBytes) client.resume();
+    };
     const toUpstream = (data: RawData, isBinary: boolean): void => {
       if (upstream.readyState !== WebSocket.OPEN) return;
-      upstream.send(data, isBinary ? BINARY : TEXT);
+      upstream.send(data, isBinary ? BINARY : TEXT, resume);
       counts.frames.client++;
+      if (upstream.bufferedAmount > maxBufferedBytes) client.pause();
+    };
+    const toClient = (data: RawData, isBinary: boolean): void => {
+      if (client.readyState !== WebSocket.OPEN) return;
+      client.send(data, isBinary ? BINARY : TEXT, resume);
+      counts.frames.server++;
+      if (client.bufferedAmount > maxBufferedBytes) upstream.pause();
     };
 
     /** Remembers a request passed on, so that its reply is checked against it. */
     const track = (verdict: FrameVerdict): void => {
       const { requestId } = verdict;
-      if (requestId === undefined || !isValidRequestId(requestId)) return;
-      for (const issue of verdict.issues) if (issue.path === `/${correlationField}`) return;
+      if (requestId === undefined) return;
+      // A request's id was judged with the rest of it; another frame's (an unknown action) is judged here.
+      if (verdict.kind === 'request' ? verdict.issues.some((issue) => issue.path === `/${correlationField}`) : !isValidRequestId(requestId)) return;
       const actions = pending.get(requestId);
       if (actions === undefined) pending.set(requestId, [verdict.action]);
       else actions.push(verdict.action);
@@ -396,13 +505,25 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
       if (actions.length === 0) pending.delete(requestId);
     };
 
+    /** Whether a login request passed on waits for its answer (the connection may be logged in by the time the server reads the next frame). */
+    const loginWaiting = (): boolean => {
+      for (const actions of pending.values()) if (actions.includes(loginAction)) return true;
+      return false;
+    };
+
     /**
-     * Whether, with `enforce`, the proxy keeps an invalid request from the server. Before login the
-     * server reads a frame, its action and its request id, then answers any request but login
-     * `authorization` whatever its payload: a request the server can read goes on to get that answer.
+     * Whether, with `enforce`, the proxy keeps an invalid request from the server. The spec's order
+     * of reading a frame: the frame, its action and its request id, then the login, then the schema.
+     * So a request the server can read goes on whenever the server answers it before its schema:
+     * before login, any request but login (`authorization`); once logged in, or possibly so (a login
+     * still waiting), a login (a second one: `validation` at /action, whatever its payload; if the
+     * first fails after all, the server judges the payload itself).
      */
-    const rejects = (verdict: FrameVerdict): boolean =>
-      loggedIn || verdict.kind !== 'request' || verdict.action === loginAction || verdict.issues.some((issue) => issue.path === `/${correlationField}`);
+    const rejects = (verdict: FrameVerdict): boolean => {
+      if (verdict.kind !== 'request' || verdict.issues.some((issue) => issue.path === `/${correlationField}`)) return true;
+      if (verdict.action === loginAction) return !loggedIn && !loginWaiting();
+      return loggedIn;
+    };
 
     /** A validation error response from the proxy for an invalid request it keeps from the server. */
     const rejectRequest = (verdict: FrameVerdict, frame: unknown, json: boolean): void => {
@@ -423,7 +544,10 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
           },
         },
       };
-      if (client.readyState === WebSocket.OPEN) client.send(JSON.stringify(answer));
+      if (client.readyState !== WebSocket.OPEN) return;
+      client.send(JSON.stringify(answer), resume);
+      // A client sending invalid requests without reading the answers is not read either.
+      if (client.bufferedAmount > maxBufferedBytes) client.pause();
     };
 
     client.on('message', (data, isBinary) => {
@@ -458,16 +582,10 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
           report('server', connection, verdict, frame, true);
           return;
         }
-        if (client.readyState === WebSocket.OPEN) {
-          client.send(data, isBinary ? BINARY : TEXT);
-          counts.frames.server++;
-        }
+        toClient(data, isBinary);
         return;
       }
-      if (client.readyState === WebSocket.OPEN) {
-        client.send(data, isBinary ? BINARY : TEXT);
-        counts.frames.server++;
-      }
+      toClient(data, isBinary);
       const { verdict, frame } = judge('server', data, isBinary, requestActionFor);
       settle(verdict);
       if (verdict.issues.length > 0) report('server', connection, verdict, frame, false);
@@ -489,13 +607,17 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     });
 
     client.on('error', () => {});
+    // Once one side closed, the other is read again (its frames go nowhere now), so that its close
+    // handshake completes instead of waiting behind a pause.
     upstream.on('close', (code, reason) => {
       pairs.delete(pair);
+      client.resume();
       if (client.readyState !== WebSocket.OPEN) return;
       const close = sendableClose(code, reason, 'upstream connection lost');
       client.close(close.code, close.reason);
     });
     client.on('close', (code, reason) => {
+      upstream.resume();
       if (upstream.readyState !== WebSocket.OPEN) return;
       const close = sendableClose(code, reason, 'client connection lost');
       upstream.close(close.code, close.reason);
@@ -527,7 +649,8 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     },
     async close() {
       closing = true;
-      for (const { socket, upstream } of opening) {
+      for (const { socket, upstream, timer } of opening) {
+        clearTimeout(timer);
         socket.destroy();
         upstream.terminate();
       }
@@ -538,8 +661,11 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
         if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
         return new Promise<void>((resolve) => {
           socket.once('close', () => resolve());
-          if (socket.readyState === WebSocket.OPEN) socket.close(1001, 'the validating proxy is shutting down');
-          else if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+          if (socket.readyState === WebSocket.OPEN) {
+            socket.close(1001, 'the validating proxy is shutting down');
+            // Read again (a socket paused for flow control), so that its closing handshake can complete.
+            socket.resume();
+          } else if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
         });
       });
       let timer: NodeJS.Timeout | undefined;
@@ -591,13 +717,20 @@ export function formatSummary(summary: ProxySummary): string {
   return lines.join('\n');
 }
 
+/** Headers of a plain request that belong to the hop, besides those its `Connection` names: the proxy's connection to the upstream is its own. */
+const REQUEST_HOP_HEADERS = ['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'http2-settings'];
+
 /**
  * Relays a plain HTTP request to the upstream's HTTP origin as it is (only `Host` names the
- * upstream), its path and query mapped as a socket's are.
+ * upstream, and the hop's own headers stay behind), its path and query mapped as a socket's are.
+ * An exchange silent `timeoutMs` (nothing sent or received with the upstream) is given up: 504
+ * when no answer began, else the client's connection is cut.
  */
-function relayHttp(base: URL, incoming: IncomingMessage, outgoing: ServerResponse): void {
+function relayHttp(base: URL, incoming: IncomingMessage, outgoing: ServerResponse, timeoutMs: number): void {
   const secure = base.protocol === 'wss:';
   const headers: OutgoingHttpHeaders = { ...incoming.headers, host: base.host };
+  const named = typeof incoming.headers.connection === 'string' ? incoming.headers.connection.split(',').map((name) => name.trim().toLowerCase()) : [];
+  for (const name of [...REQUEST_HOP_HEADERS, ...named]) if (name !== 'host' && name !== 'content-length' && name !== 'transfer-encoding') delete headers[name];
   const send = secure ? httpsRequest : httpRequest;
   const target = upstreamUrlFor(base, incoming.url ?? '/');
   const relay = send(
@@ -608,13 +741,22 @@ function relayHttp(base: URL, incoming: IncomingMessage, outgoing: ServerRespons
       answer.on('error', () => outgoing.destroy());
     },
   );
-  relay.on('error', (error: Error & { code?: string }) => {
+  let failed = false;
+  const fail = (status: number, message: string): void => {
+    // Once: giving up on the upstream makes it fail with an error too.
+    if (failed) return;
+    failed = true;
     if (outgoing.headersSent) {
       outgoing.destroy();
       return;
     }
-    outgoing.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
-    outgoing.end(unreachable(base, error));
+    outgoing.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+    outgoing.end(message);
+  };
+  relay.on('error', (error: Error & { code?: string }) => fail(502, unreachable(base, error)));
+  relay.setTimeout(timeoutMs, () => {
+    fail(504, silent(base, timeoutMs, 'to a plain HTTP request'));
+    relay.destroy();
   });
   incoming.on('error', () => relay.destroy());
   incoming.pipe(relay);

@@ -3,14 +3,14 @@
 // must see the exact bytes a server receives. Then the CLI, built (dist/proxy-cli.js), as a process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '@customer-chat/reference-server';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer, type ServerOptions } from 'ws';
 import { checkServerFrame } from '../src/frame-check.js';
-import { formatViolation, formatViolationJson, startValidatingProxy, type ProxyViolation, type ValidatingProxy } from '../src/proxy.js';
+import { formatViolation, formatViolationJson, startValidatingProxy, type ProxyViolation, type ValidatingProxy, type ValidatingProxyOptions } from '../src/proxy.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Frame = Record<string, any>;
@@ -120,6 +120,32 @@ function guarded<T>(promise: Promise<T>, label: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A plain HTTP request with the headers as given (fetch would refuse `Upgrade` and `Connection`): its status and body. */
+function plainRequest(url: string, method: string, headers: OutgoingHttpHeaders, body: Uint8Array): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method, headers: { ...headers, 'content-length': body.length } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, body: text }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** Resolves once `value()` stayed the same for `quietMs` (checked every 50 ms). */
+async function steady(value: () => number, quietMs = 500): Promise<number> {
+  let last = value();
+  let since = Date.now();
+  while (Date.now() - since < quietMs) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = value();
+    if (now !== last) [last, since] = [now, Date.now()];
+  }
+  return last;
+}
+
 /** Resolves once `condition` holds (checked every few milliseconds). */
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -136,9 +162,9 @@ async function referenceServer(options: ReferenceServerOptions = {}): Promise<Re
   return server;
 }
 
-async function proxyTo(upstream: string, enforce = false): Promise<{ proxy: ValidatingProxy; violations: ProxyViolation[] }> {
+async function proxyTo(upstream: string, enforce = false, options: Partial<ValidatingProxyOptions> = {}): Promise<{ proxy: ValidatingProxy; violations: ProxyViolation[] }> {
   const violations: ProxyViolation[] = [];
-  const proxy = await startValidatingProxy({ listen: { host: '127.0.0.1', port: 0 }, upstream, enforce, onViolation: (v) => violations.push(v) });
+  const proxy = await startValidatingProxy({ listen: { host: '127.0.0.1', port: 0 }, upstream, enforce, onViolation: (v) => violations.push(v), ...options });
   cleanups.push(() => proxy.close());
   return { proxy, violations };
 }
@@ -457,6 +483,112 @@ describe('validating proxy, reference server upstream', () => {
     expect(await refusal(`${proxy.url}/v1/customer?licenseId=L1`)).toMatchObject({ status: 404, statusMessage: 'Nothing Here', headers: { 'x-upstream': 'yes' }, body: 'not here' });
     expect(seen).toEqual(['http /base/v1/files?tenant=1&name=a.png', 'upgrade /base/v1/customer?tenant=1&licenseId=L1']);
   });
+
+  it.each([false, true])('a requestId of 40 emoji (80 UTF-16 units, 40 characters: valid) is tracked: its reply reaches the client, with no violation (enforce %s)', async (enforce) => {
+    const server = await referenceServer({ validateOutgoing: true });
+    const { proxy, violations } = await proxyTo(server.url, enforce);
+    const { peer } = await session(server, proxy);
+    const id = '😀'.repeat(40);
+    expect((await peer.request('get_chats_summary', {}, id)).success).toBe(true);
+    expect(violations).toEqual([]);
+    expect(proxy.summary()).toMatchObject({ invalidFrames: { client: 0, server: 0 }, rejected: { client: 0, server: 0 } });
+  });
+
+  it("with enforce, the proxy's own answer echoes a requestId of 64 emoji (64 characters: valid), and not one of 65", async () => {
+    const server = await referenceServer();
+    const { proxy } = await proxyTo(server.url, true);
+    const { peer } = await session(server, proxy);
+    const answer = await peer.request('get_chats_summary', { extra: true }, '😀'.repeat(64));
+    expect(answer.payload.error).toMatchObject({ type: 'validation', pointer: '/payload/extra' });
+    peer.send({ requestId: '😀'.repeat(65), action: 'get_chats_summary', payload: {} });
+    const refused = await peer.waitFor((f) => f.requestId === null, 'the answer to a requestId of 65 emoji');
+    expect(refused.payload.error).toMatchObject({ type: 'validation', pointer: '/requestId' });
+  });
+
+  it('with enforce, a second login, valid or not, is answered as the server answers it directly: validation at /action (also when sent before the first one is answered)', async () => {
+    const server = await referenceServer();
+    const { proxy, violations } = await proxyTo(server.url, true);
+    // One customer throughout: the server's answer names it.
+    const { token } = server.issueToken();
+    const login = { requestId: 'l1', action: 'login', payload: { token } };
+    const invalid = { requestId: 'l3', action: 'login', payload: { token: 12345 } };
+    const answers = async (url: string): Promise<Frame[]> => {
+      const peer = await Peer.open(server.socketUrl().replace(server.url, url), [login]);
+      cleanups.push(() => peer.close());
+      expect((await peer.reply('l1')).success).toBe(true);
+      const valid = await peer.request('login', { token }, 'l2');
+      peer.send(invalid);
+      const early = await Peer.open(server.socketUrl().replace(server.url, url), [login, invalid]);
+      cleanups.push(() => early.close());
+      return [valid, await peer.reply('l3'), await early.reply('l3')];
+    };
+    const direct = await answers(server.url);
+    expect(direct.map((f) => [f.requestId, f.payload.error.type, f.payload.error.pointer])).toEqual([
+      ['l2', 'validation', '/action'],
+      ['l3', 'validation', '/action'],
+      ['l3', 'validation', '/action'],
+    ]);
+    expect(await answers(proxy.url)).toEqual(direct);
+    // The invalid ones are reported all the same, and passed on for the server to answer.
+    expect(violations.map((v) => [v.action, v.pointer, (v.frame as Frame).requestId, v.rejected])).toEqual([
+      ['login', '/payload/token', 'l3', false],
+      ['login', '/payload/token', 'l3', false],
+    ]);
+  });
+
+  it('a plain HTTP upload that offers another protocol (Upgrade: h2c, as curl --http2 sends on http://) is relayed as plain HTTP, body included', async () => {
+    const server = await referenceServer();
+    const { proxy } = await proxyTo(server.url);
+    const { token } = server.issueToken();
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'image/png', connection: 'Upgrade, HTTP2-Settings', upgrade: 'h2c', 'http2-settings': 'AAMAAABkAARAAAAAAAIAAAAA' };
+    const upload = (base: string) => plainRequest(`${base.replace(/^ws/, 'http')}/v1/files?licenseId=local&name=a.png`, 'POST', headers, new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
+    const direct = await upload(server.url);
+    expect(direct.status).toBe(201);
+    const proxied = await upload(proxy.url);
+    expect(proxied.status).toBe(201);
+    expect(JSON.parse(proxied.body)).toMatchObject({ contentType: 'image/png', size: 4, name: 'a.png' });
+    expect(server.storedFiles()).toEqual({ files: 2, bytes: 8 });
+  });
+
+  it('a client that stops reading: the proxy holds about maxBufferedBytes for it and stops reading the server; once it reads again, every frame arrives, in order', async () => {
+    // A server that never cuts a slow consumer: what the client does not read waits in the server.
+    const server = await referenceServer({ maxUnsentBytes: 2 ** 30, maxTotalUnsentBytes: 2 ** 30 });
+    const { proxy } = await proxyTo(server.url, false, { maxBufferedBytes: 256 * 1024 });
+    const { peer, customerId } = await session(server, proxy);
+    const before = proxy.summary().frames.server;
+    peer.socket.pause();
+    const count = 48;
+    const frame = (i: number): string => JSON.stringify({ action: 'user_data', type: 'push', payload: { id: `u${i}`, type: 'agent', name: 'x'.repeat(1024 * 1024) } });
+    for (let i = 0; i < count; i++) {
+      expect(server.faults.sendRaw(customerId, frame(i))).toBe(1);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // What the proxy passed on: its bound, plus what the sockets' kernel buffers took (a few MiB).
+    const passed = (await steady(() => proxy.summary().frames.server)) - before;
+    expect(passed).toBeLessThan(count / 3);
+    peer.socket.resume();
+    await peer.waitFor((f) => f.payload?.id === `u${count - 1}`, 'the last frame');
+    expect(peer.frames.filter((f) => f.action === 'user_data' && /^u\d+$/.test(f.payload.id)).map((f) => f.payload.id)).toEqual(Array.from({ length: count }, (_, i) => `u${i}`));
+  });
+
+  it("a client that stops reading is cut off by the server's own slow-consumer limit through the proxy, as directly", async () => {
+    const server = await referenceServer({ maxUnsentBytes: 1024 * 1024 });
+    const { proxy } = await proxyTo(server.url);
+    const frame = JSON.stringify({ action: 'user_data', type: 'push', payload: { id: 'a', type: 'agent', name: 'x'.repeat(256 * 1024) } });
+    /** Frames of 256 KiB the server sends to a client that reads nothing until it cuts it off (at most 128, 32 MiB). */
+    const flood = async (url: string): Promise<number> => {
+      const { peer, customerId } = await session(server, { url } as ValidatingProxy);
+      peer.socket.pause();
+      let sent = 0;
+      while (sent < 128 && server.faults.sendRaw(customerId, frame) === 1) {
+        sent++;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return sent;
+    };
+    expect(await flood(server.url)).toBeLessThan(128);
+    expect(await flood(proxy.url)).toBeLessThan(128);
+  });
 });
 
 /** A WebSocket server that records what it receives and answers as the case says. */
@@ -514,9 +646,11 @@ describe('validating proxy, scripted upstream', () => {
   it('with enforce, the server never sees an invalid frame, and valid ones go on in order', async () => {
     const upstream = await scriptedUpstream((socket, text) => socket.send(loginResponse((JSON.parse(text) as { requestId: string }).requestId)));
     const { proxy } = await proxyTo(upstream.url, true);
+    // The invalid login first: after a login (answered or not) the server may answer one itself
+    // before reading its payload (a second login), so that one would go on.
     const peer = await Peer.open(`${proxy.url}/v1/customer?licenseId=L1`, [
-      { requestId: 'a', action: 'login', payload: { token: 't' } },
       { requestId: 'b', action: 'login', payload: { token: 't', extra: 1 } },
+      { requestId: 'a', action: 'login', payload: { token: 't' } },
       { requestId: 'c', action: 'login', payload: { token: 't' } },
     ]);
     cleanups.push(() => peer.close());
@@ -645,6 +779,71 @@ describe('validating proxy, scripted upstream', () => {
     expect(proxy.summary().connections).toBe(1);
   });
 
+  it('a server that stops reading: the proxy holds about maxBufferedBytes for it and stops reading the client; once it reads again, every frame arrives, in order', async () => {
+    const upstream = await scriptedUpstream();
+    const { proxy } = await proxyTo(upstream.url, false, { maxBufferedBytes: 256 * 1024 });
+    const peer = await Peer.open(`${proxy.url}/v1/customer?licenseId=L1`);
+    cleanups.push(() => peer.close());
+    const server = await upstream.first;
+    server.pause();
+    const count = 48;
+    for (let i = 0; i < count; i++) peer.send(`{"n":${i},"pad":"${'x'.repeat(1024 * 1024)}"}`);
+    // What the proxy passed on: its bound, plus what the sockets' kernel buffers took (a few MiB).
+    expect(await steady(() => proxy.summary().frames.client)).toBeLessThan(count / 3);
+    server.resume();
+    await until(() => upstream.received.length === count);
+    expect(upstream.received.map((text) => (JSON.parse(text) as { n: number }).n)).toEqual(Array.from({ length: count }, (_, i) => i));
+  });
+
+  it('with enforce, a client that sends invalid requests and reads no answer: the proxy holds about maxBufferedBytes of its answers and stops reading that client', async () => {
+    const upstream = await scriptedUpstream();
+    const { proxy } = await proxyTo(upstream.url, true, { maxBufferedBytes: 256 * 1024 });
+    const peer = await Peer.open(`${proxy.url}/v1/customer?licenseId=L1`);
+    cleanups.push(() => peer.close());
+    peer.socket.pause();
+    // The proxy's answer repeats the unknown action: 64 KiB each.
+    const count = 400;
+    for (let i = 0; i < count; i++) peer.send({ requestId: `r${i}`, action: 'x'.repeat(64 * 1024), payload: {} });
+    expect(await steady(() => proxy.summary().rejected.client)).toBeLessThan(count / 2);
+    peer.socket.resume();
+    await peer.waitFor((f) => f.requestId === `r${count - 1}`, 'the last answer');
+    expect(peer.frames.map((f) => f.requestId)).toEqual(Array.from({ length: count }, (_, i) => `r${i}`));
+    expect(upstream.received).toEqual([]);
+  });
+
+  it('an upstream that takes the connection and never answers: the upgrade is answered 504 Gateway Timeout after upstreamTimeoutMs, a plain HTTP request too', async () => {
+    const held: Array<Promise<void>> = [];
+    const silent = createNetServer((socket) => {
+      held.push(new Promise((resolve) => socket.on('close', () => resolve())));
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+    const { port } = silent.address() as AddressInfo;
+    const { proxy } = await proxyTo(`ws://127.0.0.1:${port}`, false, { upstreamTimeoutMs: 300 });
+    const line = (what: string): string => `the validating proxy got no answer from the upstream ws://127.0.0.1:${port} ${what} within 300 ms (upstreamTimeoutMs)\n`;
+    expect(await guarded(refusal(`${proxy.url}/v1/customer?licenseId=L1`), 'an answer to the upgrade')).toMatchObject({
+      status: 504,
+      statusMessage: 'Gateway Timeout',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: line('to the upgrade'),
+    });
+    await guarded(held[0]!, "close of the proxy's upstream connection");
+    const response = await guarded(fetch(`${proxy.url.replace(/^ws/, 'http')}/v1/files`), 'an answer to the plain request');
+    expect([response.status, await response.text()]).toEqual([504, line('to a plain HTTP request')]);
+    await guarded(held[1]!, "close of the proxy's upstream connection for the plain request");
+    expect(proxy.summary().connections).toBe(0);
+  });
+
+  it.each([
+    [{ upstreamTimeoutMs: 0 }, 'upstreamTimeoutMs must be a whole number from 1 to 2147483647, not 0'],
+    [{ upstreamTimeoutMs: 1.5 }, 'upstreamTimeoutMs must be a whole number from 1 to 2147483647, not 1.5'],
+    [{ maxBufferedBytes: '1' }, 'maxBufferedBytes must be a whole number from 1 to 9007199254740991, not "1"'],
+    [{ maxBufferedBytes: Number.NaN }, 'maxBufferedBytes must be a whole number from 1 to 9007199254740991, not NaN'],
+  ])('refuses a bad option %j', async (option, message) => {
+    await expect(startValidatingProxy({ listen: { host: '127.0.0.1', port: 0 }, upstream: 'ws://127.0.0.1:1', ...(option as Partial<ValidatingProxyOptions>) })).rejects.toThrow(message);
+  });
+
   it('refuses an upstream that is not a ws: or wss: URL', async () => {
     await expect(startValidatingProxy({ listen: { host: '127.0.0.1', port: 0 }, upstream: 'http://127.0.0.1:1' })).rejects.toThrow('the upstream must be a ws:// or wss:// URL, not "http://127.0.0.1:1"');
   });
@@ -717,6 +916,9 @@ describe('customer-chat-proxy', () => {
     [['--upstream', 'ws://127.0.0.1:8787', '--verbose'], 'unknown option --verbose'],
     [['--upstream', 'ws://127.0.0.1:8787', '--enforce=yes'], '--enforce takes no value'],
     [['--upstream', 'ws://127.0.0.1:8787', 'extra'], 'unexpected argument "extra" (every argument is a --flag)'],
+    [['--upstream', 'ws://127.0.0.1:8787', '--upstream-timeout', '0'], '--upstream-timeout must be a whole number of milliseconds from 1 to 2147483647, not "0"'],
+    [['--upstream', 'ws://127.0.0.1:8787', '--upstream-timeout'], '--upstream-timeout needs a value'],
+    [['--upstream', 'ws://127.0.0.1:8787', '--max-buffered-bytes', '1e6'], '--max-buffered-bytes must be a whole number of bytes from 1 to 9007199254740991, not "1e6"'],
   ])('%j: exit code 2 and one line on stderr', async (args, message) => {
     const cliRun = run(args);
     expect(await cliRun.exit).toBe(2);
