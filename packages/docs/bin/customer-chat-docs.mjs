@@ -3,7 +3,7 @@
 // ships (dist/site) on 127.0.0.1. A tiny static server for reading the docs locally and for the
 // browser tests; nothing else.
 import { realpathSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { pipeline } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
