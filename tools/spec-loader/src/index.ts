@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Parser, type AsyncAPIDocumentInterface, type Diagnostic } from '@asyncapi/parser';
 import { isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
 import { formatPointer, getAtPointer, parsePointer } from './json-pointer.js';
-import { positionIn, readSourceFile, screenRefs, type RefScreen } from './refs.js';
+import { positionIn, readSourceFile, screenRefs, type RefScreen, type SourceFile } from './refs.js';
 import { projectRules } from './ruleset.js';
 import { groupIndentErrors } from './yaml-indent.js';
 
@@ -115,6 +115,38 @@ function unusableKeys(file: string, yaml: Document, lineCounter: LineCounter): S
   return problems;
 }
 
+/**
+ * The deepest nesting (maps and sequences) a file may have. The parser's time grows exponentially
+ * with nesting (sequences nested 26 deep took 13 s, 40 deep did not end): deeper is refused before
+ * it runs. This document nests 11 levels; a schema that needs more can move inner parts to
+ * `components/schemas` and `$ref` them.
+ */
+export const MAX_NESTING = 20;
+
+/** The first node nested deeper than MAX_NESTING, as a problem; undefined when there is none. */
+function tooDeep(file: string, yaml: Document, lineCounter: LineCounter): SpecProblem | undefined {
+  let found: SpecProblem | undefined;
+  const walk = (node: unknown, path: Array<string | number>, depth: number): void => {
+    if (found !== undefined || (!isMap(node) && !isSeq(node))) return;
+    if (depth > MAX_NESTING) {
+      const at = lineCounter.linePos((node as { range?: [number, number, number] }).range?.[0] ?? 0);
+      const message = `nested ${MAX_NESTING + 1} levels deep or more; at most ${MAX_NESTING} are allowed (the AsyncAPI parser's time grows exponentially with nesting): move inner schemas to components/schemas and $ref them`;
+      found = { severity: 'error', code: 'too-deep', message, file, line: at.line, column: at.col, pointer: formatPointer(path) };
+      return;
+    }
+    if (isMap(node)) for (const pair of node.items) walk(pair.value, [...path, isScalar(pair.key) ? String(pair.key.value) : '?'], depth + 1);
+    else node.items.forEach((item, index) => walk(item, [...path, index], depth + 1));
+  };
+  walk(yaml.contents, [], 1);
+  return found;
+}
+
+/** What is refused in a file before the parser reads it: keys it cannot take, nesting it would take too long on. */
+function screenFile(source: SourceFile): SpecProblem[] {
+  const deep = tooDeep(source.file, source.yaml, source.lineCounter);
+  return [...unusableKeys(source.file, source.yaml, source.lineCounter), ...(deep === undefined ? [] : [deep])];
+}
+
 /** The first line of a YAML error, without its trailing `at line 5, column 1:`: the location is printed before it. */
 function yamlMessage(message: string): string {
   return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:\s*$/, '');
@@ -181,14 +213,22 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
     }));
     return { file, raw: {}, document: undefined, problems, locate };
   }
-  const unusable = unusableKeys(file, yaml, lineCounter);
+  if (main.unexpandable !== undefined) {
+    const { message, line, column } = main.unexpandable;
+    return { file, raw: {}, document: undefined, problems: [{ severity: 'error', code: 'yaml-syntax', message: `its aliases cannot be expanded: ${message}`, file, line, column, pointer: '' }], locate };
+  }
+  const unusable = screenFile(main);
   if (unusable.length > 0) return { file, raw: {}, document: undefined, problems: unusable, locate };
   // The parser would hang on a $ref cycle and fetch remote refs: both refused before it runs.
   const refs = screenRefs(main);
   if (refs.problems.length > 0) return { file, raw: {}, document: undefined, problems: refs.problems, locate };
+  // The files the $refs name are read by the parser too: the same keys and depths are refused there.
+  const inRefs = [...refs.files.values()].filter((read) => read.file !== file).flatMap(screenFile);
+  if (inRefs.length > 0) return { file, raw: {}, document: undefined, problems: inRefs, locate };
   const raw = main.value as Record<string, unknown>;
   const parser = new Parser({ ruleset: { rules: projectRules } });
-  const { document, diagnostics } = await parser.parse(source, { source: file });
+  // Without a byte order mark: the parser counts it as a character of every line's columns.
+  const { document, diagnostics } = await parser.parse(source.replace(/^\uFEFF/, ''), { source: file });
   const problems = diagnostics.flatMap((d) => atReferringKey(toProblem(file, d), refs));
   return { file, raw, document, problems, locate };
 }

@@ -4,7 +4,7 @@
 // the $ref that causes it. Recursion through a real schema (a Tree whose items are Trees) is fine.
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { formatPointer, getAtPointer, parsePointer } from './json-pointer.js';
 import type { SpecProblem } from './index.js';
 
@@ -14,12 +14,30 @@ export interface SourceFile {
   yaml: Document;
   lineCounter: LineCounter;
   value: unknown;
+  /**
+   * Why the file, valid YAML, has no value: YAML refuses to expand its aliases (an alias bomb:
+   * "Excessive alias count"), at the first alias.
+   */
+  unexpandable?: { message: string; line: number; column: number } | undefined;
 }
 
 export function readSourceFile(file: string, source: string): SourceFile {
   const lineCounter = new LineCounter();
   const yaml = parseDocument(source, { prettyErrors: true, lineCounter, merge: true });
-  return { file, yaml, lineCounter, value: yaml.errors.length > 0 ? undefined : yaml.toJS() };
+  if (yaml.errors.length > 0) return { file, yaml, lineCounter, value: undefined };
+  try {
+    return { file, yaml, lineCounter, value: yaml.toJS() };
+  } catch (error) {
+    let at = 0;
+    visit(yaml, {
+      Alias(_, node) {
+        at = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const { line, col } = lineCounter.linePos(at);
+    return { file, yaml, lineCounter, value: undefined, unexpandable: { message: error instanceof Error ? error.message : String(error), line, column: col } };
+  }
 }
 
 /** Line and column (1-based) of the node at `path`, or of its nearest ancestor; with `key`, of that key in the map at `path`. */
@@ -103,24 +121,32 @@ export function screenRefs(main: SourceFile): RefScreen {
         return undefined;
       }
       const read = readSourceFile(file, text);
+      if (read.unexpandable !== undefined) unreadable.set(file, `its aliases cannot be expanded (${read.unexpandable.message}) at line ${read.unexpandable.line}`);
       if (read.value === undefined) return undefined;
       files.set(file, read);
       queue.push(...refSites(file, read.value));
     }
     return files.get(file);
   };
-  /** Where a ref points: its file and path; undefined for a ref that is not local or to a file. */
-  const target = (site: RefSite): { file: string; path: Path } | undefined => {
+  /** Files a ref names that YAML cannot turn into a value, with why (said at each $ref to them). */
+  const unreadable = new Map<string, string>();
+  /** Where a ref points: its file and path; undefined for a ref that is not local or to a file; a string when the ref cannot be read (why). */
+  const target = (site: RefSite): { file: string; path: Path } | string | undefined => {
     if (SCHEME.test(site.ref)) return undefined;
     const hash = site.ref.indexOf('#');
     const filePart = hash < 0 ? site.ref : site.ref.slice(0, hash);
+    const fragment = hash < 0 ? '' : site.ref.slice(hash + 1);
+    if (fragment !== '' && !fragment.startsWith('/')) return `the part after # must be a JSON pointer, starting with / (#/${fragment})`;
     let path: Path;
+    let file: string;
     try {
       path = parsePointer(hash < 0 ? '' : site.ref.slice(hash));
-    } catch {
-      return undefined;
+      file = filePart === '' ? site.file : resolve(dirname(site.file), decodeURI(filePart));
+    } catch (error) {
+      // A malformed percent-escape (`%E0`): decodeURI throws a URIError.
+      return `not a valid reference (${error instanceof Error ? error.message : String(error)})`;
     }
-    return { file: filePart === '' ? site.file : resolve(dirname(site.file), decodeURI(filePart)), path };
+    return { file, path };
   };
 
   const queue = refSites(main.file, main.value);
@@ -133,8 +159,17 @@ export function screenRefs(main: SourceFile): RefScreen {
       continue;
     }
     const to = target(site);
+    if (typeof to === 'string') {
+      problem(site, 'invalid-ref', `$ref ${site.ref}: ${to}`);
+      continue;
+    }
     if (to === undefined || to.file === site.file) continue;
     const file = load(to.file);
+    const why = unreadable.get(to.file);
+    if (why !== undefined) {
+      problem(site, 'invalid-ref', `$ref ${site.ref}: ${displayFrom(site.file, to.file)} cannot be read: ${why}`);
+      continue;
+    }
     // A missing pointer in another file: the parser reports it at a path of that file, under the main file's name.
     if (file !== undefined && walkPath(file.value, to.path) === undefined) {
       problem(site, 'invalid-ref', `$ref ${site.ref}: ${displayFrom(site.file, to.file)} has no ${formatPointer(to.path) || '/'}`);
@@ -166,7 +201,7 @@ export function screenRefs(main: SourceFile): RefScreen {
     resolving.push({ key, site });
     let end: Place | undefined;
     const to = target(site);
-    if (to !== undefined && files.has(to.file)) end = walkTo({ file: to.file, path: [] }, to.path);
+    if (to !== undefined && typeof to !== 'string' && files.has(to.file)) end = walkTo({ file: to.file, path: [] }, to.path);
     resolving.pop();
     resolved.set(key, end);
     return end;
