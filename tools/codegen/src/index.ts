@@ -8,6 +8,7 @@ import { plugins } from './plugins/index.js';
 import { runPlugins, selectPlugins } from './runner.js';
 import type { OutputPlan } from './output.js';
 import type { GeneratorInfo } from './printer/generated-file.js';
+import type { LoadedSpec } from '@customer-chat/spec-loader';
 import type { BuildModelOptions, OptionalModelPart, ProtocolModel } from '@customer-chat/spec-model';
 import type { Plugin } from './plugin.js';
 
@@ -44,9 +45,26 @@ export async function generate(specFile: string, root = REPOSITORY_ROOT, targets
     return { ...(await runPlugins(model, { generator: generatorInfo(model) }, selected)), model };
   } catch (error) {
     if (!(error instanceof PluginProblems)) throw error;
-    // Located like the model's own problems, so a plugin's refusal reads as `file:line:column ... at /pointer`.
-    throw new SpecError(
-      error.problems.map(({ pointer, message }) => ({ severity: 'error', code: MODEL_PROBLEM_CODE, message: `${error.plugin}: ${message}`, file: spec.file, pointer, ...spec.locate(pointer) })),
-    );
+    throw locatedPluginProblems(error, spec);
   }
+}
+
+/**
+ * A plugin's problems located like the model's own, so they read as `file:line:column ... at /pointer`.
+ * Each is located on its own: a pointer the plugin got wrong (locate throws on it) is placed at the
+ * document's first line and said to be malformed, rather than hiding the plugin's other problems.
+ */
+export function locatedPluginProblems(error: PluginProblems, spec: Pick<LoadedSpec, 'file' | 'locate'>): SpecError {
+  return new SpecError(
+    error.problems.map(({ pointer, message }) => {
+      let at: { line: number; column: number } | undefined;
+      try {
+        at = spec.locate(pointer);
+      } catch {
+        at = undefined;
+      }
+      const text = `${error.plugin}: ${message}${at === undefined ? ` (the plugin gave a malformed JSON pointer, "${pointer}")` : ''}`;
+      return { severity: 'error', code: MODEL_PROBLEM_CODE, message: text, file: spec.file, pointer, ...(at ?? { line: 1, column: 1 }) };
+    }),
+  );
 }

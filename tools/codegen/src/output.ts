@@ -5,7 +5,7 @@
 // are removed (write) or reported (check).
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, posix, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { OutputFile } from './plugin.js';
 
@@ -29,6 +29,36 @@ export interface OutputPlan {
   ownedDirectories: string[];
 }
 
+/**
+ * `path` (relative, forward slashes) in its one normal form, or why it names no place below the folder
+ * it is relative to: joined as given, `.` would own the whole folder, `../x` write outside it, and
+ * `a//b` or `a/` name one file two ways (written under one spelling, removed as a stray under the other).
+ */
+export function normalPath(path: string): string | { problem: string } {
+  if (path.includes('\\')) return { problem: 'contains a backslash (paths use "/")' };
+  if (posix.isAbsolute(path)) return { problem: 'is absolute' };
+  const normal = posix.normalize(path).replace(/\/+$/, '');
+  if (normal === '.' || normal === '') return { problem: 'is empty or "."' };
+  if (normal === '..' || normal.startsWith('../')) return { problem: 'climbs out with ".."' };
+  return normal;
+}
+
+/**
+ * Refuses a plan whose paths are not each in normal form below the root, or name a file twice.
+ * runPlugins refuses these naming the plugin; this guards any other plan, since writing it deletes files.
+ */
+function checkPlan(plan: OutputPlan): void {
+  const seen = new Set<string>();
+  for (const path of [...plan.ownedDirectories, ...plan.files.map((f) => f.path)]) {
+    const normal = normalPath(path);
+    if (normal !== path) throw new Error(`output path "${path}" ${typeof normal === 'string' ? `is not in normal form (${normal})` : normal.problem}`);
+  }
+  for (const { path } of plan.files) {
+    if (seen.has(path)) throw new Error(`output path ${path} is generated twice`);
+    seen.add(path);
+  }
+}
+
 async function listFiles(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
@@ -46,6 +76,7 @@ async function strayFiles(root: string, plan: OutputPlan): Promise<string[]> {
 const readOrUndefined = (path: string) => readFile(path, 'utf8').catch(() => undefined);
 
 export async function writeOutput(root: string, plan: OutputPlan): Promise<{ written: string[]; removed: string[] }> {
+  checkPlan(plan);
   const changed: OutputFile[] = [];
   for (const file of plan.files) if ((await readOrUndefined(join(root, file.path))) !== file.content) changed.push(file);
   const temporaries: Array<{ path: string; temporary: string }> = [];
@@ -82,6 +113,7 @@ export async function writeOutput(root: string, plan: OutputPlan): Promise<{ wri
 
 /** Unified diffs (on-disk -> generated) of every stale, missing or stray file; empty when in step. */
 export async function checkOutput(root: string, plan: OutputPlan): Promise<string[]> {
+  checkPlan(plan);
   const diffs: string[] = [];
   for (const file of plan.files) {
     const current = await readOrUndefined(join(root, file.path));

@@ -16,16 +16,18 @@ export interface EmitContext {
 
 /** A file as a plugin makes it: its path relative to the plugin's output folder. */
 export interface PluginFile {
+  /** Inside the folder (`..` may not lead out of it), with forward slashes, each path once. */
   path: string;
   content: string;
 }
 
 export interface PluginOutput {
-  /** Repository-relative folder the plugin writes into. */
+  /** Repository-relative folder the plugin writes into, below the root (not `.`), with forward slashes. */
   dir: string;
   /**
    * Whether every file of the folder is this plugin's: then a file it no longer makes is removed
-   * (or reported by `--check`). A plugin that adds files to another plugin's folder owns nothing.
+   * (or reported by `--check`). A plugin that adds files to another plugin's folder owns nothing,
+   * and the owner depends on it; no other plugin's folder may overlap an owned one.
    */
   owns: boolean;
 }

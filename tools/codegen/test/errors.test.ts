@@ -4,15 +4,17 @@
 // or with --check (it writes into the real repository when it succeeds).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SpecError } from '@customer-chat/spec-loader';
+import { loadCleanSpec, SpecError } from '@customer-chat/spec-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokenCopies, position, replaceOnce, type BrokenCopies } from '@customer-chat/spec-model/testing';
 import { failureLines, specArgumentProblem } from '../src/cli-errors.js';
-import { checkOutput } from '../src/output.js';
-import { generate, REPOSITORY_ROOT } from '../src/index.js';
+import { createTwoFilesPatch } from 'diff';
+import { checkOutput, writeOutput } from '../src/output.js';
+import { generate, locatedPluginProblems, outputDirectories, PluginProblems, plugins, REPOSITORY_ROOT } from '../src/index.js';
 
 const CODEGEN_DIR = fileURLToPath(new URL('..', import.meta.url));
 const CHAT = await readFile(fileURLToPath(new URL('fixtures/chat.yaml', import.meta.url)), 'utf8');
@@ -119,6 +121,30 @@ describe('generate() when a plugin cannot emit what the document names', () => {
   });
 });
 
+describe('locatedPluginProblems', () => {
+  it('keeps every problem when one pointer is malformed: that one at line 1, said to be malformed', async () => {
+    const spec = await loadCleanSpec(await writeBroken(CHAT));
+    const error = new PluginProblems('guards', [
+      { pointer: '/components/schemas/Tags', message: 'first' },
+      { pointer: 'components/schemas/ChatId', message: 'second' },
+      { pointer: '/components/messages/kicked', message: 'third' },
+    ]);
+    expect(locatedPluginProblems(error, spec).problems).toEqual([
+      expect.objectContaining({ pointer: '/components/schemas/Tags', message: 'guards: first', ...spec.locate('/components/schemas/Tags') }),
+      expect.objectContaining({
+        code: 'codegen-unsupported',
+        file: spec.file,
+        pointer: 'components/schemas/ChatId',
+        line: 1,
+        column: 1,
+        message: 'guards: second (the plugin gave a malformed JSON pointer, "components/schemas/ChatId")',
+      }),
+      expect.objectContaining({ pointer: '/components/messages/kicked', message: 'guards: third', ...spec.locate('/components/messages/kicked') }),
+    ]);
+    expect(spec.locate('/components/messages/kicked').line).toBeGreaterThan(1);
+  });
+});
+
 describe('failureLines (what the CLI prints when generation throws)', () => {
   it('prints an unexpected error as one line with its message, no stack', () => {
     const error = new Error('the guards cannot compile this\nsecond line');
@@ -141,14 +167,16 @@ interface Run {
   stderr: string;
 }
 
-function runCli(args: string[], where: { cwd?: string; initCwd?: string } = {}): Promise<Run> {
+/** Runs the CLI of the generator in `where.codegen` (this one by default), in `where.cwd` (that folder by default). */
+function runCli(args: string[], where: { cwd?: string; initCwd?: string; codegen?: string } = {}): Promise<Run> {
   // INIT_CWD (set by pnpm to where the command was typed) only when the case sets it.
   const { INIT_CWD: _inherited, ...env } = process.env;
+  const codegen = where.codegen ?? CODEGEN_DIR;
   return new Promise((resolve) => {
     // The package's own tsx, not npx: npm may print warnings of its own on stderr (CI's environment
     // does), and the tests read the CLI's stderr line by line.
-    const options = { cwd: where.cwd ?? CODEGEN_DIR, timeout: 60_000, env: where.initCwd === undefined ? env : { ...env, INIT_CWD: where.initCwd } };
-    execFile(join(CODEGEN_DIR, 'node_modules', '.bin', 'tsx'), [join(CODEGEN_DIR, 'src/cli.ts'), ...args], options, (error, stdout, stderr) => {
+    const options = { cwd: where.cwd ?? codegen, timeout: 60_000, env: where.initCwd === undefined ? env : { ...env, INIT_CWD: where.initCwd } };
+    execFile(join(CODEGEN_DIR, 'node_modules', '.bin', 'tsx'), [join(codegen, 'src/cli.ts'), ...args], options, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ code, stdout, stderr });
     });
@@ -285,6 +313,7 @@ describe('the CLI', () => {
     expect(runs.format.stdout).toBe('');
   });
 
+  // Only one branch of this runs, the repository being in step or not: the scratch copy below runs both.
   it('--check agrees with checkOutput on the real spec: exit 0 when in step', () => {
     // Others may be editing the spec: the expectation follows the repository's actual state.
     if (expectedCheck.length === 0) {
@@ -294,5 +323,66 @@ describe('the CLI', () => {
       expect(runs.check.code).toBe(1);
       expect(runs.check.stderr).toContain(`${expectedCheck.length} generated file(s) out of step`);
     }
+  });
+});
+
+/**
+ * A scratch copy of the repository for the CLI to run in, so that --check can meet a stale file
+ * without one being made in the repository: the generator's sources and the folders it writes into
+ * are real folders of the copy (the sources copied: the CLI finds its repository from where they
+ * are; the folders empty), everything else a symlink into the repository (the spec, the hand-written
+ * runtimes the plugins read, node_modules).
+ */
+async function scratchRepository(): Promise<string> {
+  const scratch = await mkdtemp(join(tmpdir(), 'codegen-scratch-'));
+  const real = ['tools/codegen/src', ...outputDirectories(plugins)];
+  const onPath = new Set(['', ...real.flatMap((dir) => dir.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/')))]);
+  for (const dir of onPath) {
+    await mkdir(join(scratch, dir), { recursive: true });
+    if (real.some((r) => dir === r || dir.startsWith(`${r}/`))) continue;
+    for (const entry of await readdir(join(REPOSITORY_ROOT, dir))) {
+      const path = dir === '' ? entry : `${dir}/${entry}`;
+      if (!onPath.has(path)) await symlink(join(REPOSITORY_ROOT, path), join(scratch, path));
+    }
+  }
+  await cp(join(CODEGEN_DIR, 'src'), join(scratch, 'tools/codegen/src'), { recursive: true });
+  return scratch;
+}
+
+describe('the CLI --check on a scratch copy of the repository', () => {
+  let scratch: string;
+  let plan: Awaited<ReturnType<typeof generate>>;
+  let stale: { path: string; before: string; after: string; stray: string };
+  let inStep: Run;
+  let outOfStep: Run;
+
+  beforeAll(async () => {
+    scratch = await scratchRepository();
+    plan = await generate(REAL_SPEC);
+    await writeOutput(scratch, plan);
+    const codegen = join(scratch, 'tools/codegen');
+    inStep = await runCli(['--check'], { codegen });
+    const file = plan.files.find((f) => f.path.startsWith(`${plan.ownedDirectories[0]}/`))!;
+    stale = { path: file.path, before: file.content, after: file.content.replace('\n', '\n// edited by hand\n'), stray: `${plan.ownedDirectories[0]}/left-over.ts` };
+    await writeFile(join(scratch, stale.path), stale.after);
+    await writeFile(join(scratch, stale.stray), 'export {};\n');
+    outOfStep = await runCli(['--check'], { codegen });
+  }, 120_000);
+  afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+  it('exits 0 when every generated file is in step', () => {
+    expect(inStep).toEqual({ code: 0, stdout: `codegen: ${plan.files.length} generated files in step with spec/asyncapi.yaml.\n`, stderr: '' });
+  });
+
+  it('exits 1 on a stale and a stray file, printing the diff and the stray, and changes neither', async () => {
+    const diff = createTwoFilesPatch(`a/${stale.path}`, `b/${stale.path}`, stale.after, stale.before, 'on disk', 'generated');
+    expect(diff).toContain('\n-// edited by hand\n');
+    expect(outOfStep.code).toBe(1);
+    expect(outOfStep.stdout).toBe('');
+    expect(outOfStep.stderr).toBe(
+      `${diff}\n${stale.stray}: not generated any more (remove it, or run pnpm generate)\n\ncodegen: 2 generated file(s) out of step with spec/asyncapi.yaml; run pnpm generate.\n`,
+    );
+    expect(await readFile(join(scratch, stale.path), 'utf8')).toBe(stale.after);
+    expect(await readFile(join(scratch, stale.stray), 'utf8')).toBe('export {};\n');
   });
 });

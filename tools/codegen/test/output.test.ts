@@ -3,12 +3,14 @@
 // nothing. Then determinism: the real spec generates byte-identical files twice.
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generate, REPOSITORY_ROOT } from '../src/index.js';
 import { failureLines } from '../src/cli-errors.js';
 import { checkOutput, OutputError, writeOutput, type OutputPlan } from '../src/output.js';
+import { definePlugin, type Plugin, type ProtocolModel } from '../src/index.js';
+import { runPlugins } from '../src/runner.js';
 
 let root: string;
 beforeEach(async () => {
@@ -234,4 +236,64 @@ describe('determinism', () => {
       'unknown plugin "docs" (known: models, json-schemas, validators, guards, sdk, server, sdk-type-tests, conformance)',
     );
   }, 30_000);
+});
+
+// What the generator does with plugins whose output paths are wrong (the cases a review ran on a
+// scratch root): it refuses them before writing, so nothing is written, removed or left half-done.
+describe('plugins with bad output paths', () => {
+  const context = { generator: { name: 'g', version: '0', source: 'spec.yaml' } };
+  const emitting = (name: string, dir: string, owns: boolean, paths: string[]): Plugin =>
+    definePlugin({ name, description: name, output: { dir, owns }, reads: [], dependsOn: [], emit: () => paths.map((path) => ({ path, content: 'x\n' })) });
+  const generateInto = async (plugins: Plugin[]) => writeOutput(root, await runPlugins({} as ProtocolModel, context, plugins));
+
+  it('write nothing and remove nothing, saying which plugin and path are wrong', async () => {
+    await put('keep/handwritten.ts', 'mine\n');
+    await put('out/a/names.txt', 'x\n');
+    await age(['keep/handwritten.ts', 'out/a/names.txt']);
+    const before = await tree();
+    const outside = `${basename(root)}-escaped.txt`;
+    const cases: Array<[Plugin[], string]> = [
+      [[emitting('wide', '.', true, ['gen.txt'])], 'plugin "wide": output.dir "." is empty or "." (it must name a folder below the repository root)'],
+      [[emitting('escape', 'out/a', true, [`../../../${outside}`])], `plugin "escape" emits "../../../${outside}", which climbs out with ".." (it must name a file inside out/a)`],
+      [[emitting('dup', 'out/b', false, ['same.txt', 'other.txt', 'same.txt'])], 'plugin "dup" emits out/b/same.txt twice'],
+    ];
+    for (const [plugins, message] of cases) {
+      const error = await generateInto(plugins).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      // The CLI's one line for it.
+      expect(failureLines(error, false), message).toEqual([`codegen: ${message}; nothing written.`]);
+      expect(await tree(), message).toEqual(before);
+    }
+    await expect(stat(join(dirname(root), outside))).rejects.toThrow(/ENOENT/); // where out/a/../../../ leads
+  });
+
+  it('keep a file written under a folder spelt with a trailing slash (once removed as its own stray)', async () => {
+    const slash = emitting('slash', 'out/a/', true, ['names.txt']);
+    expect(await generateInto([slash])).toEqual({ written: ['out/a/names.txt'], removed: [] });
+    expect(await generateInto([slash])).toEqual({ written: [], removed: [] });
+    expect(Object.keys(await tree())).toEqual(['out/a/names.txt']);
+    expect(await checkOutput(root, await runPlugins({} as ProtocolModel, context, [slash]))).toEqual([]);
+  });
+});
+
+describe('a plan not in normal form (made by hand, not by runPlugins)', () => {
+  it('is refused by writeOutput and checkOutput before they touch anything', async () => {
+    await put('keep/handwritten.ts', 'mine\n');
+    await put('gen/a.ts', 'old\n');
+    const before = await tree();
+    const cases: Array<[OutputPlan, string]> = [
+      [{ files: [{ path: 'gen/a.ts', content: 'a\n' }], ownedDirectories: ['.'] }, 'output path "." is empty or "."'],
+      [{ files: [{ path: 'gen/a.ts', content: 'a\n' }], ownedDirectories: ['gen/'] }, 'output path "gen/" is not in normal form (gen)'],
+      [{ files: [{ path: 'gen//a.ts', content: 'a\n' }], ownedDirectories: [] }, 'output path "gen//a.ts" is not in normal form (gen/a.ts)'],
+      [{ files: [{ path: '../escaped.txt', content: 'a\n' }], ownedDirectories: [] }, 'output path "../escaped.txt" climbs out with ".."'],
+      [{ files: [{ path: 'gen/a.ts', content: 'a\n' }, { path: 'gen/a.ts', content: 'b\n' }], ownedDirectories: [] }, 'output path gen/a.ts is generated twice'],
+    ];
+    for (const [bad, message] of cases) {
+      await expect(writeOutput(root, bad), message).rejects.toThrow(message);
+      await expect(checkOutput(root, bad), message).rejects.toThrow(message);
+      expect(await tree(), message).toEqual(before);
+    }
+  });
 });
