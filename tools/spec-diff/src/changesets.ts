@@ -1,7 +1,7 @@
 // Reads changesets (`.changeset/*.md`) the way changesets itself does, refusing a broken one at its
 // file, line and column; and checks that every package a breaking change affects gets a major bump.
 // The release tool reads changesets through this module too: one reader, one set of refusals.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, parseDocument } from 'yaml';
 import { largestBumps } from './applied-bumps.js';
@@ -15,7 +15,7 @@ export type ChangesetBump = Bump | 'none';
 
 const BUMPS: ReadonlySet<unknown> = new Set(['major', 'minor', 'patch', 'none'] satisfies ChangesetBump[]);
 
-/** A changeset that cannot be read: its message is one line, `file:line:column: what`. */
+/** A changeset that cannot be read: its message is one line, `file:line:column: what` (`file: what` when the file itself cannot be read). */
 export class ChangesetError extends Error {}
 
 export interface Changeset {
@@ -70,16 +70,28 @@ export function parseChangeset(file: string, written: string, known?: ReadonlySe
   return { file, releases };
 }
 
-/** The changeset files of `directory` (not its README), sorted. */
+/** The changeset files of `directory` (not its README, nor a folder named `x.md`), sorted. */
 export function changesetFiles(directory: string): string[] {
   return readdirSync(directory)
     .filter((name) => name.endsWith('.md') && !name.startsWith('.') && !/^README\.md$/i.test(name))
+    // A link that leads nowhere stays, to be refused when read rather than skipped unnoticed.
+    .filter((name) => statSync(join(directory, name), { throwIfNoEntry: false })?.isDirectory() !== true)
     .sort();
 }
 
 /** Every changeset in `directory`, each shown in errors as `shownAs/<file>`. */
 export function readChangesetFiles(directory: string, shownAs = directory, known?: ReadonlySet<string>): Changeset[] {
-  return changesetFiles(directory).map((name) => parseChangeset(join(shownAs, name), readFileSync(join(directory, name), 'utf8'), known));
+  return changesetFiles(directory).map((name) => {
+    const file = join(shownAs, name);
+    let text: string;
+    try {
+      text = readFileSync(join(directory, name), 'utf8');
+    } catch (error) {
+      // `EACCES: permission denied, open '/abs/path'`: the file is named already, by the name the caller knows.
+      throw new ChangesetError(`${file}: cannot be read: ${(error as Error).message.replace(/, \w+ '.*'$/, '')}`);
+    }
+    return parseChangeset(file, text, known);
+  });
 }
 
 /**

@@ -4,9 +4,9 @@
 // With --gate it fails when a breaking change comes without a major changeset for every package
 // it affects (CI runs it in the test command).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildModel, REPOSITORY_ROOT } from '@customer-chat/spec-model';
 import { loadCleanSpec, SpecError, type SpecProblem } from '@customer-chat/spec-loader';
@@ -45,27 +45,85 @@ class InputError extends Error {}
 /** A document to compare, shown under the name the caller knows it by, never a scratch path. */
 interface Input {
   file: string;
+  /** The name it is shown by: `path`, or `path@at` for a git ref. */
   label: string;
-  /** The git ref it was read at; undefined for a file. */
+  /** Its path as the caller knows it (as given, or spec/asyncapi.yaml). */
+  path: string;
+  /** The git ref it was read at, as shown (a release tag by its version); undefined for a file. */
+  at?: string;
+  /** The git ref itself. */
   ref?: string;
+  /** For a git ref, the scratch folder standing for the repository at that ref. */
+  root?: string;
 }
 
-/** A base given as a file is used as is; a git ref is read with `git show <ref>:spec/asyncapi.yaml`. */
+const fileInput = (file: string, path: string): Input => ({ file, path, label: path });
+
+const GIT_OPTIONS = { cwd: REPOSITORY_ROOT, maxBuffer: 1024 * 1024 * 1024 } as const;
+
+/**
+ * The spec's folder at `ref`, written under `root` at its repository path, byte for byte: the
+ * document's file $refs (`./common.yaml`) resolve there as they did at that ref.
+ */
+function materialise(ref: string, root: string): void {
+  const folder = posix.dirname(SPEC_PATH);
+  const listing = spawnSync('git', ['ls-tree', '-r', '-z', `${ref}:${folder}`], { ...GIT_OPTIONS, encoding: 'utf8' });
+  if (listing.status !== 0) throw new InputError(`spec:diff: cannot list ${folder}@${ref}: ${listing.stderr.trim().split('\n')[0] || 'git ls-tree failed'}`);
+  // `<mode> blob <object>\t<path>`; a submodule (a commit) has no content here.
+  const blobs = listing.stdout.split('\0').filter(Boolean).map((entry) => {
+    const [meta, path] = [entry.slice(0, entry.indexOf('\t')), entry.slice(entry.indexOf('\t') + 1)];
+    const [mode, type, object] = meta.split(' ');
+    return { mode, type, object, path };
+  }).filter((entry) => entry.type === 'blob');
+  // One process for every file: `<object> blob <size>\n<content>\n` each, in the order asked.
+  const batch = spawnSync('git', ['cat-file', '--batch'], { ...GIT_OPTIONS, input: blobs.map((b) => `${b.object}\n`).join('') });
+  if (batch.status !== 0) throw new InputError(`spec:diff: cannot read ${folder}@${ref}: ${batch.stderr.toString().trim().split('\n')[0] || 'git cat-file failed'}`);
+  let offset = 0;
+  for (const blob of blobs) {
+    const headerEnd = batch.stdout.indexOf(0x0a, offset);
+    const size = Number(batch.stdout.toString('latin1', offset, headerEnd).split(' ')[2]);
+    const content = batch.stdout.subarray(headerEnd + 1, headerEnd + 1 + size);
+    offset = headerEnd + 1 + size + 1;
+    const target = join(root, folder, ...blob.path.split('/'));
+    mkdirSync(dirname(target), { recursive: true });
+    if (blob.mode === '120000') symlinkSync(content.toString(), target);
+    else writeFileSync(target, content);
+  }
+}
+
+/** A base given as a file is used as is; a git ref is read as the spec's folder at that ref. */
 function baseInput(base: string, cwd: string, scratch: () => string): Input {
   const file = resolve(cwd, base);
-  if (existsSync(file) && !statSync(file).isDirectory()) return { file, label: base };
-  const git = spawnSync('git', ['show', `${base}:${SPEC_PATH}`], { cwd: REPOSITORY_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (existsSync(file) && !statSync(file).isDirectory()) return fileInput(file, base);
+  const git = spawnSync('git', ['show', `${base}:${SPEC_PATH}`], { ...GIT_OPTIONS, encoding: 'utf8' });
   // A directory of that name may still be a ref's name (a branch `spec`); otherwise it is no base.
   if (git.status !== 0 && existsSync(file)) throw new InputError(`spec:diff: ${base}: is a directory, not a file (nor a git ref)`);
   // A name like a document's (a mistyped path) is a missing file to its author, not a bad ref.
   if (git.status !== 0 && /\.(ya?ml|json)$/i.test(base)) throw new InputError(`spec:diff: ${base}: no such file or directory (nor a git ref)`);
   if (git.status !== 0) throw new InputError(`spec:diff: cannot read ${SPEC_PATH}@${base}: ${git.stderr.trim().split('\n')[0] || 'git show failed'}`);
-  // The loader reads files, so the ref's version goes to a scratch copy (deleted on exit).
-  const copy = join(scratch(), 'asyncapi.yaml');
-  writeFileSync(copy, git.stdout);
+  // The loader reads files, so the ref's version goes to a scratch copy (deleted on exit): the whole
+  // folder, not the document alone, or the files it $refs would be missing.
+  const root = scratch();
+  materialise(base, root);
   // A release tag is named by its version, not `spec/asyncapi.yaml@@customer-chat/spec@0.2.0`.
   const at = base.startsWith(TAG_PREFIX) ? base.slice(TAG_PREFIX.length) : base;
-  return { file: copy, label: `${SPEC_PATH}@${at}`, ref: base };
+  return { file: join(root, SPEC_PATH), path: SPEC_PATH, label: `${SPEC_PATH}@${at}`, at, ref: base, root };
+}
+
+/**
+ * A file the document $refs, named the way the document is: its path beside the document's as the
+ * caller gave it, and `@<ref>` for a git ref (never the scratch copy).
+ */
+function nameOf(input: Input, file: string | undefined): string {
+  if (file === undefined || file === '' || resolve(file) === input.file) return input.label;
+  const path = posix.join(posix.dirname(input.path), relative(dirname(input.file), resolve(file)).split(sep).join('/'));
+  return input.at === undefined ? path : `${path}@${input.at}`;
+}
+
+/** A message with the scratch copy's paths (`open '/tmp/spec-diff-x/spec/common.yaml'`) named as nameOf names files. */
+function withoutScratch(input: Input, message: string): string {
+  if (input.root === undefined) return message;
+  return message.split(input.root + sep).map((part, i) => (i === 0 ? part : part.replace(/^[^'"\s,;:)]*/, (path) => `${path.split(sep).join('/')}@${input.at}`))).join('');
 }
 
 /** A path option, resolved against the caller's directory; missing, or of the wrong kind, is a usage error. */
@@ -84,8 +142,9 @@ async function loadModel(input: Input) {
   } catch (error) {
     if (error instanceof SpecError) {
       // The YAML parser's messages repeat the position (`... at line 3, column 1:`) the line starts with.
-      const message = (p: SpecProblem) => p.message.replace(/ at line \d+, column \d+:$/, '');
-      const lines = uniqueProblems(error.problems).map((p) => `${input.label}:${p.line}:${p.column} ${p.severity} ${p.code} at ${p.pointer || '/'}: ${message(p)}`);
+      const message = (p: SpecProblem) => withoutScratch(input, p.message.replace(/ at line \d+, column \d+:$/, ''));
+      // A problem in a file the document $refs is shown in that file, not the document.
+      const lines = uniqueProblems(error.problems).map((p) => `${nameOf(input, p.file)}:${p.line}:${p.column} ${p.severity} ${p.code} at ${p.pointer || '/'}: ${message(p)}`);
       throw new InputError(`${lines.join('\n')}\nspec:diff: ${lines.length} problem(s) in ${input.label}; nothing compared.`);
     }
     throw error;
@@ -95,7 +154,7 @@ async function loadModel(input: Input) {
 // The generator converts a headers schema once as a component and again for every message that
 // uses it, so one problem there comes back once per message: it is still one problem.
 function uniqueProblems(problems: SpecProblem[]): SpecProblem[] {
-  const byKey = new Map(problems.map((p) => [JSON.stringify([p.line, p.column, p.severity, p.code, p.pointer, p.message]), p]));
+  const byKey = new Map(problems.map((p) => [JSON.stringify([p.file, p.line, p.column, p.severity, p.code, p.pointer, p.message]), p]));
   return [...byKey.values()];
 }
 
@@ -140,7 +199,7 @@ async function main(args: string[], scratch: () => string): Promise<number> {
   }
   // pnpm runs the script in tools/spec-diff; paths on the command line are the caller's.
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  const headDoc = options.head === undefined ? { file: join(REPOSITORY_ROOT, SPEC_PATH), label: SPEC_PATH } : { file: existing('--head', options.head, cwd, 'file'), label: options.head };
+  const headDoc = options.head === undefined ? fileInput(join(REPOSITORY_ROOT, SPEC_PATH), SPEC_PATH) : fileInput(existing('--head', options.head, cwd, 'file'), options.head);
   const changesets = options.changesets === undefined ? join(REPOSITORY_ROOT, '.changeset') : existing('--changesets', options.changesets, cwd, 'directory');
   // Read before any verdict (and without a release too): a bad changeset is unreadable input.
   const pending = options.gate ? readChangesets(changesets, options.changesets ?? '.changeset', workspacePackageNames(REPOSITORY_ROOT)) : new Map();
@@ -170,13 +229,27 @@ async function main(args: string[], scratch: () => string): Promise<number> {
   return failed ? 1 : 0;
 }
 
+/** `RangeError: <first line of its message>`, for anything thrown (a non-Error, or one whose message getter throws, too). */
+function unexpected(error: unknown): string {
+  let text: string;
+  try {
+    text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    text = Object.prototype.toString.call(error);
+  }
+  // The scratch copy is no name the caller knows.
+  return text.split('\n')[0]!.split(scratchDir ?? '\0').join('<scratch copy>');
+}
+
 let scratchDir: string | undefined;
 let exitCode = 2;
 try {
   exitCode = await main(process.argv.slice(2), () => (scratchDir ??= mkdtempSync(join(tmpdir(), 'spec-diff-'))));
 } catch (error) {
-  // Anything but bad input (InputError, ChangesetError) is a bug: its stack helps more than one line; still no verdict.
-  console.error(error instanceof InputError || error instanceof ChangesetError ? error.message : ((error as Error).stack ?? String(error)));
+  // Anything but bad input (InputError, ChangesetError) is a bug here or in the loader, or a broken
+  // environment: still no verdict, in one line (a stack trace reads as a crash, and says less).
+  if (error instanceof InputError || error instanceof ChangesetError) console.error(error.message);
+  else console.error(`spec:diff: unexpected error, no verdict: ${unexpected(error)}`);
 } finally {
   if (scratchDir !== undefined) rmSync(scratchDir, { recursive: true, force: true });
 }

@@ -5,7 +5,7 @@ import { definitionRef, type JsonSchema, type ProtocolModel } from '@customer-ch
 import type { Change } from './classify.js';
 import { diffSchemas, removesTypedName } from './schema-diff.js';
 
-/** The packages exporting the answer's type. */
+/** The packages exporting the answers' types. */
 const TYPED = ['@customer-chat/validators', '@customer-chat/sdk'];
 const PACKAGES = ['@customer-chat/spec', ...TYPED, '@customer-chat/reference-server'];
 
@@ -15,6 +15,19 @@ export function classifyHttpChanges(base: ProtocolModel, head: ProtocolModel, re
   const changes: Change[] = [];
   const add = (subject: string, path: string, what: string, breaking: boolean, direction: Change['direction'] = 'client-to-server') =>
     changes.push({ subject, direction, path, what, breaking, packages: PACKAGES });
+  // The error response's type field (`/error/type` of ErrorResult): as for the socket's error
+  // response, the ErrorType catalogue rule decides a value added or removed there, not this diff.
+  const errorTypePath = (schema: string) => (head.errorShape?.payloadSchema === schema ? `/${head.errorShape.property}/${head.errorShape.typeField}` : undefined);
+  /** What the server answers, compared as the server writes it and old clients read it. */
+  const answer = (id: string, at: string, before: string, after: string, catalogued?: string) => {
+    for (const change of diffSchemas({ $ref: definitionRef(before) }, { $ref: definitionRef(after) }, resolveBase, resolveHead)) {
+      if (change.path === catalogued && /^value\(s\) .* (added|removed)$/.test(change.what)) continue;
+      const path = `${at}${change.path === '/' ? '' : change.path}`;
+      // As for the socket's messages: a name gone from the answer's exported type breaks the code naming it.
+      if (removesTypedName(change)) changes.push({ subject: id, direction: 'server-to-client', path, what: `${change.what} (narrowing; gone from the exported type)`, breaking: true, packages: TYPED });
+      else add(id, path, `${change.what} (${change.effect})`, change.effect !== 'narrowing', 'server-to-client');
+    }
+  };
   for (const old of base.http) {
     const current = head.http.find((operation) => operation.id === old.id);
     if (current === undefined) {
@@ -50,12 +63,9 @@ export function classifyHttpChanges(base: ProtocolModel, head: ProtocolModel, re
       add(old.id, '/body', current.body === undefined ? 'the body is gone' : 'a body is required', true);
     }
     if (old.response.status !== current.response.status) add(old.id, '/response/status', `success status ${old.response.status} -> ${current.response.status}`, true, 'server-to-client');
-    for (const change of diffSchemas({ $ref: definitionRef(old.response.schema) }, { $ref: definitionRef(current.response.schema) }, resolveBase, resolveHead)) {
-      const path = `/response${change.path === '/' ? '' : change.path}`;
-      // As for the socket's messages: a name gone from the answer's exported type breaks the code naming it.
-      if (removesTypedName(change)) changes.push({ subject: old.id, direction: 'server-to-client', path, what: `${change.what} (narrowing; gone from the exported type)`, breaking: true, packages: TYPED });
-      else add(old.id, path, `${change.what} (${change.effect})`, change.effect !== 'narrowing', 'server-to-client');
-    }
+    answer(old.id, '/response', old.response.schema, current.response.schema);
+    // An error's body is an answer too: old clients read it (its type, its message) the same way.
+    answer(old.id, '/errors', old.errors.schema, current.errors.schema, errorTypePath(current.errors.schema));
   }
   for (const added of head.http.filter((operation) => !base.http.some((b) => b.id === operation.id))) add(added.id, '/', `HTTP operation ${added.id} added`, false);
   return changes;

@@ -1,7 +1,7 @@
 // One changeset file as changesets reads it (the gate and the release both read them through this
 // reader): its packages and bumps (`none` releasing nothing), and a broken one refused with its
 // file, line and column counted in the file, not in its front matter, in one line.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,22 @@ describe('a changesets folder', () => {
     });
     expect(readChangesets(dir)).toEqual(new Map([['@customer-chat/sdk', 'major']]));
     expect(readChangesetFiles(dir, '.changeset').map((c) => c.file)).toEqual(['.changeset/a.md', '.changeset/b.md', '.changeset/c.md']);
+  });
+
+  it('a folder named like a changeset is no changeset; a file that cannot be read is refused by its name, in one line', () => {
+    const dir = folder({ 'a.md': "---\n'@customer-chat/sdk': major\n---\n" });
+    mkdirSync(join(dir, 'drafts.md'));
+    expect(readChangesets(dir)).toEqual(new Map([['@customer-chat/sdk', 'major']]));
+    // A link to nothing (a file moved away) is not skipped unnoticed.
+    symlinkSync(join(dir, 'moved-away'), join(dir, 'b.md'));
+    let thrown: unknown;
+    try {
+      readChangesetFiles(dir, '.changeset');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ChangesetError);
+    expect((thrown as Error).message).toBe('.changeset/b.md: cannot be read: ENOENT: no such file or directory');
   });
 
   it('a file without front matter is refused, not skipped (changesets fails on it at version time)', () => {

@@ -388,6 +388,13 @@ describe('the HTTP operations (x-http)', () => {
     const changes = await changesBetween(types(['image/png', 'text/plain']), types(['image/png']));
     expect(changes).toEqual([expect.objectContaining({ subject: 'uploadFile', path: '/response/contentType', breaking: true, packages: ['@customer-chat/validators', '@customer-chat/sdk'] })]);
   });
+  it('an error body of another schema, or one that may now lack a field, breaks old clients (read as the answer is)', async () => {
+    const other = await changesFor((d) => (upload(d).errors.schema = 'Acknowledgement'));
+    expect(other).toContainEqual(expect.objectContaining({ subject: 'uploadFile', direction: 'server-to-client', path: '/errors/error', what: 'field "error" removed (widening)', breaking: true }));
+    // A change inside the schema the errors name, as for the answer.
+    const inside = await changesBetween((d) => (d.components.schemas.ServerError.properties.pointer.maxLength = 100), () => {});
+    expect(inside.filter((c) => c.subject === 'uploadFile')).toEqual([expect.objectContaining({ direction: 'server-to-client', path: '/errors/error/pointer', what: 'maxLength 100 removed (widening)', breaking: true })]);
+  });
   it('an answer that may now lack a field old clients read breaks them', async () => {
     const changes = await changesFor((d) => (d.components.schemas.UploadedFile.required = ['url', 'contentType']));
     expect(changes).toContainEqual(expect.objectContaining({ subject: 'uploadFile', direction: 'server-to-client', breaking: true }));

@@ -1,7 +1,7 @@
 // The CLI as a user runs it, in a child process: the exact summary line, every line once, no
 // scratch path, a final newline, and the exit codes its --help and the README document.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpec } from '@customer-chat/spec-loader';
@@ -96,6 +96,37 @@ function changesets(name: string, text: string): string {
 }
 const unclosed = changesets('unclosed', '---\n"@customer-chat/spec": major\n"@customer-chat/sdk": [\n---\n\nA change.\n');
 
+// A spec split in files ($refs to a file beside it), committed in a repository of its own: a git
+// base must be read with the files it refers to, and a problem shown in the file it is in.
+const splitRepo = join(work, 'split-git');
+const timestamp = (type: string) => `Timestamp:\n  type: ${type}\n  minimum: 0\n  description: Milliseconds since the Unix epoch.\n`;
+const splitSpec = (ref: string) => {
+  const doc = structuredClone(headSpec) as { components: { schemas: Schemas } };
+  doc.components.schemas.MessageEvent!.properties.timestamp = { $ref: ref };
+  return JSON.stringify(doc, null, 2);
+};
+function commit(files: Record<string, string>, tag: string): void {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(splitRepo, name, '..'), { recursive: true });
+    writeFileSync(join(splitRepo, name), text);
+  }
+  const git = (...args: string[]) => execFileSync('git', ['-C', splitRepo, '-c', 'user.name=spec-diff', '-c', 'user.email=spec-diff@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args]);
+  git('add', '-A');
+  git('commit', '-q', '-m', tag);
+  git('tag', tag);
+}
+execFileSync('git', ['init', '-q', splitRepo]);
+commit({ 'spec/asyncapi.yaml': splitSpec('./common.yaml#/Timestamp'), 'spec/common.yaml': timestamp('integer') }, 'split');
+commit({ 'spec/common.yaml': timestamp('integr') }, 'split-broken');
+commit({ 'spec/asyncapi.yaml': splitSpec('../shared/common.yaml#/Timestamp') }, 'split-outside');
+const split = { GIT_DIR: join(splitRepo, '.git') };
+// The same split as files on the command line, in a folder of their own.
+mkdirSync(join(work, 'split'));
+writeFileSync(join(work, 'split/asyncapi.yaml'), splitSpec('./common.yaml#/Timestamp'));
+writeFileSync(join(work, 'split/common.yaml'), timestamp('integer'));
+writeFileSync(join(work, 'split/broken.yaml'), splitSpec('./broken-common.yaml#/Timestamp'));
+writeFileSync(join(work, 'split/broken-common.yaml'), timestamp('integr'));
+
 const majors = join(work, 'majors');
 mkdirSync(majors);
 const packages = ['spec', 'validators', 'sdk', 'reference-server', 'conformance', 'docs'].map((p) => `"@customer-chat/${p}": major`);
@@ -126,6 +157,24 @@ describe.concurrent('spec:diff output', () => {
     expectClean(stdout);
     expect(lines(stdout).at(-1)).toBe('1 breaking, 3 safe');
     expect(code).toBe(0);
+  });
+
+  it('with --gate, takes no folder named like a changeset for one', async () => {
+    mkdirSync(join(work, 'with-folder/drafts.md'), { recursive: true });
+    writeFileSync(join(work, 'with-folder/change.md'), readFileSync(join(majors, 'change.md')));
+    const { code, stdout, stderr } = await run('HEAD', '--head', changed, '--gate', '--changesets', 'with-folder');
+    expect(stderr).toBe('');
+    expect(lines(stdout).at(-1)).toBe('1 breaking, 3 safe');
+    expect(code).toBe(0);
+  });
+
+  it('an unexpected error (here a TMPDIR that is a file) is one line, no stack trace, exit 2', async () => {
+    writeFileSync(join(work, 'not-a-folder'), '');
+    // tsx's own cache would fail first in that TMPDIR.
+    const { code, stdout, stderr } = await runWith({ TMPDIR: join(work, 'not-a-folder'), TSX_DISABLE_CACHE: '1' }, 'HEAD', '--head', same);
+    expect(stdout).toBe('');
+    expect(lines(stderr)).toEqual([expect.stringMatching(/^spec:diff: unexpected error, no verdict: Error: ENOTDIR: not a directory, mkdtemp /)]);
+    expect(code).toBe(2);
   });
 
   it('names a problem in the compared document once, by file:line, and exits 2', async () => {
@@ -160,6 +209,46 @@ describe.concurrent('spec:diff output', () => {
   });
 });
 
+describe.concurrent('a spec split in files', () => {
+  it('is read from git with the files it refers to', async () => {
+    const { code, stdout, stderr, leftovers } = await runWith(split, 'split', '--head', 'split/asyncapi.yaml');
+    expect(stderr).toBe('');
+    expect(lines(stdout)).toEqual(['spec:diff spec/asyncapi.yaml@split -> split/asyncapi.yaml', '0 breaking, 0 safe']);
+    expect(code).toBe(0);
+    expect(leftovers).toEqual([]);
+  });
+
+  it('names a problem in a referred file by that file, at the ref for a git base', async () => {
+    const { code, stdout, stderr } = await runWith(split, 'split-broken', '--head', 'split/asyncapi.yaml');
+    expect(stdout).toBe('');
+    expectClean(stderr);
+    const all = lines(stderr);
+    // The document's own problems (its schemas that use the broken one) come with it, in the document.
+    expect(all).toContainEqual(expect.stringMatching(/^spec\/common\.yaml@split-broken:2:9 error \S+ at \/Timestamp\/type: /));
+    for (const problem of all.slice(0, -1)) expect(problem).toMatch(/^spec\/(common|asyncapi)\.yaml@split-broken:\d+:\d+ /);
+    expect(all.at(-1)).toBe(`spec:diff: ${all.length - 1} problem(s) in spec/asyncapi.yaml@split-broken; nothing compared.`);
+    expect(code).toBe(2);
+  });
+
+  it('names a problem in a referred file by that file, beside the document as given', async () => {
+    const { code, stderr } = await run('HEAD', '--head', 'split/broken.yaml');
+    expectClean(stderr);
+    const all = lines(stderr);
+    expect(all).toContainEqual(expect.stringMatching(/^split\/broken-common\.yaml:2:9 error \S+ at \/Timestamp\/type: /));
+    for (const problem of all.slice(0, -1)) expect(problem).toMatch(/^split\/broken(-common)?\.yaml:\d+:\d+ /);
+    expect(all.at(-1)).toBe(`spec:diff: ${all.length - 1} problem(s) in split/broken.yaml; nothing compared.`);
+    expect(code).toBe(2);
+  });
+
+  it('a git base referring to a file outside its folder: no scratch path in what is said', async () => {
+    const { code, stdout, stderr } = await runWith(split, 'split-outside', '--head', 'split/asyncapi.yaml');
+    expect(stdout).toBe('');
+    expectClean(stderr);
+    for (const problem of lines(stderr).slice(0, -1)) expect(problem).toMatch(/^spec\/asyncapi\.yaml@split-outside:\d+:\d+ /);
+    expect(code).toBe(2);
+  });
+});
+
 describe.concurrent('the last release as the base', () => {
   it('is the newest release by semver (not its prerelease), named by its version', async () => {
     const { code, stdout } = await runWith(released, '--head', same);
@@ -186,8 +275,16 @@ describe.concurrent('with no release to compare with, bad input: exit 2', () => 
   }
 });
 
+/** A changesets folder whose change.md is a link to nothing (a file moved away). */
+function dangling(name: string): string {
+  mkdirSync(join(work, name));
+  symlinkSync(join(work, name, 'moved-away.md'), join(work, name, 'change.md'));
+  return name;
+}
+
 describe.concurrent('bad changesets: one line naming the file, line and column, exit 2', () => {
   const cases: Record<string, [string, string]> = {
+    'a file that cannot be read (no line or column then)': [dangling('dangling'), 'dangling/change.md: cannot be read: ENOENT: no such file or directory'],
     'a YAML syntax error, counted in lines of the file': [unclosed, 'unclosed/change.md:3:24: the front matter is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
     'a list, not a mapping': [changesets('list', '---\r\n- "@customer-chat/sdk": major\r\n---\r\n\r\nA change.\r\n'), 'list/change.md:2:1: the front matter is not a map of package names to bumps'],
     'a package not in the workspace (a typo would pass for a changeset releasing nothing)': [changesets('typo', '---\n"@customer-chat/skd": major\n---\n\nA change.\n'), 'typo/change.md:2:1: "@customer-chat/skd" is not a package of this workspace'],
