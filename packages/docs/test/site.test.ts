@@ -1,5 +1,6 @@
 // The built site: every emitted event documented with its anchor and payload table, links that
 // resolve, nothing loaded from elsewhere, the generated-file notice, determinism and size.
+import { validate, type MessageName } from '@customer-chat/validators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteSize } from '../src/build.js';
 import { GENERATED_NOTICE } from '../src/doc.js';
@@ -82,6 +83,20 @@ describe('the site', () => {
       else expect(pushes?.rows.map((row) => row[0])).toEqual(request.pushes.map((p) => p.push));
       for (const push of request.pushes) expect(section).toContain(`href="events.html#${push.push}"`);
     }
+  });
+
+  it('says a method can be called without arguments exactly when the validators accept an empty payload', () => {
+    const page = html('methods');
+    for (const request of built.result.model.requests) {
+      const text = textOf(sections(page).find((s) => s.includes(`<h2 id="${request.id}">`))!);
+      const login = request.id === built.result.model.lifecycle?.login.operation;
+      if (login) continue;
+      const empty = validate(request.request.name as MessageName, {}).ok;
+      expect(text.includes(`Every argument is optional: api.${request.id}() works.`), request.id).toBe(empty);
+      // A payload that must hold something says so (update_customer: minProperties 1).
+      if (!empty && /^At least \d+ argument/m.test(text)) expect(text, request.id).toMatch(/an empty payload is answered validation\./);
+    }
+    expect(textOf(sections(page).find((s) => s.includes('<h2 id="updateCustomer">'))!)).toContain('At least 1 argument must be given: an empty payload is answered validation.');
   });
 
   it('lists the error each situation gets (x-answers), linked to the catalogue', () => {

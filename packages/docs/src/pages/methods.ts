@@ -68,7 +68,9 @@ function methodSection(context: PageContext, request: RequestModel): Block {
   const args = payloadShape(shapeContext(context, true), requestMessage.payload?.ref);
   const result = payloadShape(shapeContext(context, true), responseMessage.payload?.ref);
   const argsSchema = requestMessage.payload === undefined ? undefined : schemaByName(model, requestMessage.payload.ref).schema;
-  const allOptional = argsSchema !== undefined && ((argsSchema['required'] as string[] | undefined) ?? []).length === 0;
+  const minFields = typeof argsSchema?.['minProperties'] === 'number' ? argsSchema['minProperties'] : 0;
+  // Omittable only when no argument is required and none has to be given (`minProperties`).
+  const allOptional = argsSchema !== undefined && ((argsSchema['required'] as string[] | undefined) ?? []).length === 0 && minFields === 0;
   const meta: Inline[] = [
     login ? { tag: 'sent by the SDK', tone: 'client' } : { tag: 'request', tone: 'request' },
     ' Action ',
@@ -99,6 +101,9 @@ function methodSection(context: PageContext, request: RequestModel): Block {
     ...shapeBlocks(args, { label: `Arguments of ${request.id}`, none: 'No arguments.', empty: 'No arguments.', rowIdPrefix: request.id }),
     ...(allOptional && !login
       ? [{ kind: 'paragraph', content: ['Every argument is optional: ', { code: `api.${request.id}()` }, ' works.'] } satisfies Block]
+      : []),
+    ...(minFields > 0
+      ? [{ kind: 'paragraph', content: [`At least ${minFields} argument${minFields === 1 ? '' : 's'} must be given: an empty payload is answered `, { code: 'validation' }, '.'] } satisfies Block]
       : []),
     label('Result:'),
     ...shapeBlocks(result, { label: `Result of ${request.id}`, none: 'Nothing.', empty: 'An empty object: the request succeeded.', rowIdPrefix: `${request.id}.result` }),

@@ -93,6 +93,10 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
   /**
    * Update chat properties: Merge properties into a chat; every user of the chat gets `chat_properties_updated`.
    *
+   * Properties merge name by name: each name sent in a namespace is set, and every other name and
+   * namespace keeps its value (nothing is removed). `chat_properties_updated` carries what was
+   * sent, not the merged whole.
+   *
    * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, service_unavailable, internal.
    *
    * @see https://customer-chat.github.io/customer-chat-protocol/methods.html#updateChatProperties
@@ -103,6 +107,9 @@ export class CustomerClient extends ClientCore<CustomerEvents, CustomerRequests>
 
   /**
    * Update thread properties: Merge properties into a thread; every user of the chat gets `chat_thread_properties_updated`.
+   *
+   * Properties merge name by name, as for a chat's: each name sent in a namespace is set, every
+   * other keeps its value. `chat_thread_properties_updated` carries what was sent.
    *
    * Fails with the server errors: authorization, validation, not_found, pending_requests_limit_reached, service_unavailable, internal.
    *

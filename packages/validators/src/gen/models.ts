@@ -641,7 +641,9 @@ export interface Disconnection {
   /**
    * The closed list of reasons a server ends a session for. `x-reactions` gives the client's
    * reaction to each: `reconnect` (by itself, with back-off), `stay_disconnected` (until the
-   * application calls `connect()`), or `destroy` (the instance is unusable).
+   * application calls `connect()`), or `destroy` (the instance is unusable). `x-close-code`
+   * (4000) is the WebSocket close code the server closes with right after
+   * `customer_disconnected`, the reason as the close reason.
    */
   reason?: DisconnectionReason;
 }
@@ -939,7 +941,9 @@ export type ClientErrorCode = 'AUTHENTICATION' | 'AUTHORIZATION' | 'VALIDATION' 
 /**
  * The closed list of reasons a server ends a session for. `x-reactions` gives the client's
  * reaction to each: `reconnect` (by itself, with back-off), `stay_disconnected` (until the
- * application calls `connect()`), or `destroy` (the instance is unusable).
+ * application calls `connect()`), or `destroy` (the instance is unusable). `x-close-code`
+ * (4000) is the WebSocket close code the server closes with right after
+ * `customer_disconnected`, the reason as the close reason.
  *
  * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#DisconnectionReason
  */
