@@ -151,7 +151,7 @@ export const protocol: ProtocolDescription = {
   },
   readError(payload: any) {
     const error = payload?.error;
-    return error && typeof error.type === 'string' ? { type: error.type, message: String(error.message ?? '') } : undefined;
+    return error && typeof error.type === 'string' ? { type: error.type, message: typeof error.message === 'string' ? error.message : '' } : undefined;
   },
 };
 

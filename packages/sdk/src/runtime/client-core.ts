@@ -188,7 +188,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     });
     this.#pending = new PendingRequests<Call>({
       timeout: requestTimeout,
-      onSettled: (id) => this.#linkWatch?.settled(id),
+      onSettled: (id, timedOut) => this.#linkWatch?.settled(id, timedOut),
       onUnknown: (id) =>
         this.#emitError({ code: RuntimeErrorCodes.INVALID_FRAME, message: `a response to an unknown request "${id}"` }),
       timeoutError: (call, timeout) =>
@@ -470,7 +470,12 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
    */
   #refusal(error: unknown): { reason: string; reaction: 'stay_disconnected' | 'destroy' } | undefined {
     if (!isSDKError(error) || error.type === undefined) return undefined;
-    const reason = own(this.#protocol.refusals ?? {}, error.type) ?? error.type;
+    const refusals = this.#protocol.refusals;
+    const mapped = refusals === undefined ? error.type : own(refusals, error.type);
+    // A type the protocol does not have (only possible unvalidated) stands for itself, with the
+    // cautious reaction, whatever reason it happens to be spelt like.
+    if (mapped === undefined) return { reason: error.type, reaction: 'stay_disconnected' };
+    const reason = mapped;
     const reaction: Reaction = own(this.#protocol.reactions, reason) ?? 'stay_disconnected';
     if (reaction === 'reconnect') {
       // A refused token was already retried once with a fresh one (#login): one more round would
@@ -518,7 +523,9 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     // behind its back (as for a refusal).
     const known = (typeof reason === 'string' ? own(this.#protocol.reactions, reason) : undefined) ?? 'stay_disconnected';
     const reaction: Reaction = known === 'destroy' && !this.#connection.hadSession ? 'stay_disconnected' : known;
-    const message = `the server ended the session (${reason === undefined ? 'no reason given' : String(reason)})`;
+    // The reason as the server sent it, which unvalidated may be anything (a String() of it may throw).
+    const said = reason === undefined ? 'no reason given' : reason !== null && (typeof reason === 'object' || typeof reason === 'function') ? `a reason that is not a string: ${typeof reason}` : String(reason);
+    const message = `the server ended the session (${said})`;
     const error = () => new SDKError(RuntimeErrorCodes.CONNECTION_LOST, message, { details: { reason } });
     this.#connection.end(reaction, error, () => this.#announceDisconnected(reason, reaction));
   }

@@ -2,7 +2,7 @@
 
 import type { Checks } from './checks.js';
 import { type ClientErrorEvent, RuntimeErrorCodes, SDKError } from './errors.js';
-import { errorCode, summarize } from './helpers.js';
+import { describe, errorCode, summarize } from './helpers.js';
 import type { Call, PendingRequests } from './pending-requests.js';
 import type { FrameFields, FrameKind, Guard, ProtocolDescription, PushDescription, ValidationIssue } from './protocol.js';
 import { messageText } from './socket.js';
@@ -52,8 +52,20 @@ export class FrameRouter {
     this.#errorGuard = checks.guard(protocol.errorMessage);
   }
 
-  /** Handles one message of the socket: settles a pending request, emits an event or reports a problem. */
+  /**
+   * Handles one message of the socket: settles a pending request, emits an event or reports a
+   * problem. Never throws: it runs in the socket's message listener, where a throw would be an
+   * uncaught exception; a frame the client fails on is reported and dropped, as an invalid one is.
+   */
   route(data: unknown): void {
+    try {
+      this.#route(data);
+    } catch (error) {
+      this.#targets.error({ code: RuntimeErrorCodes.INVALID_FRAME, message: `dropped a frame the client could not handle: ${describe(error)}`, cause: error });
+    }
+  }
+
+  #route(data: unknown): void {
     const text = messageText(data);
     if (text === undefined) {
       this.#targets.error({ code: RuntimeErrorCodes.INVALID_FRAME, message: 'a frame that is not text' });
@@ -107,6 +119,9 @@ export class FrameRouter {
     const { guard, endsSession } = route;
     if (guard !== undefined && !guard(payload)) {
       this.#checks.explain(route.message, payload, (errors) => this.#invalidFrame(`an invalid "${action}" push: ${summarize(errors)}`, text, errors));
+      // The session is over all the same (a reason newer than the spec, say): it ends now, before
+      // the close that follows could pass for a lost link, as one without a readable reason.
+      if (endsSession !== undefined) this.#targets.endSession(endsSession.payload, undefined);
       return;
     }
     if (endsSession !== undefined) this.#targets.endSession(endsSession.payload, payload);

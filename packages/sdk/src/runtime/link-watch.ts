@@ -1,6 +1,7 @@
 // Tells a poor link before it drops, from how long sent requests wait for their responses: once
-// one has waited `threshold` ms the link is unstable; once none has (the late answers came, or
-// those requests failed) it has recovered. Pings cannot tell this from a browser (its WebSocket
+// one has waited `threshold` ms the link is unstable; once an answer came and none waits that long
+// any more it has recovered. A request that timed out is no sign of recovery: the link stays
+// unstable until the server answers again. Pings cannot tell this from a browser (its WebSocket
 // answers pings out of sight), and a request that waits is what the user notices anyway.
 
 export interface LinkWatchHooks {
@@ -32,9 +33,9 @@ export class LinkWatch {
     if (this.#timer === undefined && !this.#unstable) this.#arm();
   }
 
-  /** A request is settled, whatever the way (an id never sent is ignored). */
-  settled(id: string): void {
-    if (!this.#sentAt.delete(id) || !this.#unstable || this.#overdue()) return;
+  /** A request is settled: answered, or `timedOut` (an id never sent is ignored). */
+  settled(id: string, timedOut = false): void {
+    if (!this.#sentAt.delete(id) || !this.#unstable || timedOut || this.#overdue()) return;
     this.#unstable = false;
     this.#arm();
     this.#hooks.recovered();

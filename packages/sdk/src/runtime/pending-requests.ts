@@ -27,8 +27,8 @@ export interface PendingRequestsOptions<Data = undefined> {
    * timeout, a server bug): reported, not thrown, since the caller is usually a frame handler.
    */
   onUnknown?: ((id: string, outcome: 'resolve' | 'reject') => void) | undefined;
-  /** Called once a request is settled, whatever the way. */
-  onSettled?: ((id: string) => void) | undefined;
+  /** Called once a request is settled, whatever the way; `timedOut` when no answer came in time. */
+  onSettled?: ((id: string, timedOut: boolean) => void) | undefined;
   /** The error a request that timed out rejects with; default (or undefined) REQUEST_TIMEOUT "no response within N ms". */
   timeoutError?: ((record: Data, timeout: number) => unknown) | undefined;
 }
@@ -83,7 +83,7 @@ export class PendingRequests<Data = undefined> {
     const record = makeRecord?.(id) as Data;
     const promise = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
-        const entry = this.#settle(id);
+        const entry = this.#settle(id, true);
         if (entry === undefined) return;
         entry.reject(
           this.#options.timeoutError?.(entry.record, timeout) ??
@@ -130,12 +130,12 @@ export class PendingRequests<Data = undefined> {
     for (const id of [...this.#entries.keys()]) this.#settle(id)?.reject(makeError(id));
   }
 
-  #settle(id: string): Entry<Data> | undefined {
+  #settle(id: string, timedOut = false): Entry<Data> | undefined {
     const entry = this.#entries.get(id);
     if (entry === undefined) return undefined;
     clearTimeout(entry.timer);
     this.#entries.delete(id);
-    this.#options.onSettled?.(id);
+    this.#options.onSettled?.(id, timedOut);
     return entry;
   }
 }

@@ -157,7 +157,6 @@ describe('garbage frames from the server', () => {
     ['a push missing a field', '{"action":"user_is_typing","type":"push","payload":{"chat":"C"}}', /invalid "user_is_typing" push/],
     ['a push with wrong types', '{"action":"new_event","type":"push","payload":{"id":"E","type":"message","chat":"C","thread":"T","author":"a","timestamp":-1,"text":5}}', /invalid "new_event" push/],
     ['a user_data of a known type with a wrong field', '{"action":"user_data","type":"push","payload":{"id":"u","type":"agent","email":5}}', /invalid "user_data" push/],
-    ['a disconnection for an unknown reason', '{"action":"customer_disconnected","type":"push","payload":{"reason":"gremlins"}}', /invalid "customer_disconnected" push/],
     ['a response for an unknown id', '{"requestId":"nobody-1","action":"get_chats_summary","type":"response","success":true,"payload":{"chatsSummary":[],"totalChats":0}}', /unknown request "nobody-1"/],
   ] as const)('%s → error INVALID_FRAME, frame dropped, connection kept', async (_, text, message) => {
     const customer = await customerWithAgent();
@@ -176,6 +175,19 @@ describe('garbage frames from the server', () => {
     expect(events.names().slice(before)).toEqual(['error', 'new_event']);
     expect(api.state).toBe('connected');
     expect(h.server.connections(customerId)).toBe(1);
+  });
+
+  it('a disconnection for a reason the spec does not have: reported, and the session ends all the same, cautiously (no reconnection)', async () => {
+    const { api, customerId, events } = await customerWithAgent();
+    const before = events.log.length;
+    const reported = events.next('error');
+    expect(h.server.faults.sendRaw(customerId, '{"action":"customer_disconnected","type":"push","payload":{"reason":"gremlins"}}')).toBe(1);
+    expect(await reported).toMatchObject({ code: 'INVALID_FRAME', message: expect.stringMatching(/invalid "customer_disconnected" push/) });
+    expect(api.state).toBe('disconnected');
+    expect(events.log.slice(before)).toContainEqual(['disconnected', undefined]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(api.state).toBe('disconnected');
+    expect(h.server.connections(customerId)).toBe(0);
   });
 
   it('an error response about no request of ours is reported with the server code', async () => {

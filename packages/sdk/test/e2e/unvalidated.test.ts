@@ -33,3 +33,12 @@ it('connects, requests and emits pushes without checking them', async () => {
   expect(await typing).toEqual({ chat: chat.id });
   expect(errors).toEqual([]);
 });
+
+it('the generated protocol reads an error whose message is not a string as one without a message (String() of it would throw)', async () => {
+  const { protocol } = await import('../../src/gen/protocol.js');
+  const hostile = { toString: 1 };
+  expect(() => String(hostile)).toThrow(TypeError);
+  expect(protocol.readError({ error: { type: 'internal', message: hostile } })).toEqual({ type: 'internal', message: '' });
+  expect(protocol.readError({ error: { type: 'internal', message: 'down' } })).toEqual({ type: 'internal', message: 'down' });
+  expect(protocol.readError({ error: { message: 'no type' } })).toBeUndefined();
+});

@@ -257,6 +257,18 @@ describe('the handshake', () => {
     expect(seen.filter(([name]) => name === 'ended')).toEqual([['ended', 'gone']]);
   });
 
+  it('a handshake error type the protocol does not have, spelt like a reason (without validation), gets the cautious reaction, not that reason’s', async () => {
+    const client = makeClient({ validate: false, autoConnect: false });
+    await client.connect();
+    const seen = record(client);
+    // `gone` is a reason (reaction destroy) but no error type of the protocol: it stands for itself.
+    toy.server.helloError = 'gone';
+    toy.server.dropAll();
+    await until(() => seen.some(([name]) => name === 'ended'));
+    expect(seen.filter(([name]) => name === 'ended')).toEqual([['ended', 'gone']]);
+    expect(client.state).toBe('disconnected');
+  });
+
   it('a refusal fails the requests held for the attempt: DESTROYED when it destroys, unsent with the reason when it does not', async () => {
     const client = makeClient({ offlineQueue: { max: 5 } });
     await client.connect();
@@ -379,6 +391,32 @@ describe('a session the server ends', () => {
       message: 'the server ended the session (wait)',
       details: { reason: 'wait' },
     });
+  });
+
+  it('a reason that is an object whose String() throws (without validation): disconnected all the same, nothing thrown', async () => {
+    const client = makeClient({ validate: false });
+    await client.connect();
+    const seen = record(client);
+    const { pending: waiting } = await slowInFlight(client, toy.server);
+    toy.server.push('BYE', { why: { toString: 1 } });
+    expect(await rejection(waiting)).toMatchObject({ message: 'the server ended the session (a reason that is not a string: object)' });
+    expect(client.state).toBe('disconnected');
+    expect(seen.filter(([name]) => name === 'ended')).toEqual([['ended', { toString: 1 }]]);
+  });
+
+  it('with validation, a session-ending push that fails its schema (a reason newer than the spec) still ends the session, cautiously: no reconnection', async () => {
+    const client = makeClient();
+    await client.connect();
+    const seen = record(client);
+    const attempts = toy.server.attempts;
+    toy.server.push('BYE', { why: 7 });
+    await until(() => client.state === 'disconnected');
+    await until(() => seen.some(([name]) => name === 'error'));
+    expect(seen.filter(([name]) => name === 'ended')).toEqual([['ended', undefined]]);
+    expect(seen.find(([name]) => name === 'error')?.[1]).toMatchObject({ code: 'INVALID_FRAME', message: expect.stringMatching(/^dropped an invalid "BYE" push: \/why /) });
+    await delay(50);
+    expect(toy.server.attempts).toBe(attempts);
+    expect(seen.map(([name]) => name)).not.toContain('down');
   });
 
   it('a reason that is not a string (without validation) stays disconnected and is named as it came', async () => {

@@ -137,6 +137,32 @@ describe('pushes', () => {
   });
 });
 
+describe('a frame the client itself fails on', () => {
+  it('is reported and dropped, never thrown out of route() (it runs in the socket listener)', () => {
+    const failing = new Error('cannot read this');
+    const protocol: ProtocolDescription = {
+      ...toyProtocol,
+      readError: () => {
+        throw failing;
+      },
+    };
+    const { send, errors, request } = setup({ protocol, validate: false });
+    const call = request('echo');
+    expect(() => send({ t: 'x', n: call.id, body: { kind: 'nope' } })).not.toThrow();
+    expect(errors).toEqual([{ code: 'INVALID_FRAME', message: 'dropped a frame the client could not handle: cannot read this', cause: failing }]);
+  });
+});
+
+describe('a session-ending push that fails its check', () => {
+  it('still ends the session, with no readable reason, and is reported', async () => {
+    const { send, ended, errors } = setup();
+    send({ t: 'p', what: 'BYE', body: { why: 7 } });
+    expect(ended).toEqual([['/why', undefined]]);
+    await flush();
+    expect(errors).toMatchObject([{ code: 'INVALID_FRAME', message: 'dropped an invalid "BYE" push: /why must be string' }]);
+  });
+});
+
 describe('responses', () => {
   it('resolves the request a response names', async () => {
     const { send, request, errors } = setup();

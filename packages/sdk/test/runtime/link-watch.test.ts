@@ -81,6 +81,21 @@ describe('LinkWatch', () => {
     expect(seen).toEqual(['unstable', 'recovered', 'unstable']);
   });
 
+  it('a request that timed out is no recovery: the link stays unstable until an answer comes', () => {
+    watch.sent('a');
+    vi.advanceTimersByTime(100);
+    expect(seen).toEqual(['unstable']);
+    watch.settled('a', true);
+    vi.advanceTimersByTime(1000);
+    expect(seen).toEqual(['unstable']);
+    expect(watch.unstable).toBe(true);
+    // The next request answered in time: the server answers again.
+    watch.sent('b');
+    vi.advanceTimersByTime(10);
+    watch.settled('b');
+    expect(seen).toEqual(['unstable', 'recovered']);
+  });
+
   it('stays unstable while an older overdue request still waits', () => {
     watch.sent('a');
     vi.advanceTimersByTime(10);

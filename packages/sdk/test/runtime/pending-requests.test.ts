@@ -33,6 +33,19 @@ describe('PendingRequests', () => {
     expect(one.id).not.toBe(two.id);
   });
 
+  it('tells onSettled whether a request timed out: an answer, a rejection or a detach did not', async () => {
+    const settled = vi.fn();
+    const pending = new PendingRequests({ timeout: 1000, onSettled: settled });
+    const answered = pending.create();
+    const refused = pending.create();
+    const detached = pending.create();
+    refused.promise.catch(() => undefined);
+    pending.resolve(answered.id, 1);
+    pending.reject(refused.id, new Error('no'));
+    pending.detach(detached.id);
+    expect(settled.mock.calls).toEqual([[answered.id, false], [refused.id, false], [detached.id, false]]);
+  });
+
   it('rejects with REQUEST_TIMEOUT after the timeout, and not before', async () => {
     const settled = vi.fn();
     const pending = new PendingRequests({ timeout: 1000, onSettled: settled });
@@ -45,7 +58,7 @@ describe('PendingRequests', () => {
     expect(error).toBeInstanceOf(SDKError);
     expect((error as SDKError).code).toBe('REQUEST_TIMEOUT');
     expect(pending.size).toBe(0);
-    expect(settled).toHaveBeenCalledWith(id);
+    expect(settled).toHaveBeenCalledWith(id, true);
   });
 
   it('takes a per-request timeout', async () => {

@@ -157,7 +157,8 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
     const { property, typeField, messageField } = model.errorShape!;
     file.block('readError(payload: any) {', () => {
       file.print('const error = payload?.', property, ';');
-      file.print('return error && typeof error.', typeField, " === 'string' ? { type: error.", typeField, ', message: String(error.', messageField, " ?? '') } : undefined;");
+      // A message that is not a string (possible unvalidated) is none: String() of an object may throw.
+      file.print('return error && typeof error.', typeField, " === 'string' ? { type: error.", typeField, ', message: typeof error.', messageField, " === 'string' ? error.", messageField, " : '' } : undefined;");
     }, '},');
   }, '};');
 }
