@@ -7,9 +7,9 @@ import { isConnectionRecovered } from '../guards/index.js';
 /**
  * Payload of `connection_recovered`: Emitted by the client when replies are timely again after connection_unstable; no payload.
  *
- * Emitted by the SDK after `connection_unstable`, once no request has waited longer than
- * `unstableAfterMs` any more (the late responses arrived, or those requests failed) while the
- * connection stayed up. A link that drops instead gives `connection_lost`, and the next session
+ * Emitted by the SDK after `connection_unstable`, once an answer came and no request has
+ * waited longer than `unstableAfterMs` any more (the late responses arrived, or the server
+ * answered again) while the connection stayed up; a request that timed out is no answer. A link that drops instead gives `connection_lost`, and the next session
  * starts stable.
  *
  * @see https://customer-chat.github.io/customer-chat-protocol/events.html#connection_recovered
