@@ -118,7 +118,7 @@ function commit(files: Record<string, string>, tag: string): void {
 execFileSync('git', ['init', '-q', splitRepo]);
 commit({ 'spec/asyncapi.yaml': splitSpec('./common.yaml#/Timestamp'), 'spec/common.yaml': timestamp('integer') }, 'split');
 commit({ 'spec/common.yaml': timestamp('integr') }, 'split-broken');
-commit({ 'spec/asyncapi.yaml': splitSpec('../shared/common.yaml#/Timestamp') }, 'split-outside');
+commit({ 'spec/asyncapi.yaml': splitSpec('../schemas/common.yaml#/Timestamp') }, 'split-outside');
 const split = { GIT_DIR: join(splitRepo, '.git') };
 // The same split as files on the command line, in a folder of their own.
 mkdirSync(join(work, 'split'));
