@@ -1,6 +1,7 @@
 import { defineConfig, type Options } from 'tsup';
 
-const common: Options = { platform: 'node', target: 'node20', sourcemap: true, silent: true };
+// `@customer-chat/http-upgrade` is a private workspace package (source only): bundled in.
+const common: Options = { platform: 'node', target: 'node20', sourcemap: true, silent: true, noExternal: ['@customer-chat/http-upgrade'] };
 
 // `dist` is emptied by the build script before both builds run (they run side by side).
 export default defineConfig([

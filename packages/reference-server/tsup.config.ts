@@ -9,6 +9,8 @@ const common: Options = {
   // `import.meta.url` in the CommonJS build too: the admin API document is found next to the bundle.
   shims: true,
   silent: true,
+  // `@customer-chat/http-upgrade` is a private workspace package (source only): bundled in.
+  noExternal: ['@customer-chat/http-upgrade'],
 };
 
 // `dist` is emptied by the build script before both builds run (they run side by side).

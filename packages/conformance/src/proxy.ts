@@ -17,6 +17,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Outgoi
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { serveWithoutUpgrade, wantsWebSocket } from '@customer-chat/http-upgrade';
 import { validateFrame, type FrameName } from '@customer-chat/validators';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import { checkClientFrame, checkServerFrame, parseFrame, type Direction, type FrameVerdict } from './frame-check.js';
@@ -172,30 +173,6 @@ function unreachable(base: URL, error: Error & { code?: string }): string {
 /** What a proxy whose upstream went silent answers (504): one line naming it and the timeout. */
 function silent(base: URL, timeoutMs: number, what: string): string {
   return `the validating proxy got no answer from the upstream ${base.origin} ${what} within ${timeoutMs} ms (upstreamTimeoutMs)\n`;
-}
-
-/** Whether a request asks for a WebSocket: `Upgrade: websocket`, in any case (ws's own rule). */
-function wantsWebSocket(request: IncomingMessage): boolean {
-  return (request.headers.upgrade ?? '').trim().toLowerCase() === 'websocket';
-}
-
-/**
- * Serves a request with an `Upgrade` header for another protocol (`h2c` from `curl --http2` on
- * http://, or any other) as the plain HTTP request it also is: a server may ignore `Upgrade`. Node
- * took it for an upgrade and stopped parsing the connection, the body unread (`head` is what arrived
- * of it with the head). So the request head goes back in front of it, without `Upgrade`, and the
- * server parses the connection again from there (as the reference server does): the request, body
- * included, is then relayed as any plain one.
- */
-function serveWithoutUpgrade(server: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void {
-  const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/${request.httpVersion}`];
-  const raw = request.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() !== 'upgrade') lines.push(`${raw[i]!}: ${raw[i + 1]!}`);
-  }
-  // Node reads a request head as latin1: written back the same way, every byte is as it came.
-  socket.unshift(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]));
-  server.emit('connection', socket);
 }
 
 /** Whether `ws` would take the upgrade request (its own checks, in its order); when not, it answers it itself. */

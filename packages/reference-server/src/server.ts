@@ -4,6 +4,7 @@ import type { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIPv6, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { serveWithoutUpgrade, wantsWebSocket } from '@customer-chat/http-upgrade';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { createAdminHttp, DEFAULT_ADMIN_ORIGINS } from './admin-http.js';
 import { createAgent, type AgentDetails, type ReferenceAgent } from './agent.js';
@@ -230,31 +231,6 @@ function validHostHeader(value: string | undefined): string | undefined {
 function rejectUpgrade(socket: Duplex, status: number, reason: string, body: string): void {
   socket.on('error', () => {});
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-}
-
-/** Whether a request asks for a WebSocket: `Upgrade: websocket`, in any case (ws's own rule). */
-function wantsWebSocket(request: IncomingMessage): boolean {
-  return (request.headers.upgrade ?? '').trim().toLowerCase() === 'websocket';
-}
-
-/**
- * Serves a request with an `Upgrade` header for another protocol (`h2c` from `curl --http2` on
- * http://, or any other) as the plain HTTP request it also is: a server may ignore `Upgrade`. Node
- * took it for an upgrade and stopped parsing the connection, the body unread (`head` is what
- * arrived of it with the head). So the request head goes back in front of it, without `Upgrade`, and
- * the server parses the connection again from there: the body (by `Content-Length` or chunked),
- * `Expect: 100-continue`, keep-alive and the later requests on the connection are served as any
- * request's, and `close()` ends the connection as any other.
- */
-function serveWithoutUpgrade(server: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void {
-  const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/${request.httpVersion}`];
-  const raw = request.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() !== 'upgrade') lines.push(`${raw[i]!}: ${raw[i + 1]!}`);
-  }
-  // Node reads a request head as latin1: written back the same way, every byte is as it came.
-  socket.unshift(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]));
-  server.emit('connection', socket);
 }
 
 function toBuffer(data: RawData): Buffer {
