@@ -52,8 +52,15 @@ export interface CustomerSDKOptions extends Omit<ClientOptions, 'url' | 'query'>
 export type { SendFileOptions } from './send-file.js';
 export type { FileSource } from './file-source.js';
 
+/**
+ * How many chats with a closed thread the SDK remembers. Past it the one closed longest ago is
+ * forgotten (a sneak peek there goes out and is refused, as a hint may be): a server sending
+ * `thread_closed` for ever new chats cannot make the client hold memory without bound.
+ */
+export const MAX_INACTIVE_CHATS = 1000;
+
 export class CustomerSDK extends CustomerClient {
-  /** Chats whose thread was closed (no sneak peeks there until a new thread starts). */
+  /** Chats whose thread was closed (no sneak peeks there until a new thread starts), oldest first. */
   readonly #inactiveChats = new Set<string>();
   readonly #sneakPeeks = new Map<string, { last: number; timer: ReturnType<typeof setTimeout> | undefined; text: string }>();
   readonly #sneakPeekInterval: number;
@@ -88,11 +95,19 @@ export class CustomerSDK extends CustomerClient {
    * the application removes every listener of that event.
    */
   readonly #activity = {
-    thread_closed: (payload: { chat: string }) => this.#inactiveChats.add(payload.chat),
+    thread_closed: (payload: { chat: string }) => this.#inactive(payload.chat),
     thread_metada: (payload: { chat?: string }) => this.#active(payload.chat),
     // On every new event: a lookup only while some chat is inactive.
     new_event: (payload: { chat?: string }) => this.#inactiveChats.size > 0 && this.#active(payload.chat),
   };
+
+  #inactive(chat: string): void {
+    const chats = this.#inactiveChats;
+    // Deleted first, so that the set's order stays the order of the latest closings.
+    chats.delete(chat);
+    chats.add(chat);
+    if (chats.size > MAX_INACTIVE_CHATS) chats.delete(chats.values().next().value!);
+  }
 
   /** A chat has an active thread again; when a push does not say which (`chat` is optional), any may have. */
   #active(chat: string | undefined): void {

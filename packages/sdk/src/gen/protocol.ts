@@ -139,11 +139,13 @@ export const protocol: ProtocolDescription = {
     }
     if (frame.type === 'response' && frame.success === true && typeof frame.requestId === 'string') {
       into.key = frame.requestId;
+      into.action = frame.action;
       into.payload = frame.payload;
       return 'response';
     }
     if (frame.type === 'response' && frame.success === false) {
       into.key = typeof frame.requestId === 'string' ? frame.requestId : null;
+      into.action = frame.action;
       into.payload = frame.payload;
       return 'error';
     }

@@ -39,7 +39,7 @@ export class FrameRouter {
   readonly #pushes = new Map<string, PushRoute>();
   readonly #errorGuard: Guard | undefined;
   /** Reused for every frame: `classify` writes into it, the router copies out at once. */
-  readonly #fields: FrameFields = { key: null, payload: undefined };
+  readonly #fields: FrameFields = { key: null, payload: undefined, action: undefined };
 
   constructor(protocol: ProtocolDescription, pending: PendingRequests<Call>, checks: Checks, targets: FrameTargets) {
     this.#protocol = protocol;
@@ -68,7 +68,7 @@ export class FrameRouter {
   #route(data: unknown): void {
     const text = messageText(data);
     if (text === undefined) {
-      this.#targets.error({ code: RuntimeErrorCodes.INVALID_FRAME, message: 'a frame that is not text' });
+      this.#targets.error({ code: RuntimeErrorCodes.INVALID_FRAME, message: 'dropped a frame that is neither text nor UTF-8 bytes' });
       return;
     }
     let frame: unknown;
@@ -85,18 +85,19 @@ export class FrameRouter {
     } catch {
       kind = 'unknown';
     }
-    const { key, payload } = fields;
+    const { key, payload, action } = fields;
     fields.key = null;
     fields.payload = undefined;
+    fields.action = undefined;
     switch (kind) {
       case 'push':
         this.#onPush(key!, payload, text);
         return;
       case 'response':
-        this.#onResponse(key!, payload, text);
+        this.#onResponse(key!, action, payload, text);
         return;
       case 'error':
-        this.#onErrorResponse(key, payload, text);
+        this.#onErrorResponse(key, action, payload, text);
         return;
       default:
         this.#invalidFrame('a frame of no known kind', text);
@@ -128,13 +129,30 @@ export class FrameRouter {
     else this.#targets.emit(route.event, payload);
   }
 
-  #onResponse(id: string, payload: unknown, text: string): void {
+  /**
+   * Whether a frame that answers `call` by its id names another request's action: a server bug
+   * that must not settle the call with the answer to something else (a `start_chat` result for a
+   * `close_thread`). The call fails with INVALID_RESPONSE, also reported as an error event.
+   */
+  #answersAnother(id: string, call: Call, action: unknown, text: string): boolean {
+    const expected = call.description.action;
+    if (action === undefined || action === expected) return false;
+    // JSON, as the frame had it (a string quoted, `5`, `null`), cut short: the frame is in the event.
+    const named = JSON.stringify(action).slice(0, 100);
+    const message = `invalid response to "${call.operation}": its action is ${named}, not "${expected}"`;
+    this.#targets.error({ code: RuntimeErrorCodes.INVALID_RESPONSE, message, frame: excerpt(text) });
+    this.#pending.reject(id, new SDKError(RuntimeErrorCodes.INVALID_RESPONSE, message, { details: { requestId: id, action } }));
+    return true;
+  }
+
+  #onResponse(id: string, action: unknown, payload: unknown, text: string): void {
     const call = this.#pending.get(id);
     if (call === undefined || !call.sent) {
       // A late answer after a timeout, or a server bug.
       this.#invalidFrame(`a response to an unknown request "${id}"`, text);
       return;
     }
+    if (this.#answersAnother(id, call, action, text)) return;
     const guard = this.#checks.guard(call.description.response);
     if (guard === undefined || guard(payload)) {
       this.#pending.resolve(id, payload);
@@ -149,9 +167,10 @@ export class FrameRouter {
     });
   }
 
-  #onErrorResponse(id: string | null, payload: unknown, text: string): void {
+  #onErrorResponse(id: string | null, action: unknown, payload: unknown, text: string): void {
     const call = id === null ? undefined : this.#pending.get(id);
     const ours = call !== undefined && call.sent && id !== null;
+    if (ours && this.#answersAnother(id, call, action, text)) return;
     const guard = this.#errorGuard;
     if (guard !== undefined && !guard(payload)) {
       const reject = ours ? this.#pending.detach(id) : undefined;

@@ -27,6 +27,11 @@ export type FrameKind = 'response' | 'error' | 'push' | 'unknown';
 export interface FrameFields {
   key: string | null;
   payload: unknown;
+  /**
+   * The action a response or an error names, as the frame has it (any value), for protocols whose
+   * responses repeat their request's; left undefined, the response is not checked against it.
+   */
+  action?: unknown;
 }
 
 export interface RequestDescription {

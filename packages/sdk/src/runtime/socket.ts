@@ -43,13 +43,25 @@ export function listen(socket: WebSocketLike, handlers: SocketHandlers): void {
   on('error', () => handlers.error());
 }
 
-const decoder = new TextDecoder();
+// Fatal: bytes that are not UTF-8 make no text, rather than text with U+FFFD in place of what
+// the server sent (which could still parse, as JSON with other values in it).
+const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** A message's text: strings as they are, binary messages (ArrayBuffer, Buffer) decoded as UTF-8. */
+function decode(bytes: ArrayBuffer | ArrayBufferView): string | undefined {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A message's text: strings as they are, binary messages (ArrayBuffer, Buffer) decoded as UTF-8;
+ * undefined for anything else, and for bytes that are not UTF-8.
+ */
 export function messageText(data: unknown): string | undefined {
   if (typeof data === 'string') return data;
-  if (data instanceof ArrayBuffer) return decoder.decode(data);
-  if (ArrayBuffer.isView(data)) return decoder.decode(data);
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return decode(data);
   // `ws` with binaryType 'fragments' hands an array of Buffers.
   if (Array.isArray(data) && data.every((part) => ArrayBuffer.isView(part))) {
     const parts = data as ArrayBufferView[];
@@ -59,7 +71,7 @@ export function messageText(data: unknown): string | undefined {
       bytes.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), offset);
       offset += part.byteLength;
     }
-    return decoder.decode(bytes);
+    return decode(bytes);
   }
   return undefined;
 }

@@ -3,6 +3,7 @@
 // getChatHistory, setSneakPeek); server errors; and arguments refused before anything is sent.
 // The last test derives the requests from the spec and fails when one of them has no test here.
 import { describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { MAX_INACTIVE_CHATS } from '../../src/customer-sdk.js';
 import { protocol } from '../../src/gen/protocol.js';
 import {
   SDKError,
@@ -344,6 +345,31 @@ describe('setSneakPeek when a push does not name its chat', () => {
       await until('a sneak peek', () => peeks() === before + 1);
     }
     expect(events.of('error')).toEqual([]);
+  });
+});
+
+describe('setSneakPeek and a server that closes threads of ever new chats', () => {
+  it(`remembers the last ${MAX_INACTIVE_CHATS} closed chats: past that, the one closed longest ago is forgotten`, async () => {
+    const { api, chat, customerId, sent, events } = await customerWithChat({ sneakPeekInterval: 1 });
+    const peeksTo = (id: string) => sent.filter((text) => (JSON.parse(text) as { action: string; payload: { chat: string } }).action === 'send_sneak_peek' && JSON.parse(text).payload.chat === id).length;
+    const close = (id: string) => h.server.faults.sendRaw(customerId, JSON.stringify({ action: 'thread_closed', type: 'push', payload: { chat: id } }));
+    // The real chat first, then as many made-up chats as are remembered, the real one closed again
+    // at the end of the first half: closing again moves it to the newest end.
+    close(chat.id);
+    const fakes = Array.from({ length: MAX_INACTIVE_CHATS }, (_, index) => `FAKE${index}`);
+    for (const [index, id] of fakes.entries()) {
+      close(id);
+      if (index === MAX_INACTIVE_CHATS / 2) close(chat.id);
+    }
+    await until('every thread_closed', () => events.of('thread_closed').length === MAX_INACTIVE_CHATS + 2);
+    // Remembered: the real chat (closed again lately) and the newest made-up chat. Forgotten: the oldest made-up chat.
+    api.setSneakPeek(chat.id, 'closed');
+    api.setSneakPeek(fakes.at(-1)!, 'closed too');
+    api.setSneakPeek(fakes[0]!, 'forgotten');
+    await api.getChatsSummary();
+    expect(peeksTo(chat.id)).toBe(0);
+    expect(peeksTo(fakes.at(-1)!)).toBe(0);
+    expect(peeksTo(fakes[0]!)).toBe(1);
   });
 });
 

@@ -133,10 +133,12 @@ export const toyProtocol: ProtocolDescription = {
     into.payload = frame['body'];
     if (frame['t'] === 'a' && typeof frame['n'] === 'string') {
       into.key = frame['n'];
+      into.action = frame['op'];
       return 'response';
     }
     if (frame['t'] === 'x') {
       into.key = typeof frame['n'] === 'string' ? frame['n'] : null;
+      into.action = frame['op'];
       return 'error';
     }
     if (frame['t'] === 'p' && typeof frame['what'] === 'string') {

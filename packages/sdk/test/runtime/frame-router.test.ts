@@ -48,12 +48,14 @@ function setup(options: { validate?: boolean; protocol?: ProtocolDescription } =
 }
 
 describe('frames the router cannot read', () => {
-  it('reports a message that is not text, without a frame', () => {
+  it('reports a message that is not text, or bytes that are not UTF-8, without a frame', () => {
     const { router, errors, emitted } = setup();
     router.route(42);
     router.route({ t: 'p' });
-    const event = { code: 'INVALID_FRAME', message: 'a frame that is not text' };
-    expect(errors).toStrictEqual([event, event]);
+    // Bytes that are not UTF-8: dropped, never read with U+FFFD in place of what came.
+    router.route(new Uint8Array([0x7b, 0x22, 0x74, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]));
+    const event = { code: 'INVALID_FRAME', message: 'dropped a frame that is neither text nor UTF-8 bytes' };
+    expect(errors).toStrictEqual([event, event, event]);
     expect(emitted).toEqual([]);
   });
 
@@ -304,5 +306,83 @@ describe('error responses', () => {
     send({ t: 'x', n: fail.id, body: { kind: 'nope', text: 'not allowed' } });
     await fail.outcome;
     expect((fail.settled[0] as { error: SDKError }).error).toMatchObject({ code: 'NOPE', message: 'not allowed', type: 'nope' });
+  });
+});
+
+describe('an answer that names another request', () => {
+  it('resolves a response that names its request or names none', async () => {
+    const { send, request, errors } = setup();
+    const named = request('echo');
+    const unnamed = request('echo');
+    send({ t: 'a', n: named.id, op: 'ECHO', body: { text: 'named' } });
+    send({ t: 'a', n: unnamed.id, body: { text: 'unnamed' } });
+    await Promise.all([named.outcome, unnamed.outcome]);
+    expect(named.settled).toEqual([{ value: { text: 'named' } }]);
+    expect(unnamed.settled).toEqual([{ value: { text: 'unnamed' } }]);
+    expect(errors).toEqual([]);
+  });
+
+  for (const validate of [true, false]) {
+    it(`rejects the request with INVALID_RESPONSE, reports it, and takes no later answer for it (validation ${validate ? 'on' : 'off'})`, async () => {
+      const { send, request, errors, pending } = setup({ validate });
+      const echo = request('echo');
+      // A valid payload of the wrong request: resolving with it would hand `echo` another's result.
+      const frame = { t: 'a', n: echo.id, op: 'SYNC', body: { text: 'for sync' } };
+      send(frame);
+      expect(pending.has(echo.id)).toBe(false);
+      await echo.outcome;
+      const message = 'invalid response to "echo": its action is "SYNC", not "ECHO"';
+      expect(errors).toStrictEqual([{ code: 'INVALID_RESPONSE', message, frame: JSON.stringify(frame) }]);
+      const [outcome] = echo.settled as [{ error: SDKError }];
+      expect(outcome.error).toBeInstanceOf(SDKError);
+      expect(outcome.error).toMatchObject({ code: 'INVALID_RESPONSE', message, details: { requestId: echo.id, action: 'SYNC' } });
+      send({ t: 'a', n: echo.id, op: 'ECHO', body: { text: 'late' } });
+      expect(errors[1]).toMatchObject({ code: 'INVALID_FRAME', message: `dropped a response to an unknown request "${echo.id}"` });
+      expect(echo.settled).toHaveLength(1);
+    });
+  }
+
+  it('shows an action that is not a string as JSON, cut at 100 characters', async () => {
+    const { send, request, errors } = setup();
+    const calls = [request('echo'), request('echo'), request('echo')];
+    send({ t: 'a', n: calls[0]!.id, op: 5, body: { text: 'a' } });
+    send({ t: 'a', n: calls[1]!.id, op: null, body: { text: 'b' } });
+    send({ t: 'a', n: calls[2]!.id, op: ['ECHO'], body: { text: 'c' } });
+    const long = request('echo');
+    send({ t: 'a', n: long.id, op: 'x'.repeat(500), body: { text: 'd' } });
+    await Promise.all([...calls, long].map((call) => call.outcome));
+    expect(errors.pop()!.message).toBe(`invalid response to "echo": its action is "${'x'.repeat(99)}, not "ECHO"`);
+    expect(errors.map((event) => event.message)).toEqual([
+      'invalid response to "echo": its action is 5, not "ECHO"',
+      'invalid response to "echo": its action is null, not "ECHO"',
+      'invalid response to "echo": its action is ["ECHO"], not "ECHO"',
+    ]);
+    for (const call of calls) expect((call.settled[0] as { error: SDKError }).error.code).toBe('INVALID_RESPONSE');
+  });
+
+  it("rejects with INVALID_RESPONSE, not the server's error, an error response that names another request", async () => {
+    const { send, request, errors } = setup();
+    const fail = request('fail');
+    const frame = { t: 'x', n: fail.id, op: 'ECHO', body: { kind: 'nope', text: 'about echo' } };
+    send(frame);
+    await fail.outcome;
+    const message = 'invalid response to "fail": its action is "ECHO", not "FAIL"';
+    expect((fail.settled[0] as { error: SDKError }).error).toMatchObject({ code: 'INVALID_RESPONSE', message });
+    expect(errors).toStrictEqual([{ code: 'INVALID_RESPONSE', message, frame: JSON.stringify(frame) }]);
+  });
+
+  it('rejects with the server error an error response that names its request', async () => {
+    const { send, request, errors } = setup();
+    const fail = request('fail');
+    send({ t: 'x', n: fail.id, op: 'FAIL', body: { kind: 'nope', text: 'refused' } });
+    await fail.outcome;
+    expect((fail.settled[0] as { error: SDKError }).error).toMatchObject({ code: 'NOPE', message: 'refused' });
+    expect(errors).toEqual([]);
+  });
+
+  it('only reports, as before, an error about no request of ours whatever action it names', () => {
+    const { send, errors } = setup();
+    send({ t: 'x', n: null, op: '', body: { kind: 'nope', text: 'unreadable' } });
+    expect(errors).toMatchObject([{ code: 'NOPE', message: 'the server reported: unreadable' }]);
   });
 });

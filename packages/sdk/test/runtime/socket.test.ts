@@ -103,6 +103,19 @@ describe('messageText', () => {
     expect(messageText([])).toBe('');
   });
 
+  it('gives undefined for bytes that are not UTF-8, rather than text with U+FFFD in their place', () => {
+    // A lone continuation byte, an overlong encoding, a surrogate's encoding, a sequence cut short.
+    for (const bad of [[0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0x7b, 0xe2, 0x82]]) {
+      const data = new Uint8Array(bad);
+      expect(messageText(data)).toBeUndefined();
+      expect(messageText(data.buffer)).toBeUndefined();
+      expect(messageText([Buffer.from('{"a":"'), Buffer.from(bad)])).toBeUndefined();
+    }
+    // A quoted byte that is not UTF-8 inside otherwise valid JSON would still parse if replaced.
+    expect(messageText(new Uint8Array([0x22, 0xff, 0x22]))).toBeUndefined();
+    expect(messageText(new Uint8Array([0xef, 0xbf, 0xbd]))).toBe('\ufffd');
+  });
+
   it('gives undefined for anything else: numbers, null, plain objects, arrays that are not all byte views', () => {
     expect(messageText(42)).toBeUndefined();
     expect(messageText(null)).toBeUndefined();

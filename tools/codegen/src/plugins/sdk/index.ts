@@ -143,11 +143,14 @@ function printProtocol(file: File, model: ProtocolModel, lifecycle: ClientLifecy
       });
       file.block(['if (', condition(c.response), ' && typeof ', id, " === 'string') {"], () => {
         file.print('into.key = ', id, ';');
+        // A response repeats its request's action; the runtime checks it against the request.
+        file.print('into.action = frame.action;');
         file.print('into.payload = frame.payload;');
         file.print("return 'response';");
       });
       file.block(['if (', condition(c.error), ') {'], () => {
         file.print('into.key = typeof ', id, " === 'string' ? ", id, ' : null;');
+        file.print('into.action = frame.action;');
         file.print('into.payload = frame.payload;');
         file.print("return 'error';");
       });
