@@ -2,6 +2,7 @@
 // the mutation score of each mutated file and of all of them, and the mutants no test noticed. Each
 // package's bench/mutation-report.ts gives its title and what its run covers.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const DETECTED = new Set(['Killed', 'Timeout']);
 const COUNTED = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
@@ -19,7 +20,7 @@ const shortName = (file) => file.replace(/^.*?src\//, 'src/');
  * its own after its tests changed).
  */
 export function writeMutationReport({ packageUrl, title, command, about, notes = [], reports = [] }) {
-  const sources = reports.length > 0 ? reports : [new URL('reports/mutation/mutation.json', packageUrl).pathname];
+  const sources = reports.length > 0 ? reports : [fileURLToPath(new URL('reports/mutation/mutation.json', packageUrl))];
   const read = (source) => JSON.parse(readFileSync(source, 'utf8')).files;
   const measured = Object.assign({}, ...sources.map(read));
   const remeasured = sources.slice(1).flatMap((source) => Object.keys(read(source)));

@@ -10,10 +10,14 @@ import { pnpmCommand, run, scriptFlags, SIGNALS, signalExitCode, stopRunning, tu
 const once = scriptFlags('start', ['--once']).has('--once');
 /** How long a server may take to print its address; a server that never does fails the start. */
 const readyTimeoutMs = Number(process.env.START_READY_TIMEOUT_MS ?? 120_000);
-if (!(readyTimeoutMs > 0)) {
-  console.error(`start: START_READY_TIMEOUT_MS must be a positive number of milliseconds, not ${process.env.START_READY_TIMEOUT_MS}`);
+// At most 2³¹ - 1 ms, the longest a timer waits: a longer one would fire at once.
+if (!(readyTimeoutMs > 0 && readyTimeoutMs <= 2 ** 31 - 1)) {
+  console.error(`start: START_READY_TIMEOUT_MS must be a positive number of milliseconds up to 2147483647, not ${process.env.START_READY_TIMEOUT_MS}`);
   process.exit(2);
 }
+
+/** How long a started server may take to answer the check of `--once`. */
+const ANSWER_TIMEOUT_MS = 10_000;
 
 /** Every server started, from the moment it is spawned (ready or not), with the addresses it printed. */
 const children = [];
@@ -96,7 +100,8 @@ console.log(servers.length === 0 ? 'start: built everything; no package serves a
 
 if (once) {
   for (const { urls } of children) {
-    const response = await fetch(urls[0]).catch((error) => ({ ok: false, status: error.message }));
+    // Bounded: a server that accepts and never answers fails the start, not five minutes later.
+    const response = await fetch(urls[0], { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) }).catch((error) => ({ ok: false, status: error.message }));
     console.log(`start: ${urls[0]} answered ${response.status}`);
     if (!response.ok) {
       stopAll();

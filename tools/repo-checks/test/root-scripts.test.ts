@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const SCRIPTS = fileURLToPath(new URL('../../scripts', import.meta.url));
@@ -53,7 +53,7 @@ writeFileSync(
 const server = \`const fs = require('node:fs');
 fs.writeFileSync('server.pid', String(process.pid));
 setTimeout(() => {
-  const s = require('node:http').createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', () => console.log('up at http://127.0.0.1:' + s.address().port + '/'));
+  const s = require('node:http').createServer((q, r) => process.env.SERVE_MUTE ? undefined : r.end('ok')).listen(0, '127.0.0.1', () => console.log('up at http://127.0.0.1:' + s.address().port + '/'));
 }, Number(process.env.SERVE_DELAY ?? 0));\`;
 spawn(process.execPath, ['-e', server], { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 1));
 `,
@@ -175,11 +175,22 @@ describe('pnpm start --once', () => {
     await expect.poll(() => alive(pid), { timeout: STOP_WAIT_MS }).toBe(false);
   });
 
-  it('rejects a START_READY_TIMEOUT_MS that is not a positive number', async () => {
-    const result = await script('start.mjs', ['--once'], { START_READY_TIMEOUT_MS: 'soon' });
+  it.each(['soon', '0', '3000000000', 'Infinity'])('rejects a START_READY_TIMEOUT_MS that is not a positive number a timer can wait: %s', async (value) => {
+    const result = await script('start.mjs', ['--once'], { START_READY_TIMEOUT_MS: value });
     expect(result.code).toBe(2);
-    expect(result.err.trim()).toBe('start: START_READY_TIMEOUT_MS must be a positive number of milliseconds, not soon');
+    expect(result.err.trim()).toBe(`start: START_READY_TIMEOUT_MS must be a positive number of milliseconds up to 2147483647, not ${value}`);
   });
+
+  it('fails, and stops the server, when a started server accepts the check and never answers (10 s)', async () => {
+    rmSync(PID_FILE, { force: true });
+    const started = Date.now();
+    const result = await script('start.mjs', ['--once'], { SERVE_MUTE: '1' });
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/start: http:\/\/127\.0\.0\.1:\d+\/ answered The operation was aborted due to timeout/);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const pid = Number(readFileSync(PID_FILE, 'utf8'));
+    await expect.poll(() => alive(pid), { timeout: STOP_WAIT_MS }).toBe(false);
+  }, 90_000);
 });
 
 describe('pnpm demo', () => {
@@ -195,5 +206,26 @@ describe('pnpm demo', () => {
     const result = await script('demo.mjs', [], { TURBO_BUILD: 'hang' }, { signal: 'SIGTERM', when: (out) => out.includes('turbo: running') });
     expect(result.code).toBe(143);
     expect(readFileSync(join(work, 'turbo-got'), 'utf8')).toBe('SIGTERM');
+  });
+});
+
+describe('the mutation report (tools/scripts/mutation-report.mjs)', () => {
+  it("reads Stryker's report and writes bench/mutation.md in a package whose path has a space", async () => {
+    const pkg = join(work, 'a package', 'sdk');
+    mkdirSync(join(pkg, 'reports', 'mutation'), { recursive: true });
+    mkdirSync(join(pkg, 'bench'), { recursive: true });
+    const mutant = (status: string, line: number) => ({ status, mutatorName: 'EqualityOperator', location: { start: { line } } });
+    writeFileSync(join(pkg, 'reports', 'mutation', 'mutation.json'), JSON.stringify({ files: { '/x/src/a.ts': { mutants: [mutant('Killed', 1), mutant('Survived', 7), mutant('Timeout', 3), mutant('NoCoverage', 9)] } } }));
+    const { writeMutationReport } = (await import(join(SCRIPTS, 'mutation-report.mjs'))) as typeof import('../../scripts/mutation-report.mjs');
+    const log = console.log;
+    console.log = () => undefined;
+    try {
+      writeMutationReport({ packageUrl: pathToFileURL(`${pkg}/`), title: 'Score', command: 'pnpm mutation', about: 'a test.' });
+    } finally {
+      console.log = log;
+    }
+    const report = readFileSync(join(pkg, 'bench', 'mutation.md'), 'utf8');
+    expect(report).toContain('**All mutated files: 50.0%** (2 of 4 mutants detected).');
+    expect(report).toContain('- `src/a.ts:7` EqualityOperator\n- `src/a.ts:9` EqualityOperator (no test runs it)');
   });
 });
