@@ -7,9 +7,10 @@
 // Every request goes through the same gate, in this order: a request target that is a path (400), a
 // loopback Host (421 otherwise: DNS rebinding), an allowed Origin when there is one (403; allowed
 // origins get CORS headers and preflights), the bearer token when the server has one (401), the
-// route (404, 405; HEAD is served wherever GET is), then for a body: its size (413, by its declared
-// Content-Length before any byte is read), a JSON content type (415), UTF-8 JSON (400) and its
-// schema (400).
+// route (404, 405; HEAD is served wherever GET is; routed on the path as sent), then for a body: its
+// size (413, by its declared Content-Length before any byte is read), a JSON content type (415),
+// UTF-8 JSON (400) and its schema (400). A request sent with `Expect: 100-continue` gets
+// `100 Continue` only once the checks its headers allow passed.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +21,7 @@ import { ProtocolError } from './errors.js';
 import type { Faults } from './faults.js';
 import type { DisconnectionReason, ErrorType } from './gen/protocol.js';
 import type { ChatStore } from './chat-store.js';
-import { parseRequestTarget } from './request-target.js';
+import { requestPath } from './request-target.js';
 
 /** What the admin endpoint drives. */
 export interface AdminApi {
@@ -133,6 +134,18 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
+/**
+ * What an admin token may be: visible ASCII without spaces (RFC 6750's b64token, loosely). A space
+ * would split the header, and other characters do not survive it as sent (Node reads header bytes
+ * as Latin-1): such a token could never match.
+ */
+export function isAdminToken(token: unknown): token is string {
+  return typeof token === 'string' && /^[\x21-\x7E]+$/.test(token);
+}
+
+/** What a refused admin token is told (the token itself is never repeated: it is a secret). */
+export const ADMIN_TOKEN_RULE = 'visible ASCII characters without spaces, as Authorization: Bearer <token> carries them';
+
 /** Compares `Authorization: Bearer <token>` in constant time. */
 function hasToken(header: string | undefined, token: string): boolean {
   const given = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
@@ -157,11 +170,24 @@ function bodyTooLarge(maxBytes: number): HttpError {
   return new HttpError(413, `the body is larger than ${maxBytes} bytes, the most the admin endpoint takes (--admin-max-body-bytes)`);
 }
 
-/** The body as JSON, or undefined when there is none (no bytes, or only white space). */
-function readBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
+/** 415 for a body that is not sent as JSON. */
+function notJson(request: IncomingMessage): HttpError {
+  return new HttpError(415, `a body must be sent as Content-Type: application/json, not ${JSON.stringify(request.headers['content-type'] ?? '(none)')} (with curl: -H 'Content-Type: application/json')`);
+}
+
+/**
+ * The body as JSON, or undefined when there is none (no bytes, or only white space).
+ * `continueExpected`: the client sent `Expect: 100-continue` and waits for `100 Continue` before
+ * its body; it gets it only once the headers passed every check, so a refused body is never sent.
+ */
+function readBody(request: IncomingMessage, response: ServerResponse, maxBytes: number, continueExpected: boolean): Promise<unknown> {
   // A body declared too large is refused before any of it is read.
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
   if (declared > maxBytes) return Promise.reject(bodyTooLarge(maxBytes));
+  if (continueExpected) {
+    if (declared > 0 && !isJsonContentType(request.headers['content-type'])) return Promise.reject(notJson(request));
+    response.writeContinue();
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -180,11 +206,7 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<unknown> 
     });
     request.on('end', () => {
       if (size > maxBytes) return;
-      if (size > 0 && !isJsonContentType(request.headers['content-type'])) {
-        return reject(
-          new HttpError(415, `a body must be sent as Content-Type: application/json, not ${JSON.stringify(request.headers['content-type'] ?? '(none)')} (with curl: -H 'Content-Type: application/json')`),
-        );
-      }
+      if (size > 0 && !isJsonContentType(request.headers['content-type'])) return reject(notJson(request));
       let text: string;
       try {
         text = UTF8.decode(Buffer.concat(chunks)).trim();
@@ -216,6 +238,18 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
+/**
+ * An id the admin endpoint takes, refused (400) when it is `.` or `..`: browsers, fetch and curl
+ * remove such path segments (even as `%2e%2e`) before sending, so `/customers/../disconnect` would
+ * never reach it. `pointer`: where it is in the body, when it came in one.
+ */
+function addressableId(kind: 'agent' | 'customer', id: string, pointer?: string): string {
+  if (id === '.' || id === '..') {
+    throw new HttpError(400, `"${id}" cannot be ${kind === 'agent' ? 'an' : 'a'} ${kind} id of the admin endpoint: HTTP clients remove "." and ".." path segments (even percent-encoded), so /${kind}s/${id}/... could not be reached; pick another id`, pointer);
+  }
+  return id;
+}
+
 /** The bodies as their schemas in the document describe them (ajv checked them before a handler runs). */
 interface Bodies {
   issueToken: { customerId?: string } | undefined;
@@ -234,13 +268,17 @@ interface Bodies {
 
 /** One handler per operationId of the document; the answer is sent with the operation's 2xx status. */
 function handlers(api: AdminApi, listing: () => unknown, document: () => unknown): Record<string, Handler> {
-  const agentOf = (params: Params) => api.agent(param(params, 'agentId'));
+  const agentId = (params: Params) => addressableId('agent', param(params, 'agentId'));
+  const agentOf = (params: Params) => api.agent(agentId(params));
   const chat = (params: Params) => param(params, 'chatId');
   const as = <K extends keyof Bodies>(body: unknown) => body as Bodies[K];
   return {
     listEndpoints: () => ({ endpoints: listing() }),
     getOpenApiDocument: () => document(),
-    issueToken: (_, body) => api.issueToken(as<'issueToken'>(body)?.customerId),
+    issueToken: (_, body) => {
+      const customerId = as<'issueToken'>(body)?.customerId;
+      return api.issueToken(customerId === undefined ? undefined : addressableId('customer', customerId, '/customerId'));
+    },
     listCustomers: () => ({
       customers: api.store.customers().map((c) => ({ ...c, connections: api.connections(c.id), chats: api.store.chatIdsOf(c.id) })),
     }),
@@ -252,7 +290,7 @@ function handlers(api: AdminApi, listing: () => unknown, document: () => unknown
     putAgent: (params, body) => {
       const given = as<'putAgent'>(body) ?? {};
       const details: AgentDetails = { ...optional('name', given.name), ...optional('email', given.email), ...optional('avatar', given.avatar) };
-      return { agent: api.agent(param(params, 'agentId'), details).user };
+      return { agent: api.agent(agentId(params), details).user };
     },
     joinChat: (p) => ({ joined: agentOf(p).joinChat(chat(p)) }),
     leaveChat: (p) => ({ left: agentOf(p).leaveChat(chat(p)) }),
@@ -379,10 +417,11 @@ export function createAdminHttp(api: AdminApi, options: AdminHttpOptions): Serve
     response.writeHead(204, headers).end();
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function handle(request: IncomingMessage, response: ServerResponse, continueExpected: boolean): Promise<void> {
     response.setHeader('vary', 'Origin');
-    const url = parseRequestTarget(request.url);
-    if (url === undefined) throw new HttpError(400, `the request target ${JSON.stringify(request.url ?? '')} is not a path such as /tokens`);
+    // Routed on the path as sent: an id may be any segment (`%2e%2e` is the id `..`, not a step up).
+    const sentPath = requestPath(request.url);
+    if (sentPath === undefined) throw new HttpError(400, `the request target ${JSON.stringify(request.url ?? '')} is not a path such as /tokens`);
     const host = request.headers.host;
     if (!isLoopbackHost(host)) {
       throw new HttpError(MISDIRECTED, `the admin endpoint only answers requests for localhost, 127.0.0.1 or [::1], not for Host ${JSON.stringify(host ?? '')}`);
@@ -398,7 +437,7 @@ export function createAdminHttp(api: AdminApi, options: AdminHttpOptions): Serve
       throw new HttpError(401, 'this admin endpoint needs Authorization: Bearer <the --admin-token the server was started with>');
     }
 
-    const path = url.pathname.replace(/(.)\/+$/, '$1');
+    const path = sentPath.replace(/(.)\/+$/, '$1');
     const candidates = routes.map((route) => ({ route, params: match(route, path) })).filter((c) => c.params !== undefined);
     if (candidates.length === 0) throw new HttpError(404, `no endpoint ${request.method ?? ''} ${path}; GET / lists them`);
     const found = candidates.find((c) => c.route.operation.method === routeMethod(request.method));
@@ -408,7 +447,7 @@ export function createAdminHttp(api: AdminApi, options: AdminHttpOptions): Serve
       throw new HttpError(405, `${path} does not take ${request.method ?? ''}; it takes ${allow}`);
     }
 
-    const body = await readBody(request, options.maxBodyBytes);
+    const body = await readBody(request, response, options.maxBodyBytes, continueExpected);
     const { operation, handle: run } = found.route;
     let checked: unknown;
     if (operation.validateBody !== undefined) {
@@ -420,8 +459,8 @@ export function createAdminHttp(api: AdminApi, options: AdminHttpOptions): Serve
     send(response, operation.successStatus, run(found.params ?? {}, checked));
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
+  function serve(request: IncomingMessage, response: ServerResponse, continueExpected = false): void {
+    handle(request, response, continueExpected).catch((error: unknown) => {
       if (error instanceof HttpError) return sendError(request, response, error.status, { message: error.message, pointer: error.pointer });
       if (error instanceof ProtocolError) return sendError(request, response, STATUS_OF[error.type] ?? 500, { message: error.message, pointer: error.pointer, type: error.type });
       // A client that went away mid-request is not a failure of the server, and has nobody to answer.
@@ -429,6 +468,10 @@ export function createAdminHttp(api: AdminApi, options: AdminHttpOptions): Serve
       options.log('admin request failed', error);
       sendError(request, response, 500, { message: error instanceof Error ? error.message : 'internal error' });
     });
-  });
+  }
+  const server = createServer((request, response) => serve(request, response));
+  // `Expect: 100-continue`: Node would send `100 Continue` before any check; here the gate runs first
+  // and a refusal (401, 404, 413...) comes instead of it, so a refused body is never sent.
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => serve(request, response, true));
   return server;
 }

@@ -2,7 +2,7 @@
 // is no agent protocol: an agent is a user of the store whose actions change the state and push to
 // the customers of the chat. Everything an action would push is checked against the spec's push
 // schema before anything changes, so a bad argument is a `validation` error and never a bad frame.
-import type { Agent, Event, Properties, Thread } from '@customer-chat/validators';
+import { isAgent, type Agent, type Event, type Properties, type Thread } from '@customer-chat/validators';
 import { describeIssues, ProtocolError } from './errors.js';
 import { pushValidators, type DisconnectionReason, type PushAction, type PushPayloads } from './gen/protocol.js';
 import type { SessionRegistry } from './sessions.js';
@@ -69,16 +69,33 @@ export interface AgentContext {
   disconnectCustomer(customerId: string, reason: DisconnectionReason): number;
 }
 
-/** Throws `validation` unless the payload is a valid push payload of the spec. */
-function checkPush<A extends PushAction>(action: A, payload: PushPayloads[A]): void {
+/**
+ * Throws `validation` unless the payload is a valid push payload of the spec. `at`: where the
+ * checked value sits in what the caller gave (`/events/1` for a thread's second event), so that the
+ * pointer and the message name it there.
+ */
+function checkPush<A extends PushAction>(action: A, payload: PushPayloads[A], at = ''): void {
   const result = pushValidators[action](payload);
-  if (!result.ok) throw new ProtocolError('validation', `invalid ${action}: ${describeIssues(result.errors)}`, result.errors[0]?.path);
+  if (result.ok) return;
+  const errors = result.errors.map((issue) => ({ ...issue, path: `${at}${issue.path}` }));
+  throw new ProtocolError('validation', `invalid ${action}: ${describeIssues(errors)}`, errors[0]?.path);
 }
 
+/** Whether the spec takes a text as an email address (the `email` of its Agent). */
+function isSpecEmail(text: string): boolean {
+  return isAgent({ type: 'agent', email: text });
+}
+
+/** The id when the spec takes it as an email address, else one made of its letters on agents.example.com. */
 function defaultEmail(id: string): string {
-  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(id)) return id;
-  const local = id.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'agent';
-  return `${local}@agents.example.com`;
+  if (isSpecEmail(id)) return id;
+  const local =
+    id
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/\.{2,}/g, '.')
+      .replace(/^[-.]+|[-.]+$/g, '') || 'agent';
+  const email = `${local}@agents.example.com`;
+  return isSpecEmail(email) ? email : 'agent@agents.example.com';
 }
 
 /** Creates (or updates) an agent; customers who know it get its new `user_data`. */
@@ -101,16 +118,16 @@ export function createAgent(ctx: AgentContext, id: string, details: AgentDetails
     if (!store.isChatUser(chatId, id)) throw new ProtocolError('authorization', `agent ${id} is not a user of chat ${chatId}; join it first`);
   }
 
-  /** A detached, JSON-only copy of a draft, checked as the event it would become. */
-  function prepare(chatId: string, draft: AgentEventDraft): EventDraft {
+  /** A detached, JSON-only copy of a draft, checked as the event it would become (`at`: see `checkPush`). */
+  function prepare(chatId: string, draft: AgentEventDraft, at = ''): EventDraft {
     let copy: EventDraft;
     try {
       copy = JSON.parse(JSON.stringify(draft)) as EventDraft;
     } catch (error) {
-      throw new ProtocolError('validation', `the event cannot be sent as JSON: ${(error as Error).message}`);
+      throw new ProtocolError('validation', `the event cannot be sent as JSON: ${(error as Error).message}`, at === '' ? undefined : at);
     }
     const probe = { ...copy, id: `${chatId}_0`, chat: chatId, thread: 'probe', author: id, timestamp: 0 } as unknown as Event;
-    checkPush('new_event', probe);
+    checkPush('new_event', probe, at);
     return copy;
   }
 
@@ -195,7 +212,8 @@ export function createAgent(ctx: AgentContext, id: string, details: AgentDetails
 
     startThread(chatId, options = {}) {
       requireMember(chatId);
-      const drafts = (options.events ?? []).map((draft) => prepare(chatId, draft));
+      // A bad event is named where it is in `options` (and so in the admin request's body).
+      const drafts = (options.events ?? []).map((draft, index) => prepare(chatId, draft, `/events/${index}`));
       if (store.hasActiveThread(chatId)) closeThread(chatId);
       const thread = store.startThread(chatId, id, drafts);
       // What a customer learns about a thread it has not seen: its users, its summary, its events.

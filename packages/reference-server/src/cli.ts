@@ -3,8 +3,8 @@
 // starts the reference server and says how to connect to it. Bad arguments exit with code 2 and
 // the usage.
 import { parseArgs } from 'node:util';
-import { DEFAULT_ADMIN_ORIGINS, parseOrigins } from './admin-http.js';
-import { createReferenceServer, DEFAULT_LIMITS, type LimitName, type ReferenceServerOptions } from './server.js';
+import { ADMIN_TOKEN_RULE, DEFAULT_ADMIN_ORIGINS, isAdminToken, parseOrigins } from './admin-http.js';
+import { createReferenceServer, DEFAULT_LIMITS, DEFAULT_PORT, MIN_HEARTBEAT_INTERVAL_MS, type LimitName, type ReferenceServerOptions } from './server.js';
 
 /** The flag of every limit option. */
 const LIMIT_FLAGS: Record<LimitName, string> = {
@@ -34,13 +34,14 @@ Limits (README: "Limits"):
   --max-pending-requests <n>             requests waiting per connection; more: pending_requests_limit_reached (default ${DEFAULT_LIMITS.maxPendingRequests})
   --max-connections-per-customer <n>     more: too_many_connections (default ${DEFAULT_LIMITS.maxConnectionsPerCustomer})
   --max-unauthenticated-connections <n>  connections not logged in; more: too_many_unauthorized_connections (default ${DEFAULT_LIMITS.maxUnauthenticatedConnections})
-  --heartbeat-interval-ms <n>            ping interval; a missed pong: connection_lost (default ${DEFAULT_LIMITS.heartbeatIntervalMs}; 0 turns it off)
+  --heartbeat-interval-ms <n>            ping interval; a missed pong: connection_lost (default ${DEFAULT_LIMITS.heartbeatIntervalMs}; 0 turns it off; else at least ${MIN_HEARTBEAT_INTERVAL_MS})
   --login-timeout-ms <n>                 time to log in; then inactivity_timeout (default ${DEFAULT_LIMITS.loginTimeoutMs}; 0 turns it off)
   --max-stored-file-bytes <n>            bytes all uploaded files (and uploads arriving) may take in memory; more: 503 (default ${DEFAULT_LIMITS.maxStoredFileBytes})
   --upload-idle-timeout-ms <n>           an upload body silent this long is cut off (default ${DEFAULT_LIMITS.uploadIdleTimeoutMs}; 0 turns it off)
 
 Admin endpoint:
   --admin-token <token>                  require Authorization: Bearer <token> on every admin request
+                                         (visible ASCII characters, no spaces)
   --admin-origins <list>                 comma-separated origins whose pages may call it (CORS), e.g.
                                          'http://localhost:*,https://app.example.test'; '' for none
                                          (default ${DEFAULT_ADMIN_ORIGINS.join(',')})
@@ -99,6 +100,10 @@ function parse(): ReferenceServerOptions {
   const port = portOf('port', text('port'));
   if (port !== undefined) options.port = port;
   const adminPort = portOf('admin-port', text('admin-port'));
+  // One port cannot serve both endpoints (0 twice is two free ports).
+  if (adminPort !== undefined && adminPort !== 0 && adminPort === (port ?? DEFAULT_PORT)) {
+    usageError(`--admin-port ${adminPort} is the port of the WebSocket endpoint (--port); give each its own`);
+  }
   if (adminPort !== undefined) options.adminPort = adminPort;
   else if (port !== undefined && port !== 0 && port + 1 > MAX_PORT) {
     usageError(`--admin-port defaults to --port + 1 = ${port + 1}, which is not a port; pass --admin-port`);
@@ -109,6 +114,7 @@ function parse(): ReferenceServerOptions {
   }
   const token = text('admin-token');
   if (token === '') usageError('--admin-token must not be empty');
+  if (token !== undefined && !isAdminToken(token)) usageError(`--admin-token must be ${ADMIN_TOKEN_RULE}`);
   if (token !== undefined) options.adminToken = token;
   const origins = text('admin-origins');
   if (origins !== undefined) {
@@ -136,6 +142,11 @@ async function main(): Promise<void> {
       const name = (Object.keys(LIMIT_FLAGS) as LimitName[]).find((limit) => error.message.startsWith(`${limit} `));
       usageError(name === undefined ? error.message : `--${LIMIT_FLAGS[name]}${error.message.slice(name.length)}`);
     }
+    // A host that does not resolve, or is no address of this machine: the argument is wrong, not the server.
+    const code = (error as { code?: unknown }).code;
+    const host = options.host ?? '127.0.0.1';
+    if (code === 'ENOTFOUND') usageError(`--host ${host} is neither an address nor a name this machine resolves (${(error as Error).message})`);
+    if (code === 'EADDRNOTAVAIL') usageError(`--host ${host} is not an address of this machine (${(error as Error).message}); use 127.0.0.1, 0.0.0.0, :: or the address of one of its interfaces`);
     throw error;
   }
   // The admin URL without a trailing slash: `$ADMIN/tokens` must not become `//tokens`. The admin

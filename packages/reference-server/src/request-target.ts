@@ -25,3 +25,17 @@ export function parseRequestTarget(target: string | undefined): URL | undefined 
   if (url !== undefined) url.pathname = url.pathname.replace(/\/{2,}/g, '/');
   return url;
 }
+
+/**
+ * The path of the target as sent, for routing on ids (the admin endpoint): not percent-decoded, no
+ * dot segment removed (`..` and `%2e%2e` are segments like any other), a backslash no separator;
+ * runs of slashes count as one, as in `parseRequestTarget`. Undefined where `parseRequestTarget` is.
+ * (`new URL` would turn `/chats/%2e%2e` into `/` and `/chats\x` into `/chats/x`.)
+ */
+export function requestPath(target: string | undefined): string | undefined {
+  if (parseRequestTarget(target) === undefined) return undefined;
+  const text = target ?? '/';
+  const pathAndQuery = text.startsWith('/') ? text : text.replace(/^https?:\/\/[^/?#]*/i, '');
+  const path = /^[^?#]*/.exec(pathAndQuery)?.[0] ?? '';
+  return (path.startsWith('/') ? path : `/${path}`).replace(/\/{2,}/g, '/');
+}

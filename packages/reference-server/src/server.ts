@@ -1,12 +1,13 @@
 // The reference server: a WebSocket endpoint on the spec's channel address, the in-memory state,
 // tokens, agents, fault injection and the admin HTTP endpoint, wired together.
 import type { EventEmitter } from 'node:events';
+import { lookup } from 'node:dns/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIPv6, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { serveWithoutUpgrade, wantsWebSocket } from '@customer-chat/http-upgrade';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { createAdminHttp, DEFAULT_ADMIN_ORIGINS } from './admin-http.js';
+import { ADMIN_TOKEN_RULE, createAdminHttp, DEFAULT_ADMIN_ORIGINS, isAdminToken } from './admin-http.js';
 import { createAgent, type AgentDetails, type ReferenceAgent } from './agent.js';
 import { createDispatch } from './dispatch.js';
 import { ProtocolError, type OutgoingViolation } from './errors.js';
@@ -18,14 +19,17 @@ import { FairScheduler } from './scheduler.js';
 import { SessionRegistry, type Session } from './sessions.js';
 import { ChatStore } from './chat-store.js';
 import { TokenRegistry } from './tokens.js';
-import { createUploads } from './uploads.js';
+import { createUploads, isSpecFileUrl } from './uploads.js';
 import { parseRequestTarget } from './request-target.js';
 import type { ProtocolBreaks } from './protocol-breaks.js';
 
 export interface ReferenceServerOptions {
   /**
    * Interface of the WebSocket endpoint (and of the file upload). Default `127.0.0.1`. On a wildcard
-   * address (`0.0.0.0`, `::`) the URL of an uploaded file names the host of the upload's `Host` header.
+   * address (`0.0.0.0`, `::`) the URL of an uploaded file names the host of the upload's `Host` header
+   * (not an IPv6 address: the spec's file URLs take none). On `::1` it names `localhost` when that
+   * name leads to ::1 here; on any other IPv6 address (or ::1 without such a name) uploads are
+   * answered 500, since no URL the spec takes would name the server.
    */
   host?: string;
   /** Port of the WebSocket endpoint; 0 picks a free one. Default 8787. */
@@ -54,11 +58,18 @@ export interface ReferenceServerOptions {
   maxConnectionsPerCustomer?: number;
   /** The most connections not logged in at once; the next one is ended with `too_many_unauthorized_connections`. Default 1000. */
   maxUnauthenticatedConnections?: number;
-  /** Ping every connection this often (ms); one that missed the previous pong is ended with `connection_lost`. 0: never. Default 30000. */
+  /**
+   * Ping every connection this often (ms); one that missed the previous pong is ended with
+   * `connection_lost`. 0: never; else at least 100 (a RangeError otherwise: a
+   * shorter interval cuts off healthy clients). Default 30000.
+   */
   heartbeatIntervalMs?: number;
   /** A connection not logged in this long (ms) after opening is ended with `inactivity_timeout`. 0: never. Default 30000. */
   loginTimeoutMs?: number;
-  /** When set, every admin request (CORS preflights excepted) needs `Authorization: Bearer <adminToken>`; 401 otherwise. */
+  /**
+   * When set, every admin request (CORS preflights excepted) needs `Authorization: Bearer <adminToken>`;
+   * 401 otherwise. Visible ASCII without spaces (a TypeError otherwise): nothing else can match.
+   */
   adminToken?: string;
   /**
    * Origins whose pages may call the admin endpoint (CORS); a request with another `Origin` is
@@ -70,7 +81,8 @@ export interface ReferenceServerOptions {
   adminMaxBodyBytes?: number;
   /**
    * The most bytes all uploaded files (`x-http` uploadFile, kept in memory) and the uploads still
-   * arriving (their declared `Content-Length`, or what arrived) may take; an upload past it is answered 503. Default 256 MiB.
+   * arriving (their declared `Content-Length`, or what arrived) may take, each file counting 1024
+   * bytes and 2 per character of its name besides its body; an upload past it is answered 503. Default 256 MiB.
    */
   maxStoredFileBytes?: number;
   /** An upload whose body sends no byte this long (ms) is cut off (its connection closed, nothing stored). 0: never. Default 30000. */
@@ -122,7 +134,8 @@ export interface ReferenceServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_PORT = 8787;
+/** The WebSocket port when none is given. */
+export const DEFAULT_PORT = 8787;
 /** The query parameter naming the license (a compile error if the spec's channel stops requiring it). */
 const LICENSE_PARAM: (typeof channel.query)[number] = 'licenseId';
 /** The default of every limit (README: "Limits"). */
@@ -155,6 +168,14 @@ const MESSAGE_TOO_BIG = 1009;
 /** How long ws waits for a peer to answer a close frame before it destroys the socket. */
 const CLOSE_TIMEOUT_MS = 5000;
 
+/**
+ * The shortest heartbeat interval (ms) but 0 (off). A connection is ended when the pong to one ping
+ * has not come back by the next tick: a healthy client needs the round trip plus a few turns of
+ * both event loops, which a busy machine (a test run, a GC pause) stretches to tens of ms. 1-5 ms
+ * cut healthy clients off; 100 ms leaves them room and still lets tests see a dead peer quickly.
+ */
+export const MIN_HEARTBEAT_INTERVAL_MS = 100;
+
 /** A limit option: its default when left out, else a whole number in range (a RangeError otherwise). */
 function limitOf(options: ReferenceServerOptions, name: LimitName): number {
   const value = options[name];
@@ -163,6 +184,9 @@ function limitOf(options: ReferenceServerOptions, name: LimitName): number {
   const max = name.endsWith('Ms') ? MAX_TIMER_MS : Number.MAX_SAFE_INTEGER;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new RangeError(`${name} must be a whole number from ${min} to ${max}, not ${String(value)}`);
+  }
+  if (name === 'heartbeatIntervalMs' && value !== 0 && value < MIN_HEARTBEAT_INTERVAL_MS) {
+    throw new RangeError(`${name} must be 0 (no heartbeat) or from ${MIN_HEARTBEAT_INTERVAL_MS} to ${max}, not ${value}: a shorter interval cuts off healthy clients whose pong is still on its way`);
   }
   return value;
 }
@@ -208,6 +232,31 @@ function isWildcard(host: string): boolean {
 function hostForUrl(host: string): string {
   if (isWildcard(host)) return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** `::1` in any of its spellings (`0:0:0:0:0:0:0:1`...). */
+function isIPv6Loopback(address: string): boolean {
+  const url = `http://[${address}]/`;
+  return isIPv6(address) && URL.canParse(url) && new URL(url).hostname === '[::1]';
+}
+
+/** Whether the name `localhost` leads to ::1 on this machine (the hosts file decides; many list 127.0.0.1 only). */
+async function localhostLeadsToIPv6Loopback(): Promise<boolean> {
+  try {
+    return (await lookup('localhost', { all: true })).some((entry) => entry.family === 6 && isIPv6Loopback(entry.address));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The host the URL of an uploaded file names, when no `Host` header is taken. The spec's file URLs
+ * (its `httpUrl` pattern) take no IPv6 literal: ::1 is named `localhost` when that name leads to it
+ * here; another IPv6 address stays bracketed, and the upload refuses to answer with it.
+ */
+async function fileUrlHost(host: string): Promise<string> {
+  if (isIPv6Loopback(host) && (await localhostLeadsToIPv6Loopback())) return 'localhost';
+  return hostForUrl(host);
 }
 
 /** A DNS name or IPv4 address (`chat.example.test`, `192.168.1.5`), or an IPv6 address in brackets; then an optional port. */
@@ -267,8 +316,8 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   const adminMaxBodyBytes = limitOf(options, 'adminMaxBodyBytes');
   const maxStoredFileBytes = limitOf(options, 'maxStoredFileBytes');
   const uploadIdleTimeoutMs = limitOf(options, 'uploadIdleTimeoutMs');
-  if (options.adminToken !== undefined && (typeof options.adminToken !== 'string' || options.adminToken === '')) {
-    throw new TypeError('adminToken must be a non-empty string');
+  if (options.adminToken !== undefined && !isAdminToken(options.adminToken)) {
+    throw new TypeError(`adminToken must be ${ADMIN_TOKEN_RULE}`);
   }
   const log = options.log ?? ((message: string, error?: unknown) => console.error(`[reference-server] ${message}`, ...(error === undefined ? [] : [error])));
   const licenseIds = options.licenseIds === undefined ? undefined : new Set(options.licenseIds);
@@ -331,17 +380,22 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   // `closeTimeout` (ws 8.19+) is not in @types/ws yet: an object, not a literal, passes it through.
   const wssOptions = { noServer: true, maxPayload: maxFrameBytes, perMessageDeflate: false, closeTimeout: CLOSE_TIMEOUT_MS };
   const wss = new WebSocketServer(wssOptions);
+  const fileHost = await fileUrlHost(host);
   const uploads = createUploads({
     operation: httpOperations.uploadFile,
     authenticate,
     isBanned: (customerId) => store.isBanned(customerId),
     licenseAccepted: (licenseId) => licenseIds === undefined || licenseIds.has(licenseId),
     // On a wildcard address, 127.0.0.1 would be unreachable from the network: the client's own
-    // name of the server (its `Host` header) is, when it is a plain host[:port].
+    // name of the server (its `Host` header) is, when it is a plain host[:port] that a file URL of
+    // the spec may carry (not a bracketed IPv6 address).
     origin(request) {
       const named = isWildcard(host) ? validHostHeader(request.headers.host) : undefined;
-      return named === undefined ? url.replace(/^ws/, 'http') : `http://${named}`;
+      return named !== undefined && isSpecFileUrl(`http://${named}/`) ? `http://${named}` : `http://${fileHost}:${(http.address() as AddressInfo).port}`;
     },
+    unnamedReason: isIPv6Loopback(host)
+      ? `the server listens on ${host} only and the name localhost does not lead there on this machine; start it with --host localhost, 127.0.0.1 or :: (option host), or list "::1 localhost" in the hosts file`
+      : `the spec's file URLs take no IPv6 address and the server listens on ${host} only; start it on a host name, an IPv4 address, ::1 or :: (--host, option host)`,
     maxStoredBytes: maxStoredFileBytes,
     idleTimeoutMs: uploadIdleTimeoutMs,
   });

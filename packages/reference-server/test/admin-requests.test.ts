@@ -66,10 +66,81 @@ describe('the request target is a path', () => {
     expect(JSON.parse((await send(h.server.adminPort, 'GET', '/a//b')).text).error.message).toMatch(/no endpoint GET \/a\/b;/);
   });
 
+  it('is routed as sent: %2e%2e and .. are segments like any id, a backslash no separator (new URL would read them as steps)', async () => {
+    // node:http sends the path as given; fetch (and curl without --path-as-is) would remove the dots.
+    for (const path of ['/chats/%2e%2e', '/chats/..', '/chats/%2E.']) {
+      const answer = await send(h.server.adminPort, 'GET', path);
+      expect([path, answer.status, JSON.parse(answer.text).error?.type]).toEqual([path, 404, 'not_found']);
+    }
+    const backslash = await send(h.server.adminPort, 'GET', '/chats\\..');
+    expect([backslash.status, JSON.parse(backslash.text).error.message]).toEqual([404, 'no endpoint GET /chats\\..; GET / lists them']);
+    // A customer named .. (from code) is reached by its id.
+    h.server.issueToken('..');
+    const disconnected = await send(h.server.adminPort, 'POST', '/customers/%2e%2e/disconnect', JSON_TYPE, '{"reason":"inactivity_timeout"}');
+    expect([disconnected.status, JSON.parse(disconnected.text)]).toEqual([200, { connections: 0 }]);
+  });
+
+  it('. and .. are refused as ids (400): HTTP clients remove such path segments, so they could never be addressed', async () => {
+    for (const customerId of ['.', '..']) {
+      const answer = await send(h.server.adminPort, 'POST', '/tokens', JSON_TYPE, JSON.stringify({ customerId }));
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.text).error).toEqual({ message: expect.stringMatching(new RegExp(`^"${customerId.replace(/\./g, '\\.')}" cannot be a customer id of the admin endpoint: HTTP clients remove`)), pointer: '/customerId' });
+    }
+    for (const [method, path] of [['PUT', '/agents/%2e%2e'], ['PUT', '/agents/.'], ['POST', '/agents/%2e/chats/c/join']] as const) {
+      const answer = await send(h.server.adminPort, method, path);
+      expect([method, path, answer.status]).toEqual([method, path, 400]);
+      expect(JSON.parse(answer.text).error.message).toMatch(/cannot be an agent id of the admin endpoint/);
+    }
+    expect(h.server.store.customers()).toEqual([]);
+    expect([h.server.store.agent('.'), h.server.store.agent('..')]).toEqual([undefined, undefined]);
+  });
+
   it('a request target that is not a path is 400 and names it', async () => {
     const answer = await send(h.server.adminPort, 'GET', '*');
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.text).error.message).toBe('the request target "*" is not a path such as /tokens');
+  });
+});
+
+describe('Expect: 100-continue', () => {
+  const TOKEN = 'admin-secret';
+  const h = useServer({ adminToken: TOKEN, adminMaxBodyBytes: 1024 });
+
+  /** A request that sends its body only on `100 Continue` (as curl does); a final answer first leaves it unsent. */
+  function expecting(method: string, path: string, headers: Record<string, string>, body: string): Promise<Answer & { continued: boolean }> {
+    const { request: sent, answer } = open(h.server.adminPort, method, path, { expect: '100-continue', 'content-length': String(Buffer.byteLength(body)), ...headers });
+    let continued = false;
+    sent.on('continue', () => {
+      continued = true;
+      sent.end(body);
+    });
+    return answer.then((got) => {
+      if (!sent.writableEnded) sent.destroy();
+      return { ...got, continued };
+    });
+  }
+
+  const auth = { authorization: `Bearer ${TOKEN}` };
+
+  it.each([
+    ['no admin token', 'POST', '/tokens', { ...JSON_TYPE }, 401],
+    ['a Host that is not loopback', 'POST', '/tokens', { ...auth, ...JSON_TYPE, host: 'evil.example' }, 421],
+    ['an origin not allowed', 'POST', '/tokens', { ...auth, ...JSON_TYPE, origin: 'https://evil.example' }, 403],
+    ['no such route', 'POST', '/nope', { ...auth, ...JSON_TYPE }, 404],
+    ['a method the route does not take', 'DELETE', '/tokens', { ...auth, ...JSON_TYPE }, 405],
+    ['a declared Content-Length over adminMaxBodyBytes', 'POST', '/tokens', { ...auth, ...JSON_TYPE, 'content-length': '5000000' }, 413],
+    ['a body that is not JSON', 'POST', '/tokens', { ...auth, 'content-type': 'text/plain' }, 415],
+  ])('refused on its headers (%s): the refusal comes instead of 100 Continue, and no body is sent', async (_, method, path, headers, status) => {
+    const answer = await within(expecting(method, path, headers, '{"customerId":"c-1"}'), 'the refusal');
+    expect({ status: answer.status, continued: answer.continued }).toEqual({ status, continued: false });
+    expect(JSON.parse(answer.text).error.message).toEqual(expect.any(String));
+    expect(h.server.store.customers()).toEqual([]);
+  });
+
+  it('a request that passes every check gets 100 Continue, then sends its body', async () => {
+    const answer = await within(expecting('POST', '/tokens', { ...auth, ...JSON_TYPE }, '{"customerId":"c-1"}'), 'the answer');
+    expect({ status: answer.status, continued: answer.continued }).toEqual({ status: 201, continued: true });
+    expect(JSON.parse(answer.text)).toEqual({ token: expect.any(String), customerId: 'c-1' });
   });
 });
 

@@ -180,6 +180,21 @@ describe('admin token', () => {
     expect((await raw(h.server, 'GET', '/customers', { authorization: `bearer ${TOKEN}` })).status).toBe(200);
   });
 
+  it('a token that Authorization: Bearer cannot carry whole (a space, a character beyond visible ASCII) fails the start', async () => {
+    for (const adminToken of ['my secret', 'sécret', 'tab\tbed', '']) {
+      await expect(createReferenceServer({ port: 0, adminPort: 0, adminToken })).rejects.toThrow(
+        new TypeError('adminToken must be visible ASCII characters without spaces, as Authorization: Bearer <token> carries them'),
+      );
+    }
+    // Any visible ASCII works, punctuation included.
+    const server = await createReferenceServer({ port: 0, adminPort: 0, adminToken: 's3cr3t!~+/=' });
+    try {
+      expect((await raw(server, 'GET', '/customers', { authorization: 'Bearer s3cr3t!~+/=' })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a preflight needs none (browsers send it without credentials)', async () => {
     const answer = await raw(h.server, 'OPTIONS', '/tokens', { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' });
     expect(answer.status).toBe(204);

@@ -1,6 +1,9 @@
 // The admin HTTP endpoint: listing, tokens, agent actions, faults, and JSON 4xx answers to bad input.
 // (Its gate: Host, Origin and CORS, the bearer token and the content type, is admin-security.test.ts.)
+import { isAgent } from '@customer-chat/validators';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ProtocolError } from '../src/index.js';
 import { startChat, useServer } from './helpers.js';
 
 const h = useServer();
@@ -143,5 +146,53 @@ describe('admin endpoint', () => {
       expect(reply.type).toMatch(/^application\/json/);
       if (status >= 400) expect(reply.json).toEqual({ error: expect.objectContaining({ message: expect.any(String) }) });
     }
+  });
+});
+
+describe('the default email of an agent', () => {
+  it('is the id when the spec takes it as an email address, else one made of its letters: every action on the agent works', async () => {
+    const { client } = await h.customer();
+    const { chat } = await startChat(client);
+    expect(h.server.agent('sam@example.com').user.email).toBe('sam@example.com');
+    // They look like email addresses, but the spec's pattern refuses them.
+    for (const id of ['sam..x@example.com', 'sam@example.c_m', 'sam@-bad.com', '.sam@example.com', 'a b@c.d', '.x.', '@']) {
+      const agent = `/agents/${encodeURIComponent(id)}`;
+      const put = await call('PUT', agent, { name: 'Sam' });
+      expect([id, put.status]).toEqual([id, 200]);
+      expect(isAgent(put.json.agent)).toBe(true);
+      expect(put.json.agent.email).toMatch(/@agents\.example\.com$/);
+      expect([id, (await call('POST', `${agent}/chats/${chat}/join`)).status]).toEqual([id, 200]);
+    }
+  });
+
+  it('passes the spec for any id', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 40, unit: 'binary' }), (id) => {
+        expect(isAgent(h.server.agent(id).user)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('a pointer into a nested body', () => {
+  it('POST .../threads names the bad event where it is in the body: /events/1/text', async () => {
+    const { client } = await h.customer();
+    const { chat } = await startChat(client);
+    h.server.agent('sam').joinChat(chat);
+    const events = [{ type: 'message', text: 'ok' }, { type: 'message', text: 5 }];
+    const reply = await call('POST', `/agents/sam/chats/${chat}/threads`, { events });
+    expect(reply.status).toBe(400);
+    expect(reply.json.error).toEqual({ type: 'validation', pointer: '/events/1/text', message: expect.stringContaining('/events/1/text ') });
+    // The same from code: the pointer is into the options given to startThread.
+    let thrown: unknown;
+    try {
+      h.server.agent('sam').startThread(chat, { events: events as never });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ProtocolError);
+    expect((thrown as ProtocolError).pointer).toBe('/events/1/text');
+    // The other bodies are the checked value itself: their pointers were right already.
+    expect((await call('POST', `/agents/sam/chats/${chat}/events`, { type: 'message', text: 5 })).json.error.pointer).toBe('/text');
   });
 });

@@ -38,6 +38,23 @@ describe('cli', () => {
     expect(output()).toMatch(/^customer-chat-reference-server: --admin-port defaults to --port \+ 1 = 65536, which is not a port; pass --admin-port\n/);
   });
 
+  it.each([
+    [['--admin-token', 'my secret'], /^customer-chat-reference-server: --admin-token must be visible ASCII characters without spaces/],
+    [['--admin-token', 'sécret'], /^customer-chat-reference-server: --admin-token must be visible ASCII characters without spaces/],
+    [['--heartbeat-interval-ms', '5'], /^customer-chat-reference-server: --heartbeat-interval-ms must be 0 \(no heartbeat\) or from 100 to \d+, not 5/],
+    [['--port', '18555', '--admin-port', '18555'], /^customer-chat-reference-server: --admin-port 18555 is the port of the WebSocket endpoint \(--port\); give each its own\n/],
+    [['--admin-port', '8787'], /^customer-chat-reference-server: --admin-port 8787 is the port of the WebSocket endpoint \(--port\)/],
+    [['--port', '0', '--admin-port', '0', '--host', '999.1.1.1'], /^customer-chat-reference-server: --host 999\.1\.1\.1 is neither an address nor a name this machine resolves \(getaddrinfo ENOTFOUND 999\.1\.1\.1\)\n/],
+    [['--port', '0', '--admin-port', '0', '--host', '192.0.2.1'], /^customer-chat-reference-server: --host 192\.0\.2\.1 is not an address of this machine \(listen EADDRNOTAVAIL: address not available 192\.0\.2\.1\)/],
+  ])('%j is a usage error naming the flag (exit 2 with the usage)', async (args, message) => {
+    const { output, exited } = run(args);
+    expect(await exited).toBe(2);
+    expect(output()).toMatch(message);
+    expect(output()).toMatch(/usage: customer-chat-reference-server/);
+    // The admin token is a secret: never repeated.
+    expect(output()).not.toMatch(/my secret|sécret/);
+  });
+
   it('--help says what the admin port is with --port 0', async () => {
     const { output, exited } = run(['--help']);
     expect(await exited).toBe(0);

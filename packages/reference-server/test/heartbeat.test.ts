@@ -16,7 +16,7 @@ async function deaf(url: string): Promise<TestClient> {
 }
 
 describe('heartbeat', () => {
-  const h = useServer({ heartbeatIntervalMs: 40 });
+  const h = useServer({ heartbeatIntervalMs: 100 });
 
   it('ends a connection that missed a pong with customer_disconnected (connection_lost) and keeps the others', async () => {
     const alive = await h.customer();

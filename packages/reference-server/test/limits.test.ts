@@ -418,6 +418,8 @@ describe('limit options', () => {
     [{ maxConnectionsPerCustomer: 1.5 }],
     [{ maxUnauthenticatedConnections: Number.NaN }],
     [{ heartbeatIntervalMs: -1 }],
+    [{ heartbeatIntervalMs: 1 }],
+    [{ heartbeatIntervalMs: 99 }],
     [{ loginTimeoutMs: 2 ** 31 }],
     [{ maxFrameBytes: 0 }],
     [{ adminMaxBodyBytes: 0 }],
@@ -425,6 +427,13 @@ describe('limit options', () => {
     [{ uploadIdleTimeoutMs: 2 ** 31 }],
   ])('rejects %j with a RangeError', async (limits) => {
     await expect(createReferenceServer({ port: 0, adminPort: 0, ...limits })).rejects.toThrow(RangeError);
+  });
+
+  it('heartbeatIntervalMs is 0 (off) or at least 100 ms: shorter cuts off healthy clients whose pong is on its way', async () => {
+    await expect(createReferenceServer({ port: 0, adminPort: 0, heartbeatIntervalMs: 5 })).rejects.toThrow(
+      new RangeError('heartbeatIntervalMs must be 0 (no heartbeat) or from 100 to 2147483647, not 5: a shorter interval cuts off healthy clients whose pong is still on its way'),
+    );
+    for (const heartbeatIntervalMs of [0, 100]) await (await createReferenceServer({ port: 0, adminPort: 0, heartbeatIntervalMs })).close();
   });
 
   it('a connection that closed before logging in no longer counts', async () => {

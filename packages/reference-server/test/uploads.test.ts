@@ -1,12 +1,14 @@
 // The upload the spec describes under `x-http` (uploadFile), over real HTTP on 127.0.0.1: stored
 // and served back; every refusal a status the operation lists, with the spec's error body, and
 // nothing stored.
-import { Agent, request as httpRequest, type ClientRequest } from 'node:http';
+import { lookup } from 'node:dns/promises';
+import { Agent, createServer, request as httpRequest, type ClientRequest } from 'node:http';
 import { connect } from 'node:net';
 import { isErrorResult, isUploadedFile } from '@customer-chat/validators';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { httpOperations } from '../src/gen/protocol.js';
 import { createReferenceServer, type ReferenceServer } from '../src/index.js';
+import { STORED_FILE_OVERHEAD_BYTES } from '../src/uploads.js';
 
 const operation = httpOperations.uploadFile;
 let server: ReferenceServer;
@@ -29,6 +31,13 @@ async function post(body: Uint8Array<ArrayBuffer>, headers: Record<string, strin
 }
 
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+
+/** Whether this machine can listen on the IPv6 loopback ::1 (the IPv6 tests need it). */
+const hasIPv6Loopback = await new Promise<boolean>((resolve) => {
+  const probe = createServer();
+  probe.once('error', () => resolve(false));
+  probe.listen(0, '::1', () => probe.close(() => resolve(true)));
+});
 
 describe('uploadFile', () => {
   it('stores the body and answers an UploadedFile (201) whose URL serves the same bytes', async () => {
@@ -113,13 +122,27 @@ describe('uploadFile', () => {
 
   it('a store past maxStoredFileBytes answers 503 service_unavailable', async () => {
     await server.close();
-    server = await createReferenceServer({ port: 0, log: () => undefined, maxStoredFileBytes: 20 });
+    // Room for one cat.png (its body, its name and the overhead), not two.
+    server = await createReferenceServer({ port: 0, log: () => undefined, maxStoredFileBytes: STORED_FILE_OVERHEAD_BYTES + 2 * 'cat.png'.length + 20 });
     ({ token } = server.issueToken());
     base = server.url.replace(/^ws/, 'http');
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'image/png' };
     expect((await post(png, headers)).status).toBe(201);
     expect(await post(png, headers)).toEqual({ status: 503, body: { error: { type: 'service_unavailable', message: expect.any(String) } } });
     expect(server.storedFiles()).toEqual({ files: 1, bytes: png.length });
+  });
+
+  it('each stored file takes STORED_FILE_OVERHEAD_BYTES and its name of maxStoredFileBytes besides its body: tiny files fill a small budget', async () => {
+    // What keeping a one-byte file named a.txt costs: its body, its name at 2 bytes a character, the overhead.
+    const perFile = 1 + 2 * 'a.txt'.length + STORED_FILE_OVERHEAD_BYTES;
+    await server.close();
+    server = await createReferenceServer({ port: 0, log: () => undefined, maxStoredFileBytes: 3 * perFile });
+    ({ token } = server.issueToken());
+    base = server.url.replace(/^ws/, 'http');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'text/plain' };
+    for (let i = 0; i < 3; i++) expect((await post(new Uint8Array([0x61]), headers, 'licenseId=L1&name=a.txt')).status).toBe(201);
+    expect(await post(new Uint8Array([0x61]), headers, 'licenseId=L1&name=a.txt')).toEqual({ status: 503, body: { error: { type: 'service_unavailable', message: 'the server stores no more files now' } } });
+    expect(server.storedFiles()).toEqual({ files: 3, bytes: 3 });
   });
 
   it('answers a browser preflight, refuses another method, and 404s an unknown file', async () => {
@@ -225,8 +248,8 @@ describe('uploads still arriving count against maxStoredFileBytes', () => {
     expect(await within(upload.outcome, 'the 503')).toEqual(full);
     upload.request.destroy();
     expect(budgeted.storedFiles()).toEqual({ files: 0, bytes: 0 });
-    // The budget is whole again.
-    expect((await postHere(MiB)).status).toBe(201);
+    // The budget is whole again: a file that takes all of it fits.
+    expect((await postHere(MiB - STORED_FILE_OVERHEAD_BYTES)).status).toBe(201);
   });
 
   it('a chunked body is counted as it arrives: 503 as soon as it passes the budget, not when it ends', async () => {
@@ -302,15 +325,79 @@ describe('the URL of an uploaded file', () => {
       const id = '[0-9a-f-]{36}';
       expect(await uploadWithHost(wildcard, 'chat.example.test:8443')).toMatch(new RegExp(`^http://chat\\.example\\.test:8443${operation.path}/${id}$`));
       expect(await uploadWithHost(wildcard, '192.168.1.5')).toMatch(new RegExp(`^http://192\\.168\\.1\\.5${operation.path}/${id}$`));
-      expect(await uploadWithHost(wildcard, '[::1]:9000')).toMatch(new RegExp(`^http://\\[::1\\]:9000${operation.path}/${id}$`));
       const reachable = await uploadWithHost(wildcard, `localhost:${wildcard.port}`);
       expect(reachable).toMatch(new RegExp(`^http://localhost:${wildcard.port}${operation.path}/${id}$`));
       expect(new Uint8Array(await (await fetch(reachable.replace('localhost', '127.0.0.1'))).arrayBuffer())).toEqual(png);
       // A Host header that is not a plain host[:port]: the server's own address, as before.
       const fallback = new RegExp(`^http://127\\.0\\.0\\.1:${wildcard.port}${operation.path}/${id}$`);
-      for (const host of ['evil.test/path', 'user@evil.test', 'evil.test:99999', '[not-ipv6]:80', 'a..b', '-x.test']) {
+      // A bracketed IPv6 address too: the spec's file URLs take none.
+      for (const host of ['evil.test/path', 'user@evil.test', 'evil.test:99999', '[not-ipv6]:80', 'a..b', '-x.test', '[::1]:9000', `[::1]:${wildcard.port}`]) {
         expect(await uploadWithHost(wildcard, host)).toMatch(fallback);
       }
+    } finally {
+      await wildcard.close();
+    }
+  });
+
+  /** An upload to `address` (its Host header: that address and the port, as any client sends it). */
+  function uploadTo(target: ReferenceServer, address: string): Promise<{ status: number; body: any }> {
+    const { token: bearer } = target.issueToken();
+    return new Promise((resolve, reject) => {
+      const request = httpRequest({ host: address, port: target.port, path: `${operation.path}?licenseId=L1`, method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'image/png' } }, (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(body) }));
+      });
+      request.on('error', reject);
+      request.end(png);
+    });
+  }
+
+  const ipv6Skip = hasIPv6Loopback ? '' : ' (skipped: this machine has no IPv6 loopback ::1)';
+
+  it.skipIf(!hasIPv6Loopback)(`on ::1 names localhost when that name leads to ::1 here, else refuses (500) rather than answer a URL the spec refuses${ipv6Skip}`, async () => {
+    const onLoopback = await createReferenceServer({ host: '::1', port: 0, adminPort: 0, log: () => undefined });
+    try {
+      const answer = await uploadTo(onLoopback, '::1');
+      // The hosts file decides what localhost is; many list 127.0.0.1 only, which ::1 does not listen on.
+      const localhostLeadsThere = (await lookup('localhost', { all: true })).some((entry) => entry.address === '::1');
+      if (localhostLeadsThere) {
+        expect(answer.status).toBe(201);
+        expect(isUploadedFile(answer.body)).toBe(true);
+        expect(answer.body.url).toMatch(new RegExp(`^http://localhost:${onLoopback.port}${operation.path}/[0-9a-f-]{36}$`));
+        expect(new Uint8Array(await (await fetch(answer.body.url)).arrayBuffer())).toEqual(png);
+      } else {
+        expect(answer).toEqual({ status: 500, body: { error: { type: 'internal', message: expect.stringMatching(/^the upload cannot be answered: its url http:\/\/\[::1\]:\d+\/v1\/files\/\S+ would break the spec's UploadedFile schema; the server listens on ::1 only and the name localhost does not lead there on this machine; start it with --host localhost, 127\.0\.0\.1 or ::/) } } });
+        expect(isErrorResult(answer.body)).toBe(true);
+        expect(onLoopback.storedFiles()).toEqual({ files: 0, bytes: 0 });
+      }
+    } finally {
+      await onLoopback.close();
+    }
+  });
+
+  it.skipIf(!hasIPv6Loopback)(`on another IPv6 address, which no file URL of the spec can name, refuses (500) and says what to do${ipv6Skip}`, async () => {
+    // An IPv4-mapped address: an IPv6 literal that every machine with IPv6 can listen on.
+    const onIPv6 = await createReferenceServer({ host: '::ffff:127.0.0.1', port: 0, adminPort: 0, log: () => undefined });
+    try {
+      expect(await uploadTo(onIPv6, '127.0.0.1')).toEqual({
+        status: 500,
+        body: { error: { type: 'internal', message: expect.stringMatching(/would break the spec's UploadedFile schema; the spec's file URLs take no IPv6 address and the server listens on ::ffff:127\.0\.0\.1 only; start it on a host name, an IPv4 address, ::1 or ::/) } },
+      });
+      expect(onIPv6.storedFiles()).toEqual({ files: 0, bytes: 0 });
+    } finally {
+      await onIPv6.close();
+    }
+  });
+
+  it.skipIf(!hasIPv6Loopback)(`on the wildcard :: reached at [::1] names 127.0.0.1, which the spec takes and which serves the file${ipv6Skip}`, async () => {
+    const wildcard = await createReferenceServer({ host: '::', port: 0, adminPort: 0, log: () => undefined });
+    try {
+      const answer = await uploadTo(wildcard, '::1');
+      expect(answer.status).toBe(201);
+      expect(isUploadedFile(answer.body)).toBe(true);
+      expect(answer.body.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${wildcard.port}${operation.path}/[0-9a-f-]{36}$`));
+      expect(new Uint8Array(await (await fetch(answer.body.url)).arrayBuffer())).toEqual(png);
     } finally {
       await wildcard.close();
     }
