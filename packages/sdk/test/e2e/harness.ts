@@ -4,7 +4,8 @@
 import { emittedEvents, loadModel } from '@customer-chat/spec-model';
 import { createReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '@customer-chat/reference-server';
 import { afterEach, beforeEach, expect } from 'vitest';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { AddressInfo } from 'node:net';
 import type { ClientEvents } from '../../src/runtime/client-core.js';
 import type { EventTuple } from '../../src/runtime/emitter.js';
 import { createCustomerSDK, type CustomerEvents, type CustomerSDK, type CustomerSDKOptions, type ChatsSummaryPage } from '../../src/node.js';
@@ -259,4 +260,36 @@ export function specRequestOperations(): string[] {
 /** The disconnection reasons of the spec with their reaction (`x-reactions`). */
 export function specReactions(): Record<string, string> {
   return Object.fromEntries(specModel.disconnectionReasons.map((r) => [r.value, r.reaction]));
+}
+
+/**
+ * A scripted server per test, for what the reference server would never do: `start(onConnection)`
+ * listens on 127.0.0.1 and gives its ws:// URL; after each test its sockets are ended and it is
+ * closed, and the SDK instance given to `track` destroyed.
+ */
+export function useScriptedServer(): { start(onConnection: (socket: WebSocket) => void): Promise<string>; track(api: CustomerSDK): CustomerSDK } {
+  let wss: WebSocketServer | undefined;
+  let client: CustomerSDK | undefined;
+  afterEach(async () => {
+    client?.destroy();
+    client = undefined;
+    const server = wss;
+    wss = undefined;
+    if (server === undefined) return;
+    for (const socket of server.clients) socket.terminate();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return {
+    async start(onConnection) {
+      const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+      wss = server;
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      server.on('connection', onConnection);
+      return `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    track(api) {
+      client = api;
+      return api;
+    },
+  };
 }

@@ -1,34 +1,20 @@
 // A scripted server that answers a request with another request's response, or sends bytes that
 // are not UTF-8: the generated protocol and the runtime together, over a real socket, with and
 // without validation. The client neither settles a call with the wrong answer nor reads the bytes.
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
-import { createCustomerSDK as createValidated, type CustomerSDK } from '../../src/node.js';
+import { describe, expect, it } from 'vitest';
+import { createCustomerSDK as createValidated } from '../../src/node.js';
 import { createCustomerSDK as createUnvalidated } from '../../src/node-unvalidated.js';
-import { LICENSE_ID, Recorder, rejectionOf } from './harness.js';
+import { LICENSE_ID, Recorder, rejectionOf, useScriptedServer } from './harness.js';
 
-let wss: WebSocketServer | undefined;
-let api: CustomerSDK | undefined;
-afterEach(async () => {
-  api?.destroy();
-  const server = wss;
-  wss = undefined;
-  if (server === undefined) return;
-  for (const socket of server.clients) socket.terminate();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+const scripted = useScriptedServer();
 
 /**
  * Answers `login` and `get_chats_summary` as a server should; `close_thread` with the response
  * frame of `start_chat` (a payload valid for both), and `send_sneak_peek` with an error response
  * about `start_chat`. With `garble`, before the summary it sends a binary frame whose bytes are not UTF-8.
  */
-async function mixedUpServer(garble = false): Promise<string> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  wss = server;
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  server.on('connection', (socket) => {
+function mixedUpServer(garble = false): Promise<string> {
+  return scripted.start((socket) => {
     socket.on('message', (data) => {
       const { requestId, action } = JSON.parse(String(data)) as { requestId: string; action: string };
       const respond = (payload: unknown, as = action) => socket.send(JSON.stringify({ requestId, action: as, type: 'response', success: true, payload }));
@@ -49,14 +35,12 @@ async function mixedUpServer(garble = false): Promise<string> {
       if (action === 'update_last_seen_timestamp') respond({ timestamp: 1 });
     });
   });
-  return `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 for (const [entry, create] of [['validated', createValidated], ['unvalidated', createUnvalidated]] as const) {
   describe(`answers that name another request (${entry})`, () => {
     it('a response or an error response naming another action fails the call with INVALID_RESPONSE; the session goes on', async () => {
-      const client = create({ url: await mixedUpServer(), licenseId: LICENSE_ID, getToken: () => 'any' });
-      api = client;
+      const client = scripted.track(create({ url: await mixedUpServer(), licenseId: LICENSE_ID, getToken: () => 'any' }));
       const events = new Recorder(client);
       await events.next('connected');
 
@@ -74,8 +58,7 @@ for (const [entry, create] of [['validated', createValidated], ['unvalidated', c
     });
 
     it('a binary frame that is not UTF-8 is dropped and reported, not read with U+FFFD in its place', async () => {
-      const client = create({ url: await mixedUpServer(true), licenseId: LICENSE_ID, getToken: () => 'any' });
-      api = client;
+      const client = scripted.track(create({ url: await mixedUpServer(true), licenseId: LICENSE_ID, getToken: () => 'any' }));
       const events = new Recorder(client);
       await events.next('connected');
       expect(events.of('error')).toEqual([{ code: 'INVALID_FRAME', message: 'dropped a frame that is neither text nor UTF-8 bytes' }]);

@@ -3,9 +3,7 @@
 // drops, the offline queue, the handshake deadline (all against the reference server), and a
 // scripted server that accepts, completes the handshake and drops at once (the back-off).
 import { createReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '@customer-chat/reference-server';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
 import { createCustomerSDK, type ClientErrorCode, type CustomerSDK, type CustomerSDKOptions } from '../../src/node.js';
 import {
   LICENSE_ID,
@@ -18,6 +16,7 @@ import {
   summaryPage,
   until,
   useHarness,
+  useScriptedServer,
 } from './harness.js';
 
 /** Longer than several back-off periods of the restart tests' clients (100 ms doubling up to 200 ms). */
@@ -244,24 +243,12 @@ describe('with the reference server', () => {
 });
 
 describe('a server that accepts, completes the handshake and drops at once', () => {
-  let wss: WebSocketServer | undefined;
-  let api: CustomerSDK | undefined;
-  afterEach(async () => {
-    api?.destroy();
-    const server = wss;
-    wss = undefined;
-    if (server === undefined) return;
-    for (const socket of server.clients) socket.terminate();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  const scripted = useScriptedServer();
 
   /** Scripted: answers `login` and `get_chats_summary` with valid frames, then closes. */
   async function flappingServer(): Promise<{ url: string; sessions: () => number }> {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    wss = server;
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     let sessions = 0;
-    server.on('connection', (socket) => {
+    const url = await scripted.start((socket) => {
       socket.on('message', (data) => {
         const { requestId, action } = JSON.parse(String(data)) as { requestId: string; action: string };
         const respond = (payload: unknown) => socket.send(JSON.stringify({ requestId, action, type: 'response', success: true, payload }));
@@ -273,21 +260,20 @@ describe('a server that accepts, completes the handshake and drops at once', () 
         }
       });
     });
-    return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, sessions: () => sessions };
+    return { url, sessions: () => sessions };
   }
 
   /** The first `count` reconnection delays the client scheduled, with their attempt numbers. */
   async function scheduledDelays(count: number, options: Partial<CustomerSDKOptions> = {}) {
     const server = await flappingServer();
     const scheduled: [delay: number, attempt: number][] = [];
-    const client = createCustomerSDK({
+    const client = scripted.track(createCustomerSDK({
       url: server.url,
       licenseId: LICENSE_ID,
       getToken: () => 'any',
       reconnect: { initialDelay: 5, factor: 2, maxDelay: 10_000, random: () => 0, onRetryScheduled: (ms, attempt) => scheduled.push([ms, attempt]) },
       ...options,
-    });
-    api = client;
+    }));
     const events = new Recorder(client);
     await until(`${count} scheduled reconnections`, () => scheduled.length >= count, 8_000);
     client.destroy();
