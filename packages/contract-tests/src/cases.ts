@@ -88,9 +88,11 @@ const sdkRequestCases: ContractCase[] = model.requests.map((request) => ({
     for (const example of requestMessage.examples) results.push(await call(example.payload));
     const sent = responder.frames.filter((f) => f.action === request.action);
     for (const frame of sent) expect(frame.errors, JSON.stringify(frame.frame)).toBeUndefined();
+    // The examples' frames are the last ones (login's handshake frame comes first).
     ctx.contract.expectSdkSends(
       requestMessage,
-      sent.map((f) => f.frame),
+      sent.slice(-requestMessage.examples.length).map((f) => f.frame),
+      requestMessage.examples.map((example) => example.payload),
     );
     ctx.contract.expectSdkResolves(responseMessage, results, responseMessage.examples[0]!.payload);
   },
@@ -401,7 +403,10 @@ const scenarioCases: ContractCase[] = [
       const { tap, api, other, chat } = await customerTwiceWithChat(ctx);
       const rating = { score: 4, comment: 'contract' };
       await expectPushFromCause(ctx, tap, other, 'chat_properties_updated', () => api.rateChat(chat.id, rating), () => ({ chat: chat.id, properties: { rating } }));
-      expect(validUnder('Rating', rating)).toBe(true);
+      // What went out is the rating as given, and a Rating of the spec.
+      const sent = tap.lastSent('update_chat_properties')?.frame as { payload?: { properties?: { rating?: unknown } } } | undefined;
+      expect(sent?.payload?.properties?.rating).toEqual(rating);
+      expect(validUnder('Rating', sent?.payload?.properties?.rating)).toBe(true);
     },
   },
 ];
@@ -514,12 +519,28 @@ function headingFor(m: MessageModel): string {
   return m.name;
 }
 
+/**
+ * The part of a method's section under `label` (`Arguments:`, `Result:`), up to the next label: a
+ * line ending in `:` that is not a table row. Undefined when the label is missing.
+ */
+function labelled(text: string | undefined, label: string): string | undefined {
+  const lines = text?.split('\n') ?? [];
+  const start = lines.indexOf(label);
+  if (start < 0) return undefined;
+  const end = lines.findIndex((line, i) => i > start && /^[A-Z][^|]*:$/.test(line));
+  return lines.slice(start + 1, end < 0 ? undefined : end).join('\n');
+}
+
 const docsCases: ContractCase[] = model.messages.map((message) => ({
   suite: 'the docs show every message with every field',
   name: message.name,
   async run(ctx) {
     const heading = headingFor(message);
-    ctx.contract.expectDocsShow(message, heading, section(await docsMarkdown(), heading), payloadFields(message));
+    const whole = section(await docsMarkdown(), heading);
+    // A request's fields in its Arguments table, a response's in its Result table: not anywhere in
+    // the method's section, where an argument of the same name would stand in for a missing result.
+    const part = message.kind === 'request' ? labelled(whole, 'Arguments:') : message.kind === 'response' ? labelled(whole, 'Result:') : whole;
+    ctx.contract.expectDocsShow(message, heading, part, payloadFields(message));
   },
 }));
 

@@ -49,11 +49,13 @@ export class Contract {
   // ---- SDK --------------------------------------------------------------------------------------
 
   /** The SDK put these frames of a request on the wire: at least one, each one valid against the request's frame schema. */
-  expectSdkSends(message: MessageModel, frames: readonly unknown[]): void {
+  expectSdkSends(message: MessageModel, frames: readonly unknown[], payloads: readonly unknown[]): void {
     expect(message.kind, `${message.name} is not a request`).toBe('request');
     expect(frames.length, `the SDK sent no ${message.name} frame`).toBeGreaterThan(0);
     // The frame schema holds the action as a constant: a frame of another request fails it.
     for (const frame of frames) expectValidFrame(message, frame);
+    // And each carries what the caller gave: a valid frame that dropped or replaced an argument fails here.
+    expect(frames.map((frame) => (frame as Frame).payload), `${message.name}: the payloads sent`).toEqual(payloads);
     this.#earn(message, 'sdk');
   }
 
@@ -144,6 +146,8 @@ export class Contract {
   expectDocsShow(message: MessageModel, heading: string, section: string | undefined, fields: readonly string[]): void {
     expect(section, `no section "${heading}" in the docs`).toBeDefined();
     for (const field of fields) expect(section, `${message.name}: field ${field}`).toMatch(new RegExp(`\\| ${escapeRegExp(field)} +\\|`));
+    // A method's arguments or result with no field says so, rather than showing nothing.
+    if (fields.length === 0 && (message.kind === 'request' || message.kind === 'response')) expect(section, `${message.name}: no fields, said`).toMatch(/^(No arguments\.|Nothing\.|An empty object: the request succeeded\.)$/m);
     this.#earn(message, 'docs');
   }
 

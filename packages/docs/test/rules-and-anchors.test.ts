@@ -127,6 +127,29 @@ describe('field rules and anchors', () => {
     }
   });
 
+  it('gives every top-level field of every payload its own row: each argument, each result field, each event field', () => {
+    const model = built.result.model;
+    const events = rowsById(built.read('site/events.html'));
+    const methods = rowsById(built.read('site/methods.html'));
+    const fieldsOf = (ref: string) => Object.keys(schemaByName(model, ref).schema.properties ?? {});
+    const missing: string[] = [];
+    let checked = 0;
+    const expectRow = (rows: Map<string, string>, id: string) => {
+      checked += 1;
+      if (!rows.has(id)) missing.push(id);
+    };
+    for (const request of model.requests) {
+      // The rows of one table each: a result field is not stood in for by an argument of the same name.
+      if (request.request.payload !== undefined) for (const field of fieldsOf(request.request.payload.ref)) expectRow(methods, `${request.id}.${field}`);
+      if (request.response.payload !== undefined) for (const field of fieldsOf(request.response.payload.ref)) expectRow(methods, `${request.id}.result.${field}`);
+    }
+    for (const event of emittedEvents(model)) if (event.payload !== undefined) for (const field of fieldsOf(event.payload.ref)) expectRow(events, `${event.name}.${field}`);
+    expect(missing).toEqual([]);
+    // The fields that only a result has the name of (updateLastSeenTimestamp's timestamp is an argument too).
+    expect(methods.get('updateLastSeenTimestamp.result.timestamp')).toBeDefined();
+    expect(checked).toBeGreaterThan(50);
+  });
+
   it("shows the spec's rules in each row: lengths, limits, ranges, patterns, formats, constants", () => {
     const model = built.result.model;
     const map = roots(model);
