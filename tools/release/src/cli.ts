@@ -4,10 +4,13 @@
 // and, after a full release, that the commit and tags are local. A refusal is one line on stderr
 // (a failed step adds its output's last lines), exit 1; so is a release that stopped part-way
 // (`release: failed: ...`, saying what is done and how to finish); any other error is its whole
-// message (a located problem per line, no stack), exit 1; a wrong argument exit 2.
+// message (a located problem per line, no stack), exit 1; a wrong argument exit 2. Stopped by
+// SIGINT or SIGTERM, it stops the running step, puts the tree back as a refusal does, says so
+// (`release: stopped by SIGINT: ...`) and exits 128 + the signal's number (130, 143).
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { release, ReleaseIncomplete, ReleaseRefused, type ReleaseReport } from './release.js';
+import { constants } from 'node:os';
+import { release, ReleaseIncomplete, ReleaseRefused, ReleaseStopped, type ReleaseReport } from './release.js';
 
 const USAGE = `usage: pnpm release [--dry-run | --version-only | --publish-only] [--registry URL]
 
@@ -54,16 +57,33 @@ if (values.registry !== undefined && !(/^https?:\/\/[^/?#@\s]+(\/[^?#\s]*)?$/i.t
   process.exit(2);
 }
 
+// Only a release that publishes has a registry to use: given otherwise, it would be ignored.
+if (values.registry !== undefined && (values['dry-run'] === true || values['version-only'] === true)) {
+  console.error(`release: --registry is for a release that publishes; ${values['dry-run'] === true ? '--dry-run' : '--version-only'} publishes nothing\n\n${USAGE}`);
+  process.exit(2);
+}
+
 const root = fileURLToPath(new URL('../../..', import.meta.url));
+// A signal stops the release through `signal`, which then leaves nothing half done behind; a
+// second signal while it puts things back is ignored (the handlers stay), so that it can finish.
+const stop = new AbortController();
+for (const name of ['SIGINT', 'SIGTERM'] as const) process.on(name, () => stop.abort(name));
+const exitCodeOf = (signal: string) => 128 + (constants.signals[signal as keyof typeof constants.signals] ?? 15);
 try {
   const mode = values['version-only'] === true ? 'version' : values['publish-only'] === true ? 'publish' : 'full';
-  const result = await release({ root, dryRun: values['dry-run'] === true, mode, registry: values.registry, log: (line) => console.log(`release: ${line}`) });
+  const result = await release({ root, dryRun: values['dry-run'] === true, mode, registry: values.registry, log: (line) => console.log(`release: ${line}`), signal: stop.signal });
   console.log(report(result));
+  if (stop.signal.aborted) process.exit(exitCodeOf(String(stop.signal.reason)));
 } catch (error) {
+  if (error instanceof ReleaseStopped) {
+    console.error(`release: ${error.message}`);
+    process.exit(exitCodeOf(error.signal));
+  }
   if (error instanceof ReleaseRefused) console.error(`release: refused: ${error.message}`);
   else if (error instanceof ReleaseIncomplete) console.error(`release: failed: ${error.message}`);
   // Anything else (a git, file or spec error): its whole message, which says where (a spec problem
   // is a `file:line:column` line each), not a stack.
   else console.error(`release: failed: ${(error instanceof Error ? error.message : String(error)).trim() || 'unknown error'}`);
-  process.exit(1);
+  // Stopped after the release commit: what is left is said above; the exit code says it was a signal.
+  process.exit(stop.signal.aborted ? exitCodeOf(String(stop.signal.reason)) : 1);
 }

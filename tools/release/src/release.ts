@@ -15,20 +15,20 @@
 // Changesets that release no published package (empty ones) are nothing to release. Pre mode
 // (`changeset pre enter <tag>`) works as changesets has it: prerelease versions, published under
 // that dist-tag.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appliedBumps, bumpsOf, largestBumps, latestReleaseTag, missingMajors, releaseHistory, workspacePackageNames, workspacePackages } from '@customer-chat/spec-diff';
 import { loadModel } from '@customer-chat/spec-model';
 import { CHANGESET_DIR, changesetState, type Changesets } from './changesets.js';
-import { ReleaseIncomplete, ReleaseRefused } from './errors.js';
+import { ReleaseIncomplete, ReleaseRefused, ReleaseStopped } from './errors.js';
 import { pingRegistry, registryEnvironment, withPnpmOnPath } from './publishing.js';
 import { scratchCopy } from './scratch.js';
 import { readSpecVersions, versionMismatch, writeDocumentVersion } from './version-story.js';
 import { latestChangelogEntry, pnpmArgs, pnpmCommand, publishablePackages, type PublishablePackage } from './workspace.js';
 
-export { ReleaseIncomplete, ReleaseRefused };
+export { ReleaseIncomplete, ReleaseRefused, ReleaseStopped };
 
 /**
  * `full`: version, build, check, commit, publish and tag in one go (or all but the last three in a
@@ -48,6 +48,11 @@ export interface ReleaseOptions {
   registry?: string | undefined;
   /** Progress lines. */
   log?: (line: string) => void;
+  /**
+   * Aborted (the CLI does it on SIGINT and SIGTERM, the reason the signal's name), the release
+   * stops its running step and puts the tree back as a refusal does, then throws ReleaseStopped.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ReleasedPackage {
@@ -86,20 +91,79 @@ function tagList(root: string): Set<string> {
   return new Set(git(root, ['tag', '--list']).split('\n').filter(Boolean));
 }
 
-/** The paths `git status` lists (`XY path` lines: the path starts at the fourth character). */
+/**
+ * The paths `git status` lists (`XY path` lines: the path starts at the fourth character), every
+ * untracked file included whatever the user's status.showUntrackedFiles says: the tree must be
+ * clean of them too, since putting a failed release back removes untracked files.
+ */
 function changedPaths(root: string): string[] {
-  return git(root, ['status', '--porcelain']).split('\n').filter((line) => line.length > 3).map((line) => line.slice(3));
+  return git(root, ['status', '--porcelain', '--untracked-files=all']).split('\n').filter((line) => line.length > 3).map((line) => line.slice(3));
 }
 
-/** Runs a step; a failure refuses the release with the step's name and the last lines of its output. */
-function step(name: string, command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });
-  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-  if (result.status !== 0) {
-    const tail = output.trim().split('\n').slice(-12).join('\n');
+/** The signal's name, when the release was told to stop. */
+function stopReason(stop: AbortSignal | undefined): string | undefined {
+  return stop?.aborted ? String(stop.reason) : undefined;
+}
+
+/** Whether a process (`pid`), or with a negative number a process group, is still there. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until no process of group `pgid` is left (a step's grandchildren too), killing it after `graceMs`. */
+async function groupGone(pgid: number, graceMs = 10_000): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (isRunning(-pgid)) {
+    if (Date.now() > deadline) {
+      process.kill(-pgid, 'SIGKILL');
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Runs a step; a failure refuses the release with the step's name and the last lines of its
+ * output. The step runs in a process group of its own, so that a stop (`stop` aborted) ends it
+ * with everything it started before the release puts the tree back.
+ */
+async function step(name: string, command: string, args: string[], cwd: string, stop: AbortSignal | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (stop?.aborted) throw new ReleaseStopped(String(stop.reason), `stopped before ${name}`);
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const output: string[] = [];
+  child.stdout.setEncoding('utf8').on('data', (text: string) => output.push(text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => output.push(text));
+  const kill = () => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  };
+  stop?.addEventListener('abort', kill, { once: true });
+  const status = await new Promise<number | null>((resolve) => {
+    child.once('error', (error) => {
+      output.push(error.message);
+      resolve(null);
+    });
+    child.once('close', (code) => resolve(code));
+  });
+  stop?.removeEventListener('abort', kill);
+  if (stop?.aborted) {
+    if (child.pid !== undefined) await groupGone(child.pid);
+    throw new ReleaseStopped(String(stop.reason), `stopped during ${name}`);
+  }
+  const text = output.join('');
+  if (status !== 0) {
+    const tail = text.trim().split('\n').slice(-12).join('\n');
     throw new ReleaseRefused(`${name} failed${tail === '' ? '' : `:\n${tail}`}`);
   }
-  return output;
+  return text;
 }
 
 const pnpm = (args: readonly string[]): [string, string[]] => [pnpmCommand(), [...pnpmArgs(), ...args]];
@@ -192,17 +256,17 @@ function unpublishedReleaseCommit(root: string): void {
 }
 
 /** Packs each package and checks the tarball with publint (strict) and, for packages with types, attw. */
-function checkPackages(dir: string, packages: PublishablePackage[], log: (line: string) => void): void {
+async function checkPackages(dir: string, packages: PublishablePackage[], log: (line: string) => void, stop: AbortSignal | undefined): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), 'customer-chat-pack-'));
   const bin = (name: string) => join(dir, 'tools/release/node_modules/.bin', name);
   try {
     for (const pkg of packages) {
       const [command, args] = pnpm(['pack', '--pack-destination', out]);
-      step(`packing ${pkg.name}`, command, args, join(dir, pkg.dir));
+      await step(`packing ${pkg.name}`, command, args, join(dir, pkg.dir), stop);
       const tarball = join(out, readdirSync(out).find((file) => file.startsWith(pkg.name.replace('@', '').replace('/', '-')) && file.endsWith(`-${pkg.version}.tgz`))!);
-      step(`publint on ${pkg.name}`, bin('publint'), ['run', tarball, '--strict'], dir);
+      await step(`publint on ${pkg.name}`, bin('publint'), ['run', tarball, '--strict'], dir, stop);
       const manifest = JSON.parse(execFileSync('tar', ['-xOzf', tarball, 'package/package.json'], { encoding: 'utf8' })) as { types?: string };
-      if (manifest.types !== undefined) step(`attw on ${pkg.name}`, bin('attw'), [tarball, '--profile', 'node16', '--format', 'table-flipped'], dir);
+      if (manifest.types !== undefined) await step(`attw on ${pkg.name}`, bin('attw'), [tarball, '--profile', 'node16', '--format', 'table-flipped'], dir, stop);
       log(`checked ${pkg.name}@${pkg.version}`);
     }
   } finally {
@@ -211,13 +275,13 @@ function checkPackages(dir: string, packages: PublishablePackage[], log: (line: 
 }
 
 /** `changeset version`, then the spec's info.version from its package, then what is generated from the spec. */
-function version(dir: string, log: (line: string) => void): void {
-  step('changeset version', ...changeset(dir, ['version']), dir);
+async function version(dir: string, log: (line: string) => void, stop: AbortSignal | undefined): Promise<void> {
+  await step('changeset version', ...changeset(dir, ['version']), dir, stop);
   const specVersion = readSpecVersions(dir).package;
   writeDocumentVersion(dir, specVersion);
   log(`spec ${specVersion}: info.version written; generating`);
   const [command, args] = pnpm(['generate']);
-  step('generating', command, args, dir);
+  await step('generating', command, args, dir, stop);
 }
 
 /** Puts a tree the release changed in place back to the clean one it was (the preflight insisted on it). */
@@ -226,9 +290,17 @@ function restore(root: string): void {
   git(root, ['clean', '-fdq']);
 }
 
+/** What a stop (a signal) leaves: nothing, as a refusal; said as ReleaseStopped. */
+function stoppedError(stop: AbortSignal | undefined, error: unknown, left: string): unknown {
+  const signal = stopReason(stop);
+  if (signal === undefined || error instanceof ReleaseIncomplete) return error;
+  return new ReleaseStopped(signal, `stopped by ${signal}: ${left}`);
+}
+
 export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
   const log = options.log ?? (() => undefined);
   const mode = options.mode ?? 'full';
+  const stop = options.signal;
   const { changesets, publishEnv } = await preflight(options.root, mode, options.dryRun, options.registry);
   const describe = (dir: string, p: PublishablePackage, from: string | undefined): ReleasedPackage => ({ name: p.name, from, to: p.version, changelog: latestChangelogEntry(dir, p.dir) });
   if (mode !== 'publish' && !changesets.work) {
@@ -238,11 +310,11 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
   const before = new Map(publishablePackages(options.root).map((p) => [p.name, p.version]));
   if (mode === 'version') {
     try {
-      version(options.root, log);
+      await version(options.root, log, stop);
     } catch (error) {
-      // A failed version step leaves nothing half-versioned behind.
+      // A failed or stopped version step leaves nothing half-versioned behind.
       restore(options.root);
-      throw error;
+      throw stoppedError(stop, error, 'nothing was versioned (the tree is as it was)');
     }
     const packages = publishablePackages(options.root).filter((p) => before.get(p.name) !== p.version);
     return { dryRun: false, packages: packages.map((p) => describe(options.root, p, before.get(p.name))), tags: [] };
@@ -253,14 +325,14 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
   try {
     if (mode === 'full') {
       log(`versioning${options.dryRun ? ' (dry run, in a scratch copy)' : ''}`);
-      version(dir, log);
+      await version(dir, log, stop);
     }
     const versioned = publishablePackages(dir).filter((p) => before.get(p.name) !== p.version);
     // The commit is titled with what it versions: a version step that versioned nothing stops here.
     if (mode === 'full' && versioned.length === 0) throw new ReleaseRefused(`changeset version changed no published package's version (pending: ${changesets.releasing.map((c) => c.file).join(', ')})`);
     log('building');
     const [command, args] = pnpm(['build']);
-    step('building', command, args, dir);
+    await step('building', command, args, dir, stop);
     // What is published must be what is committed: a build that changes a tracked file (generated
     // code out of step with the spec) stops the release here.
     if (mode === 'publish') {
@@ -268,8 +340,10 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
       if (changed.length > 0) throw new ReleaseRefused(`the build changed committed files (${changed.join(', ')}): run pnpm generate and commit its output first`);
     }
     const packages = publishablePackages(dir);
-    checkPackages(dir, packages, log);
+    await checkPackages(dir, packages, log, stop);
     if (options.dryRun) return { dryRun: true, packages: versioned.map((p) => describe(dir, p, before.get(p.name))), tags: [] };
+    // The last moment a stop leaves nothing behind.
+    if (stop?.aborted) throw new ReleaseStopped(String(stop.reason), 'stopped before the release commit');
 
     const tagsBefore = tagList(dir);
     let commit: string | undefined;
@@ -281,8 +355,9 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
     committed = true;
     log('publishing');
     try {
-      step('changeset publish', ...changeset(dir, ['publish']), dir, publishEnv);
+      await step('changeset publish', ...changeset(dir, ['publish']), dir, stop, publishEnv);
     } catch (error) {
+      // Stopped too: what is committed, published and tagged is said, for --publish-only to finish.
       throw incomplete(dir, commit, packages, tagsBefore, error);
     }
     const tags = [...tagList(dir)].filter((tag) => !tagsBefore.has(tag));
@@ -293,10 +368,10 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
       .map((p) => describe(dir, p, before.get(p.name) !== p.version ? before.get(p.name) : previousRelease(dir, p.name, p.version)));
     return { dryRun: false, packages: published, tags, commit, nothing: published.length === 0 ? 'nothing left to publish (every version is on the registry already)' : undefined };
   } catch (error) {
-    // Refused in place before the release commit: the tree goes back to the clean one it was
-    // (the preflight insisted on it), so nothing of the attempt stays behind.
+    // Refused or stopped in place before the release commit: the tree goes back to the clean one
+    // it was (the preflight insisted on it), so nothing of the attempt stays behind.
     if (scratch === undefined && !committed) restore(dir);
-    throw error;
+    throw stoppedError(stop, error, scratch === undefined ? 'nothing was released (the tree is as it was)' : 'nothing was released (the scratch copy is removed)');
   } finally {
     scratch?.dispose();
   }

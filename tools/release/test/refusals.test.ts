@@ -45,6 +45,14 @@ describe('pnpm release refuses', () => {
     expectRefused(scratch.root, [], /^release: refused: the working tree has uncommitted changes \(1 path\(s\), e\.g\. spec\/NOTES\.txt\); commit or stash them first$/);
   });
 
+  it('an untracked file that git status hides (status.showUntrackedFiles=no), which putting a failed release back would delete', () => {
+    scratch = clone();
+    git(scratch.root, ['config', 'status.showUntrackedFiles', 'no']);
+    writeFileSync(join(scratch.root, 'notes.txt'), 'my notes');
+    expectRefused(scratch.root, ['--version-only'], /^release: refused: the working tree has uncommitted changes \(1 path\(s\), e\.g\. notes\.txt\); commit or stash them first$/);
+    expect(readFileSync(join(scratch.root, 'notes.txt'), 'utf8')).toBe('my notes');
+  });
+
   it('a spec whose package version and info.version differ', () => {
     scratch = clone();
     const file = join(scratch.root, 'spec', 'package.json');
@@ -98,6 +106,16 @@ describe('pnpm release refuses', () => {
       const result = runRelease(scratch.root, ['--publish-only', '--registry', registry]);
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr.trim()).toBe(`release: --registry ${registry} is not an http:// or https:// URL (e.g. http://localhost:4873/)`);
+    }
+  });
+
+  it('a --registry with --dry-run or --version-only, which publish nothing, with exit code 2 and the usage', () => {
+    scratch = clone();
+    for (const mode of ['--dry-run', '--version-only']) {
+      const result = runRelease(scratch.root, [mode, '--registry', 'http://127.0.0.1:4873/']);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^release: --registry is for a release that publishes; ${mode} publishes nothing\n\nusage: pnpm release`));
+      expect(git(scratch.root, ['status', '--porcelain'])).toBe('');
     }
   });
 

@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ReleaseRefused } from '../src/errors.js';
 import { readSpecVersions, SPEC_DOCUMENT, SPEC_PACKAGE, versionMismatch, writeDocumentVersion } from '../src/version-story.js';
 import { REPOSITORY_ROOT } from './helpers.js';
 
@@ -42,5 +43,27 @@ describe('the spec version story', () => {
     expect(after.replace('version: 7.8.9', `version: ${old}`)).toBe(before);
     // Only the info block's version: the policy and the channel bindings keep theirs.
     expect(after.split('\n').filter((line, i) => line !== before.split('\n')[i])).toEqual(['  version: 7.8.9']);
+  });
+
+  it.each([
+    ['an unterminated quote', (text: string) => text.replace(/^(  version: )(.*)$/m, '$1"$2'), /^spec\/asyncapi\.yaml:\d+:\d+: not valid YAML: Missing closing "quote/],
+    ['a tab as indentation', (text: string) => text.replace(/^  title: /m, '\ttitle: '), /^spec\/asyncapi\.yaml:\d+:1: not valid YAML: Tabs are not allowed as indentation/],
+    ['a duplicate key', (text: string) => text.replace(/^(  version: .*)$/m, '$1\n  version: 9.9.9'), /^spec\/asyncapi\.yaml:\d+:3: not valid YAML: Map keys must be unique/],
+  ])('a spec that is not valid YAML (%s) is refused, located, by both reading and writing the version', (_, breakIt, line) => {
+    const root = copyOfSpec();
+    const file = join(root, SPEC_DOCUMENT);
+    writeFileSync(file, breakIt(readFileSync(file, 'utf8')));
+    const before = readFileSync(file, 'utf8');
+    for (const act of [() => readSpecVersions(root), () => writeDocumentVersion(root, '7.8.9')]) {
+      let thrown: unknown;
+      try {
+        act();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ReleaseRefused);
+      expect((thrown as Error).message.split('\n')[0]).toMatch(line);
+    }
+    expect(readFileSync(file, 'utf8')).toBe(before);
   });
 });
