@@ -34,11 +34,11 @@ export const isId = (value: unknown): boolean => typeof value === 'string' && va
 export const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 export const isCustomId = (value: unknown): boolean => typeof value === 'string' && value.length > 0 && (value.length <= 256 || codePoints(value) <= 256);
 
-/** The `rating` namespace of Properties: a whole score from 1 to 5, a comment of at most 1024 code points, any other own key a property value. */
+/** The `rating` namespace of Properties as the server sends it (StoredRating): a whole score from 1 to 5 if any, a comment of at most 1024 code points if any, any other own key a property value. */
 export function isRatingNamespace(value: unknown): boolean {
   if (!isRecord(value)) return false;
   const score = value.score;
-  if (typeof score !== 'number' || !Number.isInteger(score) || score < 1 || score > 5 || !hasOwn.call(value, 'score')) return false;
+  if (score !== undefined && hasOwn.call(value, 'score') && (typeof score !== 'number' || !Number.isInteger(score) || score < 1 || score > 5)) return false;
   const comment = value.comment;
   if (comment !== undefined && hasOwn.call(value, 'comment') && (typeof comment !== 'string' || (comment.length > 1024 && codePoints(comment) > 1024))) return false;
   for (const key in value) {

@@ -62,7 +62,7 @@ export function isEvent(value: unknown): boolean {
   }
 }
 
-/** Properties: namespaces of primitive values; the `rating` one a Rating. */
+/** Properties: namespaces of primitive values; the `rating` one a StoredRating. */
 function isProperties(value: unknown): boolean {
   if (!isRecord(value)) return false;
   for (const namespace in value) {

@@ -75,7 +75,7 @@ function isPrimitiveMap(value: unknown): boolean {
   return true;
 }
 
-/** Properties: namespaces of primitive values; the `rating` one a Rating. */
+/** Properties: namespaces of primitive values; the `rating` one a StoredRating. */
 function isProperties(value: unknown): boolean {
   if (!isRecord(value)) return false;
   for (const namespace in value) if (namespace !== 'rating' && hasOwn.call(value, namespace) && !isPrimitiveMap(value[namespace])) return false;

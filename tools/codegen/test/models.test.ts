@@ -272,8 +272,12 @@ describe('generateModelDeclarations on spec/asyncapi.yaml', () => {
     expect(code('PropertyValue')).toBe('export type PropertyValue = string | number | boolean | null;');
     // Properties beside a named additionalProperties: the properties, then an index signature that
     // holds every property's type too (TypeScript requires it).
-    expect(code('Properties')).toMatch(/\n {2}rating\?: Rating;\n {2}\/\*\* Any other key: PropertyNamespace\. \*\/\n {2}\[key: string\]: PropertyNamespace \| Rating \| undefined;\n\}$/);
-    expect(code('Rating')).toMatch(/\n {2}score: number;\n[\s\S]*\n {2}comment\?: string;\n {2}\/\*\* Any other key: PropertyValue\. \*\/\n {2}\[key: string\]: PropertyValue \| number \| string \| undefined;\n\}$/);
+    expect(code('Properties')).toMatch(/\n {2}rating\?: StoredRating;\n {2}\/\*\* Any other key: PropertyNamespace\. \*\/\n {2}\[key: string\]: PropertyNamespace \| StoredRating \| undefined;\n\}$/);
+    expect(code('PropertiesUpdate')).toMatch(/\n {2}rating\?: Rating;\n {2}\/\*\* Any other key: PropertyNamespace\. \*\/\n {2}\[key: string\]: PropertyNamespace \| Rating \| undefined;\n\}$/);
+    // A required and an optional property of named types, beside a named additionalProperties.
+    expect(code('Rating')).toMatch(/\n {2}score: RatingScore;\n[\s\S]*\n {2}comment\?: RatingComment;\n {2}\/\*\* Any other key: PropertyValue\. \*\/\n {2}\[key: string\]: PropertyValue \| RatingScore \| RatingComment \| undefined;\n\}$/);
+    expect(code('StoredRating')).toMatch(/\n {2}score\?: RatingScore;\n/);
+    expect(code('RatingScore')).toBe('export type RatingScore = number;');
     expect(code('Acknowledgement')).toBe('export type Acknowledgement = Record<string, unknown>;');
     expect(code('User')).toBe('export type User = Agent | Customer | UnknownUser;');
     expect(code('EventInput')).toBe('export type EventInput = MessageEventInput | FileEventInput;');

@@ -3,7 +3,7 @@
 // its schema fails with INVALID_ARGS before anything is sent, with and without validation.
 import { createReferenceServer } from '@customer-chat/reference-server';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { Rating } from '../../src/node.js';
+import type { Rating, StoredRating } from '../../src/node.js';
 import { createCustomerSDK as createUnvalidated, type CustomerSDKOptions } from '../../src/unvalidated.js';
 import { actionsOf, recordingWebSocket, useHarness } from './harness.js';
 
@@ -18,13 +18,24 @@ describe('rateChat', () => {
     const updated = other.events.next('chat_properties_updated');
     await expect(customer.api.rateChat(chat.id, { score: 4, comment: 'Quick and kind' })).resolves.toEqual({});
     const push = await updated;
-    expectTypeOf(push.properties.rating).toEqualTypeOf<Rating | undefined>();
+    // As the server sends it: a rating merged name by name may lack its score (StoredRating).
+    expectTypeOf(push.properties.rating).toEqualTypeOf<StoredRating | undefined>();
     expect(push).toEqual({ chat: chat.id, properties: { rating: { score: 4, comment: 'Quick and kind' } } });
     expect(push.properties.rating?.score).toBe(4);
     expect(h.server.store.chat(chat.id).properties).toEqual({ rating: { score: 4, comment: 'Quick and kind' } });
     // A later rating replaces the score and keeps what it leaves out, like any properties update.
     await customer.api.rateChat(chat.id, { score: 5 });
     expect(h.server.store.chat(chat.id).properties).toEqual({ rating: { score: 5, comment: 'Quick and kind' } });
+  });
+
+  it('takes a rating the server sends without a score (the seed types properties as any object; names merge one by one)', async () => {
+    const customer = await h.connect();
+    const { chat } = await customer.api.startChat({});
+    const updated = customer.events.next('chat_properties_updated');
+    const frame = { action: 'chat_properties_updated', type: 'push', payload: { chat: chat.id, properties: { rating: { comment: 'Thanks' } } } };
+    expect(h.server.faults.sendRaw(customer.customerId, JSON.stringify(frame))).toBe(1);
+    expect(await updated).toEqual(frame.payload);
+    expect(customer.events.of('error')).toEqual([]);
   });
 
   it('fails with the server’s error for a chat the customer is not in, and stores nothing', async () => {

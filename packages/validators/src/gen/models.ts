@@ -202,16 +202,34 @@ export interface CustomerUpdate {
 }
 
 /**
- * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
- * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+ * Properties of a chat or thread as the server sends them, grouped by namespace (namespace,
+ * then name, then value). The `rating` namespace of a chat holds the customer's rating of it
+ * (`StoredRating`): names merge one by one, so it may lack its score or its comment.
  *
  * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#Properties
  */
 export interface Properties {
   /**
-   * The customer's rating of a chat: the `rating` namespace of its properties, set with
-   * `update_chat_properties` (the SDK's `rateChat`). A score from 1 (poor) to 5 (great) and an
-   * optional comment; like any namespace, it holds only property values.
+   * A chat's rating as the server sends it, in its properties: the names of a namespace merge
+   * one by one, so a rating set in parts, or by someone else, may lack its score or its comment.
+   */
+  rating?: StoredRating;
+  /** Any other key: PropertyNamespace. */
+  [key: string]: PropertyNamespace | StoredRating | undefined;
+}
+
+/**
+ * Properties a client sets (`start_chat`, `update_chat_properties`,
+ * `update_chat_thread_properties`), grouped by namespace (namespace, then name, then value). A
+ * `rating` namespace is a whole `Rating`, its score included.
+ *
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#PropertiesUpdate
+ */
+export interface PropertiesUpdate {
+  /**
+   * The customer's rating of a chat, as a client sets it: the `rating` namespace of its
+   * properties, set with `update_chat_properties` (the SDK's `rateChat`). A score from 1 (poor)
+   * to 5 (great) and an optional comment; like any namespace, it holds only property values.
    */
   rating?: Rating;
   /** Any other key: PropertyNamespace. */
@@ -233,20 +251,49 @@ export type PropertyNamespace = Record<string, PropertyValue>;
 export type PropertyValue = string | number | boolean | null;
 
 /**
- * The customer's rating of a chat: the `rating` namespace of its properties, set with
- * `update_chat_properties` (the SDK's `rateChat`). A score from 1 (poor) to 5 (great) and an
- * optional comment; like any namespace, it holds only property values.
+ * The customer's rating of a chat, as a client sets it: the `rating` namespace of its
+ * properties, set with `update_chat_properties` (the SDK's `rateChat`). A score from 1 (poor)
+ * to 5 (great) and an optional comment; like any namespace, it holds only property values.
  *
  * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#Rating
  */
 export interface Rating {
   /** From 1 (poor) to 5 (great). */
-  score: number;
+  score: RatingScore;
   /** What the customer adds in words. */
-  comment?: string;
+  comment?: RatingComment;
   /** Any other key: PropertyValue. */
-  [key: string]: PropertyValue | number | string | undefined;
+  [key: string]: PropertyValue | RatingScore | RatingComment | undefined;
 }
+
+/**
+ * A chat's rating as the server sends it, in its properties: the names of a namespace merge
+ * one by one, so a rating set in parts, or by someone else, may lack its score or its comment.
+ *
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#StoredRating
+ */
+export interface StoredRating {
+  /** From 1 (poor) to 5 (great). */
+  score?: RatingScore;
+  /** What the customer adds in words. */
+  comment?: RatingComment;
+  /** Any other key: PropertyValue. */
+  [key: string]: PropertyValue | RatingScore | RatingComment | undefined;
+}
+
+/**
+ * From 1 (poor) to 5 (great).
+ *
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#RatingScore
+ */
+export type RatingScore = number;
+
+/**
+ * What the customer adds in words.
+ *
+ * @see https://customer-chat.github.io/customer-chat-protocol/schemas.html#RatingComment
+ */
+export type RatingComment = string;
 
 /**
  * A user's membership of a chat.
@@ -273,8 +320,9 @@ export interface Chat {
   /** Ids of the chat's threads, oldest first. */
   threads: ThreadId[];
   /**
-   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
-   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   * Properties of a chat or thread as the server sends them, grouped by namespace (namespace,
+   * then name, then value). The `rating` namespace of a chat holds the customer's rating of it
+   * (`StoredRating`): names merge one by one, so it may lack its score or its comment.
    */
   properties: Properties;
 }
@@ -301,8 +349,9 @@ export interface ChatSummary {
   /** For each user id, the moment that user last read the chat (`null` if never). */
   lastSeenTimestamps?: Record<string, NullableTimestamp>;
   /**
-   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
-   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   * Properties of a chat or thread as the server sends them, grouped by namespace (namespace,
+   * then name, then value). The `rating` namespace of a chat holds the customer's rating of it
+   * (`StoredRating`): names merge one by one, so it may lack its score or its comment.
    */
   properties?: Properties;
 }
@@ -338,8 +387,9 @@ export interface Thread {
   /** The events of the thread, oldest first. */
   events: Event[];
   /**
-   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
-   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   * Properties of a chat or thread as the server sends them, grouped by namespace (namespace,
+   * then name, then value). The `rating` namespace of a chat holds the customer's rating of it
+   * (`StoredRating`): names merge one by one, so it may lack its score or its comment.
    */
   properties: Properties;
 }
@@ -595,8 +645,9 @@ export interface ChatPropertiesUpdate {
   /** A chat's id. */
   chat: ChatId;
   /**
-   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
-   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   * Properties of a chat or thread as the server sends them, grouped by namespace (namespace,
+   * then name, then value). The `rating` namespace of a chat holds the customer's rating of it
+   * (`StoredRating`): names merge one by one, so it may lack its score or its comment.
    */
   properties: Properties;
 }
@@ -612,8 +663,9 @@ export interface ChatThreadPropertiesUpdate {
   /** A thread's id. */
   thread: ThreadId;
   /**
-   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
-   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   * Properties of a chat or thread as the server sends them, grouped by namespace (namespace,
+   * then name, then value). The `rating` namespace of a chat holds the customer's rating of it
+   * (`StoredRating`): names merge one by one, so it may lack its score or its comment.
    */
   properties: Properties;
 }
@@ -751,10 +803,11 @@ export interface StartChatArguments {
   /** Events to open the chat with (a pre-chat message, a file). */
   events?: EventInput[];
   /**
-   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
-   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   * Properties a client sets (`start_chat`, `update_chat_properties`,
+   * `update_chat_thread_properties`), grouped by namespace (namespace, then name, then value). A
+   * `rating` namespace is a whole `Rating`, its score included.
    */
-  properties?: Properties;
+  properties?: PropertiesUpdate;
 }
 
 /**
@@ -827,10 +880,11 @@ export interface UpdateChatPropertiesArguments {
   /** A chat's id. */
   chat: ChatId;
   /**
-   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
-   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   * Properties a client sets (`start_chat`, `update_chat_properties`,
+   * `update_chat_thread_properties`), grouped by namespace (namespace, then name, then value). A
+   * `rating` namespace is a whole `Rating`, its score included.
    */
-  properties: Properties;
+  properties: PropertiesUpdate;
 }
 
 /**
@@ -844,10 +898,11 @@ export interface UpdateChatThreadPropertiesArguments {
   /** A thread's id. */
   thread: ThreadId;
   /**
-   * Properties of a chat or thread, grouped by namespace (namespace, then name, then value).
-   * The `rating` namespace of a chat holds the customer's rating of it (`Rating`).
+   * Properties a client sets (`start_chat`, `update_chat_properties`,
+   * `update_chat_thread_properties`), grouped by namespace (namespace, then name, then value). A
+   * `rating` namespace is a whole `Rating`, its score included.
    */
-  properties: Properties;
+  properties: PropertiesUpdate;
 }
 
 /**

@@ -43,7 +43,7 @@ import type { UserIsTypingFrame } from '../messages/user_is_typing.js';
 import type { UserJoinedChatFrame } from '../messages/user_joined_chat.js';
 import type { UserLeftChatFrame } from '../messages/user_left_chat.js';
 import type { UserStoppedTypingFrame } from '../messages/user_stopped_typing.js';
-import type { Acknowledgement, Agent, Chat, ChatId, ChatMembership, ChatPropertiesUpdate, ChatSummary, ChatThreadPropertiesUpdate, ChatUser, ChatsSummaryPage, ClientErrorCode, CloseThreadArguments, CustomId, Customer, CustomerFields, CustomerUpdate, Disconnection, DisconnectionReason, ErrorResponseHeaders, ErrorResult, ErrorType, Event, EventId, EventInput, FileEvent, FileEventInput, GetChatThreadsArguments, GetChatThreadsResult, GetChatThreadsSummaryArguments, GetChatThreadsSummaryResult, GetChatsSummaryArguments, LastSeenTimestampUpdate, LoginArguments, LoginResult, MessageEvent, MessageEventInput, NullableTimestamp, Properties, PropertyNamespace, PropertyValue, PushHeaders, Rating, RequestHeaders, RequestId, ResponseHeaders, SendEventArguments, SendEventResult, SendSneakPeekArguments, ServerError, StartChatArguments, StartChatResult, SystemMessageEvent, Thread, ThreadClosure, ThreadId, ThreadSummary, Timestamp, TypingIndicator, UnknownEvent, UnknownUser, UpdateChatPropertiesArguments, UpdateChatThreadPropertiesArguments, UpdateCustomerResult, UpdateLastSeenTimestampArguments, UpdateLastSeenTimestampResult, UploadedFile, User, UserId } from '../models.js';
+import type { Acknowledgement, Agent, Chat, ChatId, ChatMembership, ChatPropertiesUpdate, ChatSummary, ChatThreadPropertiesUpdate, ChatUser, ChatsSummaryPage, ClientErrorCode, CloseThreadArguments, CustomId, Customer, CustomerFields, CustomerUpdate, Disconnection, DisconnectionReason, ErrorResponseHeaders, ErrorResult, ErrorType, Event, EventId, EventInput, FileEvent, FileEventInput, GetChatThreadsArguments, GetChatThreadsResult, GetChatThreadsSummaryArguments, GetChatThreadsSummaryResult, GetChatsSummaryArguments, LastSeenTimestampUpdate, LoginArguments, LoginResult, MessageEvent, MessageEventInput, NullableTimestamp, Properties, PropertiesUpdate, PropertyNamespace, PropertyValue, PushHeaders, Rating, RatingComment, RatingScore, RequestHeaders, RequestId, ResponseHeaders, SendEventArguments, SendEventResult, SendSneakPeekArguments, ServerError, StartChatArguments, StartChatResult, StoredRating, SystemMessageEvent, Thread, ThreadClosure, ThreadId, ThreadSummary, Timestamp, TypingIndicator, UnknownEvent, UnknownUser, UpdateChatPropertiesArguments, UpdateChatThreadPropertiesArguments, UpdateCustomerResult, UpdateLastSeenTimestampArguments, UpdateLastSeenTimestampResult, UploadedFile, User, UserId } from '../models.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 const PATTERN = /*#__PURE__*/ new RegExp('^[A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+(?:[.][A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?[.])+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?![\\s\\S])', 'u');
@@ -254,6 +254,21 @@ export function isProperties(value: unknown): value is Properties {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const _object = value as Record<string, unknown>;
   const _rating = _object.rating;
+  if (_rating !== undefined && !isStoredRating(_rating) && hasOwn.call(_object, 'rating')) return false;
+  for (const _key in _object) {
+    if (_key === 'rating') continue;
+    if (!hasOwn.call(_object, _key)) continue;
+    const _item = _object[_key];
+    if (!isPropertyNamespace(_item)) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is valid under `/components/schemas/PropertiesUpdate`. */
+export function isPropertiesUpdate(value: unknown): value is PropertiesUpdate {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _rating = _object.rating;
   if (_rating !== undefined && !isRating(_rating) && hasOwn.call(_object, 'rating')) return false;
   for (const _key in _object) {
     if (_key === 'rating') continue;
@@ -297,6 +312,33 @@ export function isRating(value: unknown): value is Rating {
     if (typeof _item !== 'string' && (typeof _item !== 'number' || !Number.isFinite(_item)) && typeof _item !== 'boolean' && _item !== null) return false;
   }
   return true;
+}
+
+/** Whether `value` is valid under `/components/schemas/StoredRating`. */
+export function isStoredRating(value: unknown): value is StoredRating {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const _object = value as Record<string, unknown>;
+  const _score = _object.score;
+  if (_score !== undefined && (typeof _score !== 'number' || !Number.isInteger(_score) || _score < 1 || _score > 5) && hasOwn.call(_object, 'score')) return false;
+  const _comment = _object.comment;
+  if (_comment !== undefined && (typeof _comment !== 'string' || (_comment.length > 1024 && (_comment.length > 2048 || ucs2length(_comment) > 1024))) && hasOwn.call(_object, 'comment')) return false;
+  for (const _key in _object) {
+    if (_key === 'score' || _key === 'comment') continue;
+    if (!hasOwn.call(_object, _key)) continue;
+    const _item = _object[_key];
+    if (typeof _item !== 'string' && (typeof _item !== 'number' || !Number.isFinite(_item)) && typeof _item !== 'boolean' && _item !== null) return false;
+  }
+  return true;
+}
+
+/** Whether `value` is valid under `/components/schemas/RatingScore`. */
+export function isRatingScore(value: unknown): value is RatingScore {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 5;
+}
+
+/** Whether `value` is valid under `/components/schemas/RatingComment`. */
+export function isRatingComment(value: unknown): value is RatingComment {
+  return typeof value === 'string' && (value.length <= 1024 || (value.length <= 2048 && ucs2length(value) <= 1024));
 }
 
 /** Whether `value` is valid under `/components/schemas/ChatUser`. */
@@ -857,7 +899,7 @@ export function isStartChatArguments(value: unknown): value is StartChatArgument
   const _events = _object.events;
   if (_events !== undefined && !checkStartChatArgumentsEvents(_events) && hasOwn.call(_object, 'events')) return false;
   const _properties = _object.properties;
-  if (_properties !== undefined && !isProperties(_properties) && hasOwn.call(_object, 'properties')) return false;
+  if (_properties !== undefined && !isPropertiesUpdate(_properties) && hasOwn.call(_object, 'properties')) return false;
   for (const _key in _object) {
     if (_key !== 'scope' && _key !== 'events' && _key !== 'properties' && hasOwn.call(_object, _key)) return false;
   }
@@ -941,7 +983,7 @@ export function isUpdateChatPropertiesArguments(value: unknown): value is Update
   if (typeof _chat !== 'string' || _chat.length < 1) return false;
   const _properties = _object.properties;
   if (_properties === undefined || !hasOwn.call(_object, 'properties')) return false;
-  if (!isProperties(_properties)) return false;
+  if (!isPropertiesUpdate(_properties)) return false;
   for (const _key in _object) {
     if (_key !== 'chat' && _key !== 'properties' && hasOwn.call(_object, _key)) return false;
   }
@@ -960,7 +1002,7 @@ export function isUpdateChatThreadPropertiesArguments(value: unknown): value is 
   if (typeof _thread !== 'string' || _thread.length < 1) return false;
   const _properties = _object.properties;
   if (_properties === undefined || !hasOwn.call(_object, 'properties')) return false;
-  if (!isProperties(_properties)) return false;
+  if (!isPropertiesUpdate(_properties)) return false;
   for (const _key in _object) {
     if (_key !== 'chat' && _key !== 'thread' && _key !== 'properties' && hasOwn.call(_object, _key)) return false;
   }
@@ -1824,9 +1866,13 @@ export const definitionGuards: Readonly<Record<string, (value: unknown) => boole
   CustomerFields: isCustomerFields,
   CustomerUpdate: isCustomerUpdate,
   Properties: isProperties,
+  PropertiesUpdate: isPropertiesUpdate,
   PropertyNamespace: isPropertyNamespace,
   PropertyValue: isPropertyValue,
   Rating: isRating,
+  StoredRating: isStoredRating,
+  RatingScore: isRatingScore,
+  RatingComment: isRatingComment,
   ChatUser: isChatUser,
   Chat: isChat,
   ChatSummary: isChatSummary,
