@@ -1,12 +1,14 @@
 // Checks spec/asyncapi.yaml against the normative seed event reference, as recorded in
 // seed-facts.json (the repository's record of that reference, checked against it once):
 // every seed event is a message of that exact name, with the seed's payload kind, fields,
-// nesting and types, and every field on the way is described.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+// nesting and types, and every field on the way is described; and nothing the seed's tables do
+// not list is required, at any depth (a server that sends exactly the seed's fields conforms).
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCleanSpec, type LoadedSpec } from '@customer-chat/spec-loader';
-import { facts, repoRoot, type SeedEvent } from './seed-facts.js';
+import { facts, repoRoot, type SeedEvent, type SeedField } from './seed-facts.js';
 
 type Document = NonNullable<LoadedSpec['document']>;
 type Message = ReturnType<ReturnType<Document['allMessages']>['all']>[number];
@@ -179,6 +181,67 @@ function optionalSources(event: string): string[] {
   });
 }
 
+/**
+ * Seed fields whose description names the shape of another seed event's payload, and which list no
+ * children of their own: `lastEvent` is an "Event", the shape of new_event's payload.
+ */
+const SHAPES: Readonly<Record<string, string>> = { Event: 'new_event' };
+
+/**
+ * Where the schema requires what the seed's table does not list, as `event /pointer (why)`: a
+ * `required` name at an object the seed describes that is not one of its fields there, or any
+ * `required` inside a field the seed lists without children (`properties`: any object). A union
+ * requires nothing beyond the seed when one of its branches does not; an array is seen through to
+ * its items, as the seed's `object[]` fields are. Fields the seed does not list are optional
+ * additions a conforming server never sends: what they require does not count.
+ */
+function requiredBeyondSeed(fact: SeedEvent, payload: Schema): string[] {
+  const fieldsOf = (event: string): SeedField[] => facts.events.find((e) => e.event === event)!.fields;
+  const walk = (schema: Schema, fields: SeedField[], path: string[] | undefined, pointer: string, trail: Set<Schema>): string[] => {
+    if (trail.has(schema)) return [];
+    const inner = new Set(trail).add(schema);
+    const union = [...(schema.oneOf() ?? []), ...(schema.anyOf() ?? [])];
+    if (union.length > 0) {
+      const outcomes = union.map((branch) => walk(branch, fields, path, pointer, inner));
+      return outcomes.some((problems) => problems.length === 0) ? [] : outcomes.reduce((a, b) => (b.length < a.length ? b : a));
+    }
+    const items = schema.items();
+    if (items !== undefined && !Array.isArray(items)) return walk(items, fields, path, `${pointer}/*`, inner);
+    // The seed's fields one level below `path` (none when `path` is undefined: a field the seed lists without children).
+    const children = path === undefined ? [] : fields.filter((f) => f.path.length === path.length + 1 && path.every((segment, i) => f.path[i] === segment));
+    const problems: string[] = [];
+    for (const name of schema.required() ?? []) {
+      if (!children.some((f) => f.path.at(-1) === name)) problems.push(`${fact.event} ${pointer}/${name} (${path === undefined ? `inside a field the seed lists without children` : 'not a field of the seed there'})`);
+    }
+    for (const [name, property] of Object.entries(schema.properties() ?? {})) {
+      if (path === undefined) {
+        problems.push(...walk(property, fields, undefined, `${pointer}/${name}`, inner));
+        continue;
+      }
+      const field = children.find((f) => f.path.at(-1) === name);
+      if (field === undefined) continue;
+      const hasChildren = fields.some((f) => f.path.length > field.path.length && field.path.every((segment, i) => f.path[i] === segment));
+      const shape = hasChildren ? undefined : SHAPES[field.description];
+      if (shape !== undefined) problems.push(...walk(property, fieldsOf(shape), [], `${pointer}/${name}`, inner));
+      else problems.push(...walk(property, fields, hasChildren ? field.path : undefined, `${pointer}/${name}`, inner));
+    }
+    const extra = schema.additionalProperties();
+    if (path === undefined && typeof extra === 'object') problems.push(...walk(extra as Schema, fields, undefined, `${pointer}/*`, inner));
+    return problems;
+  };
+  return walk(payload, fact.fields, [], '', new Set());
+}
+
+/** The seed events' requirements beyond the seed in one loaded document. */
+function everyRequiredBeyondSeed(doc: Document): string[] {
+  return facts.events.flatMap((fact) => {
+    if (fact.payload !== 'object') return [];
+    const message = doc.allMessages().all().find((m) => m.name() === fact.event);
+    const payload = message?.hasPayload() ? message.payload() : undefined;
+    return payload === undefined ? [] : requiredBeyondSeed(fact, payload);
+  });
+}
+
 let document: Document;
 
 beforeAll(async () => {
@@ -199,6 +262,28 @@ describe('spec conforms to the seed event reference', () => {
   it.each(facts.events)('$event: message, payload kind, fields, types and descriptions match the seed', (fact) => {
     expect(conformanceProblems(document, fact), `${fact.event} does not conform to ${facts.source}`).toEqual([]);
   });
+
+  it('requires nothing the seed does not list, at any depth: a server that sends exactly the seed fields conforms', () => {
+    expect(everyRequiredBeyondSeed(document)).toEqual([]);
+  });
+
+  it('the check can fail: a rating that requires its score, inside the seed\'s `properties: object`, is found', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seed-required-'));
+    try {
+      const text = readFileSync(specPath, 'utf8');
+      const at = text.indexOf('    StoredRating:\n      type: object\n');
+      expect(at).toBeGreaterThan(0);
+      const broken = join(dir, 'asyncapi.yaml');
+      writeFileSync(broken, `${text.slice(0, at)}    StoredRating:\n      type: object\n      required: [score]\n${text.slice(at + '    StoredRating:\n      type: object\n'.length)}`);
+      const { document: edited } = await loadCleanSpec(broken);
+      expect(everyRequiredBeyondSeed(edited!)).toEqual([
+        'chat_properties_updated /properties/rating/score (inside a field the seed lists without children)',
+        'chat_thread_properties_updated /properties/rating/score (inside a field the seed lists without children)',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('spells thread_metada exactly as the seed does (not "thread_metadata")', () => {
     expect(facts.events.map((e) => e.event)).toContain('thread_metada');
