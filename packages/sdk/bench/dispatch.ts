@@ -7,6 +7,11 @@
 // and unvalidated, logs in first as it always does). In a round every candidate receives one burst,
 // in rotated order; the figure is this process's CPU time per frame from the burst's start to its
 // last frame, and the wall time beside it. Writes bench/dispatch.md.
+//
+// The candidate's socket is paused while the server queues the whole burst, and resumed when the
+// measure starts: every candidate then reads from a full socket, in reads as large as the kernel
+// gives. Otherwise a consumer faster than the sender wakes up for every few frames and pays more
+// CPU per frame than a slower one (the figures swung from 0.9× to 1.4× between runs).
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -17,7 +22,7 @@ import { createCustomerSDK } from '../dist/node.js';
 import { createCustomerSDK as createUnvalidated } from '../dist/unvalidated.js';
 
 const FRAMES = 200_000;
-const ROUNDS = Number(process.env.DISPATCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.DISPATCH_ROUNDS ?? 15);
 const HERE = fileURLToPath(import.meta.url);
 
 const EVENT = { id: 'PJ0MRSHTDG_3', type: 'message', chat: 'PJ0MRSHTDG', thread: 'PJ0MRSHTDS', author: 'agent@example.com', timestamp: 1700000002000, text: 'How can I help?' };
@@ -26,6 +31,8 @@ const PUSH = JSON.stringify({ action: 'new_event', type: 'push', payload: EVENT 
 // ---- the server (child process) ------------------------------------------------------------------
 
 type ServerCommand = { burst: string; frames: number };
+/** The server's answer once a burst is queued (handed to `ws`, which sends it as the peer reads). */
+type ServerQueued = { queued: string };
 
 function serve(): void {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -43,6 +50,7 @@ function serve(): void {
   process.on('message', (command: ServerCommand) => {
     const socket = sockets.get(command.burst)!;
     for (let i = 0; i < command.frames; i++) socket.send(PUSH);
+    process.send!({ queued: command.burst } satisfies ServerQueued);
   });
 }
 
@@ -50,6 +58,8 @@ function serve(): void {
 
 interface Candidate {
   name: string;
+  /** The candidate's `ws` socket, paused while a burst is queued. */
+  socket: WebSocket;
   /** Resolves once `frames` pushes were dispatched after `arm(frames)`. */
   arm(frames: number): Promise<void>;
   close(): void;
@@ -87,13 +97,21 @@ async function rawCandidate(port: number): Promise<Candidate> {
     }
   });
   await new Promise((resolve) => socket.once('open', resolve));
-  return { name: 'raw `ws` + JSON.parse + switch (the floor)', arm: count.arm, close: () => socket.close() };
+  return { name: 'raw `ws` + JSON.parse + switch (the floor)', socket, arm: count.arm, close: () => socket.close() };
 }
 
 async function sdkCandidate(port: number, validated: boolean): Promise<Candidate> {
   const count = counter();
   const name = validated ? 'sdk' : 'unvalidated';
-  const options = { url: `ws://127.0.0.1:${port}`, licenseId: name, getToken: () => 'token', WebSocket: WebSocket as never };
+  // `ws` itself, with the instance the SDK opens kept, to pause it.
+  let socket: WebSocket | undefined;
+  class KeptWebSocket extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      socket = this;
+    }
+  }
+  const options = { url: `ws://127.0.0.1:${port}`, licenseId: name, getToken: () => 'token', WebSocket: KeptWebSocket as never };
   const api = validated ? createCustomerSDK(options) : createUnvalidated(options);
   api.on('new_event', () => count.hit());
   api.on('error', (error) => {
@@ -102,6 +120,7 @@ async function sdkCandidate(port: number, validated: boolean): Promise<Candidate
   await new Promise((resolve) => api.once('connected', resolve));
   return {
     name: validated ? '@customer-chat/sdk, validation on (default)' : '@customer-chat/sdk/unvalidated',
+    socket: socket!,
     arm: count.arm,
     close: () => api.destroy(),
   };
@@ -130,11 +149,16 @@ async function main(): Promise<void> {
   const cpu = candidates.map(() => [] as number[]);
   const wall = candidates.map(() => [] as number[]);
   const burst = async (index: number) => {
+    const candidate = candidates[index]!;
+    candidate.socket.pause();
+    const queued = new Promise<void>((resolve) => server.once('message', () => resolve()));
+    server.send({ burst: keys[index], frames: FRAMES } satisfies ServerCommand);
+    await queued;
     global.gc?.();
-    const done = candidates[index]!.arm(FRAMES);
+    const done = candidate.arm(FRAMES);
     const start = performance.now();
     const startCpu = process.cpuUsage();
-    server.send({ burst: keys[index], frames: FRAMES } satisfies ServerCommand);
+    candidate.socket.resume();
     await done;
     const used = process.cpuUsage(startCpu);
     return { cpu: (used.user + used.system) / 1000, wall: performance.now() - start };
@@ -168,7 +192,7 @@ async function main(): Promise<void> {
     '# SDK push dispatch (`pnpm bench`)',
     '',
     `Generated by \`pnpm --filter @customer-chat/sdk bench\` (bench/dispatch.ts) on ${new Date().toISOString().slice(0, 10)}: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}.`,
-    `${FRAMES.toLocaleString('en-US')} push frames per burst (a \`new_event\` with the spec's message example, ${PUSH.length} bytes), sent over loopback by a server in a child process; ${ROUNDS} rounds, each candidate one burst per round in rotated order, after one warm-up burst each.`,
+    `${FRAMES.toLocaleString('en-US')} push frames per burst (a \`new_event\` with the spec's message example, ${PUSH.length} bytes), sent over loopback by a server in a child process, queued while the candidate's socket is paused and read once it resumes (so every candidate reads from a full socket); ${ROUNDS} rounds, each candidate one burst per round in rotated order, after one warm-up burst each.`,
     "CPU: this process's user + system time per frame from the burst's start to its last dispatched frame (median over the rounds; spread: the interquartile range as ± half its share of the median). × floor: the median of the per-round ratios floor ÷ candidate (higher is faster). Wall: frames per second of the same bursts.",
     '',
     `**Validation on: ${verdict(validatedRatio, 0.9)}; unvalidated: ${verdict(unvalidatedRatio, 0.95)}** (CPU per frame against the floor).`,
