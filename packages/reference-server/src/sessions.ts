@@ -258,8 +258,11 @@ export class SessionRegistry {
   disconnectSession(session: Session, reason: DisconnectionReason, options: { terminate?: boolean } = {}): void {
     checkReason(reason);
     if (!session.open) return;
+    const terminate = options.terminate ?? false;
     this.#write(session, frames.push('customer_disconnected', { reason }), 'push_customer_disconnected');
-    this.#close(session, this.#options.breaks?.disconnectCloseCode ?? DISCONNECT_CLOSE_CODE, reason, options.terminate ?? false);
+    // That push may have closed the connection already (too slow to take it, 1008): a peer presumed gone is cut off all the same.
+    if (terminate && !session.open) session.socket.terminate();
+    this.#close(session, this.#options.breaks?.disconnectCloseCode ?? DISCONNECT_CLOSE_CODE, reason, terminate);
   }
 
   /** Drops connections without a close frame, as a broken network would. */
