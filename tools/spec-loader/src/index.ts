@@ -141,10 +141,37 @@ function tooDeep(file: string, yaml: Document, lineCounter: LineCounter): SpecPr
   return found;
 }
 
-/** What is refused in a file before the parser reads it: keys it cannot take, nesting it would take too long on. */
+/**
+ * Numbers JSON cannot hold: `.inf`, `.nan`, or one too large for a double (`1e400`). The parser
+ * copies schemas through JSON while it merges traits, where they turn into `null`, and the copy no
+ * longer matches its named schema: the generator then reports unrelated payloads. Refused at the value.
+ */
+function nonFiniteNumbers(file: string, yaml: Document, lineCounter: LineCounter): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const walk = (node: unknown, path: Array<string | number>): void => {
+    if (isScalar(node) && typeof node.value === 'number' && !Number.isFinite(node.value)) {
+      const at = lineCounter.linePos(node.range?.[0] ?? 0);
+      const written = node.source ?? String(node.value);
+      const message = `${written} is not a finite number: JSON has no Infinity or NaN (the parser and the bundled document would read null); write a finite number`;
+      problems.push({ severity: 'error', code: 'non-finite-number', message, file, line: at.line, column: at.col, pointer: formatPointer(path) });
+    } else if (isMap(node)) {
+      for (const pair of node.items) if (isScalar(pair.key)) walk(pair.value, [...path, String(pair.key.value)]);
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => walk(item, [...path, index]));
+    }
+  };
+  walk(yaml.contents, []);
+  return problems;
+}
+
+/** What is refused in a file before the parser reads it: keys it cannot take, numbers JSON cannot hold, nesting it would take too long on. */
 function screenFile(source: SourceFile): SpecProblem[] {
   const deep = tooDeep(source.file, source.yaml, source.lineCounter);
-  return [...unusableKeys(source.file, source.yaml, source.lineCounter), ...(deep === undefined ? [] : [deep])];
+  return [
+    ...unusableKeys(source.file, source.yaml, source.lineCounter),
+    ...nonFiniteNumbers(source.file, source.yaml, source.lineCounter),
+    ...(deep === undefined ? [] : [deep]),
+  ];
 }
 
 /** The first line of a YAML error, without its trailing `at line 5, column 1:`: the location is printed before it. */

@@ -1,6 +1,6 @@
 // Inputs that made the loader hang, throw or misplace its report: nesting the parser takes
 // exponential time on, an alias bomb, $refs that are not references, keys the parser cannot take
-// in a $ref'd file, a byte order mark. Each is one located problem, quickly, before the parser runs.
+// in a $ref'd file, numbers JSON cannot hold, a byte order mark. Each is one located problem, quickly, before the parser runs.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +97,32 @@ describe("keys the parser cannot take, in a $ref'd file", () => {
     const text = `${await readFile(MINIMAL, 'utf8')}    Other: { $ref: './keys-${key}.yaml#/X' }\n`;
     const spec = await loadSpec(await write(`refs-keys-${key}.yaml`, text));
     expect(spec.problems).toEqual([expect.objectContaining({ code: 'unsupported-key', file: external, line: 4, column: 5, pointer: `/X/properties/${key}` })]);
+  });
+});
+
+describe('numbers JSON cannot hold', () => {
+  // The parser turns them into null while merging traits, and the generator then blamed payloads elsewhere.
+  it.each([
+    ['1e400', '1e400'],
+    ['.inf', '.inf'],
+    ['-.Inf', '-.Inf'],
+    ['.nan', '.nan'],
+  ])('%s: one problem at the value, before the parser', async (_, value) => {
+    const text = (await readFile(MINIMAL, 'utf8')).replace('type: integer\n', `type: integer\n          maximum: ${value}\n`);
+    const file = await write('non-finite.yaml', text);
+    const spec = await loadSpec(file);
+    expect(spec.document).toBeUndefined();
+    expect(spec.problems).toEqual([
+      expect.objectContaining({ severity: 'error', code: 'non-finite-number', file, line: lineOf(text, 'maximum:'), column: 20, pointer: '/components/schemas/Ping/properties/at/maximum' }),
+    ]);
+    expect(spec.problems[0]!.message).toMatch(new RegExp(`^${value.replace('.', '\\.')} is not a finite number: JSON has no Infinity or NaN`));
+  });
+
+  it("in a $ref'd file: in that file, at the value", async () => {
+    const external = await write('non-finite-part.yaml', 'X:\n  type: string\n  maxLength: .inf\n');
+    const text = `${await readFile(MINIMAL, 'utf8')}    Other: { $ref: './non-finite-part.yaml#/X' }\n`;
+    const spec = await loadSpec(await write('refs-non-finite.yaml', text));
+    expect(spec.problems).toEqual([expect.objectContaining({ code: 'non-finite-number', file: external, line: 3, column: 14, pointer: '/X/maxLength' })]);
   });
 });
 

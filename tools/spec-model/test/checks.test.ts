@@ -132,4 +132,26 @@ describe('examples', () => {
       '{ offset: 0, limit: 100, bogus: true }',
       /example "firstPage" does not fit GetChatsSummaryArguments: .*bogus/,
     ));
+
+  // The reference server answers with the defaults of optional arguments: one its own check refuses would ship.
+  it.each([
+    ['above its maximum', '          maximum: 25\n          default: 10\n', '          maximum: 25\n          default: 50\n', '/components/schemas/GetChatsSummaryArguments/properties/limit/default', 'default: 50', /^default 50 does not fit its schema: the value must be <= 25$/],
+    ['of another type', '          minimum: 0\n          default: 0\n          description: How many chats to skip.', "          minimum: 0\n          default: '0'\n          description: How many chats to skip.", '/components/schemas/GetChatsSummaryArguments/properties/offset/default', "default: '0'", /^default "0" does not fit its schema: the value must be integer$/],
+  ])('a default %s is reported at it', (_, from, to, pointer, at, message) => expectOnly(replaceOnce(SPEC, from, to), pointer, at, message));
+
+  it("a schema's own example must fit it", () =>
+    expectOnly(
+      replaceOnce(SPEC, '      description: What the customer adds in words.\n      examples: [Great help]\n', '      description: What the customer adds in words.\n      examples: [5]\n'),
+      '/components/schemas/RatingComment/examples/0',
+      'examples: [5]\n    ChatUser:',
+      /^example 5 does not fit its schema: the value must be string$/,
+    ));
+
+  it('a message without a payload has examples without one', () =>
+    expectOnly(
+      replaceOnce(SPEC, "      traits: [{ $ref: '#/components/messageTraits/pushFrame' }]\n      payload: { $ref: '#/components/schemas/UserId' }\n", "      traits: [{ $ref: '#/components/messageTraits/pushFrame' }]\n"),
+      '/components/messages/customerId/examples/0/payload',
+      'payload: b7eff798-f8df-4364-8059-649c35c9ed0c',
+      /^example "id" has a payload, but the message has none/,
+    ));
 });
