@@ -2,6 +2,7 @@
 // `customer-chat-codegen [--check] [--spec FILE]`: generates every package's sources from the spec,
 // or with --check fails (printing the diff) when a checked-in generated file is stale.
 // `--outputs` prints the folders the registered plugins write into, one per line; `--help` the usage.
+import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { failureLines, specArgumentProblem } from './cli-errors.js';
@@ -55,6 +56,12 @@ if (specProblem !== undefined) {
   process.exit(2);
 }
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const stopping = new AbortController();
+let stoppedBy: (typeof STOP_SIGNALS)[number] | undefined;
+/** 128 + the number of the signal that stopped the write, as a shell reports it; undefined when none did. */
+const stoppedCode = (): number | undefined => (stoppedBy === undefined ? undefined : 128 + constants.signals[stoppedBy]);
+
 try {
   const plan = await generate(specFile);
   if (options.check) {
@@ -66,11 +73,19 @@ try {
     }
     console.log(`codegen: ${plan.files.length} generated files in step with ${plan.model.source}.`);
   } else {
-    const { written, removed } = await writeOutput(REPOSITORY_ROOT, plan);
+    // Stopped while writing (Ctrl-C, a CI cancel), the write removes its temporaries, or finishes its
+    // renames, before the process ends: never a mix of old and new files, nor temporaries left behind.
+    for (const signal of STOP_SIGNALS) process.once(signal, () => {
+      stoppedBy ??= signal;
+      stopping.abort(new Error(`interrupted by ${signal}`));
+    });
+    const { written, removed } = await writeOutput(REPOSITORY_ROOT, plan, stopping.signal);
     console.log(`codegen: ${plan.files.length} files from ${plan.model.source} (${written.length} written, ${removed.length} removed).`);
   }
 } catch (error) {
   // A broken spec prints its located problems; anything else one line (its stack with DEBUG=1).
   for (const line of failureLines(error)) console.error(line);
-  process.exit(1);
+  process.exit(stoppedCode() ?? 1);
 }
+// A stop that came once every file was in place still ends as a stopped process does (128 + its number).
+process.exit(stoppedCode() ?? 0);

@@ -75,7 +75,12 @@ async function strayFiles(root: string, plan: OutputPlan): Promise<string[]> {
 
 const readOrUndefined = (path: string) => readFile(path, 'utf8').catch(() => undefined);
 
-export async function writeOutput(root: string, plan: OutputPlan): Promise<{ written: string[]; removed: string[] }> {
+/**
+ * `signal` stops the write while temporaries are being written (Ctrl-C): they are removed and no
+ * target is touched. Once they are all written the renames run to the end, so a stop never leaves
+ * some targets from this run and others from the last.
+ */
+export async function writeOutput(root: string, plan: OutputPlan, signal?: AbortSignal): Promise<{ written: string[]; removed: string[] }> {
   checkPlan(plan);
   const changed: OutputFile[] = [];
   for (const file of plan.files) if ((await readOrUndefined(join(root, file.path))) !== file.content) changed.push(file);
@@ -83,6 +88,7 @@ export async function writeOutput(root: string, plan: OutputPlan): Promise<{ wri
   const suffix = `.codegen-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
     for (const file of changed) {
+      signal?.throwIfAborted();
       const target = join(root, file.path);
       // A target that is not a file (a directory) would fail only at the rename: refuse it now, before any rename.
       const existing = await stat(target).catch(() => undefined);

@@ -137,6 +137,26 @@ describe('writeOutput', () => {
     expect(after).toEqual(before);
   });
 
+  it('stopped while writing (Ctrl-C), removes its temporaries and touches no target', async () => {
+    await writeOutput(root, plan());
+    await age(plan().files.map((f) => f.path));
+    const before = await tree();
+    const changed = plan();
+    changed.files = changed.files.map((f) => ({ ...f, content: `${f.content}// changed\n` }));
+    // Stopped once the first temporary is written, as the CLI's signal handler stops it.
+    let checks = 0;
+    const signal = { throwIfAborted: () => {
+      if ((checks += 1) > 1) throw new Error('interrupted by SIGINT');
+    } } as unknown as AbortSignal;
+    const error = await writeOutput(root, changed, signal).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(OutputError);
+    expect(failureLines(error, false)).toEqual(['codegen: interrupted by SIGINT; nothing written.']);
+    expect(await tree()).toEqual(before);
+  });
+
   it('names the files it did write when a rename fails part way (the CLI\'s line)', () => {
     // A rename failing after others succeeded (a disk error) cannot be provoked portably; the report is what matters.
     const error = new OutputError(new Error('EIO: i/o error, rename'), ['gen/a.ts'], ['gen/b.ts']);
