@@ -95,6 +95,8 @@ function materialise(ref: string, root: string): void {
 function baseInput(base: string, cwd: string, scratch: () => string): Input {
   const file = resolve(cwd, base);
   if (existsSync(file) && !statSync(file).isDirectory()) return fileInput(file, base);
+  // git would take it as one of its options (`--output=<file>` writes a file): no ref starts so.
+  if (base.startsWith('-')) throw new InputError(`spec:diff: ${base}: no such file, and no git ref starts with "-" (an option after "--" is taken as the base)`);
   const git = spawnSync('git', ['show', `${base}:${SPEC_PATH}`], { ...GIT_OPTIONS, encoding: 'utf8' });
   // A directory of that name may still be a ref's name (a branch `spec`); otherwise it is no base.
   if (git.status !== 0 && existsSync(file)) throw new InputError(`spec:diff: ${base}: is a directory, not a file (nor a git ref)`);

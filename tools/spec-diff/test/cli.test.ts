@@ -308,6 +308,9 @@ describe.concurrent('bad usage and unreadable input: one line, exit 2', () => {
     'a missing --head file': [['HEAD', '--head', 'missing.yaml'], /^spec:diff: --head missing\.yaml: no such file or directory$/],
     'a missing --changesets directory': [['HEAD', '--gate', '--changesets', 'missing'], /^spec:diff: --changesets missing: no such file or directory$/],
     'an unknown git ref': [['no-such-ref'], /^spec:diff: cannot read spec\/asyncapi\.yaml@no-such-ref: /],
+    // `pnpm spec:diff -- --gate` passes the `--` on: git would read the base as an option of its own.
+    'an option after "--", taken as the base': [['--', '--gate'], /^spec:diff: --gate: no such file, and no git ref starts with "-" /],
+    'a base git would take as its --output option': [['--', '--output=written'], /^spec:diff: --output=written: no such file, and no git ref starts with "-" /],
     'a misspelled base file': [['spec/asyncapi.yml'], /^spec:diff: spec\/asyncapi\.yml: no such file or directory \(nor a git ref\)$/],
     'a directory as the base': [['majors', '--head', same], /^spec:diff: majors: is a directory, not a file \(nor a git ref\)$/],
     'a directory as the --head file': [['HEAD', '--head', 'majors'], /^spec:diff: --head majors: is a directory, not a file$/],
