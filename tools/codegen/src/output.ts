@@ -4,7 +4,7 @@
 // every target as it was. Files left in a directory an emitter owns that it no longer generates
 // are removed (write) or reported (check).
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { OutputFile } from './plugin.js';
@@ -114,7 +114,27 @@ export async function writeOutput(root: string, plan: OutputPlan, signal?: Abort
   }
   const removed = await strayFiles(root, plan);
   for (const path of removed) await rm(join(root, path));
+  await removeEmptiedFolders(root, plan, removed);
   return { written, removed };
+}
+
+/**
+ * The folders that removing `removed` left empty, below the owned directory each was in (never
+ * that directory itself): a schema's folder of strays would otherwise stay behind, empty.
+ */
+async function removeEmptiedFolders(root: string, plan: OutputPlan, removed: readonly string[]): Promise<void> {
+  for (const path of removed) {
+    const owner = plan.ownedDirectories.find((directory) => path.startsWith(`${directory}/`));
+    if (owner === undefined) continue;
+    for (let folder = posix.dirname(path); folder.startsWith(`${owner}/`); folder = posix.dirname(folder)) {
+      // rmdir removes only an empty folder: one that still holds anything (a file of the plan, another folder) stays.
+      const gone = await rmdir(join(root, folder)).then(
+        () => true,
+        () => false,
+      );
+      if (!gone) break;
+    }
+  }
 }
 
 /** Unified diffs (on-disk -> generated) of every stale, missing or stray file; empty when in step. */

@@ -88,6 +88,18 @@ describe('writeOutput', () => {
     expect(await readFile(join(root, 'gen/a.ts'), 'utf8')).toBe('export const a = 1;\n');
   });
 
+  it('removes the folders its strays leave empty, never an owned directory nor a folder still in use', async () => {
+    await put('gen/deep/er/old.ts', 'old\n');
+    await put('gen/sub/stray.ts', 'old\n');
+    await put('schemas/frames/gone.json', '{}\n');
+    await mkdir(join(root, 'gen/empty-before'), { recursive: true });
+    await writeOutput(root, { ...plan(), files: plan().files.filter((f) => f.path !== 'schemas/c.json') });
+    expect(await readdir(join(root, 'gen')).then((names) => names.sort())).toEqual(['a.ts', 'empty-before', 'sub']);
+    expect(await readdir(join(root, 'gen/sub'))).toEqual(['b.ts']);
+    // The owned directory itself stays, even with nothing left in it.
+    expect(await readdir(join(root, 'schemas'))).toEqual([]);
+  });
+
   it('removes stray files anywhere in owned directories, and only there', async () => {
     await put('gen/stray.ts', 'old\n');
     await put('gen/deep/er/old.ts', 'old\n');
