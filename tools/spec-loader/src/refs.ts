@@ -117,7 +117,11 @@ export function screenRefs(main: SourceFile): RefScreen {
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
-      } catch {
+      } catch (error) {
+        // A missing file is the parser's to report; what else keeps one from being read is said here, naming it.
+        const code = (error as { code?: unknown }).code;
+        if (code === 'EISDIR') unreadable.set(file, 'it is a directory, not a file');
+        else if (code !== 'ENOENT') unreadable.set(file, error instanceof Error ? error.message : String(error));
         return undefined;
       }
       const read = readSourceFile(file, text);

@@ -1,7 +1,7 @@
 // Inputs that made the loader hang, throw or misplace its report: nesting the parser takes
 // exponential time on, an alias bomb, $refs that are not references, keys the parser cannot take
 // in a $ref'd file, numbers JSON cannot hold, a byte order mark. Each is one located problem, quickly, before the parser runs.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +76,18 @@ describe('aliases', () => {
     const spec = await loadSpec(file);
     expect(spec.problems).toEqual([expect.objectContaining({ code: 'invalid-ref', file, line: lineOf(text, 'bomb-part'), pointer: '/components/schemas/Other/$ref' })]);
     expect(spec.problems[0]!.message).toMatch(/^\$ref \.\/bomb-part\.yaml#\/X: \.\/bomb-part\.yaml cannot be read: its aliases cannot be expanded \(Excessive alias count indicates a resource exhaustion attack\) at line 4$/);
+  });
+});
+
+describe('$refs to something that is not a file', () => {
+  it('a $ref to a directory is said at the $ref, naming it', async () => {
+    await mkdir(join(scratch, 'a-folder.yaml'), { recursive: true });
+    const text = `${await readFile(MINIMAL, 'utf8')}    Other: { $ref: './a-folder.yaml#/X' }\n`;
+    const file = await write('refs-folder.yaml', text);
+    const spec = await loadSpec(file);
+    expect(spec.problems).toEqual([
+      expect.objectContaining({ code: 'invalid-ref', file, line: lineOf(text, 'a-folder'), pointer: '/components/schemas/Other/$ref', message: '$ref ./a-folder.yaml#/X: ./a-folder.yaml cannot be read: it is a directory, not a file' }),
+    ]);
   });
 });
 
