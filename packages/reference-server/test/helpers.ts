@@ -1,7 +1,7 @@
 // Test harness: a server on ephemeral ports with `validateOutgoing`, and real `ws` clients that
 // check every frame they receive against the spec with @customer-chat/validators.
 import { validateFrame, type FrameName } from '@customer-chat/validators';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../src/index.js';
 
@@ -230,4 +230,70 @@ export async function startChat(client: TestClient, payload: unknown = {}): Prom
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits (a bounded number of short sleeps) until `condition` holds. */
+export async function until(condition: () => boolean, label: string, tries = 500): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`never happened: ${label}`);
+}
+
+/** The TCP socket under a test client: paused, the client stops reading (the server's bytes pile up). */
+export type RawSocket = { pause(): void; resume(): void; localPort?: number; remotePort?: number };
+export const tcpOf = (client: TestClient): RawSocket => (client.socket as unknown as { _socket: RawSocket })._socket;
+
+/**
+ * Watches the server's sockets (ws sockets of the same module as the test's) as they send, to read
+ * how many bytes the server holds for a client: its side of the connection, by the client's port.
+ */
+export function watchServerSockets() {
+  const send = vi.spyOn(WebSocket.prototype, 'send');
+  return {
+    held(client: TestClient): number {
+      const port = tcpOf(client).localPort;
+      const mine = (send.mock.contexts as unknown as WebSocket[]).find((socket) => (socket as unknown as { _socket?: RawSocket })._socket?.remotePort === port);
+      return mine?.bufferedAmount ?? 0;
+    },
+    restore: () => send.mockRestore(),
+  };
+}
+
+export type Watch = ReturnType<typeof watchServerSockets>;
+
+/** Runs `body` with the server's sockets watched (see watchServerSockets), and stops watching after it. */
+export async function watching(body: (watch: Watch) => Promise<void>): Promise<void> {
+  const watch = watchServerSockets();
+  try {
+    await body(watch);
+  } finally {
+    watch.restore();
+  }
+}
+
+export type Customer = { client: TestClient; customerId: string };
+
+/** A logged-in customer that the test sends raw frames to; a paused one stops reading (TCP). */
+export async function rawCustomer(h: Harness, paused: boolean): Promise<Customer> {
+  const customer = await h.customer();
+  h.allowInvalid(customer.client);
+  if (paused) tcpOf(customer.client).pause();
+  return customer;
+}
+
+/**
+ * Sends chunks to a client that does not read until the server holds at least `bytes` for it (the
+ * kernel takes its share first); returns how many went. Returns at once after the last send, so the
+ * caller reads the same figure the server will see for its next frame.
+ */
+export async function hold(h: Harness, watch: Watch, who: Customer, bytes: number, chunk: string): Promise<number> {
+  let sent = 0;
+  for (let i = 0; i < 20_000 && watch.held(who.client) < bytes; i++) {
+    sent += h.server.faults.sendRaw(who.customerId, chunk);
+    if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+  }
+  expect(watch.held(who.client)).toBeGreaterThanOrEqual(bytes);
+  return sent;
 }

@@ -7,37 +7,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createReferenceServer, DEFAULT_LIMITS, DISCONNECT_CLOSE_CODE, SLOW_CONSUMER_CLOSE_CODE } from '../src/index.js';
-import { TestClient, useServer, type Frame } from './helpers.js';
+import { TestClient, tcpOf, until, useServer, watching, hold, rawCustomer, type Frame } from './helpers.js';
 
-/** Waits (a bounded number of short sleeps) until `condition` holds. */
-async function until(condition: () => boolean, label: string, tries = 500): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`never happened: ${label}`);
-}
 
 const responses = (client: TestClient, since = 0): Frame[] => client.frames.slice(since).filter((f) => f.type === 'response');
 
-type RawSocket = { pause(): void; resume(): void; localPort?: number; remotePort?: number };
-const tcpOf = (client: TestClient): RawSocket => (client.socket as unknown as { _socket: RawSocket })._socket;
-
-/**
- * Watches the server's sockets (ws sockets of the same module as the test's) as they send, to read
- * how many bytes the server holds for a client: its side of the connection, by the client's port.
- */
-function watchServerSockets() {
-  const send = vi.spyOn(WebSocket.prototype, 'send');
-  return {
-    held(client: TestClient): number {
-      const port = tcpOf(client).localPort;
-      const mine = (send.mock.contexts as unknown as WebSocket[]).find((socket) => (socket as unknown as { _socket?: RawSocket })._socket?.remotePort === port);
-      return mine?.bufferedAmount ?? 0;
-    },
-    restore: () => send.mockRestore(),
-  };
-}
 
 /**
  * A server that allows `maxPendingRequests`, with one logged-in client whose requests stay in
@@ -251,31 +225,12 @@ describe('unsent bytes over all connections', () => {
 
   describe('cuts only while a cut can make the rest fit', () => {
     const chunk = 'i'.repeat(8 * 1024);
-    /** Sends chunks to a client that does not read until the server holds at least `bytes` for it (the kernel takes its share first). */
-    async function hold(watch: ReturnType<typeof watchServerSockets>, who: { client: TestClient; customerId: string }, bytes: number): Promise<number> {
-      let sent = 0;
-      for (let i = 0; i < 20_000 && watch.held(who.client) < bytes; i++) {
-        sent += h.server.faults.sendRaw(who.customerId, chunk);
-        if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
-      }
-      expect(watch.held(who.client)).toBeGreaterThanOrEqual(bytes);
-      return sent;
-    }
 
-    /** A logged-in customer that the test sends raw frames to; a paused one stops reading (TCP). */
-    async function rawCustomer(paused: boolean) {
-      const customer = await h.customer();
-      h.allowInvalid(customer.client);
-      if (paused) tcpOf(customer.client).pause();
-      return customer;
-    }
-
-    it('a frame alone larger than the budget cuts off nobody: another connection holding a little goes on', async () => {
-      const watch = watchServerSockets();
-      try {
-        const innocent = await rawCustomer(true);
-        const reader = await rawCustomer(false);
-        const sent = await hold(watch, innocent, 16 * 1024);
+    it('a frame alone larger than the budget cuts off nobody: another connection holding a little goes on', () =>
+      watching(async (watch) => {
+        const innocent = await rawCustomer(h, true);
+        const reader = await rawCustomer(h, false);
+        const sent = await hold(h, watch, innocent, 16 * 1024, chunk);
         expect(watch.held(innocent.client)).toBeLessThan(BUDGET / 4);
 
         // No cut can make this frame fit: it goes, and the innocent connection, far within the budget, stays.
@@ -291,18 +246,14 @@ describe('unsent bytes over all connections', () => {
         expect((await reader.client.call('get_chats_summary', {})).totalChats).toBe(0);
         expect(h.server.connections(innocent.customerId)).toBe(1);
         expect(h.server.connections(reader.customerId)).toBe(1);
-      } finally {
-        watch.restore();
-      }
-    });
+      }));
 
-    it('once the connection a frame is for is cut off, the frame no longer counts: nobody else is cut for it', async () => {
-      const watch = watchServerSockets();
-      try {
-        const innocent = await rawCustomer(true);
-        const target = await rawCustomer(true);
-        await hold(watch, innocent, 16 * 1024);
-        await hold(watch, target, 1);
+    it('once the connection a frame is for is cut off, the frame no longer counts: nobody else is cut for it', () =>
+      watching(async (watch) => {
+        const innocent = await rawCustomer(h, true);
+        const target = await rawCustomer(h, true);
+        await hold(h, watch, innocent, 16 * 1024, chunk);
+        await hold(h, watch, target, 1, chunk);
         // The target holds the most by far, and everything together still fits.
         expect(h.server.faults.sendRaw(target.customerId, 't'.repeat(160 * 1024))).toBe(1);
         expect(h.server.connections(target.customerId)).toBe(1);
@@ -317,10 +268,7 @@ describe('unsent bytes over all connections', () => {
         expect((await innocent.client.call('get_chats_summary', {})).totalChats).toBe(0);
         tcpOf(target.client).resume();
         expect((await target.client.closed).code).toBe(1006);
-      } finally {
-        watch.restore();
-      }
-    });
+      }));
   });
 });
 

@@ -7,61 +7,9 @@ import { once } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createReferenceServer, DISCONNECT_CLOSE_CODE, SLOW_CONSUMER_CLOSE_CODE, type ReferenceServer } from '../src/index.js';
-import { TestClient, useServer, type Frame, type Harness } from './helpers.js';
+import { TestClient, tcpOf, until, useServer, watchServerSockets, watching, hold, rawCustomer, type Frame } from './helpers.js';
 
-/** Waits (a bounded number of short sleeps) until `condition` holds. */
-async function until(condition: () => boolean, label: string, tries = 500): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`never happened: ${label}`);
-}
 
-type RawSocket = { pause(): void; resume(): void; localPort?: number; remotePort?: number };
-const tcpOf = (client: TestClient): RawSocket => (client.socket as unknown as { _socket: RawSocket })._socket;
-
-/**
- * Watches the server's sockets (ws sockets of the same module as the test's) as they send, to read
- * how many bytes the server holds for a client: its side of the connection, by the client's port.
- */
-function watchServerSockets() {
-  const send = vi.spyOn(WebSocket.prototype, 'send');
-  return {
-    held(client: TestClient): number {
-      const port = tcpOf(client).localPort;
-      const mine = (send.mock.contexts as unknown as WebSocket[]).find((socket) => (socket as unknown as { _socket?: RawSocket })._socket?.remotePort === port);
-      return mine?.bufferedAmount ?? 0;
-    },
-    restore: () => send.mockRestore(),
-  };
-}
-
-type Watch = ReturnType<typeof watchServerSockets>;
-type Customer = { client: TestClient; customerId: string };
-
-/** A logged-in customer that the test sends raw frames to; a paused one stops reading (TCP). */
-async function rawCustomer(h: Harness, paused: boolean): Promise<Customer> {
-  const customer = await h.customer();
-  h.allowInvalid(customer.client);
-  if (paused) tcpOf(customer.client).pause();
-  return customer;
-}
-
-/**
- * Sends chunks to a client that does not read until the server holds at least `bytes` for it (the
- * kernel takes its share first); returns how many went. Returns at once after the last send, so the
- * caller reads the same figure the server will see for its next frame.
- */
-async function hold(h: Harness, watch: Watch, who: Customer, bytes: number, chunk: string): Promise<number> {
-  let sent = 0;
-  for (let i = 0; i < 20_000 && watch.held(who.client) < bytes; i++) {
-    sent += h.server.faults.sendRaw(who.customerId, chunk);
-    if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
-  }
-  expect(watch.held(who.client)).toBeGreaterThanOrEqual(bytes);
-  return sent;
-}
 
 const count = (client: TestClient, text: string): number => client.texts.filter((t) => t === text).length;
 
@@ -227,9 +175,8 @@ describe('maxUnsentBytes, to the byte', () => {
   const chunk = 'm'.repeat(8 * 1024);
   const h = useServer({ maxUnsentBytes: MAX, maxTotalUnsentBytes: 1024 * 1024 * 1024 });
 
-  it('a frame that brings what waits for a connection to exactly maxUnsentBytes goes; one byte more closes the connection (1008)', async () => {
-    const watch = watchServerSockets();
-    try {
+  it('a frame that brings what waits for a connection to exactly maxUnsentBytes goes; one byte more closes the connection (1008)', () =>
+    watching(async (watch) => {
       const fits = await rawCustomer(h, true);
       const over = await rawCustomer(h, true);
       const fitsSent = await hold(h, watch, fits, 1, chunk);
@@ -255,10 +202,7 @@ describe('maxUnsentBytes, to the byte', () => {
       expect(await over.client.closed).toEqual({ code: SLOW_CONSUMER_CLOSE_CODE, reason: `too slow: more than ${MAX} bytes waiting to be sent` });
       expect(count(over.client, chunk)).toBe(overSent);
       expect(over.client.texts.includes(tooMuch)).toBe(false);
-    } finally {
-      watch.restore();
-    }
-  });
+    }));
 });
 
 describe('ending a connection that does not read', () => {
@@ -269,9 +213,8 @@ describe('ending a connection that does not read', () => {
   describe('by disconnectCustomer', () => {
     const h = useServer(limits);
 
-    it('is graceful: reading again, it gets what was queued, then customer_disconnected and the close (4000)', async () => {
-      const watch = watchServerSockets();
-      try {
+    it('is graceful: reading again, it gets what was queued, then customer_disconnected and the close (4000)', () =>
+      watching(async (watch) => {
         const { client, customerId } = await rawCustomer(h, true);
         expect(h.server.faults.sendRaw(customerId, big)).toBe(1);
         expect(watch.held(client)).toBeGreaterThan(0);
@@ -282,18 +225,14 @@ describe('ending a connection that does not read', () => {
         expect(await client.closed).toEqual({ code: DISCONNECT_CLOSE_CODE, reason: 'access_token_expired' });
         expect(client.texts.includes(big)).toBe(true);
         expect(client.frames.at(-1)).toEqual({ action: 'customer_disconnected', type: 'push', payload: { reason: 'access_token_expired' } });
-      } finally {
-        watch.restore();
-      }
-    });
+      }));
   });
 
   describe('by the heartbeat', () => {
     const h = useServer({ ...limits, heartbeatIntervalMs: 100 });
 
-    it('cuts it off at once: the server does not hold what it did not read, nor wait for its closing handshake', async () => {
-      const watch = watchServerSockets();
-      try {
+    it('cuts it off at once: the server does not hold what it did not read, nor wait for its closing handshake', () =>
+      watching(async (watch) => {
         // A client that does not answer pings, and then stops reading.
         const { token, customerId } = h.server.issueToken();
         const socket = new WebSocket(h.server.socketUrl(), { autoPong: false });
@@ -310,10 +249,7 @@ describe('ending a connection that does not read', () => {
         expect((await client.closed).code).toBe(1006);
         expect(client.texts.includes(big)).toBe(false);
         expect(client.pushes('customer_disconnected')).toEqual([]);
-      } finally {
-        watch.restore();
-      }
-    });
+      }));
   });
 });
 
@@ -322,9 +258,8 @@ describe('sockets the server closed that still hold bytes, under maxTotalUnsentB
   const chunk = 'c'.repeat(8 * 1024);
   const h = useServer({ maxUnsentBytes: 64 * 1024 * 1024, maxTotalUnsentBytes: BUDGET });
 
-  it('count against the budget, and are cut off first, oldest first, only as many as needed', async () => {
-    const watch = watchServerSockets();
-    try {
+  it('count against the budget, and are cut off first, oldest first, only as many as needed', () =>
+    watching(async (watch) => {
       const first = await rawCustomer(h, true);
       const second = await rawCustomer(h, true);
       const live = await rawCustomer(h, true);
@@ -358,10 +293,7 @@ describe('sockets the server closed that still hold bytes, under maxTotalUnsentB
       await until(() => count(live.client, chunk) === liveSent, 'every chunk at the live connection');
       expect((await live.client.call('get_chats_summary', {})).totalChats).toBe(0);
       expect(h.server.connections(live.customerId)).toBe(1);
-    } finally {
-      watch.restore();
-    }
-  });
+    }));
 });
 
 describe('maxTotalUnsentBytes, in detail', () => {
@@ -369,9 +301,8 @@ describe('maxTotalUnsentBytes, in detail', () => {
   const chunk = 'b'.repeat(8 * 1024);
   const h = useServer({ maxUnsentBytes: 64 * 1024 * 1024, maxTotalUnsentBytes: BUDGET });
 
-  it('a frame of exactly the budget counts: the connection holding bytes beside it is cut off, then it fits', async () => {
-    const watch = watchServerSockets();
-    try {
+  it('a frame of exactly the budget counts: the connection holding bytes beside it is cut off, then it fits', () =>
+    watching(async (watch) => {
       const holder = await rawCustomer(h, true);
       const reader = await rawCustomer(h, false);
       await hold(h, watch, holder, 1, chunk);
@@ -380,14 +311,10 @@ describe('maxTotalUnsentBytes, in detail', () => {
       expect(h.server.connections(holder.customerId)).toBe(0);
       await until(() => reader.client.texts.includes(frame), 'the frame');
       expect(h.server.connections(reader.customerId)).toBe(1);
-    } finally {
-      watch.restore();
-    }
-  });
+    }));
 
-  it('what waits may come to exactly the budget: cut off is only what must go for the rest to fit', async () => {
-    const watch = watchServerSockets();
-    try {
+  it('what waits may come to exactly the budget: cut off is only what must go for the rest to fit', () =>
+    watching(async (watch) => {
       const most = await rawCustomer(h, true);
       const less = await rawCustomer(h, true);
       const reader = await rawCustomer(h, false);
@@ -403,14 +330,10 @@ describe('maxTotalUnsentBytes, in detail', () => {
       tcpOf(less.client).resume();
       await until(() => count(less.client, chunk) === lessSent, 'every chunk at the connection holding less');
       expect((await less.client.call('get_chats_summary', {})).totalChats).toBe(0);
-    } finally {
-      watch.restore();
-    }
-  });
+    }));
 
-  it('cuts off as many as it takes for a frame to fit beside the rest', async () => {
-    const watch = watchServerSockets();
-    try {
+  it('cuts off as many as it takes for a frame to fit beside the rest', () =>
+    watching(async (watch) => {
       const first = await rawCustomer(h, true);
       const second = await rawCustomer(h, true);
       const reader = await rawCustomer(h, false);
@@ -423,14 +346,10 @@ describe('maxTotalUnsentBytes, in detail', () => {
       expect(h.server.connections(first.customerId)).toBe(0);
       expect(h.server.connections(second.customerId)).toBe(0);
       await until(() => reader.client.texts.includes(frame), 'the frame');
-    } finally {
-      watch.restore();
-    }
-  });
+    }));
 
-  it('after a frame larger than the budget, the next frame that takes what waits past it still cuts', async () => {
-    const watch = watchServerSockets();
-    try {
+  it('after a frame larger than the budget, the next frame that takes what waits past it still cuts', () =>
+    watching(async (watch) => {
       const slow = await rawCustomer(h, true);
       const reader = await rawCustomer(h, false);
       await hold(h, watch, slow, 96 * 1024, chunk);
@@ -444,10 +363,7 @@ describe('maxTotalUnsentBytes, in detail', () => {
       expect(h.server.faults.sendRaw(slow.customerId, next)).toBe(0);
       expect(h.server.connections(slow.customerId)).toBe(0);
       expect(h.server.connections(reader.customerId)).toBe(1);
-    } finally {
-      watch.restore();
-    }
-  });
+    }));
 });
 
 describe('the heartbeat ending a connection whose customer_disconnected does not fit under maxUnsentBytes', () => {
