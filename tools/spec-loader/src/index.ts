@@ -221,6 +221,33 @@ function atReferringKey(problem: SpecProblem, refs: RefScreen): SpecProblem[] {
   return moved.length > 0 ? moved : [problem];
 }
 
+/** The messages of the meta-schema's branches, which name no keyword that is wrong. */
+const BRANCH_MESSAGE = / must match ("(?:else|then)" schema|exactly one schema in oneOf|a schema in anyOf)$/;
+
+/**
+ * The parser validates the document with every $ref resolved, so one wrong keyword (`maxLength:
+ * "5"`) is also reported at every schema that refers to the one that has it, through the branches
+ * of the meta-schema: `"X" property must match "else" schema`, or `"items" property type must be
+ * array` at a schema that has no `items`. When the same run says, at its place, which keyword is
+ * wrong, those echoes are left out (27 lines for one mistake, the one that helps among them). They
+ * are kept when nothing else is said, so a problem is never hidden entirely; a second, separate
+ * mistake that shows only as an echo appears once the first is fixed.
+ */
+function withoutEchoes(problems: SpecProblem[], refs: RefScreen): SpecProblem[] {
+  const isEcho = (problem: SpecProblem): boolean => {
+    if (problem.code !== 'asyncapi-document-resolved') return false;
+    if (BRANCH_MESSAGE.test(problem.message)) return true;
+    const key = /^"(.+?)" property /.exec(problem.message)?.[1];
+    if (key === undefined || parsePointer(problem.pointer).at(-1) === key) return false;
+    // A keyword named where it is not (the schema reported has no such key): an echo of a referring schema.
+    const node = getAtPointer(refs.files.get(problem.file)?.value, problem.pointer);
+    return !(node !== null && typeof node === 'object' && Object.hasOwn(node, key));
+  };
+  const echoes = new Set(problems.filter(isEcho));
+  const located = problems.filter((problem) => problem.code === 'asyncapi-document-resolved' && !echoes.has(problem));
+  return echoes.size === 0 || located.length === 0 ? problems : problems.filter((problem) => !echoes.has(problem));
+}
+
 export async function loadSpec(path: string): Promise<LoadedSpec> {
   const file = resolve(path);
   const source = await readFile(file, 'utf8');
@@ -256,7 +283,7 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
   const parser = new Parser({ ruleset: { rules: projectRules } });
   // Without a byte order mark: the parser counts it as a character of every line's columns.
   const { document, diagnostics } = await parser.parse(source.replace(/^\uFEFF/, ''), { source: file });
-  const problems = diagnostics.flatMap((d) => atReferringKey(toProblem(file, d), refs));
+  const problems = withoutEchoes(diagnostics.flatMap((d) => atReferringKey(toProblem(file, d), refs)), refs);
   return { file, raw, document, problems, locate };
 }
 

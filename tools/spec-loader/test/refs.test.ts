@@ -133,3 +133,22 @@ describe('remote $refs', () => {
     expect(spec.problems[0]!.message).toContain(`$ref ${ref}: only local`);
   });
 });
+
+describe('one wrong keyword', () => {
+  it('is said once, where it is, not again at every schema that refers to its schema', async () => {
+    const text = await realWith(CHAT_ID.replace('minLength: 1', 'minLength: "x"'));
+    const file = await write({ 'wrong-keyword.yaml': text });
+    const spec = await loadSpec(file);
+    expect(spec.problems.map((p) => formatProblem(p, scratch))).toEqual([
+      `wrong-keyword.yaml:${lineOf(text, 'minLength: "x"')}:18 error asyncapi-document-resolved at /components/schemas/ChatId/minLength: "minLength" property type must be integer`,
+    ]);
+  });
+
+  it('two of them in two schemas are both said', async () => {
+    const text = (await realWith(CHAT_ID.replace('minLength: 1', 'minLength: "x"'))).replace(/( {4}RatingComment:\n(?: {6}.*\n)*? {6})maxLength: 1024/, '$1maxLength: "5"');
+    expect(text).toContain('maxLength: "5"');
+    const file = await write({ 'two-wrong-keywords.yaml': text });
+    const spec = await loadSpec(file);
+    expect(spec.problems.map((p) => p.pointer).sort()).toEqual(['/components/schemas/ChatId/minLength', '/components/schemas/RatingComment/maxLength']);
+  });
+});
