@@ -65,14 +65,15 @@ export function isEvent(value: unknown): boolean {
 /** Properties: namespaces of primitive values; the `rating` one a StoredRating. */
 function isProperties(value: unknown): boolean {
   if (!isRecord(value)) return false;
+  // `rating` is a named property: checked whether or not it is enumerable, as ajv's `properties`
+  // does (a for-in loop would not see it). An absent rating is no rating (ajv skips undefined).
+  if (hasOwn.call(value, 'rating')) {
+    const rating = value.rating;
+    if (rating !== undefined && !isRatingNamespace(rating)) return false;
+  }
   for (const namespace in value) {
-    if (!hasOwn.call(value, namespace)) continue;
+    if (namespace === 'rating' || !hasOwn.call(value, namespace)) continue;
     const entries = value[namespace];
-    if (namespace === 'rating') {
-      // An absent rating is no rating (ajv's `properties` skips undefined).
-      if (entries !== undefined && !isRatingNamespace(entries)) return false;
-      continue;
-    }
     if (!isRecord(entries)) return false;
     for (const key in entries) {
       if (!hasOwn.call(entries, key)) continue;
