@@ -156,6 +156,8 @@ export interface Harness {
   connect(licenseId?: string): Promise<TestClient>;
   /** A new customer, logged in on a new connection (or on `client`). */
   customer(customerId?: string): Promise<{ client: TestClient; customerId: string; token: string }>;
+  /** Another connection logged in with `token`: the same customer on one more connection. */
+  loggedIn(token: string): Promise<TestClient>;
   /** Clients whose invalid frames are expected (fault injection). */
   allowInvalid(client: TestClient): void;
   /** Log lines the test expects (they are not an error). */
@@ -211,6 +213,12 @@ export function useServer(options: ReferenceServerOptions = {}): Harness {
       const reply = await client.login(issued.token);
       if (reply.success !== true) throw new Error(`login failed: ${JSON.stringify(reply.payload)}`);
       return { client, ...issued };
+    },
+    async loggedIn(token) {
+      const client = await harness.connect();
+      const reply = await client.login(token);
+      if (reply.success !== true) throw new Error(`login failed: ${JSON.stringify(reply.payload)}`);
+      return client;
     },
     allowInvalid(client) {
       tolerant.add(client);
@@ -296,4 +304,26 @@ export async function hold(h: Harness, watch: Watch, who: Customer, bytes: numbe
   }
   expect(watch.held(who.client)).toBeGreaterThanOrEqual(bytes);
   return sent;
+}
+
+/**
+ * A server (validating what it sends) whose logins wait at a gate: `entered` resolves once one is
+ * being handled, `release()` lets every login through, answered as `decide` says.
+ */
+export async function serverWithHeldLogins(decide: (token: string) => string | undefined): Promise<{ server: ReferenceServer; entered: Promise<void>; release: () => void }> {
+  let entered: () => void = () => {};
+  const handling = new Promise<void>((resolve) => (entered = resolve));
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const server = await createReferenceServer({
+    port: 0,
+    adminPort: 0,
+    validateOutgoing: true,
+    authenticate: async (token) => {
+      entered();
+      await gate;
+      return decide(token);
+    },
+  });
+  return { server, entered: handling, release };
 }

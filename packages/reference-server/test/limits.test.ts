@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createReferenceServer, DEFAULT_LIMITS, DISCONNECT_CLOSE_CODE, SLOW_CONSUMER_CLOSE_CODE } from '../src/index.js';
-import { TestClient, tcpOf, until, useServer, watching, hold, rawCustomer, type Frame } from './helpers.js';
+import { serverWithHeldLogins, TestClient, tcpOf, until, useServer, watching, hold, rawCustomer, type Frame } from './helpers.js';
 
 
 const responses = (client: TestClient, since = 0): Frame[] => client.frames.slice(since).filter((f) => f.type === 'response');
@@ -63,18 +63,8 @@ describe('requests in flight per connection', () => {
   });
 
   it('lets a connection that has not logged in have only its login and three more frames waiting', async () => {
-    // `authenticate` waits for the test: the login stays in flight until released.
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const server = await createReferenceServer({
-      port: 0,
-      adminPort: 0,
-      validateOutgoing: true,
-      authenticate: async (token) => {
-        await gate;
-        return token === 'good' ? 'customer-1' : undefined;
-      },
-    });
+    // The login stays in flight until released.
+    const { server, release } = await serverWithHeldLogins((token) => (token === 'good' ? 'customer-1' : undefined));
     try {
       expect(DEFAULT_LIMITS.maxPendingRequests).toBeGreaterThan(4);
       const client = await TestClient.open(server.socketUrl());

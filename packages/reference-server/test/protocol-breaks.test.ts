@@ -62,8 +62,7 @@ describe('pushAfterResponse', () => {
 
   it('sends the push to the requesting connection after the response, to the others as usual', async () => {
     const { client, token } = await h.customer();
-    const other = await h.connect();
-    await other.login(token);
+    const other = await h.loggedIn(token);
     const { chat, thread } = await startChat(client);
     const since = client.mark();
     const otherSince = other.mark();
@@ -137,8 +136,7 @@ describe('extraPushBeforeResponse', () => {
     const since = client.mark();
     await client.request('get_chats_summary', {}, 'extra');
     // Other actions' responses come alone: a login gets its usual pushes only.
-    const other = await h.connect();
-    expect((await other.login(token)).success).toBe(true);
+    const other = await h.loggedIn(token);
     expect(other.pushes().map((f) => f.action)).toEqual(['customer_id', 'user_data']);
     expect(client.frames.slice(since).map((f) => [f.type, f.action, f.requestId ?? f.payload])).toEqual([
       ['push', 'customer_id', customerId],
@@ -177,8 +175,7 @@ describe('dropPush and leakPush', () => {
     expect(client.pushes('chat_properties_updated', since)).toEqual([]);
 
     // A login on a second connection: its customer_id goes to the first connection too.
-    const other = await h.connect();
-    expect((await other.login(token)).success).toBe(true);
+    const other = await h.loggedIn(token);
     expect((await client.sync(since)).map((f) => [f.action, f.payload])).toEqual([
       ['update_chat_properties', {}],
       ['customer_id', customerId],
@@ -208,8 +205,7 @@ describe('duplicatePush of user_data', () => {
 
   it('doubles the user_data that tells other connections about changed details too', async () => {
     const { client, token } = await h.customer();
-    const other = await h.connect();
-    await other.login(token);
+    const other = await h.loggedIn(token);
     const since = client.mark();
     await other.call('update_customer', { name: 'Jane' });
     expect((await client.sync(since)).map((f) => [f.action, f.payload.name])).toEqual([

@@ -11,8 +11,7 @@ const summary = (frames: Frame[]) => frames.map((f) => `${f.type === 'push' ? 'p
 /** A customer logged in on two connections: `client` and `other`. */
 async function customerOnTwoConnections() {
   const customer = await h.customer();
-  const other = await h.connect();
-  await other.login(customer.token);
+  const other = await h.loggedIn(customer.token);
   return { ...customer, other };
 }
 

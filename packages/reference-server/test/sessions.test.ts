@@ -7,14 +7,16 @@ import { once } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createReferenceServer, DISCONNECT_CLOSE_CODE, SLOW_CONSUMER_CLOSE_CODE, type ReferenceServer } from '../src/index.js';
-import { TestClient, tcpOf, until, useServer, watchServerSockets, watching, hold, rawCustomer, type Frame } from './helpers.js';
+import { serverWithHeldLogins, TestClient, tcpOf, until, useServer, watchServerSockets, watching, hold, rawCustomer, type Frame } from './helpers.js';
 
 
 
 const count = (client: TestClient, text: string): number => client.texts.filter((t) => t === text).length;
 
-/** Whether a connection is served (its request answered) or ended at once (how). */
-function admitted(client: TestClient): Promise<string> {
+/** Opens one more connection (kept in `clients`, to close) and says whether it is served (its request answered) or ended at once (how). */
+async function admit(server: ReferenceServer, clients: TestClient[]): Promise<string> {
+  const client = await TestClient.open(server.socketUrl());
+  clients.push(client);
   return Promise.race([
     client.closed.then(({ code, reason }) => `closed ${code} ${reason}`),
     client.request('get_chats_summary', {}).then(
@@ -22,6 +24,12 @@ function admitted(client: TestClient): Promise<string> {
       () => 'no answer',
     ),
   ]);
+}
+
+/** With maxUnauthenticatedConnections 1 and that place free: one more connection is served, the next is refused. */
+async function expectOnePlaceFree(server: ReferenceServer, clients: TestClient[]): Promise<void> {
+  expect(await admit(server, clients)).toBe('served authorization');
+  expect(await admit(server, clients)).toBe(`closed ${DISCONNECT_CLOSE_CODE} too_many_unauthorized_connections`);
 }
 
 /** A stored customer the spec cannot describe: its user_data push fails validation after the login bound the connection. */
@@ -43,18 +51,11 @@ describe('a login that fails after binding the connection', () => {
       expect((await client.login(token)).payload.error.type).toBe('internal');
 
       // Logged out again, it takes the one place there is for a connection not logged in.
-      const second = await TestClient.open(server.socketUrl());
-      clients.push(second);
-      expect(await admitted(second)).toBe(`closed ${DISCONNECT_CLOSE_CODE} too_many_unauthorized_connections`);
+      expect(await admit(server, clients)).toBe(`closed ${DISCONNECT_CLOSE_CODE} too_many_unauthorized_connections`);
 
       // Logged in, it makes room for exactly one more.
       expect((await client.login(server.issueToken().token)).success).toBe(true);
-      const third = await TestClient.open(server.socketUrl());
-      clients.push(third);
-      expect(await admitted(third)).toBe('served authorization');
-      const fourth = await TestClient.open(server.socketUrl());
-      clients.push(fourth);
-      expect(await admitted(fourth)).toBe(`closed ${DISCONNECT_CLOSE_CODE} too_many_unauthorized_connections`);
+      await expectOnePlaceFree(server, clients);
       expect(logs).toHaveLength(2);
     } finally {
       for (const client of clients) client.close();
@@ -91,12 +92,7 @@ describe('a login that fails after binding the connection', () => {
       expect(logs[1]).toMatch(/^the server built an invalid push_user_data frame/);
 
       // Nothing is left counted for the dropped connection: the one place is free.
-      const next = await TestClient.open(server.socketUrl());
-      clients.push(next);
-      expect(await admitted(next)).toBe('served authorization');
-      const oneTooMany = await TestClient.open(server.socketUrl());
-      clients.push(oneTooMany);
-      expect(await admitted(oneTooMany)).toBe(`closed ${DISCONNECT_CLOSE_CODE} too_many_unauthorized_connections`);
+      await expectOnePlaceFree(server, clients);
       expect(logs).toHaveLength(2);
     } finally {
       for (const client of clients) client.close();
@@ -107,21 +103,8 @@ describe('a login that fails after binding the connection', () => {
 
 describe('requests waiting for their answer', () => {
   it('count the one being handled: with the login in flight, three more frames wait and the next ones are refused', async () => {
-    // `authenticate` tells when the login is being handled, and holds it there until released.
-    let entered: () => void = () => {};
-    const handling = new Promise<void>((resolve) => (entered = resolve));
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const server = await createReferenceServer({
-      port: 0,
-      adminPort: 0,
-      validateOutgoing: true,
-      authenticate: async () => {
-        entered();
-        await gate;
-        return 'customer-1';
-      },
-    });
+    // The login is held while it is handled, until released.
+    const { server, entered: handling, release } = await serverWithHeldLogins(() => 'customer-1');
     const client = await TestClient.open(server.socketUrl());
     try {
       client.send({ requestId: 'login', action: 'login', payload: { token: 't' } });
@@ -253,12 +236,12 @@ describe('ending a connection that does not read', () => {
   });
 });
 
-describe('sockets the server closed that still hold bytes, under maxTotalUnsentBytes', () => {
+describe('maxTotalUnsentBytes, in detail', () => {
   const BUDGET = 256 * 1024;
-  const chunk = 'c'.repeat(8 * 1024);
+  const chunk = 'b'.repeat(8 * 1024);
   const h = useServer({ maxUnsentBytes: 64 * 1024 * 1024, maxTotalUnsentBytes: BUDGET });
 
-  it('count against the budget, and are cut off first, oldest first, only as many as needed', () =>
+  it('sockets the server closed that still hold bytes count against the budget, and are cut off first, oldest first, only as many as needed', () =>
     watching(async (watch) => {
       const first = await rawCustomer(h, true);
       const second = await rawCustomer(h, true);
@@ -294,12 +277,6 @@ describe('sockets the server closed that still hold bytes, under maxTotalUnsentB
       expect((await live.client.call('get_chats_summary', {})).totalChats).toBe(0);
       expect(h.server.connections(live.customerId)).toBe(1);
     }));
-});
-
-describe('maxTotalUnsentBytes, in detail', () => {
-  const BUDGET = 256 * 1024;
-  const chunk = 'b'.repeat(8 * 1024);
-  const h = useServer({ maxUnsentBytes: 64 * 1024 * 1024, maxTotalUnsentBytes: BUDGET });
 
   it('a frame of exactly the budget counts: the connection holding bytes beside it is cut off, then it fits', () =>
     watching(async (watch) => {
