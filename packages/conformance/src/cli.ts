@@ -21,7 +21,7 @@ Runs the conformance scenarios of ${protocol.title} ${protocol.version}, compute
 
 Token (one of; every connection of the run logs in with it, as one customer):
   --token-url URL        POST to URL; the answer is JSON with a "token" field, or the token as text
-  --token-command "CMD"  run CMD in a shell; its standard output is the token
+  --token-command "CMD"  run CMD in a shell; its standard output is the token (or JSON with a "token" field)
   --token TOKEN          the token itself
 
 Options:
@@ -50,12 +50,33 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/**
+ * A command's output as a token: the text itself, or the "token" string of a JSON object, which is
+ * what a token endpoint answers (`curl -s -X POST http://127.0.0.1:8788/tokens` for the reference server).
+ */
+function tokenFromOutput(output: string): string {
+  if (!output.startsWith('{')) return output;
+  let body: unknown;
+  try {
+    body = JSON.parse(output);
+  } catch {
+    return output;
+  }
+  const token = (body as { token?: unknown } | null)?.token;
+  if (typeof token === 'string' && token !== '') return token;
+  throw new RunAborted(`--token-command printed a JSON object without a "token" string: ${output.slice(0, 200)}`);
+}
+
 function runCommand(command: string, timeoutMs: number): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     execFile('/bin/sh', ['-c', command], { timeout: timeoutMs, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
       const said = stderr.trim().split('\n')[0] ?? '';
       if (error === null) {
-        resolvePromise(stdout.trim());
+        try {
+          resolvePromise(tokenFromOutput(stdout.trim()));
+        } catch (problem) {
+          reject(problem);
+        }
         return;
       }
       const how = error.killed ? `no output within ${timeoutMs} ms (--timeout)` : error.signal ? `killed by ${error.signal}` : typeof error.code === 'number' ? `exit code ${error.code}` : String(error.code ?? error.message);

@@ -70,6 +70,7 @@ export class KitConnection {
   readonly #waiters = new Set<Waiter>();
   #nextId = 1;
   #isClosed = false;
+  #loggedIn = false;
   /** Why the socket failed (ws's error), when it did: said with the close it causes. */
   #failure: string | undefined;
   /** What the kept frames count towards MAX_KEPT_BYTES. */
@@ -197,7 +198,14 @@ export class KitConnection {
     this.#pending.set(requestId, action);
     const reply = this.next(isReply, `the reply to ${action} (${protocol.correlationField} ${requestId})`, from);
     this.send({ [protocol.correlationField]: requestId, action, payload, ...frame });
-    return { ...(await reply), requestId };
+    const answer = await reply;
+    if (action === protocol.login.action && answer.verdict.kind === 'response' && answer.verdict.issues.length === 0) this.#loggedIn = true;
+    return { ...answer, requestId };
+  }
+
+  /** Whether a `login` on this connection was answered by its response: the server now serves it. */
+  get loggedIn(): boolean {
+    return this.#loggedIn;
   }
 
   /** Sends a frame (not necessarily a request) and waits for the next reply to anything (any frame but a push). */

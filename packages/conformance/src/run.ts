@@ -5,6 +5,7 @@ import { ConnectError, KitConnection, type ReceivedFrame } from './connection.js
 import type { ConformanceDriver } from './driver.js';
 import { errorTypeOf } from './frame-check.js';
 import { frameJson, serialisable } from './frame-text.js';
+import { introducedUser } from './introductions.js';
 import { protocol } from './gen/protocol.js';
 import type { ConformanceReport, ScenarioResult } from './report.js';
 import { computeScenarios, type FrameLog } from './scenarios.js';
@@ -98,13 +99,25 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     if (isInvalid) seen.firstInvalid ??= entry;
     frames.pushes.set(entry.verdict.action, seen);
   };
-  const onFrame = (entry: ReceivedFrame) => log(entry, true);
+  // Every user the server introduced on any connection so far: what the introduction rule holds responses to.
+  const knownUsers = new Set<string>();
+  const noteUser = (entry: ReceivedFrame) => {
+    const user = introducedUser(entry);
+    if (user !== undefined) knownUsers.add(user);
+  };
+  const onFrame = (entry: ReceivedFrame) => {
+    noteUser(entry);
+    log(entry, true);
+  };
   // Its frames are checked too (a push the server sends once per customer comes on this first
   // connection), but counted as no scenario's: a run whose scenarios saw nothing checked nothing.
-  await preflight(options.url, options.token, timeoutMs, (entry) => log(entry, false));
+  await preflight(options.url, options.token, timeoutMs, (entry) => {
+    noteUser(entry);
+    log(entry, false);
+  });
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
-    const session = new ScenarioSession({ url: options.url, token: options.token, timeoutMs, onFrame });
+    const session = new ScenarioSession({ url: options.url, token: options.token, timeoutMs, onFrame, knownUsers });
     const started = performance.now();
     let result: ScenarioResult;
     try {

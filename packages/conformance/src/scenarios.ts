@@ -3,10 +3,11 @@
 // causes; unreadable frames; a missing query parameter; and every push, validated wherever it
 // came from, caused through the driver when the run did not see it.
 import { isDeepStrictEqual } from 'node:util';
-import type { KitConnection, ReceivedFrame } from './connection.js';
+import { type KitConnection, type ReceivedFrame, payloadOf } from './connection.js';
 import type { ConformanceDriver, DriverTarget } from './driver.js';
 import { errorPointerOf, errorTypeOf } from './frame-check.js';
 import { protocol } from './gen/protocol.js';
+import { introducedUser, valuesAt } from './introductions.js';
 import { atPointer, brokenFrameText, ScenarioFailure, ScenarioNotRun, withArticle, withValues, type Chat, type ScenarioSession } from './session.js';
 import type { IdSlot, Json, RequestEntry } from '#runtime/protocol-table';
 
@@ -47,7 +48,7 @@ const UNKNOWN_GROUP = 2_147_483_647;
  * The push that introduces a user (`x-introduction`): the spec lets it come before any response
  * that names a user the connection has not been told about yet, without listing it in `x-pushes`.
  */
-const INTRODUCTION = protocol.introduction;
+const INTRODUCTION = protocol.introduction?.push ?? null;
 
 // ---- checks ----------------------------------------------------------------------------------
 
@@ -375,6 +376,10 @@ function frameScenarios(): Scenario[] {
     unreadable('text that is not JSON', '{"requestId": "c1", "action": '),
     unreadable('a binary message', Buffer.from(JSON.stringify({ [correlationField]: 'c1', action: protocol.ready, payload: {} }))),
     unreadable('JSON that is not an object', JSON.stringify([correlationField, protocol.ready]), ''),
+    // Not an object either, and no property can be read from them: a server that reads `action`
+    // from anything JSON.parse gives would fail on null, and read nothing from a number.
+    unreadable('JSON null', 'null'),
+    unreadable('a JSON number', '42'),
     {
       name: `${group}: an unknown action answered ${rules.invalidFrame} at /action, echoing ${correlationField} and action`,
       group,
@@ -384,6 +389,32 @@ function frameScenarios(): Scenario[] {
         const reply = await connection.sendAndReply({ [correlationField]: 'u1', action, payload: {} }, 'the reply to an unknown action', { requestId: 'u1', action });
         expectError(reply, undefined, rules.invalidFrame, 'u1', '/action');
         expectAction(reply, action);
+      },
+    },
+    {
+      name: `${group}: an action that is not a string answered ${rules.invalidFrame} at /action with action "", echoing ${correlationField}`,
+      group,
+      async run({ session }) {
+        const { connection } = await session.loggedIn();
+        const reply = await connection.sendAndReply({ [correlationField]: 'n1', action: 7, payload: {} }, 'the reply to an action that is not a string', { requestId: 'n1', action: '' });
+        expectError(reply, undefined, rules.invalidFrame, 'n1', '/action');
+        expectAction(reply, '');
+      },
+    },
+    {
+      // The spec's order of reading a frame: the action and the request id are read before the
+      // login is checked, so these are validation errors, not authorization.
+      name: `${group}: before login, an unknown action answered ${rules.invalidFrame} at /action and an invalid ${correlationField} at /${correlationField}`,
+      group,
+      async run({ session }) {
+        const connection = await session.connect();
+        const action = 'conformance_unknown_action';
+        const unknown = await connection.sendAndReply({ [correlationField]: 'b1', action, payload: {} }, 'the reply to an unknown action before login', { requestId: 'b1', action });
+        expectError(unknown, undefined, rules.invalidFrame, 'b1', '/action');
+        expectAction(unknown, action);
+        const invalidId = await connection.sendAndReply({ [correlationField]: '', action: ready.action, payload: {} }, `the reply to an empty ${correlationField} before login`);
+        expectError(invalidId, ready, rules.invalidFrame, null, `/${correlationField}`);
+        expectAction(invalidId, ready.action);
       },
     },
     {
@@ -437,20 +468,14 @@ function pushScenarios(): Scenario[] {
         if (seen !== undefined && seen.count > 0 && !isDisconnection) return;
         if (driver === undefined) throw new ScenarioNotRun(`${push} did not come during the run by itself; run with a driver (--driver) to cause it`);
         if (!driver.pushes.includes(push)) throw new ScenarioNotRun(`${push} did not come during the run, and the driver (${driver.name}) cannot cause it`);
-        const { connection, customerId } = await session.loggedIn();
-        const chat = await session.chat(connection);
-        const mark = connection.frames.length;
-        await causeThroughDriver(driver, push, { customerId, ...chat }, connection.timeoutMs);
-        const received = await connection.nextPush(push, mark).catch((error: unknown) => {
-          throw new ScenarioFailure(`the driver caused ${push}, but it did not come: ${error instanceof Error ? error.message : String(error)}`);
-        });
-        expectValid(received, push);
+        const { connection, received } = await causedPush(session, driver, push);
         if (isDisconnection) await expectDisconnectionClose(connection, received);
       },
     }),
   );
   return [
     ...perPush,
+    ...introductionScenarios(),
     {
       // Last, so that it sees every frame of the run: the pushes after their own scenario ran, and
       // frames no scenario waited for (neither a push nor a reply, a reply nobody waited for). It
@@ -466,6 +491,49 @@ function pushScenarios(): Scenario[] {
       },
     },
   ];
+}
+
+/**
+ * The introduction rule across connections: a user the customer met on one connection (the driver
+ * brings them into a chat) is introduced again on a new connection before a response there names
+ * them. The end-of-scenario check holds every response to the rule; this scenario makes sure one
+ * response names a user that connection has not been told about yet.
+ */
+function introductionScenarios(): Scenario[] {
+  if (INTRODUCTION === null) return [];
+  return [
+    {
+      name: `${INTRODUCTION}: a new connection gets it before a response names a user met on another (${protocol.ready})`,
+      group: INTRODUCTION,
+      async run({ session, driver }) {
+        if (driver === undefined) throw new ScenarioNotRun(`needs a user in a chat; run with a driver (--driver) to bring one in`);
+        if (!driver.pushes.includes(INTRODUCTION)) throw new ScenarioNotRun(`needs a user in a chat, and the driver (${driver.name}) cannot cause ${INTRODUCTION}`);
+        const { customerId, received: introduction } = await causedPush(session, driver, INTRODUCTION);
+        const user = introducedUser(introduction);
+        if (user === undefined || user === customerId) throw new ScenarioNotRun(`the driver's ${INTRODUCTION} introduced ${user === undefined ? 'nobody' : 'the customer'}, not a user of the chat`);
+        const { connection: second } = await session.loggedIn();
+        const reply = await second.request(protocol.ready, {});
+        if (reply.verdict.kind !== 'response') throw new ScenarioFailure(`${protocol.ready} on a new connection was answered ${describe(reply)}`, undefined, reply.frame);
+        const ready = protocol.requests.find((r) => r.action === protocol.ready)!;
+        const named = ready.userIds.some((pattern) => valuesAt(payloadOf(reply.frame), pattern).some(({ value }) => value === user));
+        if (!named) throw new ScenarioNotRun(`${protocol.ready} on a new connection did not name ${JSON.stringify(user)}, the user the driver brought into the chat, so the rule could not be checked`);
+        // The end-of-scenario check finds a response naming them before their introduction there.
+      },
+    },
+  ];
+}
+
+/** On a new logged-in connection with a chat of its own, has the driver cause `push`, and waits for it (valid). */
+async function causedPush(session: ScenarioSession, driver: ConformanceDriver, push: string): Promise<{ connection: KitConnection; customerId: string; received: ReceivedFrame }> {
+  const { connection, customerId } = await session.loggedIn();
+  const chat = await session.chat(connection);
+  const mark = connection.frames.length;
+  await causeThroughDriver(driver, push, { customerId, ...chat }, connection.timeoutMs);
+  const received = await connection.nextPush(push, mark).catch((error: unknown) => {
+    throw new ScenarioFailure(`the driver caused ${push}, but it did not come: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  expectValid(received, push);
+  return { connection, customerId, received };
 }
 
 /**

@@ -3,6 +3,7 @@
 // fault) or it could not run (its set-up failed, or it needs a driver).
 import { KitConnection, type ReceivedFrame } from './connection.js';
 import { frameJson } from './frame-text.js';
+import { firstUnintroduced } from './introductions.js';
 import { protocol } from './gen/protocol.js';
 import type { Json } from '#runtime/protocol-table';
 
@@ -80,6 +81,8 @@ export interface SessionOptions {
   timeoutMs: number;
   /** Told about every frame any connection receives (the run's push log). */
   onFrame(entry: ReceivedFrame): void;
+  /** The users the server introduced on any connection of the run so far (see introductions.ts). */
+  knownUsers: ReadonlySet<string>;
 }
 
 /** The connections of one scenario: opened on demand, all closed when it ends. */
@@ -128,8 +131,8 @@ export class ScenarioSession {
   }
 
   /** Waits until every frame the server sent `connection` before now has arrived: a round trip of the ready request. */
-  async sync(connection: KitConnection): Promise<void> {
-    await connection.request(protocol.ready, {});
+  async sync(connection: KitConnection): Promise<ReceivedFrame> {
+    return connection.request(protocol.ready, {});
   }
 
   /**
@@ -141,13 +144,26 @@ export class ScenarioSession {
   async checkReceived(): Promise<void> {
     for (const [index, connection] of this.#connections.entries()) {
       // A sync that fails (the connection closed, no answer) leaves the frames that did come to check.
-      if (!connection.isClosed) await this.sync(connection).catch(() => {});
+      const sync = connection.isClosed ? undefined : await this.sync(connection).catch(() => undefined);
       const which = this.#connections.length === 1 ? 'the connection' : `connection ${index + 1} of ${this.#connections.length}`;
       if (connection.overflow !== undefined) throw new ScenarioFailure(`on ${which} of this scenario, ${connection.overflow}`);
       const broken = connection.frames.find((entry) => entry.verdict.issues.length > 0);
       const issue = broken?.verdict.issues[0];
-      if (broken === undefined || issue === undefined) continue;
-      throw new ScenarioFailure(`${which} of this scenario got ${brokenFrameText(broken)}`, issue.path, broken.frame);
+      if (broken !== undefined && issue !== undefined) throw new ScenarioFailure(`${which} of this scenario got ${brokenFrameText(broken)}`, issue.path, broken.frame);
+      // The ready request is valid on a logged-in connection whatever came before: an error there
+      // (`internal`, say) is a server that failed on what the scenario left behind, such as its chats.
+      if (sync !== undefined && connection.loggedIn && sync.verdict.kind !== 'response') {
+        throw new ScenarioFailure(`${which} of this scenario is logged in, and the ${protocol.ready} that ends the scenario was answered ${frameJson(sync.frame, 300)}, not by its response`, undefined, sync.frame);
+      }
+      const unintroduced = firstUnintroduced(connection.frames, this.options.knownUsers);
+      if (unintroduced !== undefined) {
+        const { entry, user, pointer } = unintroduced;
+        throw new ScenarioFailure(
+          `${which} of this scenario got a ${entry.verdict.action} response naming user ${JSON.stringify(user)} before any ${protocol.introduction!.push} introducing them on that connection (a response comes after the ${protocol.introduction!.push} of every user it names that the connection was not told about yet)`,
+          pointer,
+          entry.frame,
+        );
+      }
     }
   }
 

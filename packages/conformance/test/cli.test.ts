@@ -106,6 +106,14 @@ describe('customer-chat-conformance', () => {
     expect(stdout).toMatch(/\n0 passed, 2 failed, 0 not run/);
   });
 
+  it('takes the token from a command that prints a token endpoint\'s JSON answer, as --token-url does', async () => {
+    const server = await reference();
+    const answer = JSON.stringify({ token: server.issueToken().token, customerId: 'ignored' });
+    const { code, stdout } = await cli(['--url', server.socketUrl('demo'), '--token-command', `printf '%s' '${answer}'`, '--only', 'login: example tokenOnly']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('  PASS    login: example tokenOnly answered login_response\n');
+  });
+
   it('reports what needs an agent as not run without a driver; a run where nothing was checked is no pass (exit 1)', async () => {
     const server = await reference();
     const { code, stdout, stderr } = await cli(['--url', server.socketUrl('demo'), '--token', server.issueToken().token, '--only', 'push user_is_typing']);
@@ -154,7 +162,7 @@ describe('customer-chat-conformance', () => {
       socket.on('message', (data) => {
         let frame: { requestId?: unknown; action?: unknown };
         try {
-          frame = JSON.parse(String(data)) as typeof frame;
+          frame = (JSON.parse(String(data)) ?? {}) as typeof frame; // `null` is a frame the kit sends
         } catch {
           frame = {};
         }
@@ -201,6 +209,7 @@ describe('customer-chat-conformance', () => {
       [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token-command', 'exit 3'], /--token-command failed \(exit code 3\): nothing on stderr/],
       [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token-command', 'kill -9 $$'], /--token-command failed \(killed by SIGKILL\): nothing on stderr/],
       [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token-command', 'sleep 5', '--timeout', '300'], /--token-command failed \(no output within 300 ms \(--timeout\)\)/],
+      [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token-command', `printf '%s' '{"error":"no"}'`], /--token-command printed a JSON object without a "token" string: \{"error":"no"\}/],
       [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't', '--junit', 'same.out', '--json', './same.out'], /--junit and --json name the same file \(\.\/same\.out\): one report would overwrite the other; see --help/],
       [['--url', 'ws://127.0.0.1:1/v1/customer?licenseId=x', '--token', 't', '--only', 'no such scenario'], /--only "no such scenario" matches no scenario/],
     ])('%j', async (args, message) => {

@@ -96,6 +96,40 @@ describe('servers that do one odd thing', () => {
     expect(result(report, 'get_chats_summary: before login')).toMatchObject({ status: 'passed' });
   });
 
+  it('an error to the round trip that ends a scenario on a logged-in connection fails it (an `internal` there is a server that broke)', async () => {
+    const failing = { type: 'internal', message: 'cannot read the chats' };
+    const url = await scriptedServer(
+      () => undefined,
+      (frame, _socket, state) => (state.loggedIn && frame.action === 'get_chats_summary' ? { requestId: frame.requestId, action: frame.action, type: 'response', success: false, payload: { error: failing } } : undefined),
+    );
+    const report = await run(url, 'login: example tokenOnly');
+    expect(result(report, 'login: example tokenOnly')).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/^the connection of this scenario is logged in, and the get_chats_summary that ends the scenario was answered .*"internal".*, not by its response$/),
+    });
+    // The same scenario against the same server answering the round trip passes: the error alone failed it.
+    const answering = await scriptedServer(() => undefined);
+    expect(result(await run(answering, 'login: example tokenOnly'), 'login: example tokenOnly')?.status).toBe('passed');
+  });
+
+  it('a response naming a user the server introduced on another connection only fails the scenario, at the user', async () => {
+    // The first connection (the preflight's) is told about agent a1; every summary names a1, and no
+    // other connection is ever told about them.
+    const page = { chatsSummary: [{ id: 'C1', users: ['c1', 'a1'], lastEventsPerType: {} }], totalChats: 1 };
+    const url = await scriptedServer(
+      (socket, state) => {
+        if (state.connection === 1 && state.frame.action === 'login') socket.send(JSON.stringify({ action: 'user_data', type: 'push', payload: { id: 'a1', type: 'agent' } }));
+      },
+      (frame, _socket, state) => (state.loggedIn && frame.action === 'get_chats_summary' ? { requestId: frame.requestId, action: frame.action, type: 'response', success: true, payload: page } : undefined),
+    );
+    const report = await run(url, 'login: example tokenOnly');
+    expect(result(report, 'login: example tokenOnly')).toMatchObject({
+      status: 'failed',
+      message: 'the connection of this scenario got a get_chats_summary response naming user "a1" before any user_data introducing them on that connection (a response comes after the user_data of every user it names that the connection was not told about yet)',
+      pointer: '/payload/chatsSummary/0/users/1',
+    });
+  });
+
   it('a flood of valid frames ends the connection at the kit’s limit and fails the scenario, saying why', async () => {
     const push = JSON.stringify({ action: 'user_data', type: 'push', payload: { id: 'c1', type: 'customer', pad: 'x'.repeat(60_000) } });
     const url = await scriptedServer(

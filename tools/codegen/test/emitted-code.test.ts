@@ -159,6 +159,18 @@ describe('what a plugin needs but does not find is a located problem, not a bare
     ]);
   });
 
+  it('the conformance kit: an introduction push that names no user, at its payload\'s schema', async () => {
+    const moved = replaceOnce(
+      replaceOnce(REAL, '      x-introduction: true\n', ''),
+      "      summary: Properties of a chat changed.\n",
+      "      summary: Properties of a chat changed.\n      x-introduction: true\n",
+    );
+    const { problems } = await problemsOf(moved, ['conformance']);
+    expect(problems.map((p) => [p.code, p.pointer, p.message])).toEqual([
+      ['codegen-unsupported', '/components/schemas/ChatPropertiesUpdate', 'conformance: the conformance kit needs the user a push with x-introduction introduces: one property typed UserId in its payload, not in an array or a map (found none)'],
+    ]);
+  });
+
   it('the conformance kit: no request that closes a thread, at the pushes of a request that may meet one', async () => {
     const { problems } = await problemsOf(replaceOnce(REAL, "    x-errors: [authorization, not_found, chat_inactive]\n    x-pushes:\n      - { push: thread_closed, to: all }\n", '    x-errors: [authorization, not_found, chat_inactive]\n    x-pushes: []\n'), ['conformance']);
     expect(problems).toHaveLength(1);

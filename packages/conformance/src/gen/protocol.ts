@@ -126,6 +126,9 @@ export const protocol: ProtocolTable = {
           "pointer": "/payload/conformanceUnknownField",
           "ids": []
         }
+      ],
+      "userIds": [
+        "/customerId"
       ]
     },
     {
@@ -176,6 +179,11 @@ export const protocol: ProtocolTable = {
           "pointer": "/payload/conformanceUnknownField",
           "ids": []
         }
+      ],
+      "userIds": [
+        "/chatsSummary/*/users/*",
+        "/chatsSummary/*/lastEvent/author",
+        "/chatsSummary/*/lastEventsPerType/*/author"
       ]
     },
     {
@@ -266,6 +274,10 @@ export const protocol: ProtocolTable = {
             }
           ]
         }
+      ],
+      "userIds": [
+        "/threads/*/users/*",
+        "/threads/*/events/*/author"
       ]
     },
     {
@@ -334,7 +346,8 @@ export const protocol: ProtocolTable = {
             }
           ]
         }
-      ]
+      ],
+      "userIds": []
     },
     {
       "action": "start_chat",
@@ -416,6 +429,11 @@ export const protocol: ProtocolTable = {
           "pointer": "/payload/conformanceUnknownField",
           "ids": []
         }
+      ],
+      "userIds": [
+        "/chat/users/*/id",
+        "/thread/users/*",
+        "/thread/events/*/author"
       ]
     },
     {
@@ -526,6 +544,9 @@ export const protocol: ProtocolTable = {
             }
           ]
         }
+      ],
+      "userIds": [
+        "/event/author"
       ]
     },
     {
@@ -591,7 +612,8 @@ export const protocol: ProtocolTable = {
             }
           ]
         }
-      ]
+      ],
+      "userIds": []
     },
     {
       "action": "close_thread",
@@ -659,7 +681,8 @@ export const protocol: ProtocolTable = {
             }
           ]
         }
-      ]
+      ],
+      "userIds": []
     },
     {
       "action": "update_chat_properties",
@@ -751,7 +774,8 @@ export const protocol: ProtocolTable = {
             }
           ]
         }
-      ]
+      ],
+      "userIds": []
     },
     {
       "action": "update_chat_thread_properties",
@@ -861,7 +885,8 @@ export const protocol: ProtocolTable = {
             }
           ]
         }
-      ]
+      ],
+      "userIds": []
     },
     {
       "action": "update_customer",
@@ -920,6 +945,9 @@ export const protocol: ProtocolTable = {
           "pointer": "/payload/conformanceUnknownField",
           "ids": []
         }
+      ],
+      "userIds": [
+        "/customer/id"
       ]
     },
     {
@@ -1000,7 +1028,8 @@ export const protocol: ProtocolTable = {
             }
           ]
         }
-      ]
+      ],
+      "userIds": []
     }
   ],
   "pushes": [
@@ -1018,7 +1047,10 @@ export const protocol: ProtocolTable = {
     "user_left_chat",
     "customer_disconnected"
   ],
-  "introduction": "user_data",
+  "introduction": {
+    "push": "user_data",
+    "user": "/id"
+  },
   "commonErrors": [
     "validation",
     "pending_requests_limit_reached",

@@ -42,6 +42,11 @@ export interface RequestEntry {
   invalid: InvalidRequest[];
   /** Where one of its examples names an agent group (the kit puts one that does not exist there), when it may fail with the rules' `unknownGroup`. */
   unknownGroup: { example: number; pointer: string } | null;
+  /**
+   * Where its response's payload names users (the user id schema), as pointer patterns in which `*`
+   * is any array item or map value: each user must have been introduced on the connection before.
+   */
+  userIds: string[];
 }
 
 export interface ProtocolTable {
@@ -63,8 +68,12 @@ export interface ProtocolTable {
   requests: RequestEntry[];
   /** Push message names. */
   pushes: string[];
-  /** The push that may introduce a user before any reply without being listed in a request's pushes (`x-introduction`), or null. */
-  introduction: string | null;
+  /**
+   * The push that introduces a user (`x-introduction`): it may come before any reply without being
+   * listed in a request's pushes, and must come before a response that names its user. `user`: the
+   * pointer in its payload of the user it introduces. Null when the spec has none.
+   */
+  introduction: { push: string; user: string } | null;
   /** Error types any request may get. */
   commonErrors: string[];
   errorTypes: string[];

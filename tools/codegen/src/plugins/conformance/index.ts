@@ -81,6 +81,31 @@ class SchemaWalker {
     return undefined;
   }
 
+  /**
+   * Every place in values of `schema` that the named schema `target` types, as a pointer pattern:
+   * `*` stands for any array item or any value of a map (`additionalProperties`, `patternProperties`);
+   * each branch of `oneOf`, `anyOf` and `allOf` counts. A schema met again inside itself is not
+   * walked twice (a recursive schema ends there).
+   */
+  patternsOf(schema: JsonSchema, target: string, pointer = '', walking: ReadonlySet<string> = new Set()): string[] {
+    const name = refName(schema);
+    if (name === target) return [pointer];
+    if (name !== undefined) {
+      if (walking.has(name)) return [];
+      return this.patternsOf(this.schemas.get(name) ?? {}, target, pointer, new Set([...walking, name]));
+    }
+    const inner = (child: unknown, at: string) => (typeof child === 'object' && child !== null && !Array.isArray(child) ? this.patternsOf(child as JsonSchema, target, at, walking) : []);
+    const found: string[] = [];
+    for (const keyword of ['oneOf', 'anyOf', 'allOf'] as const) {
+      const branches = schema[keyword];
+      if (Array.isArray(branches)) for (const branch of branches) found.push(...inner(branch, pointer));
+    }
+    for (const [key, property] of Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>)) found.push(...inner(property, `${pointer}/${escape(key)}`));
+    found.push(...inner(schema.items, `${pointer}/*`), ...inner(schema.additionalProperties, `${pointer}/*`));
+    for (const property of Object.values((schema.patternProperties ?? {}) as Record<string, JsonSchema>)) found.push(...inner(property, `${pointer}/*`));
+    return [...new Set(found)];
+  }
+
   /** Pointers (within values of `schema`) of the first property typed with each of `kinds`' schemas, two levels deep at most. */
   idPointers<K extends string>(schema: JsonSchema, kinds: Record<string, K>, depth = 0, pointer = ''): Partial<Record<K, string>> {
     const found: Partial<Record<K, string>> = {};
@@ -198,6 +223,8 @@ export function conformanceTable(model: ProtocolModel) {
       pushes: r.pushes.map((p) => ({ push: p.push, requester: p.requester, others: p.others, when: p.when ?? null, example: Math.max(0, r.request.examples.findIndex((e) => e.name === p.example)) })),
       examples,
       invalid,
+      // Where its response names users: each must have been introduced on the connection before it.
+      userIds: walker.patternsOf(payloadSchema(r.response), USER_ID_SCHEMA),
     };
   });
 
@@ -218,6 +245,12 @@ export function conformanceTable(model: ProtocolModel) {
     refuse(login.response.payload === undefined ? login.response.pointer : schemaPointer(login.response.payload.ref), `the conformance kit needs the customer's id (a property typed ${USER_ID_SCHEMA}) in the result of ${login.action}`);
   }
   const ready = model.requests.find((r) => r.id === lifecycle.ready.operation)!;
+  // The push that introduces a user, and where its payload says which user it introduces.
+  const introduction = model.messages.find((m) => m.introduction);
+  const introduced = introduction === undefined ? [] : walker.patternsOf(payloadSchema(introduction), USER_ID_SCHEMA);
+  if (introduction !== undefined && (introduced.length !== 1 || introduced[0]!.includes('*'))) {
+    refuse(introduction.payload === undefined ? introduction.pointer : schemaPointer(introduction.payload.ref), `the conformance kit needs the user a push with x-introduction introduces: one property typed ${USER_ID_SCHEMA} in its payload, not in an array or a map (found ${introduced.length === 0 ? 'none' : introduced.join(', ')})`);
+  }
 
   // The push that ends a session: its payload holds a disconnection reason.
   const reasonSchema = model.catalogueSchemas.disconnectionReason;
@@ -239,7 +272,7 @@ export function conformanceTable(model: ProtocolModel) {
     requests,
     pushes: model.messages.filter((m) => m.kind === 'push').map((m) => m.name),
     // The push that may precede any reply without being listed in x-pushes (x-introduction), or null.
-    introduction: model.messages.find((m) => m.introduction)?.name ?? null,
+    introduction: introduction === undefined ? null : { push: introduction.name, user: introduced[0]! },
     commonErrors: model.commonErrors,
     errorTypes: model.errorTypes.map((e) => e.value),
     disconnection: { push: disconnection.name, reason: `/${escape(reasonField(disconnection)!)}`, closeCode: model.disconnectCloseCode, reasons: model.disconnectionReasons.map((r) => r.value) },
