@@ -35,6 +35,26 @@ export function valuesAt(value: unknown, pattern: string, pointer = ''): Array<{
 }
 
 /**
+ * A user of `knownUsers` that a valid response names though its connection has not `met` them (no
+ * introduction of them came before it there), with where it names them; undefined for any other frame.
+ */
+export function unintroducedIn(entry: ReceivedFrame, met: ReadonlySet<string>, knownUsers: ReadonlySet<string>): { user: string; pointer: string } | undefined {
+  if (entry.verdict.kind !== 'response' || entry.verdict.issues.length > 0) return undefined;
+  for (const pattern of userIdsByAction.get(entry.verdict.action) ?? []) {
+    for (const { pointer, value } of valuesAt(payloadOf(entry.frame), pattern)) {
+      if (typeof value === 'string' && knownUsers.has(value) && !met.has(value)) return { user: value, pointer: `/payload${pointer}` };
+    }
+  }
+  return undefined;
+}
+
+/** What a response naming a user it should have introduced first breaks, in words. */
+export function unintroducedMessage(action: string, user: string): string {
+  const push = protocol.introduction?.push ?? 'the introduction';
+  return `the ${action} response names user ${JSON.stringify(user)} before any ${push} introducing them on that connection (a response comes after the ${push} of every user it names that the connection was not told about yet)`;
+}
+
+/**
  * The first response among `frames` (one connection's, in the order they came) that names a user
  * of `knownUsers` before any introduction of that user on the connection, with where it names them.
  */
@@ -43,12 +63,8 @@ export function firstUnintroduced(frames: readonly ReceivedFrame[], knownUsers: 
   for (const entry of frames) {
     const introduced = introducedUser(entry);
     if (introduced !== undefined) met.add(introduced);
-    if (entry.verdict.kind !== 'response' || entry.verdict.issues.length > 0) continue;
-    for (const pattern of userIdsByAction.get(entry.verdict.action) ?? []) {
-      for (const { pointer, value } of valuesAt(payloadOf(entry.frame), pattern)) {
-        if (typeof value === 'string' && knownUsers.has(value) && !met.has(value)) return { entry, user: value, pointer: `/payload${pointer}` };
-      }
-    }
+    const found = unintroducedIn(entry, met, knownUsers);
+    if (found !== undefined) return { entry, ...found };
   }
   return undefined;
 }

@@ -23,6 +23,7 @@ import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import { checkClientFrame, checkServerFrame, parseFrame, type Direction, type FrameVerdict } from './frame-check.js';
 import { frameJson } from './frame-text.js';
 import { protocol } from './gen/protocol.js';
+import { introducedUser, unintroducedIn, unintroducedMessage } from './introductions.js';
 
 export interface ValidatingProxyOptions {
   /** Where the proxy listens (port 0 picks a free one). */
@@ -103,6 +104,8 @@ const BINARY = { binary: true } as const;
 const FORWARDED_HEADERS = ['origin', 'cookie', 'authorization', 'user-agent', 'accept-language'] as const;
 /** How long `close()` waits for the close handshakes before cutting the sockets. */
 const CLOSE_GRACE_MS = 1000;
+/** The most users the proxy remembers as introduced, in all and per connection: what a hostile server can make it hold. */
+const MAX_KNOWN_USERS = 100_000;
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 /** The longest timeout `setTimeout` keeps (a longer one fires at once). */
@@ -276,6 +279,8 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     handleProtocols: (_offered, request) => chosenProtocol.get(request) || false,
   });
   const pairs = new Set<{ client: WebSocket; upstream: WebSocket }>();
+  /** The users the server introduced on any connection (the introduction rule holds responses to them), at most MAX_KNOWN_USERS. */
+  const knownUsers = new Set<string>();
   /** Upgrades waiting on the upstream's answer: the client's connection, the proxy's own, and the timer that gives up on it. */
   const opening = new Set<{ socket: Duplex; upstream: WebSocket; timer: NodeJS.Timeout }>();
   let closing = false;
@@ -428,6 +433,26 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
       };
     /** Whether a login request was answered with success on this connection. */
     let loggedIn = false;
+    /** The users introduced on this connection; undefined once more than MAX_KNOWN_USERS came (the rule is not checked here then). */
+    let met: Set<string> | undefined = new Set<string>();
+    /**
+     * The verdict with one more issue when a valid response names a user the server introduced on
+     * some connection but not yet on this one (the spec's introduction rule). Notes introductions.
+     */
+    const withIntroductions = (verdict: FrameVerdict, frame: unknown): FrameVerdict => {
+      if (met === undefined) return verdict;
+      const entry = { frame, verdict };
+      const user = introducedUser(entry);
+      if (user !== undefined) {
+        if (knownUsers.size < MAX_KNOWN_USERS) knownUsers.add(user);
+        met.add(user);
+        if (met.size > MAX_KNOWN_USERS) met = undefined;
+        return verdict;
+      }
+      const found = unintroducedIn(entry, met, knownUsers);
+      if (found === undefined) return verdict;
+      return { ...verdict, issues: [{ path: found.pointer, message: unintroducedMessage(verdict.action, found.user), keyword: 'protocol' }] };
+    };
 
     // Flow control. `bufferedAmount` is what waits to go out to a peer (in ws and in its socket).
     // Past `maxBufferedBytes`, the proxy stops reading the peer that fills it (`pause()` stops
@@ -559,13 +584,18 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
           report('server', connection, verdict, frame, true);
           return;
         }
+        // A response before an introduction is reported but goes on: the frame itself is valid,
+        // and its client waits for it.
+        const introduced = withIntroductions(verdict, frame);
+        if (introduced.issues.length > 0) report('server', connection, introduced, frame, false);
         toClient(data, isBinary);
         return;
       }
       toClient(data, isBinary);
       const { verdict, frame } = judge('server', data, isBinary, requestActionFor);
       settle(verdict);
-      if (verdict.issues.length > 0) report('server', connection, verdict, frame, false);
+      const checked = verdict.issues.length > 0 ? verdict : withIntroductions(verdict, frame);
+      if (checked.issues.length > 0) report('server', connection, checked, frame, false);
     });
 
     // Heartbeats go end to end: a ping is answered by the far side, not by the proxy.

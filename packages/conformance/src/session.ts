@@ -3,7 +3,7 @@
 // fault) or it could not run (its set-up failed, or it needs a driver).
 import { KitConnection, type ReceivedFrame } from './connection.js';
 import { frameJson } from './frame-text.js';
-import { firstUnintroduced } from './introductions.js';
+import { firstUnintroduced, unintroducedMessage } from './introductions.js';
 import { protocol } from './gen/protocol.js';
 import type { Json } from '#runtime/protocol-table';
 
@@ -159,7 +159,7 @@ export class ScenarioSession {
       if (unintroduced !== undefined) {
         const { entry, user, pointer } = unintroduced;
         throw new ScenarioFailure(
-          `${which} of this scenario got a ${entry.verdict.action} response naming user ${JSON.stringify(user)} before any ${protocol.introduction!.push} introducing them on that connection (a response comes after the ${protocol.introduction!.push} of every user it names that the connection was not told about yet)`,
+          `on ${which} of this scenario, ${unintroducedMessage(entry.verdict.action, user)}`,
           pointer,
           entry.frame,
         );

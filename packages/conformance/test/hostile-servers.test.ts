@@ -125,7 +125,7 @@ describe('servers that do one odd thing', () => {
     const report = await run(url, 'login: example tokenOnly');
     expect(result(report, 'login: example tokenOnly')).toMatchObject({
       status: 'failed',
-      message: 'the connection of this scenario got a get_chats_summary response naming user "a1" before any user_data introducing them on that connection (a response comes after the user_data of every user it names that the connection was not told about yet)',
+      message: 'on the connection of this scenario, the get_chats_summary response names user "a1" before any user_data introducing them on that connection (a response comes after the user_data of every user it names that the connection was not told about yet)',
       pointer: '/payload/chatsSummary/0/users/1',
     });
   });

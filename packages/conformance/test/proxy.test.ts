@@ -643,6 +643,45 @@ describe('validating proxy, scripted upstream', () => {
     expect(proxy.summary()).toMatchObject({ frames: { client: 50, server: 100 } });
   });
 
+  it('a response naming a user the server introduced on another connection only: a server violation at the user, passed on (also with enforce)', async () => {
+    for (const enforce of [false, true]) {
+      // Agent a1 is introduced on the first connection only; every chats summary names a1.
+      const page = { chatsSummary: [{ id: 'C1', users: ['c1', 'a1'], lastEventsPerType: {} }], totalChats: 1 };
+      let connections = 0;
+      const upstream = await scriptedUpstream((socket, text) => {
+        const { requestId, action } = JSON.parse(text) as { requestId: string; action: string };
+        if (action === 'login') {
+          connections += 1;
+          socket.send(JSON.stringify({ action: 'user_data', type: 'push', payload: { id: 'c1', type: 'customer' } }));
+          if (connections === 1) socket.send(JSON.stringify({ action: 'user_data', type: 'push', payload: { id: 'a1', type: 'agent' } }));
+          socket.send(loginResponse(requestId));
+        } else socket.send(JSON.stringify({ requestId, action, type: 'response', success: true, payload: page }));
+      });
+      const { proxy, violations } = await proxyTo(upstream.url, enforce);
+      const first = await Peer.open(`${proxy.url}/v1/customer?licenseId=L1`);
+      cleanups.push(() => first.close());
+      await first.request('login', { token: 't' }, 'l1');
+      await first.request('get_chats_summary', {}, 's1');
+      expect(violations).toEqual([]);
+      const second = await Peer.open(`${proxy.url}/v1/customer?licenseId=L1`);
+      cleanups.push(() => second.close());
+      await second.request('login', { token: 't' }, 'l2');
+      expect((await second.request('get_chats_summary', {}, 's2')).payload).toEqual(page);
+      const frame = { requestId: 's2', action: 'get_chats_summary', type: 'response', success: true, payload: page };
+      expect(violations).toEqual([
+        {
+          direction: 'server',
+          connection: 1,
+          action: 'get_chats_summary',
+          pointer: '/payload/chatsSummary/0/users/1',
+          message: 'the get_chats_summary response names user "a1" before any user_data introducing them on that connection (a response comes after the user_data of every user it names that the connection was not told about yet)',
+          frame,
+          rejected: false,
+        },
+      ]);
+    }
+  });
+
   it('with enforce, the server never sees an invalid frame, and valid ones go on in order', async () => {
     const upstream = await scriptedUpstream((socket, text) => socket.send(loginResponse((JSON.parse(text) as { requestId: string }).requestId)));
     const { proxy } = await proxyTo(upstream.url, true);
