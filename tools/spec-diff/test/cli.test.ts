@@ -192,7 +192,7 @@ describe.concurrent('spec:diff output', () => {
     writeFileSync(join(work, 'unparsable.yaml'), 'asyncapi: 3.0.0\ninfo: [unclosed\n');
     const { code, stderr } = await run('HEAD', '--head', 'unparsable.yaml');
     // The parser's message repeated the position, `... at line 3, column 1:`, announcing nothing.
-    expect(lines(stderr)).toEqual(['unparsable.yaml:3:1 error yaml-syntax at /: Flow sequence in block collection must be sufficiently indented and end with a ]', 'spec:diff: 1 problem(s) in unparsable.yaml; nothing compared.']);
+    expect(lines(stderr)).toEqual(['unparsable.yaml:2:7 error yaml-syntax at /: this "[" is never closed: a "]" is missing (then 1 more syntax error on line 3, which may only follow from this one: fix it first)', 'spec:diff: 1 problem(s) in unparsable.yaml; nothing compared.']);
     expect(code).toBe(2);
   });
 

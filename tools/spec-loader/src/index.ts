@@ -8,6 +8,7 @@ import { isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
 import { formatPointer, getAtPointer, parsePointer } from './json-pointer.js';
 import { positionIn, readSourceFile, screenRefs, type RefScreen, type SourceFile } from './refs.js';
 import { projectRules } from './ruleset.js';
+import { collapseCascade } from './yaml-cascade.js';
 import { groupIndentErrors } from './yaml-indent.js';
 
 export { projectRules };
@@ -256,7 +257,7 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
   const locate = (pointer: string) => positionIn(main, parsePointer(pointer));
   if (yaml.errors.length > 0) {
     const errors = yaml.errors.map((error) => ({ code: error.code, line: error.linePos?.[0].line ?? 1, column: error.linePos?.[0].col ?? 1, message: yamlMessage(error.message) }));
-    const problems = groupIndentErrors(source, errors).map(({ line, column, message }): SpecProblem => ({
+    const problems = collapseCascade(groupIndentErrors(source, errors), source).map(({ line, column, message }): SpecProblem => ({
       severity: 'error',
       code: 'yaml-syntax',
       message,

@@ -1,0 +1,71 @@
+// One YAML mistake, one problem. A flow collection left open (`[a, b` with no `]`) or a broken
+// structure makes the yaml library report every line after it ("Missing , between flow sequence
+// items", "Block collections are not allowed within flow collections", ...), none of them the
+// mistake. So the first structural error is reported with its place and message, and the
+// structural errors after it are counted into it (how many, on which lines): nothing is lost, and
+// the one to fix first stands alone. Errors that are about one spot only (a duplicate key, a bad
+// escape, an unknown alias) cannot follow from another and are kept as they are.
+import { CST, Parser } from 'yaml';
+import type { YamlErrorAt } from './yaml-indent.js';
+
+/** yaml's error codes that are about one spot and never a consequence of an earlier mistake. */
+const LOCAL_CODES = new Set([
+  'ALIAS_PROPS',
+  'BAD_ALIAS',
+  'BAD_DIRECTIVE',
+  'BAD_DQ_ESCAPE',
+  'BAD_PROP_ORDER',
+  'DUPLICATE_KEY',
+  'KEY_OVER_1024_CHARS',
+  'MULTIPLE_ANCHORS',
+  'MULTIPLE_TAGS',
+  'NON_STRING_KEY',
+  'TAG_RESOLVE_FAILED',
+]);
+
+/** The opening bracket of the first flow collection (`[...]`, `{...}`) in `source` that is never closed. */
+export function unclosedFlow(source: string): { line: number; column: number; bracket: string } | undefined {
+  let found: { offset: number; bracket: string } | undefined;
+  for (const token of new Parser().parse(source)) {
+    // Only documents hold collections (the other top-level tokens are comments, directives, errors).
+    if (token.type !== 'document') continue;
+    CST.visit(token, (item) => {
+      const node = item.value;
+      if (node?.type !== 'flow-collection') return;
+      if (node.end.some((end) => end.type === 'flow-seq-end' || end.type === 'flow-map-end')) return;
+      if (found === undefined || node.start.offset < found.offset) found = { offset: node.start.offset, bracket: node.start.source };
+    });
+  }
+  if (found === undefined) return undefined;
+  const before = source.slice(0, found.offset).split(/\r?\n/);
+  return { line: before.length, column: before.at(-1)!.length + 1, bracket: found.bracket };
+}
+
+/**
+ * `errors` (in the order yaml gives them) with every structural error after the first counted into
+ * it; when `source` has a flow collection that is never closed, that first error is given at its
+ * opening bracket, saying so (yaml reports the lines after it, not the bracket).
+ */
+export function collapseCascade(errors: readonly YamlErrorAt[], source?: string): YamlErrorAt[] {
+  const out: YamlErrorAt[] = [];
+  let first: YamlErrorAt | undefined;
+  const after: number[] = [];
+  const open = errors.some((error) => !LOCAL_CODES.has(error.code)) && source !== undefined ? unclosedFlow(source) : undefined;
+  for (const error of errors) {
+    if (LOCAL_CODES.has(error.code)) out.push(error);
+    else if (first === undefined && open !== undefined) {
+      const closing = open.bracket === '[' ? ']' : '}';
+      out.push((first = { code: 'MISSING_CHAR', line: open.line, column: open.column, message: `this "${open.bracket}" is never closed: a "${closing}" is missing` }));
+      after.push(error.line);
+    } else if (first === undefined) out.push((first = { ...error }));
+    else after.push(error.line);
+  }
+  if (first !== undefined && after.length > 0) {
+    const low = Math.min(...after);
+    const high = Math.max(...after);
+    const lines = low === high ? `line ${low}` : `lines ${low}–${high}`;
+    const count = after.length === 1 ? '1 more syntax error' : `${after.length} more syntax errors`;
+    first.message += ` (then ${count} on ${lines}, which may only follow from this one: fix it first)`;
+  }
+  return out;
+}
