@@ -58,7 +58,7 @@ class Peer {
   }
 
   /** The first frame from index `since` on matching `predicate`, waiting for it. */
-  waitFor(predicate: (frame: Frame) => boolean, label: string, since = 0): Promise<Frame> {
+  waitFor(predicate: (frame: Frame) => boolean, label: string, since = 0, waitMs = WAIT_MS): Promise<Frame> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         const found = this.frames.slice(since).find(predicate);
@@ -72,7 +72,7 @@ class Peer {
       const timer = setTimeout(() => {
         this.#listeners.delete(listener);
         reject(new Error(`no ${label}; got ${JSON.stringify(this.frames.slice(since)).slice(0, 1000)}`));
-      }, WAIT_MS);
+      }, waitMs);
       this.#listeners.add(listener);
       check();
     });
@@ -567,7 +567,8 @@ describe('validating proxy, reference server upstream', () => {
     const passed = (await steady(() => proxy.summary().frames.server)) - before;
     expect(passed).toBeLessThan(count / 3);
     peer.socket.resume();
-    await peer.waitFor((f) => f.payload?.id === `u${count - 1}`, 'the last frame');
+    // 48 MiB through the proxy's checks: longer than WAIT_MS on a loaded machine.
+    await peer.waitFor((f) => f.payload?.id === `u${count - 1}`, 'the last frame', 0, 45_000);
     expect(peer.frames.filter((f) => f.action === 'user_data' && /^u\d+$/.test(f.payload.id)).map((f) => f.payload.id)).toEqual(Array.from({ length: count }, (_, i) => `u${i}`));
   });
 
