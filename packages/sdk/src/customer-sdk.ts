@@ -5,6 +5,7 @@ import { protocol, servers } from './gen/protocol.js';
 import type { FileSource } from './file-source.js';
 import { type ClientOptions, delayOption, option } from './runtime/client-core.js';
 import type { ProtocolDescription, RequestDescription } from './runtime/protocol.js';
+import type { Unsubscribe } from './runtime/emitter.js';
 import { RuntimeErrorCodes, SDKError, destroyedError } from './runtime/errors.js';
 import { errorCode, summarize } from './runtime/helpers.js';
 import { readToken } from './runtime/token.js';
@@ -92,14 +93,17 @@ export class CustomerSDK extends CustomerClient {
   /**
    * Follows which chats have an active thread, for setSneakPeek: a listener of the SDK's own on
    * each event that says so (not a wildcard, which every event would pay for), attached again if
-   * the application removes every listener of that event.
+   * the application removes every listener of that event. `new_event`, the most frequent push, is
+   * listened to only while some chat is inactive, and then ahead of the application's listeners,
+   * so that they see the chat active again.
    */
   readonly #activity = {
     thread_closed: (payload: { chat: string }) => this.#inactive(payload.chat),
     thread_metada: (payload: { chat?: string }) => this.#active(payload.chat),
-    // On every new event: a lookup only while some chat is inactive.
-    new_event: (payload: { chat?: string }) => this.#inactiveChats.size > 0 && this.#active(payload.chat),
   };
+  readonly #onNewEvent = (payload: { chat?: string }): void => this.#active(payload.chat);
+  /** Stops the `new_event` listener; undefined while there is none. */
+  #newEvents: Unsubscribe | undefined;
 
   #inactive(chat: string): void {
     const chats = this.#inactiveChats;
@@ -107,12 +111,24 @@ export class CustomerSDK extends CustomerClient {
     chats.delete(chat);
     chats.add(chat);
     if (chats.size > MAX_INACTIVE_CHATS) chats.delete(chats.values().next().value!);
+    this.#followNewEvents();
   }
 
   /** A chat has an active thread again; when a push does not say which (`chat` is optional), any may have. */
   #active(chat: string | undefined): void {
     if (chat === undefined) this.#inactiveChats.clear();
     else this.#inactiveChats.delete(chat);
+    this.#followNewEvents();
+  }
+
+  /** Listens to `new_event` while some chat is inactive (first in line), not otherwise. */
+  #followNewEvents(): void {
+    const follow = this.#inactiveChats.size > 0 && this.state !== 'destroyed';
+    if (follow && this.#newEvents === undefined) this.#newEvents = this.listenFirst('new_event', this.#onNewEvent);
+    if (!follow && this.#newEvents !== undefined) {
+      this.#newEvents();
+      this.#newEvents = undefined;
+    }
   }
 
   #trackChatActivity(name?: string): void {
@@ -125,12 +141,18 @@ export class CustomerSDK extends CustomerClient {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override off(name: string, handler?: any): void {
     (super.off as (name: string, handler?: unknown) => void)(name, handler);
-    if (handler === undefined && Object.prototype.hasOwnProperty.call(this.#activity, name) && this.state !== 'destroyed') this.#trackChatActivity(name);
+    if (handler !== undefined || this.state === 'destroyed') return;
+    if (Object.prototype.hasOwnProperty.call(this.#activity, name)) this.#trackChatActivity(name);
+    if (name === 'new_event') {
+      // Removed with the application's: attached again if still needed.
+      this.#newEvents = undefined;
+      this.#followNewEvents();
+    }
   }
 
   override async startChat(...args: Parameters<CustomerClient['startChat']>): ReturnType<CustomerClient['startChat']> {
     const result = await super.startChat(...args);
-    this.#inactiveChats.delete(result.chat.id);
+    this.#active(result.chat.id);
     return result;
   }
 

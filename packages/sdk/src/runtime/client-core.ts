@@ -272,6 +272,11 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     this.#emitter.off(name, handler);
   }
 
+  /** For subclasses: listens ahead of every listener already there (their own bookkeeping, which the application's listeners rely on). */
+  protected listenFirst(name: string, handler: AnyHandler): Unsubscribe {
+    return this.#emitter.prepend(name, handler);
+  }
+
   /** Every event from now on as `[name, payload]`; ends at `destroy()`; `break` unsubscribes. */
   events(): AsyncIterableIterator<EventTuple<ClientEvents<Events>>> {
     return this.#emitter.events() as AsyncIterableIterator<EventTuple<ClientEvents<Events>>>;

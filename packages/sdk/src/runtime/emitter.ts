@@ -46,6 +46,8 @@ export interface Emitter<Events extends object> {
 // with, whatever its listeners add or remove meanwhile, without copying it on every emit.
 export class Emitter<Events extends object> {
   readonly #listeners = new Map<string, readonly Listener[]>();
+  /** The `'*'` list, kept beside the map: every emit reads it, and a field is cheaper than a lookup. */
+  #wildcard: readonly Listener[] | undefined;
   #sinks: readonly Sink[] = [];
   readonly #onListenerError: ((error: unknown, name: string) => void) | undefined;
   #reporting = false;
@@ -73,6 +75,11 @@ export class Emitter<Events extends object> {
     return this.#add(name, handler, true);
   }
 
+  /** Listens ahead of every listener already there: for a client's own bookkeeping, which its application's listeners rely on. */
+  prepend(name: string, handler: AnyHandler): Unsubscribe {
+    return this.#add(name, handler, false, true);
+  }
+
   /** Removes one registration of `handler` (also a `once` one), or every listener of `name`. */
   off<K extends keyof Events & string>(name: K, handler?: Handler<Events[K]>): void;
   off(name: '*', handler?: WildcardHandler<Events>): void;
@@ -81,7 +88,7 @@ export class Emitter<Events extends object> {
     if (list === undefined) return;
     if (handler === undefined) {
       for (const listener of list) listener.removed = true;
-      this.#listeners.delete(name);
+      this.#store(name, undefined);
       return;
     }
     const listener = list.find((l) => l.handler === handler);
@@ -102,7 +109,7 @@ export class Emitter<Events extends object> {
         }
       }
     }
-    const wildcard = this.#listeners.get('*');
+    const wildcard = this.#wildcard;
     if (wildcard !== undefined) {
       for (const listener of wildcard) {
         if (this.#take('*', listener)) {
@@ -127,6 +134,7 @@ export class Emitter<Events extends object> {
   clear(): void {
     for (const list of this.#listeners.values()) for (const listener of list) listener.removed = true;
     this.#listeners.clear();
+    this.#wildcard = undefined;
   }
 
   /** Ends every stream (iterators finish after their buffer, observers complete); final. */
@@ -230,11 +238,12 @@ export class Emitter<Events extends object> {
     return observable as unknown as InteropObservable<EventTuple<Events>>;
   }
 
-  #add(name: string, handler: AnyHandler, once: boolean): Unsubscribe {
+  #add(name: string, handler: AnyHandler, once: boolean, first = false): Unsubscribe {
     // Refused here, not when the event comes: the mistake shows where it was made.
     if (typeof handler !== 'function') throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `the listener of "${name}" must be a function, not ${typeof handler}`);
     const listener: Listener = { handler, once, removed: false };
-    this.#listeners.set(name, [...(this.#listeners.get(name) ?? []), listener]);
+    const list = this.#listeners.get(name) ?? [];
+    this.#store(name, first ? [listener, ...list] : [...list, listener]);
     return () => this.#remove(name, listener);
   }
 
@@ -242,8 +251,14 @@ export class Emitter<Events extends object> {
     if (listener.removed) return;
     listener.removed = true;
     const rest = (this.#listeners.get(name) ?? []).filter((l) => l !== listener);
-    if (rest.length === 0) this.#listeners.delete(name);
-    else this.#listeners.set(name, rest);
+    this.#store(name, rest.length === 0 ? undefined : rest);
+  }
+
+  /** Sets (or, given undefined, deletes) the list of `name`, and the `'*'` field with it. */
+  #store(name: string, list: readonly Listener[] | undefined): void {
+    if (list === undefined) this.#listeners.delete(name);
+    else this.#listeners.set(name, list);
+    if (name === '*') this.#wildcard = list;
   }
 
   /**

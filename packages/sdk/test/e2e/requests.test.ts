@@ -500,3 +500,47 @@ describe('coverage', () => {
     expect(fromSpec.filter((operation) => !covered.has(operation))).toEqual([]);
   });
 });
+
+describe('setSneakPeek and the application’s own new_event listeners', () => {
+  const push = (customerId: string, action: string, payload: unknown) =>
+    expect(h.server.faults.sendRaw(customerId, JSON.stringify({ action, type: 'push', payload }))).toBe(1);
+  const message = (chat: string, id: string) => ({ id, type: 'message', chat, thread: 'T1', author: AGENT_ID, timestamp: 1, text: 'hi' });
+
+  it('a new_event opening a closed chat again is seen by the SDK before the application’s listener, attached earlier, runs', async () => {
+    const { api, chat, customerId, sent, events } = await customerWithChat({ sneakPeekInterval: 1 });
+    const peeks = () => sent.filter((text) => (JSON.parse(text) as { action: string }).action === 'send_sneak_peek').length;
+    // The application answers every new event with a sneak peek to its chat.
+    api.on('new_event', (event) => {
+      if (event.chat !== undefined) api.setSneakPeek(event.chat, 'typing back');
+    });
+    for (const round of [1, 2]) {
+      const closed = events.next('thread_closed');
+      push(customerId, 'thread_closed', { chat: chat.id });
+      await closed;
+      const before = peeks();
+      const arrived = events.next('new_event');
+      push(customerId, 'new_event', message(chat.id, `E${round}`));
+      await arrived;
+      // Sent from inside the listener: the chat was already active again when it ran.
+      expect(peeks(), `round ${round}`).toBe(before + 1);
+    }
+    expect(events.of('error')).toEqual([]);
+  });
+
+  it('off("new_event") while a chat is closed removes the application’s listeners only: a new_event still opens the chat again', async () => {
+    const { api, chat, customerId, sent, events } = await customerWithChat({ sneakPeekInterval: 1 });
+    const peeks = () => sent.filter((text) => (JSON.parse(text) as { action: string }).action === 'send_sneak_peek').length;
+    const closed = events.next('thread_closed');
+    push(customerId, 'thread_closed', { chat: chat.id });
+    await closed;
+    api.off('new_event');
+    const before = peeks();
+    const arrived = events.next('thread_closed');
+    // A new_event, then a push the test can wait for (the events helper no longer hears new_event).
+    push(customerId, 'new_event', message(chat.id, 'E1'));
+    push(customerId, 'thread_closed', { chat: 'OTHER' });
+    await arrived;
+    api.setSneakPeek(chat.id, 'open again');
+    await until('a sneak peek', () => peeks() === before + 1);
+  });
+});

@@ -35,6 +35,50 @@ describe('Emitter', () => {
     expect(tick).toHaveBeenCalledWith(1);
   });
 
+  it('prepend listens ahead of the listeners already there, not ahead of wildcards, and unsubscribes like on', () => {
+    const emitter = new Emitter<Events>();
+    const calls: string[] = [];
+    emitter.on('*', () => calls.push('*'));
+    emitter.on('tick', () => calls.push('first on'));
+    const stop = emitter.prepend('tick', () => calls.push('prepended'));
+    emitter.on('tick', () => calls.push('later on'));
+    emitter.emit('tick', 1);
+    expect(calls).toEqual(['prepended', 'first on', 'later on', '*']);
+    calls.length = 0;
+    stop();
+    emitter.emit('tick', 2);
+    expect(calls).toEqual(['first on', 'later on', '*']);
+  });
+
+  it('a listener prepended during an emit is called from the next emit on', () => {
+    const emitter = new Emitter<Events>();
+    const prepended = vi.fn();
+    emitter.on('tick', () => emitter.prepend('tick', prepended));
+    emitter.emit('tick', 1);
+    expect(prepended).not.toHaveBeenCalled();
+    emitter.emit('tick', 2);
+    expect(prepended).toHaveBeenCalledTimes(1);
+    expect(prepended).toHaveBeenCalledWith(2);
+  });
+
+  it('the wildcard list follows on, off(name), unsubscribe and clear', () => {
+    const emitter = new Emitter<Events>();
+    const a = vi.fn();
+    const b = vi.fn();
+    const stopA = emitter.on('*', a);
+    emitter.on('*', b);
+    emitter.emit('tick', 1);
+    stopA();
+    emitter.emit('tick', 2);
+    emitter.off('*');
+    emitter.emit('tick', 3);
+    emitter.on('*', a);
+    emitter.clear();
+    emitter.emit('tick', 4);
+    expect(a.mock.calls).toEqual([['tick', 1]]);
+    expect(b.mock.calls).toEqual([['tick', 1], ['tick', 2]]);
+  });
+
   it('once listens to one event; its unsubscribe and off both cancel it', () => {
     const emitter = new Emitter<Events>();
     const once = vi.fn();
