@@ -586,3 +586,22 @@ describe('the unstable link (the protocol’s unstable and recovered events)', (
     expect(() => make({ unstableAfter: value as number })).toThrow(expect.objectContaining({ code: 'INVALID_ARGS', message: `invalid unstableAfter: ${String(value)}` }));
   });
 });
+
+describe('ClientCore.listenFirst (for subclasses)', () => {
+  it('listens ahead of the listeners already there, and its returned function stops it', async () => {
+    const client = makeClient({ autoConnect: false });
+    const order: string[] = [];
+    client.on('note', ({ text }) => order.push(`app ${text}`));
+    const listenFirst = (client as unknown as { listenFirst(name: string, handler: (payload: { text: string }) => void): () => void }).listenFirst.bind(client);
+    const stop = listenFirst('note', ({ text }) => order.push(`own ${text}`));
+    await client.connect();
+    await until(() => order.length === 2);
+    expect(order).toEqual(['own welcome 1', 'app welcome 1']);
+    stop();
+    client.disconnect();
+    await client.connect();
+    await until(() => order.length === 3);
+    expect(order).toEqual(['own welcome 1', 'app welcome 1', 'app welcome 2']);
+    client.destroy();
+  });
+});
