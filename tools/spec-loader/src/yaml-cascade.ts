@@ -23,22 +23,34 @@ const LOCAL_CODES = new Set([
   'TAG_RESOLVE_FAILED',
 ]);
 
-/** The opening bracket of the first flow collection (`[...]`, `{...}`) in `source` that is never closed. */
+/**
+ * The opening bracket of the flow collection (`[...]`, `{...}`) in `source` that is never closed:
+ * the first one, or when collections inside it are not closed either, the last of those opened
+ * (in `[a, {b: c]` the `]` is read inside the mapping, and the `}` is what is missing).
+ */
 export function unclosedFlow(source: string): { line: number; column: number; bracket: string } | undefined {
-  let found: { offset: number; bracket: string } | undefined;
+  let first: { path: string; offset: number; bracket: string } | undefined;
+  let innermost: typeof first;
+  let documentIndex = 0;
   for (const token of new Parser().parse(source)) {
     // Only documents hold collections (the other top-level tokens are comments, directives, errors).
     if (token.type !== 'document') continue;
-    CST.visit(token, (item) => {
+    documentIndex += 1;
+    CST.visit(token, (item, path) => {
       const node = item.value;
       if (node?.type !== 'flow-collection') return;
-      if (node.end.some((end) => end.type === 'flow-seq-end' || end.type === 'flow-map-end')) return;
-      if (found === undefined || node.start.offset < found.offset) found = { offset: node.start.offset, bracket: node.start.source };
+      // Closed by its own bracket: a `]` that ends a `{` (as yaml reads `[a, {b: c]`) does not close it.
+      const closer = node.start.type === 'flow-seq-start' ? 'flow-seq-end' : 'flow-map-end';
+      if (node.end.some((end) => end.type === closer)) return;
+      // Visited in document order, each collection before what it holds: a path says where a node is.
+      const at = { path: `${documentIndex}/${path.map(([field, index]) => `${field}${index}`).join('/')}/`, offset: node.start.offset, bracket: node.start.source };
+      if (first === undefined) first = innermost = at;
+      else if (at.path.startsWith(first.path)) innermost = at;
     });
   }
-  if (found === undefined) return undefined;
-  const before = source.slice(0, found.offset).split(/\r?\n/);
-  return { line: before.length, column: before.at(-1)!.length + 1, bracket: found.bracket };
+  if (innermost === undefined) return undefined;
+  const before = source.slice(0, innermost.offset).split(/\r?\n/);
+  return { line: before.length, column: before.at(-1)!.length + 1, bracket: innermost.bracket };
 }
 
 /**

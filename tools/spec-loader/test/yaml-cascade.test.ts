@@ -29,11 +29,11 @@ describe('a YAML mistake that yaml reports again on every line after it', () => 
     });
   });
 
-  it('a sequence of mappings left open, the last mapping too: named at the first bracket left open, the outer one', async () => {
+  it('a sequence of mappings left open, the last mapping too: named at the last bracket opened inside the first left open', async () => {
     const source = 'asyncapi: 3.1.0\ninfo:\n  title: T\n  version: 1.0.0\n  tags: [{ name: a, x: [1] }, { name: b\n  description: D\n';
     const problems = await problemsOf(source);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ line: 5, message: expect.stringMatching(/^this "\[" is never closed: a "\]" is missing \(then/) });
+    expect(problems[0]).toMatchObject({ line: 5, column: 31, message: expect.stringMatching(/^this "\{" is never closed: a "\}" is missing \(then/) });
   });
 
   it('duplicate keys are each reported where they are, beside the structural error', async () => {
@@ -50,6 +50,17 @@ describe('unclosedFlow', () => {
     expect(unclosedFlow('a: [1, 2]\nb: { c: [3] }\n')).toBeUndefined();
     expect(unclosedFlow('a: [1, 2]\nb: { c: [3]\n')).toEqual({ line: 2, column: 4, bracket: '{' });
     expect(unclosedFlow('a: "[not a bracket"\nb:\n  - [x\n')).toEqual({ line: 3, column: 5, bracket: '[' });
+    expect(unclosedFlow('a: |\n  [a block scalar\n# [a comment\nb: [1\n')).toEqual({ line: 4, column: 4, bracket: '[' });
+  });
+
+  it('a bracket closed by the other kind is the one not closed: in [b, {c: d] the mapping lacks its }', () => {
+    expect(unclosedFlow('a: [b, {c: d]\n')).toEqual({ line: 1, column: 8, bracket: '{' });
+    expect(unclosedFlow('a: {b: [1, 2}\n')).toEqual({ line: 1, column: 8, bracket: '[' });
+  });
+
+  it('two left open one after the other: the first, also in a later document', () => {
+    expect(unclosedFlow('a: [1\nb: {c: 2}\nc: {d\n')).toEqual({ line: 1, column: 4, bracket: '[' });
+    expect(unclosedFlow('a: [1, 2]\n---\nb: {c\n')).toEqual({ line: 3, column: 4, bracket: '{' });
   });
 });
 
