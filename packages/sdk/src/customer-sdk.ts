@@ -121,14 +121,11 @@ export class CustomerSDK extends CustomerClient {
     this.#followNewEvents();
   }
 
-  /** Listens to `new_event` while some chat is inactive (first in line), not otherwise. */
+  /** Listens to `new_event` (first in line) while some chat is inactive, not otherwise. */
   #followNewEvents(): void {
-    const follow = this.#inactiveChats.size > 0 && this.state !== 'destroyed';
-    if (follow && this.#newEvents === undefined) this.#newEvents = this.listenFirst('new_event', this.#onNewEvent);
-    if (!follow && this.#newEvents !== undefined) {
-      this.#newEvents();
-      this.#newEvents = undefined;
-    }
+    // Stopped and attached again on every change: one path for all of them (a closed chat is rare).
+    this.#newEvents?.();
+    this.#newEvents = this.#inactiveChats.size > 0 && this.state !== 'destroyed' ? this.listenFirst('new_event', this.#onNewEvent) : undefined;
   }
 
   #trackChatActivity(name?: string): void {
@@ -143,11 +140,8 @@ export class CustomerSDK extends CustomerClient {
     (super.off as (name: string, handler?: unknown) => void)(name, handler);
     if (handler !== undefined || this.state === 'destroyed') return;
     if (Object.prototype.hasOwnProperty.call(this.#activity, name)) this.#trackChatActivity(name);
-    if (name === 'new_event') {
-      // Removed with the application's: attached again if still needed.
-      this.#newEvents = undefined;
-      this.#followNewEvents();
-    }
+    // Removed with the application's: attached again if still needed.
+    if (name === 'new_event') this.#followNewEvents();
   }
 
   override async startChat(...args: Parameters<CustomerClient['startChat']>): ReturnType<CustomerClient['startChat']> {
