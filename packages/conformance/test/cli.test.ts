@@ -12,6 +12,12 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../bin/customer-chat-conformance.js', import.meta.url));
+/**
+ * For runs in which nothing waits for what never comes (a conforming server, a reply that fails at
+ * once): a long --timeout only keeps a loaded machine from failing a wait (the preflight's exit 2,
+ * seen once in CI) before the case is reached; a wrong answer still fails at once.
+ */
+const PATIENT = ['--timeout', '30000'];
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
@@ -83,7 +89,7 @@ describe('customer-chat-conformance', () => {
     const { code, stdout, stderr } = await cli([
       '--url', server.socketUrl('demo'), '--token-url', `${server.adminUrl}/tokens`,
       '--driver', 'reference', '--admin-url', server.adminUrl,
-      '--junit', join(dir, 'junit.xml'), '--json', join(dir, 'report.json'),
+      '--junit', join(dir, 'junit.xml'), '--json', join(dir, 'report.json'), ...PATIENT,
     ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -97,8 +103,8 @@ describe('customer-chat-conformance', () => {
   it('exits 1 when a scenario fails, naming it, and takes the token from a command', async () => {
     const server = await reference({ protocolBreaks: { wrongTypeInResponse: 'update_customer' } });
     const { token } = server.issueToken();
-    const { code, stdout } = await cli(['--url', server.socketUrl('demo'), '--token-command', `printf %s ${token}`, '--only', 'update_customer: example']);
-    expect(code).toBe(1);
+    const { code, stdout, stderr } = await cli(['--url', server.socketUrl('demo'), '--token-command', `printf %s ${token}`, '--only', 'update_customer: example', ...PATIENT]);
+    expect(code, stderr).toBe(1);
     expect(stdout).toContain('  FAIL    update_customer: example nameAndField answered update_customer_response\n');
     expect(stdout).toContain('          at /payload/customer\n');
     // The last scenario, which checks every frame of the run, runs whatever --only picks.
@@ -109,23 +115,21 @@ describe('customer-chat-conformance', () => {
   it('takes the token from a command that prints a token endpoint\'s JSON answer, as --token-url does', async () => {
     const server = await reference();
     const answer = JSON.stringify({ token: server.issueToken().token, customerId: 'ignored' });
-    const { code, stdout } = await cli(['--url', server.socketUrl('demo'), '--token-command', `printf '%s' '${answer}'`, '--only', 'login: example tokenOnly']);
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = await cli(['--url', server.socketUrl('demo'), '--token-command', `printf '%s' '${answer}'`, '--only', 'login: example tokenOnly', ...PATIENT]);
+    expect(code, stderr).toBe(0);
     expect(stdout).toContain('  PASS    login: example tokenOnly answered login_response\n');
   });
 
   it('reports what needs an agent as not run without a driver; a run where nothing was checked is no pass (exit 1)', async () => {
     const server = await reference();
-    // Nothing here waits for what never comes: a long --timeout only keeps a loaded machine from
-    // failing the preflight (exit 2, seen once in CI) before the case is reached.
-    const { code, stdout, stderr } = await cli(['--url', server.socketUrl('demo'), '--token', server.issueToken().token, '--timeout', '30000', '--only', 'push user_is_typing']);
+    const { code, stdout, stderr } = await cli(['--url', server.socketUrl('demo'), '--token', server.issueToken().token, '--only', 'push user_is_typing', ...PATIENT]);
     expect(code, stderr).toBe(1);
     expect(stdout).toContain('  NOT RUN push user_is_typing: valid wherever it came\n');
     expect(stdout).toContain('  NOT RUN server frames: every frame the server sent in the run was a valid push or a valid reply to a waiting request\n          no frame came from the server in this run\n');
     expect(stdout).toMatch(/\n0 passed, 0 failed, 2 not run/);
     expect(stderr).toBe('customer-chat-conformance: nothing was checked: every scenario was not run\n');
     // With something that ran and passed beside it, not run is no failure: exit 0.
-    const mixed = await cli(['--url', server.socketUrl('demo'), '--token', server.issueToken().token, '--timeout', '30000', '--only', 'push user_is_typing', '--only', 'connect:']);
+    const mixed = await cli(['--url', server.socketUrl('demo'), '--token', server.issueToken().token, '--only', 'push user_is_typing', '--only', 'connect:', ...PATIENT]);
     expect(mixed.code, mixed.stderr).toBe(0);
     expect(mixed.stdout).toMatch(/\n1 passed, 0 failed, 2 not run/);
   });
@@ -133,7 +137,7 @@ describe('customer-chat-conformance', () => {
   it('a server that sends large valid frames (20 MB each): the kit keeps a bounded copy of each and ends with its report, in a heap of 256 MB', async () => {
     const server = await reference();
     const url = await paddingProxy(server.url, 20 * 1024 * 1024);
-    const { code, stdout, stderr } = await cli(['--url', url, '--token', server.issueToken().token, '--driver', 'reference', '--admin-url', server.adminUrl, '--only', 'send_event'], ['--max-old-space-size=256']);
+    const { code, stdout, stderr } = await cli(['--url', url, '--token', server.issueToken().token, '--driver', 'reference', '--admin-url', server.adminUrl, '--only', 'send_event', ...PATIENT], ['--max-old-space-size=256']);
     expect(stderr).toBe('');
     expect(stdout).toMatch(/\n\d+ passed, 0 failed, 0 not run \(/);
     expect(code).toBe(0);
@@ -153,8 +157,8 @@ describe('customer-chat-conformance', () => {
         (socket as unknown as { _socket: import('node:net').Socket })._socket.write(header);
       }),
     );
-    const { code, stdout } = await cli(['--url', url, '--token', 't', '--timeout', '5000', '--only', 'get_chats_summary: example firstPage']);
-    expect(code).toBe(1);
+    const { code, stdout, stderr } = await cli(['--url', url, '--token', 't', '--only', 'get_chats_summary: example firstPage', ...PATIENT]);
+    expect(code, stderr).toBe(1);
     expect(stdout).toContain('  FAIL    get_chats_summary: example firstPage answered get_chats_summary_response\n          the reply to get_chats_summary (requestId c2) did not come: the server sent a frame over 100 MiB (the kit\'s limit)\n');
   });
 

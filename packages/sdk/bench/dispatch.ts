@@ -201,7 +201,7 @@ async function main(): Promise<void> {
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...candidates.map((_, index) => row(index)),
     '',
-    'What each does per frame: the floor gets each frame from `ws` through the standard `message` listener (as the SDK does), parses the JSON and switches on `action`. The SDK also decodes the frame if it is binary, classifies it by its header fields (no allocation), looks the action up in its per-action table, runs the payload guard (validated entry), and calls the listeners of `new_event` (one here, plus the SDK\'s own that follows which chats are active).',
+    'What each does per frame: the floor gets each frame from `ws` through the standard `message` listener (as the SDK does), parses the JSON and switches on `action`. The SDK also decodes the frame if it is binary, classifies it by its header fields (no allocation), looks the action up in its per-action table, runs the payload guard (validated entry), and calls the listeners of `new_event` (one here: the SDK\'s own, which follows which chats are active, listens only while a chat\'s thread is closed, and none is here).',
     '',
   ].join('\n');
   writeFileSync(new URL('dispatch.md', import.meta.url), report);
