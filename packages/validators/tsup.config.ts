@@ -12,10 +12,10 @@ const common: Options = { format: ['esm', 'cjs'], dts: true, treeshake: true, so
 
 // `dist` is emptied by the build script before both builds run (they run side by side).
 export default defineConfig([
-  // The root and /explain each one self-contained file: the root loads as one module (no chunks
-  // to resolve), and every module is side-effect free, so a bundler keeps only what a program
-  // imports from it.
-  { ...common, entry: { index: 'src/index.ts', explain: 'src/explain.ts' }, splitting: false },
+  // The root, /explain and /guards each one self-contained file: each loads as one module (no
+  // chunks to resolve), and every module is side-effect free, so a bundler keeps only what a
+  // program imports from it.
+  { ...common, entry: { index: 'src/index.ts', explain: 'src/explain.ts', guards: 'src/guards.ts' }, splitting: false },
   // The message subpaths share their guards, schemas and explainer in chunks: self-contained, each
   // would carry its own copy of them (some 128 KB per file, 12 MB installed).
   { ...common, entry: messages, splitting: true },

@@ -7,9 +7,8 @@
 // chunks of their own, loaded on first use. gzip level 9. Also each entry with everything it
 // exports, for comparison, and the same app on the hand-written SDK of this protocol family
 // (@livechat/customer-sdk 4.0.2: init + on + startChat), bundled the same way in the same run.
-// Import time: a fresh Node process imports the entry (median of 10 processes, minus the median of
-// the same process importing an empty module).
-import { execFileSync } from 'node:child_process';
+// Import time: a fresh Node process imports the entry, under Node and the browser build (median of
+// 10 processes each, in rotated order, minus the median of an empty module's).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
+import { importTimes } from '../../../tools/scripts/import-times.mjs';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sdk-size-'));
@@ -161,13 +161,6 @@ async function features(name: string, source: string) {
   return { whole, rows, withoutAll: await minifiedGzip(all) };
 }
 
-function importTime(specifier: string): number {
-  const script = `const t = performance.now(); await import(${JSON.stringify(specifier)}); console.log(performance.now() - t);`;
-  const runs = Array.from({ length: 10 }, () => Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: PACKAGE_DIR, encoding: 'utf8' })));
-  runs.sort((a, b) => a - b);
-  return (runs[4]! + runs[5]!) / 2;
-}
-
 const app = { validated: await bundle('app-validated', APP('dist/index.js')), unvalidated: await bundle('app-unvalidated', APP('dist/unvalidated.js')) };
 const handWritten = await bundle('app-hand-written', HAND_WRITTEN_APP);
 const whole = {
@@ -177,13 +170,8 @@ const whole = {
 // From the sources (the same code as dist, before tsup joins it into one file), to name the modules.
 const where = await breakdown('where-unvalidated', APP('src/unvalidated.ts'));
 const optional = await features('features-unvalidated', APP('src/unvalidated.ts'));
-const emptyModule = join(scratch, 'empty.mjs');
-writeFileSync(emptyModule, 'export {};\n');
-const baseline = importTime(emptyModule);
-const imports = {
-  node: importTime(join(PACKAGE_DIR, 'dist/node.js')) - baseline,
-  browser: importTime(join(PACKAGE_DIR, 'dist/index.js')) - baseline,
-};
+const [nodeImport, browserImport] = importTimes(['dist/node.js', 'dist/index.js'].map((file) => join(PACKAGE_DIR, file)), { cwd: PACKAGE_DIR }) as [number, number];
+const imports = { node: nodeImport, browser: browserImport };
 rmSync(scratch, { recursive: true, force: true });
 
 const target = (value: number, limit: number, unit: string, shown: string) => `${shown} (target ≤ ${limit} ${unit}: ${value <= limit ? 'met' : 'not met'})`;
@@ -205,7 +193,7 @@ const table = [
   `| everything \`@customer-chat/sdk/unvalidated\` exports | ${kb(whole.unvalidated.entry.minified)} | ${kb(whole.unvalidated.entry.gzip)} | ${lazyCell(whole.unvalidated)} |`,
   `| the same app on the hand-written \`@livechat/customer-sdk\` 4.0.2 (validates nothing) | ${kb(handWritten.entry.minified)} | ${kb(handWritten.entry.gzip)} | ${lazyCell(handWritten)} |`,
   '',
-  '| import in a fresh Node process (median of 10) | ms |',
+  '| import in a fresh Node process (median of 10, in rotated order with the other and an empty module, whose import is subtracted) | ms |',
   '| --- | ---: |',
   `| \`@customer-chat/sdk\` under Node (dist/node.js, with \`ws\`) | ${imports.node.toFixed(1)} |`,
   `| \`@customer-chat/sdk\` browser build (dist/index.js) | ${imports.browser.toFixed(1)} |`,

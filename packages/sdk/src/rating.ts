@@ -1,7 +1,7 @@
 // rateChat's check, loaded on first use: whether the rating is the spec's `Rating` (its guard),
 // and if not, why (JSON pointers into the update_chat_properties arguments). It imports nothing of
 // the client; the client makes the error.
-import { isRating } from '@customer-chat/validators';
+import { isRating } from '@customer-chat/validators/guards';
 import type { ValidationIssue } from './runtime/protocol.js';
 
 /** No issues when `args.properties.rating` is a Rating; the issues of `message`'s payload otherwise. */

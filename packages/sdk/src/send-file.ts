@@ -3,7 +3,8 @@
 // as an `UploadedFile`, whose fields make the `file` event. Of the client it imports only the
 // upload's table (what else it needs comes as arguments, so a bundle keeps the client in one chunk
 // and the table in this one) and reports a failure as a value the client turns into its SDKError.
-import { isErrorResult, isUploadedFile, type UploadedFile } from '@customer-chat/validators';
+import type { UploadedFile } from '@customer-chat/validators';
+import { isErrorResult, isUploadedFile } from '@customer-chat/validators/guards';
 import { CANCELLED as ABORTED, type FileSource, prepareFile, whenAborted } from './file-source.js';
 import { httpOperations } from './gen/http-operations.js';
 import { upload } from './runtime/upload.js';

@@ -1,7 +1,7 @@
 // The generated protocol with its payload checks: the guards of @customer-chat/validators decide,
 // and its explainer, loaded on first need in a chunk of its own, says why a payload failed (the
 // entries that validate use this; `unvalidated` does not).
-import { payloadGuards } from '@customer-chat/validators';
+import { payloadGuards } from '@customer-chat/validators/guards';
 import { protocol } from './gen/protocol.js';
 import type { ProtocolDescription } from './runtime/protocol.js';
 

@@ -5,15 +5,15 @@
 // the built package: one guard from the root and from its message's subpath (tree shaking must make
 // them equal), `validate()` from the root, the payload guards table (what the SDK takes), and the
 // explainer entry.
-// Import time: a fresh Node process imports the root (median of 10 processes, minus the median of
-// the same process importing an empty module).
-import { execFileSync } from 'node:child_process';
+// Import time: a fresh Node process imports the root, as ES module and as CommonJS, and the guards
+// alone (median of 10 processes each, in rotated order, minus the median of an empty module's).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { importTimes } from '../../../tools/scripts/import-times.mjs';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const dist = (file: string) => JSON.stringify(join(PACKAGE_DIR, 'dist', file));
@@ -28,13 +28,6 @@ async function size(name: string, source: string): Promise<{ minified: number; g
   return { minified: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
 }
 
-function importTime(file: string): number {
-  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
-  const runs = Array.from({ length: 10 }, () => Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })));
-  runs.sort((a, b) => a - b);
-  return (runs[4]! + runs[5]!) / 2;
-}
-
 const bundles = [
   { what: '`isNewEvent` from the root', ...(await size('guard-root', `import { isNewEvent } from ${dist('index.js')}; console.log(isNewEvent({}));`)) },
   { what: '`isNewEvent` from `/messages/new_event`', ...(await size('guard-subpath', `import { isNewEvent } from ${dist('messages/new_event.js')}; console.log(isNewEvent({}));`)) },
@@ -42,11 +35,7 @@ const bundles = [
   { what: '`validate` from the root (every guard, the explainer, the schemas)', ...(await size('validate', `import { validate } from ${dist('index.js')}; console.log(validate('new_event', {}));`)) },
   { what: '`explainPayload` from `/explain` (the SDK loads it on an invalid payload)', ...(await size('explain', `import { explainPayload } from ${dist('explain.js')}; console.log(explainPayload('new_event', {}));`)) },
 ];
-const emptyModule = join(scratch, 'empty.mjs');
-writeFileSync(emptyModule, 'export {};\n');
-const baseline = importTime(emptyModule);
-const rootImport = importTime(join(PACKAGE_DIR, 'dist/index.js')) - baseline;
-const cjsImport = importTime(join(PACKAGE_DIR, 'dist/index.cjs')) - baseline;
+const [rootImport, cjsImport, guardsImport] = importTimes(['index.js', 'index.cjs', 'guards.js'].map((file) => join(PACKAGE_DIR, 'dist', file))) as [number, number, number];
 rmSync(scratch, { recursive: true, force: true });
 
 const [fromRoot, fromSubpath] = bundles;
@@ -62,12 +51,13 @@ const report = [
   '| --- | ---: | ---: |',
   ...bundles.map((b) => `| ${b.what} | ${kb(b.minified)} | ${kb(b.gzip)} |`),
   '',
-  '| import in a fresh Node process (median of 10) | ms |',
+  '| import in a fresh Node process (median of 10, in rotated order with the others and an empty module, whose import is subtracted) | ms |',
   '| --- | ---: |',
   `| the root, ES module (dist/index.js) | ${rootImport.toFixed(1)} |`,
   `| the root, CommonJS (dist/index.cjs) | ${cjsImport.toFixed(1)} |`,
+  `| the guards alone, ES module (\`/guards\`, dist/guards.js: what the SDK imports) | ${guardsImport.toFixed(1)} |`,
   '',
-  'The root and `/explain` are each one self-contained file (no chunks to resolve); the message subpaths share their guards, schemas and explainer in chunks. Every module is side-effect free (`"sideEffects": false`; the module-level lists are literals, frozen in calls marked pure), so a bundler keeps only what a program uses. The schemas the explainer walks are a JSON string parsed on the first failed check, not at import.',
+  'The root, `/explain` and `/guards` are each one self-contained file (no chunks to resolve); the message subpaths share their guards, schemas and explainer in chunks. Every module is side-effect free (`"sideEffects": false`; the module-level lists are literals, frozen in calls marked pure), so a bundler keeps only what a program uses. The schemas the explainer walks are a JSON string parsed on the first failed check, not at import.',
   '',
 ].join('\n');
 writeFileSync(new URL('footprint.md', import.meta.url), report);

@@ -127,6 +127,31 @@ describe('the built package', () => {
     }
   });
 
+  it('serves the guards alone at @customer-chat/validators/guards, from ESM and CommonJS: the root\'s guards and tables, its verdicts, nothing of validate()', async () => {
+    const specifier = `${PACKAGE}/guards`;
+    const esm = await importByName<Record<string, unknown>>(specifier);
+    const cjs = require(specifier) as Record<string, unknown>;
+    expect(require.resolve(specifier)).toBe(join(DIST, 'guards.cjs'));
+    const guardNames = Object.keys(source).filter((name) => /^is[A-Z]/.test(name) || name.endsWith('Guards')).sort();
+    expect(guardNames).toContain('isNewEvent');
+    expect(guardNames).toContain('payloadGuards');
+    for (const loaded of [esm, cjs]) {
+      expect(Object.keys(loaded).filter((name) => name !== 'default').sort()).toEqual(guardNames);
+      const payloadGuards = loaded.payloadGuards as Api['payloadGuards'];
+      expect(Object.keys(payloadGuards).sort()).toEqual(Object.keys(source.payloadGuards).sort());
+      for (const { name, payload, frame } of samples) {
+        expect(payloadGuards[name as keyof typeof payloadGuards](payload), name).toBe(true);
+        if (frame !== null) expect((loaded.frameGuards as Api['frameGuards'])[name as keyof Api['frameGuards']](frame), name).toBe(true);
+      }
+      expect((loaded.isUserIsTyping as Api['isUserIsTyping'])({ chat: 'c1' })).toBe(false);
+    }
+    // One file that imports nothing, without the explainer or the schemas it walks.
+    const built = readFileSync(join(DIST, 'guards.js'), 'utf8');
+    expect(built).not.toMatch(/^import |\bimport\(/m);
+    expect(built).not.toContain('DEFINITIONS');
+    expect(built.length).toBeLessThan(readFileSync(join(DIST, 'index.js'), 'utf8').length * 0.6);
+  });
+
   it('an assertX of a message subpath throws an instanceof ValidationError of the root, in ESM and CommonJS (separate bundles)', async () => {
     const specifier = `${PACKAGE}/messages/user_is_typing`;
     const rootEsm = await importByName<Api>(PACKAGE);
