@@ -31,7 +31,7 @@ export function importTimes(specifiers, { cwd = process.cwd(), rounds = 10 } = {
       }
     }
     const [baseline, ...medians] = runs.map(median);
-    return medians.map((ms) => ms - baseline);
+    return { baseline, times: medians.map((ms) => ms - baseline) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
