@@ -103,13 +103,13 @@ async function rawCandidate(port: number): Promise<Candidate> {
 async function sdkCandidate(port: number, validated: boolean): Promise<Candidate> {
   const count = counter();
   const name = validated ? 'sdk' : 'unvalidated';
-  // `ws` itself, with the instance the SDK opens kept, to pause it.
+  // `ws` itself, with the instance the SDK opens kept, to pause it. A constructor that returns the
+  // `ws` instance, as the Node entry's default does: every candidate's socket is of one class (a
+  // subclass would give `ws`'s own code a second shape to handle on every frame).
   let socket: WebSocket | undefined;
-  class KeptWebSocket extends WebSocket {
-    constructor(url: string) {
-      super(url);
-      socket = this;
-    }
+  function KeptWebSocket(url: string): WebSocket {
+    socket = new WebSocket(url);
+    return socket;
   }
   const options = { url: `ws://127.0.0.1:${port}`, licenseId: name, getToken: () => 'token', WebSocket: KeptWebSocket as never };
   const api = validated ? createCustomerSDK(options) : createUnvalidated(options);
