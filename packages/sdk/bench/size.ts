@@ -193,7 +193,7 @@ const table = [
   `| everything \`@customer-chat/sdk/unvalidated\` exports | ${kb(whole.unvalidated.entry.minified)} | ${kb(whole.unvalidated.entry.gzip)} | ${lazyCell(whole.unvalidated)} |`,
   `| the same app on the hand-written \`@livechat/customer-sdk\` 4.0.2 (validates nothing) | ${kb(handWritten.entry.minified)} | ${kb(handWritten.entry.gzip)} | ${lazyCell(handWritten)} |`,
   '',
-  '| import in a fresh Node process (median of 10, in rotated order with the other and an empty module, whose import is subtracted) | ms |',
+  '| import in a fresh Node process (median of 10, in rotated order with the other, an empty module\'s import subtracted) | ms |',
   '| --- | ---: |',
   `| \`@customer-chat/sdk\` under Node (dist/node.js; \`ws\` loads with the first connection) | ${imports.node.toFixed(1)} |`,
   `| \`@customer-chat/sdk\` browser build (dist/index.js) | ${imports.browser.toFixed(1)} |`,
