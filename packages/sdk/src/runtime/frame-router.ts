@@ -90,9 +90,19 @@ export class FrameRouter {
     fields.payload = undefined;
     fields.action = undefined;
     switch (kind) {
-      case 'push':
-        this.#onPush(key!, payload, text);
+      case 'push': {
+        const route = this.#pushes.get(key!);
+        if (route === undefined) {
+          this.#invalidFrame(`an unknown push "${key}"`, text);
+          return;
+        }
+        // The common case in line (it is most of the traffic): a push that passes its check and
+        // does not end the session becomes its event; the other cases go out of line.
+        const valid = route.guard === undefined || route.guard(payload);
+        if (valid && route.endsSession === undefined) this.#targets.emit(route.event, payload);
+        else this.#onRarePush(key!, route, valid, payload, text);
         return;
+      }
       case 'response':
         this.#onResponse(key!, action, payload, text);
         return;
@@ -111,14 +121,10 @@ export class FrameRouter {
     this.#targets.error(event);
   }
 
-  #onPush(action: string, payload: unknown, text: string): void {
-    const route = this.#pushes.get(action);
-    if (route === undefined) {
-      this.#invalidFrame(`an unknown push "${action}"`, text);
-      return;
-    }
-    const { guard, endsSession } = route;
-    if (guard !== undefined && !guard(payload)) {
+  /** A push that failed its check, or one by which the server ends the session. */
+  #onRarePush(action: string, route: PushRoute, valid: boolean, payload: unknown, text: string): void {
+    const { endsSession } = route;
+    if (!valid) {
       this.#checks.explain(route.message, payload, (errors) => this.#invalidFrame(`an invalid "${action}" push: ${summarize(errors)}`, text, errors));
       // The session is over all the same (a reason newer than the spec, say): it ends now, before
       // the close that follows could pass for a lost link, as one without a readable reason.
@@ -126,7 +132,6 @@ export class FrameRouter {
       return;
     }
     if (endsSession !== undefined) this.#targets.endSession(endsSession.payload, payload);
-    else this.#targets.emit(route.event, payload);
   }
 
   /**
