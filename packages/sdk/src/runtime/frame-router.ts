@@ -121,17 +121,17 @@ export class FrameRouter {
     this.#targets.error(event);
   }
 
-  /** A push that failed its check, or one by which the server ends the session. */
+  /** A push that failed its check, or a valid one by which the server ends the session (the others are emitted in line). */
   #onRarePush(action: string, route: PushRoute, valid: boolean, payload: unknown, text: string): void {
     const { endsSession } = route;
-    if (!valid) {
-      this.#checks.explain(route.message, payload, (errors) => this.#invalidFrame(`an invalid "${action}" push: ${summarize(errors)}`, text, errors));
-      // The session is over all the same (a reason newer than the spec, say): it ends now, before
-      // the close that follows could pass for a lost link, as one without a readable reason.
-      if (endsSession !== undefined) this.#targets.endSession(endsSession.payload, undefined);
+    if (valid) {
+      this.#targets.endSession(endsSession!.payload, payload);
       return;
     }
-    if (endsSession !== undefined) this.#targets.endSession(endsSession.payload, payload);
+    this.#checks.explain(route.message, payload, (errors) => this.#invalidFrame(`an invalid "${action}" push: ${summarize(errors)}`, text, errors));
+    // The session is over all the same (a reason newer than the spec, say): it ends now, before
+    // the close that follows could pass for a lost link, as one without a readable reason.
+    if (endsSession !== undefined) this.#targets.endSession(endsSession.payload, undefined);
   }
 
   /**

@@ -342,6 +342,22 @@ describe('an answer that names another request', () => {
     });
   }
 
+  it('says only that the action is wrong when the payload is not the request\'s response either: the answer goes no further', async () => {
+    const { send, request, errors, pending } = setup();
+    const echo = request('echo');
+    // The payload of another request's response, invalid as echo's: checking it against echo's
+    // response would report a second problem about an answer that is not echo's at all.
+    const frame = { t: 'a', n: echo.id, op: 'SYNC', body: { count: 2 } };
+    send(frame);
+    await echo.outcome;
+    await flush();
+    const message = 'invalid response to "echo": its action is "SYNC", not "ECHO"';
+    expect(errors).toStrictEqual([{ code: 'INVALID_RESPONSE', message, frame: JSON.stringify(frame) }]);
+    expect(echo.settled).toHaveLength(1);
+    expect((echo.settled[0] as { error: SDKError }).error).toMatchObject({ code: 'INVALID_RESPONSE', message });
+    expect(pending.has(echo.id)).toBe(false);
+  });
+
   it('shows an action that is not a string as JSON, cut at 100 characters', async () => {
     const { send, request, errors } = setup();
     const calls = [request('echo'), request('echo'), request('echo')];
