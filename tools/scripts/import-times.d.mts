@@ -1,7 +1,18 @@
+/** A module to time: a specifier (a path ending in `.cjs` is loaded with `require()`, anything else with `import()`), or `{ require }` to load a package name with `require()`. */
+export type ImportEntry = string | { require: string };
+
+/** Medians in ms of an empty module (`module`), an empty `.cjs` file (`commonJs`) and an empty package imported (`package`) and required (`packageRequired`) by name. */
+export interface ImportBaselines {
+  module: number;
+  commonJs: number;
+  package: number;
+  packageRequired: number;
+}
+
 /**
- * The median load time in ms of each specifier in a fresh Node process (`require()` for a `.cjs`
- * file, `import()` otherwise), minus an empty module's of the same kind (`baseline` for ES modules,
- * `baselineCjs` for CommonJS: how fast the machine starts that loader today), over `rounds`
- * (default 10) rounds in rotated order; specifiers resolve from `cwd`.
+ * The median load time in ms of each entry in a fresh Node process over `rounds` (default 10)
+ * rounds in rotated order, minus the baseline of its kind: an empty module for a file path, an
+ * empty package for a package name. Package names resolve from a scratch folder whose
+ * node_modules links each of `packages` (name to folder).
  */
-export declare function importTimes(specifiers: string[], options?: { cwd?: string; rounds?: number }): { baseline: number; baselineCjs: number; times: number[] };
+export declare function importTimes(entries: ImportEntry[], options?: { packages?: Record<string, string>; rounds?: number }): { baselines: ImportBaselines; times: number[] };

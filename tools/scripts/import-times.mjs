@@ -1,15 +1,24 @@
 // Import times for the benches (`pnpm bench`): each module loaded in a fresh Node process as its
-// users load it (`import()` for an ES module, `require()` for a `.cjs` file), in rounds in rotated
-// order (a busy spell on a shared machine hits every module alike), with an empty module of each
-// kind among them whose median is subtracted (the cost of starting that loader).
+// users load it (`import()` for an ES module, `require()` for a `.cjs` file or a `{ require }`
+// entry), in rounds in rotated order (a busy spell on a shared machine hits every module alike),
+// with a baseline of each kind among them whose median is subtracted:
+// - a file path: an empty module (`.mjs` or `.cjs`), the cost of starting that loader;
+// - a package name: an empty package with an `exports` map, installed beside it. Node's first
+//   resolution of a package name pays a one-time start-up (its `exports` resolver, ~2-3 ms here)
+//   that any program importing a package pays, whatever the package holds; with this baseline the
+//   figure is what the package itself adds to a program that imports it by name.
+// Package names resolve from a scratch folder whose node_modules links to the given packages, as
+// an application's does; a linked package's own dependencies resolve from its real folder.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 
-function loadMs(specifier, cwd) {
+const EMPTY_PACKAGE = 'empty-package-for-import-times';
+
+function loadMs({ specifier, require }, cwd) {
   const quoted = JSON.stringify(specifier);
-  const [args, script] = specifier.endsWith('.cjs')
+  const [args, script] = require
     ? [[], `const t = performance.now(); require(${quoted}); console.log(performance.now() - t);`]
     : [['--input-type=module'], `const t = performance.now(); await import(${quoted}); console.log(performance.now() - t);`];
   return Number(execFileSync(process.execPath, [...args, '-e', script], { cwd, encoding: 'utf8' }));
@@ -21,23 +30,61 @@ function median(values) {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-export function importTimes(specifiers, { cwd = process.cwd(), rounds = 10 } = {}) {
+const isPath = (specifier) => isAbsolute(specifier) || specifier.startsWith('.');
+
+/** An entry as `{ specifier, require }`: a path ending in `.cjs` is required, anything else imported. */
+function normalize(entry) {
+  if (typeof entry === 'string') return { specifier: entry, require: isPath(entry) && entry.endsWith('.cjs') };
+  if (typeof entry === 'object' && entry !== null && typeof entry.require === 'string') return { specifier: entry.require, require: true };
+  throw new TypeError(`import-times: an entry is a specifier or { require: specifier }, not ${JSON.stringify(entry)}`);
+}
+
+function linkPackages(app, packages) {
+  const link = (name, target) => {
+    const path = join(app, 'node_modules', ...name.split('/'));
+    mkdirSync(dirname(path), { recursive: true });
+    symlinkSync(target, path, 'dir');
+  };
+  for (const [name, dir] of Object.entries(packages)) link(name, dir);
+  const empty = join(app, 'empty-package');
+  mkdirSync(empty);
+  writeFileSync(join(empty, 'package.json'), `${JSON.stringify({ name: EMPTY_PACKAGE, version: '1.0.0', exports: { '.': { import: './index.mjs', require: './index.cjs' } } })}\n`);
+  writeFileSync(join(empty, 'index.mjs'), 'export {};\n');
+  writeFileSync(join(empty, 'index.cjs'), '\n');
+  link(EMPTY_PACKAGE, empty);
+}
+
+export function importTimes(entries, { packages = {}, rounds = 10 } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'import-times-'));
   try {
-    const emptyEsm = join(scratch, 'empty.mjs');
-    const emptyCjs = join(scratch, 'empty.cjs');
-    writeFileSync(emptyEsm, 'export {};\n');
-    writeFileSync(emptyCjs, '\n');
-    const all = [emptyEsm, emptyCjs, ...specifiers];
+    const app = join(scratch, 'app');
+    mkdirSync(app);
+    linkPackages(app, packages);
+    const emptyModule = join(scratch, 'empty.mjs');
+    const emptyCommonJs = join(scratch, 'empty.cjs');
+    writeFileSync(emptyModule, 'export {};\n');
+    writeFileSync(emptyCommonJs, '\n');
+    const baselines = {
+      module: { specifier: emptyModule, require: false },
+      commonJs: { specifier: emptyCommonJs, require: true },
+      package: { specifier: EMPTY_PACKAGE, require: false },
+      packageRequired: { specifier: EMPTY_PACKAGE, require: true },
+    };
+    const measured = entries.map(normalize);
+    const baselineOf = ({ specifier, require }) =>
+      isPath(specifier) ? (require ? 'commonJs' : 'module') : require ? 'packageRequired' : 'package';
+    const all = [...Object.values(baselines), ...measured];
     const runs = all.map(() => []);
     for (let round = 0; round < rounds; round++) {
       for (let k = 0; k < all.length; k++) {
         const index = (round + k) % all.length;
-        runs[index].push(loadMs(all[index], cwd));
+        runs[index].push(loadMs(all[index], app));
       }
     }
-    const [baseline, baselineCjs, ...medians] = runs.map(median);
-    return { baseline, baselineCjs, times: medians.map((ms, i) => ms - (specifiers[i].endsWith('.cjs') ? baselineCjs : baseline)) };
+    const medians = runs.map(median);
+    const baselineMs = Object.fromEntries(Object.keys(baselines).map((kind, i) => [kind, medians[i]]));
+    const offset = Object.keys(baselines).length;
+    return { baselines: baselineMs, times: measured.map((entry, i) => medians[offset + i] - baselineMs[baselineOf(entry)]) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
