@@ -3,7 +3,9 @@
 // so each case takes a second: test rejects arguments, counts vitest 4's expected fails and todos,
 // never reads "0 failed" for a failing run, and passes a signal on to turbo; start --once stopped
 // by a signal exits 128 + its number and stops a server that was still starting, or one that
-// never printed its address; demo passes a signal on to the build it waits for.
+// never printed its address; demo passes a signal on to the build it waits for. The benches'
+// helpers: the mutation report, and the import times (a package by name through node_modules,
+// with import() or require(), a file by its path).
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -227,5 +229,29 @@ describe('the mutation report (tools/scripts/mutation-report.mjs)', () => {
     const report = readFileSync(join(pkg, 'bench', 'mutation.md'), 'utf8');
     expect(report).toContain('**All mutated files: 50.0%** (2 of 4 mutants detected).');
     expect(report).toContain('- `src/a.ts:7` EqualityOperator\n- `src/a.ts:9` EqualityOperator (no test runs it)');
+  });
+});
+
+describe('the import times of the benches (tools/scripts/import-times.mjs)', () => {
+  it('loads a package by name through node_modules as a program does, with import() or require(), and a file by its path, each once per round', async () => {
+    const lib = join(work, 'a package', 'lib');
+    mkdirSync(lib, { recursive: true });
+    writeFileSync(join(lib, 'package.json'), JSON.stringify({ name: '@x/lib', exports: { '.': { import: './index.mjs', require: './index.cjs' } } }));
+    // Each load says how it happened, in a file beside the package (its real folder, not the link).
+    writeFileSync(join(lib, 'index.mjs'), "import { appendFileSync } from 'node:fs';\nappendFileSync(new URL('./loads.txt', import.meta.url), 'import\\n');\n");
+    writeFileSync(join(lib, 'index.cjs'), "require('node:fs').appendFileSync(require('node:path').join(__dirname, 'loads.txt'), 'require\\n');\n");
+    writeFileSync(join(lib, 'direct.mjs'), "import { appendFileSync } from 'node:fs';\nappendFileSync(new URL('./loads.txt', import.meta.url), 'path\\n');\n");
+    const { importTimes } = (await import(join(SCRIPTS, 'import-times.mjs'))) as typeof import('../../scripts/import-times.mjs');
+    const { baselines, times } = importTimes(['@x/lib', { require: '@x/lib' }, join(lib, 'direct.mjs')], { packages: { '@x/lib': lib }, rounds: 2 });
+    const loads = readFileSync(join(lib, 'loads.txt'), 'utf8').trim().split('\n').sort();
+    expect(loads).toEqual(['import', 'import', 'path', 'path', 'require', 'require']);
+    expect(times).toHaveLength(3);
+    for (const ms of [...times, ...Object.values(baselines)]) expect(Number.isFinite(ms)).toBe(true);
+    expect(Object.keys(baselines).sort()).toEqual(['commonJs', 'module', 'package', 'packageRequired']);
+  });
+
+  it('rejects an entry that is neither a specifier nor { require }, naming it', async () => {
+    const { importTimes } = (await import(join(SCRIPTS, 'import-times.mjs'))) as typeof import('../../scripts/import-times.mjs');
+    expect(() => importTimes([{ import: 'x' } as never])).toThrow('import-times: an entry is a specifier or { require: specifier }, not {"import":"x"}');
   });
 });
