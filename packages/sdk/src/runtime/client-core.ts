@@ -168,7 +168,8 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     const url = socketUrl(protocol, options);
     this.#checks = new Checks(protocol, options.validate ?? true);
     this.#loginArguments = options.loginArguments ?? {};
-    const reconnect = options.reconnect ?? true;
+    // Only a missing option takes the default: null is refused below, as a malformed value.
+    const reconnect = options.reconnect === undefined ? true : options.reconnect;
     option('reconnect', reconnect, typeof reconnect === 'boolean' || (typeof reconnect === 'object' && reconnect !== null));
     const onRetryScheduled = typeof reconnect === 'object' ? reconnect.onRetryScheduled : undefined;
     option('reconnect.onRetryScheduled', onRetryScheduled, onRetryScheduled === undefined || typeof onRetryScheduled === 'function');
@@ -501,14 +502,14 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
 
   async #login(generation: number): Promise<unknown> {
     const { operation, tokenArgument } = this.#protocol.lifecycle.login;
-    for (let attempt = 1; ; attempt += 1) {
+    for (let retried = false; ; retried = true) {
       const token = await this.#token();
       if (!this.#connection.isCurrent(generation)) throw new SDKError(RuntimeErrorCodes.CONNECTION_LOST, 'the connection was lost');
       try {
         return await this.#call(operation, { ...this.#loginArguments, [tokenArgument]: token }, true);
       } catch (error) {
         // The token may just have expired: one more try with a fresh one.
-        if (attempt === 1 && isSDKError(error, RuntimeErrorCodes.AUTHENTICATION) && this.#connection.isCurrent(generation)) continue;
+        if (!retried && isSDKError(error, RuntimeErrorCodes.AUTHENTICATION) && this.#connection.isCurrent(generation)) continue;
         throw error;
       }
     }
@@ -528,8 +529,9 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     // behind its back (as for a refusal).
     const known = (typeof reason === 'string' ? own(this.#protocol.reactions, reason) : undefined) ?? 'stay_disconnected';
     const reaction: Reaction = known === 'destroy' && !this.#connection.hadSession ? 'stay_disconnected' : known;
-    // The reason as the server sent it, which unvalidated may be anything (a String() of it may throw).
-    const said = reason === undefined ? 'no reason given' : reason !== null && (typeof reason === 'object' || typeof reason === 'function') ? `a reason that is not a string: ${typeof reason}` : String(reason);
+    // The reason as the server sent it, which unvalidated may be any JSON value (String() of an
+    // object may throw: its type is named instead).
+    const said = reason === undefined ? 'no reason given' : typeof reason === 'object' && reason !== null ? `a reason that is not a string: ${typeof reason}` : String(reason);
     const message = `the server ended the session (${said})`;
     const error = () => new SDKError(RuntimeErrorCodes.CONNECTION_LOST, message, { details: { reason } });
     this.#connection.end(reaction, error, () => this.#announceDisconnected(reason, reaction));

@@ -62,13 +62,22 @@ describe('options refused at construction', () => {
     [{ offlineQueue: 5 }, 'invalid offlineQueue: 5'],
     [{ offlineQueue: { max: '5' } }, 'invalid offlineQueue.max: 5'],
     [{ reconnect: 0 }, 'invalid reconnect: 0'],
+    [{ reconnect: null }, 'invalid reconnect: null'],
     [{ reconnect: '100' }, 'invalid reconnect: 100'],
     [{ reconnect: { onRetryScheduled: 'log' } }, 'invalid reconnect.onRetryScheduled: log'],
     [{ url: 'ftp://127.0.0.1:1' }, 'invalid url "ftp://127.0.0.1:1": not a ws, wss, http or https URL'],
+    // A scheme that only ends like one of them is none of them.
+    [{ url: 'xhttp://127.0.0.1:1' }, 'invalid url "xhttp://127.0.0.1:1": not a ws, wss, http or https URL'],
     [{ url: 'not a url' }, 'invalid url "not a url": Invalid URL'],
     [{ url: 42 }, 'invalid url 42: Invalid URL'],
   ] as const)('refuses %j: "%s"', (options, message) => {
     expect(constructionError(options as Partial<ClientOptions>)).toMatchObject({ code: 'INVALID_ARGS', message });
+  });
+
+  it('an unreadable url keeps what the URL parser said as the cause', () => {
+    const error = constructionError({ url: 'not a url' });
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect((error.cause as TypeError).message).toBe('Invalid URL');
   });
 
   it('a bad back-off random is refused as the other back-off values are', () => {
@@ -354,6 +363,21 @@ describe('the moment things happen', () => {
     expect(client.state).toBe('disconnected');
     expect(toy.server.attempts).toBe(0);
   });
+
+  it('a request made after that disconnect() fails at once: no attempt is coming for it to wait for', async () => {
+    const client = makeClient();
+    client.disconnect();
+    const refused = await rejection(client.request('echo', { text: 'x' }));
+    expect(refused).toMatchObject({ code: 'CONNECTION_LOST', message: 'not sent: the client is not connected (disconnected)' });
+    expect(toy.server.attempts).toBe(0);
+  });
+
+  it('without a reconnect option the client reconnects by itself after a lost link (reconnection is on by default)', async () => {
+    const client = makeClient({ reconnect: undefined });
+    await client.connect();
+    toy.server.dropAll();
+    await until(() => toy.server.attempts === 2 && client.state === 'connected');
+  });
 });
 
 describe('a session the server ends', () => {
@@ -368,6 +392,19 @@ describe('a session the server ends', () => {
     toy.server.silent = false;
     await client.connect();
     expect(client.state).toBe('connected');
+  });
+
+  it('before the first session is up, a reason whose reaction is reconnect is obeyed: the client tries again by itself', async () => {
+    toy.server.silent = true;
+    const client = makeClient({ autoConnect: false });
+    const seen = record(client);
+    void client.connect().catch(() => undefined);
+    await until(() => toy.server.received.some((r) => r.op === 'HELLO'));
+    toy.server.silent = false;
+    toy.server.push('BYE', { why: 'again' });
+    await until(() => client.state === 'connected');
+    expect(toy.server.attempts).toBe(2);
+    expect(seen.filter(([name]) => name === 'ended')).toEqual([['ended', 'again']]);
   });
 
   it('requests held for a refused attempt keep the server’s error as their cause', async () => {
@@ -417,6 +454,15 @@ describe('a session the server ends', () => {
     await delay(50);
     expect(toy.server.attempts).toBe(attempts);
     expect(seen.map(([name]) => name)).not.toContain('down');
+  });
+
+  it('a null reason (without validation) is named as it came, not as an object', async () => {
+    const client = makeClient({ validate: false });
+    await client.connect();
+    const { pending: waiting } = await slowInFlight(client, toy.server);
+    toy.server.push('BYE', { why: null });
+    expect(await rejection(waiting)).toMatchObject({ message: 'the server ended the session (null)', details: { reason: null } });
+    expect(client.state).toBe('disconnected');
   });
 
   it('a reason that is not a string (without validation) stays disconnected and is named as it came', async () => {

@@ -45,6 +45,10 @@ describe('Emitter', () => {
     emitter.emit('tick', 1);
     expect(calls).toEqual(['prepended', 'first on', 'later on', '*']);
     calls.length = 0;
+    // Not a `once`: it stays for every event until unsubscribed.
+    emitter.emit('tick', 2);
+    expect(calls).toEqual(['prepended', 'first on', 'later on', '*']);
+    calls.length = 0;
     stop();
     emitter.emit('tick', 2);
     expect(calls).toEqual(['first on', 'later on', '*']);
@@ -417,6 +421,17 @@ describe('Emitter', () => {
     expect(emitter.closed).toBe(true);
     emitter.emit('tick', 1);
     expect(next).not.toHaveBeenCalled();
+  });
+
+  it('subscribing after close() completes at once, also an observer without complete (nothing thrown)', () => {
+    const emitter = new Emitter<Events>();
+    emitter.close();
+    const complete = vi.fn();
+    expect(emitter.observable().subscribe({ complete }).closed).toBe(true);
+    expect(complete).toHaveBeenCalledTimes(1);
+    let subscription: { closed: boolean } | undefined;
+    expect(() => (subscription = emitter.observable().subscribe({ next: vi.fn() }))).not.toThrow();
+    expect(subscription?.closed).toBe(true);
   });
 
   it('a once wildcard listener that ran leaves nothing behind: off removes a later registration of the same handler', () => {

@@ -25,6 +25,13 @@ describe('PendingRequests', () => {
     expect(pending.size).toBe(0);
   });
 
+  it('an id is the instance prefix (up to 6 base-36 characters) and a counter from 1: short and readable in a server log', () => {
+    const pending = new PendingRequests({ timeout: 1000 });
+    const [first, second] = [pending.create().id, pending.create().id];
+    expect(first).toMatch(/^[a-z0-9]{1,6}-1$/);
+    expect(second).toBe(first.replace(/-1$/, '-2'));
+  });
+
   it('ids are unique across instances too', () => {
     const one = new PendingRequests({ timeout: 10 }).create();
     const two = new PendingRequests({ timeout: 10 }).create();
