@@ -75,16 +75,16 @@ export class CustomerSDK extends CustomerClient {
    * entry) or without (`@customer-chat/sdk/unvalidated`).
    */
   constructor(options: CustomerSDKOptions, description: ProtocolDescription) {
-    const { licenseId, url, sneakPeekInterval = 2000, historyPageSize = 10, ...rest } = options;
+    const { licenseId, url = servers.local, sneakPeekInterval = 2000, historyPageSize = 10, ...rest } = options;
     // Checked before super(), which would start connecting: a refused option leaves nothing behind.
     option('historyPageSize', historyPageSize, Number.isInteger(historyPageSize) && historyPageSize > 0 && historyPageSize <= MAX_HISTORY_PAGE_SIZE);
     delayOption('sneakPeekInterval', sneakPeekInterval, true);
     option('licenseId', licenseId, typeof licenseId === 'string' && licenseId !== '');
-    super({ ...description, refusals: handshakeRefusals }, { ...rest, url: url ?? servers.local, query: { licenseId } });
+    super({ ...description, refusals: handshakeRefusals }, { ...rest, url, query: { licenseId } });
     this.#sneakPeekInterval = sneakPeekInterval;
     this.#historyPageSize = historyPageSize;
     // The HTTP operations live beside the socket (same host and base path): http for ws, https for wss.
-    this.#httpBase = (url ?? servers.local).replace(/^ws/i, 'http');
+    this.#httpBase = url.replace(/^ws/i, 'http');
     this.#licenseId = licenseId;
     this.#tokenSource = rest.getToken;
     this.#trackChatActivity();

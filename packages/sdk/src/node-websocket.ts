@@ -18,5 +18,5 @@ class LazyWebSocket {
 
 /** `options` with `ws` as the WebSocket unless one is given (an option left undefined takes the default). */
 export function withNodeWebSocket(options: CustomerSDKOptions): CustomerSDKOptions {
-  return { ...options, WebSocket: options.WebSocket ?? (LazyWebSocket as unknown as NonNullable<CustomerSDKOptions['WebSocket']>) };
+  return { ...options, WebSocket: options.WebSocket === undefined ? (LazyWebSocket as unknown as NonNullable<CustomerSDKOptions['WebSocket']>) : options.WebSocket };
 }

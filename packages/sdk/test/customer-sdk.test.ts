@@ -49,13 +49,31 @@ describe('options checked at creation', () => {
     [{ sneakPeekInterval: NaN }, 'invalid sneakPeekInterval: NaN'],
     [{ sneakPeekInterval: Infinity }, 'invalid sneakPeekInterval: Infinity'],
     [{ sneakPeekInterval: 2 ** 31 }, 'invalid sneakPeekInterval: 2147483648'],
+    // Only undefined takes the default: null is refused, not read as "the local server" or "2000".
+    [{ historyPageSize: null }, 'invalid historyPageSize: null'],
+    [{ sneakPeekInterval: null }, 'invalid sneakPeekInterval: null'],
+    [{ url: null }, 'invalid url null: not a string'],
   ] as const)('refuses %o: "%s"', (options, message) => {
     const { WebSocket, sockets } = fakeWebSockets();
-    const error = constructionError({ ...options, WebSocket, autoConnect: true });
+    const error = constructionError({ ...(options as Partial<CustomerSDKOptions>), WebSocket, autoConnect: true });
     expect(isSDKError(error, 'INVALID_ARGS')).toBe(true);
     expect(error).toMatchObject({ message });
     // Refused before anything starts: no connection is attempted.
     return Promise.resolve().then(() => expect(sockets).toEqual([]));
+  });
+
+  it.each([
+    ['@customer-chat/sdk', createCustomerSDK],
+    ['@customer-chat/sdk/unvalidated', createUnvalidatedSDK],
+  ] as const)('%s refuses a WebSocket option given as null, rather than taking `ws` for it', (_, create) => {
+    let error: unknown;
+    try {
+      make({ WebSocket: null as unknown as CustomerSDKOptions['WebSocket'] }, create);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isSDKError(error, 'INVALID_ARGS')).toBe(true);
+    expect(error).toMatchObject({ message: 'invalid WebSocket: null' });
   });
 
   it('takes every limit itself, and undefined as the default', () => {

@@ -32,6 +32,14 @@ function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
+/**
+ * An option's value, or `fallback` when it is left out. Only undefined takes the default: null is
+ * a value like any other, refused by the option's check (a `?? default` would hide it).
+ */
+function given<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
+}
+
 /** An option's value, or INVALID_ARGS naming the option and the value when it is not `ok`. */
 export function option<T>(name: string, value: T, ok: boolean): T {
   if (!ok) throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid ${name}: ${String(value)}`);
@@ -48,6 +56,7 @@ export function delayOption<T>(name: string, value: T, zero = false): T {
 
 /** The socket's URL from the `url` and `query` options: a ws, wss, http or https URL, or INVALID_ARGS saying why not. */
 function socketUrl(protocol: ProtocolDescription, options: ClientOptions): string {
+  if (typeof options.url !== 'string') throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid url ${String(options.url)}: not a string`);
   let url: string;
   try {
     url = protocol.socketUrl(options.url, options.query ?? {});
@@ -135,8 +144,8 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
 
   constructor(protocol: ProtocolDescription, options: ClientOptions) {
     this.#protocol = protocol;
-    const WebSocketClass =
-      options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor | undefined }).WebSocket;
+    if (options.WebSocket !== undefined) option('WebSocket', options.WebSocket, typeof options.WebSocket === 'function');
+    const WebSocketClass = given(options.WebSocket, (globalThis as { WebSocket?: WebSocketConstructor | undefined }).WebSocket);
     if (typeof WebSocketClass !== 'function') {
       throw new SDKError(
         RuntimeErrorCodes.INVALID_ARGS,
@@ -149,15 +158,15 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     }
     // The protocol's policy gives the defaults; these are the runtime's own when it gives none.
     const policy = protocol.lifecycle.policy;
-    const requestTimeout = delayOption('requestTimeout', options.requestTimeout ?? policy?.requestTimeoutMs ?? 15_000);
-    const handshakeTimeout = delayOption('handshakeTimeout', options.handshakeTimeout ?? policy?.handshakeTimeoutMs ?? 10_000);
-    const minUptimeForBackoffReset = options.minUptimeForBackoffReset ?? policy?.reconnect.minUptimeForResetMs ?? 5_000;
+    const requestTimeout = delayOption('requestTimeout', given(options.requestTimeout, policy?.requestTimeoutMs ?? 15_000));
+    const handshakeTimeout = delayOption('handshakeTimeout', given(options.handshakeTimeout, policy?.handshakeTimeoutMs ?? 10_000));
+    const minUptimeForBackoffReset = given(options.minUptimeForBackoffReset, policy?.reconnect.minUptimeForResetMs ?? 5_000);
     option('minUptimeForBackoffReset', minUptimeForBackoffReset, typeof minUptimeForBackoffReset === 'number' && minUptimeForBackoffReset >= 0 && minUptimeForBackoffReset < Infinity);
     const queue: { max?: unknown } | undefined = options.offlineQueue;
     option('offlineQueue', queue, queue === undefined || (typeof queue === 'object' && queue !== null));
     this.#offlineQueue = queue && { max: option('offlineQueue.max', queue.max as number, Number.isInteger(queue.max) && (queue.max as number) >= 1) };
     const { unstable, recovered } = protocol.lifecycle.events;
-    const unstableAfter = options.unstableAfter ?? policy?.unstableAfterMs ?? 5_000;
+    const unstableAfter = given(options.unstableAfter, policy?.unstableAfterMs ?? 5_000);
     if (unstableAfter !== false) delayOption('unstableAfter', unstableAfter);
     this.#linkWatch =
       unstableAfter === false || unstable === undefined || recovered === undefined
@@ -166,10 +175,13 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     this.#getToken = options.getToken;
     // Computed now so a bad URL or a missing query option fails at construction, not later.
     const url = socketUrl(protocol, options);
-    this.#checks = new Checks(protocol, options.validate ?? true);
-    this.#loginArguments = options.loginArguments ?? {};
-    // Only a missing option takes the default: null is refused below, as a malformed value.
-    const reconnect = options.reconnect === undefined ? true : options.reconnect;
+    const validate = given(options.validate, true);
+    this.#checks = new Checks(protocol, option('validate', validate, typeof validate === 'boolean'));
+    const loginArguments = given(options.loginArguments, {});
+    this.#loginArguments = option('loginArguments', loginArguments, typeof loginArguments === 'object' && loginArguments !== null && !Array.isArray(loginArguments));
+    const autoConnect = given(options.autoConnect, true);
+    option('autoConnect', autoConnect, typeof autoConnect === 'boolean');
+    const reconnect = given(options.reconnect, true);
     option('reconnect', reconnect, typeof reconnect === 'boolean' || (typeof reconnect === 'object' && reconnect !== null));
     const onRetryScheduled = typeof reconnect === 'object' ? reconnect.onRetryScheduled : undefined;
     option('reconnect.onRetryScheduled', onRetryScheduled, onRetryScheduled === undefined || typeof onRetryScheduled === 'function');
@@ -236,7 +248,7 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
     });
     // Deferred to a microtask: listeners attached right after `new` see every event, and a
     // subclass is fully constructed before anything happens.
-    if (options.autoConnect ?? true) {
+    if (autoConnect) {
       this.#autoConnectPending = true;
       queueMicrotask(() => {
         this.#autoConnectPending = false;

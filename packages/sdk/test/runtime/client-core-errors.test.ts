@@ -69,7 +69,23 @@ describe('options refused at construction', () => {
     // A scheme that only ends like one of them is none of them.
     [{ url: 'xhttp://127.0.0.1:1' }, 'invalid url "xhttp://127.0.0.1:1": not a ws, wss, http or https URL'],
     [{ url: 'not a url' }, 'invalid url "not a url": Invalid URL'],
-    [{ url: 42 }, 'invalid url 42: Invalid URL'],
+    [{ url: 42 }, 'invalid url 42: not a string'],
+    [{ url: null }, 'invalid url null: not a string'],
+    // Only undefined takes the default: null is a value, refused as any other of the wrong type.
+    [{ requestTimeout: null }, 'invalid requestTimeout: null'],
+    [{ handshakeTimeout: null }, 'invalid handshakeTimeout: null'],
+    [{ minUptimeForBackoffReset: null }, 'invalid minUptimeForBackoffReset: null'],
+    [{ unstableAfter: null }, 'invalid unstableAfter: null'],
+    [{ WebSocket: null }, 'invalid WebSocket: null'],
+    [{ WebSocket: 'ws' }, 'invalid WebSocket: ws'],
+    [{ validate: null }, 'invalid validate: null'],
+    [{ validate: 'false' }, 'invalid validate: false'],
+    [{ validate: 0 }, 'invalid validate: 0'],
+    [{ autoConnect: null }, 'invalid autoConnect: null'],
+    [{ autoConnect: 'no' }, 'invalid autoConnect: no'],
+    [{ loginArguments: null }, 'invalid loginArguments: null'],
+    [{ loginArguments: 'x' }, 'invalid loginArguments: x'],
+    [{ loginArguments: ['x'] }, 'invalid loginArguments: x'],
   ] as const)('refuses %j: "%s"', (options, message) => {
     expect(constructionError(options as Partial<ClientOptions>)).toMatchObject({ code: 'INVALID_ARGS', message });
   });
@@ -97,6 +113,10 @@ describe('options refused at construction', () => {
       { url: 'WSS://127.0.0.1:1' },
       { reconnect: false },
       { reconnect: {} },
+      { validate: false },
+      { validate: true },
+      { loginArguments: {} },
+      { requestTimeout: undefined, unstableAfter: undefined, validate: undefined, loginArguments: undefined, reconnect: undefined },
     ]) {
       expect(() => makeClient({ autoConnect: false, ...options }), JSON.stringify(options)).not.toThrow();
     }
