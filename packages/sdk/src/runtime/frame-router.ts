@@ -145,8 +145,10 @@ export class FrameRouter {
     // JSON, as the frame had it (a string quoted, `5`, `null`), cut short: the frame is in the event.
     const named = JSON.stringify(action).slice(0, 100);
     const message = `invalid response to "${call.operation}": its action is ${named}, not "${expected}"`;
+    // Settled before the error event: a listener that disconnects must not fail it another way.
+    const reject = this.#pending.detach(id);
     this.#targets.error({ code: RuntimeErrorCodes.INVALID_RESPONSE, message, frame: excerpt(text) });
-    this.#pending.reject(id, new SDKError(RuntimeErrorCodes.INVALID_RESPONSE, message, { details: { requestId: id, action } }));
+    reject?.(new SDKError(RuntimeErrorCodes.INVALID_RESPONSE, message, { details: { requestId: id, action } }));
     return true;
   }
 

@@ -342,6 +342,20 @@ describe('an answer that names another request', () => {
     });
   }
 
+  it('settles the request before reporting: an error listener that fails every pending request (disconnect()) cannot fail it another way', async () => {
+    const { send, request, errors, pending } = setup();
+    const echo = request('echo');
+    // As the client's disconnect() in an error listener does: every request still pending fails.
+    errors.push = (...events: ClientErrorEvent[]): number => {
+      pending.rejectAll(() => new SDKError('CONNECTION_LOST', 'the client was disconnected'));
+      return Array.prototype.push.apply(errors, events);
+    };
+    send({ t: 'a', n: echo.id, op: 'SYNC', body: { text: 'for sync' } });
+    await echo.outcome;
+    expect((echo.settled[0] as { error: SDKError }).error).toMatchObject({ code: 'INVALID_RESPONSE', message: 'invalid response to "echo": its action is "SYNC", not "ECHO"' });
+    expect(errors.map((e) => e.code)).toEqual(['INVALID_RESPONSE']);
+  });
+
   it('says only that the action is wrong when the payload is not the request\'s response either: the answer goes no further', async () => {
     const { send, request, errors, pending } = setup();
     const echo = request('echo');
