@@ -241,10 +241,13 @@ export class CustomerSDK extends CustomerClient {
     }
   }
 
-  override destroy(): void {
+  /**
+   * Disconnected or destroyed, whoever ended it: a sneak peek waiting for its interval would be
+   * dropped when due (it is never queued), so its timer goes now rather than outlive the session.
+   */
+  protected override onStopped(): void {
     for (const entry of this.#sneakPeeks.values()) if (entry.timer !== undefined) clearTimeout(entry.timer);
     this.#sneakPeeks.clear();
-    super.destroy();
   }
 }
 

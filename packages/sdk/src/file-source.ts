@@ -3,6 +3,8 @@
 // is read into memory up to the upload's limit, so a file too large fails before anything is sent.
 // Loaded lazily with the upload: it reports a refusal as a value, the client makes the error.
 
+import { describe } from './runtime/helpers.js';
+
 /** A file to upload. */
 export type FileSource = Blob | Uint8Array | AsyncIterable<Uint8Array>;
 
@@ -41,7 +43,7 @@ async function readStream(stream: AsyncIterable<unknown>, maxBytes: number, sign
         step = await Promise.race([iterator.next(), aborted.promise]);
       } catch (error) {
         finished = true;
-        return `the stream failed: ${error instanceof Error ? error.message : String(error)}`;
+        return `the stream failed: ${describe(error)}`;
       }
       if (step === CANCELLED) return CANCELLED;
       if (step.done === true) {

@@ -7,6 +7,7 @@ import type { UploadedFile } from '@customer-chat/validators';
 import { isErrorResult, isUploadedFile } from '@customer-chat/validators/guards';
 import { CANCELLED as ABORTED, type FileSource, prepareFile, whenAborted } from './file-source.js';
 import { httpOperations } from './gen/http-operations.js';
+import { describe } from './runtime/helpers.js';
 import { upload } from './runtime/upload.js';
 
 export interface SendFileOptions {
@@ -44,7 +45,7 @@ const CANCELLED: UploadResult = { ok: false, code: 'CANCELLED', message: 'cancel
 
 /** What is wrong with sendFile's `options` (the message of an INVALID_ARGS), or undefined. */
 export function optionsProblem(options: unknown): string | undefined {
-  if (typeof options !== 'object' || options === null) return `invalid sendFile options: ${String(options)} (an object, or nothing)`;
+  if (typeof options !== 'object' || options === null) return `invalid sendFile options: ${describe(options)} (an object, or nothing)`;
   const given = options as Record<string, unknown>;
   for (const [key, type] of [['name', 'string'], ['contentType', 'string'], ['customId', 'string'], ['onProgress', 'function']] as const) {
     if (given[key] !== undefined && typeof given[key] !== type) return `invalid sendFile options: ${key} must be a ${type}, not ${typeof given[key]}`;
@@ -81,7 +82,7 @@ export async function uploadFile(target: UploadTarget, file: FileSource, options
     signal: options.signal,
   });
   if (outcome.kind === 'cancelled') return CANCELLED;
-  if (outcome.kind === 'failed') return { ok: false, code: 'UPLOAD_FAILED', message: `the upload got no answer: ${outcome.cause instanceof Error ? outcome.cause.message : String(outcome.cause)}`, cause: outcome.cause };
+  if (outcome.kind === 'failed') return { ok: false, code: 'UPLOAD_FAILED', message: `the upload got no answer: ${describe(outcome.cause)}`, cause: outcome.cause };
   if (outcome.status !== operation.status) {
     const error = isErrorResult(outcome.body) ? outcome.body.error : undefined;
     const message = `the upload was refused (HTTP ${outcome.status}): ${error?.message ?? 'no error body'}`;

@@ -83,6 +83,48 @@ describe('options checked at creation', () => {
   });
 });
 
+describe('setSneakPeek once the client stops', () => {
+  /** A client connected over a fake socket (fake timers on), with a sneak peek waiting for its interval. */
+  async function withWaitingSneakPeek() {
+    vi.useFakeTimers();
+    const { WebSocket, sockets } = fakeWebSockets();
+    const api = make({ WebSocket, validate: false, sneakPeekInterval: 60_000 });
+    const socket = () => sockets[0]!;
+    const answer = async (action: string, payload: unknown) => {
+      await vi.waitFor(() => expect(socket().sent.some((text) => JSON.parse(text).action === action)).toBe(true));
+      const { requestId } = JSON.parse([...socket().sent].reverse().find((text) => JSON.parse(text).action === action)!) as { requestId: string };
+      socket().fire('message', { data: JSON.stringify({ type: 'response', success: true, requestId, action, payload }) });
+    };
+    const up = api.connect();
+    socket().fire('open');
+    await answer('login', { customerId: 'c' });
+    await answer('get_chats_summary', { chatsSummary: [], totalChats: 0 });
+    await up;
+    const timers = vi.getTimerCount();
+    api.setSneakPeek('C1', 'a');
+    api.setSneakPeek('C1', 'ab');
+    // The first went out (its request has a timeout); the second waits out the interval.
+    expect(socket().sent.filter((text) => JSON.parse(text).action === 'send_sneak_peek')).toHaveLength(1);
+    expect(vi.getTimerCount()).toBeGreaterThan(timers);
+    return { api, socket: socket() };
+  }
+  afterEach(() => vi.useRealTimers());
+
+  it('leaves no timer behind when the server ends the session for good (a ban): the client is destroyed without destroy()', async () => {
+    const { api, socket } = await withWaitingSneakPeek();
+    socket.fire('message', { data: JSON.stringify({ type: 'push', action: 'customer_disconnected', payload: { reason: 'customer_banned' } }) });
+    expect(api.state).toBe('destroyed');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('drops the waiting one at disconnect(): one due while not connected would be dropped anyway', async () => {
+    const { api, socket } = await withWaitingSneakPeek();
+    api.disconnect();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(socket.sent.filter((text) => JSON.parse(text).action === 'send_sneak_peek')).toHaveLength(1);
+  });
+});
+
 describe('the Node.js entries', () => {
   it.each([
     ['@customer-chat/sdk', createCustomerSDK],

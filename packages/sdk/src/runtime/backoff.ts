@@ -1,6 +1,8 @@
 // Exponential back-off with jitter for reconnection: quick first retries, a cap so a long outage
 // still retries regularly, and jitter so many clients dropped together do not reconnect in step.
 
+import { describe } from './helpers.js';
+
 export interface BackoffOptions {
   /** The first delay, in ms. */
   initialDelay?: number | undefined;
@@ -26,19 +28,20 @@ export interface Backoff {
   readonly attempts: number;
 }
 
-function check(name: string, value: number, ok: boolean): void {
-  if (!Number.isFinite(value) || !ok) throw new RangeError(`invalid back-off ${name}: ${value}`);
+/** `ok` runs only on a finite number: comparing a symbol or an object without valueOf would throw a TypeError. */
+function check(name: string, value: number, ok: (value: number) => boolean): void {
+  if (!Number.isFinite(value) || !ok(value)) throw new RangeError(`invalid back-off ${name}: ${describe(value)}`);
 }
 
 export function createBackoff(options: BackoffOptions = {}): Backoff {
   const { initialDelay = 500, maxDelay = 30_000, factor = 2, jitter = 0.5 } = options;
-  check('initialDelay', initialDelay, initialDelay >= 0);
+  check('initialDelay', initialDelay, (value) => value >= 0);
   // At most 2^31 - 1 ms, the longest delay setTimeout takes (a longer one fires at once: a storm).
-  check('maxDelay', maxDelay, maxDelay >= 0 && maxDelay < 2 ** 31);
-  check('factor', factor, factor >= 1);
-  check('jitter', jitter, jitter >= 0 && jitter <= 1);
-  const random = options.random ?? Math.random;
-  if (typeof random !== 'function') throw new RangeError(`invalid back-off random: ${String(random)} (not a function)`);
+  check('maxDelay', maxDelay, (value) => value >= 0 && value < 2 ** 31);
+  check('factor', factor, (value) => value >= 1);
+  check('jitter', jitter, (value) => value >= 0 && value <= 1);
+  const random = options.random === undefined ? Math.random : options.random;
+  if (typeof random !== 'function') throw new RangeError(`invalid back-off random: ${describe(random)} (not a function)`);
   let attempts = 0;
 
   return {

@@ -42,7 +42,7 @@ function given<T>(value: T | undefined, fallback: T): T {
 
 /** An option's value, or INVALID_ARGS naming the option and the value when it is not `ok`. */
 export function option<T>(name: string, value: T, ok: boolean): T {
-  if (!ok) throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid ${name}: ${String(value)}`);
+  if (!ok) throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid ${name}: ${describe(value)}`);
   return value;
 }
 
@@ -56,7 +56,7 @@ export function delayOption<T>(name: string, value: T, zero = false): T {
 
 /** The socket's URL from the `url` and `query` options: a ws, wss, http or https URL, or INVALID_ARGS saying why not. */
 function socketUrl(protocol: ProtocolDescription, options: ClientOptions): string {
-  if (typeof options.url !== 'string') throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid url ${String(options.url)}: not a string`);
+  if (typeof options.url !== 'string') throw new SDKError(RuntimeErrorCodes.INVALID_ARGS, `invalid url ${describe(options.url)}: not a string`);
   let url: string;
   try {
     url = protocol.socketUrl(options.url, options.query ?? {});
@@ -232,10 +232,14 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
           const calls = new Map(this.#pending.list());
           this.#pending.rejectAll((id) => {
             const error = makeError();
-            return calls.get(id)?.sent === false && error.code === RuntimeErrorCodes.CONNECTION_LOST
+            if (calls.get(id)?.sent !== false || error.code === RuntimeErrorCodes.DESTROYED) return error;
+            // Never left, so safe to send again, whatever ended the attempt: a handshake the
+            // server refused or that timed out is the cause, not this request's answer.
+            return error.code === RuntimeErrorCodes.CONNECTION_LOST
               ? notSent(error.message, error.details, error.cause)
-              : error;
+              : notSent(`the connection attempt failed: ${error.message}`, undefined, error);
           });
+          this.onStopped();
         },
         lost: () => this.#emit(protocol.lifecycle.events.lost, undefined),
         error: (event) => this.#emitError(event),
@@ -289,6 +293,12 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
   protected listenFirst(name: string, handler: AnyHandler): Unsubscribe {
     return this.#emitter.prepend(name, handler);
   }
+
+  /**
+   * For subclasses: the client stopped, disconnected or destroyed (by the application, or by the
+   * server ending the session or refusing it for good); what they have scheduled should end here.
+   */
+  protected onStopped(): void {}
 
   /** Every event from now on as `[name, payload]`; ends at `destroy()`; `break` unsubscribes. */
   events(): AsyncIterableIterator<EventTuple<ClientEvents<Events>>> {

@@ -3,7 +3,13 @@
 import type { ProtocolDescription, ValidationIssue } from './protocol.js';
 
 export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    // A value String() refuses (Object.create(null), a symbol's wrapper...): used in error
+    // handlers, where a throw would escape into the socket's listeners.
+    return 'a value that cannot be shown as text';
+  }
 }
 
 export function summarize(issues: readonly ValidationIssue[]): string {

@@ -74,6 +74,11 @@ describe('createBackoff', () => {
   it('says which option is wrong and its value', () => {
     expect(() => createBackoff({ random: 'x' as unknown as () => number })).toThrow(new RangeError('invalid back-off random: x (not a function)'));
     expect(() => createBackoff({ initialDelay: -1 })).toThrow('invalid back-off initialDelay: -1');
+    // Only undefined takes the default: null is a value, and not a function.
+    expect(() => createBackoff({ random: null as unknown as () => number })).toThrow(new RangeError('invalid back-off random: null (not a function)'));
+    // Values a template literal cannot turn into text are still named, with a RangeError, never a TypeError.
+    expect(() => createBackoff({ initialDelay: Symbol('x') as unknown as number })).toThrow(new RangeError('invalid back-off initialDelay: Symbol(x)'));
+    expect(() => createBackoff({ factor: Object.create(null) as number })).toThrow(new RangeError('invalid back-off factor: a value that cannot be shown as text'));
     expect(() => createBackoff({ maxDelay: -1 })).toThrow('invalid back-off maxDelay: -1');
     // Longer than setTimeout takes: it would fire at once, a reconnection storm.
     expect(() => createBackoff({ maxDelay: 2 ** 31 })).toThrow('invalid back-off maxDelay: 2147483648');

@@ -86,6 +86,9 @@ describe('options refused at construction', () => {
     [{ loginArguments: null }, 'invalid loginArguments: null'],
     [{ loginArguments: 'x' }, 'invalid loginArguments: x'],
     [{ loginArguments: ['x'] }, 'invalid loginArguments: x'],
+    // A value String() refuses is still named, in an SDKError.
+    [{ requestTimeout: Object.create(null) }, 'invalid requestTimeout: a value that cannot be shown as text'],
+    [{ url: Object.create(null) }, 'invalid url a value that cannot be shown as text: not a string'],
   ] as const)('refuses %j: "%s"', (options, message) => {
     expect(constructionError(options as Partial<ClientOptions>)).toMatchObject({ code: 'INVALID_ARGS', message });
   });

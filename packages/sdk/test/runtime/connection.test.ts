@@ -426,6 +426,20 @@ describe('retries and their back-off', () => {
     expect(c.lost()).toBe(3);
   });
 
+  it('never lets a thrown value that cannot become text escape the socket\'s close listener', () => {
+    const strange = Object.create(null) as object;
+    const c = setup({
+      onRetryScheduled: () => {
+        throw strange;
+      },
+    });
+    c.connect();
+    expect(() => c.socket(0).fire('close', { code: 1006 })).not.toThrow();
+    expect(c.errors[0]).toStrictEqual({ code: 'LISTENER_ERROR', message: 'onRetryScheduled threw: a value that cannot be shown as text', cause: strange });
+    vi.advanceTimersByTime(100);
+    expect(c.sockets).toHaveLength(2);
+  });
+
   it('reports an onRetryScheduled that throws as LISTENER_ERROR and still retries', () => {
     const boom = new Error('boom');
     const c = setup({

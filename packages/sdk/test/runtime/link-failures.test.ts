@@ -4,6 +4,7 @@
 // jittered, and a handshake the server refuses for good ends in the reason's event and reaction.
 import { describe, expect, it } from 'vitest';
 import { type ClientErrorEvent, ClientCore, type ClientOptions } from '../../src/runtime/client-core.js';
+import { SDKError } from '../../src/runtime/errors.js';
 import { type ToyEvents, type ToyRequests, delay, next, record, rejection, until, useToyClients } from './fixtures.js';
 
 type Client = ClientCore<ToyEvents, ToyRequests>;
@@ -139,6 +140,26 @@ describe('offlineQueue', () => {
     const dropped = client.request('echo', { text: 'never' });
     client.disconnect();
     expect(await rejection(dropped)).toMatchObject({ code: 'CONNECTION_LOST', message: 'not sent: the client was disconnected', details: { sent: false } });
+  });
+
+  it.each([
+    ['the server refused the handshake for a passing cause', (): void => void (toy.server.helloError = 'busy'), 'the connection attempt failed: refused: busy'],
+    ['the handshake got no answer in time', (): void => void (toy.server.silent = true), 'the connection handshake did not complete within 200 ms'],
+  ])('without reconnection, a queued request the failed attempt never sent fails "not sent" when %s, not with the handshake\'s error', async (_, breakHandshake, message) => {
+    breakHandshake();
+    const client = makeClient({ autoConnect: false, reconnect: false, offlineQueue: { max: 5 }, handshakeTimeout: 200 });
+    client.on('error', () => undefined);
+    const connecting = client.connect();
+    // Held for this attempt; it joins the offline queue when the attempt fails.
+    const held = client.request('echo', { text: 'held' });
+    await expect(connecting).rejects.toThrow();
+    const error = await rejection(held);
+    expect(error).toMatchObject({ code: 'CONNECTION_LOST', message: `not sent: ${message}`, details: { sent: false } });
+    // Only a server's error has a type: this one is the cause, not the request's answer.
+    expect(error.type).toBeUndefined();
+    expect(error.cause).toBeInstanceOf(SDKError);
+    expect(ops()).not.toContain('ECHO');
+    expect(client.state).toBe('disconnected');
   });
 
   it('keeps a request made while connect() was under way when that attempt fails', async () => {
