@@ -447,7 +447,8 @@ export class ClientCore<Events extends object, Requests extends RequestMap<Reque
       // Only a session's own requests tell how the link is: the handshake has its deadline.
       if (this.#connection.state === 'connected') this.#linkWatch?.sent(id);
     } catch (error) {
-      this.#pending.reject(id, new SDKError(RuntimeErrorCodes.CONNECTION_LOST, `could not send "${call.operation}": ${describe(error)}`, { cause: error }));
+      // Refused by the socket, so it never left: "not sent", safe to send again.
+      this.#pending.reject(id, notSent(`could not send "${call.operation}": ${describe(error)}`, undefined, error));
     }
   }
 

@@ -145,7 +145,7 @@ describe('requests refused before anything is sent', () => {
     expect(toy.server.received.map((r) => r.op)).toEqual(['HELLO', 'SYNC']);
   });
 
-  it('a socket that throws on send fails that request with CONNECTION_LOST, naming it and keeping the cause', async () => {
+  it('a socket that throws on send fails that request with CONNECTION_LOST "not sent", naming it and keeping the cause', async () => {
     const refusal = new Error('the socket is closing');
     class RefusingSocket extends WsClient {
       override send(data: string): void {
@@ -156,7 +156,7 @@ describe('requests refused before anything is sent', () => {
     const client = makeClient({ WebSocket: RefusingSocket as unknown as NonNullable<ClientOptions['WebSocket']> });
     await client.connect();
     const error = await rejection(client.request('echo', { text: 'x' }));
-    expect(error).toMatchObject({ code: 'CONNECTION_LOST', message: 'could not send "echo": the socket is closing' });
+    expect(error).toMatchObject({ code: 'CONNECTION_LOST', message: 'not sent: could not send "echo": the socket is closing', details: { sent: false } });
     expect(error.cause).toBe(refusal);
     await expect(client.request('slow', { ms: 1 })).resolves.toEqual({ done: true });
   });
