@@ -79,6 +79,7 @@ const STATUS_OF: Partial<Record<ErrorType, number>> = {
   not_found: 404,
   group_not_found: 404,
   chat_inactive: 409,
+  service_unavailable: 503,
 };
 
 // ---- the gate ------------------------------------------------------------------------------

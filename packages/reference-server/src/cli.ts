@@ -18,6 +18,7 @@ const LIMIT_FLAGS: Record<LimitName, string> = {
   loginTimeoutMs: 'login-timeout-ms',
   adminMaxBodyBytes: 'admin-max-body-bytes',
   maxStoredFileBytes: 'max-stored-file-bytes',
+  maxStoredChatBytes: 'max-stored-chat-bytes',
   uploadIdleTimeoutMs: 'upload-idle-timeout-ms',
 };
 
@@ -37,6 +38,7 @@ Limits (README: "Limits"):
   --heartbeat-interval-ms <n>            ping interval; a missed pong: connection_lost (default ${DEFAULT_LIMITS.heartbeatIntervalMs}; 0 turns it off; else at least ${MIN_HEARTBEAT_INTERVAL_MS})
   --login-timeout-ms <n>                 time to log in; then inactivity_timeout (default ${DEFAULT_LIMITS.loginTimeoutMs}; 0 turns it off)
   --max-stored-file-bytes <n>            bytes all uploaded files (and uploads arriving) may take in memory; more: 503 (default ${DEFAULT_LIMITS.maxStoredFileBytes})
+  --max-stored-chat-bytes <n>            bytes the chats, customers and agents may take in memory; more: service_unavailable (default ${DEFAULT_LIMITS.maxStoredChatBytes})
   --upload-idle-timeout-ms <n>           an upload body silent this long is cut off (default ${DEFAULT_LIMITS.uploadIdleTimeoutMs}; 0 turns it off)
 
 Admin endpoint:

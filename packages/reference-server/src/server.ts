@@ -85,6 +85,13 @@ export interface ReferenceServerOptions {
    * bytes and 2 per character of its name besides its body; an upload past it is answered 503. Default 256 MiB.
    */
   maxStoredFileBytes?: number;
+  /**
+   * The most bytes the chats, customers and agents the server keeps may take (in memory), counted
+   * from above (ChatStore `storedBytes`: 2 bytes per character of their text, 1024 per record, 128
+   * per property or custom field); a request that would store more is answered `service_unavailable`
+   * and stores nothing (an admin action: 503). Default 256 MiB.
+   */
+  maxStoredChatBytes?: number;
   /** An upload whose body sends no byte this long (ms) is cut off (its connection closed, nothing stored). 0: never. Default 30000. */
   uploadIdleTimeoutMs?: number;
   /** Check every outgoing frame against the spec; a violation is recorded, logged and thrown. Default false. */
@@ -150,6 +157,7 @@ export const DEFAULT_LIMITS = {
   loginTimeoutMs: 30_000,
   adminMaxBodyBytes: 1024 * 1024,
   maxStoredFileBytes: 256 * 1024 * 1024,
+  maxStoredChatBytes: 256 * 1024 * 1024,
   uploadIdleTimeoutMs: 30_000,
 } as const;
 export type LimitName = keyof typeof DEFAULT_LIMITS;
@@ -276,9 +284,14 @@ function validHostHeader(value: string | undefined): string | undefined {
   return value.toLowerCase();
 }
 
-/** Answers a rejected upgrade with a plain HTTP error and drops the socket. */
+/**
+ * Answers a rejected upgrade with a plain HTTP error and drops the socket. Destroyed once the
+ * answer is written, as ws does: `end()` alone half-closes it, and no HTTP timeout watches a socket
+ * after its upgrade, so a client that never closes its side would hold it (and `close()`) for ever.
+ */
 function rejectUpgrade(socket: Duplex, status: number, reason: string, body: string): void {
   socket.on('error', () => {});
+  socket.once('finish', () => socket.destroy());
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
@@ -322,7 +335,7 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
   const log = options.log ?? ((message: string, error?: unknown) => console.error(`[reference-server] ${message}`, ...(error === undefined ? [] : [error])));
   const licenseIds = options.licenseIds === undefined ? undefined : new Set(options.licenseIds);
 
-  const store = new ChatStore();
+  const store = new ChatStore({ maxBytes: limitOf(options, 'maxStoredChatBytes') });
   const tokens = new TokenRegistry();
   const violations: OutgoingViolation[] = [];
   const sessions = new SessionRegistry(store, {
@@ -336,7 +349,13 @@ export async function createReferenceServer(options: ReferenceServerOptions = {}
     },
   });
   const faults = createFaults(sessions, options.replyDelayMs ?? 0);
-  const authenticate = options.authenticate ?? ((token: string) => tokens.resolve(token));
+  const answerOf = options.authenticate ?? ((token: string) => tokens.resolve(token));
+  // A custom `authenticate` may answer anything: only a customer's (or a new) id is one, at login
+  // and for an upload alike (null, '' or an agent's id is an unknown token).
+  const authenticate = async (token: string): Promise<string | undefined> => {
+    const customerId = await answerOf(token);
+    return typeof customerId === 'string' && customerId !== '' && store.agent(customerId) === undefined ? customerId : undefined;
+  };
   const handlers = createHandlers({ store, sessions, authenticate, groups: new Set(options.groups ?? [0]), maxConnectionsPerCustomer });
   const unknownPush = options.protocolBreaks?.unknownPushAfterLogin;
   if (unknownPush !== undefined) {

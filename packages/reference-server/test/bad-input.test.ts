@@ -274,6 +274,25 @@ describe('connections refused at upgrade', () => {
     await stillWorks(await h.connect());
   });
 
+  it('drops a refused upgrade\'s socket once answered, even when the client never closes its side: close() does not wait for that client', async () => {
+    const server = await createReferenceServer({ port: 0, log: () => {} });
+    const client = connect({ port: server.port, host: '127.0.0.1', allowHalfOpen: true });
+    try {
+      let answer = '';
+      client.on('data', (chunk) => (answer += String(chunk)));
+      client.on('error', () => {});
+      const ended = new Promise((resolve) => client.once('end', resolve));
+      client.write('GET /nowhere HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+      await ended;
+      expect(answer).toMatch(/^HTTP\/1\.1 404/);
+      // The client still has its side open. Only half-closed, the server's socket would keep
+      // close() (and so Ctrl-C) waiting until the client closed it: this test would time out.
+      await server.close();
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('answers plain HTTP on the socket port with 426', async () => {
     const status = await new Promise<number>((resolve, reject) => {
       request(`${h.server.url.replace('ws:', 'http:')}/v1/customer`, (response) => {

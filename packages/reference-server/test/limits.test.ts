@@ -312,6 +312,40 @@ describe('connections not logged in', () => {
   });
 });
 
+describe('what the server keeps of chats', () => {
+  it('refuses a request that would store past maxStoredChatBytes with service_unavailable, stores nothing, and still answers reads; an admin action gets 503', async () => {
+    const server = await createReferenceServer({ port: 0, adminPort: 0, validateOutgoing: true, maxStoredChatBytes: 30_000 });
+    try {
+      const client = await TestClient.open(server.socketUrl());
+      expect((await client.login(server.issueToken().token)).success).toBe(true);
+      const { chat } = (await client.call('start_chat', {})) as { chat: { id: string } };
+      expect((await fetch(`${server.adminUrl}/agents/sam/chats/${chat.id}/join`, { method: 'POST' })).status).toBe(200);
+      const text = 'x'.repeat(2_000);
+      let refused: Frame | undefined;
+      for (let sent = 0; refused === undefined && sent < 100; sent++) {
+        const reply = await client.request('send_event', { chat: chat.id, event: { type: 'message', text } });
+        if (!reply.success) refused = reply;
+      }
+      expect(refused?.payload.error.type).toBe('service_unavailable');
+      expect(refused?.payload.error.message).toMatch(/^the server stores no more chat content now: it keeps \d+ of its 30000 bytes \(maxStoredChatBytes\)/);
+      expect(server.store.storedBytes).toBeLessThanOrEqual(30_000);
+      const stored = server.store.threads(chat.id, server.store.chat(chat.id).threads)[0]!.events.length;
+      // Nothing of the refused request was kept; reads go on.
+      expect((await client.call('get_chat_threads', { chat: chat.id, threads: server.store.chat(chat.id).threads })) as unknown).toMatchObject({ threads: [{ events: expect.any(Array) }] });
+      expect(server.store.threads(chat.id, server.store.chat(chat.id).threads)[0]!.events).toHaveLength(stored);
+      expect((await client.request('start_chat', { events: [{ type: 'message', text }] })).payload.error.type).toBe('service_unavailable');
+      // The admin endpoint answers the same refusal with 503.
+      const agentSays = await fetch(`${server.adminUrl}/agents/sam/chats/${chat.id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+      expect(agentSays.status).toBe(503);
+      expect(((await agentSays.json()) as { error: { type: string } }).error.type).toBe('service_unavailable');
+      expect(server.violations).toEqual([]);
+      client.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('limit options', () => {
   it('have the documented defaults', () => {
     expect(DEFAULT_LIMITS).toEqual({
@@ -325,6 +359,7 @@ describe('limit options', () => {
       loginTimeoutMs: 30_000,
       adminMaxBodyBytes: 1_048_576,
       maxStoredFileBytes: 268_435_456,
+      maxStoredChatBytes: 268_435_456,
       uploadIdleTimeoutMs: 30_000,
     });
   });

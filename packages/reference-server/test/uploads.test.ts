@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { httpOperations } from '../src/gen/protocol.js';
 import { createReferenceServer, type ReferenceServer } from '../src/index.js';
 import { STORED_FILE_OVERHEAD_BYTES } from '../src/uploads.js';
+import { TestClient } from './helpers.js';
 
 const operation = httpOperations.uploadFile;
 let server: ReferenceServer;
@@ -175,6 +176,29 @@ describe('uploadFile', () => {
     expect(server.storedFiles()).toEqual(stored);
     // Another customer's token still works.
     expect((await post(png, { ...headers, authorization: `Bearer ${token}` })).status).toBe(201);
+  });
+
+  it('a custom authenticate\'s answer that is not a customer\'s id (null, \'\', an agent\'s id) is refused as at login: 401, nothing stored', async () => {
+    const answers: Record<string, unknown> = { agent: 'sam', empty: '', nothing: null, alice: 'alice' };
+    const custom = await createReferenceServer({ port: 0, log: () => undefined, authenticate: (t) => answers[t] as string | undefined });
+    try {
+      custom.agent('sam');
+      const url = `${custom.url.replace(/^ws/, 'http')}${operation.path}?licenseId=L1`;
+      const upload = (bearer: string) => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'text/plain' }, body: 'hi' });
+      for (const bearer of ['agent', 'empty', 'nothing']) {
+        const refused = await upload(bearer);
+        expect(refused.status, bearer).toBe(401);
+        expect(await refused.json()).toEqual({ error: { type: 'authentication', message: 'the access token is not valid' } });
+        const client = await TestClient.open(custom.socketUrl());
+        expect((await client.login(bearer)).payload.error.type, bearer).toBe('authentication');
+        client.close();
+      }
+      expect(custom.storedFiles()).toEqual({ files: 0, bytes: 0 });
+      // A customer's id still uploads.
+      expect((await upload('alice')).status).toBe(201);
+    } finally {
+      await custom.close();
+    }
   });
 
   it('reads the path as a path: //v1/files is the upload (a base URL with a trailing slash)', async () => {
