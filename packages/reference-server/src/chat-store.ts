@@ -459,7 +459,8 @@ export class ChatStore {
    * the change with `service_unavailable`: nothing is stored, the client may retry later.
    */
   #charge(bytes: number): void {
-    if (bytes > 0 && this.#storedBytes + bytes > this.#maxBytes) {
+    // The total never passes the bound, so a change that gives bytes back is never refused.
+    if (this.#storedBytes + bytes > this.#maxBytes) {
       throw new ProtocolError('service_unavailable', `the server stores no more chat content now: it keeps ${this.#storedBytes} of its ${this.#maxBytes} bytes (maxStoredChatBytes) and this would take ${bytes} more`);
     }
     this.#storedBytes += bytes;

@@ -95,6 +95,48 @@ describe('the store bound', () => {
     }
   });
 
+  it('counts each kind of change exactly: a record its overhead and text, a replaced value the difference', () => {
+    const s = store();
+    const json = (value: unknown) => 2 * JSON.stringify(value).length;
+    const cost = (change: () => unknown): number => {
+      const before = s.storedBytes;
+      change();
+      return s.storedBytes - before;
+    };
+    expect(cost(() => s.ensureCustomer('cust'))).toBe(OVERHEAD_BYTES.customer + json('cust'));
+    expect(cost(() => s.ensureCustomer('cust'))).toBe(0);
+    expect(cost(() => s.updateCustomer('cust', { name: 'Ann' }))).toBe(json('Ann'));
+    expect(cost(() => s.updateCustomer('cust', { name: 'Bo' }))).toBe(json('Bo') - json('Ann'));
+    expect(cost(() => s.updateCustomer('cust', { email: 'a@b.example' }))).toBe(json('a@b.example'));
+    expect(cost(() => s.updateCustomer('cust', { email: 'a@bb.example', name: 'Bob' }))).toBe(2 + 2);
+    expect(cost(() => s.updateCustomer('cust', { fields: { plan: 'pro' } }))).toBe(OVERHEAD_BYTES.entry + json('plan') + json('pro'));
+    const agent = { id: 'sam', type: 'agent', name: 'Sam', email: 'sam@example.com', avatar: 'https://example.com/sam.png' } as const;
+    expect(cost(() => s.upsertAgent(agent))).toBe(OVERHEAD_BYTES.agent + json(agent));
+    expect(cost(() => s.upsertAgent({ ...agent, name: 'Samuel' }))).toBe(json('Samuel') - json('Sam'));
+    let chat = '';
+    expect(cost(() => (chat = s.startChat('cust', { properties: { ns: { k: 'v' } } }).chat.id))).toBe(
+      OVERHEAD_BYTES.chat + OVERHEAD_BYTES.thread + OVERHEAD_BYTES.entry + json('ns') + OVERHEAD_BYTES.entry + json('k') + json('v'),
+    );
+    expect(cost(() => s.updateChatProperties(chat, { other: {} }))).toBe(OVERHEAD_BYTES.entry + json('other'));
+    expect(cost(() => s.addUser(chat, 'sam'))).toBe(OVERHEAD_BYTES.chatUser + json('sam'));
+    expect(cost(() => s.addUser(chat, 'sam'))).toBe(0);
+    expect(cost(() => s.closeThread(chat))).toBe(0);
+    expect(cost(() => s.startThread(chat, 'cust', [message('again')]))).toBe(OVERHEAD_BYTES.thread + OVERHEAD_BYTES.event + json(message('again')));
+    const thread = s.chat(chat).threads.at(-1)!;
+    expect(cost(() => s.updateThreadProperties(chat, thread, { t: { a: 1 } }))).toBe(2 * OVERHEAD_BYTES.entry + json('t') + json('a') + json(1));
+    expect(cost(() => s.setSneakPeek(chat, 'cust', 'hi'))).toBe(OVERHEAD_BYTES.sneakPeek + json('cust') + json('hi'));
+    expect(cost(() => s.setSneakPeek(chat, 'cust', 'hello'))).toBe(json('hello') - json('hi'));
+    expect(cost(() => s.closeThread(chat))).toBe(-(OVERHEAD_BYTES.sneakPeek + json('cust') + json('hello')));
+  });
+
+  it('takes a change that fills the bound exactly, and refuses one byte more', () => {
+    const fill = store();
+    fill.ensureCustomer('cust');
+    const exact = fill.storedBytes;
+    expect(() => store(exact).ensureCustomer('cust')).not.toThrow();
+    expect(refusal(() => store(exact - 1).ensureCustomer('cust')).type).toBe('service_unavailable');
+  });
+
   it('has no bound by default', () => {
     const s = store();
     const { chat } = s.startChat('cust');
