@@ -12,6 +12,7 @@ import { protocol } from './gen/protocol.js';
 import { referenceDriver } from './reference-driver.js';
 import { formatJson, formatJunit, formatText } from './report.js';
 import { checkSocketUrl, RunAborted, runConformance } from './run.js';
+import { oneLine } from './one-line.js';
 
 const NAME = 'customer-chat-conformance';
 
@@ -45,8 +46,7 @@ JSON frames).`;
 class UsageError extends Error {}
 
 function fail(message: string): never {
-  // One line, whatever the message holds (a server's close reason or error type, a command's output).
-  process.stderr.write(`${NAME}: ${message.replace(/\s*[\r\n]+\s*/g, ' ').trim()}\n`);
+  process.stderr.write(`${NAME}: ${oneLine(message)}\n`);
   process.exit(2);
 }
 

@@ -68,6 +68,8 @@ export class KitConnection {
   /** Request ids already answered, with their action: a second reply names the request it repeats. */
   readonly #answered = new Map<string, string>();
   readonly #waiters = new Set<Waiter>();
+  /** Frames sent whose request id a server cannot read, waiting for their reply (an error with a null request id). */
+  readonly #unreadable = new Set<object>();
   #nextId = 1;
   #isClosed = false;
   #loggedIn = false;
@@ -98,7 +100,16 @@ export class KitConnection {
       const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       const parsed = parseFrame(bytes, isBinary);
       const verdict: FrameVerdict =
-        'issue' in parsed ? { kind: 'unknown', action: '', requestId: undefined, issues: [parsed.issue] } : checkServerFrame(parsed.frame, (id) => this.#pending.get(id));
+        'issue' in parsed
+          ? { kind: 'unknown', action: '', requestId: undefined, issues: [parsed.issue] }
+          : checkServerFrame(parsed.frame, (id) => this.#pending.get(id), () => this.#unreadable.size > 0);
+      // An error with a null request id answers the oldest frame whose id could not be read.
+      if (verdict.kind === 'error' && !('issue' in parsed) && isObject(parsed.frame) && Object.hasOwn(parsed.frame, protocol.correlationField) && parsed.frame[protocol.correlationField] === null) {
+        for (const token of this.#unreadable) {
+          this.#unreadable.delete(token);
+          break;
+        }
+      }
       const frame = 'issue' in parsed ? (isBinary ? `<binary ${bytes.length} bytes>` : bytes.toString('utf8')) : parsed.frame;
       const entry: ReceivedFrame = { frame: boundedFrame(frame, bytes.length), verdict: { ...verdict, issues: this.#explained(verdict).slice(0, MAX_ISSUES) } };
       if (entry.verdict.kind === 'response' || entry.verdict.kind === 'error') {
@@ -151,7 +162,16 @@ export class KitConnection {
         reject(new ConnectError(`cannot open ${url}: ${error instanceof Error ? error.message : String(error)}`));
         return;
       }
+      // ws's handshakeTimeout is an idle timeout: a server trickling its upgrade answer a byte at a
+      // time never trips it. This is the deadline of the whole open.
+      const deadline = setTimeout(() => {
+        socket.removeAllListeners('error');
+        socket.on('error', () => {});
+        socket.terminate();
+        reject(new ConnectError(`${url} did not complete the WebSocket upgrade within ${timeoutMs} ms`));
+      }, timeoutMs);
       socket.once('unexpected-response', (_request, response) => {
+        clearTimeout(deadline);
         socket.removeAllListeners('error');
         socket.on('error', () => {});
         reject(new ConnectError(`${url} refused the WebSocket upgrade with HTTP ${response.statusCode ?? '?'}`, response.statusCode));
@@ -159,9 +179,13 @@ export class KitConnection {
         socket.terminate();
       });
       socket.once('error', (error: Error & { code?: string }) => {
+        clearTimeout(deadline);
         reject(new ConnectError(`cannot reach ${url}: ${error.code ?? error.message}`));
       });
-      socket.once('open', () => resolve(new KitConnection(socket, timeoutMs, onFrame)));
+      socket.once('open', () => {
+        clearTimeout(deadline);
+        resolve(new KitConnection(socket, timeoutMs, onFrame));
+      });
     });
   }
 
@@ -211,10 +235,18 @@ export class KitConnection {
   /** Sends a frame (not necessarily a request) and waits for the next reply to anything (any frame but a push). */
   async sendAndReply(frame: unknown, what: string, pendingAs?: { requestId: string; action: string }): Promise<ReceivedFrame> {
     const from = this.frames.length;
+    // Without `pendingAs`, a frame whose request id the server cannot read: its reply carries null.
+    const unreadable = {};
     if (pendingAs !== undefined) this.#pending.set(pendingAs.requestId, pendingAs.action);
+    else this.#unreadable.add(unreadable);
     const reply = this.next(isReply, what, from);
     this.send(frame);
-    return reply;
+    try {
+      return await reply;
+    } finally {
+      // Answered (by whatever came) or given up: no later null-id error answers it.
+      this.#unreadable.delete(unreadable);
+    }
   }
 
   /** The first frame at or after `from` that matches, waiting for it when needed. */

@@ -71,9 +71,11 @@ export function checkClientFrame(frame: unknown): FrameVerdict {
 
 /**
  * A frame a server sent. `requestActionOf` gives the action of the request a connection is waiting
- * for under a request id (undefined: none is waiting); without it, replies are checked alone.
+ * for under a request id (undefined: none is waiting); `unreadableWaiting` whether a frame whose
+ * request id the server cannot read waits for its reply, which an error with a null request id
+ * answers. Without them, replies are checked alone.
  */
-export function checkServerFrame(frame: unknown, requestActionOf?: (requestId: string) => string | undefined): FrameVerdict {
+export function checkServerFrame(frame: unknown, requestActionOf?: (requestId: string) => string | undefined, unreadableWaiting?: () => boolean): FrameVerdict {
   if (!isObject(frame)) return { kind: 'unknown', action: '', requestId: undefined, issues: [issue('', 'a frame is a JSON object')] };
   const action = typeof own(frame, 'action') === 'string' ? (own(frame, 'action') as string) : '';
   const id = own(frame, correlationField);
@@ -89,6 +91,9 @@ export function checkServerFrame(frame: unknown, requestActionOf?: (requestId: s
   }
   const kind: FrameKind = isError ? 'error' : 'response';
   const issues: ValidationIssue[] = [];
+  if (unreadableWaiting !== undefined && isError && id === null && !unreadableWaiting()) {
+    issues.push(issue(`/${correlationField}`, `answers no request waiting on this connection (${correlationField} null, and no frame whose ${correlationField} could not be read waits for a reply)`));
+  }
   if (requestActionOf !== undefined && requestId !== undefined) {
     const waiting = requestActionOf(requestId);
     if (waiting === undefined) issues.push(issue(`/${correlationField}`, `answers no request waiting on this connection (${correlationField} "${requestId}")`));

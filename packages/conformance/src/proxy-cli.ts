@@ -6,6 +6,7 @@
 // and exit code 2.
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_UPSTREAM_TIMEOUT_MS, formatSummary, formatViolation, formatViolationJson, parseUpstream, startValidatingProxy, type ProxyViolation, type ValidatingProxy } from './proxy.js';
+import { oneLine } from './one-line.js';
 
 const NAME = 'customer-chat-proxy';
 const DEFAULT_LISTEN = '127.0.0.1:9000';
@@ -46,7 +47,7 @@ class UsageError extends Error {}
 
 /** One line on stderr, exit code 2 (set, not forced: the line is written out first). */
 function fail(message: string): void {
-  process.stderr.write(`${NAME}: ${message}; see --help\n`);
+  process.stderr.write(`${NAME}: ${oneLine(message)}; see --help\n`);
   process.exitCode = 2;
 }
 

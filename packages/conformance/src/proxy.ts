@@ -261,10 +261,11 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     data: RawData,
     isBinary: boolean,
     requestActionFor?: (frame: unknown) => (requestId: string) => string | undefined,
+    unreadableWaiting?: () => boolean,
   ): { verdict: FrameVerdict; frame: unknown; json: boolean } => {
     const parsed = parseFrame(data as Buffer, isBinary);
     if ('issue' in parsed) return { verdict: { kind: 'unknown', action: '', requestId: undefined, issues: [parsed.issue] }, frame: textOf(data), json: false };
-    const verdict = direction === 'client' ? checkClientFrame(parsed.frame) : checkServerFrame(parsed.frame, requestActionFor?.(parsed.frame));
+    const verdict = direction === 'client' ? checkClientFrame(parsed.frame) : checkServerFrame(parsed.frame, requestActionFor?.(parsed.frame), unreadableWaiting);
     return { verdict, frame: parsed.frame, json: true };
   };
 
@@ -425,6 +426,8 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
       if (actions === undefined) return undefined;
       return actions.includes(action) ? action : actions[0];
     };
+    /** Frames passed on whose request id the server cannot read, not answered yet (by an error with a null request id). */
+    let unreadable = 0;
     const requestActionFor =
       (frame: unknown) =>
       (requestId: string): string | undefined => {
@@ -479,9 +482,11 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     /** Remembers a request passed on, so that its reply is checked against it. */
     const track = (verdict: FrameVerdict): void => {
       const { requestId } = verdict;
-      if (requestId === undefined) return;
       // A request's id was judged with the rest of it; another frame's (an unknown action) is judged here.
-      if (verdict.kind === 'request' ? verdict.issues.some((issue) => issue.path === `/${correlationField}`) : !isValidRequestId(requestId)) return;
+      if (requestId === undefined || (verdict.kind === 'request' ? verdict.issues.some((issue) => issue.path === `/${correlationField}`) : !isValidRequestId(requestId))) {
+        unreadable += 1;
+        return;
+      }
       const actions = pending.get(requestId);
       if (actions === undefined) pending.set(requestId, [verdict.action]);
       else actions.push(verdict.action);
@@ -496,8 +501,9 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
     };
 
     /** Forgets the request a server frame answers; a success response to a login request logs the connection in. */
-    const settle = (verdict: FrameVerdict): void => {
+    const settle = (verdict: FrameVerdict, frame: unknown): void => {
       const { requestId } = verdict;
+      if (verdict.kind === 'error' && unreadable > 0 && typeof frame === 'object' && frame !== null && Object.hasOwn(frame, correlationField) && (frame as Record<string, unknown>)[correlationField] === null) unreadable -= 1;
       if (requestId === undefined || verdict.kind === 'push') return;
       const action = answered(requestId, verdict.action);
       if (action === undefined) return;
@@ -578,8 +584,8 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
 
     upstream.on('message', (data, isBinary) => {
       if (enforce) {
-        const { verdict, frame } = judge('server', data, isBinary, requestActionFor);
-        settle(verdict);
+        const { verdict, frame } = judge('server', data, isBinary, requestActionFor, () => unreadable > 0);
+        settle(verdict, frame);
         if (verdict.issues.length > 0) {
           report('server', connection, verdict, frame, true);
           return;
@@ -592,8 +598,8 @@ export async function startValidatingProxy(options: ValidatingProxyOptions): Pro
         return;
       }
       toClient(data, isBinary);
-      const { verdict, frame } = judge('server', data, isBinary, requestActionFor);
-      settle(verdict);
+      const { verdict, frame } = judge('server', data, isBinary, requestActionFor, () => unreadable > 0);
+      settle(verdict, frame);
       const checked = verdict.issues.length > 0 ? verdict : withIntroductions(verdict, frame);
       if (checked.issues.length > 0) report('server', connection, checked, frame, false);
     });

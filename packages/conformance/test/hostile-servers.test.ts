@@ -2,10 +2,10 @@
 // last reply before login, an invalid push on the run's first connection, a valid reply too large
 // and too deep to keep whole, a flood of frames. Each must give the verdict the README promises.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { computeScenarios, runConformance, type ConformanceReport } from '../src/index.js';
+import { computeScenarios, runConformance, RunAborted, type ConformanceReport } from '../src/index.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -153,4 +153,32 @@ describe('servers that do one odd thing', () => {
       message: expect.stringContaining('did not come: the server sent more than 64 MiB of frames on one connection within one scenario (the most the kit keeps); the kit ended the connection'),
     });
   }, 60_000);
+
+  it('an error with a null requestId that answers nothing the kit sent fails the server-frames check, as one with an unknown requestId does', async () => {
+    const unsolicited = (requestId: unknown) => JSON.stringify({ requestId, action: '', type: 'response', success: false, payload: { error: { type: 'validation', message: 'unsolicited' } } });
+    for (const requestId of [null, 'zzz']) {
+      const url = await scriptedServer((socket, state) => {
+        if (state.connection === 1 && state.frame.action === 'login') socket.send(unsolicited(requestId));
+      });
+      const report = await run(url, 'get_chats_summary: example');
+      expect(result(report, EVERY_FRAME), String(requestId)).toMatchObject({
+        status: 'failed',
+        message: expect.stringContaining(requestId === null ? 'answers no request waiting on this connection (requestId null, and no frame whose requestId could not be read waits for a reply)' : 'answers no request waiting on this connection (requestId "zzz")'),
+      });
+    }
+  });
+
+  it('a server that trickles its upgrade answer (never idle, never done) ends the run at the timeout, as one that cannot be reached', async () => {
+    const server = createNetServer((socket) => {
+      socket.on('error', () => {});
+      const answer = `HTTP/1.1 101 Switching Protocols\r\nX-Slow: ${'a'.repeat(100_000)}`;
+      let sent = 0;
+      const timer = setInterval(() => socket.write(answer[sent++]!), 50);
+      socket.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/v1/customer?licenseId=x`;
+    await expect(runConformance({ url, token: 't', timeoutMs: 500 })).rejects.toThrow(new RunAborted(`${url} did not complete the WebSocket upgrade within 500 ms`));
+  });
 });

@@ -309,6 +309,23 @@ describe('validating proxy, reference server upstream', () => {
     ]);
   });
 
+  it('an error with a null requestId is a violation unless a frame whose requestId the server cannot read waits for it', async () => {
+    const server = await referenceServer();
+    const { proxy, violations } = await proxyTo(server.url);
+    const { peer, customerId } = await session(server, proxy);
+    // Observed (not enforced): a frame that is not JSON goes on, and the server's null-id reply answers it.
+    peer.send('not json');
+    await peer.waitFor((f) => f.type === 'response' && f.requestId === null, 'the reply to the frame that is not JSON');
+    expect(violations.map((v) => v.direction)).toEqual(['client']);
+    // The same reply with nothing waiting for it: the server's violation.
+    const unsolicited = { requestId: null, action: '', type: 'response', success: false, payload: { error: { type: 'validation', message: 'unsolicited' } } };
+    expect(server.faults.sendRaw(customerId, JSON.stringify(unsolicited))).toBe(1);
+    await peer.request('get_chats_summary', {}, 'g1');
+    expect(violations.slice(1)).toEqual([
+      { direction: 'server', connection: 0, action: '', pointer: '/requestId', message: 'answers no request waiting on this connection (requestId null, and no frame whose requestId could not be read waits for a reply)', frame: unsolicited, rejected: false },
+    ]);
+  });
+
   it.each([false, true])('a client reusing the requestId of a request still waiting: a client violation at /requestId; both replies match and reach it (enforce %s)', async (enforce) => {
     const server = await referenceServer();
     const { proxy, violations } = await proxyTo(server.url, enforce);
@@ -954,6 +971,8 @@ describe('customer-chat-proxy', () => {
     [['--listen', '9000', '--upstream', 'ws://127.0.0.1:8787'], '--listen must be HOST:PORT (e.g. 127.0.0.1:9000), not "9000"'],
     [['--listen', '127.0.0.1:70000', '--upstream', 'ws://127.0.0.1:8787'], '--listen port must be from 0 to 65535, not 70000'],
     [['--upstream', 'ws://127.0.0.1:8787', '--verbose'], 'unknown option --verbose'],
+    // An argument with a newline in it still makes one line.
+    [['--upstream', 'ws://127.0.0.1:8787', '--x\ny'], 'unknown option --x y'],
     [['--upstream', 'ws://127.0.0.1:8787', '--enforce=yes'], '--enforce takes no value'],
     [['--upstream', 'ws://127.0.0.1:8787', 'extra'], 'unexpected argument "extra" (every argument is a --flag)'],
     [['--upstream', 'ws://127.0.0.1:8787', '--upstream-timeout', '0'], '--upstream-timeout must be a whole number of milliseconds from 1 to 2147483647, not "0"'],
