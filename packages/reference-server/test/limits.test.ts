@@ -6,21 +6,27 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { createReferenceServer, DEFAULT_LIMITS, DISCONNECT_CLOSE_CODE, SLOW_CONSUMER_CLOSE_CODE } from '../src/index.js';
+import { createReferenceServer, DEFAULT_LIMITS, DISCONNECT_CLOSE_CODE, SLOW_CONSUMER_CLOSE_CODE, type ReferenceServer, type ReferenceServerOptions } from '../src/index.js';
 import { serverWithHeldLogins, TestClient, tcpOf, until, useServer, watching, hold, rawCustomer, type Frame } from './helpers.js';
 
 
 const responses = (client: TestClient, since = 0): Frame[] => client.frames.slice(since).filter((f) => f.type === 'response');
 
 
+/** A server with these limits (outgoing frames checked against the spec) and one client logged in on it. */
+async function loggedInWith(limits: ReferenceServerOptions): Promise<{ server: ReferenceServer; client: TestClient }> {
+  const server = await createReferenceServer({ port: 0, adminPort: 0, validateOutgoing: true, ...limits });
+  const client = await TestClient.open(server.socketUrl());
+  expect((await client.login(server.issueToken().token)).success).toBe(true);
+  return { server, client };
+}
+
 /**
  * A server that allows `maxPendingRequests`, with one logged-in client whose requests stay in
  * flight (a reply delay holds them while the next ones arrive); `since` marks where its frames start.
  */
 async function inFlight(maxPendingRequests: number) {
-  const server = await createReferenceServer({ port: 0, adminPort: 0, validateOutgoing: true, maxPendingRequests });
-  const client = await TestClient.open(server.socketUrl());
-  expect((await client.login(server.issueToken().token)).success).toBe(true);
+  const { server, client } = await loggedInWith({ maxPendingRequests });
   server.faults.setReplyDelay(1000);
   return { server, client, since: client.mark() };
 }
@@ -314,10 +320,8 @@ describe('connections not logged in', () => {
 
 describe('what the server keeps of chats', () => {
   it('refuses a request that would store past maxStoredChatBytes with service_unavailable, stores nothing, and still answers reads; an admin action gets 503', async () => {
-    const server = await createReferenceServer({ port: 0, adminPort: 0, validateOutgoing: true, maxStoredChatBytes: 30_000 });
+    const { server, client } = await loggedInWith({ maxStoredChatBytes: 30_000 });
     try {
-      const client = await TestClient.open(server.socketUrl());
-      expect((await client.login(server.issueToken().token)).success).toBe(true);
       const { chat } = (await client.call('start_chat', {})) as { chat: { id: string } };
       expect((await fetch(`${server.adminUrl}/agents/sam/chats/${chat.id}/join`, { method: 'POST' })).status).toBe(200);
       const text = 'x'.repeat(2_000);
@@ -428,10 +432,8 @@ describe('limit options', () => {
 // Pinned by mutation testing (bench/mutation.md).
 describe('limits in detail', () => {
   it('a logged-in connection that closes does not make room for one more connection not logged in', async () => {
-    const server = await createReferenceServer({ port: 0, adminPort: 0, validateOutgoing: true, maxUnauthenticatedConnections: 1 });
+    const { server, client: customer } = await loggedInWith({ maxUnauthenticatedConnections: 1 });
     try {
-      const customer = await TestClient.open(server.socketUrl());
-      expect((await customer.login(server.issueToken().token)).success).toBe(true);
       customer.close();
       await until(() => server.connections() === 0, 'the customer gone');
       const first = await TestClient.open(server.socketUrl());
