@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 // One entry per message, so `@customer-chat/validators/messages/<name>` pulls only what it uses.
@@ -10,12 +11,23 @@ const messages = Object.fromEntries(
 
 const common: Options = { format: ['esm', 'cjs'], dts: true, treeshake: true, sourcemap: false, target: 'es2022', platform: 'neutral', silent: true };
 
+// For Node, the root again, with `#explain` (what a failed check calls) requiring the /explain entry
+// on the first failure instead of carrying it: see src/node/explain-on-first-failure.ts.
+const explainOnFirstFailure = {
+  name: 'explain-on-first-failure',
+  setup(build: { onResolve(options: { filter: RegExp }, callback: () => { path: string }): void }) {
+    build.onResolve({ filter: /^#explain$/ }, () => ({ path: resolve('src/node/explain-on-first-failure.ts') }));
+  },
+};
+
 // `dist` is emptied by the build script before both builds run (they run side by side).
 export default defineConfig([
   // The root, /explain and /guards each one self-contained file: each loads as one module (no
   // chunks to resolve), and every module is side-effect free, so a bundler keeps only what a
   // program imports from it.
   { ...common, entry: { index: 'src/index.ts', explain: 'src/explain.ts', guards: 'src/guards.ts' }, splitting: false },
+  // Its types are the root's (dist/index.d.ts and .d.cts); `shims` gives the CommonJS file an import.meta.url.
+  { ...common, entry: { 'index.node': 'src/index.ts' }, splitting: false, dts: false, platform: 'node', shims: true, esbuildPlugins: [explainOnFirstFailure] },
   // The message subpaths share their guards, schemas and explainer in chunks: self-contained, each
   // would carry its own copy of them (some 128 KB per file, 12 MB installed).
   { ...common, entry: messages, splitting: true },

@@ -39,10 +39,10 @@ const bundles = [
 ];
 const NAME = '@customer-chat/validators';
 const { baselines, times } = importTimes(
-  [NAME, { require: NAME }, `${NAME}/guards`, ...['index.js', 'index.cjs', 'guards.js'].map((file) => join(PACKAGE_DIR, 'dist', file))],
+  [NAME, { require: NAME }, `${NAME}/guards`, { require: `${NAME}/explain` }, ...['index.node.js', 'index.node.cjs', 'guards.js', 'explain.cjs'].map((file) => join(PACKAGE_DIR, 'dist', file))],
   { packages: { [NAME]: PACKAGE_DIR } },
 );
-const [rootImport, cjsImport, guardsImport, rootPath, cjsPath, guardsPath] = times.map((ms) => ms.toFixed(1));
+const [rootImport, cjsImport, guardsImport, explainImport, rootPath, cjsPath, guardsPath, explainPath] = times.map((ms) => ms.toFixed(1));
 rmSync(scratch, { recursive: true, force: true });
 
 const [fromRoot, fromSubpath] = bundles;
@@ -60,12 +60,15 @@ const report = [
   '',
   '| import in a fresh Node process (median of 10, in rotated order with the others and the baselines below) | by package name, an empty package\'s subtracted | by file path, an empty module\'s subtracted |',
   '| --- | ---: | ---: |',
-  `| the root, ES module (\`import('${NAME}')\`, dist/index.js) | ${rootImport} | ${rootPath} |`,
-  `| the root, CommonJS (\`require('${NAME}')\`, dist/index.cjs) | ${cjsImport} | ${cjsPath} |`,
+  `| the root, ES module (\`import('${NAME}')\`, dist/index.node.js on Node) | ${rootImport} | ${rootPath} |`,
+  `| the root, CommonJS (\`require('${NAME}')\`, dist/index.node.cjs on Node) | ${cjsImport} | ${cjsPath} |`,
   `| the guards alone, ES module (\`${NAME}/guards\`, dist/guards.js: what the SDK imports) | ${guardsImport} | ${guardsPath} |`,
+  `| the explainer, CommonJS (\`require('${NAME}/explain')\`, dist/explain.cjs: what the Node root loads on its first failed check) | ${explainImport} | ${explainPath} |`,
   `| baselines: an empty package (import / require) and an empty module (\`.mjs\` / \`.cjs\`): how fast this machine starts each loader today | ${baselines.package.toFixed(1)} / ${baselines.packageRequired.toFixed(1)} | ${baselines.module.toFixed(1)} / ${baselines.commonJs.toFixed(1)} |`,
   '',
   `Why two baselines: the first package name a Node process resolves costs it a one-time start-up (the \`exports\` resolver: ${(baselines.package - baselines.module).toFixed(1)} ms today, the difference of the two baselines), which a program pays for its first dependency whatever that holds; an empty package imported by name pays it too, so the first column is what this package adds to a program that imports it, as programs do. The second column is the figure of earlier reports: the file imported by its path, minus an empty module.`,
+  '',
+  'On Node (the `node` condition of the exports) the root is dist/index.node.js (or .cjs): the same code without the explainer and the schemas it walks, which it requires from `/explain` the first time a check fails (the first failure in a process pays for loading them once: the explainer\'s row of the table); bundlers take the `module` condition, dist/index.js, the root with the explainer inside.',
   '',
   'The root, `/explain` and `/guards` are each one self-contained file (no chunks to resolve); the message subpaths share their guards, schemas and explainer in chunks. Every module is side-effect free (`"sideEffects": false`; the module-level lists are literals, frozen in calls marked pure), so a bundler keeps only what a program uses. The schemas the explainer walks are a JSON string parsed on the first failed check, not at import.',
   '',

@@ -4,9 +4,10 @@
 // time: no `new Function`/`eval` in the code, and the package works where code generation from
 // strings is disallowed (a strict Content-Security-Policy, or node --disallow-code-generation-from-strings).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as source from '../src/index.js';
 import { frameOf, loadProtocol, PACKAGE_DIR } from './support/protocol.js';
@@ -100,7 +101,7 @@ describe('the built package', () => {
 
   it('loads with require() (createRequire) by name and validates like the sources', () => {
     requireDist();
-    expect(require.resolve(PACKAGE)).toBe(join(DIST, 'index.cjs'));
+    expect(require.resolve(PACKAGE)).toBe(join(DIST, 'index.node.cjs'));
     const api = require(PACKAGE) as Api;
     expect(typeof api.validate).toBe('function');
     expect(api.messageNames).toEqual(source.messageNames);
@@ -109,6 +110,74 @@ describe('the built package', () => {
       if (frame !== null) expect(api.validateFrame(name as never, frame).ok, name).toBe(true);
     }
     expect(api.validate('user_is_typing', { chat: 'c1' })).toEqual(source.validate('user_is_typing', { chat: 'c1' }));
+  });
+
+  describe('on Node, the root without the explainer, which it loads at the first failed check', () => {
+    // Broken copies of every example: each payload with its first property removed, or replaced.
+    const broken = samples.flatMap(({ name, payload }): { name: string; payload: unknown }[] => {
+      if (typeof payload !== 'object' || payload === null) return [{ name, payload: 42 }];
+      const [first] = Object.keys(payload);
+      return first === undefined ? [{ name, payload: [] }] : [{ name, payload: { ...payload, [first]: [[]] } }, { name, payload: Object.fromEntries(Object.entries(payload).slice(1)) }];
+    });
+    const expected = broken.map(({ name, payload }) => source.validate(name as never, payload));
+
+    it('resolves to dist/index.node.js / .cjs, which carry neither the explainer nor the schemas', () => {
+      const nodeRoot = runNode(`console.log(JSON.stringify(import.meta.resolve('${PACKAGE}')))`) as string;
+      expect(nodeRoot.endsWith('/dist/index.node.js')).toBe(true);
+      for (const file of ['index.node.js', 'index.node.cjs']) {
+        const built = readFileSync(join(DIST, file), 'utf8');
+        expect(built, file).not.toContain('DEFINITIONS');
+        expect(built, file).not.toContain('function explain(');
+        expect(built, file).toMatch(/\(["']\.\/explain\.cjs["']\)/);
+      }
+    });
+
+    for (const format of ['ES module', 'CommonJS'] as const) {
+      it(`${format}: nothing of /explain is loaded until a check fails; then its errors are the sources' own`, () => {
+        const load = format === 'ES module' ? `const api = await import('${PACKAGE}');` : `const api = require('${PACKAGE}');`;
+        const report = runNode(
+          `
+          const { createRequire } = require('node:module');
+          const cache = createRequire(process.cwd() + '/').cache;
+          const explainLoaded = () => Object.keys(cache).some((file) => file.endsWith('explain.cjs'));
+          ${load}
+          const samples = JSON.parse(process.env.SAMPLES);
+          const atImport = explainLoaded();
+          const allValid = samples.every(({ name, payload }) => api.validate(name, payload).ok);
+          const afterValid = explainLoaded();
+          const broken = ${JSON.stringify(broken)};
+          const results = broken.map(({ name, payload }) => api.validate(name, payload));
+          let thrown;
+          try { api.assertUserIsTyping({ chat: 'c1' }); } catch (error) { thrown = { message: error.message, branded: error instanceof api.ValidationError }; }
+          console.log(JSON.stringify({ atImport, allValid, afterValid, afterFailure: explainLoaded(), results, thrown }));`.replaceAll("require('node:module')", format === 'ES module' ? "(await import('node:module')).default" : "require('node:module')"),
+          { module: format === 'ES module' },
+        );
+        expect(report).toEqual({
+          atImport: false,
+          allValid: true,
+          afterValid: false,
+          afterFailure: true,
+          results: expected,
+          thrown: { message: "invalid user_is_typing: /user must have required property 'user'", branded: true },
+        });
+      });
+    }
+
+    it('a program bundled for Node (esbuild, platform node) takes the root with the explainer inside, and runs from anywhere', async () => {
+      const { build } = await import('esbuild');
+      const out = join(mkdtempSync(join(tmpdir(), 'validators-bundled-')), 'app.mjs');
+      try {
+        await build({
+          stdin: { contents: `import { validate } from '${PACKAGE}'; console.log(JSON.stringify(validate('user_is_typing', { chat: 'c1' })));`, resolveDir: PACKAGE_DIR },
+          bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'silent',
+        });
+        expect(readFileSync(out, 'utf8')).not.toContain('explain.cjs');
+        const printed = execFileSync(process.execPath, [out], { encoding: 'utf8', cwd: tmpdir() });
+        expect(JSON.parse(printed)).toEqual(source.validate('user_is_typing', { chat: 'c1' }));
+      } finally {
+        rmSync(dirname(out), { recursive: true, force: true });
+      }
+    });
   });
 
   it('serves one message alone at @customer-chat/validators/messages/<name>, from ESM and CommonJS', async () => {

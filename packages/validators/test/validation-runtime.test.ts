@@ -65,11 +65,13 @@ describe('issuesOf', () => {
 
 describe('invalid', () => {
   it('carries the issues of the value', () => {
-    expect(invalid(set, 'Thing', { id: '', 'a~/b': 1 })).toEqual({ ok: false, errors: [{ path: '/id', keyword: 'minLength', message: 'must NOT have fewer than 1 characters' }] });
+    const value = { id: '', 'a~/b': 1 };
+    expect(invalid(issuesOf(set, 'Thing', value), value)).toEqual({ ok: false, errors: [{ path: '/id', keyword: 'minLength', message: 'must NOT have fewer than 1 characters' }] });
   });
 
   it('never answers "invalid" with no reason, even where the walk finds none', () => {
-    expect(invalid(set, 'Thing', { id: 'i', 'a~/b': 1 })).toEqual({ ok: false, errors: [{ path: '', keyword: 'type', message: 'does not match the schema' }] });
+    const value = { id: 'i', 'a~/b': 1 };
+    expect(invalid(issuesOf(set, 'Thing', value), value)).toEqual({ ok: false, errors: [{ path: '', keyword: 'type', message: 'does not match the schema' }] });
   });
 });
 

@@ -17,6 +17,7 @@ const FIXTURES = ['chat', 'minimal'] as const;
 const fixtureFile = (name: string) => join(HERE, 'fixtures', `${name}.yaml`);
 const goldenDir = (name: string) => join(HERE, 'golden', name);
 const RUNTIME_DIR = join(REPOSITORY_ROOT, 'packages/validators/src/runtime');
+const EXPLAIN_ENTRY = join(REPOSITORY_ROOT, 'packages/validators/src/explain.ts');
 const GEN_DIR = 'packages/validators/src/gen';
 
 type Guard = (data: unknown) => boolean;
@@ -116,8 +117,9 @@ async function writeGenerated(name: string, root: string): Promise<void> {
     await writeFile(join(root, file.path), file.content);
   }
   await cp(RUNTIME_DIR, join(root, 'packages/validators/src/runtime'), { recursive: true });
+  await cp(EXPLAIN_ENTRY, join(root, 'packages/validators/src/explain.ts'));
   // ESM, with the runtime's import specifiers, as the package is.
-  await writeFile(join(root, 'packages/validators/package.json'), '{ "type": "module", "imports": { "#runtime/*": "./src/runtime/*.ts" } }\n');
+  await writeFile(join(root, 'packages/validators/package.json'), '{ "type": "module", "imports": { "#runtime/*": "./src/runtime/*.ts", "#explain": "./src/explain.ts" } }\n');
 }
 
 /** The repository's strict compiler settings; generated code must not need Node's types. */
@@ -176,7 +178,7 @@ describe('the golden guards and validators', () => {
   /** A fixture's golden validators (and the runtime they import), transpiled to JavaScript and loaded as an ES module. */
   async function loadValidators(name: string): Promise<Record<string, unknown>> {
     const root = await temporaryDirectory(`codegen-golden-js-${name}-`);
-    await writeFile(join(root, 'package.json'), '{ "type": "module", "imports": { "#runtime/*": "./runtime/*.js" } }\n');
+    await writeFile(join(root, 'package.json'), '{ "type": "module", "imports": { "#runtime/*": "./runtime/*.js", "#explain": "./explain.js" } }\n');
     const transpile = async (source: string, target: string) => {
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true } }).outputText);
@@ -184,6 +186,7 @@ describe('the golden guards and validators', () => {
     for (const file of plans[name]!.files.filter((f) => f.path.startsWith(`${GEN_DIR}/`) && f.path.endsWith('.ts'))) {
       await transpile(file.content, join(root, 'gen', file.path.slice(GEN_DIR.length + 1).replace(/\.ts$/, '.js')));
     }
+    await transpile(await readFile(EXPLAIN_ENTRY, 'utf8'), join(root, 'explain.js'));
     for (const file of await readdir(RUNTIME_DIR)) {
       if (file.endsWith('.ts')) await transpile(await readFile(join(RUNTIME_DIR, file), 'utf8'), join(root, 'runtime', file.replace(/\.ts$/, '.js')));
     }

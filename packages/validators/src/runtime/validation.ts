@@ -73,9 +73,8 @@ export function passes<T>(guard: (data: unknown) => data is T, data: unknown): d
   }
 }
 
-/** The failed result for `data`, which the guard of definition `name` rejected. */
-export function invalid(set: SchemaSet, name: string, data: unknown): { ok: false; errors: ValidationIssue[] } {
-  const issues = issuesOf(set, name, data);
+/** The failed result for `data`, which its guard rejected; `issues` are the explainer's for it (`issuesOf`). */
+export function invalid(issues: ValidationIssue[], data: unknown): { ok: false; errors: ValidationIssue[] } {
   const threw = lastThrown !== undefined && lastThrown.data === data ? lastThrown.error : undefined;
   lastThrown = undefined;
   if (issues.length > 0) return { ok: false, errors: issues };
@@ -84,6 +83,25 @@ export function invalid(set: SchemaSet, name: string, data: unknown): { ok: fals
   // tests try; never answer "invalid" with no reason.
   const message = threw === undefined ? 'does not match the schema' : `cannot be checked: ${thrownText(threw)}`;
   return { ok: false, errors: [{ path: '', message, keyword: 'type' }] };
+}
+
+/** What explains a value the guard of message `name` rejected (the /explain entry's explainPayload or explainFrame). */
+export type Explainer = (name: string, data: unknown) => ValidationIssue[];
+
+/**
+ * A message's `validate<Message>`: its guard decides, and only a value it rejects is explained.
+ * Made by a call rather than written out per message: one function serves them all, so the code
+ * Node compiles at import is a line per message (the root's import time is most of its cost).
+ */
+export function validator<T>(guard: (data: unknown) => data is T, explain: Explainer, name: string): (data: unknown) => Validation<T> {
+  return (data) => (passes(guard, data) ? { ok: true, value: data } : invalid(explain(name, data), data));
+}
+
+/** A message's `assert<Message>`: throws a ValidationError listing every problem unless its guard passes `data`. */
+export function asserter<T>(guard: (data: unknown) => data is T, validate: (data: unknown) => Validation<T>, name: string): (data: unknown) => asserts data is T {
+  return (data: unknown): void => {
+    if (!passes(guard, data)) assertValid(name, validate(data));
+  };
 }
 
 /** For messages that carry nothing: `undefined` and `null` are the only valid payloads. */

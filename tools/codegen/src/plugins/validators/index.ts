@@ -6,7 +6,7 @@ import { camelCase, GeneratedFile, importSymbol, literal, type GeneratedFile as 
 import { mapSchemas, messageDocsLink, visitSchemas } from '@customer-chat/spec-model';
 import { definePlugin, PluginProblems, type EmitContext, type PluginFile, type PluginProblem } from '../../plugin.js';
 import { formatRegExp } from '../../common/formats.js';
-import { bundleSchema, frameDefinition, payloadDefinition } from '../../common/message-schemas.js';
+import { bundleSchema } from '../../common/message-schemas.js';
 import { messageTypeNames, pointerOfName } from '../../common/queries.js';
 import { declaredNames, importClashes, namedExports, parseRepositoryModule } from '../../common/typescript-names.js';
 import type { JsonSchema, MessageModel, ProtocolModel } from '@customer-chat/spec-model';
@@ -14,9 +14,10 @@ import type { JsonSchema, MessageModel, ProtocolModel } from '@customer-chat/spe
 // The package's hand-written runtime, by its own import specifiers (package.json "imports").
 const RUNTIME = '#runtime/validation';
 const EXPLAIN = '#runtime/explain';
+// The package's /explain entry: on Node the root loads it only on a first failed check.
+const EXPLAIN_ENTRY = '#explain';
 const MODELS = '../models.js';
 const GUARDS = '../guards/index.js';
-const SCHEMA_SET = '../schema-set.js';
 
 function formatsUsed(schemas: readonly unknown[]): Set<string> {
   const formats = new Set<string>();
@@ -45,29 +46,23 @@ function printMessageModule(file: File, model: ProtocolModel, message: MessageMo
     file.print('export type ', names.frame, ' = ', message.action === undefined ? headers : ['Omit<', headers, ", 'action'>"], ' & { ', ...action, payload, ' };');
   }
   const guard = importSymbol(names.is, GUARDS);
-  const set = importSymbol('schemaSet', SCHEMA_SET);
   file.blank();
   file.print('export { ', guard, ' };');
   file.blank();
+  // Made by the runtime's factories, a line each: what Node compiles at import stays small.
   file.jsDoc(`Validates a \`${message.name}\` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained.`);
-  file.block(['export function ', names.validate, '(data: unknown): ', validation, '<', names.payload, '> {'], () => {
-    if (message.payload === undefined) file.print('return ', runtime('checkNothing'), '(data);');
-    else file.print('return ', runtime('passes'), '(', guard, ', data) ? { ok: true, value: data } : ', runtime('invalid'), '(', set, '(), ', literal(payloadDefinition(message)), ', data);');
-  });
+  const validate = message.payload === undefined ? runtime('checkNothing') : [runtime('validator'), '(', guard, ', ', importSymbol('explainPayload', EXPLAIN_ENTRY), ', ', literal(message.name), ')'];
+  file.print('export const ', names.validate, ': (data: unknown) => ', validation, '<', names.payload, '> = ', message.payload === undefined ? '' : '/*#__PURE__*/ ', validate, ';');
   file.blank();
   file.jsDoc(`Throws a ValidationError listing every problem unless \`data\` is a valid \`${message.name}\` payload.`);
-  file.block(['export function ', names.assert, '(data: unknown): asserts data is ', names.payload, ' {'], () => {
-    file.print('if (!', runtime('passes'), '(', guard, ', data)) ', runtime('assertValid'), '(', literal(message.name), ', ', names.validate, '(data));');
-  });
+  file.print('export const ', names.assert, ': (data: unknown) => asserts data is ', names.payload, ' = /*#__PURE__*/ ', runtime('asserter'), '(', guard, ', ', names.validate, ', ', literal(message.name), ');');
   if (message.kind !== 'client') {
     const frameGuard = importSymbol(names.isFrame, GUARDS);
     file.blank();
     file.print('export { ', frameGuard, ' };');
     file.blank();
     file.jsDoc(`Validates a whole \`${message.name}\` frame (its fields and its payload).`);
-    file.block(['export function ', names.validateFrame, '(frame: unknown): ', validation, '<', names.frame, '> {'], () => {
-      file.print('return ', runtime('passes'), '(', frameGuard, ', frame) ? { ok: true, value: frame } : ', runtime('invalid'), '(', set, '(), ', literal(frameDefinition(message)), ', frame);');
-    });
+    file.print('export const ', names.validateFrame, ': (frame: unknown) => ', validation, '<', names.frame, '> = /*#__PURE__*/ ', runtime('validator'), '(', frameGuard, ', ', importSymbol('explainFrame', EXPLAIN_ENTRY), ', ', literal(message.name), ');');
   }
 }
 
