@@ -12,13 +12,20 @@ const messages = Object.fromEntries(
 const common: Options = { format: ['esm', 'cjs'], dts: true, treeshake: true, sourcemap: false, target: 'es2022', platform: 'neutral', silent: true };
 
 // For Node, the root again, with `#explain` (what a failed check calls) requiring the /explain entry
-// on the first failure instead of carrying it: see src/node/explain-on-first-failure.ts.
-const explainOnFirstFailure = {
+// on the first failure instead of carrying it: see src/node/explain-on-first-failure.ts. The
+// CommonJS file requires it with its own `require` (src/node/load-explainer-commonjs.ts), left to Node.
+type Resolver = { onResolve(options: { filter: RegExp }, callback: () => { path: string; external?: boolean }): void };
+const explainOnFirstFailure = (format: 'esm' | 'cjs') => ({
   name: 'explain-on-first-failure',
-  setup(build: { onResolve(options: { filter: RegExp }, callback: () => { path: string }): void }) {
+  setup(build: Resolver) {
     build.onResolve({ filter: /^#explain$/ }, () => ({ path: resolve('src/node/explain-on-first-failure.ts') }));
+    if (format === 'cjs') {
+      build.onResolve({ filter: /\/load-explainer\.js$/ }, () => ({ path: resolve('src/node/load-explainer-commonjs.ts') }));
+      build.onResolve({ filter: /^\.\/explain\.cjs$/ }, () => ({ path: './explain.cjs', external: true }));
+    }
   },
-};
+});
+const nodeRoot = (format: 'esm' | 'cjs'): Options => ({ ...common, format: [format], entry: { 'index.node': 'src/index.ts' }, splitting: false, dts: false, platform: 'node', esbuildPlugins: [explainOnFirstFailure(format)] });
 
 // `dist` is emptied by the build script before both builds run (they run side by side).
 export default defineConfig([
@@ -26,8 +33,9 @@ export default defineConfig([
   // chunks to resolve), and every module is side-effect free, so a bundler keeps only what a
   // program imports from it.
   { ...common, entry: { index: 'src/index.ts', explain: 'src/explain.ts', guards: 'src/guards.ts' }, splitting: false },
-  // Its types are the root's (dist/index.d.ts and .d.cts); `shims` gives the CommonJS file an import.meta.url.
-  { ...common, entry: { 'index.node': 'src/index.ts' }, splitting: false, dts: false, platform: 'node', shims: true, esbuildPlugins: [explainOnFirstFailure] },
+  // Their types are the root's (dist/index.d.ts and .d.cts).
+  nodeRoot('esm'),
+  nodeRoot('cjs'),
   // The message subpaths share their guards, schemas and explainer in chunks: self-contained, each
   // would carry its own copy of them (some 128 KB per file, 12 MB installed).
   { ...common, entry: messages, splitting: true },

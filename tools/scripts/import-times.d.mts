@@ -9,8 +9,11 @@ export interface ImportBaselines {
   packageRequired: number;
 }
 
+/** Processes per module unless `rounds` says otherwise: 30. */
+export declare const IMPORT_ROUNDS: number;
+
 /**
- * The median load time in ms of each entry in a fresh Node process over `rounds` (default 10)
+ * The median load time in ms of each entry in a fresh Node process over `rounds` (default IMPORT_ROUNDS)
  * rounds in rotated order, minus the baseline of its kind: an empty module for a file path, an
  * empty package for a package name. Package names resolve from a scratch folder whose
  * node_modules links each of `packages` (name to folder).

@@ -9,7 +9,7 @@
 // (@livechat/customer-sdk 4.0.2: init + on + startChat), bundled the same way in the same run.
 // Import time: a fresh Node process imports the entry by its package name, as a program does (minus an
 // empty package's import by name), and under Node and the browser build by file path (minus an
-// empty module's); median of 10 processes each, in rotated order.
+// empty module's); median of IMPORT_ROUNDS (30) processes each, in rotated order.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
-import { importTimes } from '../../../tools/scripts/import-times.mjs';
+import { IMPORT_ROUNDS, importTimes } from '../../../tools/scripts/import-times.mjs';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sdk-size-'));
@@ -185,7 +185,7 @@ const table = [
   '',
   `- App (createCustomerSDK + on + startChat), validation on: **${target(app.validated.entry.gzip / 1024, 10, 'KB', kb(app.validated.entry.gzip))}** min+gzip.`,
   `- Same app on \`@customer-chat/sdk/unvalidated\`: **${target(app.unvalidated.entry.gzip / 1024, 5, 'KB', kb(app.unvalidated.entry.gzip))}**.`,
-  `- Import of the default entry in a fresh Node process: **${target(imports.byName, 10, 'ms', `${imports.byName.toFixed(1)} ms`)}** (\`import('${NAME}')\`, median of 10, an empty package's import by name subtracted; by file path, minus an empty module's: ${imports.node.toFixed(1)} ms).`,
+  `- Import of the default entry in a fresh Node process: **${target(imports.byName, 10, 'ms', `${imports.byName.toFixed(1)} ms`)}** (\`import('${NAME}')\`, median of ${IMPORT_ROUNDS}, an empty package's import by name subtracted; by file path, minus an empty module's: ${imports.node.toFixed(1)} ms).`,
   '',
   '| bundle | loaded with the app (entry and its static chunks), minified | same, min+gzip | loaded on first use: explainer, sendFile, rateChat (minified / gzip) |',
   '| --- | ---: | ---: | ---: |',
@@ -195,7 +195,7 @@ const table = [
   `| everything \`@customer-chat/sdk/unvalidated\` exports | ${kb(whole.unvalidated.entry.minified)} | ${kb(whole.unvalidated.entry.gzip)} | ${lazyCell(whole.unvalidated)} |`,
   `| the same app on the hand-written \`@livechat/customer-sdk\` 4.0.2 (validates nothing) | ${kb(handWritten.entry.minified)} | ${kb(handWritten.entry.gzip)} | ${lazyCell(handWritten)} |`,
   '',
-  '| import in a fresh Node process (median of 10, in rotated order with the others and the baselines below) | by package name, an empty package\'s subtracted | by file path, an empty module\'s subtracted |',
+  `| import in a fresh Node process (median of ${IMPORT_ROUNDS}, in rotated order with the others and the baselines below) | by package name, an empty package\'s subtracted | by file path, an empty module's subtracted |`,
   '| --- | ---: | ---: |',
   `| \`@customer-chat/sdk\` under Node (dist/node.js; \`ws\` loads with the first connection) | ${imports.byName.toFixed(1)} | ${imports.node.toFixed(1)} |`,
   `| \`@customer-chat/sdk\` browser build (dist/index.js; by name only with the \`browser\` condition, which Node does not set) | — | ${imports.browser.toFixed(1)} |`,
