@@ -85,25 +85,6 @@ export function invalid(issues: ValidationIssue[], data: unknown): { ok: false; 
   return { ok: false, errors: [{ path: '', message, keyword: 'type' }] };
 }
 
-/** What explains a value the guard of message `name` rejected (the /explain entry's explainPayload or explainFrame). */
-export type Explainer = (name: string, data: unknown) => ValidationIssue[];
-
-/**
- * A message's `validate<Message>`: its guard decides, and only a value it rejects is explained.
- * Made by a call rather than written out per message: one function serves them all, so the code
- * Node compiles at import is a line per message (the root's import time is most of its cost).
- */
-export function validator<T>(guard: (data: unknown) => data is T, explain: Explainer, name: string): (data: unknown) => Validation<T> {
-  return (data) => (passes(guard, data) ? { ok: true, value: data } : invalid(explain(name, data), data));
-}
-
-/** A message's `assert<Message>`: throws a ValidationError listing every problem unless its guard passes `data`. */
-export function asserter<T>(guard: (data: unknown) => data is T, validate: (data: unknown) => Validation<T>, name: string): (data: unknown) => asserts data is T {
-  return (data: unknown): void => {
-    if (!passes(guard, data)) assertValid(name, validate(data));
-  };
-}
-
 /** For messages that carry nothing: `undefined` and `null` are the only valid payloads. */
 export function checkNothing(data: unknown): Validation<undefined> {
   if (data === undefined || data === null) return { ok: true, value: undefined };

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isChatPropertiesUpdated, isChatPropertiesUpdatedFrame } from '../guards/index.js';
 import type { ChatPropertiesUpdate, PushHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type ChatPropertiesUpdatedFrame = Omit<PushHeaders, 'action'> & { action:
 export { isChatPropertiesUpdated };
 
 /** Validates a `chat_properties_updated` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateChatPropertiesUpdated: (data: unknown) => Validation<ChatPropertiesUpdated> = /*#__PURE__*/ validator(isChatPropertiesUpdated, explainPayload, 'chat_properties_updated');
+export function validateChatPropertiesUpdated(data: unknown): Validation<ChatPropertiesUpdated> {
+  return passes(isChatPropertiesUpdated, data) ? { ok: true, value: data } : invalid(explainPayload('chat_properties_updated', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `chat_properties_updated` payload. */
-export const assertChatPropertiesUpdated: (data: unknown) => asserts data is ChatPropertiesUpdated = /*#__PURE__*/ asserter(isChatPropertiesUpdated, validateChatPropertiesUpdated, 'chat_properties_updated');
+export function assertChatPropertiesUpdated(data: unknown): asserts data is ChatPropertiesUpdated {
+  if (!passes(isChatPropertiesUpdated, data)) assertValid('chat_properties_updated', validateChatPropertiesUpdated(data));
+}
 
 export { isChatPropertiesUpdatedFrame };
 
 /** Validates a whole `chat_properties_updated` frame (its fields and its payload). */
-export const validateChatPropertiesUpdatedFrame: (frame: unknown) => Validation<ChatPropertiesUpdatedFrame> = /*#__PURE__*/ validator(isChatPropertiesUpdatedFrame, explainFrame, 'chat_properties_updated');
+export function validateChatPropertiesUpdatedFrame(frame: unknown): Validation<ChatPropertiesUpdatedFrame> {
+  return passes(isChatPropertiesUpdatedFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('chat_properties_updated', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isChatThreadPropertiesUpdated, isChatThreadPropertiesUpdatedFrame } from '../guards/index.js';
 import type { ChatThreadPropertiesUpdate, PushHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type ChatThreadPropertiesUpdatedFrame = Omit<PushHeaders, 'action'> & { a
 export { isChatThreadPropertiesUpdated };
 
 /** Validates a `chat_thread_properties_updated` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateChatThreadPropertiesUpdated: (data: unknown) => Validation<ChatThreadPropertiesUpdated> = /*#__PURE__*/ validator(isChatThreadPropertiesUpdated, explainPayload, 'chat_thread_properties_updated');
+export function validateChatThreadPropertiesUpdated(data: unknown): Validation<ChatThreadPropertiesUpdated> {
+  return passes(isChatThreadPropertiesUpdated, data) ? { ok: true, value: data } : invalid(explainPayload('chat_thread_properties_updated', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `chat_thread_properties_updated` payload. */
-export const assertChatThreadPropertiesUpdated: (data: unknown) => asserts data is ChatThreadPropertiesUpdated = /*#__PURE__*/ asserter(isChatThreadPropertiesUpdated, validateChatThreadPropertiesUpdated, 'chat_thread_properties_updated');
+export function assertChatThreadPropertiesUpdated(data: unknown): asserts data is ChatThreadPropertiesUpdated {
+  if (!passes(isChatThreadPropertiesUpdated, data)) assertValid('chat_thread_properties_updated', validateChatThreadPropertiesUpdated(data));
+}
 
 export { isChatThreadPropertiesUpdatedFrame };
 
 /** Validates a whole `chat_thread_properties_updated` frame (its fields and its payload). */
-export const validateChatThreadPropertiesUpdatedFrame: (frame: unknown) => Validation<ChatThreadPropertiesUpdatedFrame> = /*#__PURE__*/ validator(isChatThreadPropertiesUpdatedFrame, explainFrame, 'chat_thread_properties_updated');
+export function validateChatThreadPropertiesUpdatedFrame(frame: unknown): Validation<ChatThreadPropertiesUpdatedFrame> {
+  return passes(isChatThreadPropertiesUpdatedFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('chat_thread_properties_updated', frame), frame);
+}

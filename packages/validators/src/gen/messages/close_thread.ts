@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isCloseThread, isCloseThreadFrame } from '../guards/index.js';
 import type { CloseThreadArguments, RequestHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type CloseThreadFrame = Omit<RequestHeaders, 'action'> & { action: 'close
 export { isCloseThread };
 
 /** Validates a `close_thread` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateCloseThread: (data: unknown) => Validation<CloseThread> = /*#__PURE__*/ validator(isCloseThread, explainPayload, 'close_thread');
+export function validateCloseThread(data: unknown): Validation<CloseThread> {
+  return passes(isCloseThread, data) ? { ok: true, value: data } : invalid(explainPayload('close_thread', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `close_thread` payload. */
-export const assertCloseThread: (data: unknown) => asserts data is CloseThread = /*#__PURE__*/ asserter(isCloseThread, validateCloseThread, 'close_thread');
+export function assertCloseThread(data: unknown): asserts data is CloseThread {
+  if (!passes(isCloseThread, data)) assertValid('close_thread', validateCloseThread(data));
+}
 
 export { isCloseThreadFrame };
 
 /** Validates a whole `close_thread` frame (its fields and its payload). */
-export const validateCloseThreadFrame: (frame: unknown) => Validation<CloseThreadFrame> = /*#__PURE__*/ validator(isCloseThreadFrame, explainFrame, 'close_thread');
+export function validateCloseThreadFrame(frame: unknown): Validation<CloseThreadFrame> {
+  return passes(isCloseThreadFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('close_thread', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isCloseThreadResponse, isCloseThreadResponseFrame } from '../guards/index.js';
 import type { Acknowledgement, ResponseHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type CloseThreadResponseFrame = Omit<ResponseHeaders, 'action'> & { actio
 export { isCloseThreadResponse };
 
 /** Validates a `close_thread_response` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateCloseThreadResponse: (data: unknown) => Validation<CloseThreadResponse> = /*#__PURE__*/ validator(isCloseThreadResponse, explainPayload, 'close_thread_response');
+export function validateCloseThreadResponse(data: unknown): Validation<CloseThreadResponse> {
+  return passes(isCloseThreadResponse, data) ? { ok: true, value: data } : invalid(explainPayload('close_thread_response', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `close_thread_response` payload. */
-export const assertCloseThreadResponse: (data: unknown) => asserts data is CloseThreadResponse = /*#__PURE__*/ asserter(isCloseThreadResponse, validateCloseThreadResponse, 'close_thread_response');
+export function assertCloseThreadResponse(data: unknown): asserts data is CloseThreadResponse {
+  if (!passes(isCloseThreadResponse, data)) assertValid('close_thread_response', validateCloseThreadResponse(data));
+}
 
 export { isCloseThreadResponseFrame };
 
 /** Validates a whole `close_thread_response` frame (its fields and its payload). */
-export const validateCloseThreadResponseFrame: (frame: unknown) => Validation<CloseThreadResponseFrame> = /*#__PURE__*/ validator(isCloseThreadResponseFrame, explainFrame, 'close_thread_response');
+export function validateCloseThreadResponseFrame(frame: unknown): Validation<CloseThreadResponseFrame> {
+  return passes(isCloseThreadResponseFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('close_thread_response', frame), frame);
+}

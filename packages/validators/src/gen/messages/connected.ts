@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isConnected } from '../guards/index.js';
 import type { ChatsSummaryPage } from '../models.js';
 
@@ -19,7 +19,11 @@ export type Connected = ChatsSummaryPage;
 export { isConnected };
 
 /** Validates a `connected` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateConnected: (data: unknown) => Validation<Connected> = /*#__PURE__*/ validator(isConnected, explainPayload, 'connected');
+export function validateConnected(data: unknown): Validation<Connected> {
+  return passes(isConnected, data) ? { ok: true, value: data } : invalid(explainPayload('connected', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `connected` payload. */
-export const assertConnected: (data: unknown) => asserts data is Connected = /*#__PURE__*/ asserter(isConnected, validateConnected, 'connected');
+export function assertConnected(data: unknown): asserts data is Connected {
+  if (!passes(isConnected, data)) assertValid('connected', validateConnected(data));
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isConnectionRestored } from '../guards/index.js';
 import type { ChatsSummaryPage } from '../models.js';
 
@@ -18,7 +18,11 @@ export type ConnectionRestored = ChatsSummaryPage;
 export { isConnectionRestored };
 
 /** Validates a `connection_restored` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateConnectionRestored: (data: unknown) => Validation<ConnectionRestored> = /*#__PURE__*/ validator(isConnectionRestored, explainPayload, 'connection_restored');
+export function validateConnectionRestored(data: unknown): Validation<ConnectionRestored> {
+  return passes(isConnectionRestored, data) ? { ok: true, value: data } : invalid(explainPayload('connection_restored', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `connection_restored` payload. */
-export const assertConnectionRestored: (data: unknown) => asserts data is ConnectionRestored = /*#__PURE__*/ asserter(isConnectionRestored, validateConnectionRestored, 'connection_restored');
+export function assertConnectionRestored(data: unknown): asserts data is ConnectionRestored {
+  if (!passes(isConnectionRestored, data)) assertValid('connection_restored', validateConnectionRestored(data));
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isCustomerDisconnected, isCustomerDisconnectedFrame } from '../guards/index.js';
 import type { Disconnection, PushHeaders } from '../models.js';
 
@@ -21,12 +21,18 @@ export type CustomerDisconnectedFrame = Omit<PushHeaders, 'action'> & { action: 
 export { isCustomerDisconnected };
 
 /** Validates a `customer_disconnected` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateCustomerDisconnected: (data: unknown) => Validation<CustomerDisconnected> = /*#__PURE__*/ validator(isCustomerDisconnected, explainPayload, 'customer_disconnected');
+export function validateCustomerDisconnected(data: unknown): Validation<CustomerDisconnected> {
+  return passes(isCustomerDisconnected, data) ? { ok: true, value: data } : invalid(explainPayload('customer_disconnected', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `customer_disconnected` payload. */
-export const assertCustomerDisconnected: (data: unknown) => asserts data is CustomerDisconnected = /*#__PURE__*/ asserter(isCustomerDisconnected, validateCustomerDisconnected, 'customer_disconnected');
+export function assertCustomerDisconnected(data: unknown): asserts data is CustomerDisconnected {
+  if (!passes(isCustomerDisconnected, data)) assertValid('customer_disconnected', validateCustomerDisconnected(data));
+}
 
 export { isCustomerDisconnectedFrame };
 
 /** Validates a whole `customer_disconnected` frame (its fields and its payload). */
-export const validateCustomerDisconnectedFrame: (frame: unknown) => Validation<CustomerDisconnectedFrame> = /*#__PURE__*/ validator(isCustomerDisconnectedFrame, explainFrame, 'customer_disconnected');
+export function validateCustomerDisconnectedFrame(frame: unknown): Validation<CustomerDisconnectedFrame> {
+  return passes(isCustomerDisconnectedFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('customer_disconnected', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isCustomerId, isCustomerIdFrame } from '../guards/index.js';
 import type { PushHeaders, UserId } from '../models.js';
 
@@ -21,12 +21,18 @@ export type CustomerIdFrame = Omit<PushHeaders, 'action'> & { action: 'customer_
 export { isCustomerId };
 
 /** Validates a `customer_id` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateCustomerId: (data: unknown) => Validation<CustomerId> = /*#__PURE__*/ validator(isCustomerId, explainPayload, 'customer_id');
+export function validateCustomerId(data: unknown): Validation<CustomerId> {
+  return passes(isCustomerId, data) ? { ok: true, value: data } : invalid(explainPayload('customer_id', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `customer_id` payload. */
-export const assertCustomerId: (data: unknown) => asserts data is CustomerId = /*#__PURE__*/ asserter(isCustomerId, validateCustomerId, 'customer_id');
+export function assertCustomerId(data: unknown): asserts data is CustomerId {
+  if (!passes(isCustomerId, data)) assertValid('customer_id', validateCustomerId(data));
+}
 
 export { isCustomerIdFrame };
 
 /** Validates a whole `customer_id` frame (its fields and its payload). */
-export const validateCustomerIdFrame: (frame: unknown) => Validation<CustomerIdFrame> = /*#__PURE__*/ validator(isCustomerIdFrame, explainFrame, 'customer_id');
+export function validateCustomerIdFrame(frame: unknown): Validation<CustomerIdFrame> {
+  return passes(isCustomerIdFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('customer_id', frame), frame);
+}

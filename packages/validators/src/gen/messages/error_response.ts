@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isErrorResponse, isErrorResponseFrame } from '../guards/index.js';
 import type { ErrorResponseHeaders, ErrorResult } from '../models.js';
 
@@ -24,12 +24,18 @@ export type ErrorResponseFrame = ErrorResponseHeaders & { payload: ErrorResponse
 export { isErrorResponse };
 
 /** Validates a `error_response` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateErrorResponse: (data: unknown) => Validation<ErrorResponse> = /*#__PURE__*/ validator(isErrorResponse, explainPayload, 'error_response');
+export function validateErrorResponse(data: unknown): Validation<ErrorResponse> {
+  return passes(isErrorResponse, data) ? { ok: true, value: data } : invalid(explainPayload('error_response', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `error_response` payload. */
-export const assertErrorResponse: (data: unknown) => asserts data is ErrorResponse = /*#__PURE__*/ asserter(isErrorResponse, validateErrorResponse, 'error_response');
+export function assertErrorResponse(data: unknown): asserts data is ErrorResponse {
+  if (!passes(isErrorResponse, data)) assertValid('error_response', validateErrorResponse(data));
+}
 
 export { isErrorResponseFrame };
 
 /** Validates a whole `error_response` frame (its fields and its payload). */
-export const validateErrorResponseFrame: (frame: unknown) => Validation<ErrorResponseFrame> = /*#__PURE__*/ validator(isErrorResponseFrame, explainFrame, 'error_response');
+export function validateErrorResponseFrame(frame: unknown): Validation<ErrorResponseFrame> {
+  return passes(isErrorResponseFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('error_response', frame), frame);
+}

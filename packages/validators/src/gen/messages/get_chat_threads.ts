@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isGetChatThreads, isGetChatThreadsFrame } from '../guards/index.js';
 import type { GetChatThreadsArguments, RequestHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type GetChatThreadsFrame = Omit<RequestHeaders, 'action'> & { action: 'ge
 export { isGetChatThreads };
 
 /** Validates a `get_chat_threads` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateGetChatThreads: (data: unknown) => Validation<GetChatThreads> = /*#__PURE__*/ validator(isGetChatThreads, explainPayload, 'get_chat_threads');
+export function validateGetChatThreads(data: unknown): Validation<GetChatThreads> {
+  return passes(isGetChatThreads, data) ? { ok: true, value: data } : invalid(explainPayload('get_chat_threads', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `get_chat_threads` payload. */
-export const assertGetChatThreads: (data: unknown) => asserts data is GetChatThreads = /*#__PURE__*/ asserter(isGetChatThreads, validateGetChatThreads, 'get_chat_threads');
+export function assertGetChatThreads(data: unknown): asserts data is GetChatThreads {
+  if (!passes(isGetChatThreads, data)) assertValid('get_chat_threads', validateGetChatThreads(data));
+}
 
 export { isGetChatThreadsFrame };
 
 /** Validates a whole `get_chat_threads` frame (its fields and its payload). */
-export const validateGetChatThreadsFrame: (frame: unknown) => Validation<GetChatThreadsFrame> = /*#__PURE__*/ validator(isGetChatThreadsFrame, explainFrame, 'get_chat_threads');
+export function validateGetChatThreadsFrame(frame: unknown): Validation<GetChatThreadsFrame> {
+  return passes(isGetChatThreadsFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('get_chat_threads', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isGetChatThreadsResponse, isGetChatThreadsResponseFrame } from '../guards/index.js';
 import type { GetChatThreadsResult, ResponseHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type GetChatThreadsResponseFrame = Omit<ResponseHeaders, 'action'> & { ac
 export { isGetChatThreadsResponse };
 
 /** Validates a `get_chat_threads_response` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateGetChatThreadsResponse: (data: unknown) => Validation<GetChatThreadsResponse> = /*#__PURE__*/ validator(isGetChatThreadsResponse, explainPayload, 'get_chat_threads_response');
+export function validateGetChatThreadsResponse(data: unknown): Validation<GetChatThreadsResponse> {
+  return passes(isGetChatThreadsResponse, data) ? { ok: true, value: data } : invalid(explainPayload('get_chat_threads_response', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `get_chat_threads_response` payload. */
-export const assertGetChatThreadsResponse: (data: unknown) => asserts data is GetChatThreadsResponse = /*#__PURE__*/ asserter(isGetChatThreadsResponse, validateGetChatThreadsResponse, 'get_chat_threads_response');
+export function assertGetChatThreadsResponse(data: unknown): asserts data is GetChatThreadsResponse {
+  if (!passes(isGetChatThreadsResponse, data)) assertValid('get_chat_threads_response', validateGetChatThreadsResponse(data));
+}
 
 export { isGetChatThreadsResponseFrame };
 
 /** Validates a whole `get_chat_threads_response` frame (its fields and its payload). */
-export const validateGetChatThreadsResponseFrame: (frame: unknown) => Validation<GetChatThreadsResponseFrame> = /*#__PURE__*/ validator(isGetChatThreadsResponseFrame, explainFrame, 'get_chat_threads_response');
+export function validateGetChatThreadsResponseFrame(frame: unknown): Validation<GetChatThreadsResponseFrame> {
+  return passes(isGetChatThreadsResponseFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('get_chat_threads_response', frame), frame);
+}

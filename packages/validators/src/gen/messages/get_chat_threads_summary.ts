@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isGetChatThreadsSummary, isGetChatThreadsSummaryFrame } from '../guards/index.js';
 import type { GetChatThreadsSummaryArguments, RequestHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type GetChatThreadsSummaryFrame = Omit<RequestHeaders, 'action'> & { acti
 export { isGetChatThreadsSummary };
 
 /** Validates a `get_chat_threads_summary` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateGetChatThreadsSummary: (data: unknown) => Validation<GetChatThreadsSummary> = /*#__PURE__*/ validator(isGetChatThreadsSummary, explainPayload, 'get_chat_threads_summary');
+export function validateGetChatThreadsSummary(data: unknown): Validation<GetChatThreadsSummary> {
+  return passes(isGetChatThreadsSummary, data) ? { ok: true, value: data } : invalid(explainPayload('get_chat_threads_summary', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `get_chat_threads_summary` payload. */
-export const assertGetChatThreadsSummary: (data: unknown) => asserts data is GetChatThreadsSummary = /*#__PURE__*/ asserter(isGetChatThreadsSummary, validateGetChatThreadsSummary, 'get_chat_threads_summary');
+export function assertGetChatThreadsSummary(data: unknown): asserts data is GetChatThreadsSummary {
+  if (!passes(isGetChatThreadsSummary, data)) assertValid('get_chat_threads_summary', validateGetChatThreadsSummary(data));
+}
 
 export { isGetChatThreadsSummaryFrame };
 
 /** Validates a whole `get_chat_threads_summary` frame (its fields and its payload). */
-export const validateGetChatThreadsSummaryFrame: (frame: unknown) => Validation<GetChatThreadsSummaryFrame> = /*#__PURE__*/ validator(isGetChatThreadsSummaryFrame, explainFrame, 'get_chat_threads_summary');
+export function validateGetChatThreadsSummaryFrame(frame: unknown): Validation<GetChatThreadsSummaryFrame> {
+  return passes(isGetChatThreadsSummaryFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('get_chat_threads_summary', frame), frame);
+}

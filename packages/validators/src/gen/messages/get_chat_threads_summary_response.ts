@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isGetChatThreadsSummaryResponse, isGetChatThreadsSummaryResponseFrame } from '../guards/index.js';
 import type { GetChatThreadsSummaryResult, ResponseHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type GetChatThreadsSummaryResponseFrame = Omit<ResponseHeaders, 'action'>
 export { isGetChatThreadsSummaryResponse };
 
 /** Validates a `get_chat_threads_summary_response` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateGetChatThreadsSummaryResponse: (data: unknown) => Validation<GetChatThreadsSummaryResponse> = /*#__PURE__*/ validator(isGetChatThreadsSummaryResponse, explainPayload, 'get_chat_threads_summary_response');
+export function validateGetChatThreadsSummaryResponse(data: unknown): Validation<GetChatThreadsSummaryResponse> {
+  return passes(isGetChatThreadsSummaryResponse, data) ? { ok: true, value: data } : invalid(explainPayload('get_chat_threads_summary_response', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `get_chat_threads_summary_response` payload. */
-export const assertGetChatThreadsSummaryResponse: (data: unknown) => asserts data is GetChatThreadsSummaryResponse = /*#__PURE__*/ asserter(isGetChatThreadsSummaryResponse, validateGetChatThreadsSummaryResponse, 'get_chat_threads_summary_response');
+export function assertGetChatThreadsSummaryResponse(data: unknown): asserts data is GetChatThreadsSummaryResponse {
+  if (!passes(isGetChatThreadsSummaryResponse, data)) assertValid('get_chat_threads_summary_response', validateGetChatThreadsSummaryResponse(data));
+}
 
 export { isGetChatThreadsSummaryResponseFrame };
 
 /** Validates a whole `get_chat_threads_summary_response` frame (its fields and its payload). */
-export const validateGetChatThreadsSummaryResponseFrame: (frame: unknown) => Validation<GetChatThreadsSummaryResponseFrame> = /*#__PURE__*/ validator(isGetChatThreadsSummaryResponseFrame, explainFrame, 'get_chat_threads_summary_response');
+export function validateGetChatThreadsSummaryResponseFrame(frame: unknown): Validation<GetChatThreadsSummaryResponseFrame> {
+  return passes(isGetChatThreadsSummaryResponseFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('get_chat_threads_summary_response', frame), frame);
+}

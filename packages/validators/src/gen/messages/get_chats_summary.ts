@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isGetChatsSummary, isGetChatsSummaryFrame } from '../guards/index.js';
 import type { GetChatsSummaryArguments, RequestHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type GetChatsSummaryFrame = Omit<RequestHeaders, 'action'> & { action: 'g
 export { isGetChatsSummary };
 
 /** Validates a `get_chats_summary` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateGetChatsSummary: (data: unknown) => Validation<GetChatsSummary> = /*#__PURE__*/ validator(isGetChatsSummary, explainPayload, 'get_chats_summary');
+export function validateGetChatsSummary(data: unknown): Validation<GetChatsSummary> {
+  return passes(isGetChatsSummary, data) ? { ok: true, value: data } : invalid(explainPayload('get_chats_summary', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `get_chats_summary` payload. */
-export const assertGetChatsSummary: (data: unknown) => asserts data is GetChatsSummary = /*#__PURE__*/ asserter(isGetChatsSummary, validateGetChatsSummary, 'get_chats_summary');
+export function assertGetChatsSummary(data: unknown): asserts data is GetChatsSummary {
+  if (!passes(isGetChatsSummary, data)) assertValid('get_chats_summary', validateGetChatsSummary(data));
+}
 
 export { isGetChatsSummaryFrame };
 
 /** Validates a whole `get_chats_summary` frame (its fields and its payload). */
-export const validateGetChatsSummaryFrame: (frame: unknown) => Validation<GetChatsSummaryFrame> = /*#__PURE__*/ validator(isGetChatsSummaryFrame, explainFrame, 'get_chats_summary');
+export function validateGetChatsSummaryFrame(frame: unknown): Validation<GetChatsSummaryFrame> {
+  return passes(isGetChatsSummaryFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('get_chats_summary', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isGetChatsSummaryResponse, isGetChatsSummaryResponseFrame } from '../guards/index.js';
 import type { ChatsSummaryPage, ResponseHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type GetChatsSummaryResponseFrame = Omit<ResponseHeaders, 'action'> & { a
 export { isGetChatsSummaryResponse };
 
 /** Validates a `get_chats_summary_response` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateGetChatsSummaryResponse: (data: unknown) => Validation<GetChatsSummaryResponse> = /*#__PURE__*/ validator(isGetChatsSummaryResponse, explainPayload, 'get_chats_summary_response');
+export function validateGetChatsSummaryResponse(data: unknown): Validation<GetChatsSummaryResponse> {
+  return passes(isGetChatsSummaryResponse, data) ? { ok: true, value: data } : invalid(explainPayload('get_chats_summary_response', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `get_chats_summary_response` payload. */
-export const assertGetChatsSummaryResponse: (data: unknown) => asserts data is GetChatsSummaryResponse = /*#__PURE__*/ asserter(isGetChatsSummaryResponse, validateGetChatsSummaryResponse, 'get_chats_summary_response');
+export function assertGetChatsSummaryResponse(data: unknown): asserts data is GetChatsSummaryResponse {
+  if (!passes(isGetChatsSummaryResponse, data)) assertValid('get_chats_summary_response', validateGetChatsSummaryResponse(data));
+}
 
 export { isGetChatsSummaryResponseFrame };
 
 /** Validates a whole `get_chats_summary_response` frame (its fields and its payload). */
-export const validateGetChatsSummaryResponseFrame: (frame: unknown) => Validation<GetChatsSummaryResponseFrame> = /*#__PURE__*/ validator(isGetChatsSummaryResponseFrame, explainFrame, 'get_chats_summary_response');
+export function validateGetChatsSummaryResponseFrame(frame: unknown): Validation<GetChatsSummaryResponseFrame> {
+  return passes(isGetChatsSummaryResponseFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('get_chats_summary_response', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isLastSeenTimestampUpdated, isLastSeenTimestampUpdatedFrame } from '../guards/index.js';
 import type { LastSeenTimestampUpdate, PushHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type LastSeenTimestampUpdatedFrame = Omit<PushHeaders, 'action'> & { acti
 export { isLastSeenTimestampUpdated };
 
 /** Validates a `last_seen_timestamp_updated` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateLastSeenTimestampUpdated: (data: unknown) => Validation<LastSeenTimestampUpdated> = /*#__PURE__*/ validator(isLastSeenTimestampUpdated, explainPayload, 'last_seen_timestamp_updated');
+export function validateLastSeenTimestampUpdated(data: unknown): Validation<LastSeenTimestampUpdated> {
+  return passes(isLastSeenTimestampUpdated, data) ? { ok: true, value: data } : invalid(explainPayload('last_seen_timestamp_updated', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `last_seen_timestamp_updated` payload. */
-export const assertLastSeenTimestampUpdated: (data: unknown) => asserts data is LastSeenTimestampUpdated = /*#__PURE__*/ asserter(isLastSeenTimestampUpdated, validateLastSeenTimestampUpdated, 'last_seen_timestamp_updated');
+export function assertLastSeenTimestampUpdated(data: unknown): asserts data is LastSeenTimestampUpdated {
+  if (!passes(isLastSeenTimestampUpdated, data)) assertValid('last_seen_timestamp_updated', validateLastSeenTimestampUpdated(data));
+}
 
 export { isLastSeenTimestampUpdatedFrame };
 
 /** Validates a whole `last_seen_timestamp_updated` frame (its fields and its payload). */
-export const validateLastSeenTimestampUpdatedFrame: (frame: unknown) => Validation<LastSeenTimestampUpdatedFrame> = /*#__PURE__*/ validator(isLastSeenTimestampUpdatedFrame, explainFrame, 'last_seen_timestamp_updated');
+export function validateLastSeenTimestampUpdatedFrame(frame: unknown): Validation<LastSeenTimestampUpdatedFrame> {
+  return passes(isLastSeenTimestampUpdatedFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('last_seen_timestamp_updated', frame), frame);
+}

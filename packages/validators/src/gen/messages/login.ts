@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isLogin, isLoginFrame } from '../guards/index.js';
 import type { LoginArguments, RequestHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type LoginFrame = Omit<RequestHeaders, 'action'> & { action: 'login'; pay
 export { isLogin };
 
 /** Validates a `login` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateLogin: (data: unknown) => Validation<Login> = /*#__PURE__*/ validator(isLogin, explainPayload, 'login');
+export function validateLogin(data: unknown): Validation<Login> {
+  return passes(isLogin, data) ? { ok: true, value: data } : invalid(explainPayload('login', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `login` payload. */
-export const assertLogin: (data: unknown) => asserts data is Login = /*#__PURE__*/ asserter(isLogin, validateLogin, 'login');
+export function assertLogin(data: unknown): asserts data is Login {
+  if (!passes(isLogin, data)) assertValid('login', validateLogin(data));
+}
 
 export { isLoginFrame };
 
 /** Validates a whole `login` frame (its fields and its payload). */
-export const validateLoginFrame: (frame: unknown) => Validation<LoginFrame> = /*#__PURE__*/ validator(isLoginFrame, explainFrame, 'login');
+export function validateLoginFrame(frame: unknown): Validation<LoginFrame> {
+  return passes(isLoginFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('login', frame), frame);
+}

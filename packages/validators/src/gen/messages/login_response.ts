@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isLoginResponse, isLoginResponseFrame } from '../guards/index.js';
 import type { LoginResult, ResponseHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type LoginResponseFrame = Omit<ResponseHeaders, 'action'> & { action: 'lo
 export { isLoginResponse };
 
 /** Validates a `login_response` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateLoginResponse: (data: unknown) => Validation<LoginResponse> = /*#__PURE__*/ validator(isLoginResponse, explainPayload, 'login_response');
+export function validateLoginResponse(data: unknown): Validation<LoginResponse> {
+  return passes(isLoginResponse, data) ? { ok: true, value: data } : invalid(explainPayload('login_response', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `login_response` payload. */
-export const assertLoginResponse: (data: unknown) => asserts data is LoginResponse = /*#__PURE__*/ asserter(isLoginResponse, validateLoginResponse, 'login_response');
+export function assertLoginResponse(data: unknown): asserts data is LoginResponse {
+  if (!passes(isLoginResponse, data)) assertValid('login_response', validateLoginResponse(data));
+}
 
 export { isLoginResponseFrame };
 
 /** Validates a whole `login_response` frame (its fields and its payload). */
-export const validateLoginResponseFrame: (frame: unknown) => Validation<LoginResponseFrame> = /*#__PURE__*/ validator(isLoginResponseFrame, explainFrame, 'login_response');
+export function validateLoginResponseFrame(frame: unknown): Validation<LoginResponseFrame> {
+  return passes(isLoginResponseFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('login_response', frame), frame);
+}

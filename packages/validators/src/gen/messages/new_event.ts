@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isNewEvent, isNewEventFrame } from '../guards/index.js';
 import type { Event, PushHeaders } from '../models.js';
 
@@ -21,12 +21,18 @@ export type NewEventFrame = Omit<PushHeaders, 'action'> & { action: 'new_event';
 export { isNewEvent };
 
 /** Validates a `new_event` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateNewEvent: (data: unknown) => Validation<NewEvent> = /*#__PURE__*/ validator(isNewEvent, explainPayload, 'new_event');
+export function validateNewEvent(data: unknown): Validation<NewEvent> {
+  return passes(isNewEvent, data) ? { ok: true, value: data } : invalid(explainPayload('new_event', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `new_event` payload. */
-export const assertNewEvent: (data: unknown) => asserts data is NewEvent = /*#__PURE__*/ asserter(isNewEvent, validateNewEvent, 'new_event');
+export function assertNewEvent(data: unknown): asserts data is NewEvent {
+  if (!passes(isNewEvent, data)) assertValid('new_event', validateNewEvent(data));
+}
 
 export { isNewEventFrame };
 
 /** Validates a whole `new_event` frame (its fields and its payload). */
-export const validateNewEventFrame: (frame: unknown) => Validation<NewEventFrame> = /*#__PURE__*/ validator(isNewEventFrame, explainFrame, 'new_event');
+export function validateNewEventFrame(frame: unknown): Validation<NewEventFrame> {
+  return passes(isNewEventFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('new_event', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isSendEvent, isSendEventFrame } from '../guards/index.js';
 import type { RequestHeaders, SendEventArguments } from '../models.js';
 
@@ -19,12 +19,18 @@ export type SendEventFrame = Omit<RequestHeaders, 'action'> & { action: 'send_ev
 export { isSendEvent };
 
 /** Validates a `send_event` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateSendEvent: (data: unknown) => Validation<SendEvent> = /*#__PURE__*/ validator(isSendEvent, explainPayload, 'send_event');
+export function validateSendEvent(data: unknown): Validation<SendEvent> {
+  return passes(isSendEvent, data) ? { ok: true, value: data } : invalid(explainPayload('send_event', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `send_event` payload. */
-export const assertSendEvent: (data: unknown) => asserts data is SendEvent = /*#__PURE__*/ asserter(isSendEvent, validateSendEvent, 'send_event');
+export function assertSendEvent(data: unknown): asserts data is SendEvent {
+  if (!passes(isSendEvent, data)) assertValid('send_event', validateSendEvent(data));
+}
 
 export { isSendEventFrame };
 
 /** Validates a whole `send_event` frame (its fields and its payload). */
-export const validateSendEventFrame: (frame: unknown) => Validation<SendEventFrame> = /*#__PURE__*/ validator(isSendEventFrame, explainFrame, 'send_event');
+export function validateSendEventFrame(frame: unknown): Validation<SendEventFrame> {
+  return passes(isSendEventFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('send_event', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isSendEventResponse, isSendEventResponseFrame } from '../guards/index.js';
 import type { ResponseHeaders, SendEventResult } from '../models.js';
 
@@ -19,12 +19,18 @@ export type SendEventResponseFrame = Omit<ResponseHeaders, 'action'> & { action:
 export { isSendEventResponse };
 
 /** Validates a `send_event_response` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateSendEventResponse: (data: unknown) => Validation<SendEventResponse> = /*#__PURE__*/ validator(isSendEventResponse, explainPayload, 'send_event_response');
+export function validateSendEventResponse(data: unknown): Validation<SendEventResponse> {
+  return passes(isSendEventResponse, data) ? { ok: true, value: data } : invalid(explainPayload('send_event_response', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `send_event_response` payload. */
-export const assertSendEventResponse: (data: unknown) => asserts data is SendEventResponse = /*#__PURE__*/ asserter(isSendEventResponse, validateSendEventResponse, 'send_event_response');
+export function assertSendEventResponse(data: unknown): asserts data is SendEventResponse {
+  if (!passes(isSendEventResponse, data)) assertValid('send_event_response', validateSendEventResponse(data));
+}
 
 export { isSendEventResponseFrame };
 
 /** Validates a whole `send_event_response` frame (its fields and its payload). */
-export const validateSendEventResponseFrame: (frame: unknown) => Validation<SendEventResponseFrame> = /*#__PURE__*/ validator(isSendEventResponseFrame, explainFrame, 'send_event_response');
+export function validateSendEventResponseFrame(frame: unknown): Validation<SendEventResponseFrame> {
+  return passes(isSendEventResponseFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('send_event_response', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isSendSneakPeek, isSendSneakPeekFrame } from '../guards/index.js';
 import type { RequestHeaders, SendSneakPeekArguments } from '../models.js';
 
@@ -19,12 +19,18 @@ export type SendSneakPeekFrame = Omit<RequestHeaders, 'action'> & { action: 'sen
 export { isSendSneakPeek };
 
 /** Validates a `send_sneak_peek` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateSendSneakPeek: (data: unknown) => Validation<SendSneakPeek> = /*#__PURE__*/ validator(isSendSneakPeek, explainPayload, 'send_sneak_peek');
+export function validateSendSneakPeek(data: unknown): Validation<SendSneakPeek> {
+  return passes(isSendSneakPeek, data) ? { ok: true, value: data } : invalid(explainPayload('send_sneak_peek', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `send_sneak_peek` payload. */
-export const assertSendSneakPeek: (data: unknown) => asserts data is SendSneakPeek = /*#__PURE__*/ asserter(isSendSneakPeek, validateSendSneakPeek, 'send_sneak_peek');
+export function assertSendSneakPeek(data: unknown): asserts data is SendSneakPeek {
+  if (!passes(isSendSneakPeek, data)) assertValid('send_sneak_peek', validateSendSneakPeek(data));
+}
 
 export { isSendSneakPeekFrame };
 
 /** Validates a whole `send_sneak_peek` frame (its fields and its payload). */
-export const validateSendSneakPeekFrame: (frame: unknown) => Validation<SendSneakPeekFrame> = /*#__PURE__*/ validator(isSendSneakPeekFrame, explainFrame, 'send_sneak_peek');
+export function validateSendSneakPeekFrame(frame: unknown): Validation<SendSneakPeekFrame> {
+  return passes(isSendSneakPeekFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('send_sneak_peek', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isSendSneakPeekResponse, isSendSneakPeekResponseFrame } from '../guards/index.js';
 import type { Acknowledgement, ResponseHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type SendSneakPeekResponseFrame = Omit<ResponseHeaders, 'action'> & { act
 export { isSendSneakPeekResponse };
 
 /** Validates a `send_sneak_peek_response` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateSendSneakPeekResponse: (data: unknown) => Validation<SendSneakPeekResponse> = /*#__PURE__*/ validator(isSendSneakPeekResponse, explainPayload, 'send_sneak_peek_response');
+export function validateSendSneakPeekResponse(data: unknown): Validation<SendSneakPeekResponse> {
+  return passes(isSendSneakPeekResponse, data) ? { ok: true, value: data } : invalid(explainPayload('send_sneak_peek_response', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `send_sneak_peek_response` payload. */
-export const assertSendSneakPeekResponse: (data: unknown) => asserts data is SendSneakPeekResponse = /*#__PURE__*/ asserter(isSendSneakPeekResponse, validateSendSneakPeekResponse, 'send_sneak_peek_response');
+export function assertSendSneakPeekResponse(data: unknown): asserts data is SendSneakPeekResponse {
+  if (!passes(isSendSneakPeekResponse, data)) assertValid('send_sneak_peek_response', validateSendSneakPeekResponse(data));
+}
 
 export { isSendSneakPeekResponseFrame };
 
 /** Validates a whole `send_sneak_peek_response` frame (its fields and its payload). */
-export const validateSendSneakPeekResponseFrame: (frame: unknown) => Validation<SendSneakPeekResponseFrame> = /*#__PURE__*/ validator(isSendSneakPeekResponseFrame, explainFrame, 'send_sneak_peek_response');
+export function validateSendSneakPeekResponseFrame(frame: unknown): Validation<SendSneakPeekResponseFrame> {
+  return passes(isSendSneakPeekResponseFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('send_sneak_peek_response', frame), frame);
+}

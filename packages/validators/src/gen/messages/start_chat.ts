@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isStartChat, isStartChatFrame } from '../guards/index.js';
 import type { RequestHeaders, StartChatArguments } from '../models.js';
 
@@ -19,12 +19,18 @@ export type StartChatFrame = Omit<RequestHeaders, 'action'> & { action: 'start_c
 export { isStartChat };
 
 /** Validates a `start_chat` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateStartChat: (data: unknown) => Validation<StartChat> = /*#__PURE__*/ validator(isStartChat, explainPayload, 'start_chat');
+export function validateStartChat(data: unknown): Validation<StartChat> {
+  return passes(isStartChat, data) ? { ok: true, value: data } : invalid(explainPayload('start_chat', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `start_chat` payload. */
-export const assertStartChat: (data: unknown) => asserts data is StartChat = /*#__PURE__*/ asserter(isStartChat, validateStartChat, 'start_chat');
+export function assertStartChat(data: unknown): asserts data is StartChat {
+  if (!passes(isStartChat, data)) assertValid('start_chat', validateStartChat(data));
+}
 
 export { isStartChatFrame };
 
 /** Validates a whole `start_chat` frame (its fields and its payload). */
-export const validateStartChatFrame: (frame: unknown) => Validation<StartChatFrame> = /*#__PURE__*/ validator(isStartChatFrame, explainFrame, 'start_chat');
+export function validateStartChatFrame(frame: unknown): Validation<StartChatFrame> {
+  return passes(isStartChatFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('start_chat', frame), frame);
+}

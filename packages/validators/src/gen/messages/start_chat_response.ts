@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isStartChatResponse, isStartChatResponseFrame } from '../guards/index.js';
 import type { ResponseHeaders, StartChatResult } from '../models.js';
 
@@ -19,12 +19,18 @@ export type StartChatResponseFrame = Omit<ResponseHeaders, 'action'> & { action:
 export { isStartChatResponse };
 
 /** Validates a `start_chat_response` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateStartChatResponse: (data: unknown) => Validation<StartChatResponse> = /*#__PURE__*/ validator(isStartChatResponse, explainPayload, 'start_chat_response');
+export function validateStartChatResponse(data: unknown): Validation<StartChatResponse> {
+  return passes(isStartChatResponse, data) ? { ok: true, value: data } : invalid(explainPayload('start_chat_response', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `start_chat_response` payload. */
-export const assertStartChatResponse: (data: unknown) => asserts data is StartChatResponse = /*#__PURE__*/ asserter(isStartChatResponse, validateStartChatResponse, 'start_chat_response');
+export function assertStartChatResponse(data: unknown): asserts data is StartChatResponse {
+  if (!passes(isStartChatResponse, data)) assertValid('start_chat_response', validateStartChatResponse(data));
+}
 
 export { isStartChatResponseFrame };
 
 /** Validates a whole `start_chat_response` frame (its fields and its payload). */
-export const validateStartChatResponseFrame: (frame: unknown) => Validation<StartChatResponseFrame> = /*#__PURE__*/ validator(isStartChatResponseFrame, explainFrame, 'start_chat_response');
+export function validateStartChatResponseFrame(frame: unknown): Validation<StartChatResponseFrame> {
+  return passes(isStartChatResponseFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('start_chat_response', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isThreadClosed, isThreadClosedFrame } from '../guards/index.js';
 import type { PushHeaders, ThreadClosure } from '../models.js';
 
@@ -19,12 +19,18 @@ export type ThreadClosedFrame = Omit<PushHeaders, 'action'> & { action: 'thread_
 export { isThreadClosed };
 
 /** Validates a `thread_closed` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateThreadClosed: (data: unknown) => Validation<ThreadClosed> = /*#__PURE__*/ validator(isThreadClosed, explainPayload, 'thread_closed');
+export function validateThreadClosed(data: unknown): Validation<ThreadClosed> {
+  return passes(isThreadClosed, data) ? { ok: true, value: data } : invalid(explainPayload('thread_closed', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `thread_closed` payload. */
-export const assertThreadClosed: (data: unknown) => asserts data is ThreadClosed = /*#__PURE__*/ asserter(isThreadClosed, validateThreadClosed, 'thread_closed');
+export function assertThreadClosed(data: unknown): asserts data is ThreadClosed {
+  if (!passes(isThreadClosed, data)) assertValid('thread_closed', validateThreadClosed(data));
+}
 
 export { isThreadClosedFrame };
 
 /** Validates a whole `thread_closed` frame (its fields and its payload). */
-export const validateThreadClosedFrame: (frame: unknown) => Validation<ThreadClosedFrame> = /*#__PURE__*/ validator(isThreadClosedFrame, explainFrame, 'thread_closed');
+export function validateThreadClosedFrame(frame: unknown): Validation<ThreadClosedFrame> {
+  return passes(isThreadClosedFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('thread_closed', frame), frame);
+}

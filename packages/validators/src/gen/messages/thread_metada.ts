@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isThreadMetada, isThreadMetadaFrame } from '../guards/index.js';
 import type { PushHeaders, ThreadSummary } from '../models.js';
 
@@ -22,12 +22,18 @@ export type ThreadMetadaFrame = Omit<PushHeaders, 'action'> & { action: 'thread_
 export { isThreadMetada };
 
 /** Validates a `thread_metada` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateThreadMetada: (data: unknown) => Validation<ThreadMetada> = /*#__PURE__*/ validator(isThreadMetada, explainPayload, 'thread_metada');
+export function validateThreadMetada(data: unknown): Validation<ThreadMetada> {
+  return passes(isThreadMetada, data) ? { ok: true, value: data } : invalid(explainPayload('thread_metada', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `thread_metada` payload. */
-export const assertThreadMetada: (data: unknown) => asserts data is ThreadMetada = /*#__PURE__*/ asserter(isThreadMetada, validateThreadMetada, 'thread_metada');
+export function assertThreadMetada(data: unknown): asserts data is ThreadMetada {
+  if (!passes(isThreadMetada, data)) assertValid('thread_metada', validateThreadMetada(data));
+}
 
 export { isThreadMetadaFrame };
 
 /** Validates a whole `thread_metada` frame (its fields and its payload). */
-export const validateThreadMetadaFrame: (frame: unknown) => Validation<ThreadMetadaFrame> = /*#__PURE__*/ validator(isThreadMetadaFrame, explainFrame, 'thread_metada');
+export function validateThreadMetadaFrame(frame: unknown): Validation<ThreadMetadaFrame> {
+  return passes(isThreadMetadaFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('thread_metada', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isUpdateChatProperties, isUpdateChatPropertiesFrame } from '../guards/index.js';
 import type { RequestHeaders, UpdateChatPropertiesArguments } from '../models.js';
 
@@ -19,12 +19,18 @@ export type UpdateChatPropertiesFrame = Omit<RequestHeaders, 'action'> & { actio
 export { isUpdateChatProperties };
 
 /** Validates a `update_chat_properties` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateUpdateChatProperties: (data: unknown) => Validation<UpdateChatProperties> = /*#__PURE__*/ validator(isUpdateChatProperties, explainPayload, 'update_chat_properties');
+export function validateUpdateChatProperties(data: unknown): Validation<UpdateChatProperties> {
+  return passes(isUpdateChatProperties, data) ? { ok: true, value: data } : invalid(explainPayload('update_chat_properties', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `update_chat_properties` payload. */
-export const assertUpdateChatProperties: (data: unknown) => asserts data is UpdateChatProperties = /*#__PURE__*/ asserter(isUpdateChatProperties, validateUpdateChatProperties, 'update_chat_properties');
+export function assertUpdateChatProperties(data: unknown): asserts data is UpdateChatProperties {
+  if (!passes(isUpdateChatProperties, data)) assertValid('update_chat_properties', validateUpdateChatProperties(data));
+}
 
 export { isUpdateChatPropertiesFrame };
 
 /** Validates a whole `update_chat_properties` frame (its fields and its payload). */
-export const validateUpdateChatPropertiesFrame: (frame: unknown) => Validation<UpdateChatPropertiesFrame> = /*#__PURE__*/ validator(isUpdateChatPropertiesFrame, explainFrame, 'update_chat_properties');
+export function validateUpdateChatPropertiesFrame(frame: unknown): Validation<UpdateChatPropertiesFrame> {
+  return passes(isUpdateChatPropertiesFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('update_chat_properties', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isUpdateChatPropertiesResponse, isUpdateChatPropertiesResponseFrame } from '../guards/index.js';
 import type { Acknowledgement, ResponseHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type UpdateChatPropertiesResponseFrame = Omit<ResponseHeaders, 'action'> 
 export { isUpdateChatPropertiesResponse };
 
 /** Validates a `update_chat_properties_response` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateUpdateChatPropertiesResponse: (data: unknown) => Validation<UpdateChatPropertiesResponse> = /*#__PURE__*/ validator(isUpdateChatPropertiesResponse, explainPayload, 'update_chat_properties_response');
+export function validateUpdateChatPropertiesResponse(data: unknown): Validation<UpdateChatPropertiesResponse> {
+  return passes(isUpdateChatPropertiesResponse, data) ? { ok: true, value: data } : invalid(explainPayload('update_chat_properties_response', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `update_chat_properties_response` payload. */
-export const assertUpdateChatPropertiesResponse: (data: unknown) => asserts data is UpdateChatPropertiesResponse = /*#__PURE__*/ asserter(isUpdateChatPropertiesResponse, validateUpdateChatPropertiesResponse, 'update_chat_properties_response');
+export function assertUpdateChatPropertiesResponse(data: unknown): asserts data is UpdateChatPropertiesResponse {
+  if (!passes(isUpdateChatPropertiesResponse, data)) assertValid('update_chat_properties_response', validateUpdateChatPropertiesResponse(data));
+}
 
 export { isUpdateChatPropertiesResponseFrame };
 
 /** Validates a whole `update_chat_properties_response` frame (its fields and its payload). */
-export const validateUpdateChatPropertiesResponseFrame: (frame: unknown) => Validation<UpdateChatPropertiesResponseFrame> = /*#__PURE__*/ validator(isUpdateChatPropertiesResponseFrame, explainFrame, 'update_chat_properties_response');
+export function validateUpdateChatPropertiesResponseFrame(frame: unknown): Validation<UpdateChatPropertiesResponseFrame> {
+  return passes(isUpdateChatPropertiesResponseFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('update_chat_properties_response', frame), frame);
+}

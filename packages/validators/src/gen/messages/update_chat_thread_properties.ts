@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isUpdateChatThreadProperties, isUpdateChatThreadPropertiesFrame } from '../guards/index.js';
 import type { RequestHeaders, UpdateChatThreadPropertiesArguments } from '../models.js';
 
@@ -19,12 +19,18 @@ export type UpdateChatThreadPropertiesFrame = Omit<RequestHeaders, 'action'> & {
 export { isUpdateChatThreadProperties };
 
 /** Validates a `update_chat_thread_properties` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateUpdateChatThreadProperties: (data: unknown) => Validation<UpdateChatThreadProperties> = /*#__PURE__*/ validator(isUpdateChatThreadProperties, explainPayload, 'update_chat_thread_properties');
+export function validateUpdateChatThreadProperties(data: unknown): Validation<UpdateChatThreadProperties> {
+  return passes(isUpdateChatThreadProperties, data) ? { ok: true, value: data } : invalid(explainPayload('update_chat_thread_properties', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `update_chat_thread_properties` payload. */
-export const assertUpdateChatThreadProperties: (data: unknown) => asserts data is UpdateChatThreadProperties = /*#__PURE__*/ asserter(isUpdateChatThreadProperties, validateUpdateChatThreadProperties, 'update_chat_thread_properties');
+export function assertUpdateChatThreadProperties(data: unknown): asserts data is UpdateChatThreadProperties {
+  if (!passes(isUpdateChatThreadProperties, data)) assertValid('update_chat_thread_properties', validateUpdateChatThreadProperties(data));
+}
 
 export { isUpdateChatThreadPropertiesFrame };
 
 /** Validates a whole `update_chat_thread_properties` frame (its fields and its payload). */
-export const validateUpdateChatThreadPropertiesFrame: (frame: unknown) => Validation<UpdateChatThreadPropertiesFrame> = /*#__PURE__*/ validator(isUpdateChatThreadPropertiesFrame, explainFrame, 'update_chat_thread_properties');
+export function validateUpdateChatThreadPropertiesFrame(frame: unknown): Validation<UpdateChatThreadPropertiesFrame> {
+  return passes(isUpdateChatThreadPropertiesFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('update_chat_thread_properties', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isUpdateChatThreadPropertiesResponse, isUpdateChatThreadPropertiesResponseFrame } from '../guards/index.js';
 import type { Acknowledgement, ResponseHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type UpdateChatThreadPropertiesResponseFrame = Omit<ResponseHeaders, 'act
 export { isUpdateChatThreadPropertiesResponse };
 
 /** Validates a `update_chat_thread_properties_response` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateUpdateChatThreadPropertiesResponse: (data: unknown) => Validation<UpdateChatThreadPropertiesResponse> = /*#__PURE__*/ validator(isUpdateChatThreadPropertiesResponse, explainPayload, 'update_chat_thread_properties_response');
+export function validateUpdateChatThreadPropertiesResponse(data: unknown): Validation<UpdateChatThreadPropertiesResponse> {
+  return passes(isUpdateChatThreadPropertiesResponse, data) ? { ok: true, value: data } : invalid(explainPayload('update_chat_thread_properties_response', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `update_chat_thread_properties_response` payload. */
-export const assertUpdateChatThreadPropertiesResponse: (data: unknown) => asserts data is UpdateChatThreadPropertiesResponse = /*#__PURE__*/ asserter(isUpdateChatThreadPropertiesResponse, validateUpdateChatThreadPropertiesResponse, 'update_chat_thread_properties_response');
+export function assertUpdateChatThreadPropertiesResponse(data: unknown): asserts data is UpdateChatThreadPropertiesResponse {
+  if (!passes(isUpdateChatThreadPropertiesResponse, data)) assertValid('update_chat_thread_properties_response', validateUpdateChatThreadPropertiesResponse(data));
+}
 
 export { isUpdateChatThreadPropertiesResponseFrame };
 
 /** Validates a whole `update_chat_thread_properties_response` frame (its fields and its payload). */
-export const validateUpdateChatThreadPropertiesResponseFrame: (frame: unknown) => Validation<UpdateChatThreadPropertiesResponseFrame> = /*#__PURE__*/ validator(isUpdateChatThreadPropertiesResponseFrame, explainFrame, 'update_chat_thread_properties_response');
+export function validateUpdateChatThreadPropertiesResponseFrame(frame: unknown): Validation<UpdateChatThreadPropertiesResponseFrame> {
+  return passes(isUpdateChatThreadPropertiesResponseFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('update_chat_thread_properties_response', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isUpdateCustomer, isUpdateCustomerFrame } from '../guards/index.js';
 import type { CustomerUpdate, RequestHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type UpdateCustomerFrame = Omit<RequestHeaders, 'action'> & { action: 'up
 export { isUpdateCustomer };
 
 /** Validates a `update_customer` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateUpdateCustomer: (data: unknown) => Validation<UpdateCustomer> = /*#__PURE__*/ validator(isUpdateCustomer, explainPayload, 'update_customer');
+export function validateUpdateCustomer(data: unknown): Validation<UpdateCustomer> {
+  return passes(isUpdateCustomer, data) ? { ok: true, value: data } : invalid(explainPayload('update_customer', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `update_customer` payload. */
-export const assertUpdateCustomer: (data: unknown) => asserts data is UpdateCustomer = /*#__PURE__*/ asserter(isUpdateCustomer, validateUpdateCustomer, 'update_customer');
+export function assertUpdateCustomer(data: unknown): asserts data is UpdateCustomer {
+  if (!passes(isUpdateCustomer, data)) assertValid('update_customer', validateUpdateCustomer(data));
+}
 
 export { isUpdateCustomerFrame };
 
 /** Validates a whole `update_customer` frame (its fields and its payload). */
-export const validateUpdateCustomerFrame: (frame: unknown) => Validation<UpdateCustomerFrame> = /*#__PURE__*/ validator(isUpdateCustomerFrame, explainFrame, 'update_customer');
+export function validateUpdateCustomerFrame(frame: unknown): Validation<UpdateCustomerFrame> {
+  return passes(isUpdateCustomerFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('update_customer', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isUpdateCustomerResponse, isUpdateCustomerResponseFrame } from '../guards/index.js';
 import type { ResponseHeaders, UpdateCustomerResult } from '../models.js';
 
@@ -19,12 +19,18 @@ export type UpdateCustomerResponseFrame = Omit<ResponseHeaders, 'action'> & { ac
 export { isUpdateCustomerResponse };
 
 /** Validates a `update_customer_response` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateUpdateCustomerResponse: (data: unknown) => Validation<UpdateCustomerResponse> = /*#__PURE__*/ validator(isUpdateCustomerResponse, explainPayload, 'update_customer_response');
+export function validateUpdateCustomerResponse(data: unknown): Validation<UpdateCustomerResponse> {
+  return passes(isUpdateCustomerResponse, data) ? { ok: true, value: data } : invalid(explainPayload('update_customer_response', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `update_customer_response` payload. */
-export const assertUpdateCustomerResponse: (data: unknown) => asserts data is UpdateCustomerResponse = /*#__PURE__*/ asserter(isUpdateCustomerResponse, validateUpdateCustomerResponse, 'update_customer_response');
+export function assertUpdateCustomerResponse(data: unknown): asserts data is UpdateCustomerResponse {
+  if (!passes(isUpdateCustomerResponse, data)) assertValid('update_customer_response', validateUpdateCustomerResponse(data));
+}
 
 export { isUpdateCustomerResponseFrame };
 
 /** Validates a whole `update_customer_response` frame (its fields and its payload). */
-export const validateUpdateCustomerResponseFrame: (frame: unknown) => Validation<UpdateCustomerResponseFrame> = /*#__PURE__*/ validator(isUpdateCustomerResponseFrame, explainFrame, 'update_customer_response');
+export function validateUpdateCustomerResponseFrame(frame: unknown): Validation<UpdateCustomerResponseFrame> {
+  return passes(isUpdateCustomerResponseFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('update_customer_response', frame), frame);
+}

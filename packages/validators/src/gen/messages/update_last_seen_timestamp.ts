@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isUpdateLastSeenTimestamp, isUpdateLastSeenTimestampFrame } from '../guards/index.js';
 import type { RequestHeaders, UpdateLastSeenTimestampArguments } from '../models.js';
 
@@ -19,12 +19,18 @@ export type UpdateLastSeenTimestampFrame = Omit<RequestHeaders, 'action'> & { ac
 export { isUpdateLastSeenTimestamp };
 
 /** Validates a `update_last_seen_timestamp` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateUpdateLastSeenTimestamp: (data: unknown) => Validation<UpdateLastSeenTimestamp> = /*#__PURE__*/ validator(isUpdateLastSeenTimestamp, explainPayload, 'update_last_seen_timestamp');
+export function validateUpdateLastSeenTimestamp(data: unknown): Validation<UpdateLastSeenTimestamp> {
+  return passes(isUpdateLastSeenTimestamp, data) ? { ok: true, value: data } : invalid(explainPayload('update_last_seen_timestamp', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `update_last_seen_timestamp` payload. */
-export const assertUpdateLastSeenTimestamp: (data: unknown) => asserts data is UpdateLastSeenTimestamp = /*#__PURE__*/ asserter(isUpdateLastSeenTimestamp, validateUpdateLastSeenTimestamp, 'update_last_seen_timestamp');
+export function assertUpdateLastSeenTimestamp(data: unknown): asserts data is UpdateLastSeenTimestamp {
+  if (!passes(isUpdateLastSeenTimestamp, data)) assertValid('update_last_seen_timestamp', validateUpdateLastSeenTimestamp(data));
+}
 
 export { isUpdateLastSeenTimestampFrame };
 
 /** Validates a whole `update_last_seen_timestamp` frame (its fields and its payload). */
-export const validateUpdateLastSeenTimestampFrame: (frame: unknown) => Validation<UpdateLastSeenTimestampFrame> = /*#__PURE__*/ validator(isUpdateLastSeenTimestampFrame, explainFrame, 'update_last_seen_timestamp');
+export function validateUpdateLastSeenTimestampFrame(frame: unknown): Validation<UpdateLastSeenTimestampFrame> {
+  return passes(isUpdateLastSeenTimestampFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('update_last_seen_timestamp', frame), frame);
+}

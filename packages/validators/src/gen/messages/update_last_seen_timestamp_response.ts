@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isUpdateLastSeenTimestampResponse, isUpdateLastSeenTimestampResponseFrame } from '../guards/index.js';
 import type { ResponseHeaders, UpdateLastSeenTimestampResult } from '../models.js';
 
@@ -19,12 +19,18 @@ export type UpdateLastSeenTimestampResponseFrame = Omit<ResponseHeaders, 'action
 export { isUpdateLastSeenTimestampResponse };
 
 /** Validates a `update_last_seen_timestamp_response` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateUpdateLastSeenTimestampResponse: (data: unknown) => Validation<UpdateLastSeenTimestampResponse> = /*#__PURE__*/ validator(isUpdateLastSeenTimestampResponse, explainPayload, 'update_last_seen_timestamp_response');
+export function validateUpdateLastSeenTimestampResponse(data: unknown): Validation<UpdateLastSeenTimestampResponse> {
+  return passes(isUpdateLastSeenTimestampResponse, data) ? { ok: true, value: data } : invalid(explainPayload('update_last_seen_timestamp_response', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `update_last_seen_timestamp_response` payload. */
-export const assertUpdateLastSeenTimestampResponse: (data: unknown) => asserts data is UpdateLastSeenTimestampResponse = /*#__PURE__*/ asserter(isUpdateLastSeenTimestampResponse, validateUpdateLastSeenTimestampResponse, 'update_last_seen_timestamp_response');
+export function assertUpdateLastSeenTimestampResponse(data: unknown): asserts data is UpdateLastSeenTimestampResponse {
+  if (!passes(isUpdateLastSeenTimestampResponse, data)) assertValid('update_last_seen_timestamp_response', validateUpdateLastSeenTimestampResponse(data));
+}
 
 export { isUpdateLastSeenTimestampResponseFrame };
 
 /** Validates a whole `update_last_seen_timestamp_response` frame (its fields and its payload). */
-export const validateUpdateLastSeenTimestampResponseFrame: (frame: unknown) => Validation<UpdateLastSeenTimestampResponseFrame> = /*#__PURE__*/ validator(isUpdateLastSeenTimestampResponseFrame, explainFrame, 'update_last_seen_timestamp_response');
+export function validateUpdateLastSeenTimestampResponseFrame(frame: unknown): Validation<UpdateLastSeenTimestampResponseFrame> {
+  return passes(isUpdateLastSeenTimestampResponseFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('update_last_seen_timestamp_response', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isUserData, isUserDataFrame } from '../guards/index.js';
 import type { PushHeaders, User } from '../models.js';
 
@@ -22,12 +22,18 @@ export type UserDataFrame = Omit<PushHeaders, 'action'> & { action: 'user_data';
 export { isUserData };
 
 /** Validates a `user_data` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateUserData: (data: unknown) => Validation<UserData> = /*#__PURE__*/ validator(isUserData, explainPayload, 'user_data');
+export function validateUserData(data: unknown): Validation<UserData> {
+  return passes(isUserData, data) ? { ok: true, value: data } : invalid(explainPayload('user_data', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `user_data` payload. */
-export const assertUserData: (data: unknown) => asserts data is UserData = /*#__PURE__*/ asserter(isUserData, validateUserData, 'user_data');
+export function assertUserData(data: unknown): asserts data is UserData {
+  if (!passes(isUserData, data)) assertValid('user_data', validateUserData(data));
+}
 
 export { isUserDataFrame };
 
 /** Validates a whole `user_data` frame (its fields and its payload). */
-export const validateUserDataFrame: (frame: unknown) => Validation<UserDataFrame> = /*#__PURE__*/ validator(isUserDataFrame, explainFrame, 'user_data');
+export function validateUserDataFrame(frame: unknown): Validation<UserDataFrame> {
+  return passes(isUserDataFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('user_data', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isUserIsTyping, isUserIsTypingFrame } from '../guards/index.js';
 import type { PushHeaders, TypingIndicator } from '../models.js';
 
@@ -19,12 +19,18 @@ export type UserIsTypingFrame = Omit<PushHeaders, 'action'> & { action: 'user_is
 export { isUserIsTyping };
 
 /** Validates a `user_is_typing` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateUserIsTyping: (data: unknown) => Validation<UserIsTyping> = /*#__PURE__*/ validator(isUserIsTyping, explainPayload, 'user_is_typing');
+export function validateUserIsTyping(data: unknown): Validation<UserIsTyping> {
+  return passes(isUserIsTyping, data) ? { ok: true, value: data } : invalid(explainPayload('user_is_typing', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `user_is_typing` payload. */
-export const assertUserIsTyping: (data: unknown) => asserts data is UserIsTyping = /*#__PURE__*/ asserter(isUserIsTyping, validateUserIsTyping, 'user_is_typing');
+export function assertUserIsTyping(data: unknown): asserts data is UserIsTyping {
+  if (!passes(isUserIsTyping, data)) assertValid('user_is_typing', validateUserIsTyping(data));
+}
 
 export { isUserIsTypingFrame };
 
 /** Validates a whole `user_is_typing` frame (its fields and its payload). */
-export const validateUserIsTypingFrame: (frame: unknown) => Validation<UserIsTypingFrame> = /*#__PURE__*/ validator(isUserIsTypingFrame, explainFrame, 'user_is_typing');
+export function validateUserIsTypingFrame(frame: unknown): Validation<UserIsTypingFrame> {
+  return passes(isUserIsTypingFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('user_is_typing', frame), frame);
+}

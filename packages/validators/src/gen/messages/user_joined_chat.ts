@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isUserJoinedChat, isUserJoinedChatFrame } from '../guards/index.js';
 import type { ChatMembership, PushHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type UserJoinedChatFrame = Omit<PushHeaders, 'action'> & { action: 'user_
 export { isUserJoinedChat };
 
 /** Validates a `user_joined_chat` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateUserJoinedChat: (data: unknown) => Validation<UserJoinedChat> = /*#__PURE__*/ validator(isUserJoinedChat, explainPayload, 'user_joined_chat');
+export function validateUserJoinedChat(data: unknown): Validation<UserJoinedChat> {
+  return passes(isUserJoinedChat, data) ? { ok: true, value: data } : invalid(explainPayload('user_joined_chat', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `user_joined_chat` payload. */
-export const assertUserJoinedChat: (data: unknown) => asserts data is UserJoinedChat = /*#__PURE__*/ asserter(isUserJoinedChat, validateUserJoinedChat, 'user_joined_chat');
+export function assertUserJoinedChat(data: unknown): asserts data is UserJoinedChat {
+  if (!passes(isUserJoinedChat, data)) assertValid('user_joined_chat', validateUserJoinedChat(data));
+}
 
 export { isUserJoinedChatFrame };
 
 /** Validates a whole `user_joined_chat` frame (its fields and its payload). */
-export const validateUserJoinedChatFrame: (frame: unknown) => Validation<UserJoinedChatFrame> = /*#__PURE__*/ validator(isUserJoinedChatFrame, explainFrame, 'user_joined_chat');
+export function validateUserJoinedChatFrame(frame: unknown): Validation<UserJoinedChatFrame> {
+  return passes(isUserJoinedChatFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('user_joined_chat', frame), frame);
+}

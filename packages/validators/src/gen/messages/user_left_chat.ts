@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isUserLeftChat, isUserLeftChatFrame } from '../guards/index.js';
 import type { ChatMembership, PushHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type UserLeftChatFrame = Omit<PushHeaders, 'action'> & { action: 'user_le
 export { isUserLeftChat };
 
 /** Validates a `user_left_chat` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateUserLeftChat: (data: unknown) => Validation<UserLeftChat> = /*#__PURE__*/ validator(isUserLeftChat, explainPayload, 'user_left_chat');
+export function validateUserLeftChat(data: unknown): Validation<UserLeftChat> {
+  return passes(isUserLeftChat, data) ? { ok: true, value: data } : invalid(explainPayload('user_left_chat', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `user_left_chat` payload. */
-export const assertUserLeftChat: (data: unknown) => asserts data is UserLeftChat = /*#__PURE__*/ asserter(isUserLeftChat, validateUserLeftChat, 'user_left_chat');
+export function assertUserLeftChat(data: unknown): asserts data is UserLeftChat {
+  if (!passes(isUserLeftChat, data)) assertValid('user_left_chat', validateUserLeftChat(data));
+}
 
 export { isUserLeftChatFrame };
 
 /** Validates a whole `user_left_chat` frame (its fields and its payload). */
-export const validateUserLeftChatFrame: (frame: unknown) => Validation<UserLeftChatFrame> = /*#__PURE__*/ validator(isUserLeftChatFrame, explainFrame, 'user_left_chat');
+export function validateUserLeftChatFrame(frame: unknown): Validation<UserLeftChatFrame> {
+  return passes(isUserLeftChatFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('user_left_chat', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isUserStoppedTyping, isUserStoppedTypingFrame } from '../guards/index.js';
 import type { PushHeaders, TypingIndicator } from '../models.js';
 
@@ -19,12 +19,18 @@ export type UserStoppedTypingFrame = Omit<PushHeaders, 'action'> & { action: 'us
 export { isUserStoppedTyping };
 
 /** Validates a `user_stopped_typing` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateUserStoppedTyping: (data: unknown) => Validation<UserStoppedTyping> = /*#__PURE__*/ validator(isUserStoppedTyping, explainPayload, 'user_stopped_typing');
+export function validateUserStoppedTyping(data: unknown): Validation<UserStoppedTyping> {
+  return passes(isUserStoppedTyping, data) ? { ok: true, value: data } : invalid(explainPayload('user_stopped_typing', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `user_stopped_typing` payload. */
-export const assertUserStoppedTyping: (data: unknown) => asserts data is UserStoppedTyping = /*#__PURE__*/ asserter(isUserStoppedTyping, validateUserStoppedTyping, 'user_stopped_typing');
+export function assertUserStoppedTyping(data: unknown): asserts data is UserStoppedTyping {
+  if (!passes(isUserStoppedTyping, data)) assertValid('user_stopped_typing', validateUserStoppedTyping(data));
+}
 
 export { isUserStoppedTypingFrame };
 
 /** Validates a whole `user_stopped_typing` frame (its fields and its payload). */
-export const validateUserStoppedTypingFrame: (frame: unknown) => Validation<UserStoppedTypingFrame> = /*#__PURE__*/ validator(isUserStoppedTypingFrame, explainFrame, 'user_stopped_typing');
+export function validateUserStoppedTypingFrame(frame: unknown): Validation<UserStoppedTypingFrame> {
+  return passes(isUserStoppedTypingFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('user_stopped_typing', frame), frame);
+}

@@ -49,20 +49,25 @@ function printMessageModule(file: File, model: ProtocolModel, message: MessageMo
   file.blank();
   file.print('export { ', guard, ' };');
   file.blank();
-  // Made by the runtime's factories, a line each: what Node compiles at import stays small.
   file.jsDoc(`Validates a \`${message.name}\` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained.`);
-  const validate = message.payload === undefined ? runtime('checkNothing') : [runtime('validator'), '(', guard, ', ', importSymbol('explainPayload', EXPLAIN_ENTRY), ', ', literal(message.name), ')'];
-  file.print('export const ', names.validate, ': (data: unknown) => ', validation, '<', names.payload, '> = ', message.payload === undefined ? '' : '/*#__PURE__*/ ', validate, ';');
+  file.block(['export function ', names.validate, '(data: unknown): ', validation, '<', names.payload, '> {'], () => {
+    if (message.payload === undefined) file.print('return ', runtime('checkNothing'), '(data);');
+    else file.print('return ', runtime('passes'), '(', guard, ', data) ? { ok: true, value: data } : ', runtime('invalid'), '(', importSymbol('explainPayload', EXPLAIN_ENTRY), '(', literal(message.name), ', data), data);');
+  });
   file.blank();
   file.jsDoc(`Throws a ValidationError listing every problem unless \`data\` is a valid \`${message.name}\` payload.`);
-  file.print('export const ', names.assert, ': (data: unknown) => asserts data is ', names.payload, ' = /*#__PURE__*/ ', runtime('asserter'), '(', guard, ', ', names.validate, ', ', literal(message.name), ');');
+  file.block(['export function ', names.assert, '(data: unknown): asserts data is ', names.payload, ' {'], () => {
+    file.print('if (!', runtime('passes'), '(', guard, ', data)) ', runtime('assertValid'), '(', literal(message.name), ', ', names.validate, '(data));');
+  });
   if (message.kind !== 'client') {
     const frameGuard = importSymbol(names.isFrame, GUARDS);
     file.blank();
     file.print('export { ', frameGuard, ' };');
     file.blank();
     file.jsDoc(`Validates a whole \`${message.name}\` frame (its fields and its payload).`);
-    file.print('export const ', names.validateFrame, ': (frame: unknown) => ', validation, '<', names.frame, '> = /*#__PURE__*/ ', runtime('validator'), '(', frameGuard, ', ', importSymbol('explainFrame', EXPLAIN_ENTRY), ', ', literal(message.name), ');');
+    file.block(['export function ', names.validateFrame, '(frame: unknown): ', validation, '<', names.frame, '> {'], () => {
+      file.print('return ', runtime('passes'), '(', frameGuard, ', frame) ? { ok: true, value: frame } : ', runtime('invalid'), '(', importSymbol('explainFrame', EXPLAIN_ENTRY), '(', literal(message.name), ', frame), frame);');
+    });
   }
 }
 

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isDisconnected } from '../guards/index.js';
 import type { DisconnectionReason } from '../models.js';
 
@@ -16,7 +16,11 @@ export type Disconnected = DisconnectionReason;
 export { isDisconnected };
 
 /** Validates a `disconnected` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateDisconnected: (data: unknown) => Validation<Disconnected> = /*#__PURE__*/ validator(isDisconnected, explainPayload, 'disconnected');
+export function validateDisconnected(data: unknown): Validation<Disconnected> {
+  return passes(isDisconnected, data) ? { ok: true, value: data } : invalid(explainPayload('disconnected', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `disconnected` payload. */
-export const assertDisconnected: (data: unknown) => asserts data is Disconnected = /*#__PURE__*/ asserter(isDisconnected, validateDisconnected, 'disconnected');
+export function assertDisconnected(data: unknown): asserts data is Disconnected {
+  if (!passes(isDisconnected, data)) assertValid('disconnected', validateDisconnected(data));
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isKicked, isKickedFrame } from '../guards/index.js';
 import type { DisconnectionReason, PushHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type KickedFrame = Omit<PushHeaders, 'action'> & { action: 'kicked'; payl
 export { isKicked };
 
 /** Validates a `kicked` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateKicked: (data: unknown) => Validation<Kicked> = /*#__PURE__*/ validator(isKicked, explainPayload, 'kicked');
+export function validateKicked(data: unknown): Validation<Kicked> {
+  return passes(isKicked, data) ? { ok: true, value: data } : invalid(explainPayload('kicked', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `kicked` payload. */
-export const assertKicked: (data: unknown) => asserts data is Kicked = /*#__PURE__*/ asserter(isKicked, validateKicked, 'kicked');
+export function assertKicked(data: unknown): asserts data is Kicked {
+  if (!passes(isKicked, data)) assertValid('kicked', validateKicked(data));
+}
 
 export { isKickedFrame };
 
 /** Validates a whole `kicked` frame (its fields and its payload). */
-export const validateKickedFrame: (frame: unknown) => Validation<KickedFrame> = /*#__PURE__*/ validator(isKickedFrame, explainFrame, 'kicked');
+export function validateKickedFrame(frame: unknown): Validation<KickedFrame> {
+  return passes(isKickedFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('kicked', frame), frame);
+}

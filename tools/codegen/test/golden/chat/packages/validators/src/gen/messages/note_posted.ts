@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isNotePosted, isNotePostedFrame } from '../guards/index.js';
 import type { Note, PushHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type NotePostedFrame = Omit<PushHeaders, 'action'> & { action: 'note_post
 export { isNotePosted };
 
 /** Validates a `note_posted` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateNotePosted: (data: unknown) => Validation<NotePosted> = /*#__PURE__*/ validator(isNotePosted, explainPayload, 'note_posted');
+export function validateNotePosted(data: unknown): Validation<NotePosted> {
+  return passes(isNotePosted, data) ? { ok: true, value: data } : invalid(explainPayload('note_posted', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `note_posted` payload. */
-export const assertNotePosted: (data: unknown) => asserts data is NotePosted = /*#__PURE__*/ asserter(isNotePosted, validateNotePosted, 'note_posted');
+export function assertNotePosted(data: unknown): asserts data is NotePosted {
+  if (!passes(isNotePosted, data)) assertValid('note_posted', validateNotePosted(data));
+}
 
 export { isNotePostedFrame };
 
 /** Validates a whole `note_posted` frame (its fields and its payload). */
-export const validateNotePostedFrame: (frame: unknown) => Validation<NotePostedFrame> = /*#__PURE__*/ validator(isNotePostedFrame, explainFrame, 'note_posted');
+export function validateNotePostedFrame(frame: unknown): Validation<NotePostedFrame> {
+  return passes(isNotePostedFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('note_posted', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isPostNote, isPostNoteFrame } from '../guards/index.js';
 import type { PostNoteArguments, RequestHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type PostNoteFrame = Omit<RequestHeaders, 'action'> & { action: 'post_not
 export { isPostNote };
 
 /** Validates a `post_note` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validatePostNote: (data: unknown) => Validation<PostNote> = /*#__PURE__*/ validator(isPostNote, explainPayload, 'post_note');
+export function validatePostNote(data: unknown): Validation<PostNote> {
+  return passes(isPostNote, data) ? { ok: true, value: data } : invalid(explainPayload('post_note', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `post_note` payload. */
-export const assertPostNote: (data: unknown) => asserts data is PostNote = /*#__PURE__*/ asserter(isPostNote, validatePostNote, 'post_note');
+export function assertPostNote(data: unknown): asserts data is PostNote {
+  if (!passes(isPostNote, data)) assertValid('post_note', validatePostNote(data));
+}
 
 export { isPostNoteFrame };
 
 /** Validates a whole `post_note` frame (its fields and its payload). */
-export const validatePostNoteFrame: (frame: unknown) => Validation<PostNoteFrame> = /*#__PURE__*/ validator(isPostNoteFrame, explainFrame, 'post_note');
+export function validatePostNoteFrame(frame: unknown): Validation<PostNoteFrame> {
+  return passes(isPostNoteFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('post_note', frame), frame);
+}

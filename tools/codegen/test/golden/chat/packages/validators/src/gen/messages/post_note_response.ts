@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isPostNoteResponse, isPostNoteResponseFrame } from '../guards/index.js';
 import type { Note, ResponseHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type PostNoteResponseFrame = Omit<ResponseHeaders, 'action'> & { action: 
 export { isPostNoteResponse };
 
 /** Validates a `post_note_response` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validatePostNoteResponse: (data: unknown) => Validation<PostNoteResponse> = /*#__PURE__*/ validator(isPostNoteResponse, explainPayload, 'post_note_response');
+export function validatePostNoteResponse(data: unknown): Validation<PostNoteResponse> {
+  return passes(isPostNoteResponse, data) ? { ok: true, value: data } : invalid(explainPayload('post_note_response', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `post_note_response` payload. */
-export const assertPostNoteResponse: (data: unknown) => asserts data is PostNoteResponse = /*#__PURE__*/ asserter(isPostNoteResponse, validatePostNoteResponse, 'post_note_response');
+export function assertPostNoteResponse(data: unknown): asserts data is PostNoteResponse {
+  if (!passes(isPostNoteResponse, data)) assertValid('post_note_response', validatePostNoteResponse(data));
+}
 
 export { isPostNoteResponseFrame };
 
 /** Validates a whole `post_note_response` frame (its fields and its payload). */
-export const validatePostNoteResponseFrame: (frame: unknown) => Validation<PostNoteResponseFrame> = /*#__PURE__*/ validator(isPostNoteResponseFrame, explainFrame, 'post_note_response');
+export function validatePostNoteResponseFrame(frame: unknown): Validation<PostNoteResponseFrame> {
+  return passes(isPostNoteResponseFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('post_note_response', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame } from '#explain';
-import { type Validation, asserter, checkNothing, validator } from '#runtime/validation';
+import { type Validation, assertValid, checkNothing, invalid, passes } from '#runtime/validation';
 import { isHeartbeat, isHeartbeatFrame } from '../guards/index.js';
 import type { PushHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type HeartbeatFrame = Omit<PushHeaders, 'action'> & { action: 'heartbeat'
 export { isHeartbeat };
 
 /** Validates a `heartbeat` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validateHeartbeat: (data: unknown) => Validation<Heartbeat> = checkNothing;
+export function validateHeartbeat(data: unknown): Validation<Heartbeat> {
+  return checkNothing(data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `heartbeat` payload. */
-export const assertHeartbeat: (data: unknown) => asserts data is Heartbeat = /*#__PURE__*/ asserter(isHeartbeat, validateHeartbeat, 'heartbeat');
+export function assertHeartbeat(data: unknown): asserts data is Heartbeat {
+  if (!passes(isHeartbeat, data)) assertValid('heartbeat', validateHeartbeat(data));
+}
 
 export { isHeartbeatFrame };
 
 /** Validates a whole `heartbeat` frame (its fields and its payload). */
-export const validateHeartbeatFrame: (frame: unknown) => Validation<HeartbeatFrame> = /*#__PURE__*/ validator(isHeartbeatFrame, explainFrame, 'heartbeat');
+export function validateHeartbeatFrame(frame: unknown): Validation<HeartbeatFrame> {
+  return passes(isHeartbeatFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('heartbeat', frame), frame);
+}

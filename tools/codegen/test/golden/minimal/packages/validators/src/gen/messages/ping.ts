@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isPing, isPingFrame } from '../guards/index.js';
 import type { PingArguments, RequestHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type PingFrame = Omit<RequestHeaders, 'action'> & { action: 'ping'; paylo
 export { isPing };
 
 /** Validates a `ping` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validatePing: (data: unknown) => Validation<Ping> = /*#__PURE__*/ validator(isPing, explainPayload, 'ping');
+export function validatePing(data: unknown): Validation<Ping> {
+  return passes(isPing, data) ? { ok: true, value: data } : invalid(explainPayload('ping', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `ping` payload. */
-export const assertPing: (data: unknown) => asserts data is Ping = /*#__PURE__*/ asserter(isPing, validatePing, 'ping');
+export function assertPing(data: unknown): asserts data is Ping {
+  if (!passes(isPing, data)) assertValid('ping', validatePing(data));
+}
 
 export { isPingFrame };
 
 /** Validates a whole `ping` frame (its fields and its payload). */
-export const validatePingFrame: (frame: unknown) => Validation<PingFrame> = /*#__PURE__*/ validator(isPingFrame, explainFrame, 'ping');
+export function validatePingFrame(frame: unknown): Validation<PingFrame> {
+  return passes(isPingFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('ping', frame), frame);
+}

@@ -2,7 +2,7 @@
 // Regenerate with `pnpm generate`; `pnpm generate --check` fails when this file is stale.
 
 import { explainFrame, explainPayload } from '#explain';
-import { type Validation, asserter, validator } from '#runtime/validation';
+import { type Validation, assertValid, invalid, passes } from '#runtime/validation';
 import { isPong, isPongFrame } from '../guards/index.js';
 import type { Acknowledgement, ResponseHeaders } from '../models.js';
 
@@ -19,12 +19,18 @@ export type PongFrame = Omit<ResponseHeaders, 'action'> & { action: 'ping'; payl
 export { isPong };
 
 /** Validates a `pong` payload; errors carry JSON pointers into it. The guard decides; only a failure is explained. */
-export const validatePong: (data: unknown) => Validation<Pong> = /*#__PURE__*/ validator(isPong, explainPayload, 'pong');
+export function validatePong(data: unknown): Validation<Pong> {
+  return passes(isPong, data) ? { ok: true, value: data } : invalid(explainPayload('pong', data), data);
+}
 
 /** Throws a ValidationError listing every problem unless `data` is a valid `pong` payload. */
-export const assertPong: (data: unknown) => asserts data is Pong = /*#__PURE__*/ asserter(isPong, validatePong, 'pong');
+export function assertPong(data: unknown): asserts data is Pong {
+  if (!passes(isPong, data)) assertValid('pong', validatePong(data));
+}
 
 export { isPongFrame };
 
 /** Validates a whole `pong` frame (its fields and its payload). */
-export const validatePongFrame: (frame: unknown) => Validation<PongFrame> = /*#__PURE__*/ validator(isPongFrame, explainFrame, 'pong');
+export function validatePongFrame(frame: unknown): Validation<PongFrame> {
+  return passes(isPongFrame, frame) ? { ok: true, value: frame } : invalid(explainFrame('pong', frame), frame);
+}
