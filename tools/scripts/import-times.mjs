@@ -1,7 +1,7 @@
 // Import times for the benches (`pnpm bench`): each module loaded in a fresh Node process as its
 // users load it (`import()` for an ES module, `require()` for a `.cjs` file or a `{ require }`
 // entry), in rounds in rotated order (a busy spell on a shared machine hits every module alike),
-// with a baseline of each kind among them whose median is subtracted:
+// with a baseline of each kind among them, subtracted round by round (the median of the differences):
 // - a file path: an empty module (`.mjs` or `.cjs`), the cost of starting that loader;
 // - a package name: an empty package with an `exports` map, installed beside it. Node's first
 //   resolution of a package name pays a one-time start-up (its `exports` resolver, ~2-3 ms here)
@@ -28,6 +28,22 @@ function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * The median of `values[round] - baselines[round]`: each round's load against its baseline's in the
+ * same round, so a busy spell that slows both cancels out (a difference of two medians carries it).
+ */
+export function medianDifference(values, baselines) {
+  return differenceQuartiles(values, baselines).median;
+}
+
+/** The quartiles (p25, median, p75) of `values[round] - baselines[round]`: a figure and its spread. */
+export function differenceQuartiles(values, baselines) {
+  if (values.length !== baselines.length) throw new RangeError(`import-times: ${values.length} values against ${baselines.length} baselines`);
+  const sorted = values.map((ms, round) => ms - baselines[round]).sort((a, b) => a - b);
+  const at = (p) => sorted[Math.round((sorted.length - 1) * p)];
+  return { p25: at(0.25), median: median(sorted), p75: at(0.75) };
 }
 
 const isPath = (specifier) => isAbsolute(specifier) || specifier.startsWith('.');
@@ -87,10 +103,11 @@ export function importTimes(entries, { packages = {}, rounds = IMPORT_ROUNDS } =
         runs[index].push(loadMs(all[index], app));
       }
     }
-    const medians = runs.map(median);
-    const baselineMs = Object.fromEntries(Object.keys(baselines).map((kind, i) => [kind, medians[i]]));
-    const offset = Object.keys(baselines).length;
-    return { baselines: baselineMs, times: measured.map((entry, i) => medians[offset + i] - baselineMs[baselineOf(entry)]) };
+    const kinds = Object.keys(baselines);
+    const baselineMs = Object.fromEntries(kinds.map((kind, i) => [kind, median(runs[i])]));
+    const offset = kinds.length;
+    const quartiles = measured.map((entry, i) => differenceQuartiles(runs[offset + i], runs[kinds.indexOf(baselineOf(entry))]));
+    return { baselines: baselineMs, times: quartiles.map((q) => q.median), spreads: quartiles.map(({ p25, p75 }) => ({ p25, p75 })) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

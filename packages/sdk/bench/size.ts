@@ -9,7 +9,7 @@
 // (@livechat/customer-sdk 4.0.2: init + on + startChat), bundled the same way in the same run.
 // Import time: a fresh Node process imports the entry by its package name, as a program does (minus an
 // empty package's import by name), and under Node and the browser build by file path (minus an
-// empty module's); median of IMPORT_ROUNDS (30) processes each, in rotated order.
+// empty module's); over IMPORT_ROUNDS (30) processes each, the median of the differences to the baseline's load in the same round, in rotated order.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -172,8 +172,10 @@ const whole = {
 const where = await breakdown('where-unvalidated', APP('src/unvalidated.ts'));
 const optional = await features('features-unvalidated', APP('src/unvalidated.ts'));
 const NAME = '@customer-chat/sdk';
-const { baselines, times } = importTimes([NAME, ...['dist/node.js', 'dist/index.js'].map((file) => join(PACKAGE_DIR, file))], { packages: { [NAME]: PACKAGE_DIR } });
+const { baselines, times, spreads } = importTimes([NAME, ...['dist/node.js', 'dist/index.js'].map((file) => join(PACKAGE_DIR, file))], { packages: { [NAME]: PACKAGE_DIR } });
 const imports = { byName: times[0]!, node: times[1]!, browser: times[2]!, baselines };
+// A figure with its spread: the quartiles of the round-by-round differences.
+const withSpread = (i: number) => `${times[i]!.toFixed(1)} (${spreads[i]!.p25.toFixed(1)}–${spreads[i]!.p75.toFixed(1)})`;
 rmSync(scratch, { recursive: true, force: true });
 
 const target = (value: number, limit: number, unit: string, shown: string) => `${shown} (target ≤ ${limit} ${unit}: ${value <= limit ? 'met' : 'not met'})`;
@@ -185,7 +187,7 @@ const table = [
   '',
   `- App (createCustomerSDK + on + startChat), validation on: **${target(app.validated.entry.gzip / 1024, 10, 'KB', kb(app.validated.entry.gzip))}** min+gzip.`,
   `- Same app on \`@customer-chat/sdk/unvalidated\`: **${target(app.unvalidated.entry.gzip / 1024, 5, 'KB', kb(app.unvalidated.entry.gzip))}**.`,
-  `- Import of the default entry in a fresh Node process: **${target(imports.byName, 10, 'ms', `${imports.byName.toFixed(1)} ms`)}** (\`import('${NAME}')\`, median of ${IMPORT_ROUNDS}, an empty package's import by name subtracted; by file path, minus an empty module's: ${imports.node.toFixed(1)} ms).`,
+  `- Import of the default entry in a fresh Node process: **${target(imports.byName, 10, 'ms', `${imports.byName.toFixed(1)} ms`)}** (\`import('${NAME}')\`, median over ${IMPORT_ROUNDS} rounds of the load minus an empty package's import by name in the same round; by file path, minus an empty module's: ${imports.node.toFixed(1)} ms).`,
   '',
   '| bundle | loaded with the app (entry and its static chunks), minified | same, min+gzip | loaded on first use: explainer, sendFile, rateChat (minified / gzip) |',
   '| --- | ---: | ---: | ---: |',
@@ -195,10 +197,10 @@ const table = [
   `| everything \`@customer-chat/sdk/unvalidated\` exports | ${kb(whole.unvalidated.entry.minified)} | ${kb(whole.unvalidated.entry.gzip)} | ${lazyCell(whole.unvalidated)} |`,
   `| the same app on the hand-written \`@livechat/customer-sdk\` 4.0.2 (validates nothing) | ${kb(handWritten.entry.minified)} | ${kb(handWritten.entry.gzip)} | ${lazyCell(handWritten)} |`,
   '',
-  `| import in a fresh Node process (median of ${IMPORT_ROUNDS}, in rotated order with the others and the baselines below) | by package name, an empty package\'s subtracted | by file path, an empty module's subtracted |`,
+  `| import in a fresh Node process (in rotated order with the others and the baselines below; the median over ${IMPORT_ROUNDS} rounds of the load minus its baseline\'s in the same round) | by package name, an empty package\'s subtracted | by file path, an empty module's subtracted |`,
   '| --- | ---: | ---: |',
-  `| \`@customer-chat/sdk\` under Node (dist/node.js; \`ws\` loads with the first connection) | ${imports.byName.toFixed(1)} | ${imports.node.toFixed(1)} |`,
-  `| \`@customer-chat/sdk\` browser build (dist/index.js; by name only with the \`browser\` condition, which Node does not set) | — | ${imports.browser.toFixed(1)} |`,
+  `| \`@customer-chat/sdk\` under Node (dist/node.js; \`ws\` loads with the first connection) | ${withSpread(0)} | ${withSpread(1)} |`,
+  `| \`@customer-chat/sdk\` browser build (dist/index.js; by name only with the \`browser\` condition, which Node does not set) | — | ${withSpread(2)} |`,
   `| baselines: an empty package imported by name, an empty module imported by path (how fast this machine starts each loader today) | ${imports.baselines.package.toFixed(1)} | ${imports.baselines.module.toFixed(1)} |`,
   '',
   `Why two baselines: the first package name a Node process resolves costs it a one-time start-up (the \`exports\` resolver: ${(imports.baselines.package - imports.baselines.module).toFixed(1)} ms today, the difference of the two baselines), which a program pays for its first dependency whatever that holds; an empty package imported by name pays it too, so the first column is what the SDK adds to a program that imports it (its own import of \`@customer-chat/validators/guards\` included). The second column is the figure of earlier reports: the file imported by its path, minus an empty module; it charges the SDK with that start-up, paid at its import of the validators.`,

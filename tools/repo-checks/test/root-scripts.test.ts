@@ -242,12 +242,24 @@ describe('the import times of the benches (tools/scripts/import-times.mjs)', () 
     writeFileSync(join(lib, 'index.cjs'), "require('node:fs').appendFileSync(require('node:path').join(__dirname, 'loads.txt'), 'require\\n');\n");
     writeFileSync(join(lib, 'direct.mjs'), "import { appendFileSync } from 'node:fs';\nappendFileSync(new URL('./loads.txt', import.meta.url), 'path\\n');\n");
     const { importTimes } = (await import(join(SCRIPTS, 'import-times.mjs'))) as typeof import('../../scripts/import-times.mjs');
-    const { baselines, times } = importTimes(['@x/lib', { require: '@x/lib' }, join(lib, 'direct.mjs')], { packages: { '@x/lib': lib }, rounds: 2 });
+    const { baselines, times, spreads } = importTimes(['@x/lib', { require: '@x/lib' }, join(lib, 'direct.mjs')], { packages: { '@x/lib': lib }, rounds: 2 });
     const loads = readFileSync(join(lib, 'loads.txt'), 'utf8').trim().split('\n').sort();
     expect(loads).toEqual(['import', 'import', 'path', 'path', 'require', 'require']);
     expect(times).toHaveLength(3);
+    expect(spreads).toHaveLength(3);
+    for (const [i, { p25, p75 }] of spreads.entries()) expect(p25 <= times[i]! && times[i]! <= p75).toBe(true);
     for (const ms of [...times, ...Object.values(baselines)]) expect(Number.isFinite(ms)).toBe(true);
     expect(Object.keys(baselines).sort()).toEqual(['commonJs', 'module', 'package', 'packageRequired']);
+  });
+
+  it('subtracts each round\'s baseline from the same round\'s load, then takes the median (a busy round cancels out)', async () => {
+    const { medianDifference } = (await import(join(SCRIPTS, 'import-times.mjs'))) as typeof import('../../scripts/import-times.mjs');
+    // A difference of medians would say 12 - 9 = 3; round by round the module costs 1, 1 and 7.
+    expect(medianDifference([10, 30, 12], [9, 29, 5])).toBe(1);
+    expect(medianDifference([4, 8], [1, 3])).toBe(4);
+    expect(() => medianDifference([1, 2], [1])).toThrow('import-times: 2 values against 1 baselines');
+    const { differenceQuartiles } = (await import(join(SCRIPTS, 'import-times.mjs'))) as typeof import('../../scripts/import-times.mjs');
+    expect(differenceQuartiles([5, 1, 4, 2, 3], [0, 0, 0, 0, 0])).toEqual({ p25: 2, median: 3, p75: 4 });
   });
 
   it('rejects an entry that is neither a specifier nor { require }, naming it', async () => {
