@@ -12,7 +12,8 @@ const messages = Object.fromEntries(
 const common: Options = { format: ['esm', 'cjs'], dts: true, treeshake: true, sourcemap: false, target: 'es2022', platform: 'neutral', silent: true };
 
 // For Node, the root again, with `#explain` (what a failed check calls) requiring the /explain entry
-// on the first failure instead of carrying it: see src/node/explain-on-first-failure.ts. The
+// on the first failure instead of carrying it: see src/node/explain-on-first-failure.ts; and /guards
+// again, minified like it. The
 // CommonJS file requires it with its own `require` (src/node/load-explainer-commonjs.ts), left to Node.
 type Resolver = { onResolve(options: { filter: RegExp }, callback: () => { path: string; external?: boolean }): void };
 const explainOnFirstFailure = (format: 'esm' | 'cjs') => ({
@@ -33,7 +34,7 @@ const explainOnFirstFailure = (format: 'esm' | 'cjs') => ({
 const nodeRoot = (format: 'esm' | 'cjs'): Options => ({
   ...common,
   format: [format],
-  entry: { 'index.node': 'src/index.ts' },
+  entry: { 'index.node': 'src/index.ts', 'guards.node': 'src/guards.ts' },
   splitting: false,
   dts: false,
   platform: 'node',
@@ -43,8 +44,10 @@ const nodeRoot = (format: 'esm' | 'cjs'): Options => ({
   esbuildOptions: (options) => void (options.sourcesContent = false),
   esbuildPlugins: [explainOnFirstFailure(format)],
   onSuccess: async () => {
-    const file = `dist/index.node.${format === 'esm' ? 'js' : 'cjs'}`;
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/(\/\/# sourceMappingURL=\S+)\n\1\n?$/, '$1\n'));
+    for (const name of ['index.node', 'guards.node']) {
+      const file = `dist/${name}.${format === 'esm' ? 'js' : 'cjs'}`;
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/(\/\/# sourceMappingURL=\S+)\n\1\n?$/, '$1\n'));
+    }
   },
 });
 

@@ -39,7 +39,7 @@ const bundles = [
 ];
 const NAME = '@customer-chat/validators';
 const { baselines, times, spreads } = importTimes(
-  [NAME, { require: NAME }, `${NAME}/guards`, { require: `${NAME}/explain` }, ...['index.node.js', 'index.node.cjs', 'guards.js', 'explain.cjs'].map((file) => join(PACKAGE_DIR, 'dist', file))],
+  [NAME, { require: NAME }, `${NAME}/guards`, { require: `${NAME}/explain` }, ...['index.node.js', 'index.node.cjs', 'guards.node.js', 'explain.cjs'].map((file) => join(PACKAGE_DIR, 'dist', file))],
   { packages: { [NAME]: PACKAGE_DIR } },
 );
 // Each figure with its spread: the quartiles of the round-by-round differences.
@@ -63,13 +63,13 @@ const report = [
   '| --- | ---: | ---: |',
   `| the root, ES module (\`import('${NAME}')\`, dist/index.node.js on Node) | ${rootImport} | ${rootPath} |`,
   `| the root, CommonJS (\`require('${NAME}')\`, dist/index.node.cjs on Node) | ${cjsImport} | ${cjsPath} |`,
-  `| the guards alone, ES module (\`${NAME}/guards\`, dist/guards.js: what the SDK imports) | ${guardsImport} | ${guardsPath} |`,
+  `| the guards alone, ES module (\`${NAME}/guards\`, dist/guards.node.js on Node: what the SDK imports) | ${guardsImport} | ${guardsPath} |`,
   `| the explainer, CommonJS (\`require('${NAME}/explain')\`, dist/explain.cjs: what the Node root loads on its first failed check) | ${explainImport} | ${explainPath} |`,
   `| baselines: an empty package (import / require) and an empty module (\`.mjs\` / \`.cjs\`): how fast this machine starts each loader today | ${baselines.package.toFixed(1)} / ${baselines.packageRequired.toFixed(1)} | ${baselines.module.toFixed(1)} / ${baselines.commonJs.toFixed(1)} |`,
   '',
   `Why two baselines: the first package name a Node process resolves costs it a one-time start-up (the \`exports\` resolver: ${(baselines.package - baselines.module).toFixed(1)} ms today, the difference of the two baselines), which a program pays for its first dependency whatever that holds; an empty package imported by name pays it too, so the first column is what this package adds to a program that imports it, as programs do. The second column is the figure of earlier reports: the file imported by its path, minus an empty module.`,
   '',
-  'On Node (the `node` condition of the exports) the root is dist/index.node.js (or .cjs): the same code, minified, without the explainer and the schemas it walks, which it requires from `/explain` the first time a check fails (the first failure in a process pays for loading them once: the explainer\'s row of the table); bundlers take the `module` condition, dist/index.js, the root with the explainer inside.',
+  'On Node (the `node` condition of the exports) the root is dist/index.node.js (or .cjs): the same code, minified, without the explainer and the schemas it walks (and `/guards` is dist/guards.node.js, minified too), which it requires from `/explain` the first time a check fails (the first failure in a process pays for loading them once: the explainer\'s row of the table); bundlers take the `module` condition, dist/index.js, the root with the explainer inside.',
   '',
   'The root, `/explain` and `/guards` are each one self-contained file (no chunks to resolve); the message subpaths share their guards, schemas and explainer in chunks. Every module is side-effect free (`"sideEffects": false`; the module-level lists are literals, frozen in calls marked pure), so a bundler keeps only what a program uses. The schemas the explainer walks are a JSON string parsed on the first failed check, not at import.',
   '',
