@@ -1,7 +1,7 @@
 // The Node.js entries' default WebSocket: `ws`, as Node 20 has no global one.
-import { createRequire } from 'node:module';
 import type WebSocket from 'ws';
 import type { CustomerSDKOptions } from './customer-sdk.js';
+import { requireWs } from './require-ws.js';
 
 let ws: typeof WebSocket | undefined;
 
@@ -11,7 +11,7 @@ let ws: typeof WebSocket | undefined;
  */
 class LazyWebSocket {
   constructor(url: string) {
-    ws ??= createRequire(import.meta.url)('ws') as typeof WebSocket;
+    ws ??= requireWs();
     return new ws(url);
   }
 }

@@ -57,6 +57,18 @@ afterEach(async () => {
   server = undefined;
 });
 
+it('connects under Node before 20.16 (no process.getBuiltinModule: the ES module build imports node:module to require ws)', async () => {
+  server = await createReferenceServer({ port: 0 });
+  const { token } = server.issueToken();
+  const script = `delete process.getBuiltinModule;
+const { createCustomerSDK } = await import('@customer-chat/sdk');
+const api = createCustomerSDK({ url: ${JSON.stringify(server.url)}, licenseId: 'dist', getToken: () => ${JSON.stringify(token)} });
+const { chat } = await api.startChat({});
+console.log(api.state, typeof chat.id);
+api.destroy();`;
+  expect(await node(script, false)).toBe('connected string');
+});
+
 it.each([false, true])('connects with /unvalidated under Node without a WebSocket option (CommonJS: %s)', async (commonjs) => {
   server = await createReferenceServer({ port: 0 });
   const { token } = server.issueToken();
