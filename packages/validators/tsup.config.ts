@@ -12,9 +12,9 @@ const messages = Object.fromEntries(
 const common: Options = { format: ['esm', 'cjs'], dts: true, treeshake: true, sourcemap: false, target: 'es2022', platform: 'neutral', silent: true };
 
 // For Node, the root again, with `#explain` (what a failed check calls) requiring the /explain entry
-// on the first failure instead of carrying it: see src/node/explain-on-first-failure.ts; and /guards
-// again, minified like it. The
-// CommonJS file requires it with its own `require` (src/node/load-explainer-commonjs.ts), left to Node.
+// on the first failure instead of carrying it (see src/node/explain-on-first-failure.ts; the
+// CommonJS file requires it with its own `require`, src/node/load-explainer-commonjs.ts, left to
+// Node); and /guards again, minified like the root.
 type Resolver = { onResolve(options: { filter: RegExp }, callback: () => { path: string; external?: boolean }): void };
 const explainOnFirstFailure = (format: 'esm' | 'cjs') => ({
   name: 'explain-on-first-failure',
@@ -27,8 +27,9 @@ const explainOnFirstFailure = (format: 'esm' | 'cjs') => ({
   },
 });
 // Minified, with a source map beside it (`node --enable-source-maps` reads it for stack traces;
-// nothing loads it otherwise): Node compiles every byte of a module at import, and the minified root imports about
-// 0.7 ms faster (bench/footprint.md). Bundlers get the readable root and minify it themselves.
+// nothing loads it otherwise): Node compiles every byte of a module at import, and the minified
+// root imports about 0.5 ms faster (bench/footprint.md). Bundlers get the readable root and
+// minify it themselves.
 // Rollup's pass (treeshake) writes the CommonJS exports as plain assignments, which load faster than
 // esbuild's getters; it also appends the map comment a second time, which onSuccess takes off.
 const nodeRoot = (format: 'esm' | 'cjs'): Options => ({
