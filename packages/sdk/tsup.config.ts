@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 /**
- * The Node.js entries, minified with source maps beside them (`node --enable-source-maps` reads
+ * The Node.js entries, minified, the ES module build with source maps beside it (`node --enable-source-maps` reads
  * them; nothing loads them otherwise): Node compiles every byte it imports, and minified they import
  * about a millisecond faster (bench/size.md); bundlers take the browser build and minify it
  * themselves. The CommonJS build requires `ws` with its own `require` (no top-level await there).
@@ -17,7 +17,9 @@ function nodeBuild(format: 'esm' | 'cjs'): Options {
     platform: 'node',
     external: ['ws'],
     minify: true,
-    sourcemap: true,
+    // The CommonJS build's maps would be broken (tsup makes its chunks from the ES ones and the
+    // chained map names the build folder's absolute path): maps for the ES module build only.
+    sourcemap: format === 'esm',
     esbuildOptions: (options) => void (options.sourcesContent = false),
     esbuildPlugins: format === 'esm' ? [] : [{
       name: 'require-ws-commonjs',
